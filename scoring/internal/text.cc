@@ -1,0 +1,273 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "scoring/internal/text.h"
+
+#include <utility>
+
+namespace tidings::scoring::internal {
+namespace {
+
+inline bool IsAsciiAlpha(unsigned char c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || IsDigit(c); }
+inline bool IsSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+// Length of the UTF-8 sequence starting with lead byte `c` (1 for ASCII and
+// for stray continuation bytes, which the scorer has already repaired).
+inline size_t Utf8Len(unsigned char c) {
+  if (c < 0xC0) return 1;
+  if (c < 0xE0) return 2;
+  if (c < 0xF0) return 3;
+  return 4;
+}
+
+// Classifies the (possibly multi-byte) character at `p`.
+enum class CharClass : uint8_t { kSpace, kNewline, kLetter, kDigit, kSymbol };
+
+inline CharClass Classify(std::string_view s, size_t i) {
+  unsigned char c = s[i];
+  if (c < 0x80) {
+    if (c == '\n') return CharClass::kNewline;
+    if (IsSpace(c)) return CharClass::kSpace;
+    if (IsAsciiAlpha(c)) return CharClass::kLetter;
+    if (IsDigit(c)) return CharClass::kDigit;
+    return CharClass::kSymbol;
+  }
+  unsigned char c1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+  if (c == 0xC2) {
+    // U+00A0 no-break space; U+0080..U+00BF are symbols (£, ©, «, »).
+    return c1 == 0xA0 ? CharClass::kSpace : CharClass::kSymbol;
+  }
+  if (c == 0xE2) {
+    // U+2000..U+206F general punctuation (dashes, quotes, ellipsis, spaces),
+    // U+20A0.. currency (€), U+2100.. symbols, arrows, maths, emoji-ish.
+    if (c1 == 0x80 && i + 2 < s.size()) {
+      unsigned char c2 = s[i + 2];
+      if (c2 <= 0x8A || c2 == 0xAF) return CharClass::kSpace;  // U+2000..200A, U+202F
+      if (c2 == 0xA8 || c2 == 0xA9) return CharClass::kNewline; // line/para sep
+    }
+    return CharClass::kSymbol;
+  }
+  if (c == 0xE3 && c1 == 0x80) return CharClass::kSymbol;  // CJK punctuation
+  if (c >= 0xF0) return CharClass::kSymbol;                 // Emoji and beyond.
+  if (c == 0xEF && c1 == 0xBB) return CharClass::kSpace;    // BOM U+FEFF
+  if (c == 0xEF && c1 == 0xBF) return CharClass::kSymbol;   // U+FFFD
+  return CharClass::kLetter;
+}
+
+// Right single quotation mark U+2019, used as an apostrophe.
+inline bool IsCurlyApostrophe(std::string_view s, size_t i) {
+  return i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE2 &&
+         static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+         static_cast<unsigned char>(s[i + 2]) == 0x99;
+}
+
+inline bool IsWordChar(std::string_view s, size_t i) {
+  CharClass k = Classify(s, i);
+  return k == CharClass::kLetter || k == CharClass::kDigit;
+}
+
+// True when the token [b, e) followed by "." reads as an abbreviation with
+// inner periods ("U.S", "a.m", "e.g"): letters separated by single periods.
+inline bool IsDottedAbbrev(std::string_view s, size_t b, size_t e) {
+  bool has_dot = false;
+  size_t run = 0;
+  for (size_t i = b; i < e; ++i) {
+    unsigned char c = s[i];
+    if (c == '.') {
+      if (run == 0 || run > 3) return false;
+      has_dot = true;
+      run = 0;
+    } else if (IsAsciiAlpha(c)) {
+      ++run;
+    } else {
+      return false;
+    }
+  }
+  return has_dot && run >= 1 && run <= 3;
+}
+
+}  // namespace
+
+absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
+  absl::StatusOr<std::vector<LexiconRow>> rows =
+      lexicons.Rows("abbreviations.txt", 1, 1);
+  if (!rows.ok()) return rows.status();
+  TextAnalyzer analyzer;
+  for (const LexiconRow& row : *rows) {
+    analyzer.abbreviations_.insert(std::string(row.fields[0]));
+  }
+  return analyzer;
+}
+
+bool TextAnalyzer::IsAbbreviation(std::string_view lower_word) const {
+  return abbreviations_.contains(AsAbsl(lower_word));
+}
+
+void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
+  out->text = text;
+  out->lower.assign(text.data(), text.size());
+  for (char& c : out->lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+  out->tokens.clear();
+  out->sentences.clear();
+
+  // Pass 1: tokens. `breaks` marks tokens after which a sentence ends; it is
+  // recorded in Token::sentence temporarily (1 = ends a sentence, 2 = a line
+  // break follows).
+  const size_t n = text.size();
+  size_t i = 0;
+  auto mark_newline = [&]() {
+    if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
+  };
+  while (i < n) {
+    CharClass k = Classify(text, i);
+    if (k == CharClass::kSpace) {
+      i += Utf8Len(static_cast<unsigned char>(text[i]));
+      continue;
+    }
+    if (k == CharClass::kNewline) {
+      mark_newline();
+      i += Utf8Len(static_cast<unsigned char>(text[i]));
+      continue;
+    }
+    Token tok;
+    tok.begin = static_cast<uint32_t>(i);
+    if (k == CharClass::kSymbol) {
+      // Possessive "'s" / "’s" after a word is one word token.
+      size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
+      if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
+          (i + apos + 1 >= n || !IsWordChar(text, i + apos + 1)) &&
+          !out->tokens.empty() && out->tokens.back().end == i &&
+          out->tokens.back().kind != TokenKind::kSymbol) {
+        i += apos + 1;
+        tok.end = static_cast<uint32_t>(i);
+        tok.kind = TokenKind::kWord;
+        out->tokens.push_back(tok);
+        continue;
+      }
+      i += Utf8Len(static_cast<unsigned char>(text[i]));
+      if (i > n) i = n;
+      tok.end = static_cast<uint32_t>(i);
+      tok.kind = TokenKind::kSymbol;
+      out->tokens.push_back(tok);
+      continue;
+    }
+    tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
+    tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
+    while (i < n) {
+      if (IsWordChar(text, i)) {
+        i += Utf8Len(static_cast<unsigned char>(text[i]));
+        continue;
+      }
+      unsigned char c = text[i];
+      bool next_word = i + 1 < n && IsWordChar(text, i + 1);
+      bool next_digit = i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1]));
+      bool prev_digit = IsDigit(static_cast<unsigned char>(text[i - 1]));
+      if (c == '\'' || IsCurlyApostrophe(text, i)) {
+        size_t len = c == '\'' ? 1 : 3;
+        // Possessive "'s" becomes its own token; "don't" stays whole.
+        size_t after = i + len;
+        bool possessive = after < n && (text[after] | 0x20) == 's' &&
+                          (after + 1 >= n || !IsWordChar(text, after + 1));
+        if (!possessive && after < n && IsWordChar(text, after) &&
+            tok.kind == TokenKind::kWord) {
+          i = after;
+          continue;
+        }
+        break;
+      }
+      if ((c == '.' || c == ',' || c == ':') && tok.kind == TokenKind::kNumber &&
+          prev_digit && next_digit) {
+        ++i;  // 3,364.43  7:59
+        continue;
+      }
+      if (c == '.' && tok.kind == TokenKind::kWord && next_word &&
+          IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
+        // U.S  a.m  e.g  (but not "end.Next": require short runs)
+        size_t j = i + 1;
+        while (j < n && IsAsciiAlpha(static_cast<unsigned char>(text[j]))) ++j;
+        if (j - (i + 1) <= 3 && i - tok.begin <= 3) {
+          i = j;
+          continue;
+        }
+        break;
+      }
+      if ((c == '-' || c == '/') && next_word) {
+        ++i;  // year-to-date, 3-1/2, AUD/USD
+        continue;
+      }
+      if (c == '&' && next_word && tok.capitalized) {
+        ++i;  // S&P, AT&T
+        continue;
+      }
+      break;
+    }
+    // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
+    if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
+    tok.end = static_cast<uint32_t>(i);
+    out->tokens.push_back(tok);
+  }
+
+  // Pass 2: sentence boundaries.
+  auto& toks = out->tokens;
+  for (size_t t = 0; t < toks.size(); ++t) {
+    if (toks[t].kind != TokenKind::kSymbol) continue;
+    char c = text[toks[t].begin];
+    if (c != '.' && c != '!' && c != '?') continue;
+    if (t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kSymbol) {
+      char d = text[toks[t + 1].begin];
+      if (d == '.' || d == '!' || d == '?') continue;  // "..." ends at the last
+    }
+    if (c == '.' && t > 0 && toks[t - 1].kind == TokenKind::kWord &&
+        toks[t - 1].end == toks[t].begin) {
+      std::string_view prev = out->norm(t - 1);
+      bool initial = prev.size() == 1 && toks[t - 1].capitalized;
+      if (initial || IsAbbreviation(prev)) continue;
+    }
+    // Closing quotes and brackets stay with the sentence they close.
+    size_t last = t;
+    while (last + 1 < toks.size() && toks[last + 1].kind == TokenKind::kSymbol) {
+      unsigned char d = text[toks[last + 1].begin];
+      bool closer = d == '"' || d == '\'' || d == ')' || d == ']' ||
+                    (d == 0xE2 && toks[last + 1].end - toks[last + 1].begin == 3 &&
+                     (static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x9D ||
+                      static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x99));
+      if (!closer) break;
+      ++last;
+    }
+    // A lower-case word next means the period was not a full stop ("e.g. in").
+    if (c == '.' && last + 1 < toks.size() && toks[last + 1].kind == TokenKind::kWord &&
+        !toks[last + 1].capitalized &&
+        static_cast<unsigned char>(text[toks[last + 1].begin]) < 0x80) {
+      continue;
+    }
+    toks[last].sentence |= 1;
+    t = last;
+  }
+
+  uint32_t sent = 0;
+  size_t first = 0;
+  for (size_t t = 0; t < toks.size(); ++t) {
+    bool ends = toks[t].sentence != 0 || t + 1 == toks.size();
+    toks[t].sentence = sent;
+    if (ends) {
+      Sentence s;
+      s.begin = toks[first].begin;
+      s.end = toks[t].end;
+      s.first_token = static_cast<uint32_t>(first);
+      s.end_token = static_cast<uint32_t>(t + 1);
+      out->sentences.push_back(s);
+      ++sent;
+      first = t + 1;
+    }
+  }
+}
+
+}  // namespace tidings::scoring::internal

@@ -1,0 +1,78 @@
+// Copyright 2026 The Tidings Authors.
+//
+// text.h: sentence splitting and tokenisation that survive finance text
+// ("U.S.", "Dec.", "a.m.", "$3,364.43", "0.6%", "EUR131m", "3-1/2", tickers).
+//
+// One pass over the bytes; an `AnalyzedText` is reused across documents so
+// that steady-state analysis allocates nothing.
+
+#ifndef TIDINGS_SCORING_INTERNAL_TEXT_H_
+#define TIDINGS_SCORING_INTERNAL_TEXT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "scoring/internal/absl_compat.h"
+#include "absl/status/statusor.h"
+#include "scoring/internal/lexicon_set.h"
+
+namespace tidings::scoring::internal {
+
+enum class TokenKind : uint8_t {
+  kWord,    // Letters, possibly with inner '.', '-', '\'', digits: "U.S.", "EUR131m".
+  kNumber,  // Starts with a digit: "3,364.43", "0.6", "3-1/2", "2025".
+  kSymbol,  // One punctuation or symbol character: "$", "%", ",", "(".
+};
+
+struct Token {
+  uint32_t begin = 0;  // Byte offsets into the analysed text.
+  uint32_t end = 0;
+  TokenKind kind = TokenKind::kWord;
+  bool capitalized = false;  // First byte is an ASCII upper-case letter.
+  uint32_t sentence = 0;     // Index into AnalyzedText::sentences.
+};
+
+struct Sentence {
+  uint32_t begin = 0;  // Byte offsets, trimmed of surrounding space.
+  uint32_t end = 0;
+  uint32_t first_token = 0;  // Tokens [first_token, end_token).
+  uint32_t end_token = 0;
+};
+
+struct AnalyzedText {
+  std::string_view text;  // Not owned; must outlive this object's use.
+  std::string lower;      // ASCII-lower-cased copy of `text`: same offsets.
+  std::vector<Token> tokens;
+  std::vector<Sentence> sentences;
+
+  // The lower-cased form of token `i` (a view into `lower`).
+  std::string_view norm(size_t i) const {
+    return std::string_view(lower).substr(tokens[i].begin,
+                                          tokens[i].end - tokens[i].begin);
+  }
+  // The original form of token `i`.
+  std::string_view raw(size_t i) const {
+    return text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+  }
+};
+
+class TextAnalyzer {
+ public:
+  // Reads "abbreviations.txt" (abbreviations that do not end a sentence).
+  static absl::StatusOr<TextAnalyzer> Create(const LexiconSet& lexicons);
+
+  // Splits `text` into sentences and tokens, replacing the contents of `out`
+  // (its buffers are reused). Line breaks always end a sentence.
+  void Analyze(std::string_view text, AnalyzedText* out) const;
+
+ private:
+  bool IsAbbreviation(std::string_view lower_word) const;
+  absl::flat_hash_set<std::string> abbreviations_;
+};
+
+}  // namespace tidings::scoring::internal
+
+#endif  // TIDINGS_SCORING_INTERNAL_TEXT_H_
