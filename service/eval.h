@@ -1,0 +1,38 @@
+// Copyright 2026 The Tidings Authors.
+//
+// eval.h: `tidings eval` — measures the scorer on the labelled evaluation
+// data (Financial PhraseBank, gold headlines, hand-labelled events, scraped
+// pages) and prints a table of metrics with their targets. Reads only;
+// writes nothing.
+
+#ifndef TIDINGS_SERVICE_EVAL_H_
+#define TIDINGS_SERVICE_EVAL_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "scoring/scorer.h"
+
+namespace tidings::service {
+
+struct EvalOptions {
+  // Root of the evaluation data (fpb/, gold/, events/, pages/).
+  // Default: ../shared/data.
+  std::string data_dir = "../shared/data";
+  // Print each misclassified item (for lexicon authors). Default: false.
+  bool show_errors = false;
+  // Only the datasets whose name contains this ("fpb", "gold", "events",
+  // "pages"); "" = all.
+  std::string only;
+};
+
+// Runs the evaluation and writes the table to `out`. NOT_FOUND when
+// `data_dir` holds none of the datasets (the message names what was looked
+// for). Datasets that are absent are reported as skipped.
+absl::Status RunEval(const scoring::Scorer& scorer, const EvalOptions& options,
+                     std::ostream& out);
+
+}  // namespace tidings::service
+
+#endif  // TIDINGS_SERVICE_EVAL_H_
