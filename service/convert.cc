@@ -80,7 +80,7 @@ void DropWeakEvents(double min_relevance, v1::Signal* signal) {
   auto* events = signal->mutable_events();
   events->erase(std::remove_if(events->begin(), events->end(),
                                [min_relevance](const v1::Event& e) {
-                                 return e.relevance < min_relevance;
+                                 return e.relevance() < min_relevance;
                                }),
                 events->end());
 }

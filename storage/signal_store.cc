@@ -1,13 +1,924 @@
 // Copyright 2026 The Tidings Authors.
-// PLACEHOLDER: the RocksDB store is being written.
+//
+// signal_store.cc: SignalStore on RocksDB.
+//
+// Column families (key layouts in storage/internal/keys.h; all big-endian):
+//
+//   default            meta: "format_version" -> "1". Checked at Open().
+//   signals            seq (8)                      -> tidings.v1.Signal
+//   articles           idempotency key               -> tidings.v1.Article
+//                      (the raw article as sent; keyed by its idempotency key
+//                      rather than a seq because an article may produce no
+//                      signal at all)
+//   time_index         ingested_at micros (8) | seq  -> ""
+//   event_index        event type (1) | seq          -> ""
+//   key_index          idempotency key               -> seqs (8 bytes each)
+//   fingerprint_index  band (1) | band value (2) | seq
+//                                                    -> fingerprint (8) |
+//                                                       ingested micros (8)
+//
+// Writes: Append() runs under `mu_`, so there is one writer at a time. It
+// reads the key and fingerprint indexes (which only it writes, so no snapshot
+// is needed), builds one WriteBatch for the whole call and writes it with
+// WriteOptions::sync. `head_` is published (release) only after the write
+// succeeded; readers load it (acquire) before taking a snapshot, so every
+// seq <= head they see is in their snapshot, and they never look past it.
+//
+// Failures: a failed write puts RocksDB into its background-error state
+// (paranoid_checks), in which it refuses further writes; RocksDB 7.8 deems a
+// failed WAL write or sync fatal, which DB::Resume() cannot clear. So the
+// next Append() first tries Resume(), then, once a probe file can be written
+// and synced in the directory (the fault has cleared), closes and reopens the
+// database, restoring the head from the log. Until then readers keep using
+// the old instance, and Append() returns UNAVAILABLE. Readers hold a
+// shared_ptr to the instance (`Db`) for the length of one call, so the swap
+// never pulls it from under them.
 
 #include "storage/signal_store.h"
 
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/convenience.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/iterator.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/snapshot.h"
+#include "rocksdb/status.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+// Header-only (a constant and a popcount): storage does not link
+// tidings_scoring, it only shares the definition of "near-duplicate".
+#include "scoring/fingerprint.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/status_macros.h"
+
 namespace tidings::storage {
+
+// Defaults of the optional interface methods, for fakes.
+absl::StatusOr<std::vector<uint64_t>> SignalStore::LookupKey(
+    std::string_view idempotency_key) const {
+  return absl::UnimplementedError("LookupKey is not implemented by this store");
+}
+
+absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
+    std::string_view idempotency_key) const {
+  return absl::UnimplementedError(
+      "GetArticle is not implemented by this store");
+}
+
+namespace {
+
+using internal::EventKey;
+using internal::FingerprintBand;
+using internal::FingerprintBucket;
+using internal::FingerprintBucketEnd;
+using internal::FingerprintKey;
+using internal::FingerprintValue;
+using internal::kFingerprintBands;
+using internal::SeqKey;
+using internal::TimeKey;
+
+constexpr char kFormatVersionKey[] = "format_version";
+constexpr char kFormatVersion[] = "1";
+
+// At most this many entries of one fingerprint bucket are examined per band
+// when looking for a near-duplicate. Buckets are small for real SimHashes
+// (16 random bits); the cap bounds the cost of a degenerate hot bucket.
+constexpr int kMaxCandidatesPerBand = 1024;
+
+// How long recovery waits for running reads to release the old database.
+constexpr absl::Duration kRecoveryReadersWait = absl::Seconds(1);
+
+absl::string_view AsAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+std::string_view AsStd(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Maps a RocksDB status to the codes of the SignalStore contract.
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  std::string message = absl::StrCat(AsAbsl(what), ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  return absl::UnavailableError(message);
+}
+
+// Column families, in the order of their descriptors at Open().
+enum Cf : int {
+  kMeta = 0,
+  kSignals,
+  kArticles,
+  kTimeIndex,
+  kEventIndex,
+  kKeyIndex,
+  kFingerprintIndex,
+  kNumCfs,
+};
+
+struct CfSpec {
+  const char* name;
+  // Served by point lookups (Get): worth a bloom filter.
+  bool point_lookups;
+  // Memtable size; index entries are small.
+  size_t write_buffer_bytes;
+};
+
+constexpr CfSpec kCfSpecs[kNumCfs] = {
+    {"default", true, 4 << 20},             // kMeta
+    {"signals", true, 32 << 20},            // kSignals
+    {"articles", true, 32 << 20},           // kArticles
+    {"time_index", false, 8 << 20},         // kTimeIndex
+    {"event_index", false, 8 << 20},        // kEventIndex
+    {"key_index", true, 8 << 20},           // kKeyIndex
+    {"fingerprint_index", false, 8 << 20},  // kFingerprintIndex
+};
+
+bool Supported(const std::vector<rocksdb::CompressionType>& supported,
+               rocksdb::CompressionType type) {
+  return std::find(supported.begin(), supported.end(), type) !=
+         supported.end();
+}
+
+rocksdb::ColumnFamilyOptions MakeCfOptions(
+    const CfSpec& spec, const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  // One LRU cache for the data, index and filter blocks of every CF, so the
+  // memory bound is the cache size rather than a sum over CFs and files.
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  if (spec.point_lookups) {
+    // ~1% false positives: Get() of an absent key (a new idempotency key,
+    // the common case at ingest) rarely touches a data block.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.write_buffer_size = spec.write_buffer_bytes;
+  // Keeps space amplification bounded as the log grows.
+  cf.level_compaction_dynamic_level_bytes = true;
+  // Compression from what this librocksdb was built with (Debian's has
+  // snappy, lz4, zstd, zlib, bzip2): fast LZ4 for the upper levels, denser
+  // ZSTD for the bottommost level, where most of an append-only log lives.
+  static const std::vector<rocksdb::CompressionType> supported =
+      rocksdb::GetSupportedCompressions();
+  if (Supported(supported, rocksdb::kLZ4Compression)) {
+    cf.compression = rocksdb::kLZ4Compression;
+  } else if (Supported(supported, rocksdb::kSnappyCompression)) {
+    cf.compression = rocksdb::kSnappyCompression;
+  } else {
+    cf.compression = rocksdb::kNoCompression;
+  }
+  if (Supported(supported, rocksdb::kZSTD)) {
+    cf.bottommost_compression = rocksdb::kZSTD;
+  }
+  return cf;
+}
+
+rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
+  rocksdb::DBOptions db;
+  db.create_if_missing = true;
+  db.create_missing_column_families = true;
+  if (options.env != nullptr) db.env = options.env;
+  // The WAL is on (never disabled) and every Append() syncs it when
+  // options.sync. A torn last record after a crash belongs to a batch that
+  // was never acknowledged; point-in-time recovery drops it and stops there.
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // All CFs share one WAL, which can only be deleted once every CF has
+  // flushed past it; small index CFs flush rarely, so cap the WAL size to
+  // force those flushes.
+  db.max_total_wal_size = 256 << 20;
+  // Smooth the writeback of flushed and compacted files.
+  db.bytes_per_sync = 1 << 20;
+  db.max_background_jobs = 2;
+  db.keep_log_file_num = 10;  // Info LOG files, not the WAL.
+  return db;
+}
+
+// Converts whole microseconds since the epoch to a protobuf Timestamp.
+void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  ts->set_seconds(seconds);
+  ts->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+int64_t SaturatingSub(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_sub_overflow(a, b, &out)) {
+    return b > 0 ? std::numeric_limits<int64_t>::min()
+                 : std::numeric_limits<int64_t>::max();
+  }
+  return out;
+}
+
+// The event types a signal is indexed under, sorted and unique.
+std::vector<uint8_t> IndexedEventTypes(const tidings::v1::Signal& signal) {
+  std::vector<uint8_t> types;
+  types.reserve(signal.events_size());
+  for (const tidings::v1::Event& event : signal.events()) {
+    types.push_back(static_cast<uint8_t>(event.type()));
+  }
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  return types;
+}
+
+absl::Status ValidateBatch(const std::vector<PendingArticle>& batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const PendingArticle& pending = batch[i];
+    if (pending.idempotency_key.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("article ", i, " of the batch has no idempotency key"));
+    }
+    for (const tidings::v1::Signal& signal : pending.signals) {
+      for (const tidings::v1::Event& event : signal.events()) {
+        if (event.type() < 0 || event.type() > internal::kMaxIndexedEventType) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "article ", i, " has a signal with event type ",
+              static_cast<int>(event.type()),
+              ", outside the indexable range [0, ",
+              internal::kMaxIndexedEventType, "]"));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// An open RocksDB database and its column families. Closes the database when
+// the last reference goes away.
+struct Db {
+  Db() = default;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db() {
+    if (db == nullptr) return;
+    for (rocksdb::ColumnFamilyHandle* handle : cfs) {
+      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    // Nothing to report to in a destructor; the WAL already holds every
+    // acknowledged write.
+    db->Close().PermitUncheckedError();
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // Owned, indexed by Cf.
+};
+
+absl::StatusOr<std::shared_ptr<Db>> OpenDb(
+    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(kNumCfs);
+  for (const CfSpec& spec : kCfSpecs) {
+    descriptors.emplace_back(spec.name, MakeCfOptions(spec, cache));
+  }
+  auto db = std::make_shared<Db>();
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(MakeDbOptions(options), options.path,
+                                        descriptors, &db->cfs, &raw_db);
+  db->db.reset(raw_db);
+  if (!s.ok()) {
+    // On failure RocksDB returns neither a DB nor handles.
+    db->cfs.clear();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot open the signal store at ", options.path, ": ", s.ToString()));
+  }
+  if (db->cfs.size() != kNumCfs) {
+    return absl::InternalError("RocksDB returned the wrong number of handles");
+  }
+  return db;
+}
+
+// What Open() reads back from a database.
+struct Restored {
+  uint64_t head = 0;
+  int64_t last_ingested_micros = std::numeric_limits<int64_t>::min();
+};
+
+// Checks (or, for a new store, writes) the format version, and reads the
+// head seq and the newest ingested_at.
+absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
+  std::string version;
+  rocksdb::Status s = db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta),
+                                 kFormatVersionKey, &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options.sync;
+    s = db.db->Put(write_options, db.cf(kMeta), kFormatVersionKey,
+                   kFormatVersion);
+    if (!s.ok()) return FromRocks(s, "cannot write the store format version");
+  } else if (!s.ok()) {
+    return FromRocks(s, "cannot read the store format version");
+  } else if (version != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the signal store at ", options.path, " has format version '",
+        version, "'; this build reads version ", kFormatVersion));
+  }
+
+  Restored restored;
+  // The head is the last key of the signals CF.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kSignals)));
+    it->SeekToLast();
+    if (it->Valid() &&
+        !internal::ParseSeqKey(AsStd(it->key()), &restored.head)) {
+      return absl::DataLossError("malformed key at the end of the log");
+    }
+    if (!it->status().ok()) {
+      return FromRocks(it->status(), "cannot read the head of the log");
+    }
+  }
+  // The newest ingested_at is the last key of the time index.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kTimeIndex)));
+    it->SeekToLast();
+    uint64_t seq;
+    if (it->Valid() &&
+        !internal::ParseTimeKey(AsStd(it->key()),
+                                &restored.last_ingested_micros, &seq)) {
+      return absl::DataLossError("malformed key at the end of time index");
+    }
+    if (!it->status().ok()) {
+      return FromRocks(it->status(), "cannot read the time index");
+    }
+  }
+  return restored;
+}
+
+// Writes, syncs and deletes a small file in the store's directory: whether
+// the file system takes writes again.
+absl::Status ProbeWritable(const StoreOptions& options) {
+  rocksdb::Env* env =
+      options.env != nullptr ? options.env : rocksdb::Env::Default();
+  const std::string probe = options.path + "/TIDINGS_WRITE_PROBE";
+  std::unique_ptr<rocksdb::WritableFile> file;
+  rocksdb::Status s = env->NewWritableFile(probe, &file, rocksdb::EnvOptions());
+  if (s.ok()) s = file->Append("probe");
+  if (s.ok()) s = file->Sync();
+  if (file != nullptr) {
+    rocksdb::Status closed = file->Close();
+    if (s.ok()) s = closed;
+  }
+  env->DeleteFile(probe).PermitUncheckedError();
+  if (!s.ok()) return FromRocks(s, "the store's directory still fails writes");
+  return absl::OkStatus();
+}
+
+class RocksSignalStore final : public SignalStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SignalStore>> Open(
+      const StoreOptions& options);
+
+  absl::StatusOr<std::vector<AppendResult>> Append(
+      std::vector<PendingArticle> batch, absl::Time now)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override;
+  uint64_t head_seq() const override {
+    return head_.load(std::memory_order_acquire);
+  }
+  absl::StatusOr<tidings::v1::Signal> Get(uint64_t seq) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::Status Scan(uint64_t after_seq, uint64_t max_count,
+                    const std::function<bool(const tidings::v1::Signal&)>&
+                        visit) const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::Status ScanEventType(
+      tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
+      const std::function<bool(const tidings::v1::Signal&)>& visit)
+      const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<std::vector<uint64_t>> LookupKey(
+      std::string_view idempotency_key) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<tidings::v1::Article> GetArticle(
+      std::string_view idempotency_key) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+
+ private:
+  RocksSignalStore(const StoreOptions& options,
+                   std::shared_ptr<rocksdb::Cache> cache,
+                   std::shared_ptr<Db> db, const Restored& restored)
+      : options_(options),
+        cache_(std::move(cache)),
+        head_(restored.head),
+        last_ingested_micros_(restored.last_ingested_micros),
+        db_(std::move(db)) {}
+
+  // The open database for a reader, or UNAVAILABLE while it is being
+  // reopened after a write error (see RecoverIfNeeded()).
+  absl::StatusOr<std::shared_ptr<const Db>> ReaderDb() const
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+
+  // Brings RocksDB back from the error state left by a failed write: first
+  // DB::Resume(), which handles the errors RocksDB deems recoverable; else,
+  // once a probe shows the directory takes writes again, closes and reopens
+  // the database (RocksDB's remedy for fatal errors such as a failed WAL
+  // write). OK when writes may proceed; UNAVAILABLE otherwise.
+  absl::Status RecoverIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+
+  // Whether `key` was stored, and if so its seqs in `*seqs`. Reads the
+  // latest state: REQUIRES mu_, held by the only writer.
+  absl::StatusOr<bool> StoredSeqs(const Db& db, const std::string& key,
+                                  std::vector<uint64_t>* seqs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // One earlier signal of this batch: its seq and fingerprint.
+  struct BatchFingerprint {
+    uint64_t seq;
+    uint64_t fingerprint;
+  };
+
+  // The seq of the newest signal, stored or earlier in this batch, that is a
+  // near-duplicate of `fingerprint` ingested at or after `oldest_micros`;
+  // 0 when none. REQUIRES mu_.
+  // `index` iterates the fingerprint index; one serves a whole Append().
+  absl::StatusOr<uint64_t> NearDuplicateOf(
+      rocksdb::Iterator& index, uint64_t fingerprint, int64_t oldest_micros,
+      const std::vector<BatchFingerprint>& in_batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const StoreOptions options_;
+  // Shared by the table factories of every CF, across reopens.
+  const std::shared_ptr<rocksdb::Cache> cache_;
+
+  // Serialises Append() (and so recovery).
+  absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(db_mu_);
+  // The seq of the newest durable signal. Written only under mu_, after the
+  // batch holding it was written; read lock-free by readers.
+  std::atomic<uint64_t> head_;
+  // ingested_at (micros) of the newest stored signal; the floor for the
+  // next one, so ingested_at never decreases along the log.
+  int64_t last_ingested_micros_ ABSL_GUARDED_BY(mu_);
+  // Set when a write failed: RocksDB refuses writes until recovered.
+  bool needs_recovery_ ABSL_GUARDED_BY(mu_) = false;
+
+  // Guards the pointer (not the database: RocksDB is thread-safe). Readers
+  // copy it under a shared lock; only recovery, holding mu_ too, replaces
+  // it. Null only after a failed reopen.
+  mutable absl::Mutex db_mu_;
+  std::shared_ptr<Db> db_ ABSL_GUARDED_BY(db_mu_);
+};
+
+absl::StatusOr<std::unique_ptr<SignalStore>> RocksSignalStore::Open(
+    const StoreOptions& options) {
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(options.block_cache_bytes);
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<Db> db,
+                                   OpenDb(options, cache));
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(Restored restored, Restore(*db, options));
+  return std::unique_ptr<SignalStore>(
+      new RocksSignalStore(options, std::move(cache), std::move(db), restored));
+}
+
+absl::StatusOr<std::shared_ptr<const Db>> RocksSignalStore::ReaderDb() const {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) {
+    return absl::UnavailableError(
+        "the signal store is recovering from a write error; retry later");
+  }
+  return std::shared_ptr<const Db>(db_);
+}
+
+absl::Status RocksSignalStore::RecoverIfNeeded() {
+  if (!needs_recovery_) return absl::OkStatus();
+  {
+    absl::ReaderMutexLock lock(&db_mu_);
+    if (db_ != nullptr && db_->db->Resume().ok()) {
+      needs_recovery_ = false;
+      return absl::OkStatus();
+    }
+  }
+  // A fatal error: only reopening clears it. Keep the old database open for
+  // readers until the directory takes writes again.
+  TIDINGS_STORAGE_RETURN_IF_ERROR(ProbeWritable(options_));
+
+  // From here new readers wait on db_mu_. RocksDB's lock forbids a second
+  // instance while the old one is open, so wait (boundedly) for running
+  // reads to drop theirs; a Scan callback that calls back into the store
+  // keeps it, hence the bound rather than a deadlock.
+  absl::MutexLock lock(&db_mu_);
+  const absl::Time deadline = absl::Now() + kRecoveryReadersWait;
+  while (db_ != nullptr && db_.use_count() > 1 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  if (db_ != nullptr && db_.use_count() > 1) {
+    return absl::UnavailableError(
+        "the signal store is recovering from a write error and waits for "
+        "running reads to finish; retry shortly");
+  }
+  db_.reset();  // Closes the old database.
+  absl::StatusOr<std::shared_ptr<Db>> reopened = OpenDb(options_, cache_);
+  if (!reopened.ok()) return reopened.status();
+  absl::StatusOr<Restored> restored = Restore(**reopened, options_);
+  if (!restored.ok()) return restored.status();
+  db_ = *std::move(reopened);
+  // The head never moves back: acknowledged batches were synced. It may
+  // move forward: a batch whose WAL record reached the file although its
+  // sync failed (so it was reported UNAVAILABLE) is replayed, whole.
+  head_.store(restored->head, std::memory_order_release);
+  last_ingested_micros_ =
+      std::max(last_ingested_micros_, restored->last_ingested_micros);
+  needs_recovery_ = false;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RocksSignalStore::StoredSeqs(
+    const Db& db, const std::string& key, std::vector<uint64_t>* seqs) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db.db->Get(rocksdb::ReadOptions(), db.cf(kKeyIndex), key, &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocks(s, "cannot read the idempotency index");
+  if (!internal::DecodeSeqList(AsStd(value), seqs)) {
+    return absl::DataLossError(absl::StrCat(
+        "malformed idempotency index entry for key '", key, "'"));
+  }
+  return true;
+}
+
+absl::StatusOr<uint64_t> RocksSignalStore::NearDuplicateOf(
+    rocksdb::Iterator& index, uint64_t fingerprint, int64_t oldest_micros,
+    const std::vector<BatchFingerprint>& in_batch) {
+  constexpr int kMaxBits = scoring::kNearDuplicateBits;
+  // Signals earlier in this batch are newer than any stored one, and were
+  // all ingested `now`: the newest match among them wins.
+  for (auto it = in_batch.rbegin(); it != in_batch.rend(); ++it) {
+    if (scoring::HammingDistance(fingerprint, it->fingerprint) <= kMaxBits) {
+      return it->seq;
+    }
+  }
+  // Any fingerprint within kMaxBits (< kFingerprintBands) shares at least one
+  // band exactly, so the newest match overall is the newest match of some
+  // band's bucket. Walk each bucket newest first; since ingested_at never
+  // decreases with seq, stop at the first entry older than the window.
+  uint64_t best = 0;
+  for (int band = 0; band < kFingerprintBands; ++band) {
+    const uint16_t value = FingerprintBand(fingerprint, band);
+    const std::string bucket = FingerprintBucket(band, value);
+    // The bucket end is 3 bytes long, no key is, so this lands on the
+    // bucket's last key (if the bucket is not empty).
+    index.SeekForPrev(FingerprintBucketEnd(band, value));
+    for (int examined = 0;
+         index.Valid() && examined < kMaxCandidatesPerBand &&
+         AsStd(index.key()).substr(0, bucket.size()) == bucket;
+         index.Prev(), ++examined) {
+      int key_band;
+      uint16_t key_value;
+      uint64_t seq;
+      uint64_t candidate;
+      int64_t micros;
+      if (!internal::ParseFingerprintKey(AsStd(index.key()), &key_band,
+                                         &key_value, &seq) ||
+          !internal::ParseFingerprintValue(AsStd(index.value()), &candidate,
+                                           &micros)) {
+        return absl::DataLossError("malformed near-duplicate index entry");
+      }
+      if (seq <= best || micros < oldest_micros) break;
+      if (scoring::HammingDistance(fingerprint, candidate) <= kMaxBits) {
+        best = seq;
+        break;
+      }
+    }
+    if (!index.status().ok()) {
+      return FromRocks(index.status(), "cannot read the near-duplicate index");
+    }
+  }
+  return best;
+}
+
+absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
+    std::vector<PendingArticle> batch, absl::Time now) {
+  TIDINGS_STORAGE_RETURN_IF_ERROR(ValidateBatch(batch));
+  std::vector<AppendResult> results(batch.size());
+  if (batch.empty()) return results;
+
+  absl::MutexLock lock(&mu_);
+  TIDINGS_STORAGE_RETURN_IF_ERROR(RecoverIfNeeded());
+  // Only this thread (holding mu_) may replace db_, so `db` stays current.
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+
+  const int64_t now_micros =
+      std::max(absl::ToUnixMicros(now), last_ingested_micros_);
+  google::protobuf::Timestamp ingested_at;
+  SetTimestamp(now_micros, &ingested_at);
+  const int64_t window_micros =
+      absl::ToInt64Microseconds(options_.duplicate_window);
+  const bool mark_duplicates = window_micros > 0;
+  const int64_t oldest_micros = SaturatingSub(now_micros, window_micros);
+
+  const uint64_t head = head_.load(std::memory_order_relaxed);
+  uint64_t next_seq = head + 1;
+  rocksdb::WriteBatch write_batch;
+  // Keys seen in this call: index into `results` of their first occurrence.
+  absl::flat_hash_map<std::string, size_t> keys_in_batch;
+  std::vector<BatchFingerprint> fingerprints_in_batch;
+  // Created on first use. Sees the state before this batch, which is all
+  // that is stored: mu_ excludes other writers.
+  std::unique_ptr<rocksdb::Iterator> fingerprint_index;
+  std::string buffer;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    PendingArticle& pending = batch[i];
+    AppendResult& result = results[i];
+    if (auto it = keys_in_batch.find(pending.idempotency_key);
+        it != keys_in_batch.end()) {
+      result.seqs = results[it->second].seqs;
+      result.duplicate = true;
+      continue;
+    }
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(
+        const bool stored,
+        StoredSeqs(*db, pending.idempotency_key, &result.seqs));
+    keys_in_batch.emplace(pending.idempotency_key, i);
+    if (stored) {
+      result.duplicate = true;
+      continue;
+    }
+
+    std::stable_sort(
+        pending.signals.begin(), pending.signals.end(),
+        [](const tidings::v1::Signal& a, const tidings::v1::Signal& b) {
+          return a.doc_index() < b.doc_index();
+        });
+    for (tidings::v1::Signal& signal : pending.signals) {
+      const uint64_t seq = next_seq++;
+      signal.set_seq(seq);
+      *signal.mutable_ingested_at() = ingested_at;
+      const uint64_t fingerprint = signal.fingerprint();
+      uint64_t duplicate_of = 0;
+      if (mark_duplicates && fingerprint != 0) {
+        if (fingerprint_index == nullptr) {
+          fingerprint_index.reset(db->db->NewIterator(
+              rocksdb::ReadOptions(), db->cf(kFingerprintIndex)));
+        }
+        TIDINGS_STORAGE_ASSIGN_OR_RETURN(
+            duplicate_of,
+            NearDuplicateOf(*fingerprint_index, fingerprint, oldest_micros,
+                            fingerprints_in_batch));
+      }
+      signal.set_duplicate_of_seq(duplicate_of);
+
+      buffer.clear();
+      if (!signal.SerializeToString(&buffer)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot serialise a signal of article ", i, " (too large?)"));
+      }
+      write_batch.Put(db->cf(kSignals), SeqKey(seq), buffer);
+      write_batch.Put(db->cf(kTimeIndex), TimeKey(now_micros, seq),
+                      rocksdb::Slice());
+      for (uint8_t type : IndexedEventTypes(signal)) {
+        write_batch.Put(db->cf(kEventIndex), EventKey(type, seq),
+                        rocksdb::Slice());
+      }
+      if (fingerprint != 0) {
+        const std::string value = FingerprintValue(fingerprint, now_micros);
+        for (int band = 0; band < kFingerprintBands; ++band) {
+          write_batch.Put(
+              db->cf(kFingerprintIndex),
+              FingerprintKey(band, FingerprintBand(fingerprint, band), seq),
+              value);
+        }
+        fingerprints_in_batch.push_back({seq, fingerprint});
+      }
+      result.seqs.push_back(seq);
+    }
+
+    buffer.clear();
+    if (!pending.article.SerializeToString(&buffer)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot serialise article ", i, " of the batch (too large?)"));
+    }
+    write_batch.Put(db->cf(kArticles), pending.idempotency_key, buffer);
+    write_batch.Put(db->cf(kKeyIndex), pending.idempotency_key,
+                    internal::EncodeSeqList(result.seqs));
+  }
+
+  if (write_batch.Count() == 0) return results;  // All duplicates.
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  rocksdb::Status s = db->db->Write(write_options, &write_batch);
+  if (!s.ok()) {
+    needs_recovery_ = true;
+    return absl::UnavailableError(absl::StrCat(
+        "the signal store could not write the batch; nothing was "
+        "acknowledged (retry later): ",
+        s.ToString()));
+  }
+  const uint64_t new_head = next_seq - 1;
+  if (new_head != head) last_ingested_micros_ = now_micros;
+  head_.store(new_head, std::memory_order_release);
+  return results;
+}
+
+// Reads the signal at `seq`, which must exist (it is at most the head).
+absl::StatusOr<tidings::v1::Signal> ReadSignal(
+    const Db& db, const rocksdb::ReadOptions& read_options, uint64_t seq) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db.db->Get(read_options, db.cf(kSignals), SeqKey(seq), &value);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(absl::StrCat(
+        "signal ", seq, " is missing below the head of the log"));
+  }
+  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot read signal ", seq));
+  tidings::v1::Signal signal;
+  if (!signal.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat("signal ", seq, " does not parse"));
+  }
+  return signal;
+}
+
+absl::StatusOr<tidings::v1::Signal> RocksSignalStore::Get(uint64_t seq) const {
+  const uint64_t head = head_seq();
+  if (seq == 0 || seq > head) {
+    return absl::NotFoundError(absl::StrCat("no signal with seq ", seq,
+                                            " (the head is ", head, ")"));
+  }
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  return ReadSignal(*db, rocksdb::ReadOptions(), seq);
+}
+
+absl::Status RocksSignalStore::Scan(
+    uint64_t after_seq, uint64_t max_count,
+    const std::function<bool(const tidings::v1::Signal&)>& visit) const {
+  const uint64_t head = head_seq();  // Before the snapshot: see the top.
+  if (after_seq >= head) return absl::OkStatus();
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::ManagedSnapshot snapshot(db->db.get());
+  const std::string upper = SeqKey(head + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(read_options, db->cf(kSignals)));
+  uint64_t visited = 0;
+  for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
+    tidings::v1::Signal signal;
+    if (!signal.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "a signal after seq ", after_seq, " does not parse"));
+    }
+    ++visited;
+    if (!visit(signal)) return absl::OkStatus();
+    if (max_count != 0 && visited >= max_count) return absl::OkStatus();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "cannot scan the log");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RocksSignalStore::SeqBeforeTime(absl::Time t) const {
+  const uint64_t head = head_seq();
+  if (head == 0 || t == absl::InfinitePast()) return 0;
+  if (t == absl::InfiniteFuture()) return head;
+  // ingested_at is stored in whole microseconds, so "before t" is "before
+  // ceil(t) in microseconds".
+  int64_t micros = absl::ToUnixMicros(t);  // Rounds down.
+  if (absl::FromUnixMicros(micros) < t) ++micros;
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::ManagedSnapshot snapshot(db->db.get());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(read_options, db->cf(kTimeIndex)));
+  // Seqs start at 1, so (micros, 0) is after every entry ingested earlier
+  // and before every entry ingested at `micros` or later.
+  it->SeekForPrev(TimeKey(micros, 0));
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "cannot read the time index");
+  }
+  if (!it->Valid()) return 0;
+  int64_t entry_micros;
+  uint64_t seq;
+  if (!internal::ParseTimeKey(AsStd(it->key()), &entry_micros, &seq)) {
+    return absl::DataLossError("malformed time index entry");
+  }
+  // An entry past the head belongs to a batch still being acknowledged;
+  // every signal up to the head is at least as old.
+  return std::min(seq, head);
+}
+
+absl::Status RocksSignalStore::ScanEventType(
+    tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
+    const std::function<bool(const tidings::v1::Signal&)>& visit) const {
+  if (type < 0 || type > internal::kMaxIndexedEventType) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event type ", static_cast<int>(type),
+                     " is outside [0, ", internal::kMaxIndexedEventType, "]"));
+  }
+  const uint64_t head = head_seq();
+  if (after_seq >= head) return absl::OkStatus();
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  const auto type_byte = static_cast<uint8_t>(type);
+  rocksdb::ManagedSnapshot snapshot(db->db.get());
+  const std::string upper = EventKey(type_byte, head + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions index_options;
+  index_options.snapshot = snapshot.snapshot();
+  index_options.iterate_upper_bound = &upper_slice;
+  rocksdb::ReadOptions signal_options;
+  signal_options.snapshot = snapshot.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(index_options, db->cf(kEventIndex)));
+  uint64_t visited = 0;
+  for (it->Seek(EventKey(type_byte, after_seq + 1)); it->Valid(); it->Next()) {
+    uint8_t key_type;
+    uint64_t seq;
+    if (!internal::ParseEventKey(AsStd(it->key()), &key_type, &seq) ||
+        key_type != type_byte) {
+      return absl::DataLossError("malformed event index entry");
+    }
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(tidings::v1::Signal signal,
+                                     ReadSignal(*db, signal_options, seq));
+    ++visited;
+    if (!visit(signal)) return absl::OkStatus();
+    if (max_count != 0 && visited >= max_count) return absl::OkStatus();
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "cannot scan the event index");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksSignalStore::LookupKey(
+    std::string_view idempotency_key) const {
+  const uint64_t head = head_seq();
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db->db->Get(rocksdb::ReadOptions(), db->cf(kKeyIndex),
+                                  rocksdb::Slice(idempotency_key), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError("the idempotency key was never stored");
+  }
+  if (!s.ok()) return FromRocks(s, "cannot look up the idempotency key");
+  std::vector<uint64_t> seqs;
+  if (!internal::DecodeSeqList(AsStd(value), &seqs)) {
+    return absl::DataLossError("malformed idempotency index entry");
+  }
+  // Seqs past the head belong to a batch not yet acknowledged: not stored
+  // yet, as far as readers are concerned.
+  for (uint64_t seq : seqs) {
+    if (seq > head) {
+      return absl::NotFoundError("the idempotency key is being stored");
+    }
+  }
+  return seqs;
+}
+
+absl::StatusOr<tidings::v1::Article> RocksSignalStore::GetArticle(
+    std::string_view idempotency_key) const {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db->db->Get(rocksdb::ReadOptions(), db->cf(kArticles),
+                                  rocksdb::Slice(idempotency_key), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError("no article is stored under that key");
+  }
+  if (!s.ok()) return FromRocks(s, "cannot read the article");
+  tidings::v1::Article article;
+  if (!article.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError("a stored article does not parse");
+  }
+  return article;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SignalStore>> SignalStore::Open(
     const StoreOptions& options) {
-  return absl::UnimplementedError("storage not yet written");
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError(
+        "StoreOptions.path is empty: name the directory of the signal store");
+  }
+  return RocksSignalStore::Open(options);
 }
 
 }  // namespace tidings::storage

@@ -8,15 +8,31 @@
 // keys), written with the WAL synced before it returns: a batch is stored
 // whole or not at all, and once Append() returns OK it survives a crash.
 //
-// Keys are big-endian so that range scans run in order.
+// Keys are big-endian so that range scans run in order. The on-disk layout
+// (column families and key formats) is described in storage/internal/keys.h
+// and at the top of storage/signal_store.cc.
+//
+// Visibility: readers (Get, Scan, ...) see exactly the signals with
+// seq <= head_seq(); the head advances only after a batch is durable, so a
+// reader never sees a signal that could still be lost.
+//
+// Errors at this boundary are absl::Status codes:
+//   INVALID_ARGUMENT  bad options or input; nothing was written.
+//   NOT_FOUND         an absent seq or key.
+//   UNAVAILABLE       RocksDB could not read or write (I/O error, lock held,
+//                     disk full); retrying later may succeed.
+//   DATA_LOSS         stored bytes do not parse (corruption).
+//   FAILED_PRECONDITION  the directory holds an unknown store format.
 
 #ifndef TIDINGS_STORAGE_SIGNAL_STORE_H_
 #define TIDINGS_STORAGE_SIGNAL_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,8 +57,11 @@ struct StoreOptions {
   // A signal whose near-duplicate fingerprint is within
   // scoring::kNearDuplicateBits of a signal ingested at most this long before
   // it gets that signal's seq as `duplicate_of_seq`. Default: 72 hours.
-  // Zero disables near-duplicate marking.
+  // Zero (or negative) disables near-duplicate marking.
   absl::Duration duplicate_window = absl::Hours(72);
+
+  // Size of the block cache shared by all column families. Default: 64 MiB.
+  size_t block_cache_bytes = size_t{64} << 20;
 
   // RocksDB environment (tests inject failing ones). Default: nullptr = the
   // default environment. Not owned; must outlive the store.
@@ -52,11 +71,13 @@ struct StoreOptions {
 // One article of an ingest batch, as prepared by the service.
 struct PendingArticle {
   // Idempotency key: "id:" + article_id, or "fp:" + the hex exact
-  // fingerprints when the article has no id. Required.
+  // fingerprints when the article has no id. Required (non-empty).
   std::string idempotency_key;
   tidings::v1::Article article;
   // Its signals, fully scored. Append() fills seq, ingested_at and
-  // duplicate_of_seq; the rest is stored as given.
+  // duplicate_of_seq; the rest is stored as given. Signals are stored in
+  // doc_index order (a stable sort of this vector). May be empty: the key is
+  // then remembered with no seqs.
   std::vector<tidings::v1::Signal> signals;
 };
 
@@ -65,12 +86,17 @@ struct AppendResult {
   bool duplicate = false;      // Key seen before: nothing was written.
 };
 
+// Thread-safety: every method may be called concurrently from any thread,
+// except that the store must not be destroyed while a call is running.
+// Reads never wait for Append(); they wait only while the store reopens
+// RocksDB after a write error, and return UNAVAILABLE only if that reopen
+// failed (until a later Append() reopens it).
 class SignalStore {
  public:
   // Opens (creating if needed) the store at options.path and restores the
   // head seq. INVALID_ARGUMENT for an empty path; UNAVAILABLE (with RocksDB's
   // message) when the directory cannot be opened, e.g. locked by another
-  // process.
+  // process or store; FAILED_PRECONDITION for an unknown format version.
   static absl::StatusOr<std::unique_ptr<SignalStore>> Open(
       const StoreOptions& options);
 
@@ -80,35 +106,79 @@ class SignalStore {
   // before, or appears earlier in the same batch, are not written again:
   // their result carries the seqs stored the first time and duplicate=true.
   // New signals get seqs head+1, head+2, ... in batch order, ingested_at =
-  // `now`, and duplicate_of_seq (see StoreOptions::duplicate_window).
-  // On error nothing is written and the head is unchanged (UNAVAILABLE).
+  // `now` (truncated to microseconds, and never earlier than the newest
+  // stored ingested_at, so ingested_at never decreases along the log even if
+  // the clock steps back), and duplicate_of_seq: the newest earlier signal
+  // (stored, or earlier in this batch) whose non-zero fingerprint is within
+  // scoring::kNearDuplicateBits bits and that was ingested within
+  // StoreOptions::duplicate_window of `now`. A fingerprint of 0 means "none":
+  // it is neither indexed nor marked.
+  //
+  // Returns one result per article of `batch`, in order. A batch that is all
+  // duplicates writes nothing and costs no sync.
+  //
+  // Errors: INVALID_ARGUMENT (empty key, event type outside [0, 255],
+  // unserialisable message) before anything is written; UNAVAILABLE when
+  // RocksDB fails the write, or when the store is still recovering from an
+  // earlier failure. On error the head is unchanged, nothing becomes visible
+  // and nothing is acknowledged. A later Append() first recovers the
+  // database (DB::Resume(), or a close and reopen once the directory takes
+  // writes again) and then assigns seqs densely after the head.
+  //
+  // UNAVAILABLE means "outcome unknown, retry": when the WAL record reached
+  // the file but its fsync failed, that recovery (or a crash) replays the
+  // batch, whole, never in part. The head then moves past it, and a retry of
+  // the same keys is answered as a duplicate with its seqs. So head_seq()
+  // may advance by a batch that no Append() acknowledged.
+  //
   // Thread-safe: concurrent calls are serialised, so seqs stay dense.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(
       std::vector<PendingArticle> batch, absl::Time now) = 0;
 
   // The seq of the newest durable signal, 0 when the log is empty.
-  // Thread-safe.
+  // Thread-safe and wait-free.
   virtual uint64_t head_seq() const = 0;
 
-  // The signal with this seq; NOT_FOUND when absent. Thread-safe.
+  // The signal with this seq; NOT_FOUND when absent (0 or beyond the head).
+  // Thread-safe.
   virtual absl::StatusOr<tidings::v1::Signal> Get(uint64_t seq) const = 0;
 
   // Calls `visit` for each signal with seq > after_seq, in seq order, until
   // `visit` returns false, `max_count` signals were visited (0 = no limit),
-  // or the head is reached. Thread-safe; sees a consistent snapshot.
+  // or the head (as of the call) is reached. Thread-safe; sees a consistent
+  // snapshot. `visit` runs on the calling thread with no lock held (it may
+  // call back into the store), but it pins a RocksDB snapshot while the scan
+  // runs: scan in bounded chunks rather than holding one scan open for long.
+  // Returns OK when `visit` stopped the scan; UNAVAILABLE or DATA_LOSS when
+  // reading failed (signals already visited stay visited).
   virtual absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
       const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
 
   // The largest seq whose signal was ingested before `t` (so a scan from it
-  // yields the signals ingested at or after `t`); 0 when none.
+  // yields the signals ingested at or after `t`); 0 when none. Exact, since
+  // ingested_at never decreases along the log. Thread-safe.
   virtual absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const = 0;
 
   // Like Scan() but only over signals with an event of `type` (from the
-  // event-type index).
+  // event-type index). INVALID_ARGUMENT for a type outside [0, 255].
   virtual absl::Status ScanEventType(
       tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
       const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
+
+  // The seqs stored for `idempotency_key` (possibly none), or NOT_FOUND when
+  // the key was never stored. Lets the service skip scoring a retry; Append()
+  // remains the authority, since another Append() may store the key just
+  // after this returns. Thread-safe. The default returns UNIMPLEMENTED (for
+  // fakes).
+  virtual absl::StatusOr<std::vector<uint64_t>> LookupKey(
+      std::string_view idempotency_key) const;
+
+  // The raw article stored under `idempotency_key` (as sent by the
+  // publisher); NOT_FOUND when absent. Thread-safe. The default returns
+  // UNIMPLEMENTED (for fakes).
+  virtual absl::StatusOr<tidings::v1::Article> GetArticle(
+      std::string_view idempotency_key) const;
 };
 
 }  // namespace tidings::storage
