@@ -1,0 +1,1073 @@
+// Copyright 2026 The Tidings Authors.
+//
+// scoring_bench: the scoring hot path over a real news corpus (issue 4).
+//
+//   BM_ScoreCorpus/<workload>   full Scorer::Score() (cleaning, sentiment,
+//                               events, entities, fingerprints) per document.
+//   BM_Ceiling/<workload>       the memory-speed reference over the same
+//                               bytes: split on non-alphanumerics, lower-case,
+//                               one hash lookup per token in a table of the
+//                               lexicon's size. Nothing a scorer could skip.
+//   BM_ScoreLatency5KB          p50/p99 time to score one ~5 KB article.
+//
+// Workloads (built once at startup, not timed; see README.md):
+//   headlines  gold-headlines items: the title only.
+//   articles   every other item with title + body < 8 KB.
+//   pages      long raw pages synthesised from corpus articles with chrome
+//              (menus, repeated titles, teaser lines, "Related Articles").
+//   all        every corpus item as it is (what the peers also read).
+//
+// Before anything is timed, a fixed sample is scored (on two threads at once)
+// and its digest compared with bench/data/reference_<corpus>.tsv; any
+// difference aborts the run. `--update_reference` rewrites that file: a
+// reviewed change, made only when lexicons or rules change on purpose.
+//
+// The corpus comes from $TIDINGS_CORPUS (JSONL: id, source, title, body,
+// published), falling back to bench/data/fixture_corpus.jsonl. It is read in
+// place and never copied.
+
+#include <malloc.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "benchmark/benchmark.h"
+#include "bench/alloc_counter.h"
+#include "scoring/internal/absl_compat.h"
+#include "scoring/internal/lexicon_set.h"
+#include "scoring/scorer.h"
+#include "scoring/types.h"
+
+#ifndef TIDINGS_BENCH_DATA_DIR
+#error "TIDINGS_BENCH_DATA_DIR must name bench/data (set by bench/CMakeLists.txt)"
+#endif
+
+// Defined in the generated embedded_lexicons.cc of tidings_scoring (the
+// same functions LexiconSet::Load uses to enumerate the lexicon files).
+namespace tidings::scoring::internal {
+int EmbeddedLexiconCount();
+std::string_view EmbeddedLexiconName(int i);
+}  // namespace tidings::scoring::internal
+
+namespace tidings::bench {
+namespace {
+
+using scoring::ContentKind;
+using scoring::ScoredDocument;
+using scoring::Scorer;
+using scoring::ScoreInput;
+
+constexpr size_t kArticleMaxBytes = 8 * 1024;  // "ordinary" article: < 8 KB
+constexpr size_t kSampleItems = 200;           // reference sample: corpus items
+constexpr size_t kSamplePages = 20;            //   ... and synthesised pages
+constexpr size_t kLatencyTarget = 5 * 1024;    // BM_ScoreLatency5KB size
+constexpr size_t kLatencyPool = 256;           // distinct ~5 KB articles
+
+[[noreturn]] void Die(const std::string& message) {
+  std::fprintf(stderr, "scoring_bench: %s\n", message.c_str());
+  std::fflush(stderr);
+  std::exit(EXIT_FAILURE);
+}
+
+// --- small utilities -------------------------------------------------------
+
+uint64_t Fnv1a64(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// SplitMix64: a fixed, portable generator, so that the synthesised pages and
+// the shuffled walk order are the same on every machine and standard library.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  size_t Below(size_t n) { return static_cast<size_t>(Next() % n); }
+
+ private:
+  uint64_t state_;
+};
+
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die("cannot open " + path);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// Resident set size of this process, from /proc/self/statm (field 2, pages).
+double ResidentMB() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) * sysconf(_SC_PAGESIZE) / (1 << 20);
+}
+
+// Bytes currently allocated by malloc (all arenas, including mmapped chunks).
+double HeapMB() {
+  struct mallinfo2 mi = mallinfo2();
+  return static_cast<double>(mi.uordblks + mi.hblkhd) / (1 << 20);
+}
+
+// CPU time consumed by the calling thread, in seconds. On a shared machine
+// this separates the scorer's own cost from time lost to other processes.
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+std::string FormatMB(double mb) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f", mb);
+  return buf;
+}
+
+// --- corpus loading: a tiny JSON reader for the fixed JSONL shape ----------
+//
+// Each line is one flat object whose values are strings, null, numbers or
+// booleans. Strings are unescaped (\uXXXX with surrogate pairs to UTF-8; a
+// lone surrogate becomes U+FFFD). Anything else is a fatal error naming the
+// line: the corpus is a fixed file, so a parse error is a bug to look at.
+
+struct Item {
+  std::string id;
+  std::string source;
+  std::string title;
+  std::string body;
+};
+
+class LineParser {
+ public:
+  LineParser(std::string_view line, size_t line_no)
+      : s_(line), line_no_(line_no) {}
+
+  Item Parse() {
+    Item item;
+    bool has_id = false;
+    SkipSpace();
+    Expect('{');
+    SkipSpace();
+    if (Peek() == '}') Fail("empty object");
+    while (true) {
+      SkipSpace();
+      std::string key = String();
+      SkipSpace();
+      Expect(':');
+      SkipSpace();
+      std::string* field = nullptr;
+      if (key == "id") {
+        field = &item.id;
+        has_id = true;
+      } else if (key == "source") {
+        field = &item.source;
+      } else if (key == "title") {
+        field = &item.title;
+      } else if (key == "body") {
+        field = &item.body;
+      }
+      if (Peek() == '"') {
+        std::string value = String();
+        if (field != nullptr) *field = std::move(value);
+      } else {
+        SkipScalar();  // null, a number, true/false ("published": null).
+      }
+      SkipSpace();
+      if (Peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      Expect('}');
+      break;
+    }
+    SkipSpace();
+    if (pos_ != s_.size()) Fail("trailing characters after the object");
+    if (!has_id || item.id.empty()) Fail("missing \"id\"");
+    return item;
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& what) {
+    Die("corpus line " + std::to_string(line_no_) + ", column " +
+        std::to_string(pos_ + 1) + ": " + what);
+  }
+  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  void Expect(char c) {
+    if (Peek() != c) Fail(std::string("expected '") + c + "'");
+    ++pos_;
+  }
+  void SkipSpace() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  void SkipScalar() {
+    size_t start = pos_;
+    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '}' &&
+           s_[pos_] != ' ') {
+      ++pos_;
+    }
+    if (pos_ == start) Fail("expected a value");
+  }
+  uint32_t Hex4() {
+    if (pos_ + 4 > s_.size()) Fail("truncated \\u escape");
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        v |= c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        v |= c - 'A' + 10;
+      } else {
+        Fail("bad hex digit in \\u escape");
+      }
+    }
+    return v;
+  }
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+  std::string String() {
+    Expect('"');
+    std::string out;
+    while (true) {
+      size_t run = pos_;
+      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\') ++run;
+      out.append(s_.substr(pos_, run - pos_));
+      pos_ = run;
+      if (pos_ >= s_.size()) Fail("unterminated string");
+      if (s_[pos_++] == '"') return out;
+      char e = Peek();
+      ++pos_;
+      switch (e) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '/': out.push_back('/'); break;
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {
+          uint32_t cp = Hex4();
+          if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 6 <= s_.size() &&
+              s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
+            size_t save = pos_;
+            pos_ += 2;
+            uint32_t lo = Hex4();
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else {
+              pos_ = save;
+              cp = 0xFFFD;
+            }
+          } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+          }
+          AppendUtf8(cp, &out);
+          break;
+        }
+        default:
+          Fail("bad escape in string");
+      }
+    }
+  }
+
+  std::string_view s_;
+  size_t line_no_;
+  size_t pos_ = 0;
+};
+
+struct Corpus {
+  std::string path;
+  std::string name;      // File stem: "news_corpus", "fixture_corpus".
+  uint64_t digest = 0;   // FNV-1a 64 of the file's bytes.
+  size_t file_bytes = 0;
+  std::vector<Item> items;
+};
+
+Corpus LoadCorpus(const std::string& path) {
+  Corpus corpus;
+  corpus.path = path;
+  corpus.name = std::filesystem::path(path).stem().string();
+  std::string data = ReadFileOrDie(path);
+  corpus.file_bytes = data.size();
+  corpus.digest = Fnv1a64(data);
+  size_t pos = 0, line_no = 0;
+  while (pos < data.size()) {
+    size_t eol = data.find('\n', pos);
+    if (eol == std::string::npos) eol = data.size();
+    std::string_view line(data.data() + pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    corpus.items.push_back(LineParser(line, line_no).Parse());
+  }
+  if (corpus.items.empty()) Die(path + " holds no items");
+  return corpus;
+}
+
+// --- workloads ---------------------------------------------------------------
+
+// One scorer input. Views point into the corpus items or the page store,
+// both of which live until exit.
+struct Doc {
+  std::string_view id;
+  std::string_view title;
+  std::string_view body;
+  size_t bytes() const { return title.size() + body.size(); }
+  ScoreInput input() const {
+    return ScoreInput{.title = title, .body = body, .kind = ContentKind::kAuto};
+  }
+};
+
+struct Workload {
+  std::string name;
+  std::vector<Doc> docs;  // Shuffled: any prefix is a fair sample.
+  uint64_t bytes = 0;
+};
+
+bool IsHeadline(const Item& item) {
+  return item.source.starts_with("gold-headlines");
+}
+
+void Shuffle(std::vector<Doc>* docs, uint64_t seed) {
+  Rng rng(seed);
+  for (size_t i = docs->size(); i > 1; --i) {
+    std::swap((*docs)[i - 1], (*docs)[rng.Below(i)]);
+  }
+}
+
+Workload MakeWorkload(std::string name, std::vector<Doc> docs) {
+  Workload w;
+  w.name = std::move(name);
+  w.docs = std::move(docs);
+  if (w.docs.empty()) Die("workload '" + w.name + "' is empty for this corpus");
+  Shuffle(&w.docs, Fnv1a64(w.name));
+  for (const Doc& d : w.docs) w.bytes += d.bytes();
+  return w;
+}
+
+void AppendParagraphs(std::string_view body, std::string* page) {
+  // Bodies separate paragraphs with "\n\n"; many scraped pages put one
+  // paragraph per line, so pages use single line breaks.
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find("\n\n", pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view para = body.substr(pos, end - pos);
+    if (!para.empty()) page->append(para).push_back('\n');
+    pos = end + 2;
+  }
+}
+
+// Long raw pages, synthesised deterministically from corpus articles: a main
+// article with site chrome, its title repeated, teaser headlines of other
+// stories interleaved with its paragraphs, then "Related Articles" with
+// several more full articles (each with its own repeated title, site and time
+// lines), then footer chrome. Every article is used once, in corpus order
+// (the pool wraps for a tiny corpus so that there are at least 8 pages).
+std::vector<Doc> MakePages(const Corpus& corpus, std::deque<std::string>* store,
+                           std::deque<std::string>* ids) {
+  static constexpr std::string_view kSites[] = {
+      "The Daily Ledger", "MarketWire Online", "Newsroom Hub",
+      "Global Finance Today", "Morning Briefing"};
+  static constexpr std::string_view kAges[] = {
+      "12 minutes ago", "1 hour ago", "3 hours ago", "yesterday",
+      "2 days ago"};
+
+  std::vector<const Item*> pool, teasers;
+  for (const Item& item : corpus.items) {
+    if (!item.title.empty()) teasers.push_back(&item);
+    if (!IsHeadline(item) && !item.title.empty() && item.body.size() >= 200) {
+      pool.push_back(&item);
+    }
+  }
+  if (pool.empty()) Die("no articles with a body to build pages from");
+
+  Rng rng(20260401);
+  std::vector<Doc> pages;
+  size_t next = 0;
+  auto take = [&]() -> const Item& { return *pool[next++ % pool.size()]; };
+  while (next < pool.size() || pages.size() < 8) {
+    const std::string_view site = kSites[rng.Below(std::size(kSites))];
+    const size_t target = 12 * 1024 + rng.Below(28 * 1024);  // 12..40 KB
+    const Item& main = take();
+    std::string page;
+    page.reserve(target + 8 * 1024);
+    page.append(site).append(
+        " | Home | Markets | World | Business | Opinion\nSearch\nSign in\n");
+    page.append(main.title).append("\n\n").append(main.title).append("\n\n");
+    page.append(site).append(" \xC2\xB7 ").append(kAges[rng.Below(5)]);
+    page.append(" \xC2\xB7 4 min read\n\n");
+    // Main body with a run of teaser headlines after the first paragraph
+    // and a few more near the end.
+    std::string body_lines;
+    AppendParagraphs(main.body, &body_lines);
+    size_t first_break = body_lines.find('\n');
+    std::string teaser_run;
+    for (size_t t = 0, n = 3 + rng.Below(4); t < n; ++t) {
+      teaser_run.append(teasers[rng.Below(teasers.size())]->title).push_back('\n');
+    }
+    if (first_break != std::string::npos) {
+      body_lines.insert(first_break + 1, teaser_run);
+    } else {
+      body_lines.append(teaser_run);
+    }
+    page.append(body_lines);
+    for (size_t t = 0, n = 2 + rng.Below(3); t < n; ++t) {
+      page.append(teasers[rng.Below(teasers.size())]->title).push_back('\n');
+    }
+    page.append(
+        "Share this article\nAdvertisement\n\nComments\n\nNo comments yet. "
+        "Be the first to comment.\n\nRelated Articles\n\n");
+    size_t related = 0;
+    while ((page.size() < target || related < 2) && related < 16 &&
+           (next < pool.size() || pages.size() < 8)) {
+      const Item& rel = take();
+      page.append(rel.title).push_back('\n');
+      page.append(rel.title).append("\n\n");
+      page.append(site).append("\n\n").append(kAges[rng.Below(5)]);
+      page.append("\n\n  \xE2\x80\xA2 ").append(site).append("\n\n");
+      page.append(rel.title).append("\n\n");
+      AppendParagraphs(rel.body, &page);
+      page.push_back('\n');
+      ++related;
+    }
+    page.append("More from ").append(site).append("\n");
+    for (size_t t = 0; t < 4; ++t) {
+      page.append(teasers[rng.Below(teasers.size())]->title).push_back('\n');
+    }
+    page.append(
+        "\nNewsletter: get the morning briefing in your inbox\nSubscribe\n"
+        "\xC2\xA9 2026 ");
+    page.append(site).append(
+        ". All rights reserved.\nPrivacy Policy | Terms of Use | Cookie "
+        "Settings\n");
+
+    char id[32];
+    std::snprintf(id, sizeof(id), "page-%05zu", pages.size() + 1);
+    ids->emplace_back(id);
+    store->push_back(std::move(page));
+    // A scraped page arrives without a publisher title: the page is the body.
+    pages.push_back(Doc{ids->back(), std::string_view(), store->back()});
+  }
+  return pages;
+}
+
+// ~5 KB articles for the latency benchmark: corpus articles of 4.5..5.5 KB
+// (sorted by id, at most kLatencyPool), or, for a corpus with none, articles
+// built by concatenating bodies until they reach 5 KB.
+std::vector<Doc> MakeLatencyDocs(const Corpus& corpus,
+                                 std::deque<std::string>* store) {
+  std::vector<Doc> docs;
+  for (const Item& item : corpus.items) {
+    size_t n = item.title.size() + item.body.size();
+    if (!IsHeadline(item) && n >= kLatencyTarget - 512 &&
+        n <= kLatencyTarget + 512) {
+      docs.push_back(Doc{item.id, item.title, item.body});
+    }
+  }
+  std::sort(docs.begin(), docs.end(),
+            [](const Doc& a, const Doc& b) { return a.id < b.id; });
+  if (docs.size() > kLatencyPool) docs.resize(kLatencyPool);
+  if (!docs.empty()) return docs;
+
+  std::vector<const Item*> articles;
+  for (const Item& item : corpus.items) {
+    if (!IsHeadline(item) && !item.body.empty()) articles.push_back(&item);
+  }
+  if (articles.empty()) Die("no articles to build a 5 KB article from");
+  for (size_t start = 0; start < std::min<size_t>(8, articles.size()); ++start) {
+    std::string body;
+    for (size_t k = start; body.size() < kLatencyTarget - 100; ++k) {
+      if (!body.empty()) body.append("\n\n");
+      body.append(articles[k % articles.size()]->body);
+    }
+    store->push_back(std::move(body));
+    docs.push_back(Doc{articles[start]->id, articles[start]->title, store->back()});
+  }
+  return docs;
+}
+
+// --- the ceiling's table -----------------------------------------------------
+
+// One entry per lexicon row of every lexicon file the scorer loads: the
+// lower-cased first column. A duplicate first column (the same term in two
+// files) gets a padding key that never matches, so that the table's size
+// equals the scorer's lexicon entry count.
+absl::flat_hash_set<std::string> LexiconKeys() {
+  namespace si = scoring::internal;
+  absl::StatusOr<si::LexiconSet> lex = si::LexiconSet::Load("");
+  if (!lex.ok()) Die("loading lexicons: " + std::string(lex.status().message()));
+  absl::flat_hash_set<std::string> keys;
+  for (int i = 0; i < si::EmbeddedLexiconCount(); ++i) {
+    std::string_view name = si::EmbeddedLexiconName(i);
+    absl::StatusOr<std::vector<si::LexiconRow>> rows = lex->Rows(name, 1, 1000);
+    if (!rows.ok()) Die(std::string(rows.status().message()));
+    for (const si::LexiconRow& row : *rows) {
+      std::string key = absl::AsciiStrToLower(si::AsAbsl(row.fields[0]));
+      if (!keys.insert(key).second) {
+        keys.insert(std::string("\x01") + std::string(name) + ":" +
+                    std::to_string(row.line));
+      }
+    }
+  }
+  return keys;
+}
+
+// Byte -> its lower-case form when it belongs to a token, 0 for a separator.
+// Tokens are runs of ASCII letters and digits; bytes >= 0x80 (UTF-8
+// sequences) stay inside tokens so that "café" is one token.
+struct TokenTable {
+  unsigned char map[256];
+  constexpr TokenTable() : map() {
+    for (int c = 0; c < 256; ++c) {
+      if (c >= 'A' && c <= 'Z') {
+        map[c] = static_cast<unsigned char>(c | 0x20);
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+        map[c] = static_cast<unsigned char>(c);
+      }
+    }
+  }
+};
+constexpr TokenTable kTokenTable;
+
+// The bare pass: split on separators, lower-case into a stack buffer, one
+// hash lookup per token. Tokens longer than the buffer are not looked up.
+size_t CeilingPass(std::string_view text,
+                   const absl::flat_hash_set<std::string>& keys) {
+  constexpr size_t kMaxToken = 64;
+  char buf[kMaxToken];
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* const end = p + text.size();
+  size_t hits = 0;
+  while (p < end) {
+    while (p < end && kTokenTable.map[*p] == 0) ++p;  // Separators.
+    size_t len = 0;
+    for (unsigned char c; p < end && (c = kTokenTable.map[*p]) != 0; ++p) {
+      buf[len & (kMaxToken - 1)] = static_cast<char>(c);
+      ++len;
+    }
+    if (len != 0 && len <= kMaxToken) {
+      hits += keys.contains(
+          scoring::internal::AsAbsl(std::string_view(buf, len)));
+    }
+  }
+  return hits;
+}
+
+// --- the reference check -----------------------------------------------------
+
+const char* LabelName(scoring::SentimentLabel label) {
+  switch (label) {
+    case scoring::SentimentLabel::kPositive: return "positive";
+    case scoring::SentimentLabel::kNegative: return "negative";
+    case scoring::SentimentLabel::kNeutral: return "neutral";
+  }
+  return "label?";
+}
+
+std::string EventName(scoring::EventType type) {
+  switch (type) {
+    case scoring::EventType::kGoldPriceMove: return "gold_price_move";
+    case scoring::EventType::kTariff: return "tariff";
+    case scoring::EventType::kSanctions: return "sanctions";
+    case scoring::EventType::kGeopoliticalTension: return "geopolitical_tension";
+  }
+  return "event" + std::to_string(static_cast<int>(type));
+}
+
+std::string DirectionName(scoring::Direction d) {
+  using scoring::Direction;
+  switch (d) {
+    case Direction::kUnspecified: return "unspecified";
+    case Direction::kUp: return "up";
+    case Direction::kDown: return "down";
+    case Direction::kFlat: return "flat";
+    case Direction::kImposed: return "imposed";
+    case Direction::kRaised: return "raised";
+    case Direction::kThreatened: return "threatened";
+    case Direction::kDelayed: return "delayed";
+    case Direction::kEased: return "eased";
+    case Direction::kLifted: return "lifted";
+    case Direction::kEscalation: return "escalation";
+    case Direction::kDeEscalation: return "de_escalation";
+  }
+  return "direction" + std::to_string(static_cast<int>(d));
+}
+
+// Per document: the sentiment label, then each event as type:direction,
+// sorted, with a trailing '~' when its relevance is below
+// kDefaultMinRelevance (found but not reported by default). Documents of one
+// item are joined by " | ".
+std::string DigestDocs(const std::vector<ScoredDocument>& docs) {
+  std::string out;
+  for (const ScoredDocument& doc : docs) {
+    if (!out.empty()) out += " | ";
+    out += LabelName(doc.sentiment.label);
+    std::vector<std::string> events;
+    for (const scoring::Event& e : doc.events) {
+      std::string s = EventName(e.type) + ":" + DirectionName(e.direction);
+      if (e.relevance < scoring::kDefaultMinRelevance) s += "~";
+      events.push_back(std::move(s));
+    }
+    std::sort(events.begin(), events.end());
+    for (const std::string& e : events) out += " " + e;
+  }
+  return out.empty() ? "-" : out;
+}
+
+struct RefRow {
+  size_t docs = 0;
+  std::string digest;
+  bool operator==(const RefRow&) const = default;
+};
+using RefMap = std::map<std::string, RefRow>;
+
+// The sample: kSampleItems corpus items spread evenly over the corpus sorted
+// by id (so every source is represented), plus the first kSamplePages pages.
+std::vector<Doc> ReferenceSample(const Corpus& corpus,
+                                 const std::vector<Doc>& pages) {
+  std::vector<const Item*> sorted;
+  for (const Item& item : corpus.items) sorted.push_back(&item);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Item* a, const Item* b) { return a->id < b->id; });
+  std::vector<Doc> sample;
+  const size_t n = std::min(kSampleItems, sorted.size());
+  for (size_t k = 0; k < n; ++k) {
+    const Item& item = *sorted[k * sorted.size() / n];
+    sample.push_back(Doc{item.id, item.title, item.body});
+  }
+  std::vector<Doc> ordered_pages = pages;
+  std::sort(ordered_pages.begin(), ordered_pages.end(),
+            [](const Doc& a, const Doc& b) { return a.id < b.id; });
+  for (size_t k = 0; k < std::min(kSamplePages, ordered_pages.size()); ++k) {
+    sample.push_back(ordered_pages[k]);
+  }
+  return sample;
+}
+
+RefMap ScoreSample(const Scorer& scorer, const std::vector<Doc>& sample) {
+  RefMap out;
+  for (const Doc& d : sample) {
+    std::vector<ScoredDocument> docs = scorer.Score(d.input());
+    out[std::string(d.id)] = RefRow{docs.size(), DigestDocs(docs)};
+  }
+  return out;
+}
+
+std::string CorpusLine(const Corpus& c) {
+  char digest[20];
+  std::snprintf(digest, sizeof(digest), "%016llx",
+                static_cast<unsigned long long>(c.digest));
+  return "# corpus\t" + c.name + "\tfnv1a64=" + digest +
+         "\titems=" + std::to_string(c.items.size());
+}
+
+void WriteReference(const std::string& path, const Corpus& corpus,
+                    const Scorer& scorer, const RefMap& rows) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) Die("cannot write " + path);
+  out << "# scoring_bench reference: a digest of the scorer's output on a fixed\n"
+         "# sample (ids and labels only, no text). scoring_bench compares it\n"
+         "# before it times anything and refuses to run on a difference.\n"
+         "# Regenerating is a reviewed change, made when lexicons or rules change\n"
+         "# on purpose; look at the diff before committing it:\n"
+         "#   TIDINGS_CORPUS=<corpus.jsonl> build/bench/scoring_bench "
+         "--update_reference\n"
+         "# Columns: id, documents found, per document (\" | \" between them):\n"
+         "# sentiment label then events type:direction, '~' = relevance below\n"
+         "# kDefaultMinRelevance.\n"
+      << CorpusLine(corpus) << "\n"
+      << "# scorer\t" << scorer.version() << "\n";
+  for (const auto& [id, row] : rows) {
+    out << id << '\t' << row.docs << '\t' << row.digest << '\n';
+  }
+  if (!out.flush()) Die("error writing " + path);
+}
+
+std::string RegenerateHint(const Corpus& corpus, const std::string& path) {
+  return "If the change is intended (lexicons or rules changed on purpose), "
+         "regenerate the reference and have the diff reviewed:\n"
+         "  TIDINGS_CORPUS=" + corpus.path +
+         " build/bench/scoring_bench --update_reference\n"
+         "(writes " + path + ")";
+}
+
+// Returns a one-line summary for the benchmark context; dies on a mismatch.
+std::string CheckReference(const std::string& path, const Corpus& corpus,
+                           const Scorer& scorer, const RefMap& got) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Die("no reference file " + path + " for corpus '" + corpus.name +
+        "'; nothing is timed without one.\n" + RegenerateHint(corpus, path));
+  }
+  RefMap want;
+  std::string line, ref_corpus, ref_scorer;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.starts_with("# corpus\t")) ref_corpus = line;
+    if (line.starts_with("# scorer\t")) ref_scorer = line.substr(9);
+    if (line.empty() || line[0] == '#') continue;
+    size_t t1 = line.find('\t');
+    size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string::npos) {
+      Die(path + ":" + std::to_string(line_no) + ": expected id<TAB>docs<TAB>digest");
+    }
+    const std::string count = line.substr(t1 + 1, t2 - t1 - 1);
+    char* count_end = nullptr;
+    const unsigned long docs = std::strtoul(count.c_str(), &count_end, 10);
+    if (count.empty() || *count_end != '\0') {
+      Die(path + ":" + std::to_string(line_no) + ": bad document count '" +
+          count + "'");
+    }
+    want[line.substr(0, t1)] = RefRow{docs, line.substr(t2 + 1)};
+  }
+  if (ref_corpus != CorpusLine(corpus)) {
+    Die(path + " was made for another corpus:\n  reference: " + ref_corpus +
+        "\n  this run:  " + CorpusLine(corpus) + "\n" +
+        RegenerateHint(corpus, path));
+  }
+  std::vector<std::string> diffs;
+  size_t n_diffs = 0;
+  auto note = [&](std::string s) {
+    if (++n_diffs <= 10) diffs.push_back(std::move(s));
+  };
+  for (const auto& [id, row] : want) {
+    auto it = got.find(id);
+    if (it == got.end()) {
+      note(id + ": in the reference, not in this run's sample");
+    } else if (!(it->second == row)) {
+      note(id + ":\n      reference: " + std::to_string(row.docs) + " docs  " +
+           row.digest + "\n      this run:  " + std::to_string(it->second.docs) +
+           " docs  " + it->second.digest);
+    }
+  }
+  for (const auto& [id, row] : got) {
+    if (!want.contains(id)) note(id + ": in this run's sample, not in the reference");
+  }
+  if (n_diffs != 0) {
+    std::string msg = "scorer output differs from " + path + " on " +
+                      std::to_string(n_diffs) + " of " +
+                      std::to_string(got.size()) +
+                      " sample items; nothing was timed.\n";
+    if (ref_scorer != scorer.version()) {
+      msg += "  (reference scorer " + ref_scorer + ", this scorer " +
+             scorer.version() + ")\n";
+    }
+    msg += "First differences:\n";
+    for (const std::string& d : diffs) msg += "  " + d + "\n";
+    Die(msg + RegenerateHint(corpus, path));
+  }
+  return "ok, " + std::to_string(got.size()) + " items match " +
+         std::filesystem::path(path).filename().string();
+}
+
+// --- benchmarks --------------------------------------------------------------
+
+struct Env {
+  std::unique_ptr<const Scorer> scorer;
+  double scorer_rss_mb = 0;
+  double scorer_heap_mb = 0;
+  Corpus corpus;
+  std::deque<std::string> store;  // Synthesised texts (stable addresses).
+  std::deque<std::string> ids;
+  std::vector<Workload> workloads;
+  std::vector<Doc> latency_docs;
+  absl::flat_hash_set<std::string> lexicon_keys;
+};
+Env* g_env = nullptr;
+
+void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
+  const Scorer& scorer = *g_env->scorer;
+  const size_t n = w->docs.size();
+  // Each thread walks the (shuffled) workload from its own offset.
+  size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
+  uint64_t bytes = 0, found = 0;
+  const uint64_t allocs_before = ThreadAllocations();
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    const Doc& d = w->docs[i];
+    std::vector<ScoredDocument> out = scorer.Score(d.input());
+    benchmark::DoNotOptimize(out.data());
+    found += out.size();
+    bytes += d.bytes();
+    if (++i == n) i = 0;
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  const double allocs = static_cast<double>(ThreadAllocations() - allocs_before);
+  const double docs = static_cast<double>(state.iterations());
+  using benchmark::Counter;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["docs_per_second"] = Counter(docs, Counter::kIsRate);
+  state.counters["allocs_per_doc"] =
+      Counter(docs > 0 ? allocs / docs : 0, Counter::kAvgThreads);
+  state.counters["out_docs_per_doc"] =
+      Counter(docs > 0 ? found / docs : 0, Counter::kAvgThreads);
+  state.counters["cpu_MB_per_s"] = Counter(
+      cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0, Counter::kAvgThreads);
+  state.counters["scorer_rss_MB"] =
+      Counter(g_env->scorer_rss_mb, Counter::kAvgThreads);
+}
+
+void BM_Ceiling(benchmark::State& state, const Workload* w) {
+  const absl::flat_hash_set<std::string>& keys = g_env->lexicon_keys;
+  const size_t n = w->docs.size();
+  size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
+  uint64_t bytes = 0;
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    const Doc& d = w->docs[i];
+    size_t hits = CeilingPass(d.title, keys) + CeilingPass(d.body, keys);
+    benchmark::DoNotOptimize(hits);
+    bytes += d.bytes();
+    if (++i == n) i = 0;
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  using benchmark::Counter;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["docs_per_second"] =
+      Counter(static_cast<double>(state.iterations()), Counter::kIsRate);
+  state.counters["cpu_MB_per_s"] = Counter(
+      cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0, Counter::kAvgThreads);
+  state.counters["lexicon_entries"] =
+      Counter(static_cast<double>(keys.size()), Counter::kAvgThreads);
+}
+
+void BM_ScoreLatency5KB(benchmark::State& state) {
+  const Scorer& scorer = *g_env->scorer;
+  const std::vector<Doc>& docs = g_env->latency_docs;
+  // Wall time per call (what a caller waits) and, beside it, this thread's
+  // CPU time per call (the scorer's own cost, without time lost to other
+  // processes on a shared machine).
+  std::vector<double> wall_us, cpu_us;
+  wall_us.reserve(static_cast<size_t>(state.max_iterations));
+  cpu_us.reserve(static_cast<size_t>(state.max_iterations));
+  size_t i = 0;
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    const Doc& d = docs[i];
+    const double cpu_start = ThreadCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<ScoredDocument> out = scorer.Score(d.input());
+    benchmark::DoNotOptimize(out.data());
+    const auto end = std::chrono::steady_clock::now();
+    const double cpu_end = ThreadCpuSeconds();
+    const std::chrono::duration<double> elapsed = end - start;
+    state.SetIterationTime(elapsed.count());
+    wall_us.push_back(elapsed.count() * 1e6);
+    cpu_us.push_back((cpu_end - cpu_start) * 1e6);
+    bytes += d.bytes();
+    if (++i == docs.size()) i = 0;
+  }
+  if (wall_us.empty()) return;
+  auto percentile = [](std::vector<double>& v, double p) {  // Nearest rank.
+    std::sort(v.begin(), v.end());
+    size_t rank = static_cast<size_t>(p * v.size() + 0.999999);
+    return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+  };
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["p50_us"] = percentile(wall_us, 0.50);
+  state.counters["p99_us"] = percentile(wall_us, 0.99);
+  state.counters["p50_cpu_us"] = percentile(cpu_us, 0.50);
+  state.counters["p99_cpu_us"] = percentile(cpu_us, 0.99);
+  state.counters["article_bytes"] =
+      static_cast<double>(bytes) / static_cast<double>(wall_us.size());
+}
+
+// --- main ---------------------------------------------------------------------
+
+struct Flags {
+  bool update_reference = false;
+  std::string reference;  // Empty: bench/data/reference_<corpus>.tsv.
+};
+
+// Takes our own flags out of argv before Google Benchmark sees it.
+Flags ParseOwnFlags(int* argc, char** argv) {
+  Flags flags;
+  int out = 1;
+  for (int i = 1; i < *argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--update_reference") {
+      flags.update_reference = true;
+    } else if (arg.starts_with("--reference=")) {
+      flags.reference = std::string(arg.substr(12));
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  *argc = out;
+  return flags;
+}
+
+int Main(int argc, char** argv) {
+  Flags flags = ParseOwnFlags(&argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  static Env env;  // Lives until exit; benchmarks hold pointers into it.
+  g_env = &env;
+
+  // The scorer first, on a fresh heap, so the RSS delta is the scorer's own.
+  const double rss_before = ResidentMB(), heap_before = HeapMB();
+  absl::StatusOr<std::unique_ptr<const Scorer>> scorer =
+      Scorer::Create(scoring::ScorerOptions());
+  if (!scorer.ok()) Die("Scorer::Create: " + std::string(scorer.status().message()));
+  env.scorer = *std::move(scorer);
+  env.scorer_rss_mb = ResidentMB() - rss_before;
+  env.scorer_heap_mb = HeapMB() - heap_before;
+
+  const char* corpus_env = std::getenv("TIDINGS_CORPUS");
+  const std::string corpus_path =
+      corpus_env != nullptr && *corpus_env != '\0'
+          ? std::string(corpus_env)
+          : std::string(TIDINGS_BENCH_DATA_DIR) + "/fixture_corpus.jsonl";
+  env.corpus = LoadCorpus(corpus_path);
+
+  std::vector<Doc> headlines, articles, all;
+  for (const Item& item : env.corpus.items) {
+    Doc d{item.id, item.title, item.body};
+    all.push_back(d);
+    if (IsHeadline(item)) {
+      headlines.push_back(Doc{item.id, item.title, std::string_view()});
+    } else if (!item.body.empty() && d.bytes() < kArticleMaxBytes) {
+      articles.push_back(d);
+    }
+  }
+  std::vector<Doc> pages = MakePages(env.corpus, &env.store, &env.ids);
+  std::vector<Doc> sample = ReferenceSample(env.corpus, pages);
+  env.workloads.reserve(4);
+  env.workloads.push_back(MakeWorkload("headlines", std::move(headlines)));
+  env.workloads.push_back(MakeWorkload("articles", std::move(articles)));
+  env.workloads.push_back(MakeWorkload("pages", std::move(pages)));
+  env.workloads.push_back(MakeWorkload("all", std::move(all)));
+  env.latency_docs = MakeLatencyDocs(env.corpus, &env.store);
+  env.lexicon_keys = LexiconKeys();
+
+  // Check before timing: the sample, scored on two threads at once (the
+  // scorer is shared read-only), must agree with itself and the reference.
+  const std::string ref_path =
+      !flags.reference.empty()
+          ? flags.reference
+          : std::string(TIDINGS_BENCH_DATA_DIR) + "/reference_" +
+                env.corpus.name + ".tsv";
+  RefMap other;
+  std::thread second([&] { other = ScoreSample(*env.scorer, sample); });
+  RefMap got = ScoreSample(*env.scorer, sample);
+  second.join();
+  if (got != other) {
+    Die("the scorer gave different output for the same sample on two "
+        "concurrent threads: it is not safe to share (hidden mutable state?)");
+  }
+  if (flags.update_reference) {
+    WriteReference(ref_path, env.corpus, *env.scorer, got);
+    std::printf(
+        "wrote %zu rows to %s\nRegenerating is a reviewed change: check the "
+        "diff (git diff bench/data) before it is committed.\n",
+        got.size(), ref_path.c_str());
+    return 0;
+  }
+  const std::string ref_status =
+      CheckReference(ref_path, env.corpus, *env.scorer, got);
+
+#ifdef NDEBUG
+  benchmark::AddCustomContext("tidings_build", "release (NDEBUG)");
+#else
+  std::fprintf(stderr,
+               "scoring_bench: WARNING: built without NDEBUG; numbers are not "
+               "comparable (use -DCMAKE_BUILD_TYPE=Release)\n");
+  benchmark::AddCustomContext("tidings_build", "DEBUG (numbers not comparable)");
+#endif
+  benchmark::AddCustomContext("corpus", env.corpus.path);
+  benchmark::AddCustomContext(
+      "corpus_items", std::to_string(env.corpus.items.size()) + " items, " +
+                          FormatMB(env.corpus.file_bytes / 1048576.0) +
+                          " MB file");
+  for (const Workload& w : env.workloads) {
+    benchmark::AddCustomContext(
+        "workload_" + w.name, std::to_string(w.docs.size()) + " docs, " +
+                                  FormatMB(w.bytes / 1048576.0) + " MB");
+  }
+  benchmark::AddCustomContext(
+      "latency_articles", std::to_string(env.latency_docs.size()) + " docs");
+  benchmark::AddCustomContext("scorer_version", env.scorer->version());
+  benchmark::AddCustomContext("scorer_rss_MB", FormatMB(env.scorer_rss_mb));
+  benchmark::AddCustomContext("scorer_heap_MB", FormatMB(env.scorer_heap_mb));
+  benchmark::AddCustomContext("lexicon_entries",
+                              std::to_string(env.lexicon_keys.size()));
+  benchmark::AddCustomContext("reference_check", ref_status);
+
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_ScoreCorpus/" + w.name).c_str(),
+                                 BM_ScoreCorpus, &w)
+        ->UseRealTime()
+        ->Threads(1)
+        ->Threads(2);
+  }
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_Ceiling/" + w.name).c_str(), BM_Ceiling,
+                                 &w)
+        ->UseRealTime()
+        ->Threads(1)
+        ->Threads(2);
+  }
+  benchmark::RegisterBenchmark("BM_ScoreLatency5KB", BM_ScoreLatency5KB)
+      ->UseManualTime();
+
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace
+}  // namespace tidings::bench
+
+int main(int argc, char** argv) { return tidings::bench::Main(argc, argv); }
