@@ -58,10 +58,21 @@ Scorer::~Scorer() = default;
 const std::string& Scorer::version() const { return impl_->version; }
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input) const {
+  // Untrusted text: invalid UTF-8 and control characters repaired, HTML
+  // character references decoded. Views into `input` when nothing changed.
+  auto normalise = [](std::string_view in, std::string* buf) {
+    std::string_view v = in;
+    if (internal::RepairText(v, buf)) v = *buf;
+    std::string decoded;
+    if (internal::DecodeHtmlEntities(v, &decoded)) {
+      *buf = std::move(decoded);
+      v = *buf;
+    }
+    return v;
+  };
   std::string title_buf, body_buf;
-  std::string_view title = input.title, body = input.body;
-  if (internal::RepairText(title, &title_buf)) title = title_buf;
-  if (internal::RepairText(body, &body_buf)) body = body_buf;
+  std::string_view title = normalise(input.title, &title_buf);
+  std::string_view body = normalise(input.body, &body_buf);
 
   std::vector<CleanDocument> clean = impl_->cleaner.Clean(title, body, input.kind);
   std::vector<ScoredDocument> out;

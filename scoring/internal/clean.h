@@ -2,15 +2,43 @@
 //
 // clean.h: raw scraped page -> its articles (main and related), with titles,
 // source markers and bodies; boilerplate, source/time debris and teaser
-// headline runs removed. Rules come from "boilerplate.tsv".
+// headline runs removed.
+//
+// How a page is read (one pass over its lines, then one over each paragraph):
+//  1. Lines are classified by shape: blank; chrome from "boilerplate.tsv"
+//     (dropped, or closing the current article); debris (a lone site name,
+//     "• Yahoo", "time31 minutes ago", "Yahoo04-03-2025", a copyright line);
+//     prose (ends like a sentence, or is long); headline (short, unpunctuated).
+//  2. A title is a line repeated with only blank lines and debris between the
+//     copies (sites print the title two or three times), a line followed by a
+//     paragraph that opens with a source marker ("(Reuters) -"), the
+//     publisher's title, or, outside any article, a headline followed by
+//     prose. Its article runs until the next title, a copyright line or a
+//     closing chrome line.
+//  3. Inside an article, headline lines between paragraphs are teasers. In a
+//     paragraph, teaser headlines run into the text with no punctuation are
+//     found by a small dynamic programme that splits the paragraph into
+//     headline pieces and sentence pieces at sentence ends and at
+//     "lower-case word, Capitalised word" seams; headline pieces need evidence
+//     (Title Case, a question, a "Topic: ..." colon, a capitalised function
+//     word after the seam, a neighbouring teaser). Word classes come from
+//     "headline_words.tsv".
+//  4. The first paragraph's source marker ("HONG KONG, March 5 (Reuters) - ")
+//     is removed and its source ("Reuters") recorded; "sources.tsv" maps
+//     marker names to display names and lists aggregator site names.
+//
+// Immutable after Create(); Clean() is const and thread-safe.
 
 #ifndef TIDINGS_SCORING_INTERNAL_CLEAN_H_
 #define TIDINGS_SCORING_INTERNAL_CLEAN_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/types.h"
@@ -18,21 +46,85 @@
 namespace tidings::scoring::internal {
 
 struct CleanDocument {
-  std::string title;   // "" when none was found.
-  std::string source;  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, or "".
-  std::string body;    // Paragraphs separated by "\n\n".
+  std::string title;  // "" when none was found.
+  std::string
+      source;  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, or "".
+  std::string body;  // Paragraphs separated by "\n\n".
 };
 
 class PageCleaner {
  public:
+  // Reads "boilerplate.tsv", "sources.tsv", "headline_words.tsv" and
+  // "abbreviations.txt" (abbreviations and sentence openers). INVALID_ARGUMENT
+  // (file:line) for a malformed row.
   static absl::StatusOr<PageCleaner> Create(const LexiconSet& lexicons);
 
   // Segments `body` into articles. `title` (may be empty) is the publisher's
-  // title for the main article. `kind` kPlainText skips segmentation; kAuto
-  // decides from the text (a short text with no page structure is one
-  // article). Requires valid UTF-8.
-  std::vector<CleanDocument> Clean(std::string_view title, std::string_view body,
+  // title for the main article: when given, the first document carries it.
+  // `kind`: kPlainText returns one document whose body is `body` unchanged;
+  // kRawPage always segments; kAuto segments only when the text shows page
+  // structure (a repeated title line, a titled source marker, or at least two
+  // lines of chrome or debris), so a headline, a sentence or a plain
+  // paragraph comes back as one document with the text unchanged. Returns no
+  // documents when a page holds nothing but chrome. Requires valid UTF-8.
+  std::vector<CleanDocument> Clean(std::string_view title,
+                                   std::string_view body,
                                    ContentKind kind) const;
+
+  // Word classes from "headline_words.tsv" (a bit set). Public for the
+  // implementation's helpers; not part of the scorer's interface.
+  enum WordClass : uint16_t {
+    kMinor = 1 << 0,
+    kNonFinal = 1 << 1,
+    kStarter = 1 << 2,
+    kQuestion = 1 << 3,
+    kPronoun = 1 << 4,
+    kOpener = 1 << 5,  // From abbreviations.txt ("opener" rows).
+    kProse = 1 << 6,
+    kAux = 1 << 7,
+    kArticle = 1 << 8,
+    kClause = 1 << 9,
+    kRole = 1 << 10,
+    kTimeUnit = 1 << 11,
+    kMonth = 1 << 12,
+    kDateWord = 1 << 13,
+  };
+
+  enum class BoilerMatch : uint8_t { kLine, kPrefix, kSuffix, kContains };
+  enum class BoilerAction : uint8_t { kNone, kDrop, kEnd };
+  struct BoilerRule {
+    std::string phrase;
+    BoilerMatch match = BoilerMatch::kLine;
+    BoilerAction action = BoilerAction::kDrop;
+  };
+
+  // Classes of `word` (any case; looked up lower-cased), 0 if unknown.
+  uint16_t Classes(std::string_view word) const;
+  // Whether `word` (any case, without its final period) is an abbreviation.
+  bool IsAbbreviation(std::string_view word) const;
+  // The action for a line, given its normalised form (lower case, single
+  // spaces, trimmed) and its word count.
+  BoilerAction MatchBoilerplate(std::string_view norm, size_t words) const;
+  // The display name of an agency named in a source marker, or "" if unknown.
+  std::string_view AgencyName(std::string_view name) const;
+  // Whether `name` (any case) is a known aggregator site.
+  bool IsSite(std::string_view name) const;
+
+ private:
+  // Word classes, keyed by the lower-cased word packed into 8 bytes (words
+  // up to 8 bytes: nearly all function words) or by the string (longer).
+  absl::flat_hash_map<uint64_t, uint16_t> short_words_;
+  absl::flat_hash_map<std::string, uint16_t> long_words_;
+  size_t max_word_len_ = 0;
+  absl::flat_hash_set<std::string> abbreviations_;
+  absl::flat_hash_map<std::string, BoilerAction> boiler_lines_;
+  std::vector<BoilerRule> boiler_rules_;  // prefix / suffix / contains
+  // Indexes into boiler_rules_: "contains" rules by the first word of their
+  // phrase, and the prefix and suffix rules (checked at one place each).
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> contains_by_word_;
+  std::vector<uint32_t> edge_rules_;
+  absl::flat_hash_map<std::string, std::string> agencies_;
+  absl::flat_hash_set<std::string> sites_;
 };
 
 }  // namespace tidings::scoring::internal

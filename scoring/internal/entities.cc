@@ -1,20 +1,288 @@
 // Copyright 2026 The Tidings Authors.
-// PLACEHOLDER: the entity model is being written.
 
 #include "scoring/internal/entities.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
 namespace tidings::scoring::internal {
+namespace {
+
+constexpr std::string_view kFile = "entities.tsv";
+
+inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+inline bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+
+absl::Status RowError(const LexiconRow& row, std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s:%d: %s", std::string(kFile), row.line, std::string(what)));
+}
+
+// Splits "a|b|c" into its non-empty, trimmed parts.
+std::vector<std::string_view> SplitBar(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t bar = s.find('|', start);
+    if (bar == std::string_view::npos) bar = s.size();
+    std::string_view part = s.substr(start, bar - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.push_back(part);
+    start = bar + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// PhraseIndex
+
+bool PhraseIndex::CaseOk(CaseRule rule, std::string_view raw) {
+  switch (rule) {
+    case CaseRule::kAny:
+      return true;
+    case CaseRule::kCapitalized:
+      return !raw.empty() && (IsUpper(static_cast<unsigned char>(raw[0])) ||
+                              static_cast<unsigned char>(raw[0]) >= 0x80);
+    case CaseRule::kAllCaps:
+      for (char c : raw) {
+        if (IsLower(static_cast<unsigned char>(c))) return false;
+      }
+      return true;
+  }
+  return true;
+}
+
+absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
+                              std::string_view phrase, uint32_t payload) {
+  AnalyzedText at;
+  analyzer.Analyze(phrase, &at);
+  if (at.tokens.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("phrase \"", std::string(phrase), "\" has no tokens"));
+  }
+  Phrase ph;
+  ph.first_word = static_cast<uint32_t>(words_.size());
+  ph.num_words = static_cast<uint32_t>(at.tokens.size());
+  ph.payload = payload;
+  for (size_t t = 0; t < at.tokens.size(); ++t) {
+    Word w;
+    w.lower = std::string(at.norm(t));
+    std::string_view raw = at.raw(t);
+    int upper = 0, lower = 0;
+    for (char c : raw) {
+      upper += IsUpper(static_cast<unsigned char>(c));
+      lower += IsLower(static_cast<unsigned char>(c));
+    }
+    if (upper >= 2 && lower == 0) {
+      w.rule = CaseRule::kAllCaps;
+    } else if (upper > 0 && IsUpper(static_cast<unsigned char>(raw[0]))) {
+      w.rule = CaseRule::kCapitalized;
+    } else {
+      w.rule = CaseRule::kAny;
+    }
+    words_.push_back(std::move(w));
+  }
+  const uint32_t id = static_cast<uint32_t>(phrases_.size());
+  phrases_.push_back(ph);
+  const uint32_t h0 = Signature(words_[ph.first_word].lower);
+  if (ph.num_words == 1) {
+    Set(&single_, Bit(h0));
+  } else {
+    Set(&pairs_, PairBit(h0, Signature(words_[ph.first_word + 1].lower)));
+  }
+  std::vector<uint32_t>& list = by_first_[words_[ph.first_word].lower];
+  list.push_back(id);
+  // Longest first; among equal lengths, the order of addition.
+  std::stable_sort(list.begin(), list.end(), [this](uint32_t a, uint32_t b) {
+    return phrases_[a].num_words > phrases_[b].num_words;
+  });
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// EntityModel
 
 absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons) {
-  return EntityModel();
+  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 4, 4);
+  if (!rows.ok()) return rows.status();
+  absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
+  if (!analyzer.ok()) return analyzer.status();
+
+  EntityModel model;
+  absl::flat_hash_map<std::string, uint32_t> index;
+  struct Pending {
+    const LexiconRow* row;
+    uint32_t entity;
+  };
+  std::vector<Pending> pending;
+  for (const LexiconRow& row : *rows) {
+    std::string_view id = row.fields[0];
+    uint32_t entity = kBlocked;
+    if (id != "-") {
+      size_t colon = id.find(':');
+      if (colon == std::string_view::npos || colon + 1 == id.size()) {
+        return RowError(row, "id must be <kind>:<name> or \"-\"");
+      }
+      std::string_view prefix = id.substr(0, colon);
+      EntityInfo info;
+      if (prefix == "country") {
+        info.kind = EntityKind::kCountry;
+      } else if (prefix == "bloc") {
+        info.kind = EntityKind::kBloc;
+      } else if (prefix == "person") {
+        info.kind = EntityKind::kPerson;
+      } else if (prefix == "inst") {
+        info.kind = EntityKind::kInstitution;
+      } else if (prefix == "commodity") {
+        info.kind = EntityKind::kCommodity;
+      } else {
+        return RowError(
+            row, absl::StrCat("unknown id prefix \"", std::string(prefix),
+                              "\" (country, bloc, person, inst, commodity)"));
+      }
+      info.id = std::string(id);
+      info.name = std::string(row.fields[1]);
+      if (row.fields[2] != "-") info.country = std::string(row.fields[2]);
+      if (!index.emplace(info.id, static_cast<uint32_t>(model.table_.size()))
+               .second) {
+        return RowError(row, absl::StrCat("duplicate id ", info.id));
+      }
+      entity = static_cast<uint32_t>(model.table_.size());
+      model.table_.push_back(std::move(info));
+    }
+    pending.push_back({&row, entity});
+  }
+  // Actors: resolve the country column.
+  model.actor_.assign(model.table_.size(), -1);
+  for (const Pending& p : pending) {
+    if (p.entity == kBlocked) continue;
+    const EntityInfo& info = model.table_[p.entity];
+    switch (info.kind) {
+      case EntityKind::kCountry:
+      case EntityKind::kBloc:
+        model.actor_[p.entity] = static_cast<int32_t>(p.entity);
+        break;
+      case EntityKind::kPerson:
+      case EntityKind::kInstitution: {
+        if (info.country.empty()) break;
+        auto it = index.find(info.country);
+        if (it == index.end() ||
+            (model.table_[it->second].kind != EntityKind::kCountry &&
+             model.table_[it->second].kind != EntityKind::kBloc)) {
+          return RowError(
+              *p.row, absl::StrCat("country ", info.country,
+                                   " is not a country or bloc id in the file"));
+        }
+        if (info.kind == EntityKind::kPerson) {
+          model.actor_[p.entity] = static_cast<int32_t>(it->second);
+        }
+        break;
+      }
+      case EntityKind::kCommodity:
+        break;
+    }
+  }
+  for (const Pending& p : pending) {
+    std::vector<std::string_view> aliases = SplitBar(p.row->fields[3]);
+    if (aliases.empty()) return RowError(*p.row, "no aliases");
+    for (std::string_view alias : aliases) {
+      absl::Status s = model.aliases_.Add(*analyzer, alias, p.entity);
+      if (!s.ok()) return RowError(*p.row, AsStd(s.message()));
+    }
+  }
+  return model;
 }
 
 void EntityModel::Find(const AnalyzedText& text,
-                       std::vector<EntityMention>* mentions) const {}
+                       std::vector<EntityMention>* mentions) const {
+  const uint32_t n = static_cast<uint32_t>(text.tokens.size());
+  uint32_t i = 0;
+  while (i < n) {
+    if (text.tokens[i].kind != TokenKind::kWord) {
+      ++i;
+      continue;
+    }
+    uint32_t entity = 0, len = 0;
+    aliases_.ForEachMatch(text, i, [&](uint32_t payload, uint32_t num) {
+      entity = payload;
+      len = num;
+      return false;  // The first match is the longest.
+    });
+    if (len > 0) {
+      if (entity != kBlocked) mentions->push_back({entity, i, i + len});
+      i += len;
+      continue;
+    }
+    // A hyphenated compound: "US-China", "Iraq-Iran", "Trump-era".
+    std::string_view lower = text.norm(i);
+    if (lower.find('-') != std::string_view::npos) {
+      std::string_view raw = text.raw(i);
+      // Two rounds: strict case first; relaxed when two or more parts name
+      // entities ("us-china" in a lower-case headline).
+      int named = 0;
+      size_t start = 0;
+      while (start < lower.size()) {
+        size_t dash = lower.find('-', start);
+        if (dash == std::string_view::npos) dash = lower.size();
+        bool any = false;
+        aliases_.ForEachWordMatch(lower.substr(start, dash - start),
+                                  raw.substr(start, dash - start), true,
+                                  [&](uint32_t payload) {
+                                    any = payload != kBlocked;
+                                    return false;
+                                  });
+        named += any;
+        start = dash + 1;
+      }
+      const bool relax = named >= 2;
+      start = 0;
+      while (start < lower.size()) {
+        size_t dash = lower.find('-', start);
+        if (dash == std::string_view::npos) dash = lower.size();
+        aliases_.ForEachWordMatch(lower.substr(start, dash - start),
+                                  raw.substr(start, dash - start), relax,
+                                  [&](uint32_t payload) {
+                                    if (payload != kBlocked) {
+                                      mentions->push_back({payload, i, i + 1});
+                                    }
+                                    return false;
+                                  });
+        start = dash + 1;
+      }
+    }
+    ++i;
+  }
+}
 
 std::vector<Entity> EntityModel::Summarize(
     const std::vector<EntityMention>& mentions) const {
-  return {};
+  std::vector<Entity> out;
+  absl::flat_hash_map<uint32_t, uint32_t> slot;  // entity -> index in out
+  for (const EntityMention& m : mentions) {
+    auto [it, inserted] =
+        slot.emplace(m.entity, static_cast<uint32_t>(out.size()));
+    if (inserted) {
+      const EntityInfo& info = table_[m.entity];
+      Entity e;
+      e.id = info.id;
+      e.name = info.name;
+      e.kind = info.kind;
+      e.country = info.country;
+      out.push_back(std::move(e));
+    }
+    ++out[it->second].mentions;
+  }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const Entity& a, const Entity& b) { return a.mentions > b.mentions; });
+  return out;
 }
 
 }  // namespace tidings::scoring::internal

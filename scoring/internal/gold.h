@@ -2,15 +2,42 @@
 //
 // gold.h: the gold price move detector: reports and forecasts of gold's
 // price moving, with direction (UP, DOWN, FLAT) and magnitude ("rose as much
-// as 0.6% to around $3,373 an ounce"), rejecting other senses of "gold"
-// (medals, Golden State, mine output, jewellery exports, Goldman). Rules and
-// terms come from "gold.tsv".
+// as 0.6% to around $3,373 an ounce" -> +0.6 %, 3373 USD/oz), rejecting other
+// senses of "gold" (medals, Golden State, mine output, mining shares and
+// indices, jewellery exports, reserves, ETFs, Goldman, Gold Fields, "Mr
+// Gold"), price quotes with no change, questions and trading advice.
+//
+// All terms and rule tables come from the lexicon file "gold.tsv" (its
+// header explains the kinds of term and how a move is attached to gold).
+//
+// In short, per sentence: every token is looked up once in a hash table
+// built at Create(); gold names are classified as the price ("gold prices",
+// "spot gold", "bullion") or another sense ("gold mine", "demand for gold");
+// then each direction term is attached to the nearest gold name before it
+// within its clause (or after it, for "rise in gold", "dollar lifts gold",
+// "cuts its gold forecast"), not passing another subject ("silver slides",
+// "dollar firms"). The first attached term is the sentence's move ("gold
+// falls, before rebounding" is down). The event's direction is that of the
+// sentence contributing most to relevance (relevance.h): confidence = alias
+// conf x term conf from gold.tsv, times the sentence's position weight.
+//
+// Example:
+//   absl::StatusOr<GoldDetector> gold = GoldDetector::Create(lexicons);
+//   std::optional<Event> event = gold->Detect(analyzed, body_begin);
+//   // "Gold rose 0.6% to $3,373 an ounce" -> kUp, +0.6, 3373, "USD/oz".
+//
+// Thread-safety: immutable after Create(); Detect() is const and may be
+// called from any number of threads at once.
 
 #ifndef TIDINGS_SCORING_INTERNAL_GOLD_H_
 #define TIDINGS_SCORING_INTERNAL_GOLD_H_
 
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
@@ -20,12 +47,56 @@ namespace tidings::scoring::internal {
 
 class GoldDetector {
  public:
+  // Builds the detector from "gold.tsv". INVALID_ARGUMENT ("gold.tsv:12:
+  // ...") for an unknown kind, direction or strength, a confidence outside
+  // (0, 1], a missing currency or unit, a phrase of more than four tokens,
+  // and a term given two different directions; NOT_FOUND when the file is
+  // missing.
   static absl::StatusOr<GoldDetector> Create(const LexiconSet& lexicons);
 
-  // The gold price move reported in `text`, if any, with relevance (see
-  // relevance.h), direction, magnitude and evidence. `body_begin` is where
-  // the body starts (text before it is the title).
-  std::optional<Event> Detect(const AnalyzedText& text, uint32_t body_begin) const;
+  // The gold price move reported in `text`, if any: the direction of the
+  // sentence that contributes most (the title or lead usually), magnitude
+  // from it (completed from the other sentences that agree), evidence (each
+  // sentence reporting that direction, at most kMaxEvidence, with the
+  // matched gold name and direction terms) and relevance from those
+  // sentences (relevance.h; any value, the caller applies its threshold).
+  // `body_begin` is where the body starts (text before it is the title).
+  // A text in which no strong gold alias occurs even as a substring costs a
+  // few substring scans and no allocation; otherwise one scratch array per
+  // call, nothing per token.
+  std::optional<Event> Detect(const AnalyzedText& text,
+                              uint32_t body_begin) const;
+
+  static constexpr int kMaxEvidence = 8;
+
+ private:
+  class Matcher;  // The per-call analysis (gold.cc).
+
+  // One lexicon term and all of its roles (a term may have several: "cut"
+  // revises a forecast, "off" reverses a high).
+  struct Term {
+    uint64_t roles = 0;  // Bit set of gold.cc's Role.
+    Direction move = Direction::kUnspecified;
+    float move_conf = 0;
+    float alias_conf = 0;
+    float hold_conf = 0;
+    Direction cause = Direction::kUnspecified;
+    float cause_conf = 0;
+    Direction revise = Direction::kUnspecified;
+    float revise_conf = 0;
+    std::string currency;      // ISO code, for currency terms.
+    std::string default_unit;  // Unit assumed after this currency.
+    std::string unit;          // Unit symbol, for unit terms.
+  };
+
+  // Index into terms_ of `key` (a token or a space-joined phrase), or -1.
+  int Find(std::string_view key) const;
+  // False when `text` cannot name gold: none of needles_ occurs in it.
+  bool MayNameGold(const AnalyzedText& text) const;
+
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  std::vector<Term> terms_;
+  std::vector<std::string> needles_;  // Substrings every strong alias has.
 };
 
 }  // namespace tidings::scoring::internal

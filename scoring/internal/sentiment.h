@@ -1,11 +1,59 @@
 // Copyright 2026 The Tidings Authors.
 //
 // sentiment.h: finance-aware lexicon sentiment, per sentence then per
-// document. Rules and terms come from "sentiment.tsv".
+// document, "from the point of view of an investor": would the news move the
+// company's (or the asset's) price up or down.
+//
+// The model is built from two lexicon files (see their header comments):
+//   sentiment.tsv          rules: function words (negators, contrast,
+//                          comparison and linking words, number units) and
+//                          the numeric parameters of the rules;
+//   sentiment_terms.tsv    finance terms: metrics with their polarity,
+//                          change words with their direction, polar words,
+//                          intensifiers and downtoners.
+//
+// Rules, within a sentence:
+//   1. Terms are matched longest-first (multi-word phrases before words; an
+//      unknown hyphenated word may start a phrase with its last part, "6-month
+//      lows"). A capitalised metric inside a name ("Neste Oil") is ignored.
+//   2. A negator ("not", "no", "n't", "without", "failed to") flips the next
+//      sentiment-bearing term within a few tokens; an intensifier or a
+//      downtoner scales the nearest one ("rose sharply", "slightly lower").
+//   3. Direction of change x polarity of what changed: a change word ("rose",
+//      "narrowed", "increase", "higher") is paired with a metric ("profit" +,
+//      "loss" -) right before it ("net loss narrowed"), right after it ("cut
+//      costs", "higher costs"), linked after it ("increase of 5 % in sales")
+//      or further before it ("profit was EUR 5 mn, up 4 %"); the product of
+//      direction and polarity is the sign. A change word followed by "to" + a
+//      metric scores the destination ("swung to a loss" -, "turned to a
+//      profit" +). A change with no metric counts a little when a figure
+//      follows ("fell 5 %") and hardly at all otherwise ("the expansion").
+//   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
+//      is scored from the two values; a loss compared to a profit went down.
+//   5. Contrast: before "but"/"however" weighs less; so does the clause led
+//      by "although"/"despite", or by "after"/"as"/"amid" (the background of
+//      the news: "shares rose 2 % after losing 7 % last month").
+// A sentence's raw score (the sum of its terms' contributions) is squashed
+// into [-1, 1]. Sentences split at a period glued to a number ("EUR193 .3 m",
+// pre-tokenised text) are scored as one. The document score is the weighted
+// mean of its sentences' scores (title sentences weigh more, sentences
+// without sentiment less); the label is POSITIVE / NEGATIVE outside a neutral
+// band, and positive/negative/neutral are the proportions of sentences
+// outside/inside that band.
+//
+// Thread-safety: immutable after Create(); Score() is const and may be called
+// concurrently. Score() allocates only per document (a few small buffers and
+// the evidence), not per token.
 
 #ifndef TIDINGS_SCORING_INTERNAL_SENTIMENT_H_
 #define TIDINGS_SCORING_INTERNAL_SENTIMENT_H_
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
@@ -15,12 +63,126 @@ namespace tidings::scoring::internal {
 
 class SentimentModel {
  public:
+  // Builds the model from "sentiment.tsv" and "sentiment_terms.tsv".
+  // INVALID_ARGUMENT names the file and line of a malformed row (unknown
+  // kind, bad number, unknown parameter); NOT_FOUND for a missing file.
   static absl::StatusOr<SentimentModel> Create(const LexiconSet& lexicons);
 
   // Scores the analysed document; `body_begin` is where the body starts in
-  // `text.text` (the title, before it, may weigh more). Evidence offsets
-  // point into `text.text`.
+  // `text.text` (the title, before it, weighs more). Evidence offsets
+  // point into `text.text`: the sentences that carried the score, strongest
+  // first, with the terms matched there.
   Sentiment Score(const AnalyzedText& text, uint32_t body_begin) const;
+
+  // One sentence's score in [-1, 1] (0 when nothing matched), with the terms
+  // that contributed appended to `terms` when it is not null. For tests and
+  // tuning tools.
+  double ScoreSentence(const AnalyzedText& text, uint32_t sentence,
+                       std::vector<std::string>* terms) const;
+
+  // The neutral band: a score s is POSITIVE when s > band, NEGATIVE when
+  // s < -band.
+  double neutral_band() const { return params_.neutral_band; }
+
+  // What a matched term can do; one word or phrase may play several roles
+  // ("growth" is both a metric and a change).
+  struct Term {
+    float polar = 0;       // Intrinsic sentiment weight ("warning" -1).
+    float metric = 0;      // Polarity of the quantity, 0 = not a metric.
+    float change = 0;      // Direction of change (+1 up, -1 down).
+    bool is_change = false;  // Also true for direction-0 "shift" verbs.
+    bool object_only = false;  // A verb whose metric is its object, after it.
+    float alone = -1;      // Weight of a change with no metric; -1 = default.
+    float scale = 0;       // Intensifier / downtoner factor; 0 = none.
+    float unit = 0;        // Number multiplier ("mn" 1e6); 0 = none.
+    uint16_t flags = 0;    // kFlag* below.
+  };
+  enum : uint16_t {
+    kNegator = 1 << 0,        // Flips the next sentiment term.
+    kContrastAfter = 1 << 1,  // "but": what comes before weighs less.
+    kContrastClause = 1 << 2, // "although": its own clause weighs less.
+    kCompare = 1 << 3,        // "compared to": numeric comparison marker.
+    kLink = 1 << 4,           // "in", "of": "increase in sales".
+    kDest = 1 << 5,           // "to", "into": "swung to a loss".
+    kNumSign = 1 << 6,        // "negative": flips the sign of a value.
+    kBlock = 1 << 7,          // Ends the search for a change's metric.
+    kFigure = 1 << 8,         // "percent", "%": a quantity, like a number.
+    kDeterminer = 1 << 9,     // "the", "on": "on increased tensions".
+  };
+
+ private:
+  struct Phrase {
+    std::vector<std::string> rest;  // Words after the first one.
+    Term term;
+  };
+  struct Entry {
+    bool has_single = false;
+    Term single;
+    std::vector<Phrase> phrases;  // Longest first.
+  };
+  struct Params {
+    int window_back = 15;       // Tokens searched back for a change's metric.
+    int window_near = 3;        // A metric this close before wins.
+    int window_forward = 4;     // Object after a change: "cut (its) costs".
+    int link_window = 8;        // "increase of 5 % in sales".
+    int dest_window = 4;        // "swung to a net loss".
+    int neg_window = 4;         // Scope of a negator, in tokens.
+    int scale_window = 3;       // Scope of an intensifier.
+    int compare_window = 10;    // Tokens after "compared to" for the value.
+    int compare_back = 20;      // Tokens before "compared to" for the metric.
+    float negation_factor = -1;
+    float contrast_before = 0.5;
+    float contrast_clause = 0.5;
+    float default_polarity = 1;  // Polarity of an unknown changed quantity.
+    float default_weight = 0.5;  // Weight of a change with no known metric
+                                 // but a figure after it ("fell 5 %").
+    float bare_weight = 0.2;     // ... and with no figure either.
+    int figure_window = 5;       // Tokens after a change searched for a figure.
+    float compare_weight = 1;
+    float compare_min_rel = 0.001;  // Relative difference to count.
+    float squash = 1;           // s = r / sqrt(r^2 + squash).
+    float neutral_band = 0.25;
+    float title_weight = 2;
+    float neutral_sentence_weight = 0.25;  // Weight of a 0-score sentence.
+  };
+  struct Match;
+
+  // Appends the terms matched in sentence `s`, longest first.
+  void MatchSentence(const AnalyzedText& text, const Sentence& s,
+                     std::vector<Match>* matches) const;
+  // Applies the rules to the matches of sentence `s` and returns its raw
+  // score; fills in each match's contribution. `token_match` is scratch.
+  double ScoreMatches(const AnalyzedText& text, const Sentence& s,
+                      std::vector<Match>* matches,
+                      std::vector<int>* token_match) const;
+  // Adds one lexicon row; `seen` maps "role<TAB>term" to the "file:line"
+  // that defined it, to reject a term given the same role twice.
+  static absl::Status AddRow(std::string_view file, const LexiconRow& row,
+                             absl::flat_hash_map<std::string, std::string>* seen,
+                             SentimentModel* model);
+
+  // The entry for a (lower-cased) word, or null. A cheap filter on (first
+  // byte, length) and (last byte, length) turns most words away before the
+  // hash lookup.
+  const Entry* Find(std::string_view word) const;
+
+  // A fast hash for short words (most tokens are under 16 bytes).
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(absl::string_view s) const;
+  };
+  struct WordEq {
+    using is_transparent = void;
+    bool operator()(absl::string_view a, absl::string_view b) const {
+      return a == b;
+    }
+  };
+  absl::flat_hash_map<std::string, Entry, WordHash, WordEq> terms_;
+  static constexpr size_t kMaxFilterLen = 32;
+  uint32_t first_len_[256] = {};  // Bit n: a term of length n starts with b.
+  uint32_t last_len_[256] = {};   // Bit n: a term of length n ends with b.
+  Params params_;
+  Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
 };
 
 }  // namespace tidings::scoring::internal

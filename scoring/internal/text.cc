@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace tidings::scoring::internal {
 namespace {
 
@@ -11,7 +13,9 @@ inline bool IsAsciiAlpha(unsigned char c) {
   return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-inline bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || IsDigit(c); }
+inline bool IsAsciiAlnum(unsigned char c) {
+  return IsAsciiAlpha(c) || IsDigit(c);
+}
 inline bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
          c == '\v';
@@ -38,7 +42,8 @@ inline CharClass Classify(std::string_view s, size_t i) {
     if (IsDigit(c)) return CharClass::kDigit;
     return CharClass::kSymbol;
   }
-  unsigned char c1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+  unsigned char c1 =
+      i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
   if (c == 0xC2) {
     // U+00A0 no-break space; U+0080..U+00BF are symbols (£, ©, «, »).
     return c1 == 0xA0 ? CharClass::kSpace : CharClass::kSymbol;
@@ -48,15 +53,17 @@ inline CharClass Classify(std::string_view s, size_t i) {
     // U+20A0.. currency (€), U+2100.. symbols, arrows, maths, emoji-ish.
     if (c1 == 0x80 && i + 2 < s.size()) {
       unsigned char c2 = s[i + 2];
-      if (c2 <= 0x8A || c2 == 0xAF) return CharClass::kSpace;  // U+2000..200A, U+202F
-      if (c2 == 0xA8 || c2 == 0xA9) return CharClass::kNewline; // line/para sep
+      if (c2 <= 0x8A || c2 == 0xAF)
+        return CharClass::kSpace;  // U+2000..200A, U+202F
+      if (c2 == 0xA8 || c2 == 0xA9)
+        return CharClass::kNewline;  // line/para sep
     }
     return CharClass::kSymbol;
   }
   if (c == 0xE3 && c1 == 0x80) return CharClass::kSymbol;  // CJK punctuation
-  if (c >= 0xF0) return CharClass::kSymbol;                 // Emoji and beyond.
-  if (c == 0xEF && c1 == 0xBB) return CharClass::kSpace;    // BOM U+FEFF
-  if (c == 0xEF && c1 == 0xBF) return CharClass::kSymbol;   // U+FFFD
+  if (c >= 0xF0) return CharClass::kSymbol;                // Emoji and beyond.
+  if (c == 0xEF && c1 == 0xBB) return CharClass::kSpace;   // BOM U+FEFF
+  if (c == 0xEF && c1 == 0xBF) return CharClass::kSymbol;  // U+FFFD
   return CharClass::kLetter;
 }
 
@@ -70,6 +77,15 @@ inline bool IsCurlyApostrophe(std::string_view s, size_t i) {
 inline bool IsWordChar(std::string_view s, size_t i) {
   CharClass k = Classify(s, i);
   return k == CharClass::kLetter || k == CharClass::kDigit;
+}
+
+// True when [b, e) holds only upper-case ASCII letters, digits and periods.
+inline bool IsUpperRun(std::string_view s, size_t b, size_t e) {
+  for (size_t i = b; i < e; ++i) {
+    unsigned char c = s[i];
+    if (!(c >= 'A' && c <= 'Z') && !IsDigit(c) && c != '.') return false;
+  }
+  return true;
 }
 
 // True when the token [b, e) followed by "." reads as an abbreviation with
@@ -96,13 +112,24 @@ inline bool IsDottedAbbrev(std::string_view s, size_t b, size_t e) {
 
 absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
   absl::StatusOr<std::vector<LexiconRow>> rows =
-      lexicons.Rows("abbreviations.txt", 1, 1);
+      lexicons.Rows("abbreviations.txt", 1, 2);
   if (!rows.ok()) return rows.status();
   TextAnalyzer analyzer;
   for (const LexiconRow& row : *rows) {
-    analyzer.abbreviations_.insert(std::string(row.fields[0]));
+    if (row.fields.size() == 1) {
+      analyzer.abbreviations_.insert(std::string(row.fields[0]));
+    } else if (row.fields[1] == "opener") {
+      analyzer.openers_.insert(std::string(row.fields[0]));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "abbreviations.txt:", row.line, ": kind must be empty or opener"));
+    }
   }
   return analyzer;
+}
+
+bool TextAnalyzer::IsOpener(std::string_view lower_word) const {
+  return openers_.contains(AsAbsl(lower_word));
 }
 
 bool TextAnalyzer::IsAbbreviation(std::string_view lower_word) const {
@@ -168,7 +195,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       }
       unsigned char c = text[i];
       bool next_word = i + 1 < n && IsWordChar(text, i + 1);
-      bool next_digit = i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1]));
+      bool next_digit =
+          i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1]));
       bool prev_digit = IsDigit(static_cast<unsigned char>(text[i - 1]));
       if (c == '\'' || IsCurlyApostrophe(text, i)) {
         size_t len = c == '\'' ? 1 : 3;
@@ -183,9 +211,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
         }
         break;
       }
-      if ((c == '.' || c == ',' || c == ':') && tok.kind == TokenKind::kNumber &&
-          prev_digit && next_digit) {
-        ++i;  // 3,364.43  7:59
+      if ((c == '.' || c == ',' || c == ':') && prev_digit && next_digit) {
+        ++i;  // 3,364.43  7:59  EUR193.3m
         continue;
       }
       if (c == '.' && tok.kind == TokenKind::kWord && next_word &&
@@ -194,6 +221,14 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
         size_t j = i + 1;
         while (j < n && IsAsciiAlpha(static_cast<unsigned char>(text[j]))) ++j;
         if (j - (i + 1) <= 3 && i - tok.begin <= 3) {
+          i = j;
+          continue;
+        }
+        // A Reuters instrument code: upper-case ticker, '.', one or two
+        // upper-case exchange letters ("AAPL.O", "BRK.B", "VOD.L").
+        if (j - (i + 1) <= 2 && i - tok.begin <= 6 &&
+            IsUpperRun(text, tok.begin, j) &&
+            (j >= n || !IsWordChar(text, j))) {
           i = j;
           continue;
         }
@@ -218,6 +253,13 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // Pass 2: sentence boundaries.
   auto& toks = out->tokens;
   for (size_t t = 0; t < toks.size(); ++t) {
+    if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
+        t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kWord &&
+        toks[t + 1].capitalized && IsOpener(out->norm(t + 1))) {
+      // A dotted abbreviation that ends a sentence: "from the U.S. The deal".
+      toks[t].sentence |= 1;
+      continue;
+    }
     if (toks[t].kind != TokenKind::kSymbol) continue;
     char c = text[toks[t].begin];
     if (c != '.' && c != '!' && c != '?') continue;
@@ -225,25 +267,43 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       char d = text[toks[t + 1].begin];
       if (d == '.' || d == '!' || d == '?') continue;  // "..." ends at the last
     }
+    // A period glued to a digit is a decimal point, not a full stop, even
+    // in pre-tokenised text ("EUR193 .3 m").
+    if (c == '.' && t + 1 < toks.size() && toks[t + 1].begin == toks[t].end &&
+        toks[t + 1].kind == TokenKind::kNumber) {
+      continue;
+    }
     if (c == '.' && t > 0 && toks[t - 1].kind == TokenKind::kWord &&
         toks[t - 1].end == toks[t].begin) {
       std::string_view prev = out->norm(t - 1);
       bool initial = prev.size() == 1 && toks[t - 1].capitalized;
-      if (initial || IsAbbreviation(prev)) continue;
+      // "Apple Inc. The company said": an abbreviation followed by a
+      // sentence opener ends the sentence after all.
+      bool opener_next = t + 1 < toks.size() &&
+                         toks[t + 1].kind == TokenKind::kWord &&
+                         toks[t + 1].capitalized && IsOpener(out->norm(t + 1));
+      if ((initial || IsAbbreviation(prev)) && !(opener_next && !initial)) {
+        continue;
+      }
     }
     // Closing quotes and brackets stay with the sentence they close.
     size_t last = t;
-    while (last + 1 < toks.size() && toks[last + 1].kind == TokenKind::kSymbol) {
+    while (last + 1 < toks.size() &&
+           toks[last + 1].kind == TokenKind::kSymbol) {
       unsigned char d = text[toks[last + 1].begin];
-      bool closer = d == '"' || d == '\'' || d == ')' || d == ']' ||
-                    (d == 0xE2 && toks[last + 1].end - toks[last + 1].begin == 3 &&
-                     (static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x9D ||
-                      static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x99));
+      bool closer =
+          d == '"' || d == '\'' || d == ')' || d == ']' ||
+          (d == 0xE2 && toks[last + 1].end - toks[last + 1].begin == 3 &&
+           (static_cast<unsigned char>(text[toks[last + 1].begin + 2]) ==
+                0x9D ||
+            static_cast<unsigned char>(text[toks[last + 1].begin + 2]) ==
+                0x99));
       if (!closer) break;
       ++last;
     }
     // A lower-case word next means the period was not a full stop ("e.g. in").
-    if (c == '.' && last + 1 < toks.size() && toks[last + 1].kind == TokenKind::kWord &&
+    if (c == '.' && last + 1 < toks.size() &&
+        toks[last + 1].kind == TokenKind::kWord &&
         !toks[last + 1].capitalized &&
         static_cast<unsigned char>(text[toks[last + 1].begin]) < 0x80) {
       continue;

@@ -1,7 +1,8 @@
 // Copyright 2026 The Tidings Authors.
 //
 // text.h: sentence splitting and tokenisation that survive finance text
-// ("U.S.", "Dec.", "a.m.", "$3,364.43", "0.6%", "EUR131m", "3-1/2", tickers).
+// ("U.S.", "Dec.", "a.m.", "$3,364.43", "0.6%", "EUR131m", "3-1/2", tickers
+// such as "<LLY>" and Reuters codes such as "AAPL.O").
 //
 // One pass over the bytes; an `AnalyzedText` is reused across documents so
 // that steady-state analysis allocates nothing.
@@ -15,14 +16,15 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "scoring/internal/absl_compat.h"
 #include "absl/status/statusor.h"
+#include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
 
 namespace tidings::scoring::internal {
 
 enum class TokenKind : uint8_t {
-  kWord,    // Letters, possibly with inner '.', '-', '\'', digits: "U.S.", "EUR131m".
+  kWord,    // Letters, possibly with inner '.', '-', '\'', digits: "U.S.",
+            // "EUR131m".
   kNumber,  // Starts with a digit: "3,364.43", "0.6", "3-1/2", "2025".
   kSymbol,  // One punctuation or symbol character: "$", "%", ",", "(".
 };
@@ -61,7 +63,9 @@ struct AnalyzedText {
 
 class TextAnalyzer {
  public:
-  // Reads "abbreviations.txt" (abbreviations that do not end a sentence).
+  // Reads "abbreviations.txt" (abbreviations that do not end a sentence, and
+  // the words that start a new one after a dotted abbreviation: "from the
+  // U.S. The deal"). INVALID_ARGUMENT (file:line) for a malformed row.
   static absl::StatusOr<TextAnalyzer> Create(const LexiconSet& lexicons);
 
   // Splits `text` into sentences and tokens, replacing the contents of `out`
@@ -70,7 +74,9 @@ class TextAnalyzer {
 
  private:
   bool IsAbbreviation(std::string_view lower_word) const;
+  bool IsOpener(std::string_view lower_word) const;
   absl::flat_hash_set<std::string> abbreviations_;
+  absl::flat_hash_set<std::string> openers_;
 };
 
 }  // namespace tidings::scoring::internal

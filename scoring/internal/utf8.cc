@@ -2,6 +2,8 @@
 
 #include "scoring/internal/utf8.h"
 
+#include <cstdint>
+
 namespace tidings::scoring::internal {
 namespace {
 
@@ -72,6 +74,109 @@ bool RepairText(std::string_view s, std::string* out) {
     }
   }
   return changed;
+}
+
+namespace {
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+struct NamedEntity {
+  std::string_view name;
+  uint32_t code_point;
+};
+constexpr NamedEntity kNamed[] = {
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+    {"apos", '\''},    {"nbsp", ' '},     {"pound", 0xA3},   {"euro", 0x20AC},
+    {"mdash", 0x2014}, {"ndash", 0x2013}, {"rsquo", 0x2019}, {"lsquo", 0x2018},
+    {"rdquo", 0x201D}, {"ldquo", 0x201C}, {"hellip", 0x2026}, {"copy", 0xA9},
+};
+
+// Decodes the reference whose name starts at s[i] (after '&' or at the
+// start of a remnant). Returns the length consumed up to and including
+// ';', or 0 when it is not a reference.
+size_t DecodeAt(std::string_view s, size_t i, uint32_t* cp) {
+  size_t semi = s.find(';', i);
+  if (semi == std::string_view::npos || semi - i > 8 || semi == i) return 0;
+  std::string_view name = s.substr(i, semi - i);
+  if (name[0] == '#') {
+    uint32_t v = 0;
+    bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+    size_t k = hex ? 2 : 1;
+    if (k >= name.size()) return 0;
+    for (; k < name.size(); ++k) {
+      char c = name[k];
+      int d = c >= '0' && c <= '9'                  ? c - '0'
+              : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                    : -1;
+      if (d < 0) return 0;
+      v = v * (hex ? 16 : 10) + d;
+      if (v > 0x10FFFF) return 0;
+    }
+    if (v == 0 || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return semi - i + 1;
+  }
+  for (const NamedEntity& e : kNamed) {
+    if (e.name == name) {
+      *cp = e.code_point;
+      return semi - i + 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool DecodeHtmlEntities(std::string_view s, std::string* out) {
+  if (s.find(';') == std::string_view::npos) return false;
+  std::string result;
+  bool changed = false;
+  size_t copied = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    size_t start = 0, len = 0;
+    uint32_t cp = 0;
+    if (c == '&') {
+      len = DecodeAt(s, i + 1, &cp);
+      start = i;
+      if (len != 0) ++len;  // the '&'
+    } else if ((c == '#' || c == 'q' || c == 'a') &&
+               (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(')) {
+      // Remnant without '&' at a word start: "China #39;s", "quot;Hi".
+      len = DecodeAt(s, i, &cp);
+      start = i;
+      if (len != 0 && c != '#' && std::string_view(s.substr(i, 5)) != "quot;" &&
+          std::string_view(s.substr(i, 4)) != "amp;") {
+        len = 0;
+      }
+    }
+    if (len == 0) continue;
+    result.append(s.data() + copied, start - copied);
+    AppendUtf8(cp, &result);
+    copied = start + len;
+    i = copied - 1;
+    changed = true;
+  }
+  if (!changed) return false;
+  result.append(s.data() + copied, s.size() - copied);
+  *out = std::move(result);
+  return true;
 }
 
 }  // namespace tidings::scoring::internal

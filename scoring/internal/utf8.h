@@ -19,6 +19,13 @@ size_t ValidUtf8Prefix(std::string_view s);
 // CR LF and lone CR become LF. Returns true when anything was changed.
 bool RepairText(std::string_view s, std::string* out);
 
+// Decodes HTML character references left in scraped text: numeric ones
+// ("&#36;", "&#x24;"), the common named ones ("&amp;", "&quot;", "&nbsp;"),
+// and the remnants that lost their '&' in some datasets ("#39;", "quot;")
+// when they start a word. Writes to `out` and returns true only when
+// something was decoded (`out` is untouched otherwise).
+bool DecodeHtmlEntities(std::string_view s, std::string* out);
+
 }  // namespace tidings::scoring::internal
 
 #endif  // TIDINGS_SCORING_INTERNAL_UTF8_H_

@@ -58,8 +58,57 @@ TEST_F(TextTest, SentencesSurviveAbbreviations) {
                 "Gold rose in the U.S. market on Dec. 5 at 7:59 a.m. "
                 "Singapore time.",
                 "Silver fell."}));
-  EXPECT_EQ(Sentences("He said \"no.\" Then left!\nNew line"),
-            (std::vector<std::string>{"He said \"no.\"", "Then left!", "New line"}));
+  EXPECT_EQ(
+      Sentences("He said \"no.\" Then left!\nNew line"),
+      (std::vector<std::string>{"He said \"no.\"", "Then left!", "New line"}));
+}
+
+TEST_F(TextTest, TickersStayWhole) {
+  EXPECT_EQ(Tokens("Apple (AAPL.O) and BRK.B rose"),
+            (std::vector<std::string>{"Apple", "(", "AAPL.O", ")", "and",
+                                      "BRK.B", "rose"}));
+  EXPECT_EQ(Tokens("ELI LILLY AND CO <LLY> GETS"),
+            (std::vector<std::string>{"ELI", "LILLY", "AND", "CO", "<", "LLY",
+                                      ">", "GETS"}));
+  // Reuters quotes and glued units stay one number token.
+  EXPECT_EQ(Tokens("at 409.40/90 dlrs, $1,201.30/oz"),
+            (std::vector<std::string>{"at", "409.40/90", "dlrs", ",", "$",
+                                      "1,201.30/oz"}));
+  EXPECT_EQ(Sentences("Shares of Apple Inc. (AAPL.O) rose. They led."),
+            (std::vector<std::string>{"Shares of Apple Inc. (AAPL.O) rose.",
+                                      "They led."}));
+}
+
+TEST_F(TextTest, DottedAbbreviationCanEndASentence) {
+  EXPECT_EQ(Sentences("Imports from the U.S. The deal was signed."),
+            (std::vector<std::string>{"Imports from the U.S.",
+                                      "The deal was signed."}));
+  // A capitalised word that can continue the sentence keeps it whole.
+  EXPECT_EQ(Sentences("Officials in the U.S. Treasury said so. Fine."),
+            (std::vector<std::string>{"Officials in the U.S. Treasury said so.",
+                                      "Fine."}));
+  EXPECT_EQ(Sentences("Shares of Apple Inc. rose. The company said so."),
+            (std::vector<std::string>{"Shares of Apple Inc. rose.",
+                                      "The company said so."}));
+  EXPECT_EQ(
+      Sentences("It bought Acme Corp. The deal closed."),
+      (std::vector<std::string>{"It bought Acme Corp.", "The deal closed."}));
+  EXPECT_EQ(
+      Sentences("He met Mr. Smith at 10 a.m. It rained."),
+      (std::vector<std::string>{"He met Mr. Smith at 10 a.m.", "It rained."}));
+}
+
+TEST_F(TextTest, MoneyAndPercentages) {
+  EXPECT_EQ(Tokens("US$1.5bn, 1.2 mln dlrs, 50 cts, 6.5 pct, Sept. 2022"),
+            (std::vector<std::string>{"US", "$", "1.5bn", ",", "1.2", "mln",
+                                      "dlrs", ",", "50", "cts", ",", "6.5",
+                                      "pct", ",", "Sept", ".", "2022"}));
+  EXPECT_EQ(
+      Sentences("Gold rose $12.50, or 0.6%, on Jan. 5 vs. $1,222 on Dec. 31. "
+                "Silver fell."),
+      (std::vector<std::string>{
+          "Gold rose $12.50, or 0.6%, on Jan. 5 vs. $1,222 on Dec. 31.",
+          "Silver fell."}));
 }
 
 TEST_F(TextTest, TokensCarryTheirSentence) {
@@ -68,6 +117,13 @@ TEST_F(TextTest, TokensCarryTheirSentence) {
   EXPECT_EQ(at_.tokens[0].sentence, 0u);
   EXPECT_EQ(at_.tokens[2].sentence, 1u);
   EXPECT_EQ(at_.norm(2), "two");
+}
+
+TEST_F(TextTest, DecimalPointIsNotAFullStop) {
+  EXPECT_EQ(Tokens("EUR193.3m"), (std::vector<std::string>{"EUR193.3m"}));
+  EXPECT_EQ(Sentences("Sales were EUR193 .3 m in 2009 . Profit rose ."),
+            (std::vector<std::string>{"Sales were EUR193 .3 m in 2009 .",
+                                      "Profit rose ."}));
 }
 
 }  // namespace

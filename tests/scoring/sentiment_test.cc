@@ -1,0 +1,299 @@
+// Copyright 2026 The Tidings Authors.
+//
+// Tests of scoring/internal/sentiment.h, one group per rule family, on
+// sentences written for these tests (no external data).
+
+#include "scoring/internal/sentiment.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/text.h"
+
+namespace tidings::scoring::internal {
+
+// Defined in the generated embedded_lexicons.cc.
+int EmbeddedLexiconCount();
+std::string_view EmbeddedLexiconName(int i);
+std::string_view EmbeddedLexicon(std::string_view name);
+
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class SentimentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<LexiconSet> lex = LexiconSet::Load("");
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(*lex);
+    ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+    analyzer_.emplace(*std::move(analyzer));
+    absl::StatusOr<SentimentModel> model = SentimentModel::Create(*lex);
+    ASSERT_TRUE(model.ok()) << model.status();
+    model_.emplace(*std::move(model));
+  }
+
+  // Scores `text` as one document whose body starts at `body_begin`.
+  Sentiment Score(std::string_view text, uint32_t body_begin = 0) {
+    text_ = std::string(text);
+    analyzer_->Analyze(text_, &at_);
+    return model_->Score(at_, body_begin);
+  }
+  double Value(std::string_view text) { return Score(text).score; }
+  SentimentLabel Label(std::string_view text) { return Score(text).label; }
+
+  std::optional<TextAnalyzer> analyzer_;
+  std::optional<SentimentModel> model_;
+  std::string text_;
+  AnalyzedText at_;
+};
+
+constexpr SentimentLabel kPos = SentimentLabel::kPositive;
+constexpr SentimentLabel kNeg = SentimentLabel::kNegative;
+constexpr SentimentLabel kNeu = SentimentLabel::kNeutral;
+
+TEST_F(SentimentTest, ChangeTimesMetricPolarity) {
+  EXPECT_EQ(Label("Quarterly revenue increased."), kPos);
+  EXPECT_EQ(Label("Profit fell."), kNeg);
+  EXPECT_EQ(Label("Costs rose."), kNeg);
+  EXPECT_EQ(Label("Debt decreased."), kPos);
+  EXPECT_EQ(Label("Unemployment fell to 5 %."), kPos);
+  EXPECT_EQ(Label("Shares in the bank climbed 3 %."), kPos);
+}
+
+TEST_F(SentimentTest, MetricBeforeOrAfterTheChange) {
+  // Metric first: the subject of the change.
+  EXPECT_EQ(Label("Operating costs were up 4 % on the year."), kNeg);
+  EXPECT_EQ(Label("Order intake was up 12 % from a year earlier."), kPos);
+  // Change first: a noun with "in"/"of", an adjective, a transitive verb.
+  EXPECT_EQ(Label("The group reported a rise in costs."), kNeg);
+  EXPECT_EQ(Label("The increase in sales came from exports."), kPos);
+  EXPECT_EQ(Label("A drop of 7 % in orders hit the shipyard."), kNeg);
+  EXPECT_EQ(Label("Higher costs ate into the result."), kNeg);
+  EXPECT_EQ(Label("The miner will cut its costs."), kPos);
+  EXPECT_EQ(Label("The brewer will cut 200 jobs."), kNeg);
+  // The head of "<metric> of ..." changed, not a word inside a name.
+  EXPECT_EQ(Label("Sales of the Industrial Oil unit fell 3 %."), kNeg);
+  // "on increased tensions": the change modifies "tensions", not the index.
+  EXPECT_EQ(Label("The index was flat on increased tensions in the region."), kNeu);
+}
+
+TEST_F(SentimentTest, LossNarrowedIsGoodWidenedIsBad) {
+  EXPECT_EQ(Label("The net loss narrowed to EUR 3 million."), kPos);
+  EXPECT_EQ(Label("The net loss widened to EUR 3 million."), kNeg);
+  EXPECT_EQ(Label("The airline narrowed its operating loss."), kPos);
+  EXPECT_EQ(Label("Margins narrowed in the fourth quarter."), kNeg);
+}
+
+TEST_F(SentimentTest, DestinationOfAShift) {
+  EXPECT_EQ(Label("The shipyard swung to a loss in the third quarter."), kNeg);
+  EXPECT_EQ(Label("The shipyard turned to a profit in the third quarter."), kPos);
+  // "slipped" goes down, but to a loss: the destination decides.
+  EXPECT_EQ(Label("The retailer slipped to a net loss."), kNeg);
+}
+
+TEST_F(SentimentTest, NumericComparison) {
+  EXPECT_EQ(Label("Operating profit was EUR 2.1 mn compared to EUR 3.4 mn a "
+                  "year earlier."),
+            kNeg);
+  EXPECT_EQ(Label("Operating profit was EUR 4.0 mn compared to EUR 3.4 mn a "
+                  "year earlier."),
+            kPos);
+  // A loss compared to a profit went down, whatever the figures.
+  EXPECT_EQ(Label("Operating loss totalled EUR 1.2 mn compared to a profit of "
+                  "EUR 0.8 mn."),
+            kNeg);
+  EXPECT_EQ(Label("The operating loss was EUR 0.5 mn, down from a profit of "
+                  "EUR 2.0 mn."),
+            kNeg);
+  // A larger loss than before.
+  EXPECT_EQ(Label("Pretax loss was EUR 9 mn versus a loss of EUR 4 mn."), kNeg);
+  // Pre-tokenised decimals ("EUR12 .5 m") are read as one number.
+  EXPECT_EQ(Label("Net sales totalled EUR12 .5 m compared to EUR10 .1 m."), kPos);
+}
+
+TEST_F(SentimentTest, Negation) {
+  EXPECT_EQ(Label("Sales did not increase in the second half."), kNeg);
+  EXPECT_EQ(Label("Quarterly profit didn't rise."), kNeg);
+  EXPECT_EQ(Label("There was no improvement in margins."), kNeg);
+  EXPECT_EQ(Label("Margins were not weak."), kPos);
+  EXPECT_EQ(Label("The retailer failed to win the tender."), kNeg);
+  EXPECT_EQ(Label("The mill ran for a year without profit growth."), kNeg);
+}
+
+TEST_F(SentimentTest, IntensifiersAndDowntoners) {
+  double plain = Value("Revenue rose.");
+  double strong = Value("Revenue rose sharply.");
+  double weak = Value("Revenue rose slightly.");
+  EXPECT_GT(strong, plain);
+  EXPECT_GT(plain, weak);
+  EXPECT_GT(weak, 0);
+  EXPECT_LT(Value("Profit fell significantly."), Value("Profit fell."));
+}
+
+TEST_F(SentimentTest, Contrast) {
+  // After "but" / "however" weighs more.
+  EXPECT_EQ(Label("Sales fell, but profit rose strongly."), kPos);
+  EXPECT_EQ(Label("Sales rose, however profit fell sharply."), kNeg);
+  // The clause led by "although" weighs less.
+  EXPECT_EQ(Label("Although costs fell, quarterly profit dropped."), kNeg);
+  EXPECT_EQ(Label("Profit climbed, although revenue slipped."), kPos);
+}
+
+TEST_F(SentimentTest, EventsOfTheBusiness) {
+  EXPECT_EQ(Label("The telecom operator has won a five-year network contract."),
+            kPos);
+  EXPECT_EQ(Label("The engineering group received an order worth 40 million "
+                  "euros."),
+            kPos);
+  EXPECT_EQ(Label("The company issued a profit warning."), kNeg);
+  EXPECT_EQ(Label("The plant closure will create 300 jobs elsewhere."), kPos);
+  EXPECT_EQ(Label("The ferry operator announced temporary layoffs."), kNeg);
+  EXPECT_EQ(Label("Third-quarter earnings fell short of expectations."), kNeg);
+}
+
+TEST_F(SentimentTest, NeutralStatements) {
+  EXPECT_EQ(Label("The company makes paper machines in Finland."), kNeu);
+  EXPECT_EQ(Label("The contract covers deliveries to three mills."), kNeu);
+  EXPECT_EQ(Label("The plant was set up in 1990."), kNeu);
+  EXPECT_EQ(Label("The service lets users store up to 10 files."), kNeu);
+  EXPECT_EQ(Label("The expansion will be finished next spring."), kNeu);
+  EXPECT_EQ(Label("Net sales totalled EUR 20 mn in the period."), kNeu);
+  Sentiment empty = Score("");
+  EXPECT_EQ(empty.label, kNeu);
+  EXPECT_DOUBLE_EQ(empty.score, 0);
+}
+
+TEST_F(SentimentTest, Headlines) {
+  EXPECT_EQ(Label("Gold prices rise on weak dollar"), kPos);
+  EXPECT_EQ(Label("Gold slips to 3-week low"), kNeg);
+  EXPECT_EQ(Label("Stocks fell sharply in early trade"), kNeg);
+}
+
+TEST_F(SentimentTest, DocumentProportionsAndTitleWeight) {
+  Sentiment s = Score(
+      "Profit rose. The plant is in Oulu. Costs rose sharply. Sales grew.");
+  EXPECT_DOUBLE_EQ(s.positive, 0.5);
+  EXPECT_DOUBLE_EQ(s.negative, 0.25);
+  EXPECT_DOUBLE_EQ(s.neutral, 0.25);
+  EXPECT_NEAR(s.positive + s.negative + s.neutral, 1.0, 1e-12);
+  EXPECT_GE(s.score, -1.0);
+  EXPECT_LE(s.score, 1.0);
+
+  // A good title and a bad body sentence: the title weighs more.
+  const std::string good = "Profit rose";
+  const std::string bad = "Costs rose.";
+  Sentiment titled = Score(good + "\n\n" + bad, good.size() + 2);
+  EXPECT_EQ(titled.label, kPos);
+  EXPECT_GT(titled.score, Score(good + ". " + bad).score);
+  const std::string bad_title = "Costs rose";
+  Sentiment titled_bad =
+      Score(bad_title + "\n\nProfit rose. Sales grew.", bad_title.size() + 2);
+  EXPECT_LT(titled_bad.score, Score("Costs rose. Profit rose. Sales grew.").score);
+}
+
+TEST_F(SentimentTest, EvidenceOffsetsAndTerms) {
+  const std::string title = "Ferry operator narrows loss";
+  const std::string body =
+      "The line carried 2 million passengers. Its net loss narrowed to EUR 3 mn.";
+  const std::string text = title + "\n\n" + body;
+  Sentiment s = Score(text, title.size() + 2);
+  EXPECT_EQ(s.label, kPos);
+  ASSERT_FALSE(s.evidence.empty());
+  std::vector<std::string> sentences;
+  for (const Evidence& ev : s.evidence) {
+    ASSERT_LE(ev.begin, ev.end);
+    ASSERT_LE(ev.end, text.size());
+    sentences.push_back(text.substr(ev.begin, ev.end - ev.begin));
+    EXPECT_FALSE(ev.terms.empty());
+  }
+  // The title weighs most and comes first; the neutral sentence is no evidence.
+  EXPECT_EQ(sentences[0], title);
+  EXPECT_THAT(sentences, Contains("Its net loss narrowed to EUR 3 mn."));
+  EXPECT_THAT(sentences, Not(Contains("The line carried 2 million passengers.")));
+  for (const Evidence& ev : s.evidence) {
+    if (text.substr(ev.begin, ev.end - ev.begin) ==
+        "Its net loss narrowed to EUR 3 mn.") {
+      EXPECT_THAT(ev.terms, Contains("narrowed"));
+      EXPECT_THAT(ev.terms, Contains("net loss"));
+    }
+  }
+}
+
+TEST_F(SentimentTest, ScoreSentenceReportsTerms) {
+  analyzer_->Analyze("Costs rose. Profit fell.", &at_);
+  std::vector<std::string> terms;
+  double s0 = model_->ScoreSentence(at_, 0, &terms);
+  EXPECT_LT(s0, -model_->neutral_band());
+  EXPECT_THAT(terms, Contains("rose"));
+  EXPECT_THAT(terms, Contains("Costs"));
+}
+
+// A lexicon directory holding every embedded file, with `name` replaced.
+std::string LexiconDirWith(std::string_view name, std::string_view content) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("tidings_sentiment_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < EmbeddedLexiconCount(); ++i) {
+    std::string file(EmbeddedLexiconName(i));
+    std::ofstream out(dir / file, std::ios::binary);
+    if (file == name) {
+      out << content;
+    } else {
+      out << EmbeddedLexicon(file);
+    }
+  }
+  return dir.string();
+}
+
+TEST(SentimentLexiconTest, MalformedRowsNameFileAndLine) {
+  struct Case {
+    std::string content;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"# header\nmetric\tprofit\n", "sentiment_terms.tsv:2"},
+      {"polar\tgood\tvery\n", "sentiment_terms.tsv:1: field 3 must be a number"},
+      {"smell\tprofit\t1\n", "unknown kind smell"},
+      {"negator\tnever\t2\n", "sentiment_terms.tsv:1: negator takes no value"},
+      {"polar\tgood\t0.5\n# again\npolar\tbad|good\t0.6\n",
+       "sentiment_terms.tsv:3: \"good\" is already a polar at "
+       "sentiment_terms.tsv:1"},
+      // A function word of sentiment.tsv given again.
+      {"negator\tnot\n", "\"not\" is already a negator at sentiment.tsv:"},
+  };
+  for (const Case& c : cases) {
+    std::string dir = LexiconDirWith("sentiment_terms.tsv", c.content);
+    absl::StatusOr<LexiconSet> lex = LexiconSet::Load(dir);
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    absl::StatusOr<SentimentModel> model = SentimentModel::Create(*lex);
+    ASSERT_FALSE(model.ok()) << c.content;
+    EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(model.status().message()), HasSubstr(c.message));
+    std::filesystem::remove_all(dir);
+  }
+  std::string dir = LexiconDirWith("sentiment.tsv", "param\tno_such_knob\t3\n");
+  absl::StatusOr<LexiconSet> lex = LexiconSet::Load(dir);
+  ASSERT_TRUE(lex.ok());
+  absl::StatusOr<SentimentModel> model = SentimentModel::Create(*lex);
+  ASSERT_FALSE(model.ok());
+  EXPECT_THAT(std::string(model.status().message()),
+              HasSubstr("sentiment.tsv:1: unknown param no_such_knob"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tidings::scoring::internal
