@@ -471,7 +471,7 @@ void EvalExamplePage(const scoring::Scorer& scorer, const EvalOptions& opt,
        Direction::kUp},
       {"New Russian ambassador tells Trump he will work to restore relations", {}},
   };
-  std::vector<ScoredDocument> docs = scorer.Score({.body = ReadFile(page)});
+  std::vector<ScoredDocument> docs = scorer.Score({.title = "", .body = ReadFile(page)});
   bool exact = docs.size() == 3;
   for (size_t i = 0; exact && i < 3; ++i) {
     if (docs[i].title != want[i].title) exact = false;

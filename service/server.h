@@ -8,11 +8,14 @@
 #define TIDINGS_SERVICE_SERVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "scoring/scorer.h"
+#include "storage/signal_store.h"
 
 namespace tidings::service {
 
@@ -20,7 +23,8 @@ struct ServerOptions {
   // Address to listen on, host:port. Port 0 picks a free port (see port()).
   // Default: 127.0.0.1:50051.
   std::string listen = "127.0.0.1:50051";
-  // Directory of the RocksDB store; created when missing. Default: ./var/tidings.
+  // Directory of the RocksDB store; created when missing. Default:
+  // ./var/tidings.
   std::string data_dir = "./var/tidings";
   // Lexicon directory for the scorer; "" = the built-in lexicons.
   std::string lexicon_dir;
@@ -31,28 +35,73 @@ struct ServerOptions {
   // Most concurrent Subscribe streams. Default: 1024.
   uint32_t max_subscribers = 1024;
   // Signals a subscriber may have queued before it falls back to reading
-  // storage. Default: 1024.
+  // storage. A subscription is a cursor over the log: it reads at most this
+  // many matching signals ahead of what its client has taken, and a slow
+  // client simply leaves the rest in storage until it catches up (ingest
+  // never waits for it). Also the read-ahead of a Query stream.
+  // Default: 1024.
   uint32_t subscriber_buffer = 1024;
+  // The same bound in bytes (serialized signals), whichever is reached
+  // first; at least one signal is always queued. Default: 8 MiB.
+  uint64_t subscriber_buffer_bytes = uint64_t{8} << 20;
   // Heartbeat interval on Subscribe streams. Default: 5 s.
   absl::Duration heartbeat_interval = absl::Seconds(5);
   // Near-duplicate window (see storage::StoreOptions). Default: 72 h.
   absl::Duration duplicate_window = absl::Hours(72);
+  // Threads that score articles and run storage reads and writes (gRPC
+  // reactions never block; they hand such work to this pool). 0 = the number
+  // of cores, at least 2. Default: 0.
+  uint32_t worker_threads = 0;
+  // Largest accepted request message, in bytes (gRPC's receive limit); must
+  // be at least max_article_bytes. Also the most article bytes an
+  // IngestStream holds unstored before it stops reading (besides at most
+  // max_batch articles). Default: 64 MiB.
+  uint64_t max_request_bytes = uint64_t{64} << 20;
+  // How long Shutdown() lets streams and in-flight calls end on their own
+  // before gRPC cancels them. In-flight ingest batches are stored either way.
+  // Default: 5 s.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+};
+
+// What Start() would otherwise build from the options; tests and embedders
+// inject their own (EXAMPLES.md item 8).
+struct ServerDeps {
+  // The signal store. Default (nullptr): storage::SignalStore::Open at
+  // options.data_dir with options.duplicate_window.
+  std::unique_ptr<storage::SignalStore> store;
+  // The scorer, shared read-only. Default (nullptr): built from
+  // options.lexicon_dir.
+  std::shared_ptr<const scoring::Scorer> scorer;
+  // Stamps ingested_at and heartbeat times. Default (empty): absl::Now.
+  std::function<absl::Time()> clock;
 };
 
 class Server {
  public:
-  // Opens the store, builds the scorer, and starts serving. Returns
+  // Opens the store, builds the scorer, and starts serving: the Tidings
+  // service, the standard health service (SERVING for "" and
+  // "tidings.v1.Tidings" until Shutdown) and server reflection. Returns
   // INVALID_ARGUMENT for bad options, UNAVAILABLE when the address cannot be
-  // bound or the store cannot be opened (the message says which and why).
-  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+  // bound or the store cannot be opened (the message says which and why;
+  // FAILED_PRECONDITION when the data directory holds an unknown format),
+  // the scorer's error when the lexicons do not load.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options);
 
+  // The same with injected dependencies (see ServerDeps).
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, ServerDeps deps);
+
+  // Destroying a server shuts it down first.
   virtual ~Server() = default;
 
   // The bound port (useful with port 0).
   virtual int port() const = 0;
 
   // Stops accepting, lets in-flight ingest batches finish and sync, ends
-  // open streams with UNAVAILABLE, then returns. Idempotent.
+  // open streams with UNAVAILABLE, then returns. Idempotent; thread-safe
+  // (a second caller waits for the first to finish). REQUIRES: not called
+  // from a gRPC callback.
   virtual void Shutdown() = 0;
 
   // Blocks until Shutdown() has completed.

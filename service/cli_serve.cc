@@ -1,0 +1,159 @@
+// Copyright 2026 The Tidings Authors.
+//
+// `tidings serve`: runs the gRPC server until SIGINT or SIGTERM.
+//
+// Signals: SIGINT and SIGTERM are blocked in every thread (the mask is set
+// before the server starts its threads, which inherit it) and the main
+// thread takes them with sigwait(), so no work happens in a signal handler.
+// The first one shuts the server down gracefully (in-flight ingest batches
+// finish and sync); a second one during shutdown exits at once.
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "scoring/scorer.h"
+#include "service/cli_commands.h"
+#include "service/server.h"
+
+namespace tidings::cli {
+namespace {
+
+// "127.0.0.1:0" with port 43210 -> "127.0.0.1:43210".
+std::string BoundAddress(const std::string& listen, int port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return absl::StrCat(listen, ":", port);
+  return absl::StrCat(listen.substr(0, colon + 1), port);
+}
+
+void Log(const std::string& line) {
+  std::fprintf(stderr, "tidings: %s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+  service::ServerOptions options;
+  FlagSet flags(
+      "tidings serve", "[flags]",
+      "Runs the Tidings gRPC server (Ingest, IngestStream, Score, Subscribe,\n"
+      "Query, GetSignal, health, reflection) on an embedded RocksDB store.\n"
+      "Logs one line when ready. SIGINT (Ctrl-C) or SIGTERM shuts it down\n"
+      "gracefully and exits 0; a second signal exits at once.");
+  flags.String("listen", &options.listen, "HOST:PORT",
+               "address to listen on; port 0 picks a free port");
+  flags.String("data", &options.data_dir, "DIR",
+               "RocksDB directory, created when missing");
+  flags.String("lexicons", &options.lexicon_dir, "DIR",
+               "lexicon directory (default: the lexicons built into the "
+               "binary)");
+  flags.Bytes("max-article-bytes", &options.max_article_bytes,
+              "largest accepted article body (e.g. 1048576, 512KiB, 1MiB)");
+  flags.Uint32("max-batch", &options.max_batch, "N",
+               "most articles in one Ingest or Score request");
+  flags.Uint32("max-subscribers", &options.max_subscribers, "N",
+               "most concurrent Subscribe streams");
+  flags.Uint32("subscriber-buffer", &options.subscriber_buffer, "N",
+               "signals queued per subscriber before it falls back to "
+               "reading storage");
+  flags.Duration("heartbeat-interval", &options.heartbeat_interval,
+                 "heartbeat interval on Subscribe streams");
+  flags.Duration("duplicate-window", &options.duplicate_window,
+                 "how far back near-duplicates are looked for",
+                 /*allow_zero=*/true);
+  flags.Uint32("worker-threads", &options.worker_threads, "N",
+               "threads that score and run storage work; 0 = one per core "
+               "(at least 2)");
+  flags.Bytes("max-request-bytes", &options.max_request_bytes,
+              "largest accepted request message; at least "
+              "--max-article-bytes");
+  flags.Duration("shutdown-grace", &options.shutdown_grace,
+                 "how long a shutdown lets streams and calls end on their "
+                 "own before cancelling them",
+                 /*allow_zero=*/true);
+  if (auto exit = ParseFlags(flags, args)) return *exit;
+  if (!flags.positional().empty()) {
+    return UsageError(flags, absl::StrCat("unexpected argument \"",
+                                          flags.positional()[0], "\""));
+  }
+  if (options.max_article_bytes == 0 || options.max_batch == 0 ||
+      options.max_subscribers == 0 || options.subscriber_buffer == 0) {
+    return UsageError(flags,
+                      "--max-article-bytes, --max-batch, --max-subscribers "
+                      "and --subscriber-buffer must be at least 1");
+  }
+
+  if (options.max_request_bytes < options.max_article_bytes) {
+    return UsageError(flags,
+                      "--max-request-bytes must be at least "
+                      "--max-article-bytes");
+  }
+
+  // Build the scorer here: a lexicon error is reported before anything
+  // else starts, and the log line names the version it stamps on signals.
+  scoring::ScorerOptions scorer_options;
+  scorer_options.lexicon_dir = options.lexicon_dir;
+  absl::StatusOr<std::unique_ptr<const scoring::Scorer>> scorer =
+      scoring::Scorer::Create(scorer_options);
+  if (!scorer.ok()) {
+    return Fail(absl::StrCat("cannot load the lexicons",
+                             options.lexicon_dir.empty()
+                                 ? " built into the binary"
+                                 : " from " + options.lexicon_dir,
+                             ": ", scorer.status().message()));
+  }
+  service::ServerDeps deps;
+  deps.scorer = std::shared_ptr<const scoring::Scorer>(std::move(*scorer));
+  const std::string version = deps.scorer->version();
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<service::Server>> server =
+      service::Server::Start(options, std::move(deps));
+  if (!server.ok()) {
+    std::string hint;
+    if (server.status().code() == absl::StatusCode::kInvalidArgument) {
+      hint = " (see `tidings serve --help`)";
+    } else if (server.status().code() ==
+               absl::StatusCode::kFailedPrecondition) {
+      hint = " (point --data at a Tidings data directory or an empty one)";
+    }
+    return Fail(absl::StrCat(
+        "cannot start the server: ", server.status().message(), hint));
+  }
+  Log(absl::StrCat(
+      "serving on ", BoundAddress(options.listen, (*server)->port()), ", data ",
+      options.data_dir, ", scorer ", version, " (Ctrl-C or SIGTERM stops)"));
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  Log(absl::StrCat(signal_number == SIGINT ? "SIGINT" : "SIGTERM",
+                   " received: shutting down (send it again to exit at once)"));
+  std::thread([stop_signals] {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    static const char kMessage[] =
+        "tidings: exiting without a clean shutdown\n";
+    ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+    (void)ignored;
+    _exit(128 + again);
+  }).detach();
+  (*server)->Shutdown();
+  (*server)->Wait();
+  Log("stopped");
+  return kExitOk;
+}
+
+}  // namespace tidings::cli

@@ -1,0 +1,87 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "service/internal/committer.h"
+
+#include <iterator>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace tidings::service::internal {
+
+Committer::Committer(storage::SignalStore* store, Hub* hub,
+                     std::function<absl::Time()> clock,
+                     size_t max_group_articles)
+    : store_(store),
+      hub_(hub),
+      clock_(std::move(clock)),
+      max_group_articles_(max_group_articles == 0 ? 1 : max_group_articles) {}
+
+void Committer::Submit(std::vector<storage::PendingArticle> batch, Done done) {
+  {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(Entry{std::move(batch), std::move(done)});
+    if (committing_) return;  // The leader will take it.
+    committing_ = true;
+  }
+  for (;;) {
+    std::vector<Entry> group;
+    {
+      absl::MutexLock lock(&mu_);
+      size_t articles = 0;
+      while (!queue_.empty() &&
+             (group.empty() ||
+              articles + queue_.front().batch.size() <= max_group_articles_)) {
+        articles += queue_.front().batch.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      if (group.empty()) {
+        committing_ = false;
+        return;
+      }
+    }
+    Commit(std::move(group));
+  }
+}
+
+void Committer::Commit(std::vector<Entry> group) {
+  // Merge, remembering where each batch starts.
+  std::vector<storage::PendingArticle> merged;
+  std::vector<size_t> offsets;
+  if (group.size() == 1) {
+    merged = std::move(group.front().batch);
+    offsets.push_back(0);
+  } else {
+    for (Entry& e : group) {
+      offsets.push_back(merged.size());
+      for (storage::PendingArticle& a : e.batch) merged.push_back(std::move(a));
+    }
+  }
+  const size_t total = merged.size();
+  absl::StatusOr<std::vector<storage::AppendResult>> results =
+      store_->Append(std::move(merged), clock_());
+  if (results.ok() && results->size() != total) {
+    results =
+        absl::InternalError(absl::StrCat("storage returned ", results->size(),
+                                         " results for ", total, " articles"));
+  }
+  const uint64_t head = store_->head_seq();
+  // Wake the subscribers before acknowledging: a publisher that sees its ack
+  // can count on subscribers being on their way.
+  hub_->Publish(head);
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!results.ok()) {
+      group[i].done(results.status(), head);
+      continue;
+    }
+    const size_t begin = offsets[i];
+    const size_t end = i + 1 < group.size() ? offsets[i + 1] : total;
+    std::vector<storage::AppendResult> mine(
+        std::make_move_iterator(results->begin() + begin),
+        std::make_move_iterator(results->begin() + end));
+    group[i].done(std::move(mine), head);
+  }
+}
+
+}  // namespace tidings::service::internal

@@ -1,0 +1,74 @@
+// Copyright 2026 The Tidings Authors.
+//
+// committer.h: group commit. Ingest batches from every connection (unary
+// Ingest and IngestStream) queue here; one thread at a time (the "leader", a
+// work-pool thread that found no commit running) takes everything queued, up
+// to a limit, and stores it with one SignalStore::Append (one WAL sync), then
+// publishes the new head to the hub and calls each batch's callback. A batch
+// is never split across two Appends, so each request is stored whole or not
+// at all.
+
+#ifndef TIDINGS_SERVICE_INTERNAL_COMMITTER_H_
+#define TIDINGS_SERVICE_INTERNAL_COMMITTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "service/hub.h"
+#include "storage/signal_store.h"
+
+namespace tidings::service::internal {
+
+class Committer {
+ public:
+  // Called once the batch is durable (results in batch order, and the log
+  // head after the commit) or failed (nothing of it was stored). Runs on the
+  // committing thread with no lock held; it must not block.
+  using Done = std::function<void(
+      absl::StatusOr<std::vector<storage::AppendResult>> results,
+      uint64_t head)>;
+
+  // `max_group_articles`: most articles in one Append, unless a single batch
+  // is larger. Not owned: store, hub; they must outlive the committer.
+  Committer(storage::SignalStore* store, Hub* hub,
+            std::function<absl::Time()> clock, size_t max_group_articles);
+
+  // Queues `batch` (REQUIRES: non-empty) for the next group commit. Returns
+  // at once when another thread is committing; otherwise the calling thread
+  // commits everything queued, its own batch first, until the queue is
+  // empty. Call it from the work pool, never from a gRPC reaction.
+  void Submit(std::vector<storage::PendingArticle> batch, Done done);
+
+ private:
+  struct Entry {
+    std::vector<storage::PendingArticle> batch;
+    Done done;
+  };
+
+  // Stores `group` with one Append and calls back each batch. A failure
+  // fails every batch of the group (the store writes nothing of it); the
+  // store rejects as INVALID_ARGUMENT only what the service never builds
+  // (empty keys, event types out of range), so in practice a failure is
+  // UNAVAILABLE and concerns them all.
+  void Commit(std::vector<Entry> group);
+
+  storage::SignalStore* const store_;
+  Hub* const hub_;
+  const std::function<absl::Time()> clock_;
+  const size_t max_group_articles_;
+
+  absl::Mutex mu_;
+  std::deque<Entry> queue_ ABSL_GUARDED_BY(mu_);
+  bool committing_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace tidings::service::internal
+
+#endif  // TIDINGS_SERVICE_INTERNAL_COMMITTER_H_

@@ -1,0 +1,101 @@
+// Copyright 2026 The Tidings Authors.
+//
+// filter.h: the `Filter` of Subscribe and Query, validated and compiled, and
+// the chunked reader of the signal log that both use.
+//
+// Semantics (the same for Subscribe and Query):
+//  - Events below the minimum relevance (Filter.min_relevance, or
+//    scoring::kDefaultMinRelevance when 0) are removed from the delivered
+//    signal and do not count for matching.
+//  - Unless include_duplicates, signals with duplicate_of_seq != 0 are left
+//  out.
+//  - event_types: the signal keeps at least one event of one of these types.
+//  - entities: one of these ids is among the signal's entities or the actors
+//    of its kept events.
+//  - sources: the signal's source is one of these (exact match).
+//  Every non-empty list must match (AND across lists, OR within a list).
+
+#ifndef TIDINGS_SERVICE_INTERNAL_FILTER_H_
+#define TIDINGS_SERVICE_INTERNAL_FILTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/signal_store.h"
+#include "tidings/v1/tidings.pb.h"
+
+namespace tidings::service::internal {
+
+// A half-open time window [since, until) on one of the signal's timestamps.
+struct TimeWindow {
+  v1::TimeField field = v1::INGESTED_AT;  // INGESTED_AT or PUBLISHED_AT.
+  std::optional<absl::Time> since;        // Inclusive.
+  std::optional<absl::Time> until;        // Exclusive.
+};
+
+class SignalFilter {
+ public:
+  // INVALID_ARGUMENT for an unknown or unspecified event type, a
+  // min_relevance outside [0, 1] (or NaN), or an empty entity/source string.
+  static absl::StatusOr<SignalFilter> Create(const v1::Filter& filter,
+                                             TimeWindow window = {});
+
+  // Cheap checks on the stored signal, before it is copied.
+  bool PreMatch(const v1::Signal& signal) const;
+
+  // Drops the weak events from `signal` and says whether it matches.
+  // REQUIRES: PreMatch(*signal).
+  bool Apply(v1::Signal* signal) const;
+
+  double min_relevance() const { return min_relevance_; }
+
+  // The one event type asked for, if exactly one: the reader can then use
+  // the event-type index.
+  std::optional<v1::EventType> single_event_type() const;
+
+ private:
+  SignalFilter() = default;
+
+  double min_relevance_ = 0;
+  bool include_duplicates_ = false;
+  absl::flat_hash_set<int> event_types_;
+  absl::flat_hash_set<std::string> entities_;
+  absl::flat_hash_set<std::string> sources_;
+  TimeWindow window_;
+};
+
+// Validates a Timestamp: seconds within 0001-01-01..9999-12-31 and nanos in
+// [0, 1e9). INVALID_ARGUMENT naming `what` otherwise.
+absl::Status ValidateTimestamp(const google::protobuf::Timestamp& ts,
+                               const std::string& what);
+
+// One bounded read of the log.
+struct Chunk {
+  absl::Status status;
+  std::vector<v1::Signal> signals;  // Matching, weak events dropped.
+  std::vector<size_t> sizes;        // Serialized size of each signal.
+  size_t bytes = 0;                 // Their sum.
+  // Every seq <= position has been considered; the next read starts after it.
+  uint64_t position = 0;
+};
+
+// Reads the signals with seq in (after, end] that pass `filter`: at most
+// `max_signals` of them and, beyond the first, at most `max_bytes` in all,
+// visiting at most `max_visit` stored signals (index entries when the filter
+// names one event type). REQUIRES: end <= the store's head_seq(),
+// max_signals > 0, max_visit > 0. Blocks on storage: call it on the work
+// pool.
+Chunk ReadChunk(const storage::SignalStore& store, const SignalFilter& filter,
+                uint64_t after, uint64_t end, size_t max_signals,
+                size_t max_bytes, size_t max_visit);
+
+}  // namespace tidings::service::internal
+
+#endif  // TIDINGS_SERVICE_INTERNAL_FILTER_H_

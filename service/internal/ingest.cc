@@ -1,0 +1,141 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "service/internal/ingest.h"
+
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "service/convert.h"
+#include "service/internal/filter.h"
+
+namespace tidings::service::internal {
+namespace {
+
+bool AllSpace(const std::string& s) {
+  for (char c : s) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+scoring::ContentKind ToKind(v1::ContentType type) {
+  switch (type) {
+    case v1::CONTENT_TYPE_PLAIN_TEXT:
+      return scoring::ContentKind::kPlainText;
+    case v1::CONTENT_TYPE_RAW_PAGE:
+      return scoring::ContentKind::kRawPage;
+    default:
+      return scoring::ContentKind::kAuto;
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateArticle(const v1::Article& article,
+                             uint64_t max_article_bytes) {
+  if (article.body().empty() || AllSpace(article.body())) {
+    return absl::InvalidArgumentError(
+        "body is empty: send the article text or the raw page");
+  }
+  if (article.body().size() > max_article_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "body is ", article.body().size(), " bytes, over the limit of ",
+        max_article_bytes, " bytes (max_article_bytes)"));
+  }
+  if (article.title().size() > max_article_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "title is ", article.title().size(), " bytes, over the limit of ",
+        max_article_bytes, " bytes (max_article_bytes)"));
+  }
+  if (article.article_id().size() > kMaxArticleIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("article_id is ", article.article_id().size(),
+                     " bytes, over the limit of ", kMaxArticleIdBytes));
+  }
+  if (!v1::ContentType_IsValid(article.content_type())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown content_type ", static_cast<int>(article.content_type()),
+        "; use CONTENT_TYPE_UNSPECIFIED (0), CONTENT_TYPE_PLAIN_TEXT (1) or "
+        "CONTENT_TYPE_RAW_PAGE (2)"));
+  }
+  if (article.has_published_at()) {
+    absl::Status s = ValidateTimestamp(article.published_at(), "published_at");
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
+                                     const v1::Article& article) {
+  scoring::ScoreInput input;
+  input.title = std::string_view(article.title());
+  input.body = std::string_view(article.body());
+  input.kind = ToKind(article.content_type());
+  std::vector<scoring::ScoredDocument> docs = scorer.Score(input);
+  std::vector<v1::Signal> signals(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ToSignal(docs[i], article, scorer.version(), &signals[i]);
+  }
+  return signals;
+}
+
+std::optional<std::string> IdempotencyKey(
+    const v1::Article& article, const std::vector<v1::Signal>& signals) {
+  if (!article.article_id().empty()) {
+    return absl::StrCat("id:", article.article_id());
+  }
+  if (signals.empty()) return std::nullopt;
+  std::string key = "fp:";
+  for (const v1::Signal& s : signals) {
+    absl::StrAppendFormat(&key, "%016x", s.exact_fingerprint());
+  }
+  return key;
+}
+
+void SetError(const absl::Status& status, v1::IngestResult* result) {
+  result->clear_seqs();
+  result->set_duplicate(false);
+  result->set_error_code(static_cast<int32_t>(status.code()));
+  result->set_error_message(std::string(status.message()));
+}
+
+PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
+                               const storage::SignalStore& store,
+                               uint64_t max_article_bytes, uint32_t index,
+                               const v1::Article& article) {
+  PreparedArticle out;
+  out.result.set_index(index);
+  out.result.set_article_id(article.article_id());
+  absl::Status valid = ValidateArticle(article, max_article_bytes);
+  if (!valid.ok()) {
+    SetError(valid, &out.result);
+    return out;
+  }
+  if (!article.article_id().empty()) {
+    // A retry of a known id: answer from storage, skip scoring. Append()
+    // stays the authority for ids that arrive concurrently.
+    absl::StatusOr<std::vector<uint64_t>> seqs =
+        store.LookupKey(absl::StrCat("id:", article.article_id()));
+    if (seqs.ok()) {
+      for (uint64_t seq : *seqs) out.result.add_seqs(seq);
+      out.result.set_duplicate(true);
+      return out;
+    }
+    // NOT_FOUND (new id), UNIMPLEMENTED (a fake store) or a read error:
+    // score and let Append() decide.
+  }
+  std::vector<v1::Signal> signals = ScoreArticle(scorer, article);
+  std::optional<std::string> key = IdempotencyKey(article, signals);
+  if (!key) return out;  // Nothing found in the page and no id: no signals.
+  storage::PendingArticle pending;
+  pending.idempotency_key = *std::move(key);
+  pending.article = article;
+  pending.signals = std::move(signals);
+  out.pending = std::move(pending);
+  return out;
+}
+
+}  // namespace tidings::service::internal

@@ -1,0 +1,65 @@
+// Copyright 2026 The Tidings Authors.
+//
+// ingest.h: turning one published Article into what storage appends:
+// validation, scoring, the idempotency key. Shared by Ingest, IngestStream
+// and Score.
+
+#ifndef TIDINGS_SERVICE_INTERNAL_INGEST_H_
+#define TIDINGS_SERVICE_INTERNAL_INGEST_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "scoring/scorer.h"
+#include "storage/signal_store.h"
+#include "tidings/v1/tidings.pb.h"
+
+namespace tidings::service::internal {
+
+// Longest accepted article_id, in bytes.
+inline constexpr size_t kMaxArticleIdBytes = 1024;
+
+// Checks one article: non-empty body (not only whitespace), body and title at
+// most `max_article_bytes`, a known content_type, a valid published_at, an
+// article_id of at most kMaxArticleIdBytes. INVALID_ARGUMENT with a message
+// naming the field otherwise. Cheap: safe to call in a gRPC reaction.
+absl::Status ValidateArticle(const v1::Article& article,
+                             uint64_t max_article_bytes);
+
+// Scores `article` into one Signal per document found (seq 0, no
+// ingested_at). Blocks for the time scoring takes.
+std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
+                                     const v1::Article& article);
+
+// "id:" + article_id, or "fp:" + the 16-hex-digit exact fingerprints of the
+// signals in doc_index order; nullopt when the article has no id and no
+// documents (nothing to store and nothing to recognise it by).
+std::optional<std::string> IdempotencyKey(
+    const v1::Article& article, const std::vector<v1::Signal>& signals);
+
+// The outcome of preparing one article for storage.
+struct PreparedArticle {
+  // Filled for an article that needs no Append: an error, a known id (a
+  // retry, answered from storage without scoring), or nothing to store.
+  // Otherwise index and article_id only, and `pending` is set.
+  v1::IngestResult result;
+  std::optional<storage::PendingArticle> pending;
+};
+
+// Validates, looks the id up (a retry skips scoring), scores, and builds the
+// PendingArticle. `index` is the article's position in its request/stream.
+// Blocks on scoring and a storage read: call it on the work pool.
+PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
+                               const storage::SignalStore& store,
+                               uint64_t max_article_bytes, uint32_t index,
+                               const v1::Article& article);
+
+// Fills `result` from a failed status (error_code/message, no seqs).
+void SetError(const absl::Status& status, v1::IngestResult* result);
+
+}  // namespace tidings::service::internal
+
+#endif  // TIDINGS_SERVICE_INTERNAL_INGEST_H_

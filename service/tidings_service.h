@@ -1,0 +1,91 @@
+// Copyright 2026 The Tidings Authors.
+//
+// tidings_service.h: the tidings.v1.Tidings service on the gRPC callback API.
+//
+// Threading. Handlers and reactions only validate and hand work to the work
+// pool; scoring and every RocksDB call run there, and the pool's threads
+// finish the RPCs. Ingest batches go through the group committer (one WAL
+// sync for all batches queued together). Streams keep one write in flight;
+// the message lives in the reactor until OnWriteDone.
+//
+// Subscribe is a cursor over the signal log. It reads storage in chunks of
+// at most ServerOptions::subscriber_buffer signals while it is behind and,
+// once caught up, waits for the hub to say the head moved. A slow client only
+// slows its own cursor: ingest never waits for it and never queues for it.
+//
+// Status codes: INVALID_ARGUMENT for a request that cannot be served as sent
+// (batch over max_batch, unknown enum value, inverted time range, bad
+// timestamp, bad filter); per-article problems of Ingest/IngestStream are in
+// IngestResult.error_code. UNAVAILABLE when storage fails (nothing of the
+// batch is stored) and when the server shuts down. RESOURCE_EXHAUSTED over
+// max_subscribers. NOT_FOUND from GetSignal for an absent seq.
+
+#ifndef TIDINGS_SERVICE_TIDINGS_SERVICE_H_
+#define TIDINGS_SERVICE_TIDINGS_SERVICE_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "scoring/scorer.h"
+#include "service/hub.h"
+#include "service/server.h"
+#include "storage/signal_store.h"
+#include "tidings/v1/tidings.grpc.pb.h"
+
+namespace tidings::service {
+
+namespace internal {
+class Committer;
+class WorkPool;
+struct ServiceCore;
+}  // namespace internal
+
+class TidingsService final : public v1::Tidings::CallbackService {
+ public:
+  // What the service runs on. Not owned; all must outlive the service and
+  // every RPC it served (the server shuts down before they are destroyed).
+  struct Deps {
+    storage::SignalStore* store = nullptr;
+    const scoring::Scorer* scorer = nullptr;
+    Hub* hub = nullptr;
+    internal::WorkPool* pool = nullptr;
+    internal::Committer* committer = nullptr;
+    std::function<absl::Time()> clock;  // Default: absl::Now.
+  };
+
+  TidingsService(const ServerOptions& options, Deps deps);
+  ~TidingsService() override;
+
+  // New calls fail with UNAVAILABLE from now on; open Subscribe, Query and
+  // IngestStream streams end with UNAVAILABLE (an IngestStream first sends the
+  // results of the articles already being stored). Unary calls in flight
+  // finish normally. Idempotent. Thread-safe.
+  void BeginShutdown();
+
+  grpc::ServerUnaryReactor* Ingest(grpc::CallbackServerContext* context,
+                                   const v1::IngestRequest* request,
+                                   v1::IngestResponse* response) override;
+  grpc::ServerBidiReactor<v1::Article, v1::IngestResult>* IngestStream(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
+                                  const v1::ScoreRequest* request,
+                                  v1::ScoreResponse* response) override;
+  grpc::ServerWriteReactor<v1::SubscribeEvent>* Subscribe(
+      grpc::CallbackServerContext* context,
+      const v1::SubscribeRequest* request) override;
+  grpc::ServerWriteReactor<v1::Signal>* Query(
+      grpc::CallbackServerContext* context,
+      const v1::QueryRequest* request) override;
+  grpc::ServerUnaryReactor* GetSignal(grpc::CallbackServerContext* context,
+                                      const v1::GetSignalRequest* request,
+                                      v1::Signal* response) override;
+
+ private:
+  std::unique_ptr<internal::ServiceCore> core_;
+};
+
+}  // namespace tidings::service
+
+#endif  // TIDINGS_SERVICE_TIDINGS_SERVICE_H_

@@ -1,0 +1,674 @@
+// Copyright 2026 The Tidings Authors.
+//
+// Tests of the `tidings` command line: the argument parser and value parsers
+// (service/cli_args.h), the output formats (service/cli_format.h), and the
+// built binary end to end (`score`, usage errors, help). Scoring quality is
+// not asserted here, only structure.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/cli_args.h"
+#include "service/cli_format.h"
+#include "tidings/v1/tidings.pb.h"
+
+namespace tidings::cli {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// --- FlagSet ----------------------------------------------------------------
+
+struct Flags {
+  std::string server = "127.0.0.1:50051";
+  bool json = false;
+  uint64_t batch = 100;
+  std::optional<uint64_t> from_seq;
+  std::vector<std::string> events;
+  absl::Duration heartbeat = absl::Seconds(5);
+  std::optional<absl::Time> since;
+  double min_relevance = 0.4;
+  FlagSet set{"tidings test", "[flags] FILE...", "A test command."};
+
+  Flags() {
+    set.String("server", &server, "ADDR", "server address");
+    set.Bool("json", &json, "print JSON");
+    set.Uint64("batch", &batch, "N", "batch size", 1000);
+    set.OptionalUint64("from-seq", &from_seq, "N", "start after N");
+    set.List("events", &events, "LIST", "event types");
+    set.Duration("heartbeat-interval", &heartbeat, "heartbeat interval");
+    set.Time("since", &since, "start time");
+    set.Double("min-relevance", &min_relevance, "X", "minimum", 0.0, 1.0);
+  }
+};
+
+TEST(CliFlagSetTest, ParsesBothValueSyntaxesAndPositionals) {
+  Flags f;
+  ASSERT_TRUE(f.set
+                  .Parse({"a.txt", "--server", "h:1", "--batch=7", "-",
+                          "--json", "b.txt"})
+                  .ok());
+  EXPECT_EQ(f.server, "h:1");
+  EXPECT_EQ(f.batch, 7u);
+  EXPECT_TRUE(f.json);
+  EXPECT_THAT(f.set.positional(), ElementsAre("a.txt", "-", "b.txt"));
+  EXPECT_TRUE(f.set.was_set("batch"));
+  EXPECT_FALSE(f.set.was_set("events"));
+  EXPECT_FALSE(f.set.help_requested());
+}
+
+TEST(CliFlagSetTest, DefaultsStayWhenNotGiven) {
+  Flags f;
+  ASSERT_TRUE(f.set.Parse({}).ok());
+  EXPECT_EQ(f.server, "127.0.0.1:50051");
+  EXPECT_EQ(f.batch, 100u);
+  EXPECT_FALSE(f.from_seq.has_value());
+  EXPECT_FALSE(f.since.has_value());
+}
+
+TEST(CliFlagSetTest, BoolTakesExplicitValue) {
+  Flags f;
+  ASSERT_TRUE(f.set.Parse({"--json=true"}).ok());
+  EXPECT_TRUE(f.json);
+  ASSERT_TRUE(f.set.Parse({"--json=false"}).ok());
+  EXPECT_FALSE(f.json);
+  absl::Status s = f.set.Parse({"--json=maybe"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("--json"));
+}
+
+TEST(CliFlagSetTest, UnknownFlagIsAnErrorWithASuggestion) {
+  Flags f;
+  absl::Status s = f.set.Parse({"--min-relevnce", "0.5"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("unknown flag --min-relevnce"));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("did you mean --min-relevance?"));
+
+  Flags g;
+  EXPECT_EQ(g.set.Parse({"--frobnicate"}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(g.set.Parse({"-x"}).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CliFlagSetTest, MissingValueIsAnError) {
+  Flags f;
+  absl::Status s = f.set.Parse({"--server"});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("--server needs a value"));
+  // A following flag is not taken as the value.
+  Flags g;
+  s = g.set.Parse({"--server", "--json"});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("--server needs a value"));
+}
+
+TEST(CliFlagSetTest, BadNumbersAreErrors) {
+  Flags f;
+  EXPECT_EQ(f.set.Parse({"--batch", "-3"}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(f.set.Parse({"--batch", "12abc"}).code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::Status s = f.set.Parse({"--batch", "5000"});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("at most 1000"));
+  EXPECT_EQ(f.set.Parse({"--min-relevance", "1.5"}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(f.set.Parse({"--min-relevance", "high"}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(f.batch, 100u);  // Failed parses leave the value alone.
+}
+
+TEST(CliFlagSetTest, ListsSplitOnCommasAndAccumulate) {
+  Flags f;
+  ASSERT_TRUE(
+      f.set.Parse({"--events", "gold, tariff,,", "--events=sanctions"}).ok());
+  EXPECT_THAT(f.events, ElementsAre("gold", "tariff", "sanctions"));
+}
+
+TEST(CliFlagSetTest, DoubleDashEndsFlags) {
+  Flags f;
+  ASSERT_TRUE(f.set.Parse({"--json", "--", "--not-a-flag", "-"}).ok());
+  EXPECT_THAT(f.set.positional(), ElementsAre("--not-a-flag", "-"));
+}
+
+TEST(CliFlagSetTest, HelpIsRecognisedAnywhere) {
+  for (const char* help : {"--help", "-h"}) {
+    Flags f;
+    f.set.Parse({"--json", help, "--unknown"}).IgnoreError();
+    EXPECT_TRUE(f.set.help_requested()) << help;
+  }
+}
+
+TEST(CliFlagSetTest, DurationFlag) {
+  Flags f;
+  ASSERT_TRUE(f.set.Parse({"--heartbeat-interval", "1m30s"}).ok());
+  EXPECT_EQ(f.heartbeat, absl::Seconds(90));
+  EXPECT_EQ(f.set.Parse({"--heartbeat-interval", "5"}).code(),
+            absl::StatusCode::kInvalidArgument);  // No unit.
+  EXPECT_EQ(f.set.Parse({"--heartbeat-interval", "0s"}).code(),
+            absl::StatusCode::kInvalidArgument);  // Must be positive.
+  EXPECT_EQ(f.set.Parse({"--heartbeat-interval", "-1s"}).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CliFlagSetTest, TimeFlagAcceptsNegativeDurationValue) {
+  Flags f;
+  absl::Time before = absl::Now();
+  ASSERT_TRUE(f.set.Parse({"--since", "-24h"}).ok());
+  ASSERT_TRUE(f.since.has_value());
+  EXPECT_LE(*f.since, before - absl::Hours(24) + absl::Seconds(5));
+  EXPECT_GE(*f.since, before - absl::Hours(24) - absl::Seconds(5));
+}
+
+TEST(CliFlagSetTest, UsageListsEveryFlagWithDefaults) {
+  Flags f;
+  std::string usage = f.set.Usage();
+  EXPECT_THAT(usage, HasSubstr("usage: tidings test [flags] FILE..."));
+  EXPECT_THAT(usage, HasSubstr("A test command."));
+  for (const char* flag :
+       {"--server ADDR", "--json", "--batch N", "--from-seq N", "--events LIST",
+        "--heartbeat-interval DURATION", "--since TIME", "--min-relevance X",
+        "-h, --help"}) {
+    EXPECT_THAT(usage, HasSubstr(flag));
+  }
+  EXPECT_THAT(usage, HasSubstr("(default: 127.0.0.1:50051)"));
+  EXPECT_THAT(usage, HasSubstr("(default: 100)"));
+  EXPECT_THAT(usage, HasSubstr("(default: 5s)"));
+  EXPECT_THAT(usage, HasSubstr("(default: 0.4)"));
+}
+
+// --- Value parsers
+// ------------------------------------------------------------
+
+TEST(CliParseTimeFlagTest, Rfc3339) {
+  absl::Time now = absl::FromUnixSeconds(2000000000);
+  absl::StatusOr<absl::Time> t = ParseTimeFlag("2025-06-01T12:00:00Z", now);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, absl::FromCivil(absl::CivilSecond(2025, 6, 1, 12, 0, 0),
+                                absl::UTCTimeZone()));
+  t = ParseTimeFlag("2025-06-01T14:00:00.5+02:00", now);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, absl::FromCivil(absl::CivilSecond(2025, 6, 1, 12, 0, 0),
+                                absl::UTCTimeZone()) +
+                    absl::Milliseconds(500));
+}
+
+TEST(CliParseTimeFlagTest, PlainDateIsMidnightUtc) {
+  absl::StatusOr<absl::Time> t = ParseTimeFlag("2024-02-29", absl::Now());
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t,
+            absl::FromCivil(absl::CivilDay(2024, 2, 29), absl::UTCTimeZone()));
+}
+
+TEST(CliParseTimeFlagTest, NowAndRelative) {
+  absl::Time now = absl::FromUnixSeconds(2000000000);
+  EXPECT_EQ(*ParseTimeFlag("now", now), now);
+  EXPECT_EQ(*ParseTimeFlag("-90m", now), now - absl::Minutes(90));
+}
+
+TEST(CliParseTimeFlagTest, RejectsGarbage) {
+  for (const char* bad :
+       {"", "yesterday", "2025-13-01", "2025-06-01T12:00", "12:00:00", "+5h"}) {
+    absl::StatusOr<absl::Time> t = ParseTimeFlag(bad, absl::Now());
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_THAT(
+      std::string(ParseTimeFlag("soon", absl::Now()).status().message()),
+      HasSubstr("RFC 3339"));
+}
+
+TEST(CliParseDurationFlagTest, AcceptsAbslSyntax) {
+  EXPECT_EQ(*ParseDurationFlag("250ms"), absl::Milliseconds(250));
+  EXPECT_EQ(*ParseDurationFlag("72h"), absl::Hours(72));
+  EXPECT_EQ(*ParseDurationFlag("1h30m"), absl::Minutes(90));
+  EXPECT_EQ(ParseDurationFlag("5").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseDurationFlag("inf").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseDurationFlag("soon").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CliParseByteSizeTest, SuffixesAreBinary) {
+  EXPECT_EQ(*ParseByteSize("1048576"), 1048576u);
+  EXPECT_EQ(*ParseByteSize("512KiB"), 512u * 1024);
+  EXPECT_EQ(*ParseByteSize("1MiB"), 1u << 20);
+  EXPECT_EQ(*ParseByteSize("2M"), 2u << 20);
+  EXPECT_EQ(ParseByteSize("MiB").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseByteSize("1TiB").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseByteSize("-1").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CliParseUint64Test, DigitsOnly) {
+  EXPECT_EQ(*ParseUint64("0"), 0u);
+  EXPECT_EQ(*ParseUint64("18446744073709551615"), UINT64_MAX);
+  for (const char* bad :
+       {"", "+1", "-1", " 1", "1.0", "18446744073709551616"}) {
+    EXPECT_FALSE(ParseUint64(bad).ok()) << bad;
+  }
+}
+
+TEST(CliFormatRfc3339Test, UtcWithZ) {
+  absl::Time t = absl::FromCivil(absl::CivilSecond(2025, 6, 1, 12, 0, 0),
+                                 absl::UTCTimeZone());
+  EXPECT_EQ(FormatRfc3339(t), "2025-06-01T12:00:00Z");
+  EXPECT_EQ(FormatRfc3339(t + absl::Milliseconds(250)),
+            "2025-06-01T12:00:00.25Z");
+}
+
+// --- Formats
+// ------------------------------------------------------------------
+
+TEST(CliParseEventTypeTest, ShortAndEnumNames) {
+  EXPECT_EQ(*ParseEventType("gold"), v1::GOLD_PRICE_MOVE);
+  EXPECT_EQ(*ParseEventType("TARIFF"), v1::TARIFF);
+  EXPECT_EQ(*ParseEventType("sanctions"), v1::SANCTIONS);
+  EXPECT_EQ(*ParseEventType("geopolitical"), v1::GEOPOLITICAL_TENSION);
+  EXPECT_EQ(*ParseEventType("GEOPOLITICAL_TENSION"), v1::GEOPOLITICAL_TENSION);
+  absl::StatusOr<v1::EventType> bad = ParseEventType("silver");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("gold, tariff, sanctions or geopolitical"));
+}
+
+v1::Signal SampleSignal() {
+  v1::Signal s;
+  s.set_seq(3);
+  s.set_article_id("a-1");
+  s.set_title("Gold Advances, \"Again\"");
+  s.set_source("wire");
+  s.mutable_ingested_at()->set_seconds(1735689600);  // 2025-01-01T00:00:00Z
+  s.mutable_sentiment()->set_score(0.42);
+  s.mutable_sentiment()->set_label(v1::POSITIVE);
+  v1::Event* e = s.add_events();
+  e->set_type(v1::GOLD_PRICE_MOVE);
+  e->set_direction(v1::UP);
+  e->set_relevance(0.92);
+  e->mutable_magnitude()->set_has_percent(true);
+  e->mutable_magnitude()->set_percent(1.2);
+  s.add_entities()->set_id("commodity:gold");
+  return s;
+}
+
+TEST(CliFormatTest, JsonUsesProtoFieldNamesAndEnumNames) {
+  std::string json = ToJson(SampleSignal());
+  EXPECT_THAT(json, HasSubstr("\"article_id\":\"a-1\""));
+  EXPECT_THAT(json, HasSubstr("\"ingested_at\":\"2025-01-01T00:00:00Z\""));
+  EXPECT_THAT(json, HasSubstr("\"type\":\"GOLD_PRICE_MOVE\""));
+  EXPECT_THAT(json, HasSubstr("\"label\":\"POSITIVE\""));
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+
+  v1::Signal back;
+  ASSERT_TRUE(FromJson(json, &back, /*ignore_unknown_fields=*/false).ok());
+  EXPECT_EQ(back.SerializeAsString(), SampleSignal().SerializeAsString());
+}
+
+TEST(CliFormatTest, FromJsonReportsUnknownKeysOnOneLine) {
+  v1::Article article;
+  absl::Status s =
+      FromJson("{\"id\": \"x\", \"body\": \"b\"}", &article, false);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(s.message()).find('\n'), std::string::npos);
+  EXPECT_TRUE(
+      FromJson("{\"id\": \"x\", \"body\": \"b\"}", &article, true).ok());
+  EXPECT_EQ(article.body(), "b");
+}
+
+TEST(CliFormatTest, ReadableLine) {
+  std::string line = FormatSignalLine(SampleSignal());
+  EXPECT_THAT(line, HasSubstr("#3 2025-01-01T00:00:00Z wire"));
+  EXPECT_THAT(line, HasSubstr("gold=up@0.92(+1.2%)"));
+  EXPECT_THAT(line, HasSubstr("positive +0.42"));
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(CliFormatTest, CsvQuotesFields) {
+  std::string header = CsvHeader();
+  std::string row = FormatSignalCsv(SampleSignal());
+  EXPECT_THAT(header, HasSubstr("seq,ingested_at,published_at,source"));
+  EXPECT_THAT(row, HasSubstr("3,2025-01-01T00:00:00Z,,wire,a-1,0,"
+                             "\"Gold Advances, \"\"Again\"\"\""));
+  EXPECT_THAT(row, HasSubstr("GOLD_PRICE_MOVE:UP:0.920"));
+  EXPECT_THAT(row, HasSubstr("commodity:gold"));
+}
+
+TEST(CliFormatTest, RpcErrorsSayWhatToDo) {
+  std::string unavailable = DescribeRpcError(
+      grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"),
+      "127.0.0.1:50051", "ingest");
+  EXPECT_THAT(unavailable, HasSubstr("cannot reach server at 127.0.0.1:50051"));
+  EXPECT_THAT(unavailable, HasSubstr("is `tidings serve` running?"));
+  EXPECT_THAT(unavailable, HasSubstr("(UNAVAILABLE: connection refused)"));
+  EXPECT_THAT(DescribeRpcError(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                            "Deadline Exceeded"),
+                               "h:1", "query"),
+              HasSubstr("larger --timeout"));
+}
+
+// --- The binary
+// -----------------------------------------------------------------
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs the built `tidings` with `args` (shell words, already quoted), with
+// `input` on stdin. stdout is returned; stderr is discarded unless
+// `with_stderr`, which appends it to the output.
+RunResult RunTidings(const std::string& args, const std::string& input = "",
+                     bool with_stderr = false) {
+  // One file per process: ctest runs the cases of this binary in parallel.
+  const std::string stdin_path = ::testing::TempDir() + "/cli_test_stdin." +
+                                 std::to_string(::getpid()) + ".txt";
+  {
+    std::FILE* f = std::fopen(stdin_path.c_str(), "wb");
+    if (f == nullptr) return {};
+    std::fwrite(input.data(), 1, input.size(), f);
+    std::fclose(f);
+  }
+  std::string command = std::string("'") + TIDINGS_BINARY + "' " + args +
+                        " < '" + stdin_path + "'" +
+                        (with_stderr ? " 2>&1" : " 2>/dev/null");
+  RunResult run;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    run.out.append(buffer, n);
+  }
+  int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Every line is one tidings.v1.Signal in protobuf JSON (strict: no unknown
+// keys, so field names are the proto ones).
+std::vector<v1::Signal> ParseSignals(const std::string& out) {
+  std::vector<v1::Signal> signals;
+  for (const std::string& line : Lines(out)) {
+    v1::Signal signal;
+    absl::Status s = FromJson(line, &signal, /*ignore_unknown_fields=*/false);
+    EXPECT_TRUE(s.ok()) << s << ": " << line;
+    signals.push_back(signal);
+  }
+  return signals;
+}
+
+const std::string kFixtures = TIDINGS_FIXTURES_DIR;
+
+std::string ReadFixture() {
+  std::string content;
+  std::FILE* f = std::fopen((kFixtures + "/cli_score.jsonl").c_str(), "rb");
+  if (f == nullptr) return content;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0) {
+    content.append(buffer, n);
+  }
+  std::fclose(f);
+  return content;
+}
+
+TEST(CliBinaryTest, ScoreJsonlTagsEverySignalWithItsLineId) {
+  RunResult run =
+      RunTidings("score --jsonl '" + kFixtures + "/cli_score.jsonl'");
+  ASSERT_EQ(run.exit_code, 0);
+  std::vector<v1::Signal> signals = ParseSignals(run.out);
+  ASSERT_GE(signals.size(), 2u);
+  std::vector<std::string> ids;
+  for (const v1::Signal& s : signals) {
+    ids.push_back(s.article_id());
+    EXPECT_FALSE(s.scorer_version().empty());
+    EXPECT_EQ(s.seq(), 0u);  // Not stored.
+    EXPECT_GE(s.sentiment().score(), -1.0);
+    EXPECT_LE(s.sentiment().score(), 1.0);
+    EXPECT_NE(s.sentiment().label(), v1::SENTIMENT_LABEL_UNSPECIFIED);
+    for (const v1::Event& e : s.events()) {
+      EXPECT_GE(e.relevance(), 0.4);  // kDefaultMinRelevance.
+    }
+  }
+  // Input order is kept: all of cli-1's signals, then cli-2's.
+  EXPECT_EQ(ids.front(), "cli-1");
+  EXPECT_EQ(ids.back(), "cli-2");
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 2u);
+}
+
+TEST(CliBinaryTest, ScoreReadsStdinAndKeepsEventsAboveMinRelevance) {
+  RunResult run = RunTidings("score --jsonl --min-relevance 1", ReadFixture());
+  ASSERT_EQ(run.exit_code, 0);
+  for (const v1::Signal& s : ParseSignals(run.out)) {
+    for (const v1::Event& e : s.events()) EXPECT_GE(e.relevance(), 1.0);
+  }
+}
+
+TEST(CliBinaryTest, ScoreFileIsOnePageWithoutId) {
+  RunResult run = RunTidings("score '" + kFixtures + "/cli_article.txt'");
+  ASSERT_EQ(run.exit_code, 0);
+  std::vector<v1::Signal> signals = ParseSignals(run.out);
+  ASSERT_GE(signals.size(), 1u);
+  EXPECT_EQ(signals[0].article_id(), "");
+  EXPECT_EQ(signals[0].doc_index(), 0u);
+}
+
+TEST(CliBinaryTest, ScoreSkipsBadLinesAndFails) {
+  RunResult run = RunTidings("score --jsonl",
+                             "{\"id\": \"ok\", \"text\": \"Gold rose.\"}\n"
+                             "this is not json\n"
+                             "{\"id\": \"no-text\"}\n");
+  EXPECT_EQ(run.exit_code, 1);
+  std::vector<v1::Signal> signals = ParseSignals(run.out);
+  ASSERT_GE(signals.size(), 1u);
+  for (const v1::Signal& s : signals) EXPECT_EQ(s.article_id(), "ok");
+}
+
+TEST(CliBinaryTest, MissingFileFails) {
+  RunResult run = RunTidings("score '" + kFixtures + "/no-such-file.txt'");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST(CliBinaryTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunTidings("").exit_code, 2);
+  EXPECT_EQ(RunTidings("frobnicate").exit_code, 2);
+  EXPECT_EQ(RunTidings("score --no-such-flag").exit_code, 2);
+  EXPECT_EQ(RunTidings("score --min-relevance 2").exit_code, 2);
+  EXPECT_EQ(RunTidings("tail --from-seq 1 --from-time now").exit_code, 2);
+  EXPECT_EQ(RunTidings("tail --events silver").exit_code, 2);
+  EXPECT_EQ(RunTidings("query --json --csv").exit_code, 2);
+  EXPECT_EQ(RunTidings("query --since yesterday").exit_code, 2);
+  EXPECT_EQ(RunTidings("serve --heartbeat-interval 0s").exit_code, 2);
+  EXPECT_EQ(RunTidings("ingest").exit_code, 2);
+  EXPECT_EQ(RunTidings("get abc").exit_code, 2);
+}
+
+TEST(CliBinaryTest, HelpListsCommandsAndFlags) {
+  RunResult top = RunTidings("help");
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* command :
+       {"serve", "ingest", "tail", "query", "get", "score", "eval"}) {
+    EXPECT_THAT(top.out, HasSubstr(std::string("  ") + command + " "));
+  }
+  EXPECT_EQ(RunTidings("--help").exit_code, 0);
+
+  RunResult serve = RunTidings("serve --help");
+  EXPECT_EQ(serve.exit_code, 0);
+  for (const char* flag :
+       {"--listen", "--data", "--lexicons", "--max-article-bytes",
+        "--max-batch", "--max-subscribers", "--subscriber-buffer",
+        "--heartbeat-interval", "--duplicate-window"}) {
+    EXPECT_THAT(serve.out, HasSubstr(flag));
+  }
+  RunResult tail = RunTidings("help tail");
+  EXPECT_EQ(tail.exit_code, 0);
+  for (const char* flag :
+       {"--server", "--from-seq", "--from-time", "--events", "--entities",
+        "--sources", "--min-relevance", "--include-duplicates", "--json",
+        "--max", "--idle-timeout"}) {
+    EXPECT_THAT(tail.out, HasSubstr(flag));
+  }
+}
+
+TEST(CliBinaryTest, ClientCommandsExplainAnUnreachableServer) {
+  // Port 1 on loopback: nothing listens there.
+  RunResult run = RunTidings("get --server 127.0.0.1:1 --timeout 5s 1", "",
+                             /*with_stderr=*/true);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, HasSubstr("cannot reach server at 127.0.0.1:1"));
+}
+
+// `tidings serve` in a child process on a free port and a temporary data
+// directory; stopped with SIGTERM.
+class ServeProcess {
+ public:
+  ServeProcess() {
+    dir_ =
+        ::testing::TempDir() + "/cli_test_serve." + std::to_string(::getpid());
+    std::string log = dir_ + ".log";
+    ::unlink(log.c_str());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      std::freopen("/dev/null", "w", stdout);
+      std::string data = dir_ + "/data";
+      ::execl(TIDINGS_BINARY, TIDINGS_BINARY, "serve", "--listen",
+              "127.0.0.1:0", "--data", data.c_str(), "--heartbeat-interval",
+              "1s", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
+    for (int i = 0; i < 300 && address_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream in(log);
+      std::stringstream text;
+      text << in.rdbuf();
+      log_ = text.str();
+      size_t at = log_.find("serving on ");
+      if (at != std::string::npos) {
+        size_t end = log_.find(',', at);
+        address_ = log_.substr(at + 11, end - at - 11);
+        break;
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        break;
+      }
+    }
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && exit_code_ < 0) Stop();
+    std::string rm = "rm -rf '" + dir_ + "' '" + dir_ + ".log'";
+    if (std::system(rm.c_str()) != 0) {
+      // Leaving a temp dir behind is harmless.
+    }
+  }
+  // SIGTERM; returns the exit code.
+  int Stop() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+  const std::string& address() const { return address_; }
+  // What the server wrote to stderr while starting.
+  const std::string& log() const { return log_; }
+
+ private:
+  std::string log_;
+  std::string dir_;
+  pid_t pid_ = -1;
+  std::string address_;
+  int exit_code_ = -1;
+};
+
+TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.address().empty())
+      << "tidings serve did not start: " << serve.log();
+  const std::string server = " --server " + serve.address();
+  const std::string page = " '" + kFixtures + "/cli_article.txt'";
+
+  RunResult ingest = RunTidings("ingest --source cli-test" + server + page);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
+  EXPECT_THAT(ingest.out, HasSubstr("cli_article.txt: stored seqs 1"));
+
+  RunResult again = RunTidings("ingest --source cli-test" + server + page);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_THAT(again.out, HasSubstr("cli_article.txt: duplicate"));
+
+  RunResult query = RunTidings("query --json" + server);
+  ASSERT_EQ(query.exit_code, 0);
+  std::vector<v1::Signal> stored = ParseSignals(query.out);
+  ASSERT_GE(stored.size(), 1u);
+  for (size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_EQ(stored[i].seq(), i + 1);
+    EXPECT_EQ(stored[i].source(), "cli-test");
+    EXPECT_TRUE(stored[i].has_ingested_at());
+  }
+
+  RunResult csv = RunTidings("query --csv" + server);
+  EXPECT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(Lines(csv.out).size(), stored.size() + 1);  // With the header.
+
+  RunResult tail =
+      RunTidings("tail --json --from-seq 0 --idle-timeout 20s --max " +
+                 std::to_string(stored.size()) + server);
+  ASSERT_EQ(tail.exit_code, 0);
+  std::vector<v1::Signal> streamed = ParseSignals(tail.out);
+  ASSERT_EQ(streamed.size(), stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_EQ(streamed[i].seq(), stored[i].seq());
+  }
+
+  RunResult idle = RunTidings("tail --idle-timeout 300ms" + server);
+  EXPECT_EQ(idle.exit_code, 0);
+  EXPECT_THAT(idle.out, IsEmpty());  // Nothing new since "now".
+
+  RunResult get = RunTidings("get 1" + server);
+  ASSERT_EQ(get.exit_code, 0);
+  std::vector<v1::Signal> one = ParseSignals(get.out);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].seq(), 1u);
+  EXPECT_EQ(RunTidings("get 999" + server).exit_code, 1);
+
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace tidings::cli

@@ -1,0 +1,238 @@
+// Copyright 2026 The Tidings Authors.
+//
+// Tests of service/internal/filter.h: the Filter semantics shared by
+// Subscribe and Query, and the chunked log reader, on hand-built signals
+// (independent of scoring).
+
+#include "service/internal/filter.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scoring/scorer.h"
+#include "service/convert.h"
+#include "tests/service/fake_signal_store.h"
+
+namespace tidings::service::internal {
+namespace {
+
+using ::testing::HasSubstr;
+using tidings::testing::FakeSignalStore;
+
+v1::Signal MakeSignal(uint64_t seq) {
+  v1::Signal s;
+  s.set_seq(seq);
+  s.set_source("wire");
+  return s;
+}
+
+void AddEvent(v1::Signal* s, v1::EventType type, double relevance,
+              const std::string& actor = "") {
+  v1::Event* e = s->add_events();
+  e->set_type(type);
+  e->set_relevance(relevance);
+  if (!actor.empty()) e->add_actors(actor);
+}
+
+SignalFilter MustCreate(const v1::Filter& f, TimeWindow w = {}) {
+  absl::StatusOr<SignalFilter> filter = SignalFilter::Create(f, w);
+  EXPECT_TRUE(filter.ok()) << filter.status();
+  return *filter;
+}
+
+bool Matches(const SignalFilter& f, v1::Signal s) {
+  return f.PreMatch(s) && f.Apply(&s);
+}
+
+TEST(SignalFilterTest, EmptyFilterPassesAllButDuplicates) {
+  SignalFilter f = MustCreate(v1::Filter());
+  EXPECT_TRUE(Matches(f, MakeSignal(1)));
+  v1::Signal dup = MakeSignal(2);
+  dup.set_duplicate_of_seq(1);
+  EXPECT_FALSE(Matches(f, dup));
+  v1::Filter with_dups;
+  with_dups.set_include_duplicates(true);
+  EXPECT_TRUE(Matches(MustCreate(with_dups), dup));
+}
+
+TEST(SignalFilterTest, WeakEventsAreDroppedAndDoNotMatch) {
+  v1::Filter gold;
+  gold.add_event_types(v1::GOLD_PRICE_MOVE);
+  SignalFilter f = MustCreate(gold);
+  EXPECT_DOUBLE_EQ(f.min_relevance(), scoring::kDefaultMinRelevance);
+
+  v1::Signal weak = MakeSignal(1);
+  AddEvent(&weak, v1::GOLD_PRICE_MOVE, scoring::kDefaultMinRelevance / 2);
+  AddEvent(&weak, v1::TARIFF, 0.9);
+  EXPECT_FALSE(Matches(f, weak));
+
+  v1::Signal strong = MakeSignal(2);
+  AddEvent(&strong, v1::GOLD_PRICE_MOVE, 0.8);
+  AddEvent(&strong, v1::SANCTIONS, 0.1);
+  ASSERT_TRUE(f.PreMatch(strong));
+  ASSERT_TRUE(f.Apply(&strong));
+  ASSERT_EQ(strong.events_size(), 1);  // The weak SANCTIONS event is gone.
+  EXPECT_EQ(strong.events(0).type(), v1::GOLD_PRICE_MOVE);
+
+  // An explicit minimum replaces the default.
+  gold.set_min_relevance(0.05);
+  EXPECT_TRUE(Matches(MustCreate(gold), weak));
+}
+
+TEST(SignalFilterTest, ListsAreAndedAndEachIsAnyOf) {
+  v1::Filter filter;
+  filter.add_event_types(v1::TARIFF);
+  filter.add_event_types(v1::SANCTIONS);
+  filter.add_entities("country:US");
+  filter.add_sources("wire");
+  filter.add_sources("bloomberg");
+  SignalFilter f = MustCreate(filter);
+
+  v1::Signal s = MakeSignal(1);
+  AddEvent(&s, v1::SANCTIONS, 0.9, "country:US");
+  EXPECT_TRUE(Matches(f, s));  // Entity via an actor of a kept event.
+
+  v1::Signal by_entity = MakeSignal(2);
+  AddEvent(&by_entity, v1::TARIFF, 0.9);
+  by_entity.add_entities()->set_id("country:US");
+  EXPECT_TRUE(Matches(f, by_entity));
+
+  v1::Signal other_source = s;
+  other_source.set_source("reuters");
+  EXPECT_FALSE(Matches(f, other_source));
+
+  v1::Signal no_entity = MakeSignal(3);
+  AddEvent(&no_entity, v1::TARIFF, 0.9, "country:CN");
+  EXPECT_FALSE(Matches(f, no_entity));
+
+  v1::Signal weak_actor = MakeSignal(4);  // The actor's event is too weak.
+  AddEvent(&weak_actor, v1::TARIFF, 0.9);
+  AddEvent(&weak_actor, v1::SANCTIONS, 0.1, "country:US");
+  EXPECT_FALSE(Matches(f, weak_actor));
+}
+
+TEST(SignalFilterTest, RejectsBadFilters) {
+  v1::Filter unknown;
+  unknown.add_event_types(static_cast<v1::EventType>(42));
+  absl::StatusOr<SignalFilter> f = SignalFilter::Create(unknown);
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(f.status().message()), HasSubstr("42"));
+
+  v1::Filter unspecified;
+  unspecified.add_event_types(v1::EVENT_TYPE_UNSPECIFIED);
+  EXPECT_FALSE(SignalFilter::Create(unspecified).ok());
+
+  for (double bad : {-0.1, 1.1, std::nan("")}) {
+    v1::Filter f2;
+    f2.set_min_relevance(bad);
+    EXPECT_FALSE(SignalFilter::Create(f2).ok()) << bad;
+  }
+  v1::Filter empty_entity;
+  empty_entity.add_entities("");
+  EXPECT_FALSE(SignalFilter::Create(empty_entity).ok());
+}
+
+TEST(SignalFilterTest, TimeWindow) {
+  const absl::Time t = absl::FromUnixSeconds(1000);
+  TimeWindow w;
+  w.field = v1::PUBLISHED_AT;
+  w.since = t;
+  w.until = t + absl::Seconds(10);
+  SignalFilter f = MustCreate(v1::Filter(), w);
+  v1::Signal s = MakeSignal(1);
+  EXPECT_FALSE(Matches(f, s));  // No published_at: outside any window.
+  ToProto(t, s.mutable_published_at());
+  EXPECT_TRUE(Matches(f, s));  // Since is inclusive.
+  ToProto(t + absl::Seconds(10), s.mutable_published_at());
+  EXPECT_FALSE(Matches(f, s));  // Until is exclusive.
+}
+
+TEST(ValidateTimestampTest, Range) {
+  google::protobuf::Timestamp ts;
+  EXPECT_TRUE(ValidateTimestamp(ts, "t").ok());
+  ts.set_seconds(253402300800);  // 10000-01-01.
+  EXPECT_FALSE(ValidateTimestamp(ts, "t").ok());
+  ts.set_seconds(0);
+  ts.set_nanos(1000000000);
+  EXPECT_FALSE(ValidateTimestamp(ts, "t").ok());
+}
+
+class ReadChunkTest : public ::testing::Test {
+ protected:
+  // Seqs 1..n; every third has a TARIFF event; seq 5 is a duplicate.
+  void Fill(int n) {
+    std::vector<storage::PendingArticle> batch;
+    for (int i = 1; i <= n; ++i) {
+      storage::PendingArticle a;
+      a.idempotency_key = "id:" + std::to_string(i);
+      v1::Signal s;
+      s.set_source("wire");
+      if (i % 3 == 0) AddEvent(&s, v1::TARIFF, 0.9);
+      a.signals.push_back(s);
+      batch.push_back(std::move(a));
+    }
+    ASSERT_TRUE(store_.Append(std::move(batch), absl::Now()).ok());
+  }
+  FakeSignalStore store_;
+};
+
+constexpr size_t kAnyBytes = size_t{1} << 30;
+
+std::vector<uint64_t> Seqs(const Chunk& c) {
+  std::vector<uint64_t> v;
+  for (const v1::Signal& s : c.signals) v.push_back(s.seq());
+  return v;
+}
+
+TEST_F(ReadChunkTest, StopsAtEndRoomAndVisitLimit) {
+  ASSERT_NO_FATAL_FAILURE(Fill(10));
+  v1::Filter all;
+  all.set_include_duplicates(true);
+  SignalFilter f = MustCreate(all);
+
+  Chunk c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 100);
+  EXPECT_EQ(Seqs(c).size(), 10u);
+  EXPECT_EQ(c.position, 10u);
+
+  c = ReadChunk(store_, f, 2, 6, 100, kAnyBytes, 100);  // (2, 6]
+  EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 4, 5, 6}));
+  EXPECT_EQ(c.position, 6u);
+
+  c = ReadChunk(store_, f, 0, 10, 3, kAnyBytes, 100);  // Room for three.
+  EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(c.position, 3u);
+
+  c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 4);  // Visits four.
+  EXPECT_EQ(c.position, 4u);
+
+  c = ReadChunk(store_, f, 10, 10, 100, kAnyBytes, 100);  // Nothing after.
+  EXPECT_TRUE(c.signals.empty());
+  EXPECT_EQ(c.position, 10u);
+
+  c = ReadChunk(store_, f, 0, 10, 100, 1, 100);  // Byte budget: one signal.
+  EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(c.position, 1u);
+  ASSERT_EQ(c.sizes.size(), 1u);
+  EXPECT_EQ(c.bytes, c.sizes[0]);
+}
+
+TEST_F(ReadChunkTest, EventTypeIndexAdvancesToTheEnd) {
+  ASSERT_NO_FATAL_FAILURE(Fill(10));
+  v1::Filter tariff;
+  tariff.add_event_types(v1::TARIFF);
+  SignalFilter f = MustCreate(tariff);
+  Chunk c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 100);
+  EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 6, 9}));
+  // Seq 10 has no tariff but the scan covered it.
+  EXPECT_EQ(c.position, 10u);
+  c = ReadChunk(store_, f, 0, 10, 2, kAnyBytes, 100);
+  EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 6}));
+  EXPECT_EQ(c.position, 6u);
+}
+
+}  // namespace
+}  // namespace tidings::service::internal
