@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -39,11 +41,84 @@ constexpr int kMaxReceiveBytes = 64 << 20;
 // 4 MiB receive limit on the server.
 constexpr size_t kMaxRequestBytes = 3 << 20;
 
+// How the client commands reach the server: bearer token and TLS files
+// (flags shared by ingest, tail, query and get). One command per process.
+struct Connection {
+  std::string token;     // --token, else $TIDINGS_TOKEN.
+  std::string tls_ca;    // --tls-ca: PEM of the CA that signed the server.
+  std::string tls_cert;  // --tls-cert/--tls-key: client certificate (mTLS).
+  std::string tls_key;
+  // PEM contents, read by FinishConnectionFlags().
+  std::string ca_pem, cert_pem, key_pem;
+};
+
+Connection& Conn() {
+  static Connection* c = new Connection();
+  return *c;
+}
+
+void BindConnectionFlags(FlagSet& flags) {
+  Connection& c = Conn();
+  flags.String("token", &c.token, "TOKEN",
+               "bearer token for a server with --tokens (default: "
+               "$TIDINGS_TOKEN)");
+  flags.String("tls-ca", &c.tls_ca, "FILE",
+               "connect with TLS, trusting the CA certificate(s) in FILE "
+               "(PEM)");
+  flags.String("tls-cert", &c.tls_cert, "FILE",
+               "client certificate (PEM) for mutual TLS; with --tls-key");
+  flags.String("tls-key", &c.tls_key, "FILE",
+               "private key (PEM) of --tls-cert");
+}
+
+// Fills the token from $TIDINGS_TOKEN and reads the TLS files. A message for
+// the user, or "" when all is well.
+std::string FinishConnectionFlags() {
+  Connection& c = Conn();
+  if (c.token.empty()) {
+    const char* env = std::getenv("TIDINGS_TOKEN");
+    if (env != nullptr) c.token = env;
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return "--tls-cert and --tls-key go together";
+  }
+  if (!c.tls_cert.empty() && c.tls_ca.empty()) {
+    return "--tls-cert needs --tls-ca (the CA that signed the server)";
+  }
+  const std::pair<const std::string*, std::string*> files[] = {
+      {&c.tls_ca, &c.ca_pem}, {&c.tls_cert, &c.cert_pem},
+      {&c.tls_key, &c.key_pem}};
+  for (const auto& [path, pem] : files) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> content = ReadWholeFile(*path);
+    if (!content.ok()) return std::string(content.status().message());
+    *pem = *std::move(content);
+  }
+  return "";
+}
+
 std::unique_ptr<v1::Tidings::Stub> MakeStub(const std::string& server) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  return v1::Tidings::NewStub(grpc::CreateCustomChannel(
-      server, grpc::InsecureChannelCredentials(), args));
+  const Connection& c = Conn();
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (c.tls_ca.empty()) {
+    creds = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = c.ca_pem;
+    ssl.pem_private_key = c.key_pem;
+    ssl.pem_cert_chain = c.cert_pem;
+    creds = grpc::SslCredentials(ssl);
+  }
+  return v1::Tidings::NewStub(grpc::CreateCustomChannel(server, creds, args));
+}
+
+// Adds the bearer token, if any, to a call.
+void Authorize(grpc::ClientContext* context) {
+  if (!Conn().token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + Conn().token);
+  }
 }
 
 void SetTimeout(grpc::ClientContext* context, absl::Duration timeout) {
@@ -138,6 +213,7 @@ class Ingester {
     if (failed_call_) return false;  // The batch stays unsent; see above.
     if (request_.articles().empty()) return true;
     grpc::ClientContext context;
+    Authorize(&context);
     SetTimeout(&context, timeout_);
     v1::IngestResponse response;
     grpc::Status status = stub_->Ingest(&context, request_, &response);
@@ -294,6 +370,7 @@ int RunIngest(const std::vector<std::string>& args) {
       "Exits 1 if any article failed.");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
+  BindConnectionFlags(flags);
   flags.String("source", &source, "NAME",
                "source of articles that do not name one");
   flags.Bool("jsonl", &jsonl, "read one tidings.v1.Article (JSON) a line");
@@ -309,6 +386,9 @@ int RunIngest(const std::vector<std::string>& args) {
              "with --jsonl, ignore keys that are not Article fields");
   flags.Duration("timeout", &timeout, "deadline of each Ingest call");
   if (auto exit = ParseFlags(flags, args)) return *exit;
+  if (std::string error = FinishConnectionFlags(); !error.empty()) {
+    return Fail(error);
+  }
 
   const std::vector<std::string>& files = flags.positional();
   if (files.empty()) {
@@ -470,6 +550,7 @@ int RunTail(const std::vector<std::string>& args) {
       "as --from-seq.");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
+  BindConnectionFlags(flags);
   flags.OptionalUint64("from-seq", &from_seq, "N",
                        "start after seq N (0 = replay the whole log)");
   flags.Time("from-time", &from_time,
@@ -483,6 +564,9 @@ int RunTail(const std::vector<std::string>& args) {
   flags.OptionalDuration("idle-timeout", &idle_timeout,
                          "stop when no signal arrived for this long");
   if (auto exit = ParseFlags(flags, args)) return *exit;
+  if (std::string error = FinishConnectionFlags(); !error.empty()) {
+    return Fail(error);
+  }
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
                                           flags.positional()[0], "\""));
@@ -507,6 +591,7 @@ int RunTail(const std::vector<std::string>& args) {
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   const absl::Time started = absl::Now();
   grpc::ClientContext context;
+  Authorize(&context);
   std::optional<IdleWatchdog> watchdog;
   if (idle_timeout.has_value()) watchdog.emplace(&context, *idle_timeout);
   std::unique_ptr<grpc::ClientReader<v1::SubscribeEvent>> reader =
@@ -601,6 +686,7 @@ int RunQuery(const std::vector<std::string>& args) {
       "as --after-seq.");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
+  BindConnectionFlags(flags);
   flags.Time("since", &since,
              "from this time, inclusive (default: the "
              "beginning)");
@@ -615,6 +701,9 @@ int RunQuery(const std::vector<std::string>& args) {
   flags.Bool("csv", &csv, "print CSV with a header line");
   flags.Duration("timeout", &timeout, "deadline of the whole query");
   if (auto exit = ParseFlags(flags, args)) return *exit;
+  if (std::string error = FinishConnectionFlags(); !error.empty()) {
+    return Fail(error);
+  }
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
                                           flags.positional()[0], "\""));
@@ -643,6 +732,7 @@ int RunQuery(const std::vector<std::string>& args) {
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   grpc::ClientContext context;
+  Authorize(&context);
   SetTimeout(&context, timeout);
   std::unique_ptr<grpc::ClientReader<v1::Signal>> reader =
       stub->Query(&context, request);
@@ -688,9 +778,13 @@ int RunGet(const std::vector<std::string>& args) {
                 "evidence of every score).");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
+  BindConnectionFlags(flags);
   flags.Bool("pretty", &pretty, "indent the JSON");
   flags.Duration("timeout", &timeout, "deadline of the call");
   if (auto exit = ParseFlags(flags, args)) return *exit;
+  if (std::string error = FinishConnectionFlags(); !error.empty()) {
+    return Fail(error);
+  }
   if (flags.positional().size() != 1) {
     return UsageError(flags, "name exactly one SEQ");
   }
@@ -702,6 +796,7 @@ int RunGet(const std::vector<std::string>& args) {
   }
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   grpc::ClientContext context;
+  Authorize(&context);
   SetTimeout(&context, timeout);
   v1::GetSignalRequest request;
   request.set_seq(*seq);

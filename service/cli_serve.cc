@@ -79,6 +79,22 @@ int RunServe(const std::vector<std::string>& args) {
                  "how long a shutdown lets streams and calls end on their "
                  "own before cancelling them",
                  /*allow_zero=*/true);
+  flags.Bytes("max-inflight-bytes", &options.max_inflight_bytes,
+              "most bytes of article text being ingested at once, across "
+              "all connections; over it, ingest gets RESOURCE_EXHAUSTED "
+              "(retry later); 0 = no cap");
+  flags.String("tokens", &options.tokens_file, "FILE",
+               "require bearer tokens: one `token<TAB>role[,role]` a line "
+               "(roles publish, subscribe, admin), '#' comments (default: "
+               "no access control)");
+  flags.String("tls-cert", &options.tls_cert_file, "FILE",
+               "serve TLS with this certificate chain (PEM); with --tls-key "
+               "(default: plaintext)");
+  flags.String("tls-key", &options.tls_key_file, "FILE",
+               "private key (PEM) of --tls-cert");
+  flags.String("tls-client-ca", &options.tls_client_ca_file, "FILE",
+               "mutual TLS: require client certificates signed by this CA "
+               "(PEM)");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",

@@ -12,12 +12,17 @@
 #include "service/server.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <system_error>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -27,7 +32,9 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "service/hub.h"
+#include "service/internal/auth.h"
 #include "service/internal/committer.h"
 #include "service/internal/work_pool.h"
 #include "service/tidings_service.h"
@@ -62,8 +69,107 @@ absl::Status ValidateOptions(const ServerOptions& o) {
                             ") must be at least max_article_bytes (",
                             o.max_article_bytes, ") and below 2 GiB"));
   }
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return bad("tls_cert_file and tls_key_file go together: set both or "
+               "neither");
+  }
+  if (!o.tls_client_ca_file.empty() && o.tls_cert_file.empty()) {
+    return bad("tls_client_ca_file (mutual TLS) needs tls_cert_file and "
+               "tls_key_file");
+  }
   return absl::OkStatus();
 }
+
+// The whole content of a PEM file; NOT_FOUND naming it when unreadable,
+// INVALID_ARGUMENT when it holds no PEM block.
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the ", what, " file ", path, ": ",
+                     std::strerror(errno)));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string pem = buffer.str();
+  if (pem.find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", what, " file ", path, " holds no PEM block (-----BEGIN ...)"));
+  }
+  return pem;
+}
+
+// Plaintext, or TLS (mutual when a client CA is given) from the options.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const ServerOptions& o) {
+  if (o.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert = ReadPem(o.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(o.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!o.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem(o.tls_client_ca_file, "client CA");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  } else {
+    ssl.client_certificate_request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// gRPC 1.51 answers a request that does not parse (protobuf refuses, e.g.,
+// a proto3 string that is not UTF-8) with UNIMPLEMENTED and no message,
+// which reads as "no such method". For Tidings methods this interceptor
+// turns that into INVALID_ARGUMENT saying what is wrong. (Our handlers never
+// answer UNIMPLEMENTED with an empty message, so nothing else is rewritten.)
+class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit ParseErrorInterceptor(const char* method)
+      : method_(method == nullptr ? "" : method) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods)
+      override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
+        methods->ModifySendStatus(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat(
+                method_,
+                ": the request does not parse as protobuf; most often a "
+                "string field (an Article's body, title, source, url or "
+                "article_id) holds bytes that are not UTF-8. Send UTF-8 "
+                "(replace invalid bytes with U+FFFD); nothing was stored")));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string method_;
+};
+
+class ParseErrorInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    const char* method = info->method();
+    if (method == nullptr ||
+        std::string(method).rfind(absl::StrCat("/", kServiceName, "/"), 0) !=
+            0) {
+      return nullptr;  // Not ours: leave it alone.
+    }
+    return new ParseErrorInterceptor(method);
+  }
+};
 
 class ServerImpl final : public Server {
  public:
@@ -85,6 +191,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<internal::WorkPool> pool_;
   std::unique_ptr<internal::Committer> committer_;
+  std::unique_ptr<internal::TokenTable> tokens_;
   std::unique_ptr<TidingsService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -98,6 +205,16 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   options_ = options;
   absl::Status valid = ValidateOptions(options);
   if (!valid.ok()) return valid;
+  // Files first: a typo in a path fails fast, before the store opens.
+  if (!options.tokens_file.empty()) {
+    absl::StatusOr<internal::TokenTable> tokens =
+        internal::TokenTable::Load(options.tokens_file);
+    if (!tokens.ok()) return tokens.status();
+    tokens_ = std::make_unique<internal::TokenTable>(*std::move(tokens));
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeCredentials(options);
+  if (!credentials.ok()) return credentials.status();
 
   if (deps.store == nullptr) {
     if (options.data_dir.empty()) {
@@ -113,6 +230,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     storage::StoreOptions store_options;
     store_options.path = options.data_dir;
     store_options.duplicate_window = options.duplicate_window;
+    store_options.env = deps.store_env;
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =
         storage::SignalStore::Open(store_options);
     if (!store.ok()) {
@@ -160,14 +278,19 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   service_deps.pool = pool_.get();
   service_deps.committer = committer_.get();
   service_deps.clock = deps.clock;
+  service_deps.tokens = tokens_.get();
   service_ = std::make_unique<TidingsService>(options, std::move(service_deps));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &port_);
+  builder.AddListeningPort(options.listen, *credentials, &port_);
   builder.RegisterService(service_.get());
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_request_bytes));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

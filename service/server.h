@@ -57,6 +57,31 @@ struct ServerOptions {
   // IngestStream holds unstored before it stops reading (besides at most
   // max_batch articles). Default: 64 MiB.
   uint64_t max_request_bytes = uint64_t{64} << 20;
+  // Most bytes of article text (body + title) of all Ingest and
+  // IngestStream calls together, across all connections, that the server
+  // holds between reading them and answering them (scoring and storing).
+  // Over it, an Ingest call fails with RESOURCE_EXHAUSTED and an IngestStream
+  // article gets error_code RESOURCE_EXHAUSTED (not stored); both say to
+  // retry, and the trailing metadata "tidings-retry-after-ms" (Ingest)
+  // suggests when. A request alone larger than the cap is admitted when
+  // nothing else is in flight. 0 = no cap. Default: 256 MiB.
+  uint64_t max_inflight_bytes = uint64_t{256} << 20;
+  // Access control: a tokens file (one `token<TAB>role[,role]` a line, '#'
+  // comments; roles publish, subscribe, admin; admin implies the others).
+  // When set, every Tidings RPC needs "authorization: Bearer <token>" with
+  // the right role (Ingest, IngestStream, Score: publish; Subscribe, Query,
+  // GetSignal: subscribe): UNAUTHENTICATED without a known token,
+  // PERMISSION_DENIED without the role. Health and reflection stay open.
+  // Default: "" = no access control.
+  std::string tokens_file;
+  // TLS: PEM files of the server's certificate chain and private key. Both
+  // or neither. Default: "" = plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Mutual TLS: PEM file of the CA(s) that client certificates must chain
+  // to; clients without a valid certificate are refused at the handshake.
+  // Requires tls_cert_file. Default: "" = no client certificates.
+  std::string tls_client_ca_file;
   // How long Shutdown() lets streams and in-flight calls end on their own
   // before gRPC cancels them. In-flight ingest batches are stored either way.
   // Default: 5 s.
@@ -74,16 +99,23 @@ struct ServerDeps {
   std::shared_ptr<const scoring::Scorer> scorer;
   // Stamps ingested_at and heartbeat times. Default (empty): absl::Now.
   std::function<absl::Time()> clock;
+  // The RocksDB environment of the default store (used only when `store` is
+  // null), e.g. one that injects I/O faults in tests. Not owned; must outlive
+  // the server. Default (nullptr): RocksDB's default environment.
+  rocksdb::Env* store_env = nullptr;
 };
 
 class Server {
  public:
-  // Opens the store, builds the scorer, and starts serving: the Tidings
+  // Opens the store, builds the scorer, loads the tokens and TLS files (when
+  // set), and starts serving: the Tidings
   // service, the standard health service (SERVING for "" and
   // "tidings.v1.Tidings" until Shutdown) and server reflection. Returns
   // INVALID_ARGUMENT for bad options, UNAVAILABLE when the address cannot be
   // bound or the store cannot be opened (the message says which and why;
   // FAILED_PRECONDITION when the data directory holds an unknown format),
+  // NOT_FOUND / INVALID_ARGUMENT for a tokens or TLS file that cannot be read
+  // or parsed,
   // the scorer's error when the lexicons do not load.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerOptions& options);

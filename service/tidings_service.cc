@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "service/convert.h"
+#include "service/internal/auth.h"
 #include "service/internal/committer.h"
 #include "service/internal/filter.h"
 #include "service/internal/ingest.h"
@@ -61,10 +62,42 @@ class StreamRegistry {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// The global budget of ingest bytes in flight (ServerOptions::
+// max_inflight_bytes). Lock-free; a request is admitted when it fits, or when
+// nothing else is in flight (so one request larger than the cap still goes).
+class ByteBudget {
+ public:
+  void set_cap(uint64_t cap) { cap_ = cap; }
+  uint64_t cap() const { return cap_; }
+
+  // Takes `n` bytes; false (nothing taken) when over the cap. On failure
+  // `*in_flight` is what was in flight.
+  bool TryAcquire(uint64_t n, uint64_t* in_flight) {
+    if (cap_ == 0) return true;
+    uint64_t cur = used_.load(std::memory_order_relaxed);
+    do {
+      if (cur != 0 && (n > cap_ || cur > cap_ - n)) {
+        *in_flight = cur;
+        return false;
+      }
+    } while (!used_.compare_exchange_weak(cur, cur + n,
+                                          std::memory_order_acq_rel));
+    return true;
+  }
+  void Release(uint64_t n) {
+    if (cap_ != 0 && n != 0) used_.fetch_sub(n, std::memory_order_acq_rel);
+  }
+
+ private:
+  uint64_t cap_ = 0;
+  std::atomic<uint64_t> used_{0};
+};
+
 struct ServiceCore {
   ServerOptions options;
   TidingsService::Deps deps;
   StreamRegistry ingest_streams;
+  ByteBudget inflight;
   std::atomic<bool> shutting_down{false};
 };
 
@@ -100,6 +133,44 @@ grpc::Status StorageError(const absl::Status& s, const char* what) {
                       absl::StrCat(what, ": ", std::string(s.message())));
 }
 
+// How long a publisher refused for the in-flight byte cap should wait, in
+// the trailing metadata kRetryAfterKey.
+constexpr int kRetryAfterMs = 500;
+constexpr char kRetryAfterKey[] = "tidings-retry-after-ms";
+
+absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight,
+                             uint64_t cap) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the server is busy: ", in_flight, " bytes of ingest are in flight and ",
+      bytes, " more would exceed the limit of ", cap,
+      " bytes (max_inflight_bytes); nothing was stored, retry in about ",
+      kRetryAfterMs, " ms with backoff"));
+}
+
+// Article bytes an ingest holds in flight.
+uint64_t ArticleBytes(const v1::Article& a) {
+  return a.body().size() + a.title().size();
+}
+
+// The "authorization" metadata of a call, if sent.
+std::optional<std::string_view> AuthorizationOf(
+    const grpc::CallbackServerContext* context) {
+  const auto& md = context->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return std::nullopt;
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+// OK when access control is off or the call's token has `role`.
+grpc::Status CheckAccess(const ServiceCore* core,
+                         const grpc::CallbackServerContext* context,
+                         internal::Role role, const char* method) {
+  if (core->deps.tokens == nullptr) return grpc::Status::OK;
+  absl::Status s = internal::Authorize(*core->deps.tokens,
+                                       AuthorizationOf(context), role, method);
+  return s.ok() ? grpc::Status::OK : ToGrpc(s);
+}
+
 grpc::Status BatchTooLarge(int size, uint32_t limit) {
   return InvalidArgument(
       absl::StrCat("the request has ", size, " articles, over the limit of ",
@@ -113,6 +184,14 @@ class FailedWriter final : public grpc::ServerWriteReactor<Msg> {
   explicit FailedWriter(grpc::Status status) {
     this->Finish(std::move(status));
   }
+  void OnDone() override { delete this; }
+};
+
+// A bidi reactor that fails at once (access denied).
+template <typename In, typename Out>
+class FailedBidi final : public grpc::ServerBidiReactor<In, Out> {
+ public:
+  explicit FailedBidi(grpc::Status status) { this->Finish(std::move(status)); }
   void OnDone() override { delete this; }
 };
 
@@ -633,9 +712,21 @@ class IngestStreamReactor final
           internal::SetError(valid, &slot.result);
           slot.ready = true;
         } else {
-          const size_t bytes = in_.body().size() + in_.title().size();
-          in_flight_bytes_ += bytes;
-          unprocessed_.push_back({index, bytes, std::move(in_)});
+          const size_t bytes = ArticleBytes(in_);
+          uint64_t others = 0;
+          if (!core_->inflight.TryAcquire(bytes, &others)) {
+            // Refused for the global cap: answered at once, not stored; the
+            // publisher sends it again later.
+            slot.result.set_index(index);
+            slot.result.set_article_id(in_.article_id());
+            internal::SetError(
+                OverInflightCap(bytes, others, core_->inflight.cap()),
+                &slot.result);
+            slot.ready = true;
+          } else {
+            in_flight_bytes_ += bytes;
+            unprocessed_.push_back({index, bytes, std::move(in_)});
+          }
         }
         slots_.push_back(std::move(slot));
         MaybeProcessLocked();
@@ -701,7 +792,10 @@ class IngestStreamReactor final
     if (finish_requested_) return;
     finish_requested_ = true;
     finish_status_ = std::move(status);
-    for (const Unprocessed& u : unprocessed_) in_flight_bytes_ -= u.bytes;
+    for (const Unprocessed& u : unprocessed_) {
+      in_flight_bytes_ -= u.bytes;
+      core_->inflight.Release(u.bytes);
+    }
     unprocessed_.clear();
   }
 
@@ -789,6 +883,7 @@ class IngestStreamReactor final
     {
       absl::MutexLock lock(&mu_);
       in_flight_bytes_ -= bytes;
+      core_->inflight.Release(bytes);
       for (v1::IngestResult& r : results) {
         // Slots leave only from the front once written, and these were not
         // ready: the slot is still there.
@@ -881,6 +976,7 @@ class IngestStreamReactor final
 TidingsService::TidingsService(const ServerOptions& options, Deps deps)
     : core_(std::make_unique<internal::ServiceCore>()) {
   core_->options = options;
+  core_->inflight.set_cap(options.max_inflight_bytes);
   if (!deps.clock) deps.clock = [] { return absl::Now(); };
   core_->deps = std::move(deps);
 }
@@ -902,14 +998,44 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     reactor->Finish(Unavailable(kShuttingDown));
     return reactor;
   }
+  if (grpc::Status access =
+          CheckAccess(core, context, internal::kRolePublish, "Ingest");
+      !access.ok()) {
+    reactor->Finish(std::move(access));
+    return reactor;
+  }
   if (static_cast<uint32_t>(request->articles_size()) >
       core->options.max_batch) {
     reactor->Finish(
         BatchTooLarge(request->articles_size(), core->options.max_batch));
     return reactor;
   }
-  auto work = [core, context, request, response, reactor] {
+  uint64_t bytes = 0;
+  for (const v1::Article& a : request->articles()) bytes += ArticleBytes(a);
+  uint64_t others = 0;
+  if (!core->inflight.TryAcquire(bytes, &others)) {
+    context->AddTrailingMetadata(kRetryAfterKey,
+                                 absl::StrCat(kRetryAfterMs));
+    reactor->Finish(
+        ToGrpc(OverInflightCap(bytes, others, core->inflight.cap())));
+    return reactor;
+  }
+  // Gives the bytes back, once, before the call is answered.
+  struct Admission {
+    ServiceCore* core;
+    uint64_t bytes;
+    std::atomic<bool> released{false};
+    void Release() {
+      if (!released.exchange(true)) core->inflight.Release(bytes);
+    }
+    ~Admission() { Release(); }
+  };
+  auto admission = std::make_shared<Admission>();
+  admission->core = core;
+  admission->bytes = bytes;
+  auto work = [core, context, request, response, reactor, admission] {
     if (context->IsCancelled()) {  // Deadline passed while queued.
+      admission->Release();
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                                    "cancelled before it was processed"));
       return;
@@ -929,14 +1055,16 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     }
     if (batch.empty()) {
       response->set_head_seq(core->deps.store->head_seq());
+      admission->Release();
       reactor->Finish(grpc::Status::OK);
       return;
     }
     core->deps.committer->Submit(
         std::move(batch),
-        [response, reactor, where = std::move(where)](
+        [response, reactor, admission, where = std::move(where)](
             absl::StatusOr<std::vector<storage::AppendResult>> stored,
             uint64_t head) {
+          admission->Release();
           if (!stored.ok()) {
             reactor->Finish(StorageError(
                 stored.status(),
@@ -953,6 +1081,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
         });
   };
   if (!core->deps.pool->Submit(std::move(work))) {
+    admission->Release();
     reactor->Finish(Unavailable(kShuttingDown));
   }
   return reactor;
@@ -960,6 +1089,11 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
 
 grpc::ServerBidiReactor<v1::Article, v1::IngestResult>*
 TidingsService::IngestStream(grpc::CallbackServerContext* context) {
+  if (grpc::Status access = CheckAccess(core_.get(), context,
+                                        internal::kRolePublish, "IngestStream");
+      !access.ok()) {
+    return new FailedBidi<v1::Article, v1::IngestResult>(std::move(access));
+  }
   auto* reactor = new IngestStreamReactor(core_.get());
   reactor->Begin();
   return reactor;
@@ -972,6 +1106,12 @@ grpc::ServerUnaryReactor* TidingsService::Score(
   ServiceCore* core = core_.get();
   if (core->shutting_down.load(std::memory_order_acquire)) {
     reactor->Finish(Unavailable(kShuttingDown));
+    return reactor;
+  }
+  if (grpc::Status access =
+          CheckAccess(core, context, internal::kRolePublish, "Score");
+      !access.ok()) {
+    reactor->Finish(std::move(access));
     return reactor;
   }
   if (static_cast<uint32_t>(request->articles_size()) >
@@ -1017,6 +1157,11 @@ grpc::ServerWriteReactor<v1::SubscribeEvent>* TidingsService::Subscribe(
   if (core->shutting_down.load(std::memory_order_acquire)) {
     return new Failed(Unavailable(kShuttingDown));
   }
+  if (grpc::Status access =
+          CheckAccess(core, context, internal::kRoleSubscribe, "Subscribe");
+      !access.ok()) {
+    return new Failed(std::move(access));
+  }
   absl::StatusOr<SignalFilter> filter = SignalFilter::Create(request->filter());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   SubscribeReactor::From from = SubscribeReactor::From::kNow;
@@ -1048,6 +1193,11 @@ grpc::ServerWriteReactor<v1::Signal>* TidingsService::Query(
   using Failed = FailedWriter<v1::Signal>;
   if (core->shutting_down.load(std::memory_order_acquire)) {
     return new Failed(Unavailable(kShuttingDown));
+  }
+  if (grpc::Status access =
+          CheckAccess(core, context, internal::kRoleSubscribe, "Query");
+      !access.ok()) {
+    return new Failed(std::move(access));
   }
   TimeWindow window;
   switch (request->time_field()) {
@@ -1094,6 +1244,12 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
   ServiceCore* core = core_.get();
   if (core->shutting_down.load(std::memory_order_acquire)) {
     reactor->Finish(Unavailable(kShuttingDown));
+    return reactor;
+  }
+  if (grpc::Status access =
+          CheckAccess(core, context, internal::kRoleSubscribe, "GetSignal");
+      !access.ok()) {
+    reactor->Finish(std::move(access));
     return reactor;
   }
   if (request->seq() == 0) {

@@ -18,7 +18,10 @@
 // timestamp, bad filter); per-article problems of Ingest/IngestStream are in
 // IngestResult.error_code. UNAVAILABLE when storage fails (nothing of the
 // batch is stored) and when the server shuts down. RESOURCE_EXHAUSTED over
-// max_subscribers. NOT_FOUND from GetSignal for an absent seq.
+// max_subscribers and over max_inflight_bytes (with a retry hint). NOT_FOUND
+// from GetSignal for an absent seq. With a tokens table, every call first
+// checks its bearer token: UNAUTHENTICATED (missing or unknown token),
+// PERMISSION_DENIED (the token lacks the role).
 
 #ifndef TIDINGS_SERVICE_TIDINGS_SERVICE_H_
 #define TIDINGS_SERVICE_TIDINGS_SERVICE_H_
@@ -38,6 +41,7 @@ namespace tidings::service {
 
 namespace internal {
 class Committer;
+class TokenTable;
 class WorkPool;
 struct ServiceCore;
 }  // namespace internal
@@ -53,6 +57,9 @@ class TidingsService final : public v1::Tidings::CallbackService {
     internal::WorkPool* pool = nullptr;
     internal::Committer* committer = nullptr;
     std::function<absl::Time()> clock;  // Default: absl::Now.
+    // Access control; nullptr = every call is allowed (see
+    // ServerOptions::tokens_file).
+    const internal::TokenTable* tokens = nullptr;
   };
 
   TidingsService(const ServerOptions& options, Deps deps);

@@ -50,6 +50,16 @@ absl::Status ValidateArticle(const v1::Article& article,
         "title is ", article.title().size(), " bytes, over the limit of ",
         max_article_bytes, " bytes (max_article_bytes)"));
   }
+  for (const auto& [field, text] :
+       {std::pair<const char*, const std::string*>{"body", &article.body()},
+        {"title", &article.title()}}) {
+    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " contains a NUL byte (U+0000) at byte offset ", nul,
+          "; NUL is not text: strip it (or decode binary pages) and send "
+          "again"));
+    }
+  }
   if (article.article_id().size() > kMaxArticleIdBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("article_id is ", article.article_id().size(),

@@ -23,8 +23,10 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "rocksdb/env.h"
 #include "service/convert.h"
 #include "tests/service/test_server.h"
+#include "tests/testing/fault_fs.h"
 
 namespace tidings::testing {
 namespace {
@@ -53,8 +55,8 @@ class ServerTest : public ::testing::TestWithParam<StoreKind> {
   // Starts (or restarts, on the same data) the server.
   void Start(service::ServerOptions options = TestOptions()) {
     server_.reset();
-    absl::StatusOr<std::unique_ptr<TestServer>> s =
-        TestServer::Start(GetParam(), options, dir_.path(), fake_, clock_);
+    absl::StatusOr<std::unique_ptr<TestServer>> s = TestServer::Start(
+        GetParam(), options, dir_.path(), fake_, clock_, fault_env_.get());
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
   }
@@ -79,9 +81,19 @@ class ServerTest : public ::testing::TestWithParam<StoreKind> {
     return stub().GetSignal(&ctx, req, out);
   }
 
+  // Makes every storage write fail (fake: Append; RocksDB: every file write
+  // through the injected FileSystem) or clears the fault.
+  void SetStorageFault(bool on) {
+    fake_->fail_appends = on;
+    fault_.fault = on ? Fault::kWrites : Fault::kNone;
+  }
+
   TempDir dir_;
   std::shared_ptr<FakeStoreData> fake_ = std::make_shared<FakeStoreData>();
   FakeClock* clock_ = nullptr;
+  FaultState fault_;
+  std::unique_ptr<rocksdb::Env> fault_env_ =
+      rocksdb::NewCompositeEnv(std::make_shared<FaultyFileSystem>(&fault_));
   std::unique_ptr<TestServer> server_;
 };
 
@@ -283,9 +295,8 @@ TEST_P(ServerTest, BadArticlesGetPerArticleErrorsAndStoreNothing) {
 }
 
 TEST_P(ServerTest, StorageFailureIsUnavailableAndStoresNothing) {
-  if (GetParam() != StoreKind::kFake) GTEST_SKIP() << "fault injection: fake";
   ASSERT_NO_FATAL_FAILURE(Start());
-  fake_->fail_appends = true;
+  SetStorageFault(true);
   v1::IngestRequest req;
   *req.add_articles() = MakeArticle("a", 1);
   v1::IngestResponse resp;
@@ -296,9 +307,10 @@ TEST_P(ServerTest, StorageFailureIsUnavailableAndStoresNothing) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
     EXPECT_THAT(s.error_message(), HasSubstr("injected"));
   }
-  EXPECT_EQ(fake_->head.load(), 0u);
+  v1::Signal none;
+  EXPECT_EQ(GetSignal(1, &none).error_code(), grpc::StatusCode::NOT_FOUND);
   // The fault clears; the retry is stored as new.
-  fake_->fail_appends = false;
+  SetStorageFault(false);
   v1::IngestResponse ok = IngestOrDie(stub(), {MakeArticle("a", 1)});
   EXPECT_FALSE(ok.results(0).duplicate());
   EXPECT_EQ(AllSeqs(ok), Range(1, 1));
@@ -379,18 +391,17 @@ TEST_P(ServerTest, IngestStreamAnswersInOrderOnceDurable) {
 }
 
 TEST_P(ServerTest, IngestStreamReportsStorageFailuresPerArticle) {
-  if (GetParam() != StoreKind::kFake) GTEST_SKIP() << "fault injection: fake";
   ASSERT_NO_FATAL_FAILURE(Start());
   grpc::ClientContext ctx;
   SetDeadline(&ctx);
   auto stream = stub().IngestStream(&ctx);
   v1::IngestResult r;
-  fake_->fail_appends = true;
+  SetStorageFault(true);
   ASSERT_TRUE(stream->Write(MakeArticle("f-1", 1)));
   ASSERT_TRUE(stream->Read(&r));
   EXPECT_EQ(r.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(r.seqs_size(), 0);
-  fake_->fail_appends = false;
+  SetStorageFault(false);
   ASSERT_TRUE(stream->Write(MakeArticle("f-1", 1)));
   ASSERT_TRUE(stream->Read(&r));
   EXPECT_EQ(r.error_code(), 0);

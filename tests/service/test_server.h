@@ -127,9 +127,11 @@ class TestServer {
   // while the RocksDB store is not written yet (callers skip).
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(
       StoreKind kind, service::ServerOptions options, const std::string& dir,
-      std::shared_ptr<FakeStoreData> fake, FakeClock* clock = nullptr) {
+      std::shared_ptr<FakeStoreData> fake, FakeClock* clock = nullptr,
+      rocksdb::Env* env = nullptr) {
     service::ServerDeps deps;
     deps.scorer = SharedScorer();
+    deps.store_env = env;  // RocksDB only (e.g. tests/testing/fault_fs.h).
     if (clock != nullptr) deps.clock = [clock] { return clock->Now(); };
     if (kind == StoreKind::kFake) {
       deps.store = std::make_unique<FakeSignalStore>(std::move(fake));
@@ -142,8 +144,7 @@ class TestServer {
     auto t = std::unique_ptr<TestServer>(new TestServer());
     t->server_ = *std::move(server);
     t->address_ = absl::StrCat("127.0.0.1:", t->server_->port());
-    t->channel_ =
-        grpc::CreateChannel(t->address_, grpc::InsecureChannelCredentials());
+    t->channel_ = grpc::CreateChannel(t->address_, ChannelCredentials());
     t->stub_ = v1::Tidings::NewStub(t->channel_);
     return t;
   }
@@ -159,8 +160,13 @@ class TestServer {
   std::unique_ptr<v1::Tidings::Stub> NewStub() const {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // A separate TCP link.
-    return v1::Tidings::NewStub(grpc::CreateCustomChannel(
-        address_, grpc::InsecureChannelCredentials(), args));
+    return v1::Tidings::NewStub(
+        grpc::CreateCustomChannel(address_, ChannelCredentials(), args));
+  }
+
+  // The credentials of the channels above: plaintext.
+  static std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() {
+    return grpc::InsecureChannelCredentials();
   }
 
  private:

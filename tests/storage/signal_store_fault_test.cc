@@ -2,10 +2,9 @@
 //
 // Storage faults (issue 5, item 7): a RocksDB write failure fails Append()
 // with UNAVAILABLE, acknowledges nothing, stores nothing partial, and the
-// store works again once the fault clears. Faults are injected with a
-// rocksdb::FileSystem wrapper passed through StoreOptions::env: a read-only
-// directory would not do, since the tests may run as root and RocksDB keeps
-// its WAL open across writes.
+// store works again once the fault clears. Faults are injected with the
+// rocksdb::FileSystem wrapper of tests/testing/fault_fs.h, passed through
+// StoreOptions::env.
 
 #include <atomic>
 #include <cstdint>
@@ -18,10 +17,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/env.h"
-#include "rocksdb/file_system.h"
-#include "rocksdb/io_status.h"
 #include "storage/signal_store.h"
 #include "tests/storage/store_test_util.h"
+#include "tests/testing/fault_fs.h"
 
 namespace tidings::storage {
 namespace {
@@ -36,140 +34,11 @@ using testing::MakeArticle;
 using testing::ScanSeqs;
 using testing::StatusIs;
 using testing::TempDir;
+using ::tidings::testing::Fault;
+using ::tidings::testing::FaultState;
+using ::tidings::testing::FaultyFileSystem;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);
-
-// What the injected fault breaks.
-enum class Fault {
-  kNone,
-  kWrites,  // Every append, flush and sync of every file fails.
-  kSyncs,   // Data reaches the files but no sync succeeds (fsync EIO).
-};
-
-struct FaultState {
-  std::atomic<Fault> fault{Fault::kNone};
-  std::atomic<int> injected{0};
-
-  rocksdb::IOStatus Check(bool is_sync) {
-    const Fault f = fault.load();
-    if (f == Fault::kWrites || (f == Fault::kSyncs && is_sync)) {
-      ++injected;
-      return rocksdb::IOStatus::IOError("injected fault");
-    }
-    return rocksdb::IOStatus::OK();
-  }
-};
-
-class FaultyWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
- public:
-  FaultyWritableFile(std::unique_ptr<rocksdb::FSWritableFile> target,
-                     FaultState* state)
-      : FSWritableFileOwnerWrapper(std::move(target)), state_(state) {}
-
-  rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                           const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::Append(data, options, dbg) : s;
-  }
-  rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                           const rocksdb::IOOptions& options,
-                           const rocksdb::DataVerificationInfo& info,
-                           rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::Append(data, options, info, dbg)
-                  : s;
-  }
-  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data,
-                                     uint64_t offset,
-                                     const rocksdb::IOOptions& options,
-                                     rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(
-                        data, offset, options, dbg)
-                  : s;
-  }
-  rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data,
-                                     uint64_t offset,
-                                     const rocksdb::IOOptions& options,
-                                     const rocksdb::DataVerificationInfo& info,
-                                     rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(
-                        data, offset, options, info, dbg)
-                  : s;
-  }
-  rocksdb::IOStatus Flush(const rocksdb::IOOptions& options,
-                          rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::Flush(options, dbg) : s;
-  }
-  rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                         rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/true);
-    return s.ok() ? FSWritableFileOwnerWrapper::Sync(options, dbg) : s;
-  }
-  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                          rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/true);
-    return s.ok() ? FSWritableFileOwnerWrapper::Fsync(options, dbg) : s;
-  }
-  rocksdb::IOStatus RangeSync(uint64_t offset, uint64_t nbytes,
-                              const rocksdb::IOOptions& options,
-                              rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = state_->Check(/*is_sync=*/true);
-    return s.ok() ? FSWritableFileOwnerWrapper::RangeSync(offset, nbytes,
-                                                          options, dbg)
-                  : s;
-  }
-
- private:
-  FaultState* state_;
-};
-
-class FaultyFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  explicit FaultyFileSystem(FaultState* state)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), state_(state) {}
-
-  const char* Name() const override { return "FaultyFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& fname, const rocksdb::FileOptions& file_opts,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    return Wrap(target()->NewWritableFile(fname, file_opts, result, dbg),
-                result);
-  }
-  rocksdb::IOStatus ReopenWritableFile(
-      const std::string& fname, const rocksdb::FileOptions& file_opts,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    return Wrap(target()->ReopenWritableFile(fname, file_opts, result, dbg),
-                result);
-  }
-  rocksdb::IOStatus ReuseWritableFile(
-      const std::string& fname, const std::string& old_fname,
-      const rocksdb::FileOptions& file_opts,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    return Wrap(target()->ReuseWritableFile(fname, old_fname, file_opts,
-                                            result, dbg),
-                result);
-  }
-
- private:
-  rocksdb::IOStatus Wrap(rocksdb::IOStatus s,
-                         std::unique_ptr<rocksdb::FSWritableFile>* result) {
-    if (s.ok()) {
-      *result = std::make_unique<FaultyWritableFile>(std::move(*result),
-                                                     state_);
-    }
-    return s;
-  }
-
-  FaultState* state_;
-};
 
 class SignalStoreFaultTest : public ::testing::Test {
  protected:
