@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli_commands.h"
 #include "service/server.h"
@@ -68,6 +69,12 @@ int RunServe(const std::vector<std::string>& args) {
                  "heartbeat interval on Subscribe streams");
   flags.Duration("duplicate-window", &options.duplicate_window,
                  "how far back near-duplicates are looked for",
+                 /*allow_zero=*/true);
+  flags.Duration("retention", &options.retention,
+                 "how long signals are kept (by ingested_at), e.g. 72h; "
+                 "older ones are trimmed at startup and every minute, and "
+                 "cursors below the kept range get OUT_OF_RANGE; 0 = keep "
+                 "everything",
                  /*allow_zero=*/true);
   flags.Uint32("worker-threads", &options.worker_threads, "N",
                "threads that score and run storage work; 0 = one per core "
@@ -151,7 +158,11 @@ int RunServe(const std::vector<std::string>& args) {
   }
   Log(absl::StrCat(
       "serving on ", BoundAddress(options.listen, (*server)->port()), ", data ",
-      options.data_dir, ", scorer ", version, " (Ctrl-C or SIGTERM stops)"));
+      options.data_dir, ", scorer ", version,
+      options.retention > absl::ZeroDuration()
+          ? absl::StrCat(", retention ", absl::FormatDuration(options.retention))
+          : std::string(),
+      " (Ctrl-C or SIGTERM stops)"));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -12,7 +12,9 @@
 #include "service/server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +60,12 @@ absl::Status ValidateOptions(const ServerOptions& o) {
   }
   if (o.heartbeat_interval <= absl::ZeroDuration()) {
     return bad("heartbeat_interval must be > 0");
+  }
+  if (o.retention < absl::ZeroDuration()) {
+    return bad("retention must not be negative (0 = keep everything)");
+  }
+  if (o.retention_check_interval <= absl::ZeroDuration()) {
+    return bad("retention_check_interval must be > 0");
   }
   if (o.shutdown_grace < absl::ZeroDuration()) {
     return bad("shutdown_grace must not be negative");
@@ -195,11 +203,57 @@ class ServerImpl final : public Server {
   std::unique_ptr<TidingsService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::function<absl::Time()> clock_;
+
+  // Retention: a timer thread that queues a trim on the pool every
+  // retention_check_interval (and at startup). At most one trim is queued or
+  // running at a time.
+  void StartTrimmer() ABSL_LOCKS_EXCLUDED(trim_mu_);
+  void StopTrimmer() ABSL_LOCKS_EXCLUDED(trim_mu_);
+  void TrimNow();
+  absl::Mutex trim_mu_;
+  bool trim_stop_ ABSL_GUARDED_BY(trim_mu_) = false;
+  std::atomic<bool> trim_pending_{false};
+  std::thread trimmer_;
 
   absl::Mutex mu_;
   bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;
   absl::Notification done_;
 };
+
+void ServerImpl::TrimNow() {
+  absl::Status s = store_->TrimBefore(clock_() - options_.retention);
+  trim_pending_.store(false, std::memory_order_release);
+  if (!s.ok()) {
+    // Retried at the next interval; ingest and reads are unaffected.
+    std::fprintf(stderr, "tidings: retention trim failed: %s\n",
+                 s.ToString().c_str());
+  }
+}
+
+void ServerImpl::StartTrimmer() {
+  if (options_.retention <= absl::ZeroDuration()) return;
+  trimmer_ = std::thread([this] {
+    absl::MutexLock lock(&trim_mu_);
+    while (!trim_stop_) {
+      if (!trim_pending_.exchange(true, std::memory_order_acq_rel)) {
+        if (!pool_->Submit([this] { TrimNow(); })) {
+          trim_pending_.store(false, std::memory_order_release);
+        }
+      }
+      trim_mu_.AwaitWithTimeout(absl::Condition(&trim_stop_),
+                                options_.retention_check_interval);
+    }
+  });
+}
+
+void ServerImpl::StopTrimmer() {
+  {
+    absl::MutexLock lock(&trim_mu_);
+    trim_stop_ = true;
+  }
+  if (trimmer_.joinable()) trimmer_.join();
+}
 
 absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   options_ = options;
@@ -230,6 +284,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     storage::StoreOptions store_options;
     store_options.path = options.data_dir;
     store_options.duplicate_window = options.duplicate_window;
+    store_options.retention = options.retention;
     store_options.env = deps.store_env;
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =
         storage::SignalStore::Open(store_options);
@@ -261,6 +316,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   }
   scorer_ = std::move(deps.scorer);
   if (!deps.clock) deps.clock = [] { return absl::Now(); };
+  clock_ = deps.clock;
 
   hub_ = std::make_unique<Hub>(options.max_subscribers,
                                options.heartbeat_interval, store_->head_seq());
@@ -304,6 +360,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
           server_->GetHealthCheckService()) {
     health->SetServingStatus(kServiceName, true);
   }
+  StartTrimmer();
   return absl::OkStatus();
 }
 
@@ -328,6 +385,7 @@ void ServerImpl::Shutdown() {
         absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
   if (hub_ != nullptr) hub_->Stop();
+  StopTrimmer();  // Before the pool drains: it queues work there.
   if (pool_ != nullptr) pool_->Shutdown();
   done_.Notify();
 }

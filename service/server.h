@@ -48,6 +48,19 @@ struct ServerOptions {
   absl::Duration heartbeat_interval = absl::Seconds(5);
   // Near-duplicate window (see storage::StoreOptions). Default: 72 h.
   absl::Duration duplicate_window = absl::Hours(72);
+  // How long signals are kept, by ingested_at. The server trims the log at
+  // startup and every retention_check_interval on its work pool (never in a
+  // gRPC reaction; ingest interleaves with a trim), deleting the signals
+  // ingested before clock() - retention. Seqs stay dense above the first
+  // retained seq. A Subscribe whose cursor starts (or, while it reads
+  // storage, falls) below the retained range ends with OUT_OF_RANGE naming
+  // the first retained seq; so does a Query with after_seq (or an
+  // INGESTED_AT `since`) below it, while a Query with neither starts at the
+  // first retained seq. Idempotency keys are kept forever: a retry of a
+  // trimmed article is still a duplicate. Default: 0 = keep everything.
+  absl::Duration retention = absl::ZeroDuration();
+  // How often the retention trim runs (when retention > 0). Default: 1 min.
+  absl::Duration retention_check_interval = absl::Minutes(1);
   // Threads that score articles and run storage reads and writes (gRPC
   // reactions never block; they hand such work to this pool). 0 = the number
   // of cores, at least 2. Default: 0.

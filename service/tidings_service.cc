@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "service/convert.h"
 #include "service/internal/auth.h"
 #include "service/internal/committer.h"
@@ -131,6 +132,35 @@ grpc::Status InvalidArgument(std::string message) {
 grpc::Status StorageError(const absl::Status& s, const char* what) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()),
                       absl::StrCat(what, ": ", std::string(s.message())));
+}
+
+// " (retention 72h)", or "" when the server has no retention configured
+// (an injected store may still have been trimmed).
+std::string RetentionNote(const ServiceCore* core) {
+  if (core->options.retention <= absl::ZeroDuration()) return "";
+  return absl::StrCat(" (retention ",
+                      absl::FormatDuration(core->options.retention), ")");
+}
+
+// A cursor that would miss trimmed signals: OUT_OF_RANGE naming the first
+// retained seq. `resume` says how to start again.
+grpc::Status BelowRetained(const ServiceCore* core, uint64_t first,
+                           const std::string& resume) {
+  return grpc::Status(
+      grpc::StatusCode::OUT_OF_RANGE,
+      absl::StrCat("signals before seq ", first,
+                   " are no longer retained", RetentionNote(core),
+                   "; first available seq is ", first, "; ", resume));
+}
+
+std::string SubscribeResume(uint64_t first) {
+  return absl::StrCat("resume with from_seq >= ", first - 1,
+                      " or a from_time inside the retained range");
+}
+
+std::string QueryResume(uint64_t first) {
+  return absl::StrCat("query again with after_seq >= ", first - 1,
+                      " (or a later since)");
 }
 
 // How long a publisher refused for the in-flight byte cap should wait, in
@@ -498,6 +528,15 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
         SchedulePumpLocked();
         return;
       }
+      if (const uint64_t first = core_->deps.store->first_seq();
+          *start + 1 < first) {
+        // The client would miss the signals below `first`.
+        reading_ = false;
+        RequestFinishLocked(
+            BelowRetained(core_, first, SubscribeResume(first)));
+        SchedulePumpLocked();
+        return;
+      }
       started_unlocked_ = true;
       started_ = true;
       position_ = after = *start;
@@ -514,7 +553,13 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
       absl::MutexLock lock(&mu_);
       reading_ = false;
       known_head_ = std::max(known_head_, head);
-      if (!chunk.status.ok()) {
+      if (absl::IsOutOfRange(chunk.status)) {
+        // A trim overtook the cursor: never skip silently. (Signals read
+        // before it are queued and still delivered first.)
+        const uint64_t first = core_->deps.store->first_seq();
+        RequestFinishLocked(
+            BelowRetained(core_, first, SubscribeResume(first)));
+      } else if (!chunk.status.ok()) {
         RequestFinishLocked(StorageError(
             chunk.status,
             "reading the signal log failed; resubscribe with from_seq = the "
@@ -576,21 +621,39 @@ class QueryReactor final : public CursorStream<v1::Signal> {
   }
 
   // The seq range (start, end] to scan: after_seq, and the jump by
-  // ingested_at through the time index.
-  absl::Status Resolve(uint64_t* start, uint64_t* end) const {
+  // ingested_at through the time index. *below_retained is set (and
+  // *start is then meaningless) when after_seq or the since jump lies below
+  // the retained range; with neither, a trimmed log is read from its first
+  // retained seq.
+  absl::Status Resolve(uint64_t* start, uint64_t* end,
+                       bool* below_retained) const {
     const storage::SignalStore& store = *core_->deps.store;
+    *below_retained = false;
+    const uint64_t first = store.first_seq();
     *start = after_seq_;
     *end = store.head_seq();
+    const bool jump = window_.field == v1::INGESTED_AT && window_.since;
     if (window_.field == v1::INGESTED_AT) {
-      if (window_.since) {
+      if (jump) {
         absl::StatusOr<uint64_t> s = store.SeqBeforeTime(*window_.since);
         if (!s.ok()) return s.status();
+        // 0 (or anything below first - 1) means signals ingested at or
+        // after `since` were trimmed.
         *start = std::max(*start, *s);
       }
       if (window_.until) {
         absl::StatusOr<uint64_t> u = store.SeqBeforeTime(*window_.until);
         if (!u.ok()) return u.status();
         *end = std::min(*end, *u);
+      }
+    }
+    if (*start + 1 < first) {
+      if (after_seq_ != 0 || jump) {
+        // The caller asked for signals that were trimmed.
+        *below_retained = true;
+      } else {
+        // Neither a cursor nor a since: the retained log is "everything".
+        *start = first - 1;
       }
     }
     return absl::OkStatus();
@@ -612,11 +675,19 @@ class QueryReactor final : public CursorStream<v1::Signal> {
       if (limit_ != 0) room = std::min<size_t>(room, limit_ - queued_);
     }
     if (!started_unlocked_) {
-      absl::Status s = Resolve(&after, &end);
+      bool below_retained = false;
+      absl::Status s = Resolve(&after, &end, &below_retained);
       absl::MutexLock lock(&mu_);
       if (!s.ok()) {
         reading_ = false;
         RequestFinishLocked(StorageError(s, "finding the query range"));
+        SchedulePumpLocked();
+        return;
+      }
+      if (below_retained) {
+        const uint64_t first = core_->deps.store->first_seq();
+        reading_ = false;
+        RequestFinishLocked(BelowRetained(core_, first, QueryResume(first)));
         SchedulePumpLocked();
         return;
       }
@@ -634,7 +705,11 @@ class QueryReactor final : public CursorStream<v1::Signal> {
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
-      if (!chunk.status.ok()) {
+      if (absl::IsOutOfRange(chunk.status)) {
+        // A trim overtook the query while it read.
+        const uint64_t first = core_->deps.store->first_seq();
+        RequestFinishLocked(BelowRetained(core_, first, QueryResume(first)));
+      } else if (!chunk.status.ok()) {
         RequestFinishLocked(
             StorageError(chunk.status,
                          "reading the signal log failed; query again with "
@@ -1264,12 +1339,22 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
       reactor->Finish(grpc::Status::OK);
     } else if (absl::IsNotFound(signal.status())) {
       const uint64_t head = core->deps.store->head_seq();
-      reactor->Finish(grpc::Status(
-          grpc::StatusCode::NOT_FOUND,
-          head == 0 ? absl::StrCat("no signal with seq ", request->seq(),
-                                   ": the log is empty")
-                    : absl::StrCat("no signal with seq ", request->seq(),
-                                   ": the log holds seqs 1..", head)));
+      const uint64_t first = core->deps.store->first_seq();
+      std::string message;
+      if (request->seq() < first) {
+        message = absl::StrCat("no signal with seq ", request->seq(),
+                               ": signals before seq ", first,
+                               " are no longer retained", RetentionNote(core),
+                               "; first available seq is ", first);
+      } else if (first > head) {
+        message = absl::StrCat("no signal with seq ", request->seq(),
+                               head == 0 ? ": the log is empty"
+                                         : ": no signal is retained");
+      } else {
+        message = absl::StrCat("no signal with seq ", request->seq(),
+                               ": the log holds seqs ", first, "..", head);
+      }
+      reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, message));
     } else {
       reactor->Finish(StorageError(signal.status(), "reading the signal"));
     }

@@ -5,6 +5,10 @@
 // Column families (key layouts in storage/internal/keys.h; all big-endian):
 //
 //   default            meta: "format_version" -> "1". Checked at Open().
+//                      "trim_state" -> first_seq (8) | ordered ingested_at
+//                      micros (8) of the newest trimmed signal; absent until
+//                      the first trim (first_seq 1). Written in the same
+//                      WriteBatch as the deletions of each trim step.
 //   signals            seq (8)                      -> tidings.v1.Signal
 //   articles           idempotency key               -> tidings.v1.Article
 //                      (the raw article as sent; keyed by its idempotency key
@@ -81,6 +85,14 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
       "GetArticle is not implemented by this store");
 }
 
+uint64_t SignalStore::first_seq() const { return 1; }
+
+absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
+  return absl::UnimplementedError("TrimBefore is not implemented by this store");
+}
+
+absl::Status SignalStore::Trim(absl::Time now) { return absl::OkStatus(); }
+
 namespace {
 
 using internal::EventKey;
@@ -95,6 +107,11 @@ using internal::TimeKey;
 
 constexpr char kFormatVersionKey[] = "format_version";
 constexpr char kFormatVersion[] = "1";
+constexpr char kTrimStateKey[] = "trim_state";
+
+// Signals deleted per trim step (one WriteBatch, one hold of the writer
+// lock), so a large trim neither builds a huge batch nor stalls ingest.
+constexpr int kTrimStepSignals = 4096;
 
 // At most this many entries of one fingerprint bucket are examined per band
 // when looking for a near-duplicate. Buckets are small for real SimHashes
@@ -212,6 +229,18 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
   return db;
 }
 
+int64_t MicrosOf(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+// Signals before `first` are no longer retained.
+absl::Status OutOfRange(uint64_t after_seq, uint64_t first) {
+  return absl::OutOfRangeError(absl::StrCat(
+      "signals before seq ", first,
+      " are no longer retained (trimmed by retention); cannot read after seq ",
+      after_seq, ": resume with after_seq >= ", first - 1));
+}
+
 // Converts whole microseconds since the epoch to a protobuf Timestamp.
 void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
   int64_t seconds = micros / 1000000;
@@ -317,7 +346,39 @@ absl::StatusOr<std::shared_ptr<Db>> OpenDb(
 struct Restored {
   uint64_t head = 0;
   int64_t last_ingested_micros = std::numeric_limits<int64_t>::min();
+  uint64_t first_seq = 1;
 };
+
+// The persisted outcome of the trims so far.
+struct TrimState {
+  uint64_t first_seq = 1;  // 1: never trimmed.
+  // ingested_at of the newest trimmed signal; min() when never trimmed.
+  int64_t trimmed_micros = std::numeric_limits<int64_t>::min();
+};
+
+std::string EncodeTrimState(const TrimState& state) {
+  std::string value;
+  internal::PutBigEndian64(&value, state.first_seq);
+  internal::PutBigEndian64(&value, internal::OrderedMicros(state.trimmed_micros));
+  return value;
+}
+
+// Reads the trim state (under `read_options`' snapshot, if any).
+absl::StatusOr<TrimState> ReadTrimState(const Db& db,
+                                        const rocksdb::ReadOptions& options) {
+  TrimState state;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db.db->Get(options, db.cf(kMeta), kTrimStateKey, &value);
+  if (s.IsNotFound()) return state;
+  if (!s.ok()) return FromRocks(s, "cannot read the trim state");
+  if (value.size() != 16) return absl::DataLossError("malformed trim state");
+  state.first_seq = internal::GetBigEndian64(value.data());
+  state.trimmed_micros =
+      internal::MicrosFromOrdered(internal::GetBigEndian64(value.data() + 8));
+  if (state.first_seq == 0) return absl::DataLossError("malformed trim state");
+  return state;
+}
 
 // Checks (or, for a new store, writes) the format version, and reads the
 // head seq and the newest ingested_at.
@@ -353,16 +414,28 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
       return FromRocks(it->status(), "cannot read the head of the log");
     }
   }
+  // Trims so far: the head is at least first_seq - 1 even when every signal
+  // was trimmed, and ingested_at stays above the trimmed ones.
+  {
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(
+        TrimState trim, ReadTrimState(db, rocksdb::ReadOptions()));
+    restored.first_seq = trim.first_seq;
+    restored.head = std::max(restored.head, trim.first_seq - 1);
+    restored.last_ingested_micros = trim.trimmed_micros;
+  }
   // The newest ingested_at is the last key of the time index.
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db.db->NewIterator(rocksdb::ReadOptions(), db.cf(kTimeIndex)));
     it->SeekToLast();
     uint64_t seq;
-    if (it->Valid() &&
-        !internal::ParseTimeKey(AsStd(it->key()),
-                                &restored.last_ingested_micros, &seq)) {
-      return absl::DataLossError("malformed key at the end of time index");
+    int64_t micros;
+    if (it->Valid()) {
+      if (!internal::ParseTimeKey(AsStd(it->key()), &micros, &seq)) {
+        return absl::DataLossError("malformed key at the end of time index");
+      }
+      restored.last_ingested_micros =
+          std::max(restored.last_ingested_micros, micros);
     }
     if (!it->status().ok()) {
       return FromRocks(it->status(), "cannot read the time index");
@@ -401,6 +474,12 @@ class RocksSignalStore final : public SignalStore {
   uint64_t head_seq() const override {
     return head_.load(std::memory_order_acquire);
   }
+  uint64_t first_seq() const override {
+    return first_seq_.load(std::memory_order_acquire);
+  }
+  absl::Status TrimBefore(absl::Time cutoff) override
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  absl::Status Trim(absl::Time now) override ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   absl::StatusOr<tidings::v1::Signal> Get(uint64_t seq) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status Scan(uint64_t after_seq, uint64_t max_count,
@@ -426,6 +505,7 @@ class RocksSignalStore final : public SignalStore {
       : options_(options),
         cache_(std::move(cache)),
         head_(restored.head),
+        first_seq_(restored.first_seq),
         last_ingested_micros_(restored.last_ingested_micros),
         db_(std::move(db)) {}
 
@@ -441,6 +521,11 @@ class RocksSignalStore final : public SignalStore {
   // write). OK when writes may proceed; UNAVAILABLE otherwise.
   absl::Status RecoverIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
       ABSL_LOCKS_EXCLUDED(db_mu_);
+
+  // One trim step: deletes up to kTrimStepSignals signals ingested before
+  // `cutoff_micros`. Sets *more when it stopped at the step limit.
+  absl::Status TrimStep(int64_t cutoff_micros, bool* more)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
   // Whether `key` was stored, and if so its seqs in `*seqs`. Reads the
   // latest state: REQUIRES mu_, held by the only writer.
@@ -472,6 +557,10 @@ class RocksSignalStore final : public SignalStore {
   // The seq of the newest durable signal. Written only under mu_, after the
   // batch holding it was written; read lock-free by readers.
   std::atomic<uint64_t> head_;
+  // The smallest retained seq. Written only under mu_, after the trim step
+  // that deleted the signals below it was written. Readers that must be
+  // exact read the persisted copy under their snapshot (ReadTrimState).
+  std::atomic<uint64_t> first_seq_;
   // ingested_at (micros) of the newest stored signal; the floor for the
   // next one, so ingested_at never decreases along the log.
   int64_t last_ingested_micros_ ABSL_GUARDED_BY(mu_);
@@ -542,6 +631,10 @@ absl::Status RocksSignalStore::RecoverIfNeeded() {
   // move forward: a batch whose WAL record reached the file although its
   // sync failed (so it was reported UNAVAILABLE) is replayed, whole.
   head_.store(restored->head, std::memory_order_release);
+  // A trim step whose sync failed may be replayed too.
+  first_seq_.store(std::max(first_seq_.load(std::memory_order_relaxed),
+                            restored->first_seq),
+                   std::memory_order_release);
   last_ingested_micros_ =
       std::max(last_ingested_micros_, restored->last_ingested_micros);
   needs_recovery_ = false;
@@ -737,6 +830,126 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   return results;
 }
 
+absl::Status RocksSignalStore::Trim(absl::Time now) {
+  if (options_.retention <= absl::ZeroDuration()) return absl::OkStatus();
+  return TrimBefore(now - options_.retention);
+}
+
+absl::Status RocksSignalStore::TrimBefore(absl::Time cutoff) {
+  if (cutoff == absl::InfinitePast()) return absl::OkStatus();
+  int64_t cutoff_micros = std::numeric_limits<int64_t>::max();
+  if (cutoff != absl::InfiniteFuture()) {
+    // ingested_at is whole microseconds: "before cutoff" is "before
+    // ceil(cutoff)".
+    cutoff_micros = absl::ToUnixMicros(cutoff);
+    if (absl::FromUnixMicros(cutoff_micros) < cutoff) ++cutoff_micros;
+  }
+  bool more = true;
+  while (more) {
+    more = false;
+    TIDINGS_STORAGE_RETURN_IF_ERROR(TrimStep(cutoff_micros, &more));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
+  absl::MutexLock lock(&mu_);
+  TIDINGS_STORAGE_RETURN_IF_ERROR(RecoverIfNeeded());
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  const uint64_t first = first_seq_.load(std::memory_order_relaxed);
+  const uint64_t head = head_.load(std::memory_order_relaxed);
+  if (first > head) return absl::OkStatus();
+
+  // mu_ excludes other writers: the log below the head is stable.
+  const std::string upper = SeqKey(head + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(read_options, db->cf(kSignals)));
+  rocksdb::WriteBatch write_batch;
+  uint64_t last = 0;
+  int64_t last_micros = 0;
+  std::vector<uint8_t> event_types;
+  int count = 0;
+  for (it->Seek(SeqKey(first)); it->Valid(); it->Next()) {
+    if (count >= kTrimStepSignals) {
+      *more = true;
+      break;
+    }
+    uint64_t seq;
+    tidings::v1::Signal signal;
+    if (!internal::ParseSeqKey(AsStd(it->key()), &seq) ||
+        !signal.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("a signal at or after seq ", first, " does not parse"));
+    }
+    const int64_t micros = MicrosOf(signal.ingested_at());
+    if (micros >= cutoff_micros) break;
+    if (seq != (last == 0 ? first : last + 1)) {
+      return absl::DataLossError(absl::StrCat(
+          "the log has a hole before seq ", seq, " (expected ",
+          last == 0 ? first : last + 1, ")"));
+    }
+    for (uint8_t type : IndexedEventTypes(signal)) event_types.push_back(type);
+    if (const uint64_t fingerprint = signal.fingerprint(); fingerprint != 0) {
+      for (int band = 0; band < kFingerprintBands; ++band) {
+        write_batch.Delete(
+            db->cf(kFingerprintIndex),
+            FingerprintKey(band, FingerprintBand(fingerprint, band), seq));
+      }
+    }
+    last = seq;
+    last_micros = micros;
+    ++count;
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "cannot read the log to trim it");
+  }
+  if (last == 0) {
+    *more = false;
+    return absl::OkStatus();
+  }
+  std::sort(event_types.begin(), event_types.end());
+  event_types.erase(std::unique(event_types.begin(), event_types.end()),
+                    event_types.end());
+  // Seqs first..last are contiguous in the signals CF and per event type in
+  // the event index; in the time index they are every key before
+  // (last_micros, last + 1), since ingested_at never decreases along the log.
+  write_batch.DeleteRange(db->cf(kSignals), SeqKey(first), SeqKey(last + 1));
+  write_batch.DeleteRange(db->cf(kTimeIndex), rocksdb::Slice(),
+                          TimeKey(last_micros, last + 1));
+  for (uint8_t type : event_types) {
+    write_batch.DeleteRange(db->cf(kEventIndex), EventKey(type, first),
+                            EventKey(type, last + 1));
+  }
+  TrimState state;
+  state.first_seq = last + 1;
+  state.trimmed_micros = last_micros;
+  write_batch.Put(db->cf(kMeta), kTrimStateKey, EncodeTrimState(state));
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  rocksdb::Status s = db->db->Write(write_options, &write_batch);
+  if (!s.ok()) {
+    needs_recovery_ = true;
+    *more = false;
+    return absl::UnavailableError(absl::StrCat(
+        "the signal store could not write a trim step (retry later): ",
+        s.ToString()));
+  }
+  first_seq_.store(last + 1, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+// Signal `seq` was trimmed: NOT_FOUND naming the first retained seq.
+absl::Status Trimmed(uint64_t seq, uint64_t first) {
+  return absl::NotFoundError(absl::StrCat(
+      "signal ", seq, " is no longer retained: signals before seq ", first,
+      " were trimmed by retention"));
+}
+
 // Reads the signal at `seq`, which must exist (it is at most the head).
 absl::StatusOr<tidings::v1::Signal> ReadSignal(
     const Db& db, const rocksdb::ReadOptions& read_options, uint64_t seq) {
@@ -755,14 +968,39 @@ absl::StatusOr<tidings::v1::Signal> ReadSignal(
   return signal;
 }
 
+// OUT_OF_RANGE when seqs after `after_seq` were trimmed, as of the snapshot
+// of `read_options`: the trim state is written in the same batch as the
+// deletions, so this is exact for that snapshot.
+absl::Status CheckRetained(const Db& db, const rocksdb::ReadOptions& options,
+                           uint64_t after_seq) {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(TrimState trim, ReadTrimState(db, options));
+  if (after_seq + 1 < trim.first_seq) {
+    return OutOfRange(after_seq, trim.first_seq);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<tidings::v1::Signal> RocksSignalStore::Get(uint64_t seq) const {
   const uint64_t head = head_seq();
   if (seq == 0 || seq > head) {
     return absl::NotFoundError(absl::StrCat("no signal with seq ", seq,
                                             " (the head is ", head, ")"));
   }
+  if (const uint64_t first = first_seq(); seq < first) {
+    return Trimmed(seq, first);
+  }
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
-  return ReadSignal(*db, rocksdb::ReadOptions(), seq);
+  absl::StatusOr<tidings::v1::Signal> signal =
+      ReadSignal(*db, rocksdb::ReadOptions(), seq);
+  if (!signal.ok()) {
+    // A trim may have deleted it since first_seq() was loaded; the trim
+    // state written with the deletion says so.
+    absl::StatusOr<TrimState> trim = ReadTrimState(*db, rocksdb::ReadOptions());
+    if (trim.ok() && seq < trim->first_seq) {
+      return Trimmed(seq, trim->first_seq);
+    }
+  }
+  return signal;
 }
 
 absl::Status RocksSignalStore::Scan(
@@ -776,6 +1014,7 @@ absl::Status RocksSignalStore::Scan(
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot.snapshot();
+  TIDINGS_STORAGE_RETURN_IF_ERROR(CheckRetained(*db, read_options, after_seq));
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
       db->db->NewIterator(read_options, db->cf(kSignals)));
@@ -815,7 +1054,16 @@ absl::StatusOr<uint64_t> RocksSignalStore::SeqBeforeTime(absl::Time t) const {
   if (!it->status().ok()) {
     return FromRocks(it->status(), "cannot read the time index");
   }
-  if (!it->Valid()) return 0;
+  if (!it->Valid()) {
+    // None retained before t: the answer is first_seq - 1 if every trimmed
+    // signal was too, else it lies in the trimmed range (0 stands for it).
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(TrimState trim,
+                                     ReadTrimState(*db, read_options));
+    if (trim.first_seq > 1 && trim.trimmed_micros < micros) {
+      return std::min(trim.first_seq - 1, head);
+    }
+    return 0;
+  }
   int64_t entry_micros;
   uint64_t seq;
   if (!internal::ParseTimeKey(AsStd(it->key()), &entry_micros, &seq)) {
@@ -846,6 +1094,8 @@ absl::Status RocksSignalStore::ScanEventType(
   index_options.iterate_upper_bound = &upper_slice;
   rocksdb::ReadOptions signal_options;
   signal_options.snapshot = snapshot.snapshot();
+  TIDINGS_STORAGE_RETURN_IF_ERROR(
+      CheckRetained(*db, signal_options, after_seq));
   std::unique_ptr<rocksdb::Iterator> it(
       db->db->NewIterator(index_options, db->cf(kEventIndex)));
   uint64_t visited = 0;

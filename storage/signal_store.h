@@ -16,6 +16,12 @@
 // seq <= head_seq(); the head advances only after a batch is durable, so a
 // reader never sees a signal that could still be lost.
 //
+// Retention: TrimBefore() (or Trim() with StoreOptions::retention) deletes
+// the oldest signals, so the log holds the dense range
+// [first_seq(), head_seq()]. Seqs are never reused and stay dense above
+// first_seq(). Reads below first_seq() fail: Get() with NOT_FOUND, Scan() and
+// ScanEventType() with OUT_OF_RANGE, both naming first_seq().
+//
 // Errors at this boundary are absl::Status codes:
 //   INVALID_ARGUMENT  bad options or input; nothing was written.
 //   NOT_FOUND         an absent seq or key.
@@ -23,6 +29,7 @@
 //                     disk full); retrying later may succeed.
 //   DATA_LOSS         stored bytes do not parse (corruption).
 //   FAILED_PRECONDITION  the directory holds an unknown store format.
+//   OUT_OF_RANGE      a scan starts below the retained range (first_seq()).
 
 #ifndef TIDINGS_STORAGE_SIGNAL_STORE_H_
 #define TIDINGS_STORAGE_SIGNAL_STORE_H_
@@ -59,6 +66,13 @@ struct StoreOptions {
   // it gets that signal's seq as `duplicate_of_seq`. Default: 72 hours.
   // Zero (or negative) disables near-duplicate marking.
   absl::Duration duplicate_window = absl::Hours(72);
+
+  // How long signals are kept, by ingested_at, when Trim() runs: Trim(now)
+  // deletes the signals ingested before now - retention. Default:
+  // absl::ZeroDuration() = keep everything (Trim() is then a no-op).
+  // Nothing is deleted except by Trim()/TrimBefore(): the owner of the store
+  // decides when (the server trims periodically on its work pool).
+  absl::Duration retention = absl::ZeroDuration();
 
   // Size of the block cache shared by all column families. Default: 64 MiB.
   size_t block_cache_bytes = size_t{64} << 20;
@@ -139,7 +153,41 @@ class SignalStore {
   // Thread-safe and wait-free.
   virtual uint64_t head_seq() const = 0;
 
-  // The signal with this seq; NOT_FOUND when absent (0 or beyond the head).
+  // The smallest retained seq: the log holds exactly the signals
+  // first_seq()..head_seq(). 1 when nothing was ever trimmed (also for an
+  // empty log). After a trim that removed every signal it is head_seq() + 1
+  // (an empty retained range), and the next Append() stores seq head + 1 =
+  // first_seq(). Never decreases; persisted, so it survives Open().
+  // Thread-safe and wait-free. The default returns 1 (for fakes that never
+  // trim).
+  virtual uint64_t first_seq() const;
+
+  // Deletes every signal ingested before `cutoff` (they form a prefix of the
+  // log, since ingested_at never decreases) together with its time-index,
+  // event-index and near-duplicate-index entries, and advances first_seq()
+  // past them. The idempotency keys and raw articles are kept: a retry of a
+  // trimmed article is still answered as a duplicate with its old seqs
+  // (which are then below first_seq()), never stored again under new seqs;
+  // that costs ~100 bytes plus the article per article ever ingested.
+  // Trimmed signals are no longer near-duplicate candidates.
+  //
+  // Works in atomic steps of at most a few thousand signals, each one
+  // WriteBatch (range deletions for the signals, time index and event index;
+  // point deletions for the near-duplicate index; the new first_seq in the
+  // meta CF), synced like Append(). Holds the writer lock only for one step,
+  // so Append() interleaves. A reader sees either none or all of a step.
+  // UNAVAILABLE when RocksDB fails a write (then recovered like Append()); a
+  // step already written stays trimmed. Thread-safe. The default returns
+  // UNIMPLEMENTED (for fakes).
+  virtual absl::Status TrimBefore(absl::Time cutoff);
+
+  // TrimBefore(now - StoreOptions::retention); OK and a no-op when retention
+  // is zero or negative (keep everything). Thread-safe. The default (for
+  // fakes) is the no-op.
+  virtual absl::Status Trim(absl::Time now);
+
+  // The signal with this seq; NOT_FOUND when absent (0 or beyond the head),
+  // and NOT_FOUND naming first_seq() when it was trimmed (seq < first_seq()).
   // Thread-safe.
   virtual absl::StatusOr<tidings::v1::Signal> Get(uint64_t seq) const = 0;
 
@@ -150,26 +198,34 @@ class SignalStore {
   // call back into the store), but it pins a RocksDB snapshot while the scan
   // runs: scan in bounded chunks rather than holding one scan open for long.
   // Returns OK when `visit` stopped the scan; UNAVAILABLE or DATA_LOSS when
-  // reading failed (signals already visited stay visited).
+  // reading failed (signals already visited stay visited); OUT_OF_RANGE,
+  // naming first_seq(), when after_seq + 1 < first_seq() as of the scan's
+  // snapshot and after_seq < head (signals the caller asked for were
+  // trimmed: the scan never silently skips them). Nothing is visited then.
   virtual absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
       const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
 
   // The largest seq whose signal was ingested before `t` (so a scan from it
   // yields the signals ingested at or after `t`); 0 when none. Exact, since
-  // ingested_at never decreases along the log. Thread-safe.
+  // ingested_at never decreases along the log. After a trim: first_seq() - 1
+  // when every trimmed signal was ingested before `t` and no retained one
+  // is; 0 when some trimmed signal was ingested at or after `t` (the answer
+  // lies in the trimmed range, so a scan from it gets OUT_OF_RANGE).
+  // Thread-safe.
   virtual absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const = 0;
 
   // Like Scan() but only over signals with an event of `type` (from the
-  // event-type index). INVALID_ARGUMENT for a type outside [0, 255].
+  // event-type index), with the same OUT_OF_RANGE check. INVALID_ARGUMENT
+  // for a type outside [0, 255].
   virtual absl::Status ScanEventType(
       tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
       const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
 
-  // The seqs stored for `idempotency_key` (possibly none), or NOT_FOUND when
-  // the key was never stored. Lets the service skip scoring a retry; Append()
-  // remains the authority, since another Append() may store the key just
-  // after this returns. Thread-safe. The default returns UNIMPLEMENTED (for
+  // The seqs stored for `idempotency_key` (possibly none, possibly below
+  // first_seq() when trimmed), or NOT_FOUND when the key was never stored.
+  // Lets the service skip scoring a retry; Append() remains the authority,
+  // since another Append() may store the key just after this returns. Thread-safe. The default returns UNIMPLEMENTED (for
   // fakes).
   virtual absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const;

@@ -76,8 +76,9 @@ class BadInputTest : public ::testing::Test {
   // becomes head+1: nothing partial was stored and the server is up.
   void ExpectIntactAndUp(uint64_t head) {
     EXPECT_EQ(StoredSeqs(), Range(1, head));
+    ++good_;
     v1::IngestResponse resp = IngestOrDie(
-        stub(), {MakeArticle(absl::StrCat("good-", ++good_), 100 + good_)});
+        stub(), {MakeArticle(absl::StrCat("good-", good_), 100 + good_)});
     ASSERT_EQ(resp.results_size(), 1);
     EXPECT_EQ(resp.results(0).error_code(), 0);
     EXPECT_THAT(resp.results(0).seqs(), ElementsAreArray({head + 1}));
@@ -171,7 +172,7 @@ TEST_F(BadInputTest, InvalidUtf8IsRejectedWhole) {
   ASSERT_NO_FATAL_FAILURE(Start());
   // A lone continuation byte, a truncated sequence, an overlong encoding and
   // a UTF-16 surrogate: none is UTF-8.
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string("\x80"), std::string("\xC3"), std::string("\xC0\xAF"),
         std::string("\xED\xA0\x80"), std::string("caf\xE9")}) {
     grpc::Status s = RawIngest(server_->channel(), RequestWithBadBody(bad));

@@ -512,6 +512,8 @@ TEST(CliBinaryTest, UsageErrorsExitTwo) {
   EXPECT_EQ(RunTidings("query --json --csv").exit_code, 2);
   EXPECT_EQ(RunTidings("query --since yesterday").exit_code, 2);
   EXPECT_EQ(RunTidings("serve --heartbeat-interval 0s").exit_code, 2);
+  EXPECT_EQ(RunTidings("serve --retention -1h").exit_code, 2);
+  EXPECT_EQ(RunTidings("serve --retention soon").exit_code, 2);
   EXPECT_EQ(RunTidings("ingest").exit_code, 2);
   EXPECT_EQ(RunTidings("get abc").exit_code, 2);
 }
@@ -530,7 +532,7 @@ TEST(CliBinaryTest, HelpListsCommandsAndFlags) {
   for (const char* flag :
        {"--listen", "--data", "--lexicons", "--max-article-bytes",
         "--max-batch", "--max-subscribers", "--subscriber-buffer",
-        "--heartbeat-interval", "--duplicate-window"}) {
+        "--heartbeat-interval", "--duplicate-window", "--retention"}) {
     EXPECT_THAT(serve.out, HasSubstr(flag));
   }
   RunResult tail = RunTidings("help tail");
@@ -567,7 +569,7 @@ class ServeProcess {
       std::string data = dir_ + "/data";
       ::execl(TIDINGS_BINARY, TIDINGS_BINARY, "serve", "--listen",
               "127.0.0.1:0", "--data", data.c_str(), "--heartbeat-interval",
-              "1s", static_cast<char*>(nullptr));
+              "1s", "--retention", "72h", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
@@ -621,6 +623,8 @@ TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
   ServeProcess serve;
   ASSERT_FALSE(serve.address().empty())
       << "tidings serve did not start: " << serve.log();
+  // --retention 72h parsed and took effect.
+  EXPECT_THAT(serve.log(), HasSubstr("retention 72h"));
   const std::string server = " --server " + serve.address();
   const std::string page = " '" + kFixtures + "/cli_article.txt'";
 
