@@ -9,6 +9,7 @@
 #include "scoring/internal/entities.h"
 #include "scoring/internal/events.h"
 #include "scoring/internal/fingerprint.h"
+#include "scoring/internal/html.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/sentiment.h"
 #include "scoring/internal/text.h"
@@ -39,11 +40,11 @@ absl::StatusOr<std::unique_ptr<const Scorer>> Scorer::Create(
   if (!analyzer.ok()) return analyzer.status();
   auto cleaner = internal::PageCleaner::Create(*lex);
   if (!cleaner.ok()) return cleaner.status();
-  auto sentiment = internal::SentimentModel::Create(*lex);
+  auto sentiment = internal::SentimentModel::Create(*lex, *analyzer);
   if (!sentiment.ok()) return sentiment.status();
-  auto entities = internal::EntityModel::Create(*lex);
+  auto entities = internal::EntityModel::Create(*lex, *analyzer);
   if (!entities.ok()) return entities.status();
-  auto events = internal::EventDetector::Create(*lex);
+  auto events = internal::EventDetector::Create(*lex, *analyzer);
   if (!events.ok()) return events.status();
   auto impl = std::make_unique<Impl>(Impl{
       absl::StrCat("tidings-scorer/1 lex:", lex->Digest()), *std::move(analyzer),
@@ -57,51 +58,101 @@ Scorer::~Scorer() = default;
 
 const std::string& Scorer::version() const { return impl_->version; }
 
+// Score()'s working memory: one per call on the stack, or the caller's.
+struct internal::ScoreScratch {
+  std::string title_buf, body_buf, next;  // Normalised input.
+  PageCleaner::Cleaned cleaned;
+  AnalyzedText analyzed;
+  std::vector<EntityMention> mentions;
+  SentimentModel::Scratch sentiment;
+  EventDetector::Scratch events;
+};
+
+Scorer::Scratch::Scratch() : state_(std::make_unique<internal::ScoreScratch>()) {}
+Scorer::Scratch::~Scratch() = default;
+Scorer::Scratch::Scratch(Scratch&&) noexcept = default;
+Scorer::Scratch& Scorer::Scratch::operator=(Scratch&&) noexcept = default;
+
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input) const {
+  internal::ScoreScratch state;
+  return Score(input, &state);
+}
+
+std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
+                                          Scratch* scratch) const {
+  if (scratch->state_ == nullptr) {  // Moved from.
+    scratch->state_ = std::make_unique<internal::ScoreScratch>();
+  }
+  return Score(input, scratch->state_.get());
+}
+
+std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
+                                          internal::ScoreScratch* state) const {
   // Untrusted text: invalid UTF-8 and control characters repaired, HTML
-  // character references decoded. Views into `input` when nothing changed.
-  auto normalise = [](std::string_view in, std::string* buf) {
+  // markup turned into its visible text, character references decoded.
+  // Views into `input` when nothing changed. (The buffers are swapped, not
+  // moved, so that a reused scratch keeps both allocations.)
+  std::string& next = state->next;
+  auto normalise = [&next](std::string_view in, std::string* buf) {
     std::string_view v = in;
     if (internal::RepairText(v, buf)) v = *buf;
-    std::string decoded;
-    if (internal::DecodeHtmlEntities(v, &decoded)) {
-      *buf = std::move(decoded);
+    if (internal::LooksLikeHtml(v)) {
+      internal::HtmlToText(v, &next);
+      buf->swap(next);
+      v = *buf;
+    }
+    if (internal::DecodeHtmlEntities(v, &next)) {
+      buf->swap(next);
       v = *buf;
     }
     return v;
   };
-  std::string title_buf, body_buf;
-  std::string_view title = normalise(input.title, &title_buf);
-  std::string_view body = normalise(input.body, &body_buf);
+  std::string_view title = normalise(input.title, &state->title_buf);
+  std::string_view body = normalise(input.body, &state->body_buf);
 
-  std::vector<CleanDocument> clean = impl_->cleaner.Clean(title, body, input.kind);
+  internal::PageCleaner::Cleaned& cleaned = state->cleaned;
+  impl_->cleaner.Clean(title, body, input.kind, &cleaned);
   std::vector<ScoredDocument> out;
-  out.reserve(clean.size());
-  AnalyzedText analyzed;
-  std::vector<EntityMention> mentions;
-  for (CleanDocument& doc : clean) {
+  out.reserve(cleaned.whole ? 1 : cleaned.docs.size());
+  AnalyzedText& analyzed = state->analyzed;
+  std::vector<EntityMention>& mentions = state->mentions;
+  auto score = [&](std::string_view doc_title, std::string source,
+                   std::string_view doc_body) {
     ScoredDocument scored;
     scored.doc_index = static_cast<uint32_t>(out.size());
-    scored.source = std::move(doc.source);
-    if (!doc.title.empty()) {
-      scored.text.reserve(doc.title.size() + 2 + doc.body.size());
-      scored.text.append(doc.title).append("\n\n");
-    }
+    scored.source = std::move(source);
+    // The text is built once, here; the analysis and all evidence offsets
+    // refer to it.
+    scored.text.reserve(doc_title.size() + 2 + doc_body.size());
+    if (!doc_title.empty()) scored.text.append(doc_title).append("\n\n");
     scored.body_begin = static_cast<uint32_t>(scored.text.size());
-    scored.text.append(doc.body);
-    scored.title = std::move(doc.title);
+    scored.text.append(doc_body);
+    scored.title = std::string(doc_title);
 
     impl_->analyzer.Analyze(scored.text, &analyzed);
     mentions.clear();
+    mentions.reserve(analyzed.tokens.size() / 8 + 8);
     impl_->entities.Find(analyzed, &mentions);
     scored.entities = impl_->entities.Summarize(mentions);
-    scored.sentiment = impl_->sentiment.Score(analyzed, scored.body_begin);
+    scored.sentiment =
+        impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
     impl_->events.Detect(analyzed, scored.body_begin, mentions, impl_->entities,
-                         &scored.events);
-    scored.fingerprint = internal::SimHash(analyzed);
-    scored.exact_fingerprint = internal::ExactFingerprint(analyzed);
+                         &scored.events, &state->events);
+    const internal::Fingerprints fp = internal::ComputeFingerprints(analyzed);
+    scored.fingerprint = fp.near;
+    scored.exact_fingerprint = fp.exact;
     out.push_back(std::move(scored));
+  };
+  if (cleaned.whole) {
+    score(cleaned.whole_title, std::string(), cleaned.whole_body);
+  } else {
+    for (CleanDocument& doc : cleaned.docs) {
+      score(doc.title, std::move(doc.source), doc.body);
+    }
   }
+  // The views into the documents die with them: the analysis must not be
+  // used after this call.
+  analyzed.text = std::string_view();
   return out;
 }
 

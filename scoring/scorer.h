@@ -31,6 +31,10 @@
 
 namespace tidings::scoring {
 
+namespace internal {
+struct ScoreScratch;
+}  // namespace internal
+
 // Events with relevance below this are not reported by default (the `score`
 // command prints only events at or above it and `Subscribe` filters on it).
 // Calibrated so that an event named in the headline or lead scores >= 0.75
@@ -68,6 +72,29 @@ class Scorer {
   // Thread-safe.
   std::vector<ScoredDocument> Score(const ScoreInput& input) const;
 
+  // Working memory for Score(): the analysis buffers and the stages'
+  // scratch. Score(input) makes one per call; a caller that scores many
+  // texts on one thread may keep one and pass it to every call instead, so
+  // that the buffers are reused and steady-state scoring allocates only
+  // what it returns. One per thread (not thread-safe); any Scorer may use
+  // it. Movable.
+  class Scratch {
+   public:
+    Scratch();
+    ~Scratch();
+    Scratch(Scratch&&) noexcept;
+    Scratch& operator=(Scratch&&) noexcept;
+
+   private:
+    friend class Scorer;
+    std::unique_ptr<internal::ScoreScratch> state_;
+  };
+
+  // Score() with the caller's working memory; the same results.
+  // REQUIRES: scratch != nullptr, used by one thread at a time.
+  std::vector<ScoredDocument> Score(const ScoreInput& input,
+                                    Scratch* scratch) const;
+
   // Identifies the scorer and its lexicons, e.g. "tidings-scorer/1 lex:3f2a..."
   // (a hash of the lexicon files), recorded with every stored signal.
   const std::string& version() const;
@@ -76,6 +103,8 @@ class Scorer {
 
  private:
   explicit Scorer(std::unique_ptr<Impl> impl);
+  std::vector<ScoredDocument> Score(const ScoreInput& input,
+                                    internal::ScoreScratch* state) const;
   std::unique_ptr<Impl> impl_;
 };
 

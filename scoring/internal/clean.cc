@@ -131,6 +131,20 @@ std::string_view Trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
+// Offset of the last "©" (C2 A9) in `s` that starts at or after `from`, or
+// npos. The sign is rare: memchr finds the few 0xC2 bytes.
+size_t RFindCopyright(std::string_view s, size_t from) {
+  size_t found = std::string_view::npos;
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  for (const char* p = begin + std::min(from, s.size()); p + 1 < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, 0xC2, end - 1 - p));
+    if (p == nullptr) break;
+    if (p[1] == '\xA9') found = static_cast<size_t>(p - begin);
+  }
+  return found;
+}
+
 // Opening quotes and brackets that may precede a word.
 inline size_t OpenerLen(std::string_view s, size_t i) {
   unsigned char c = s[i];
@@ -222,9 +236,32 @@ void ForEachWord(std::string_view s, F&& f) {
 // Number of words in `s`, counting at most `cap` (the callers only compare
 // small counts, and paragraphs can be long).
 size_t CountWords(std::string_view s, size_t cap = 32) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
   size_t n = 0, i = 0;
   bool in_word = false;
   while (i < s.size() && n < cap) {
+    if (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((((w - 0x20 * kOnes) & ~w) | w) & kHigh) {
+        // A control character or a non-ASCII byte: one byte at a time below.
+      } else {
+        // Eight printable ASCII bytes, where only ' ' separates words: the
+        // high bit of each byte of `word` tells whether it is not a space;
+        // words start where such a byte follows a space.
+        const uint64_t x = w ^ (0x20 * kOnes);
+        const uint64_t word = (((x & ~kHigh) + ~kHigh) | x) & kHigh;
+        const uint64_t prev = word << 8 | (in_word ? 0x80 : 0);
+        // Count the starts: one bit per byte, summed into the top byte by
+        // the multiplication (std::popcount is a library call without
+        // -mpopcnt).
+        n += (((word & ~prev) >> 7) * kOnes) >> 56;
+        in_word = (word >> 63) != 0;
+        i += 8;
+        continue;
+      }
+    }
     size_t sp = SpaceLen(s, i);
     if (sp != 0) {
       in_word = false;
@@ -235,7 +272,7 @@ size_t CountWords(std::string_view s, size_t cap = 32) {
     in_word = true;
     ++i;
   }
-  return n;
+  return std::min(n, cap);
 }
 
 // Writes the boilerplate-matching form of `line` into `out`: ASCII lower
@@ -300,6 +337,78 @@ uint64_t TitleKey(std::string_view s) {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+// What ClassifyShape needs of every line, in one pass over its bytes instead
+// of three: the word count (as CountWords(t)), and, for a line of at most
+// kMaxDetailWords words, its TitleKey in *key and its boilerplate form
+// (as NormalizeForBoilerplate(t)) in *norm. Past kMaxDetailWords words the
+// scan only counts on (up to CountWords' cap); *key and *norm are then
+// unspecified.
+constexpr size_t kMaxDetailWords = std::max(kMaxTitleWords, kMaxBoilerWords);
+// Also records in word_starts[k] where word k starts in *norm (for a line of
+// at most kMaxDetailWords words; the last ones may lie past the end of *norm
+// once its final ':', '.' and spaces are dropped).
+size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
+                uint32_t* word_starts) {
+  norm->resize(t.size());
+  char* out = norm->data();
+  size_t len = 0;
+  uint64_t h = 1469598103934665603ull;  // TitleKey's FNV-1a.
+  size_t words = 0;
+  const size_t n = t.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = t[i];
+    const size_t sp = (c > ' ' && c < 0x80) ? 0 : SpaceLen(t, i);
+    if (sp != 0) {
+      // TitleKey skips ASCII spaces but hashes the bytes of other ones (as
+      // it hashes every byte that is not ASCII, or is a letter or digit).
+      for (size_t k = 0; c >= 0x80 && k < sp; ++k) {
+        const unsigned char b = t[i + k];
+        if (b < 0x80 && !IsAlnum(b)) continue;
+        h ^= static_cast<unsigned char>(ToLower(static_cast<char>(b)));
+        h *= 1099511628211ull;
+      }
+      i += sp;
+      continue;
+    }
+    // A word starts at i.
+    if (words == kMaxDetailWords) {
+      return words + CountWords(t.substr(i), 32 - kMaxDetailWords);
+    }
+    if (len != 0) out[len++] = ' ';
+    word_starts[words] = static_cast<uint32_t>(len);
+    ++words;
+    // Plain ASCII bytes of the word, then any other byte that is not a space.
+    do {
+      unsigned char b = t[i];
+      while (b > ' ' && b < 0x80) {
+        const char lower = ToLower(static_cast<char>(b));
+        out[len++] = lower;
+        if (IsAlnum(b)) {
+          h ^= static_cast<unsigned char>(lower);
+          h *= 1099511628211ull;
+        }
+        if (++i == n) break;
+        b = t[i];
+      }
+      if (i == n || SpaceLen(t, i) != 0) break;
+      out[len++] = static_cast<char>(b);  // Not ASCII (kept), or a control.
+      if (b >= 0x80) {
+        h ^= b;
+        h *= 1099511628211ull;
+      }
+      ++i;
+    } while (i < n);
+  }
+  while (len > 0 && (out[len - 1] == ':' || out[len - 1] == '.' ||
+                     out[len - 1] == ' ')) {
+    --len;
+  }
+  norm->resize(len);
+  *key = h;
+  return words;
 }
 
 // A word of at most 8 bytes, ASCII-lower-cased and packed into an integer
@@ -395,6 +504,7 @@ struct Scratch {
   std::vector<Node> nodes;
   std::vector<uint32_t> pts;
   std::string norm;  // Boilerplate-normalised line.
+  uint32_t norm_words[kMaxDetailWords];  // Where its words start (ScanLine).
 };
 
 // A piece [a, b) of a paragraph, labelled headline (teaser) or sentence.
@@ -447,6 +557,7 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
       } else {
         c.long_words_[word] |= bits;
       }
+      c.AddToWordFilter(word);
       c.max_word_len_ = std::max(c.max_word_len_, word.size());
     }
   }
@@ -458,7 +569,10 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
         c.abbreviations_.insert(std::string(row.fields[0]));
       } else if (row.fields[1] == "opener") {
         uint64_t key = row.fields[0].size() <= 8 ? PackWord(row.fields[0]) : 0;
-        if (key != 0) c.short_words_[key] |= kOpener;
+        if (key != 0) {
+          c.short_words_[key] |= kOpener;
+          c.AddToWordFilter(row.fields[0]);
+        }
       } else {
         return RowError("abbreviations.txt", row,
                         "kind must be empty or opener");
@@ -495,13 +609,26 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
       }
       if (rule.match == BoilerMatch::kLine) {
         c.boiler_lines_[rule.phrase] = rule.action;
+        c.max_line_phrase_ = std::max(c.max_line_phrase_, rule.phrase.size());
         continue;
       }
       uint32_t index = static_cast<uint32_t>(c.boiler_rules_.size());
       if (rule.match == BoilerMatch::kContains) {
         std::string first = rule.phrase.substr(0, rule.phrase.find(' '));
+        if (!first.empty()) {
+          const uint32_t bit = 1u << std::min<size_t>(first.size(), 31);
+          c.contains_first_len_[static_cast<unsigned char>(first.front())] |= bit;
+          c.contains_last_len_[static_cast<unsigned char>(first.back())] |= bit;
+        }
         c.contains_by_word_[first].push_back(index);
       } else {
+        const bool prefix = rule.match == BoilerMatch::kPrefix;
+        if (rule.phrase.empty()) {  // Matches every line: no filtering.
+          for (bool& b : c.edge_bytes_[prefix ? 0 : 1]) b = true;
+        } else {
+          c.edge_bytes_[prefix ? 0 : 1][static_cast<unsigned char>(
+              prefix ? rule.phrase.front() : rule.phrase.back())] = true;
+        }
         c.edge_rules_.push_back(index);
       }
       c.boiler_rules_.push_back(std::move(rule));
@@ -527,8 +654,21 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
   return c;
 }
 
+void PageCleaner::AddToWordFilter(std::string_view word) {
+  if (word.empty()) return;
+  const uint32_t bit = 1u << std::min<size_t>(word.size(), 31);
+  word_first_len_[static_cast<unsigned char>(ToLower(word.front()))] |= bit;
+  word_last_len_[static_cast<unsigned char>(ToLower(word.back()))] |= bit;
+}
+
 uint16_t PageCleaner::Classes(std::string_view word) const {
   if (word.empty() || word.size() > max_word_len_) return 0;
+  // Most words of a text have no class: turn them away before hashing.
+  const uint32_t bit = 1u << std::min<size_t>(word.size(), 31);
+  if (!(word_first_len_[static_cast<unsigned char>(ToLower(word.front()))] & bit) ||
+      !(word_last_len_[static_cast<unsigned char>(ToLower(word.back()))] & bit)) {
+    return 0;
+  }
   if (word.size() <= 8) {
     auto it = short_words_.find(PackWord(word));
     return it == short_words_.end() ? 0 : it->second;
@@ -548,40 +688,75 @@ bool PageCleaner::IsAbbreviation(std::string_view word) const {
 
 PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(std::string_view norm,
                                                         size_t words) const {
+  return MatchBoilerplate(norm, words, nullptr, 0);
+}
+
+PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(
+    std::string_view norm, size_t words, const uint32_t* word_starts,
+    size_t num_word_starts) const {
   if (norm.empty()) return BoilerAction::kNone;
-  auto it = boiler_lines_.find(AsAbsl(norm));
-  if (it != boiler_lines_.end()) return it->second;
+  if (norm.size() <= max_line_phrase_) {
+    auto it = boiler_lines_.find(AsAbsl(norm));
+    if (it != boiler_lines_.end()) return it->second;
+  }
   if (words > kMaxBoilerWords) return BoilerAction::kNone;
+  // Any "end" rule that matches decides; otherwise any "drop" rule.
   BoilerAction found = BoilerAction::kNone;
   auto hit = [&](const BoilerRule& r) {
     if (r.action == BoilerAction::kEnd) return true;
     found = BoilerAction::kDrop;
     return false;
   };
-  for (uint32_t index : edge_rules_) {
-    const BoilerRule& r = boiler_rules_[index];
-    if (norm.size() < r.phrase.size()) continue;
-    size_t at =
-        r.match == BoilerMatch::kPrefix ? 0 : norm.size() - r.phrase.size();
+  const bool prefix_may = edge_bytes_[0][static_cast<unsigned char>(norm.front())];
+  const bool suffix_may = edge_bytes_[1][static_cast<unsigned char>(norm.back())];
+  for (uint32_t index = 0; (prefix_may || suffix_may) && index < edge_rules_.size();
+       ++index) {
+    const BoilerRule& r = boiler_rules_[edge_rules_[index]];
+    const bool prefix = r.match == BoilerMatch::kPrefix;
+    if (norm.size() < r.phrase.size() || !(prefix ? prefix_may : suffix_may)) continue;
+    size_t at = prefix ? 0 : norm.size() - r.phrase.size();
+    if (!r.phrase.empty() && norm[at] != r.phrase[0]) continue;  // Cheaply.
     if (norm.compare(at, r.phrase.size(), r.phrase) == 0 && hit(r)) {
       return BoilerAction::kEnd;
     }
   }
-  // "contains" phrases, looked up by the word they start with.
-  size_t pos = 0;
-  while (pos < norm.size()) {
-    size_t space = norm.find(' ', pos);
-    size_t end = space == std::string_view::npos ? norm.size() : space;
-    auto it = contains_by_word_.find(AsAbsl(norm.substr(pos, end - pos)));
-    if (it != contains_by_word_.end()) {
-      for (uint32_t index : it->second) {
-        const BoilerRule& r = boiler_rules_[index];
-        if (norm.size() - pos >= r.phrase.size() &&
-            norm.compare(pos, r.phrase.size(), r.phrase) == 0 && hit(r)) {
-          return BoilerAction::kEnd;
-        }
+  // "contains" phrases, looked up by the word [pos, end) they start with;
+  // true when an "end" rule matches.
+  auto contains_at = [&](size_t pos, size_t end) {
+    const size_t len = end - pos;
+    const uint32_t bit = 1u << std::min<size_t>(len, 31);
+    if (len == 0 ||
+        !(contains_first_len_[static_cast<unsigned char>(norm[pos])] & bit) ||
+        !(contains_last_len_[static_cast<unsigned char>(norm[end - 1])] & bit)) {
+      return false;
+    }
+    auto it = contains_by_word_.find(AsAbsl(norm.substr(pos, len)));
+    if (it == contains_by_word_.end()) return false;
+    for (uint32_t index : it->second) {
+      const BoilerRule& r = boiler_rules_[index];
+      if (norm.size() - pos >= r.phrase.size() &&
+          norm.compare(pos, r.phrase.size(), r.phrase) == 0 && hit(r)) {
+        return true;
       }
     }
+    return false;
+  };
+  if (word_starts != nullptr) {
+    // The words are known: single spaces between them, and the last ones
+    // may have been cut by the end of `norm`.
+    for (size_t k = 0; k < num_word_starts && word_starts[k] < norm.size(); ++k) {
+      const size_t end = k + 1 < num_word_starts
+                             ? std::min<size_t>(word_starts[k + 1] - 1, norm.size())
+                             : norm.size();
+      if (contains_at(word_starts[k], end)) return BoilerAction::kEnd;
+    }
+    return found;
+  }
+  size_t pos = 0;
+  while (pos < norm.size()) {
+    size_t end = pos;
+    while (end < norm.size() && norm[end] != ' ') ++end;  // Words are short.
+    if (contains_at(pos, end)) return BoilerAction::kEnd;
     pos = end + 1;
   }
   return found;
@@ -672,8 +847,14 @@ class Cleaning {
 LineKind Cleaning::ClassifyShape(Line& line) {
   std::string_view t = line.text;
   if (t.empty()) return LineKind::kBlank;
+  // Most paragraphs are longer than kMaxDetailWords: they need no TitleKey
+  // and no boilerplate form, and counting their words is cheaper.
   line.words = static_cast<uint32_t>(CountWords(t));
-  if (line.words <= kMaxTitleWords) line.key = TitleKey(t);
+  if (line.words <= kMaxDetailWords) {
+    uint64_t key = 0;
+    ScanLine(t, &key, &scratch_.norm, scratch_.norm_words);
+    if (line.words <= kMaxTitleWords) line.key = key;
+  }
   line.content = static_cast<uint32_t>(t.size());
 
   // Copyright line: "©2025 Bloomberg L.P.", "(c) 2005 BBC", "Copyright 2025
@@ -691,10 +872,16 @@ LineKind Cleaning::ClassifyShape(Line& line) {
     }
   }
   if (line.words <= kMaxBoilerWords) {
-    std::string_view s = t;
-    if (size_t bl = BulletLen(s)) s = Trim(s.substr(bl));
-    NormalizeForBoilerplate(s, &scratch_.norm);
-    Action a = pc_.MatchBoilerplate(scratch_.norm, line.words);
+    // scratch_.norm holds the line's boilerplate form and the starts of its
+    // words (ScanLine), unless a bullet is to be left out.
+    Action a;
+    if (size_t bl = BulletLen(t)) {
+      NormalizeForBoilerplate(Trim(t.substr(bl)), &scratch_.norm);
+      a = pc_.MatchBoilerplate(scratch_.norm, line.words);
+    } else {
+      a = pc_.MatchBoilerplate(scratch_.norm, line.words, scratch_.norm_words,
+                               line.words);
+    }
     if (a == Action::kEnd) return LineKind::kEnd;
     if (a == Action::kDrop) return LineKind::kDrop;
   }
@@ -759,8 +946,7 @@ LineKind Cleaning::ClassifyShape(Line& line) {
   // Inline copyright tail: "... last sentence. ©2005 BBC".
   constexpr size_t kTailBytes = 160;
   size_t from = t.size() > kTailBytes ? t.size() - kTailBytes : 0;
-  size_t cp = t.substr(from).rfind("\xC2\xA9");
-  if (cp != std::string_view::npos) cp += from;
+  size_t cp = RFindCopyright(t, from);
   if (cp != std::string_view::npos && cp > 0 &&
       CountWords(t.substr(cp)) <= kMaxCopyrightTailWords) {
     line.content = static_cast<uint32_t>(Trim(t.substr(0, cp)).size());
@@ -1344,13 +1530,25 @@ std::vector<CleanDocument> Cleaning::Segment() {
 std::vector<CleanDocument> PageCleaner::Clean(std::string_view title,
                                               std::string_view body,
                                               ContentKind kind) const {
+  Cleaned cleaned;
+  Clean(title, body, kind, &cleaned);
+  if (cleaned.whole) {
+    cleaned.docs.emplace_back();
+    cleaned.docs.back().title = std::string(cleaned.whole_title);
+    cleaned.docs.back().body = std::string(cleaned.whole_body);
+  }
+  return std::move(cleaned.docs);
+}
+
+void PageCleaner::Clean(std::string_view title, std::string_view body,
+                        ContentKind kind, Cleaned* out) const {
+  out->whole = false;
+  out->docs.clear();
   auto plain = [&]() {
-    std::vector<CleanDocument> out;
-    if (Trim(body).empty() && Trim(title).empty()) return out;
-    out.emplace_back();
-    out.back().title = std::string(Trim(title));
-    out.back().body = std::string(body);
-    return out;
+    if (Trim(body).empty() && Trim(title).empty()) return;
+    out->whole = true;
+    out->whole_title = Trim(title);
+    out->whole_body = body;
   };
   if (kind == ContentKind::kPlainText) return plain();
   if (kind == ContentKind::kAuto && body.find('\n') == std::string_view::npos)
@@ -1359,10 +1557,9 @@ std::vector<CleanDocument> PageCleaner::Clean(std::string_view title,
   Cleaning c(*this, title);
   bool structured = c.ReadLines(body);
   if (kind == ContentKind::kAuto && !structured) return plain();
-  std::vector<CleanDocument> docs = c.Segment();
+  out->docs = c.Segment();
   std::string_view t = Trim(title);
-  if (!t.empty() && !docs.empty()) docs[0].title = std::string(t);
-  return docs;
+  if (!t.empty() && !out->docs.empty()) out->docs[0].title = std::string(t);
 }
 
 }  // namespace tidings::scoring::internal

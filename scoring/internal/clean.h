@@ -71,6 +71,19 @@ class PageCleaner {
                                    std::string_view body,
                                    ContentKind kind) const;
 
+  // What Clean() returns, for the scorer: when the input comes back as one
+  // unchanged document (no page structure found, or kPlainText), `whole`
+  // is set and the document is given as views into the input (nothing is
+  // copied); otherwise `docs` holds the documents (possibly none).
+  struct Cleaned {
+    bool whole = false;
+    std::string_view whole_title;  // Trimmed.
+    std::string_view whole_body;
+    std::vector<CleanDocument> docs;
+  };
+  void Clean(std::string_view title, std::string_view body, ContentKind kind,
+             Cleaned* out) const;
+
   // Word classes from "headline_words.tsv" (a bit set). Public for the
   // implementation's helpers; not part of the scorer's interface.
   enum WordClass : uint16_t {
@@ -105,6 +118,12 @@ class PageCleaner {
   // The action for a line, given its normalised form (lower case, single
   // spaces, trimmed) and its word count.
   BoilerAction MatchBoilerplate(std::string_view norm, size_t words) const;
+  // The same, with the offsets in `norm` where its words start (all of
+  // them, or the starts of all words of the line `norm` was made from, the
+  // last of which may lie at or past its end).
+  BoilerAction MatchBoilerplate(std::string_view norm, size_t words,
+                                const uint32_t* word_starts,
+                                size_t num_word_starts) const;
   // The display name of an agency named in a source marker, or "" if unknown.
   std::string_view AgencyName(std::string_view name) const;
   // Whether `name` (any case) is a known aggregator site.
@@ -116,6 +135,11 @@ class PageCleaner {
   absl::flat_hash_map<uint64_t, uint16_t> short_words_;
   absl::flat_hash_map<std::string, uint16_t> long_words_;
   size_t max_word_len_ = 0;
+  // A filter in front of both: per lower-cased first byte and per last
+  // byte, a bit set of the lengths (bit min(length, 31)) of the words.
+  void AddToWordFilter(std::string_view word);
+  uint32_t word_first_len_[256] = {};
+  uint32_t word_last_len_[256] = {};
   absl::flat_hash_set<std::string> abbreviations_;
   absl::flat_hash_map<std::string, BoilerAction> boiler_lines_;
   std::vector<BoilerRule> boiler_rules_;  // prefix / suffix / contains
@@ -123,6 +147,15 @@ class PageCleaner {
   // phrase, and the prefix and suffix rules (checked at one place each).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> contains_by_word_;
   std::vector<uint32_t> edge_rules_;
+  // Cheap filters that turn most lines and words away before any string
+  // compare or hash lookup: the longest "line" phrase; the first bytes of
+  // the prefix phrases and the last bytes of the suffix phrases; and, per
+  // first byte and per last byte, a bit set of the lengths (bit
+  // min(length, 31)) of the first words of the "contains" phrases.
+  size_t max_line_phrase_ = 0;
+  bool edge_bytes_[2][256] = {};  // [0]: prefix first bytes, [1]: suffix last.
+  uint32_t contains_first_len_[256] = {};
+  uint32_t contains_last_len_[256] = {};  // The same by last byte.
   absl::flat_hash_map<std::string, std::string> agencies_;
   absl::flat_hash_set<std::string> sites_;
 };

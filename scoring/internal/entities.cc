@@ -67,13 +67,26 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
     return absl::InvalidArgumentError(
         absl::StrCat("phrase \"", std::string(phrase), "\" has no tokens"));
   }
+  if (vocabulary_ == nullptr) {
+    vocabulary_ = analyzer.vocabulary();
+    vocabulary_digest_ = vocabulary_->digest();
+    list_of_id_.assign(vocabulary_->size() + 1, -1);
+  }
+  if (at.vocabulary_digest != vocabulary_digest_) {
+    return absl::InternalError("phrases added with analyzers of different vocabularies");
+  }
   Phrase ph;
   ph.first_word = static_cast<uint32_t>(words_.size());
   ph.num_words = static_cast<uint32_t>(at.tokens.size());
   ph.payload = payload;
   for (size_t t = 0; t < at.tokens.size(); ++t) {
     Word w;
-    w.lower = std::string(at.norm(t));
+    w.id = at.tokens[t].id;
+    if (w.id == Vocabulary::kNone) {
+      return absl::InternalError(absl::StrCat(
+          "word \"", std::string(at.norm(t)), "\" of phrase \"",
+          std::string(phrase), "\" is not in the vocabulary"));
+    }
     std::string_view raw = at.raw(t);
     int upper = 0, lower = 0;
     for (char c : raw) {
@@ -87,17 +100,16 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
     } else {
       w.rule = CaseRule::kAny;
     }
-    words_.push_back(std::move(w));
+    words_.push_back(w);
   }
   const uint32_t id = static_cast<uint32_t>(phrases_.size());
   phrases_.push_back(ph);
-  const uint32_t h0 = Signature(words_[ph.first_word].lower);
-  if (ph.num_words == 1) {
-    Set(&single_, Bit(h0));
-  } else {
-    Set(&pairs_, PairBit(h0, Signature(words_[ph.first_word + 1].lower)));
+  int32_t& list_index = list_of_id_[words_[ph.first_word].id];
+  if (list_index < 0) {
+    list_index = static_cast<int32_t>(lists_.size());
+    lists_.emplace_back();
   }
-  std::vector<uint32_t>& list = by_first_[words_[ph.first_word].lower];
+  std::vector<uint32_t>& list = lists_[list_index];
   list.push_back(id);
   // Longest first; among equal lengths, the order of addition.
   std::stable_sort(list.begin(), list.end(), [this](uint32_t a, uint32_t b) {
@@ -106,14 +118,56 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
   return absl::OkStatus();
 }
 
+PhraseIndex::Match PhraseIndex::LongestMatchIn(const std::vector<uint32_t>& list,
+                                              const AnalyzedText& text,
+                                              uint32_t i) const {
+  const Token* tokens = text.tokens.data();
+  const uint32_t sentence = tokens[i].sentence;
+  const size_t n = text.tokens.size();
+  for (uint32_t p : list) {  // Longest first.
+    const Phrase& ph = phrases_[p];
+    if (i + ph.num_words > n) continue;
+    const Word* words = &words_[ph.first_word];
+    bool ok = true;
+    for (uint32_t k = 1; ok && k < ph.num_words; ++k) {
+      ok = tokens[i + k].sentence == sentence && tokens[i + k].id == words[k].id;
+    }
+    for (uint32_t k = 0; ok && k < ph.num_words; ++k) {
+      ok = CaseOk(words[k].rule, text.raw(i + k));
+    }
+    if (ok) return {ph.payload, ph.num_words};
+  }
+  return {};
+}
+
+bool PhraseIndex::WordMatch(std::string_view lower, std::string_view raw,
+                            bool relax_case, uint32_t* payload) const {
+  if (vocabulary_ == nullptr) return false;  // No phrases.
+  const std::vector<uint32_t>* list = StartingWith(vocabulary_->Find(lower));
+  if (list == nullptr) return false;
+  for (uint32_t p : *list) {
+    const Phrase& ph = phrases_[p];
+    if (ph.num_words != 1) continue;
+    if (!relax_case && !CaseOk(words_[ph.first_word].rule, raw)) continue;
+    *payload = ph.payload;
+    return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // EntityModel
 
 absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons) {
-  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 4, 4);
-  if (!rows.ok()) return rows.status();
   absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
   if (!analyzer.ok()) return analyzer.status();
+  return Create(lexicons, *analyzer);
+}
+
+absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
+                                                const TextAnalyzer& analyzer) {
+  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 4, 4);
+  if (!rows.ok()) return rows.status();
 
   EntityModel model;
   absl::flat_hash_map<std::string, uint32_t> index;
@@ -193,7 +247,7 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons) {
     std::vector<std::string_view> aliases = SplitBar(p.row->fields[3]);
     if (aliases.empty()) return RowError(*p.row, "no aliases");
     for (std::string_view alias : aliases) {
-      absl::Status s = model.aliases_.Add(*analyzer, alias, p.entity);
+      absl::Status s = model.aliases_.Add(analyzer, alias, p.entity);
       if (!s.ok()) return RowError(*p.row, AsStd(s.message()));
     }
   }
@@ -209,20 +263,17 @@ void EntityModel::Find(const AnalyzedText& text,
       ++i;
       continue;
     }
-    uint32_t entity = 0, len = 0;
-    aliases_.ForEachMatch(text, i, [&](uint32_t payload, uint32_t num) {
-      entity = payload;
-      len = num;
-      return false;  // The first match is the longest.
-    });
-    if (len > 0) {
-      if (entity != kBlocked) mentions->push_back({entity, i, i + len});
-      i += len;
+    const PhraseIndex::Match match = aliases_.LongestMatch(text, i);
+    if (match.num_tokens > 0) {
+      if (match.payload != kBlocked) {
+        mentions->push_back({match.payload, i, i + match.num_tokens});
+      }
+      i += match.num_tokens;
       continue;
     }
     // A hyphenated compound: "US-China", "Iraq-Iran", "Trump-era".
     std::string_view lower = text.norm(i);
-    if (lower.find('-') != std::string_view::npos) {
+    if (text.tokens[i].joined && lower.find('-') != std::string_view::npos) {
       std::string_view raw = text.raw(i);
       // Two rounds: strict case first; relaxed when two or more parts name
       // entities ("us-china" in a lower-case headline).
@@ -231,14 +282,11 @@ void EntityModel::Find(const AnalyzedText& text,
       while (start < lower.size()) {
         size_t dash = lower.find('-', start);
         if (dash == std::string_view::npos) dash = lower.size();
-        bool any = false;
-        aliases_.ForEachWordMatch(lower.substr(start, dash - start),
-                                  raw.substr(start, dash - start), true,
-                                  [&](uint32_t payload) {
-                                    any = payload != kBlocked;
-                                    return false;
-                                  });
-        named += any;
+        uint32_t payload;
+        named += aliases_.WordMatch(lower.substr(start, dash - start),
+                                    raw.substr(start, dash - start), true,
+                                    &payload) &&
+                 payload != kBlocked;
         start = dash + 1;
       }
       const bool relax = named >= 2;
@@ -246,14 +294,13 @@ void EntityModel::Find(const AnalyzedText& text,
       while (start < lower.size()) {
         size_t dash = lower.find('-', start);
         if (dash == std::string_view::npos) dash = lower.size();
-        aliases_.ForEachWordMatch(lower.substr(start, dash - start),
-                                  raw.substr(start, dash - start), relax,
-                                  [&](uint32_t payload) {
-                                    if (payload != kBlocked) {
-                                      mentions->push_back({payload, i, i + 1});
-                                    }
-                                    return false;
-                                  });
+        uint32_t payload;
+        if (aliases_.WordMatch(lower.substr(start, dash - start),
+                               raw.substr(start, dash - start), relax,
+                               &payload) &&
+            payload != kBlocked) {
+          mentions->push_back({payload, i, i + 1});
+        }
         start = dash + 1;
       }
     }
@@ -264,20 +311,28 @@ void EntityModel::Find(const AnalyzedText& text,
 std::vector<Entity> EntityModel::Summarize(
     const std::vector<EntityMention>& mentions) const {
   std::vector<Entity> out;
-  absl::flat_hash_map<uint32_t, uint32_t> slot;  // entity -> index in out
+  // Distinct entities in order of first mention, with their counts. A text
+  // names a few dozen at most: a linear search beats a hash table here.
+  std::vector<std::pair<uint32_t, uint32_t>> counts;  // entity, mentions
   for (const EntityMention& m : mentions) {
-    auto [it, inserted] =
-        slot.emplace(m.entity, static_cast<uint32_t>(out.size()));
-    if (inserted) {
-      const EntityInfo& info = table_[m.entity];
-      Entity e;
-      e.id = info.id;
-      e.name = info.name;
-      e.kind = info.kind;
-      e.country = info.country;
-      out.push_back(std::move(e));
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& c) { return c.first == m.entity; });
+    if (it == counts.end()) {
+      counts.emplace_back(m.entity, 1);
+    } else {
+      ++it->second;
     }
-    ++out[it->second].mentions;
+  }
+  out.reserve(counts.size());
+  for (const auto& [entity, n] : counts) {
+    const EntityInfo& info = table_[entity];
+    Entity e;
+    e.id = info.id;
+    e.name = info.name;
+    e.kind = info.kind;
+    e.country = info.country;
+    e.mentions = n;
+    out.push_back(std::move(e));
   }
   std::stable_sort(
       out.begin(), out.end(),

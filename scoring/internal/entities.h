@@ -16,7 +16,9 @@
 #ifndef TIDINGS_SCORING_INTERNAL_ENTITIES_H_
 #define TIDINGS_SCORING_INTERNAL_ENTITIES_H_
 
+#include <cassert>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,12 +29,15 @@
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
+#include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
 
 // A table of phrases (sequences of tokens), each with a payload, matched at a
-// token position of an analysed text; one hash lookup per position.
+// token position of an analysed text by the tokens' vocabulary ids (no
+// hashing at match time: one array load turns away a token that starts no
+// phrase).
 //
 // Case rules are read off how a phrase token is written: lower case matches
 // any case; a Capitalised token must be capitalised in the text; an ALL-CAPS
@@ -40,22 +45,27 @@ namespace tidings::scoring::internal {
 class PhraseIndex {
  public:
   // Tokenises `phrase` with `analyzer` and adds it with `payload`.
-  // INVALID_ARGUMENT when `phrase` has no tokens.
+  // INVALID_ARGUMENT when `phrase` has no tokens. All phrases of an index
+  // must be added with analyzers of the same vocabulary (made from the same
+  // lexicons), and texts matched must be analysed with one too.
   absl::Status Add(const TextAnalyzer& analyzer, std::string_view phrase,
                    uint32_t payload);
 
-  // Calls `fn(payload, num_tokens)` for every phrase that matches at token
-  // `i` of `text` within its sentence, longest first; stops early when `fn`
-  // returns false.
-  template <typename Fn>
-  void ForEachMatch(const AnalyzedText& text, uint32_t i, Fn fn) const;
+  // The longest phrase that matches at token `i` of `text` within its
+  // sentence (the first added among equally long ones): its payload and
+  // length in tokens; length 0 when none matches.
+  struct Match {
+    uint32_t payload = 0;
+    uint32_t num_tokens = 0;
+  };
+  Match LongestMatch(const AnalyzedText& text, uint32_t i) const;
 
-  // Calls `fn(payload)` for every one-token phrase equal to `word` (a part of
-  // a hyphenated compound: `lower` lower-cased, `raw` as written). With
-  // `relax_case` the case rules are ignored.
-  template <typename Fn>
-  void ForEachWordMatch(std::string_view lower, std::string_view raw,
-                        bool relax_case, Fn fn) const;
+  // The first added one-token phrase equal to `word` (a part of a
+  // hyphenated compound: `lower` lower-cased, `raw` as written): sets
+  // *payload and returns true, or returns false. With `relax_case` the case
+  // rules are ignored.
+  bool WordMatch(std::string_view lower, std::string_view raw, bool relax_case,
+                 uint32_t* payload) const;
 
   size_t size() const { return phrases_.size(); }
 
@@ -67,52 +77,27 @@ class PhraseIndex {
     uint32_t payload = 0;
   };
   struct Word {
-    std::string lower;
+    uint32_t id = 0;  // Vocabulary id of the lower-cased word.
     CaseRule rule = CaseRule::kAny;
   };
   static bool CaseOk(CaseRule rule, std::string_view raw);
-  // Pre-filter: most words of a text start no phrase and are rejected
-  // here, by a few bit tests, without hashing the string. Two bit sets over
-  // a cheap signature of words: one of one-word phrases, one of the first
-  // two words of longer phrases (so that "the" is looked up only before
-  // "West" or "Pentagon", not before every noun).
-  static constexpr int kFilterBits = 16;
-  static uint32_t Signature(std::string_view lower) {
-    const size_t n = lower.size();
-    if (n == 0) return 0;
-    const auto b = [&](size_t i) {
-      return static_cast<uint32_t>(static_cast<uint8_t>(lower[i]));
-    };
-    uint32_t h = b(0) | (b(n > 1 ? 1 : 0) << 8) | (b(n - 1) << 16);
-    h ^= static_cast<uint32_t>(n) << 24;
-    return h * 0x9E3779B1u;
+  // LongestMatch() among the phrases of `list` (those starting with the
+  // word at token i).
+  Match LongestMatchIn(const std::vector<uint32_t>& list,
+                       const AnalyzedText& text, uint32_t i) const;
+  // The phrases (indexes into phrases_) starting with the word of vocabulary
+  // id `id`, longest first, or null. Most words start no phrase: one load.
+  const std::vector<uint32_t>* StartingWith(uint32_t id) const {
+    const int32_t list = id < list_of_id_.size() ? list_of_id_[id] : -1;
+    return list < 0 ? nullptr : &lists_[list];
   }
-  static uint32_t Bit(uint32_t h) { return h >> (32 - kFilterBits); }
-  static uint32_t PairBit(uint32_t h0, uint32_t h1) {
-    return Bit((h0 ^ (h1 * 0x85EBCA6Bu)) * 0xC2B2AE35u);
-  }
-  static bool Test(const std::vector<uint64_t>& set, uint32_t bit) {
-    return (set[bit >> 6] >> (bit & 63)) & 1;
-  }
-  static void Set(std::vector<uint64_t>* set, uint32_t bit) {
-    (*set)[bit >> 6] |= uint64_t{1} << (bit & 63);
-  }
-  bool MayMatch(const AnalyzedText& text, uint32_t i) const {
-    const uint32_t h0 = Signature(text.norm(i));
-    if (Test(single_, Bit(h0))) return true;
-    return i + 1 < text.tokens.size() &&
-           Test(pairs_, PairBit(h0, Signature(text.norm(i + 1))));
-  }
-
-  std::vector<uint64_t> single_ =
-      std::vector<uint64_t>((1u << kFilterBits) / 64);
-  std::vector<uint64_t> pairs_ =
-      std::vector<uint64_t>((1u << kFilterBits) / 64);
 
   std::vector<Word> words_;
   std::vector<Phrase> phrases_;
-  // First word (lower case) -> phrases starting with it, longest first.
-  absl::flat_hash_map<std::string, std::vector<uint32_t>> by_first_;
+  std::vector<int32_t> list_of_id_;  // First word's id -> index into lists_.
+  std::vector<std::vector<uint32_t>> lists_;
+  std::shared_ptr<const Vocabulary> vocabulary_;  // For WordMatch().
+  uint64_t vocabulary_digest_ = 0;
 };
 
 struct EntityMention {
@@ -134,6 +119,10 @@ class EntityModel {
   // malformed row, an unknown id prefix, a duplicate id or a `country` that
   // names no country or bloc in the file.
   static absl::StatusOr<EntityModel> Create(const LexiconSet& lexicons);
+  // The same with the scorer's analyzer (made from the same lexicons; see
+  // SentimentModel::Create).
+  static absl::StatusOr<EntityModel> Create(const LexiconSet& lexicons,
+                                            const TextAnalyzer& analyzer);
 
   // Appends the entity mentions in `text`, in token order, to `mentions`.
   // Longest alias wins; blocking aliases ("Fed Cup") suppress the aliases
@@ -167,40 +156,13 @@ class EntityModel {
 // ---------------------------------------------------------------------------
 // Implementation details.
 
-template <typename Fn>
-void PhraseIndex::ForEachMatch(const AnalyzedText& text, uint32_t i,
-                               Fn fn) const {
-  if (!MayMatch(text, i)) return;
-  auto it = by_first_.find(AsAbsl(text.norm(i)));
-  if (it == by_first_.end()) return;
-  const uint32_t sentence = text.tokens[i].sentence;
-  const size_t n = text.tokens.size();
-  for (uint32_t p : it->second) {
-    const Phrase& ph = phrases_[p];
-    if (i + ph.num_words > n) continue;
-    bool ok = CaseOk(words_[ph.first_word].rule, text.raw(i));
-    for (uint32_t k = 1; ok && k < ph.num_words; ++k) {
-      const uint32_t t = i + k;
-      const Word& w = words_[ph.first_word + k];
-      ok = text.tokens[t].sentence == sentence && text.norm(t) == w.lower &&
-           CaseOk(w.rule, text.raw(t));
-    }
-    if (ok && !fn(ph.payload, ph.num_words)) return;
-  }
-}
-
-template <typename Fn>
-void PhraseIndex::ForEachWordMatch(std::string_view lower, std::string_view raw,
-                                   bool relax_case, Fn fn) const {
-  if (!Test(single_, Bit(Signature(lower)))) return;
-  auto it = by_first_.find(AsAbsl(lower));
-  if (it == by_first_.end()) return;
-  for (uint32_t p : it->second) {
-    const Phrase& ph = phrases_[p];
-    if (ph.num_words != 1) continue;
-    if (!relax_case && !CaseOk(words_[ph.first_word].rule, raw)) continue;
-    if (!fn(ph.payload)) return;
-  }
+inline PhraseIndex::Match PhraseIndex::LongestMatch(const AnalyzedText& text,
+                                                   uint32_t i) const {
+  assert(vocabulary_ == nullptr || text.vocabulary_digest == vocabulary_digest_);
+  // Inline: the test that turns most tokens away. The rest is out of line.
+  const std::vector<uint32_t>* list = StartingWith(text.tokens[i].id);
+  if (list == nullptr) return {};
+  return LongestMatchIn(*list, text, i);
 }
 
 }  // namespace tidings::scoring::internal

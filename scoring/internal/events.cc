@@ -104,32 +104,18 @@ inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-struct EventDetector::CueHit {
-  uint32_t first = 0;  // Tokens [first, end).
-  uint32_t end = 0;
-  uint64_t groups = 0;
-  int32_t entry = -1;  // Phrase entry (for its actions), or -1.
-  bool part = false;   // From a part of a hyphenated compound: rejects only.
-};
-
-struct EventDetector::SentenceHit {
-  uint8_t type = 0;
-  uint32_t sentence = 0;
-  double confidence = 0;
-  double weight = 0;  // Position weight of the sentence.
-  double contribution = 0;
-  Direction direction = Direction::kUnspecified;
-  uint32_t term_first = 0, term_end = 0;  // The strongest trigger.
-  int32_t action_cue = -1;                // Index into the cue hits, or -1.
-};
-
 absl::StatusOr<EventDetector> EventDetector::Create(
     const LexiconSet& lexicons) {
-  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 2, 7);
-  if (!rows.ok()) return rows.status();
   absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
   if (!analyzer.ok()) return analyzer.status();
-  absl::StatusOr<GoldDetector> gold = GoldDetector::Create(lexicons);
+  return Create(lexicons, *analyzer);
+}
+
+absl::StatusOr<EventDetector> EventDetector::Create(
+    const LexiconSet& lexicons, const TextAnalyzer& analyzer) {
+  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 2, 7);
+  if (!rows.ok()) return rows.status();
+  absl::StatusOr<GoldDetector> gold = GoldDetector::Create(lexicons, analyzer);
   if (!gold.ok()) return gold.status();
 
   EventDetector d;
@@ -199,7 +185,7 @@ absl::StatusOr<EventDetector> EventDetector::Create(
         std::string(phrase), static_cast<uint32_t>(d.entries_.size()));
     if (inserted) {
       AnalyzedText at;
-      analyzer->Analyze(phrase, &at);
+      analyzer.Analyze(phrase, &at);
       if (at.tokens.empty()) {
         return absl::InvalidArgumentError(
             absl::StrCat("phrase \"", std::string(phrase), "\" has no tokens"));
@@ -362,11 +348,11 @@ absl::StatusOr<EventDetector> EventDetector::Create(
   for (uint32_t e = 0; e < d.entries_.size(); ++e) {
     const Entry& entry = d.entries_[e];
     if (entry.block || !entry.rules.empty()) {
-      absl::Status s = d.triggers_.Add(*analyzer, phrase_of[e], e);
+      absl::Status s = d.triggers_.Add(analyzer, phrase_of[e], e);
       if (!s.ok()) return s;
     }
     if (entry.block || entry.groups != 0 || !entry.actions.empty()) {
-      absl::Status s = d.cues_.Add(*analyzer, phrase_of[e], e);
+      absl::Status s = d.cues_.Add(analyzer, phrase_of[e], e);
       if (!s.ok()) return s;
     }
   }
@@ -499,6 +485,14 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
                            const std::vector<EntityMention>& mentions,
                            const EntityModel& entities,
                            std::vector<Event>* events) const {
+  Scratch scratch;
+  Detect(text, body_begin, mentions, entities, events, &scratch);
+}
+
+void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
+                           const std::vector<EntityMention>& mentions,
+                           const EntityModel& entities,
+                           std::vector<Event>* events, Scratch* scratch) const {
   if (gold_.has_value()) {
     std::optional<Event> gold = gold_->Detect(text, body_begin);
     if (gold.has_value()) events->push_back(*std::move(gold));
@@ -508,22 +502,23 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
 
   // Pass 1 over all tokens: triggers (and blocks), longest first. Most
   // documents have none and stop here.
-  struct TriggerHit {
-    uint32_t first, end, entry;
-  };
-  std::vector<TriggerHit> triggers;
+  std::vector<TriggerHit>& triggers = scratch->triggers;
+  triggers.clear();
   for (uint32_t i = 0; i < n; ++i) {
     if (text.tokens[i].kind != TokenKind::kWord) continue;
-    triggers_.ForEachMatch(text, i, [&](uint32_t payload, uint32_t len) {
-      if (!entries_[payload].block) triggers.push_back({i, i + len, payload});
-      i += len - 1;
-      return false;
-    });
+    const PhraseIndex::Match match = triggers_.LongestMatch(text, i);
+    if (match.num_tokens == 0) continue;
+    if (!entries_[match.payload].block) {
+      triggers.push_back({i, i + match.num_tokens, match.payload});
+    }
+    i += match.num_tokens - 1;
   }
   if (triggers.empty()) return;
 
   // Pass 2 over the sentences that hold a trigger: cues, longest first.
-  std::vector<CueHit> cues;
+  std::vector<CueHit>& cues = scratch->cues;
+  cues.clear();
+  cues.reserve(mentions.size() + 8 * triggers.size() + 16);
   uint32_t scanned_sentence = UINT32_MAX;
   for (const TriggerHit& tr : triggers) {
     const uint32_t sentence = text.tokens[tr.first].sentence;
@@ -532,20 +527,20 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
     const Sentence& sent = text.sentences[sentence];
     for (uint32_t i = sent.first_token; i < sent.end_token; ++i) {
       if (text.tokens[i].kind != TokenKind::kWord) continue;
-      bool matched = false;
-      cues_.ForEachMatch(text, i, [&](uint32_t payload, uint32_t len) {
-        const Entry& e = entries_[payload];
-        if (!e.block)
-          cues.push_back(
-              {i, i + len, e.groups, static_cast<int32_t>(payload), false});
-        i += len - 1;
-        matched = true;
-        return false;
-      });
-      if (matched) continue;
+      const PhraseIndex::Match match = cues_.LongestMatch(text, i);
+      if (match.num_tokens > 0) {
+        const Entry& e = entries_[match.payload];
+        if (!e.block) {
+          cues.push_back({i, i + match.num_tokens, e.groups,
+                          static_cast<int32_t>(match.payload), false});
+        }
+        i += match.num_tokens - 1;
+        continue;
+      }
       // Parts of a hyphenated compound ("water-supply", "civilian-military")
       // tell the topic: they may reject a trigger, but support one only when
       // every part is a cue ("russia-ukraine").
+      if (!text.tokens[i].joined) continue;  // No '-' in it.
       std::string_view lower = text.norm(i);
       if (lower.find('-') == std::string_view::npos) continue;
       std::string_view raw = text.raw(i);
@@ -554,12 +549,11 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
       for (absl::string_view part : absl::StrSplit(AsAbsl(lower), '-')) {
         size_t off = part.data() - lower.data();
         uint64_t part_groups = 0;
-        cues_.ForEachWordMatch(std::string_view(part.data(), part.size()),
-                               raw.substr(off, part.size()), false,
-                               [&](uint32_t payload) {
-                                 part_groups |= entries_[payload].groups;
-                                 return false;
-                               });
+        uint32_t payload;
+        if (cues_.WordMatch(std::string_view(part.data(), part.size()),
+                            raw.substr(off, part.size()), false, &payload)) {
+          part_groups = entries_[payload].groups;
+        }
         groups |= part_groups;
         all_parts = all_parts && part_groups != 0;
       }
@@ -610,7 +604,9 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
     return k;
   };
 
-  std::vector<SentenceHit> hits;
+  std::vector<SentenceHit>& hits = scratch->hits;
+  hits.clear();
+  hits.reserve(triggers.size());
   int last_hit[kNumTypes] = {-1, -1, -1};
   uint32_t cached_sentence = UINT32_MAX;
   size_t cue_begin = 0, cue_end = 0;
@@ -661,7 +657,7 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
     }
   }
 
-  std::vector<const SentenceHit*> of_type;
+  std::vector<const SentenceHit*>& of_type = scratch->of_type;
   for (int type = 0; type < kNumTypes; ++type) {
     of_type.clear();
     for (const SentenceHit& h : hits) {

@@ -61,6 +61,10 @@ class EventDetector {
   // own files). INVALID_ARGUMENT (file:line) for a malformed row: an unknown
   // row kind, event type, direction, group or scope, or a bad number.
   static absl::StatusOr<EventDetector> Create(const LexiconSet& lexicons);
+  // The same with the scorer's analyzer (made from the same lexicons; see
+  // SentimentModel::Create).
+  static absl::StatusOr<EventDetector> Create(const LexiconSet& lexicons,
+                                              const TextAnalyzer& analyzer);
 
   // Appends the events found in `text` to `events` (at most one per type:
   // gold price move first, then tariff, sanctions, geopolitical tension).
@@ -121,8 +125,26 @@ class EventDetector {
     int max_evidence = 5;          // Evidence sentences kept per event.
   };
 
-  struct CueHit;
-  struct SentenceHit;
+  struct TriggerHit {
+    uint32_t first, end, entry;  // Tokens [first, end), index into entries_.
+  };
+  struct CueHit {
+    uint32_t first = 0;  // Tokens [first, end).
+    uint32_t end = 0;
+    uint64_t groups = 0;
+    int32_t entry = -1;  // Phrase entry (for its actions), or -1.
+    bool part = false;   // From a part of a hyphenated compound: rejects only.
+  };
+  struct SentenceHit {
+    uint8_t type = 0;
+    uint32_t sentence = 0;
+    double confidence = 0;
+    double weight = 0;  // Position weight of the sentence.
+    double contribution = 0;
+    Direction direction = Direction::kUnspecified;
+    uint32_t term_first = 0, term_end = 0;  // The strongest trigger.
+    int32_t action_cue = -1;                // Index into the cue hits, or -1.
+  };
   double Score(const AnalyzedText& text, const Rule& rule, uint32_t first,
                uint32_t end, const std::vector<CueHit>& cues, size_t cue_begin,
                size_t cue_end, int actors_in_sentence, Direction* direction,
@@ -145,6 +167,21 @@ class EventDetector {
   Direction default_direction_[kNumTypes] = {
       Direction::kImposed, Direction::kImposed, Direction::kEscalation};
   Params params_;
+
+ public:
+  // Detect()'s working memory. A caller that scores many texts on one
+  // thread may keep one and pass it to every call, so that its buffers are
+  // reused; Detect() without it makes its own. One per thread.
+  struct Scratch {
+    std::vector<TriggerHit> triggers;
+    std::vector<CueHit> cues;
+    std::vector<SentenceHit> hits;
+    std::vector<const SentenceHit*> of_type;
+  };
+  void Detect(const AnalyzedText& text, uint32_t body_begin,
+              const std::vector<EntityMention>& mentions,
+              const EntityModel& entities, std::vector<Event>* events,
+              Scratch* scratch) const;
 };
 
 }  // namespace tidings::scoring::internal

@@ -2,22 +2,10 @@
 
 #include "scoring/internal/fingerprint.h"
 
-#include <array>
-
 namespace tidings::scoring::internal {
 namespace {
 
 constexpr uint64_t kFnvOffset = 1469598103934665603ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-inline uint64_t HashToken(std::string_view s) {
-  uint64_t h = kFnvOffset;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
 
 // splitmix64 finaliser: spreads a combined hash over all 64 bits.
 inline uint64_t Mix(uint64_t x) {
@@ -29,46 +17,75 @@ inline uint64_t Mix(uint64_t x) {
   return x;
 }
 
-inline bool Counts(const AnalyzedText& text, size_t i) {
-  return text.tokens[i].kind != TokenKind::kSymbol;
-}
+// The SimHash vote: bit b of the result is set when more than half of the
+// added hashes have bit b set (a vote of +1 per set bit and -1 per clear
+// bit, positive in total).
+//
+// Counting one bit at a time costs 64 steps per hash. Instead the counts
+// are kept 8 bits wide, eight to a word: lanes_[k] holds, in its byte j, the
+// count of bit 8j+k, so one hash is added with eight shift-mask-adds. A byte
+// overflows after 255 additions, so the lanes are flushed into 32-bit totals
+// every 255 hashes.
+class BitVotes {
+ public:
+  void Add(uint64_t h) {
+    for (int k = 0; k < 8; ++k) lanes_[k] += (h >> k) & kLowBitOfEachByte;
+    ++added_;
+    if (++pending_ == 255) Flush();
+  }
+
+  uint64_t Majority() {
+    Flush();
+    uint64_t out = 0;
+    for (int b = 0; b < 64; ++b) {
+      if (2 * uint64_t{ones_[b]} > added_) out |= uint64_t{1} << b;
+    }
+    return out;
+  }
+
+ private:
+  static constexpr uint64_t kLowBitOfEachByte = 0x0101010101010101ull;
+
+  void Flush() {
+    for (int k = 0; k < 8; ++k) {
+      for (int j = 0; j < 8; ++j) ones_[8 * j + k] += (lanes_[k] >> (8 * j)) & 0xff;
+      lanes_[k] = 0;
+    }
+    pending_ = 0;
+  }
+
+  uint64_t lanes_[8] = {};
+  uint32_t ones_[64] = {};
+  uint32_t pending_ = 0;
+  uint64_t added_ = 0;
+};
 
 }  // namespace
 
-uint64_t ExactFingerprint(const AnalyzedText& text) {
-  uint64_t h = kFnvOffset;
-  for (size_t i = 0; i < text.tokens.size(); ++i) {
-    if (!Counts(text, i)) continue;
-    h = Mix(h ^ HashToken(text.norm(i)));
-  }
-  return h;
-}
-
-uint64_t SimHash(const AnalyzedText& text) {
+Fingerprints ComputeFingerprints(const AnalyzedText& text) {
   constexpr int kShingle = 3;
-  std::array<int32_t, 64> votes{};
+  Fingerprints out;
+  uint64_t exact = kFnvOffset;
+  BitVotes votes;
   uint64_t window[kShingle] = {0, 0, 0};
   int seen = 0;
-  auto vote = [&votes](uint64_t h) {
-    for (int b = 0; b < 64; ++b) votes[b] += (h >> b) & 1 ? 1 : -1;
-  };
   for (size_t i = 0; i < text.tokens.size(); ++i) {
-    if (!Counts(text, i)) continue;
+    if (text.tokens[i].kind == TokenKind::kSymbol) continue;
+    const uint64_t h = text.tokens[i].hash;  // Fnv1a64 of its norm().
+    exact = Mix(exact ^ h);
     window[0] = window[1];
     window[1] = window[2];
-    window[2] = HashToken(text.norm(i));
+    window[2] = h;
     if (++seen >= kShingle) {
-      vote(Mix(window[0] ^ Mix(window[1] ^ Mix(window[2]))));
+      votes.Add(Mix(window[0] ^ Mix(window[1] ^ Mix(window[2]))));
     }
   }
   if (seen > 0 && seen < kShingle) {
     // Fewer tokens than a shingle: the tokens themselves.
-    for (int k = kShingle - seen; k < kShingle; ++k) vote(Mix(window[k]));
+    for (int k = kShingle - seen; k < kShingle; ++k) votes.Add(Mix(window[k]));
   }
-  uint64_t out = 0;
-  for (int b = 0; b < 64; ++b) {
-    if (votes[b] > 0) out |= uint64_t{1} << b;
-  }
+  out.exact = exact;
+  out.near = votes.Majority();
   return out;
 }
 

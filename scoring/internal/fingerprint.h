@@ -3,9 +3,9 @@
 // fingerprint.h: content fingerprints for novelty detection.
 //
 // Both are stable across runs, builds and machines (they are stored).
-// - ExactFingerprint: a 64-bit hash of the word and number tokens, lower
-//   cased, so whitespace, punctuation and case changes do not matter.
-// - SimHash: a 64-bit SimHash over 3-token shingles of the same tokens; two
+// - exact: a 64-bit hash of the word and number tokens, lower cased, so
+//   whitespace, punctuation and case changes do not matter.
+// - near: a 64-bit SimHash over 3-token shingles of the same tokens; two
 //   texts that share most of their wording differ in few bits (see
 //   HammingDistance; <= kNearDuplicateBits means a near-duplicate).
 
@@ -18,8 +18,13 @@
 
 namespace tidings::scoring::internal {
 
-uint64_t ExactFingerprint(const AnalyzedText& text);
-uint64_t SimHash(const AnalyzedText& text);
+struct Fingerprints {
+  uint64_t near = 0;   // SimHash (ScoredDocument::fingerprint).
+  uint64_t exact = 0;  // ScoredDocument::exact_fingerprint.
+};
+
+// Both fingerprints in one pass over the tokens (each token is hashed once).
+Fingerprints ComputeFingerprints(const AnalyzedText& text);
 
 }  // namespace tidings::scoring::internal
 

@@ -3,6 +3,7 @@
 #include "scoring/internal/gold.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <utility>
 
@@ -128,17 +129,21 @@ std::string FormatQuantity(double q) {
 
 }  // namespace
 
-int GoldDetector::Find(std::string_view key) const {
-  auto it = index_.find(AsAbsl(key));
-  return it == index_.end() ? -1 : static_cast<int>(it->second);
+absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons) {
+  absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
+  if (!analyzer.ok()) return analyzer.status();
+  return Create(lexicons, *analyzer);
 }
 
-absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons) {
+absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons,
+                                                  const TextAnalyzer& analyzer) {
   absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 2, 4);
   if (!rows.ok()) return rows.status();
   GoldDetector d;
-  auto term_for = [&d](std::string_view key) -> Term& {
-    auto [it, inserted] = d.index_.try_emplace(
+  // Key -> index into terms_, while building.
+  absl::flat_hash_map<std::string, uint32_t> index;
+  auto term_for = [&d, &index](std::string_view key) -> Term& {
+    auto [it, inserted] = index.try_emplace(
         std::string(key), static_cast<uint32_t>(d.terms_.size()));
     if (inserted) d.terms_.emplace_back();
     return d.terms_[it->second];
@@ -291,7 +296,7 @@ absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons) {
   // Pre-check needles: the first words of the strong aliases, leaving out
   // any that contains another ("goldm" contains "gold").
   std::vector<std::string> firsts;
-  for (const auto& [key, i] : d.index_) {
+  for (const auto& [key, i] : index) {
     if (d.terms_[i].roles & kAliasStrong) {
       std::string first = key.substr(0, key.find(' '));
       if (std::find(firsts.begin(), firsts.end(), first) == firsts.end()) {
@@ -307,6 +312,38 @@ absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons) {
     if (!redundant) d.needles_.push_back(f);
   }
   std::sort(d.needles_.begin(), d.needles_.end());
+
+  // The keys by vocabulary id: a one-word key by its id, a phrase as the
+  // extension of its prefix (also a key) by its last word.
+  d.vocabulary_ = analyzer.vocabulary();
+  d.vocabulary_digest_ = d.vocabulary_->digest();
+  d.term_of_id_.assign(d.vocabulary_->size() + 1, -1);
+  d.strong_first_.assign(d.vocabulary_->size() + 1, false);
+  for (const std::string& f : firsts) {
+    const uint32_t id = d.vocabulary_->Find(f);
+    if (id == Vocabulary::kNone) {
+      return absl::InternalError(absl::StrCat(
+          kFile, ": word \"", f, "\" is not in the vocabulary"));
+    }
+    d.strong_first_[id] = true;
+  }
+  for (const auto& [key, i] : index) {
+    const size_t sp = key.rfind(' ');
+    const std::string_view last =
+        sp == std::string::npos ? std::string_view(key)
+                                : std::string_view(key).substr(sp + 1);
+    const uint32_t id = d.vocabulary_->Find(last);
+    if (id == Vocabulary::kNone) {
+      return absl::InternalError(absl::StrCat(
+          kFile, ": word \"", AsAbsl(last), "\" is not in the vocabulary"));
+    }
+    if (sp == std::string::npos) {
+      d.term_of_id_[id] = static_cast<int32_t>(i);
+    } else {
+      const uint32_t prefix = index.at(key.substr(0, sp));
+      d.extend_[uint64_t{prefix} << 32 | id] = i;
+    }
+  }
   return d;
 }
 
@@ -401,27 +438,21 @@ class GoldDetector::Matcher {
 // Term index for the token (or phrase) at i, setting *len.
 int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
   *len = 1;
-  std::string_view w = text_.norm(i);
-  int idx = d_.Find(w);
+  int idx = d_.FindId(text_.tokens[i].id);
   if (idx >= 0 && (d_.terms_[idx].roles & kPhraseStart)) {
-    // Keys are the tokens joined by single spaces; every proper prefix of a
-    // phrase is in the index too (kPhraseStart), so the walk stops as soon
-    // as no phrase can continue. The longest phrase wins.
-    char buf[96];
-    size_t used = 0;
+    // Every proper prefix of a phrase is a key too (kPhraseStart), so the
+    // walk stops as soon as no phrase can continue. The longest phrase wins.
+    // Keys are at most 96 bytes with their spaces: longer token runs stop
+    // the walk.
+    constexpr size_t kMaxKeyBytes = 96;
+    size_t used = text_.tokens[i].end - text_.tokens[i].begin;
     int best = -1, best_len = 1;
     int cur = idx;
     for (int n = 2; n <= kMaxPhrase && i + n <= se_; ++n) {
-      std::string_view p = text_.norm(i + n - 1);
-      if (used + (n == 2 ? w.size() : 0) + p.size() + 1 > sizeof(buf)) break;
-      if (n == 2) {
-        std::copy(w.begin(), w.end(), buf);
-        used = w.size();
-      }
-      buf[used++] = ' ';
-      std::copy(p.begin(), p.end(), buf + used);
-      used += p.size();
-      cur = d_.Find(std::string_view(buf, used));
+      const Token& next = text_.tokens[i + n - 1];
+      used += 1 + (next.end - next.begin);
+      if (used > kMaxKeyBytes) break;
+      cur = d_.Extend(cur, next.id);
       if (cur < 0) break;
       if (d_.terms_[cur].roles & ~kIndexOnly) {
         best = cur;
@@ -437,7 +468,8 @@ int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
   if (idx >= 0 && (d_.terms_[idx].roles & ~kIndexOnly) != 0) return idx;
   // Compounds: "mcx-gold", "gold/silver", "gold-mining", "six-week-high".
   if (text_.tokens[i].kind == TokenKind::kSymbol) return -1;
-  if (w.find_first_of("-/") == std::string_view::npos) return -1;
+  if (!text_.tokens[i].joined) return -1;  // No '-' or '/' in it.
+  std::string_view w = text_.norm(i);
   int alias = -1, sense = -1, last = -1;
   size_t b = 0;
   while (b <= w.size()) {
@@ -1075,16 +1107,25 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
 }
 
 bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
-  std::string_view lower = text.lower;
-  for (const std::string& needle : needles_) {
-    if (lower.find(needle) != std::string_view::npos) return true;
+  // A strong alias is labelled at a token that is its first word (the alias
+  // itself, or the first token of the phrase), or is a part of a compound
+  // ("mcx-gold"; such tokens are `joined`), whose text then holds a needle.
+  for (size_t i = 0; i < text.tokens.size(); ++i) {
+    const Token& t = text.tokens[i];
+    if (t.id < strong_first_.size() && strong_first_[t.id]) return true;
+    if (!t.joined) continue;
+    const std::string_view norm = text.norm(i);
+    for (const std::string& needle : needles_) {
+      if (norm.find(needle) != std::string_view::npos) return true;
+    }
   }
   return false;
 }
 
 std::optional<Event> GoldDetector::Detect(const AnalyzedText& text,
                                           uint32_t body_begin) const {
-  // Most texts never name gold: a few substring scans, no allocation.
+  assert(text.vocabulary_digest == vocabulary_digest_);
+  // Most texts never name gold: one look at each token, no allocation.
   if (!MayNameGold(text)) return std::nullopt;
   Matcher matcher(*this, text);
   return matcher.Run(body_begin);

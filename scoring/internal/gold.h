@@ -33,6 +33,7 @@
 #define TIDINGS_SCORING_INTERNAL_GOLD_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
+#include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
@@ -53,6 +55,10 @@ class GoldDetector {
   // and a term given two different directions; NOT_FOUND when the file is
   // missing.
   static absl::StatusOr<GoldDetector> Create(const LexiconSet& lexicons);
+  // The same with the scorer's analyzer (made from the same lexicons; see
+  // SentimentModel::Create).
+  static absl::StatusOr<GoldDetector> Create(const LexiconSet& lexicons,
+                                             const TextAnalyzer& analyzer);
 
   // The gold price move reported in `text`, if any: the direction of the
   // sentence that contributes most (the title or lead usually), magnitude
@@ -61,8 +67,8 @@ class GoldDetector {
   // matched gold name and direction terms) and relevance from those
   // sentences (relevance.h; any value, the caller applies its threshold).
   // `body_begin` is where the body starts (text before it is the title).
-  // A text in which no strong gold alias occurs even as a substring costs a
-  // few substring scans and no allocation; otherwise one scratch array per
+  // A text in which no token can name gold with a strong alias costs one
+  // look at each token and no allocation; otherwise one scratch array per
   // call, nothing per token.
   std::optional<Event> Detect(const AnalyzedText& text,
                               uint32_t body_begin) const;
@@ -89,14 +95,34 @@ class GoldDetector {
     std::string unit;          // Unit symbol, for unit terms.
   };
 
-  // Index into terms_ of `key` (a token or a space-joined phrase), or -1.
-  int Find(std::string_view key) const;
-  // False when `text` cannot name gold: none of needles_ occurs in it.
+  // Index into terms_ of the one-word key with vocabulary id `id`, or -1.
+  int FindId(uint32_t id) const {
+    return id < term_of_id_.size() ? term_of_id_[id] : -1;
+  }
+  // The same for a word given as a string (a part of "mcx-gold", a unit).
+  int Find(std::string_view word) const {
+    return FindId(vocabulary_->Find(word));
+  }
+  // The key that extends key `term` by the word with id `id` ("spot" +
+  // "gold"), or -1.
+  int Extend(int term, uint32_t id) const {
+    auto it = extend_.find(uint64_t{static_cast<uint32_t>(term)} << 32 | id);
+    return it == extend_.end() ? -1 : static_cast<int>(it->second);
+  }
+  // False when `text` cannot name gold: no token is the first word of a
+  // strong alias, and no compound token holds one of needles_.
   bool MayNameGold(const AnalyzedText& text) const;
 
-  absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Term> terms_;
+  // The keys (a token, or tokens joined by single spaces; every proper
+  // prefix of a phrase is a key too) by vocabulary id: one-word keys in
+  // term_of_id_ (-1: none), longer ones as a trie over their words.
+  std::vector<int32_t> term_of_id_;
+  absl::flat_hash_map<uint64_t, uint32_t> extend_;
+  std::shared_ptr<const Vocabulary> vocabulary_;
+  uint64_t vocabulary_digest_ = 0;
   std::vector<std::string> needles_;  // Substrings every strong alias has.
+  std::vector<bool> strong_first_;    // By id: the first word of a strong alias.
 };
 
 }  // namespace tidings::scoring::internal

@@ -67,6 +67,12 @@ absl::StatusOr<std::vector<LexiconRow>> LexiconSet::Rows(std::string_view name,
   return ParseLexicon(name, *content, min_fields, max_fields);
 }
 
+std::vector<std::string_view> LexiconSet::Names() const {
+  std::vector<std::string_view> names;
+  for (const auto& [name, content] : files_) names.push_back(name);
+  return names;
+}
+
 std::string LexiconSet::Digest() const {
   // FNV-1a 64 over names and contents: stable across runs and platforms.
   uint64_t h = 1469598103934665603ull;

@@ -40,6 +40,9 @@ class LexiconSet {
                                                int min_fields,
                                                int max_fields) const;
 
+  // The names of all files, in a fixed (sorted) order.
+  std::vector<std::string_view> Names() const;
+
   // A short hex digest of all files' contents, for the scorer version.
   std::string Digest() const;
 

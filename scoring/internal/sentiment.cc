@@ -3,6 +3,7 @@
 #include "scoring/internal/sentiment.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -16,19 +17,6 @@
 #include "scoring/internal/absl_compat.h"
 
 namespace tidings::scoring::internal {
-
-// One matched term in a sentence.
-struct SentimentModel::Match {
-  uint32_t first = 0;  // Token range [first, last).
-  uint32_t last = 0;
-  const Term* term = nullptr;
-  float mult = 1;         // Negation, intensity and contrast, multiplied.
-  float contribution = 0; // Signed share of the sentence's raw score.
-  int partner = -1;       // The metric a change or comparison was paired with.
-  bool consumed = false;  // A metric used by a change or a comparison.
-  bool negated = false;
-  bool scaled = false;
-};
 
 namespace {
 
@@ -81,6 +69,7 @@ bool ParseDigits(std::string_view s, double* out) {
 }
 
 bool EndsWithNegation(std::string_view w) {
+  if (w.empty() || w.back() != 't') return false;  // Most words, cheaply.
   return (w.size() > 3 && w.substr(w.size() - 3) == "n't") ||
          (w.size() > 5 && w.substr(w.size() - 5) == "n\xE2\x80\x99t");
 }
@@ -235,7 +224,7 @@ absl::Status SentimentModel::AddRow(
     auto it = std::find_if(e.phrases.begin(), e.phrases.end(),
                            [&](const Phrase& p) { return p.rest == rest; });
     if (it == e.phrases.end()) {
-      e.phrases.push_back(Phrase{std::move(rest), Term()});
+      e.phrases.push_back(Phrase{std::move(rest), {}, Term()});
       it = e.phrases.end() - 1;
     }
     apply(it->term);
@@ -244,6 +233,13 @@ absl::Status SentimentModel::AddRow(
 }
 
 absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons) {
+  absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
+  if (!analyzer.ok()) return analyzer.status();
+  return Create(lexicons, *analyzer);
+}
+
+absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons,
+                                                      const TextAnalyzer& analyzer) {
   SentimentModel model;
   model.suffix_negator_.flags = kNegator;
   absl::flat_hash_map<std::string, std::string> seen;
@@ -254,47 +250,52 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
       if (absl::Status st = AddRow(file, row, &seen, &model); !st.ok()) return st;
     }
   }
+  // Index the entries by the vocabulary ids of their words.
+  model.vocabulary_ = analyzer.vocabulary();
+  model.vocabulary_digest_ = model.vocabulary_->digest();
+  model.entry_of_id_.assign(model.vocabulary_->size() + 1, -1);
+  auto id_of = [&](const std::string& word) -> absl::StatusOr<uint32_t> {
+    const uint32_t id = model.vocabulary_->Find(word);
+    if (id == Vocabulary::kNone) {
+      return absl::InternalError(absl::StrCat(
+          "sentiment term word \"", word, "\" is not in the vocabulary"));
+    }
+    return id;
+  };
   for (auto& [word, entry] : model.terms_) {
-    size_t n = std::min(word.size(), kMaxFilterLen - 1);
-    model.first_len_[static_cast<unsigned char>(word.front())] |= 1u << n;
-    model.last_len_[static_cast<unsigned char>(word.back())] |= 1u << n;
+    absl::StatusOr<uint32_t> id = id_of(word);
+    if (!id.ok()) return id.status();
     std::stable_sort(entry.phrases.begin(), entry.phrases.end(),
                      [](const Phrase& a, const Phrase& b) {
                        return a.rest.size() > b.rest.size();
                      });
+    for (Phrase& p : entry.phrases) {
+      for (const std::string& w : p.rest) {
+        absl::StatusOr<uint32_t> rest_id = id_of(w);
+        if (!rest_id.ok()) return rest_id.status();
+        p.rest_ids.push_back(*rest_id);
+      }
+    }
+    entry.may_score = entry.has_single && MayScore(entry.single);
+    for (const Phrase& p : entry.phrases) entry.may_score |= MayScore(p.term);
+    model.entry_of_id_[*id] = static_cast<int32_t>(model.entries_.size());
+    model.entries_.push_back(std::move(entry));
   }
+  model.terms_.clear();
   return model;
 }
 
-size_t SentimentModel::WordHash::operator()(absl::string_view s) const {
-  // Two 8-byte loads (zero-padded) mixed by multiplication; longer words
-  // fold their tail in 8 bytes at a time.
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, s.data() + i, 8);
-    h = (h ^ x) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
+bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
+                                      const Sentence& s) const {
+  const Token* tokens = text.tokens.data();
+  for (uint32_t i = s.first_token; i < s.end_token; ++i) {
+    const Entry* e = FindId(tokens[i].id);
+    if (e != nullptr ? e->may_score
+                     : tokens[i].joined && tokens[i].kind != TokenKind::kSymbol) {
+      return true;
+    }
   }
-  if (i < s.size()) {
-    uint64_t x = 0;
-    std::memcpy(&x, s.data() + i, s.size() - i);
-    h = (h ^ x) * 0x94D049BB133111EBull;
-    h ^= h >> 29;
-  }
-  return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ull);
-}
-
-const SentimentModel::Entry* SentimentModel::Find(std::string_view w) const {
-  if (w.empty()) return nullptr;
-  uint32_t bit = 1u << std::min(w.size(), kMaxFilterLen - 1);
-  if (!(first_len_[static_cast<unsigned char>(w.front())] & bit) ||
-      !(last_len_[static_cast<unsigned char>(w.back())] & bit)) {
-    return nullptr;
-  }
-  auto it = terms_.find(AsAbsl(w));
-  return it == terms_.end() ? nullptr : &it->second;
+  return false;
 }
 
 void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
@@ -315,16 +316,17 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
            text.tokens[i - 1].kind == TokenKind::kWord &&
            i - 1 > s.first_token;
   };
+  assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
-    std::string_view w = text.norm(i);
-    const Entry* found = Find(w);
+    const Entry* found = FindId(text.tokens[i].id);
     bool suffix_only = false;
-    if (found == nullptr && text.tokens[i].kind != TokenKind::kSymbol &&
-        w.find('-') != std::string_view::npos) {
+    if (found == nullptr && text.tokens[i].joined &&
+        text.tokens[i].kind != TokenKind::kSymbol) {
       // "6-month lows", "one-week high": an unknown hyphenated word may
       // start a phrase with its last part ("month lows").
+      std::string_view w = text.norm(i);
       size_t dash = w.rfind('-');
-      if (dash + 1 < w.size()) {
+      if (dash != std::string_view::npos && dash + 1 < w.size()) {
         found = Find(w.substr(dash + 1));
         suffix_only = true;
       }
@@ -335,8 +337,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
       for (const Phrase& p : e.phrases) {
         if (i + p.rest.size() >= s.end_token) continue;
         bool ok = true;
-        for (size_t k = 0; k < p.rest.size() && ok; ++k) {
-          ok = text.norm(i + 1 + k) == p.rest[k];
+        for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
+          ok = text.tokens[i + 1 + k].id == p.rest_ids[k];
         }
         if (ok) {
           best = &p;
@@ -356,7 +358,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
         ++i;
         continue;
       }
-    } else if (text.tokens[i].kind == TokenKind::kWord && EndsWithNegation(w)) {
+    } else if (text.tokens[i].kind == TokenKind::kWord &&
+               EndsWithNegation(text.norm(i))) {
       matches->push_back(Match{i, i + 1, &suffix_negator_});
     }
     ++i;
@@ -759,6 +762,22 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
   return raw;
 }
 
+void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
+                                 size_t n, std::vector<std::string>* terms) {
+  for (size_t k = 0; k < n; ++k) {
+    const Match& x = m[k];
+    if (x.contribution == 0) continue;
+    uint32_t b = text.tokens[x.first].begin, e = text.tokens[x.last - 1].end;
+    terms->emplace_back(text.text.substr(b, e - b));
+    if (x.partner >= 0) {
+      const Match& y = m[x.partner];
+      terms->emplace_back(text.text.substr(
+          text.tokens[y.first].begin,
+          text.tokens[y.last - 1].end - text.tokens[y.first].begin));
+    }
+  }
+}
+
 double SentimentModel::ScoreSentence(const AnalyzedText& text, uint32_t sentence,
                                      std::vector<std::string>* terms) const {
   std::vector<Match> m;
@@ -768,36 +787,30 @@ double SentimentModel::ScoreSentence(const AnalyzedText& text, uint32_t sentence
   MatchSentence(text, s, &m);
   if (m.empty()) return 0;
   double raw = ScoreMatches(text, s, &m, &at);
-  if (terms != nullptr) {
-    for (const Match& x : m) {
-      if (x.contribution == 0) continue;
-      uint32_t b = text.tokens[x.first].begin, e = text.tokens[x.last - 1].end;
-      terms->emplace_back(text.text.substr(b, e - b));
-      if (x.partner >= 0) {
-        const Match& y = m[x.partner];
-        terms->emplace_back(text.text.substr(
-            text.tokens[y.first].begin,
-            text.tokens[y.last - 1].end - text.tokens[y.first].begin));
-      }
-    }
-  }
+  if (terms != nullptr) AppendTerms(text, m.data(), m.size(), terms);
   return raw / std::sqrt(raw * raw + params_.squash);
 }
 
 Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin) const {
+  Scratch scratch;
+  return Score(text, body_begin, &scratch);
+}
+
+Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
+                                Scratch* scratch) const {
   Sentiment out;
   const size_t n = text.sentences.size();
   if (n == 0) return out;
-  std::vector<Match> m;
-  std::vector<int> at;
+  std::vector<Match>& m = scratch->matches;
+  std::vector<int>& at = scratch->token_match;
+  std::vector<Scored>& scored = scratch->scored;
+  std::vector<Match>& kept = scratch->kept;
+  scored.clear();
+  kept.clear();
+  // Capacity once, not growth step by step (a no-op for a reused scratch).
   m.reserve(32);
-  struct Scored {
-    double score;
-    double weight;
-    uint32_t sentence;
-  };
-  std::vector<Scored> scored;
   scored.reserve(n);
+  kept.reserve(text.tokens.size() / 4 + 16);
   double sum = 0, weights = 0;
   int pos = 0, neg = 0;
   size_t spans = 0;
@@ -805,7 +818,11 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin) c
     const Sentence s = Span(text, i, &next);
     ++spans;
     m.clear();
-    MatchSentence(text, s, &m);
+    // A sentence with no term that may score scores 0 (its raw score is 0,
+    // and 0 / sqrt(squash) is 0 for squash > 0): skip its matching.
+    if (params_.squash <= 0 || MayScoreSentence(text, s)) {
+      MatchSentence(text, s, &m);
+    }
     double score = 0;
     if (!m.empty()) {
       double raw = ScoreMatches(text, s, &m, &at);
@@ -817,12 +834,17 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin) c
     weights += w;
     if (score > params_.neutral_band) ++pos;
     if (score < -params_.neutral_band) ++neg;
-    if (score != 0) scored.push_back(Scored{score, w, i});
+    if (score != 0) {
+      const uint32_t first = static_cast<uint32_t>(kept.size());
+      kept.insert(kept.end(), m.begin(), m.end());
+      scored.push_back(
+          Scored{score, w, i, first, static_cast<uint32_t>(kept.size())});
+    }
   }
   out.score = weights > 0 ? std::clamp(sum / weights, -1.0, 1.0) : 0;
   out.positive = static_cast<double>(pos) / spans;
   out.negative = static_cast<double>(neg) / spans;
-  out.neutral = 1.0 - out.positive - out.negative;
+  out.neutral = static_cast<double>(spans - pos - neg) / spans;
   out.label = out.score > params_.neutral_band    ? SentimentLabel::kPositive
               : out.score < -params_.neutral_band ? SentimentLabel::kNegative
                                                   : SentimentLabel::kNeutral;
@@ -844,7 +866,8 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin) c
     const Sentence span = Span(text, sc.sentence, &next);
     ev.begin = span.begin;
     ev.end = span.end;
-    ScoreSentence(text, sc.sentence, &ev.terms);
+    AppendTerms(text, kept.data() + sc.first_match,
+                sc.end_match - sc.first_match, &ev.terms);
     out.evidence.push_back(std::move(ev));
   }
   return out;

@@ -49,6 +49,7 @@
 #define TIDINGS_SCORING_INTERNAL_SENTIMENT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,7 @@
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
+#include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
@@ -67,6 +69,11 @@ class SentimentModel {
   // INVALID_ARGUMENT names the file and line of a malformed row (unknown
   // kind, bad number, unknown parameter); NOT_FOUND for a missing file.
   static absl::StatusOr<SentimentModel> Create(const LexiconSet& lexicons);
+  // The same with the scorer's analyzer, which must come from the same
+  // lexicons (its vocabulary gives the words their ids); texts scored must
+  // be analysed with a TextAnalyzer made from those lexicons too.
+  static absl::StatusOr<SentimentModel> Create(const LexiconSet& lexicons,
+                                               const TextAnalyzer& analyzer);
 
   // Scores the analysed document; `body_begin` is where the body starts in
   // `text.text` (the title, before it, weighs more). Evidence offsets
@@ -113,12 +120,15 @@ class SentimentModel {
  private:
   struct Phrase {
     std::vector<std::string> rest;  // Words after the first one.
+    std::vector<uint32_t> rest_ids;  // Their vocabulary ids.
     Term term;
   };
   struct Entry {
     bool has_single = false;
     Term single;
     std::vector<Phrase> phrases;  // Longest first.
+    // The single term or a phrase term can score (MayScore below).
+    bool may_score = false;
   };
   struct Params {
     int window_back = 15;       // Tokens searched back for a change's metric.
@@ -145,11 +155,42 @@ class SentimentModel {
     float title_weight = 2;
     float neutral_sentence_weight = 0.25;  // Weight of a 0-score sentence.
   };
-  struct Match;
+  // One matched term in a sentence.
+  struct Match {
+    uint32_t first = 0;  // Token range [first, last).
+    uint32_t last = 0;
+    const Term* term = nullptr;
+    float mult = 1;          // Negation, intensity and contrast, multiplied.
+    float contribution = 0;  // Signed share of the sentence's raw score.
+    int partner = -1;  // The metric a change or comparison was paired with.
+    bool consumed = false;  // A metric used by a change or a comparison.
+    bool negated = false;
+    bool scaled = false;
+  };
+  // A sentence with a non-zero score, and its matches (in Scratch::kept).
+  struct Scored {
+    double score;
+    double weight;
+    uint32_t sentence;
+    uint32_t first_match, end_match;
+  };
 
+  // Whether a term can give a sentence a non-zero score: only polar, change
+  // and comparison terms contribute (ScoreMatches).
+  static bool MayScore(const Term& t) {
+    return t.polar != 0 || t.is_change || (t.flags & kCompare);
+  }
+  // False when sentence `s` cannot score: none of its tokens starts a term
+  // that may score (nor is an unknown hyphenated word, whose last part
+  // could). Most sentences are turned away here, one look per token.
+  bool MayScoreSentence(const AnalyzedText& text, const Sentence& s) const;
   // Appends the terms matched in sentence `s`, longest first.
   void MatchSentence(const AnalyzedText& text, const Sentence& s,
                      std::vector<Match>* matches) const;
+  // Appends the terms of the `n` matches at `m` (one sentence's, after
+  // ScoreMatches) that contributed, each with its partner.
+  static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,
+                          std::vector<std::string>* terms);
   // Applies the rules to the matches of sentence `s` and returns its raw
   // score; fills in each match's contribution. `token_match` is scratch.
   double ScoreMatches(const AnalyzedText& text, const Sentence& s,
@@ -161,26 +202,38 @@ class SentimentModel {
                              absl::flat_hash_map<std::string, std::string>* seen,
                              SentimentModel* model);
 
-  // The entry for a (lower-cased) word, or null. A cheap filter on (first
-  // byte, length) and (last byte, length) turns most words away before the
-  // hash lookup.
-  const Entry* Find(std::string_view word) const;
+  // The entry for a (lower-cased) word, or null: by the token's vocabulary
+  // id, or (for a part of a word) by the string.
+  const Entry* FindId(uint32_t id) const {
+    const int32_t e = id < entry_of_id_.size() ? entry_of_id_[id] : -1;
+    return e < 0 ? nullptr : &entries_[e];
+  }
+  const Entry* Find(std::string_view word) const {
+    return FindId(vocabulary_->Find(word));
+  }
 
-  // A fast hash for short words (most tokens are under 16 bytes).
-  struct WordHash {
-    using is_transparent = void;
-    size_t operator()(absl::string_view s) const;
+  // Built by AddRow: first word -> entry; then moved into entries_, indexed
+  // by the first word's vocabulary id through entry_of_id_ (-1: none).
+  absl::flat_hash_map<std::string, Entry> terms_;
+  std::vector<Entry> entries_;
+  std::vector<int32_t> entry_of_id_;
+  std::shared_ptr<const Vocabulary> vocabulary_;
+  uint64_t vocabulary_digest_ = 0;
+
+ public:
+  // Score()'s working memory. A caller that scores many texts on one thread
+  // may keep one and pass it to every call, so that its buffers are reused;
+  // Score() without it makes its own. One per thread.
+  struct Scratch {
+    std::vector<Match> matches;    // The current sentence's.
+    std::vector<int> token_match;  // ScoreMatches: token -> match.
+    std::vector<Scored> scored;
+    // The matches of the sentences with a score, kept for the evidence
+    // terms (instead of matching the evidence sentences a second time).
+    std::vector<Match> kept;
   };
-  struct WordEq {
-    using is_transparent = void;
-    bool operator()(absl::string_view a, absl::string_view b) const {
-      return a == b;
-    }
-  };
-  absl::flat_hash_map<std::string, Entry, WordHash, WordEq> terms_;
-  static constexpr size_t kMaxFilterLen = 32;
-  uint32_t first_len_[256] = {};  // Bit n: a term of length n starts with b.
-  uint32_t last_len_[256] = {};   // Bit n: a term of length n ends with b.
+  Sentiment Score(const AnalyzedText& text, uint32_t body_begin,
+                  Scratch* scratch) const;
   Params params_;
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
 };

@@ -2,6 +2,8 @@
 
 #include "scoring/internal/text.h"
 
+#include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,14 +11,14 @@
 namespace tidings::scoring::internal {
 namespace {
 
-inline bool IsAsciiAlpha(unsigned char c) {
+constexpr bool IsAsciiAlpha(unsigned char c) {
   return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
-inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-inline bool IsAsciiAlnum(unsigned char c) {
+constexpr bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAsciiAlnum(unsigned char c) {
   return IsAsciiAlpha(c) || IsDigit(c);
 }
-inline bool IsSpace(unsigned char c) {
+constexpr bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
          c == '\v';
 }
@@ -30,18 +32,41 @@ inline size_t Utf8Len(unsigned char c) {
   return 4;
 }
 
+// The offset after the character at `i`, never past the end (a truncated
+// sequence at the end of unrepaired text ends there).
+inline size_t NextChar(std::string_view s, size_t i) {
+  size_t next = i + Utf8Len(static_cast<unsigned char>(s[i]));
+  return next < s.size() ? next : s.size();
+}
+
 // Classifies the (possibly multi-byte) character at `p`.
 enum class CharClass : uint8_t { kSpace, kNewline, kLetter, kDigit, kSymbol };
 
+// The classes of the ASCII characters, and which bytes are ASCII letters or
+// digits (false for every byte >= 0x80), as tables for the hot loops.
+struct AsciiTables {
+  CharClass cls[128] = {};
+  bool alnum[256] = {};
+  bool joiner[128] = {};  // May join word characters into one token.
+  constexpr AsciiTables() {
+    for (int c = 0; c < 128; ++c) {
+      const auto u = static_cast<unsigned char>(c);
+      cls[c] = c == '\n'           ? CharClass::kNewline
+               : IsSpace(u)        ? CharClass::kSpace
+               : IsAsciiAlpha(u)   ? CharClass::kLetter
+               : IsDigit(u)        ? CharClass::kDigit
+                                   : CharClass::kSymbol;
+      alnum[c] = IsAsciiAlnum(u);
+      joiner[c] = c == '\'' || c == '.' || c == ',' || c == ':' || c == '-' ||
+                  c == '/' || c == '&';
+    }
+  }
+};
+constexpr AsciiTables kAscii;
+
 inline CharClass Classify(std::string_view s, size_t i) {
   unsigned char c = s[i];
-  if (c < 0x80) {
-    if (c == '\n') return CharClass::kNewline;
-    if (IsSpace(c)) return CharClass::kSpace;
-    if (IsAsciiAlpha(c)) return CharClass::kLetter;
-    if (IsDigit(c)) return CharClass::kDigit;
-    return CharClass::kSymbol;
-  }
+  if (c < 0x80) return kAscii.cls[c];
   unsigned char c1 =
       i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
   if (c == 0xC2) {
@@ -125,6 +150,49 @@ absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
           "abbreviations.txt:", row.line, ": kind must be empty or opener"));
     }
   }
+
+  // The vocabulary (see vocabulary()), tokenising with the abbreviations
+  // just read and no vocabulary yet.
+  auto vocabulary = std::make_shared<Vocabulary>();
+  AnalyzedText at;
+  auto add_pieces = [&](std::string_view s, char sep) {
+    size_t start = 0;
+    while (true) {
+      const size_t end = s.find(sep, start);
+      vocabulary->Add(s.substr(start, end == std::string_view::npos
+                                          ? std::string_view::npos
+                                          : end - start));
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+  };
+  for (std::string_view name : lexicons.Names()) {
+    absl::StatusOr<std::vector<LexiconRow>> file_rows =
+        lexicons.Rows(name, 0, std::numeric_limits<int>::max());
+    if (!file_rows.ok()) return file_rows.status();
+    for (const LexiconRow& row : *file_rows) {
+      for (std::string_view field : row.fields) {
+        vocabulary->Add(field);
+        add_pieces(field, ' ');
+        size_t start = 0;
+        while (true) {
+          const size_t bar = field.find('|', start);
+          const std::string_view alt = field.substr(
+              start, bar == std::string_view::npos ? std::string_view::npos
+                                                   : bar - start);
+          vocabulary->Add(alt);
+          add_pieces(alt, ' ');
+          analyzer.Analyze(alt, &at);
+          for (size_t t = 0; t < at.tokens.size(); ++t) {
+            vocabulary->Add(at.norm(t));
+          }
+          if (bar == std::string_view::npos) break;
+          start = bar + 1;
+        }
+      }
+    }
+  }
+  analyzer.vocabulary_ = std::move(vocabulary);
   return analyzer;
 }
 
@@ -138,12 +206,20 @@ bool TextAnalyzer::IsAbbreviation(std::string_view lower_word) const {
 
 void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   out->text = text;
-  out->lower.assign(text.data(), text.size());
-  for (char& c : out->lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  // Written branch-free so that the compiler vectorises it.
+  out->lower.resize(text.size());
+  char* lower = out->lower.data();
+  for (size_t k = 0; k < text.size(); ++k) {
+    const unsigned char c = text[k];
+    lower[k] = static_cast<char>(
+        c | (static_cast<unsigned char>(c - 'A') < 26 ? 0x20 : 0));
   }
   out->tokens.clear();
   out->sentences.clear();
+  // About one token per five bytes and one sentence per 100: reserve once
+  // instead of growing.
+  out->tokens.reserve(text.size() / 4 + 16);
+  out->sentences.reserve(text.size() / 64 + 4);
 
   // Pass 1: tokens. `breaks` marks tokens after which a sentence ends; it is
   // recorded in Token::sentence temporarily (1 = ends a sentence, 2 = a line
@@ -156,41 +232,52 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   while (i < n) {
     CharClass k = Classify(text, i);
     if (k == CharClass::kSpace) {
-      i += Utf8Len(static_cast<unsigned char>(text[i]));
+      i = NextChar(text, i);
       continue;
     }
     if (k == CharClass::kNewline) {
       mark_newline();
-      i += Utf8Len(static_cast<unsigned char>(text[i]));
+      i = NextChar(text, i);
       continue;
     }
-    Token tok;
+    // Whether the previous token is a word or number ending right here.
+    const bool after_word = !out->tokens.empty() &&
+                            out->tokens.back().end == i &&
+                            out->tokens.back().kind != TokenKind::kSymbol;
+    // The token is built in place: assembling it elsewhere and copying it in
+    // costs a store-forwarding stall per token.
+    Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
     if (k == CharClass::kSymbol) {
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
           (i + apos + 1 >= n || !IsWordChar(text, i + apos + 1)) &&
-          !out->tokens.empty() && out->tokens.back().end == i &&
-          out->tokens.back().kind != TokenKind::kSymbol) {
+          after_word) {
         i += apos + 1;
         tok.end = static_cast<uint32_t>(i);
         tok.kind = TokenKind::kWord;
-        out->tokens.push_back(tok);
         continue;
       }
-      i += Utf8Len(static_cast<unsigned char>(text[i]));
-      if (i > n) i = n;
+      i = NextChar(text, i);
       tok.end = static_cast<uint32_t>(i);
       tok.kind = TokenKind::kSymbol;
-      out->tokens.push_back(tok);
       continue;
     }
     tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
     tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
     while (i < n) {
+      // ASCII letters and digits, the bulk of a word, in a tight loop.
+      while (i < n && kAscii.alnum[static_cast<unsigned char>(text[i])]) ++i;
+      if (i >= n) break;
+      // Past a non-word character a word goes on only at an apostrophe,
+      // '.', ',', ':', '-', '/' or '&' (below); any other ASCII ends it.
+      if (static_cast<unsigned char>(text[i]) < 0x80 &&
+          !kAscii.joiner[static_cast<unsigned char>(text[i])]) {
+        break;
+      }
       if (IsWordChar(text, i)) {
-        i += Utf8Len(static_cast<unsigned char>(text[i]));
+        i = NextChar(text, i);
         continue;
       }
       unsigned char c = text[i];
@@ -236,6 +323,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       }
       if ((c == '-' || c == '/') && next_word) {
         ++i;  // year-to-date, 3-1/2, AUD/USD
+        tok.joined = true;
         continue;
       }
       if (c == '&' && next_word && tok.capitalized) {
@@ -247,7 +335,6 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
     if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
     tok.end = static_cast<uint32_t>(i);
-    out->tokens.push_back(tok);
   }
 
   // Pass 2: sentence boundaries.
@@ -312,15 +399,26 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     t = last;
   }
 
+  // Pass 3: each token's hash and vocabulary id (the one lookup per token
+  // that all the stages share), and the sentences.
+  const Vocabulary* vocabulary = vocabulary_.get();
+  out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
+  Token* const tokens = toks.data();
+  const size_t num_tokens = toks.size();
   uint32_t sent = 0;
   size_t first = 0;
-  for (size_t t = 0; t < toks.size(); ++t) {
-    bool ends = toks[t].sentence != 0 || t + 1 == toks.size();
-    toks[t].sentence = sent;
+  for (size_t t = 0; t < num_tokens; ++t) {
+    Token& tok = tokens[t];
+    const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
+    tok.hash = Fnv1a64(norm);
+    tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
+                                   : Vocabulary::kNone;
+    const bool ends = tok.sentence != 0 || t + 1 == num_tokens;
+    tok.sentence = sent;
     if (ends) {
       Sentence s;
-      s.begin = toks[first].begin;
-      s.end = toks[t].end;
+      s.begin = tokens[first].begin;
+      s.end = tok.end;
       s.first_token = static_cast<uint32_t>(first);
       s.end_token = static_cast<uint32_t>(t + 1);
       out->sentences.push_back(s);

@@ -4,13 +4,17 @@
 // ("U.S.", "Dec.", "a.m.", "$3,364.43", "0.6%", "EUR131m", "3-1/2", tickers
 // such as "<LLY>" and Reuters codes such as "AAPL.O").
 //
-// One pass over the bytes; an `AnalyzedText` is reused across documents so
-// that steady-state analysis allocates nothing.
+// One pass over the bytes, then one over the tokens that hashes each one
+// once and looks it up in the vocabulary of all lexicons (Token::id), which
+// every stage then uses instead of hashing strings again. An `AnalyzedText`
+// is reused across documents so that steady-state analysis allocates
+// nothing.
 
 #ifndef TIDINGS_SCORING_INTERNAL_TEXT_H_
 #define TIDINGS_SCORING_INTERNAL_TEXT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/vocabulary.h"
 
 namespace tidings::scoring::internal {
 
@@ -34,7 +39,12 @@ struct Token {
   uint32_t end = 0;
   TokenKind kind = TokenKind::kWord;
   bool capitalized = false;  // First byte is an ASCII upper-case letter.
-  uint32_t sentence = 0;     // Index into AnalyzedText::sentences.
+  bool joined = false;   // Holds an inner '-' or '/' ("year-to-date", "3-1/2",
+                         // "AUD/USD"); no other token holds either byte.
+  uint32_t sentence = 0;  // Index into AnalyzedText::sentences.
+  uint32_t id = 0;        // Vocabulary id of norm(), Vocabulary::kNone if no
+                          // lexicon names it (vocabulary.h).
+  uint64_t hash = 0;      // Fnv1a64(norm()).
 };
 
 struct Sentence {
@@ -49,6 +59,10 @@ struct AnalyzedText {
   std::string lower;      // ASCII-lower-cased copy of `text`: same offsets.
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  // Vocabulary::digest() of the vocabulary that assigned Token::id. A stage
+  // REQUIRES the ids of the vocabulary it was built with: texts analysed by
+  // a TextAnalyzer made from the same lexicons.
+  uint64_t vocabulary_digest = 0;
 
   // The lower-cased form of token `i` (a view into `lower`).
   std::string_view norm(size_t i) const {
@@ -69,14 +83,27 @@ class TextAnalyzer {
   static absl::StatusOr<TextAnalyzer> Create(const LexiconSet& lexicons);
 
   // Splits `text` into sentences and tokens, replacing the contents of `out`
-  // (its buffers are reused). Line breaks always end a sentence.
+  // (its buffers are reused), and gives each token its hash and vocabulary
+  // id. Line breaks always end a sentence.
   void Analyze(std::string_view text, AnalyzedText* out) const;
+
+  // The vocabulary of every lexicon file (not only abbreviations.txt): each
+  // TAB field of each row, the field split at '|' into alternatives, each of
+  // those split at single spaces (empty pieces included) and tokenised as
+  // text is (lower-cased forms). That is a superset of every word a stage
+  // compares tokens with; the stages check at Create() that each of theirs
+  // has an id. The same lexicons always give the same ids. Shared with the
+  // stages, which look up the odd string (a part of "US-China") themselves.
+  const std::shared_ptr<const Vocabulary>& vocabulary() const {
+    return vocabulary_;
+  }
 
  private:
   bool IsAbbreviation(std::string_view lower_word) const;
   bool IsOpener(std::string_view lower_word) const;
   absl::flat_hash_set<std::string> abbreviations_;
   absl::flat_hash_set<std::string> openers_;
+  std::shared_ptr<const Vocabulary> vocabulary_;
 };
 
 }  // namespace tidings::scoring::internal

@@ -2,7 +2,9 @@
 
 #include "scoring/internal/utf8.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace tidings::scoring::internal {
 namespace {
@@ -42,38 +44,74 @@ size_t ValidUtf8Prefix(std::string_view s) {
   return i;
 }
 
-bool RepairText(std::string_view s, std::string* out) {
-  out->clear();
-  out->reserve(s.size());
-  bool changed = false;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
+namespace {
+
+// True when any byte of the 8 in `w` may need repair or is not ASCII: a byte
+// >= 0x80, a control character (< 0x20) or DEL. Exact for "any", which is
+// all the caller needs (it then looks at the bytes one by one).
+inline bool MayNeedRepair(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHigh;
+  const uint64_t x = w ^ (0x7F * kOnes);
+  const uint64_t del = (x - kOnes) & ~x & kHigh;
+  return ((w & kHigh) | below_space | del) != 0;
+}
+
+// Index of the first byte at or after `i` that RepairText must change (a
+// control character other than TAB and LF, CR, DEL, or a byte that does not
+// start a valid UTF-8 sequence), or s.size(). Plain ASCII is skipped eight
+// bytes at a time; valid multi-byte sequences are stepped over.
+size_t SkipClean(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  while (i < n) {
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (MayNeedRepair(w)) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = s[i];
     if (c < 0x80) {
-      if (c == '\r') {
-        out->push_back('\n');
-        if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        changed = true;
-      } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-        out->push_back(' ');
-        changed = true;
-      } else {
-        out->push_back(static_cast<char>(c));
-      }
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) return i;
       ++i;
       continue;
     }
-    size_t len = SequenceLength(s, i);
-    if (len == 0) {
-      out->append("\xEF\xBF\xBD");
-      changed = true;
+    const size_t len = SequenceLength(s, i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool RepairText(std::string_view s, std::string* out) {
+  out->clear();
+  size_t i = SkipClean(s, 0);
+  if (i == s.size()) return false;  // The common case: nothing to repair.
+  out->reserve(s.size() + 16);
+  out->append(s.data(), i);
+  while (i < s.size()) {
+    // s[i] needs repair.
+    unsigned char c = s[i];
+    if (c == '\r') {
+      out->push_back('\n');
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(' ');  // Another control character, or DEL.
       ++i;
     } else {
-      out->append(s.data() + i, len);
-      i += len;
+      out->append("\xEF\xBF\xBD");  // Not a valid sequence: U+FFFD.
+      ++i;
     }
+    const size_t clean_end = SkipClean(s, i);
+    out->append(s.data() + i, clean_end - i);
+    i = clean_end;
   }
-  return changed;
+  return true;
 }
 
 namespace {
@@ -144,34 +182,43 @@ size_t DecodeAt(std::string_view s, size_t i, uint32_t* cp) {
 }  // namespace
 
 bool DecodeHtmlEntities(std::string_view s, std::string* out) {
-  if (s.find(';') == std::string_view::npos) return false;
+  // Every reference ends at the first ';' after its start, at most 9 bytes
+  // on ("&" + 8), so only the few bytes before each ';' can start one: the
+  // scan jumps from ';' to ';' instead of looking at every byte.
+  constexpr size_t kMaxReach = 9;
   std::string result;
   bool changed = false;
-  size_t copied = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    size_t start = 0, len = 0;
-    uint32_t cp = 0;
-    if (c == '&') {
-      len = DecodeAt(s, i + 1, &cp);
-      start = i;
-      if (len != 0) ++len;  // the '&'
-    } else if ((c == '#' || c == 'q' || c == 'a') &&
-               (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(')) {
-      // Remnant without '&' at a word start: "China #39;s", "quot;Hi".
-      len = DecodeAt(s, i, &cp);
-      start = i;
-      if (len != 0 && c != '#' && std::string_view(s.substr(i, 5)) != "quot;" &&
-          std::string_view(s.substr(i, 4)) != "amp;") {
-        len = 0;
+  size_t copied = 0;  // s[0, copied) is in `result` (or was decoded).
+  size_t from = 0;    // Earlier starts reach an earlier ';' first.
+  for (size_t semi = s.find(';'); semi != std::string_view::npos;
+       from = semi + 1, semi = s.find(';', semi + 1)) {
+    size_t i = std::max({from, copied, semi >= kMaxReach ? semi - kMaxReach : 0});
+    for (; i < semi; ++i) {
+      char c = s[i];
+      size_t start = 0, len = 0;
+      uint32_t cp = 0;
+      if (c == '&') {
+        len = DecodeAt(s, i + 1, &cp);
+        start = i;
+        if (len != 0) ++len;  // the '&'
+      } else if ((c == '#' || c == 'q' || c == 'a') &&
+                 (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(')) {
+        // Remnant without '&' at a word start: "China #39;s", "quot;Hi".
+        len = DecodeAt(s, i, &cp);
+        start = i;
+        if (len != 0 && c != '#' &&
+            std::string_view(s.substr(i, 5)) != "quot;" &&
+            std::string_view(s.substr(i, 4)) != "amp;") {
+          len = 0;
+        }
       }
+      if (len == 0) continue;
+      result.append(s.data() + copied, start - copied);
+      AppendUtf8(cp, &result);
+      copied = start + len;  // Just past this ';'.
+      changed = true;
+      break;
     }
-    if (len == 0) continue;
-    result.append(s.data() + copied, start - copied);
-    AppendUtf8(cp, &result);
-    copied = start + len;
-    i = copied - 1;
-    changed = true;
   }
   if (!changed) return false;
   result.append(s.data() + copied, s.size() - copied);

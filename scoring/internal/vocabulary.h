@@ -1,0 +1,113 @@
+// Copyright 2026 The Tidings Authors.
+//
+// vocabulary.h: every word that the lexicons name, with a small dense id.
+//
+// TextAnalyzer::Analyze hashes each token's lower-cased form once and looks
+// it up here (Token::id); the stages (sentiment, gold, entities, events) map
+// ids to their own tables with plain vector indexing and compare ids where
+// they used to compare strings. A word no lexicon names has id kNone. Two
+// strings have the same id exactly when they are equal, so a rule that
+// compares a token with a lexicon word compares ids instead, with the same
+// result.
+//
+// Thread-safety: immutable once built; Find() may be called concurrently.
+
+#ifndef TIDINGS_SCORING_INTERNAL_VOCABULARY_H_
+#define TIDINGS_SCORING_INTERNAL_VOCABULARY_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tidings::scoring::internal {
+
+// FNV-1a 64 of `s`: the token hash (stored in Token::hash, used by the
+// fingerprints, whose stored values depend on it) and the vocabulary's.
+inline uint64_t Fnv1a64(std::string_view s) {
+  constexpr uint64_t kPrime = 1099511628211ull;
+  uint64_t h = 1469598103934665603ull;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  for (; n >= 4; n -= 4, p += 4) {  // Unrolled: the same byte-serial hash.
+    h = (h ^ p[0]) * kPrime;
+    h = (h ^ p[1]) * kPrime;
+    h = (h ^ p[2]) * kPrime;
+    h = (h ^ p[3]) * kPrime;
+  }
+  for (; n > 0; --n, ++p) h = (h ^ *p) * kPrime;
+  return h;
+}
+
+class Vocabulary {
+ public:
+  static constexpr uint32_t kNone = 0;
+
+  Vocabulary() : slots_(kMinSlots) {}
+
+  // Adds `word` (its exact bytes) if new; returns its id (1, 2, ... in order
+  // of first addition).
+  uint32_t Add(std::string_view word);
+
+  // The id of `word`, or kNone. `fnv` must be Fnv1a64(word).
+  uint32_t Find(std::string_view word, uint64_t fnv) const {
+    // Most words of a text are in no lexicon: the filter, small enough to
+    // stay in the L1 cache, turns nearly all of them away before the table.
+    const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
+    if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return kNone;
+    const uint32_t tag = static_cast<uint32_t>(fnv >> 16);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Home(fnv, mask);; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNone) return kNone;
+      if (slot.tag == tag && Equal(slot, word)) return slot.id;
+    }
+  }
+  uint32_t Find(std::string_view word) const {
+    return Find(word, Fnv1a64(word));
+  }
+
+  // Ids are 1..size().
+  size_t size() const { return words_.size(); }
+
+  // A digest of the words and their ids: two vocabularies with the same
+  // digest assign the same ids.
+  uint64_t digest() const { return digest_; }
+
+ private:
+  // An open-addressing table (linear probing, at most half full) of
+  // 16-byte slots, in front of it a one-bit-per-hash filter of 64K bits
+  // (8 KB). A slot keeps 32 bits of the hash, so a probe compares bytes
+  // only when those agree (practically only on a hit); the bytes of a short
+  // word are in the slot itself, a longer word's in words_.
+  static constexpr size_t kMinSlots = 1024;
+  static constexpr size_t kInline = 7;
+  static constexpr size_t kFilterWords = (1 << 16) / 64;
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t id = kNone;  // kNone: empty.
+    uint8_t size = 0;     // Bytes of the word, if <= kInline.
+    char bytes[kInline] = {};
+  };
+  static size_t Home(uint64_t fnv, size_t mask) {
+    return (fnv * 0x9E3779B97F4A7C15ull) >> 32 & mask;
+  }
+  bool Equal(const Slot& slot, std::string_view word) const {
+    if (word.size() > kInline) return words_[slot.id - 1] == word;
+    if (slot.size != word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if (slot.bytes[k] != word[k]) return false;
+    }
+    return true;
+  }
+  void Place(uint32_t id);  // Puts words_[id - 1] into an empty slot.
+
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterWords);
+  std::vector<std::string> words_;  // By id - 1.
+  uint64_t digest_ = 1469598103934665603ull;
+};
+
+}  // namespace tidings::scoring::internal
+
+#endif  // TIDINGS_SCORING_INTERNAL_VOCABULARY_H_
