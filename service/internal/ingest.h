@@ -27,8 +27,9 @@ inline constexpr size_t kMaxArticleIdBytes = 1024;
 // replaced: NUL is never text, and the stored article stays what was sent),
 // a known content_type, a valid published_at, an article_id of at most
 // kMaxArticleIdBytes. (Invalid UTF-8 never gets here: protobuf rejects it
-// when it parses the request; see Article.body in tidings.proto.) INVALID_ARGUMENT with a message
-// naming the field otherwise. Cheap: safe to call in a gRPC reaction.
+// when it parses the request; see Article.body in tidings.proto.)
+// INVALID_ARGUMENT with a message naming the field otherwise. Cheap: safe to
+// call in a gRPC reaction.
 absl::Status ValidateArticle(const v1::Article& article,
                              uint64_t max_article_bytes);
 

@@ -134,6 +134,10 @@ bool ExpectValid(const v1::Article& a, uint64_t max_article_bytes) {
   if (blank) return false;
   if (a.body().size() > max_article_bytes) return false;
   if (a.title().size() > max_article_bytes) return false;
+  if (a.body().find('\0') != std::string::npos ||
+      a.title().find('\0') != std::string::npos) {
+    return false;  // NUL is rejected, not replaced.
+  }
   if (a.article_id().size() > service::internal::kMaxArticleIdBytes) return false;
   int ct = a.content_type();
   if (ct < 0 || ct > 2) return false;
