@@ -81,8 +81,8 @@ class ByteBudget {
         *in_flight = cur;
         return false;
       }
-    } while (!used_.compare_exchange_weak(cur, cur + n,
-                                          std::memory_order_acq_rel));
+    } while (
+        !used_.compare_exchange_weak(cur, cur + n, std::memory_order_acq_rel));
     return true;
   }
   void Release(uint64_t n) {
@@ -148,9 +148,9 @@ grpc::Status BelowRetained(const ServiceCore* core, uint64_t first,
                            const std::string& resume) {
   return grpc::Status(
       grpc::StatusCode::OUT_OF_RANGE,
-      absl::StrCat("signals before seq ", first,
-                   " are no longer retained", RetentionNote(core),
-                   "; first available seq is ", first, "; ", resume));
+      absl::StrCat("signals before seq ", first, " are no longer retained",
+                   RetentionNote(core), "; first available seq is ", first,
+                   "; ", resume));
 }
 
 std::string SubscribeResume(uint64_t first) {
@@ -168,8 +168,7 @@ std::string QueryResume(uint64_t first) {
 constexpr int kRetryAfterMs = 500;
 constexpr char kRetryAfterKey[] = "tidings-retry-after-ms";
 
-absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight,
-                             uint64_t cap) {
+absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight, uint64_t cap) {
   return absl::ResourceExhaustedError(absl::StrCat(
       "the server is busy: ", in_flight, " bytes of ingest are in flight and ",
       bytes, " more would exceed the limit of ", cap,
@@ -199,6 +198,17 @@ grpc::Status CheckAccess(const ServiceCore* core,
   absl::Status s = internal::Authorize(*core->deps.tokens,
                                        AuthorizationOf(context), role, method);
   return s.ok() ? grpc::Status::OK : ToGrpc(s);
+}
+
+// The checks every call starts with: the server is not shutting down, and
+// the caller may call `method` (see CheckAccess).
+grpc::Status Admit(const ServiceCore* core,
+                   const grpc::CallbackServerContext* context,
+                   internal::Role role, const char* method) {
+  if (core->shutting_down.load(std::memory_order_acquire)) {
+    return Unavailable(kShuttingDown);
+  }
+  return CheckAccess(core, context, role, method);
 }
 
 grpc::Status BatchTooLarge(int size, uint32_t limit) {
@@ -1069,14 +1079,10 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     v1::IngestResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServiceCore* core = core_.get();
-  if (core->shutting_down.load(std::memory_order_acquire)) {
-    reactor->Finish(Unavailable(kShuttingDown));
-    return reactor;
-  }
-  if (grpc::Status access =
-          CheckAccess(core, context, internal::kRolePublish, "Ingest");
-      !access.ok()) {
-    reactor->Finish(std::move(access));
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRolePublish, "Ingest");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
     return reactor;
   }
   if (static_cast<uint32_t>(request->articles_size()) >
@@ -1089,8 +1095,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
   for (const v1::Article& a : request->articles()) bytes += ArticleBytes(a);
   uint64_t others = 0;
   if (!core->inflight.TryAcquire(bytes, &others)) {
-    context->AddTrailingMetadata(kRetryAfterKey,
-                                 absl::StrCat(kRetryAfterMs));
+    context->AddTrailingMetadata(kRetryAfterKey, absl::StrCat(kRetryAfterMs));
     reactor->Finish(
         ToGrpc(OverInflightCap(bytes, others, core->inflight.cap())));
     return reactor;
@@ -1179,14 +1184,10 @@ grpc::ServerUnaryReactor* TidingsService::Score(
     v1::ScoreResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServiceCore* core = core_.get();
-  if (core->shutting_down.load(std::memory_order_acquire)) {
-    reactor->Finish(Unavailable(kShuttingDown));
-    return reactor;
-  }
-  if (grpc::Status access =
-          CheckAccess(core, context, internal::kRolePublish, "Score");
-      !access.ok()) {
-    reactor->Finish(std::move(access));
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRolePublish, "Score");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
     return reactor;
   }
   if (static_cast<uint32_t>(request->articles_size()) >
@@ -1229,13 +1230,10 @@ grpc::ServerWriteReactor<v1::SubscribeEvent>* TidingsService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
   ServiceCore* core = core_.get();
   using Failed = FailedWriter<v1::SubscribeEvent>;
-  if (core->shutting_down.load(std::memory_order_acquire)) {
-    return new Failed(Unavailable(kShuttingDown));
-  }
-  if (grpc::Status access =
-          CheckAccess(core, context, internal::kRoleSubscribe, "Subscribe");
-      !access.ok()) {
-    return new Failed(std::move(access));
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleSubscribe, "Subscribe");
+      !admit.ok()) {
+    return new Failed(std::move(admit));
   }
   absl::StatusOr<SignalFilter> filter = SignalFilter::Create(request->filter());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
@@ -1266,13 +1264,10 @@ grpc::ServerWriteReactor<v1::Signal>* TidingsService::Query(
     grpc::CallbackServerContext* context, const v1::QueryRequest* request) {
   ServiceCore* core = core_.get();
   using Failed = FailedWriter<v1::Signal>;
-  if (core->shutting_down.load(std::memory_order_acquire)) {
-    return new Failed(Unavailable(kShuttingDown));
-  }
-  if (grpc::Status access =
-          CheckAccess(core, context, internal::kRoleSubscribe, "Query");
-      !access.ok()) {
-    return new Failed(std::move(access));
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleSubscribe, "Query");
+      !admit.ok()) {
+    return new Failed(std::move(admit));
   }
   TimeWindow window;
   switch (request->time_field()) {
@@ -1317,14 +1312,10 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
     v1::Signal* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServiceCore* core = core_.get();
-  if (core->shutting_down.load(std::memory_order_acquire)) {
-    reactor->Finish(Unavailable(kShuttingDown));
-    return reactor;
-  }
-  if (grpc::Status access =
-          CheckAccess(core, context, internal::kRoleSubscribe, "GetSignal");
-      !access.ok()) {
-    reactor->Finish(std::move(access));
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleSubscribe, "GetSignal");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
     return reactor;
   }
   if (request->seq() == 0) {
@@ -1347,9 +1338,9 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
                                " are no longer retained", RetentionNote(core),
                                "; first available seq is ", first);
       } else if (first > head) {
-        message = absl::StrCat("no signal with seq ", request->seq(),
-                               head == 0 ? ": the log is empty"
-                                         : ": no signal is retained");
+        message = absl::StrCat(
+            "no signal with seq ", request->seq(),
+            head == 0 ? ": the log is empty" : ": no signal is retained");
       } else {
         message = absl::StrCat("no signal with seq ", request->seq(),
                                ": the log holds seqs ", first, "..", head);
