@@ -217,6 +217,21 @@ grpc::Status BatchTooLarge(int size, uint32_t limit) {
                    limit, " (max_batch); split it into smaller requests"));
 }
 
+// Admit() for a publishing call carrying `articles` articles: also checks
+// the batch against max_batch.
+grpc::Status AdmitBatch(const ServiceCore* core,
+                        const grpc::CallbackServerContext* context,
+                        const char* method, int articles) {
+  if (grpc::Status admit = Admit(core, context, internal::kRolePublish, method);
+      !admit.ok()) {
+    return admit;
+  }
+  if (static_cast<uint32_t>(articles) > core->options.max_batch) {
+    return BatchTooLarge(articles, core->options.max_batch);
+  }
+  return grpc::Status::OK;
+}
+
 // A server-streaming reactor that fails at once (bad request, shutdown).
 template <typename Msg>
 class FailedWriter final : public grpc::ServerWriteReactor<Msg> {
@@ -1080,15 +1095,9 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServiceCore* core = core_.get();
   if (grpc::Status admit =
-          Admit(core, context, internal::kRolePublish, "Ingest");
+          AdmitBatch(core, context, "Ingest", request->articles_size());
       !admit.ok()) {
     reactor->Finish(std::move(admit));
-    return reactor;
-  }
-  if (static_cast<uint32_t>(request->articles_size()) >
-      core->options.max_batch) {
-    reactor->Finish(
-        BatchTooLarge(request->articles_size(), core->options.max_batch));
     return reactor;
   }
   uint64_t bytes = 0;
@@ -1185,15 +1194,9 @@ grpc::ServerUnaryReactor* TidingsService::Score(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServiceCore* core = core_.get();
   if (grpc::Status admit =
-          Admit(core, context, internal::kRolePublish, "Score");
+          AdmitBatch(core, context, "Score", request->articles_size());
       !admit.ok()) {
     reactor->Finish(std::move(admit));
-    return reactor;
-  }
-  if (static_cast<uint32_t>(request->articles_size()) >
-      core->options.max_batch) {
-    reactor->Finish(
-        BatchTooLarge(request->articles_size(), core->options.max_batch));
     return reactor;
   }
   auto work = [core, context, request, response, reactor] {

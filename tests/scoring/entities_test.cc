@@ -13,13 +13,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
-
-// Defined in the generated embedded_lexicons.cc.
-std::string_view EmbeddedLexicon(std::string_view name);
-int EmbeddedLexiconCount();
-std::string_view EmbeddedLexiconName(int i);
 
 namespace {
 
@@ -193,22 +189,6 @@ TEST_F(EntitiesTest, SummarizeCountsMostMentionedFirst) {
 TEST_F(EntitiesTest, MentionOffsetsCoverTheAlias) {
   EXPECT_THAT(Spans("Shares fell in Hong Kong and New Delhi."),
               ElementsAre("Hong Kong", "New Delhi"));
-}
-
-// Writes every compiled-in lexicon to a temporary directory, replacing
-// `name` with `content`, and returns the directory.
-std::string LexiconDirWith(std::string_view name, std::string_view content) {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("tidings_entities_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  for (int i = 0; i < EmbeddedLexiconCount(); ++i) {
-    std::string_view file = EmbeddedLexiconName(i);
-    std::ofstream out(dir / std::string(file), std::ios::binary);
-    std::string_view data = file == name ? content : EmbeddedLexicon(file);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  }
-  return dir.string();
 }
 
 TEST(EntityModelCreateTest, RejectsMalformedRows) {

@@ -12,15 +12,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scoring/lexicon_dir.h"
 #include "scoring/internal/entities.h"
 #include "scoring/scorer.h"
 
 namespace tidings::scoring::internal {
-
-// Defined in the generated embedded_lexicons.cc.
-std::string_view EmbeddedLexicon(std::string_view name);
-int EmbeddedLexiconCount();
-std::string_view EmbeddedLexiconName(int i);
 
 namespace {
 
@@ -416,20 +412,6 @@ TEST_F(EventsTest, NothingInOrdinaryNews) {
   EXPECT_THAT(Detect("The bank said profits rose 5% on higher lending."),
               IsEmpty());
   EXPECT_THAT(Detect(""), IsEmpty());
-}
-
-std::string LexiconDirWith(std::string_view name, std::string_view content) {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("tidings_events_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  for (int i = 0; i < EmbeddedLexiconCount(); ++i) {
-    std::string_view file = EmbeddedLexiconName(i);
-    std::ofstream out(dir / std::string(file), std::ios::binary);
-    std::string_view data = file == name ? content : EmbeddedLexicon(file);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  }
-  return dir.string();
 }
 
 TEST(EventDetectorCreateTest, RejectsMalformedRows) {

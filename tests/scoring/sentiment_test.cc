@@ -17,15 +17,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scoring/lexicon_dir.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
 
 namespace tidings::scoring::internal {
-
-// Defined in the generated embedded_lexicons.cc.
-int EmbeddedLexiconCount();
-std::string_view EmbeddedLexiconName(int i);
-std::string_view EmbeddedLexicon(std::string_view name);
 
 namespace {
 
@@ -240,23 +236,6 @@ TEST_F(SentimentTest, ScoreSentenceReportsTerms) {
   EXPECT_LT(s0, -model_->neutral_band());
   EXPECT_THAT(terms, Contains("rose"));
   EXPECT_THAT(terms, Contains("Costs"));
-}
-
-// A lexicon directory holding every embedded file, with `name` replaced.
-std::string LexiconDirWith(std::string_view name, std::string_view content) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("tidings_sentiment_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  for (int i = 0; i < EmbeddedLexiconCount(); ++i) {
-    std::string file(EmbeddedLexiconName(i));
-    std::ofstream out(dir / file, std::ios::binary);
-    if (file == name) {
-      out << content;
-    } else {
-      out << EmbeddedLexicon(file);
-    }
-  }
-  return dir.string();
 }
 
 TEST(SentimentLexiconTest, MalformedRowsNameFileAndLine) {
