@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring {
@@ -51,6 +52,10 @@ struct ScoreInput {
   std::string_view title;  // Optional: the publisher's title, if known.
   std::string_view body;   // A raw scraped page or plain text, UTF-8.
   ContentKind kind = ContentKind::kAuto;
+  // When the text was received (the ingest time). A relative time in a
+  // byline ("3 hours ago") is resolved against it; unset = such times are
+  // ignored.
+  absl::Time now = absl::InfinitePast();
 };
 
 class Scorer {

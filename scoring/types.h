@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace tidings::scoring {
 
 enum class ContentKind : uint8_t {
@@ -53,6 +55,14 @@ enum class EntityKind : uint8_t {
   kInstitution = 3,
   kCommodity = 4,
   kBloc = 5,
+  kCompany = 6,  // Recognised by the shape of its mention, not from a list.
+};
+
+// Where ScoredDocument::published_at came from (values as tidings.v1).
+enum class TimeOrigin : uint8_t {
+  kNone = 0,
+  kPage = 2,          // A byline or dateline with an absolute date.
+  kPageRelative = 3,  // "3 hours ago", resolved against ScoreInput::now.
 };
 
 // Why a score was given: byte offsets [begin, end) into
@@ -95,6 +105,8 @@ struct Entity {
   EntityKind kind = EntityKind::kCountry;
   uint32_t mentions = 0;
   std::string country;  // Leaders and institutions: their country id.
+  // Toward this entity, from the sentences and clauses that mention it.
+  Sentiment sentiment;
 };
 
 struct ScoredDocument {
@@ -108,6 +120,11 @@ struct ScoredDocument {
   Sentiment sentiment;
   std::vector<Event> events;  // All events found, any relevance.
   std::vector<Entity> entities;
+  // From the page's byline or dateline, when it shows them.
+  std::string author;
+  TimeOrigin published_origin = TimeOrigin::kNone;
+  absl::Time published_at = absl::InfinitePast();  // Set with the origin.
+  bool published_date_only = false;  // A date alone: midnight UTC of it.
   uint64_t fingerprint = 0;        // SimHash of word shingles (near-duplicates).
   uint64_t exact_fingerprint = 0;  // Hash of the normalised text (exact).
 };

@@ -17,6 +17,18 @@ void ToEvidence(const scoring::Evidence& in, const std::string& text,
   for (const std::string& term : in.terms) out->add_terms(term);
 }
 
+void ToSentiment(const scoring::Sentiment& in, const std::string& text,
+                 v1::Sentiment* out) {
+  out->set_score(in.score);
+  out->set_positive(in.positive);
+  out->set_negative(in.negative);
+  out->set_neutral(in.neutral);
+  out->set_label(static_cast<v1::SentimentLabel>(in.label));
+  for (const scoring::Evidence& e : in.evidence) {
+    ToEvidence(e, text, out->add_evidence());
+  }
+}
+
 }  // namespace
 
 void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
@@ -32,18 +44,17 @@ void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
   signal->set_url(article.url());
   if (article.has_published_at()) {
     *signal->mutable_published_at() = article.published_at();
+    signal->set_published_origin(v1::PUBLISHER);
+  } else if (doc.published_origin != scoring::TimeOrigin::kNone) {
+    ToProto(doc.published_at, signal->mutable_published_at());
+    signal->set_published_origin(
+        static_cast<v1::TimeOrigin>(doc.published_origin));
+    signal->set_published_date_only(doc.published_date_only);
   }
+  signal->set_author(doc.author);
   signal->set_scorer_version(scorer_version);
 
-  v1::Sentiment* s = signal->mutable_sentiment();
-  s->set_score(doc.sentiment.score);
-  s->set_positive(doc.sentiment.positive);
-  s->set_negative(doc.sentiment.negative);
-  s->set_neutral(doc.sentiment.neutral);
-  s->set_label(static_cast<v1::SentimentLabel>(doc.sentiment.label));
-  for (const scoring::Evidence& e : doc.sentiment.evidence) {
-    ToEvidence(e, doc.text, s->add_evidence());
-  }
+  ToSentiment(doc.sentiment, doc.text, signal->mutable_sentiment());
 
   for (const scoring::Event& e : doc.events) {
     v1::Event* out = signal->add_events();
@@ -70,6 +81,7 @@ void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
     out->set_kind(static_cast<v1::EntityKind>(e.kind));
     out->set_mentions(e.mentions);
     out->set_country(e.country);
+    ToSentiment(e.sentiment, doc.text, out->mutable_sentiment());
   }
   signal->set_fingerprint(doc.fingerprint);
   signal->set_exact_fingerprint(doc.exact_fingerprint);

@@ -1,9 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
 // eval.h: `tidings eval` — measures the scorer on the labelled evaluation
-// data (Financial PhraseBank, gold headlines, hand-labelled events, scraped
-// pages) and prints a table of metrics with their targets. Reads only;
-// writes nothing.
+// data (Financial PhraseBank, finance posts (TFNS), market headlines with
+// entity labels (SEntFiN), gold headlines, hand-labelled events, scraped
+// pages in two sets of templates) and prints a table of metrics with the
+// acceptance targets of their held-out halves. Reads only; writes nothing.
 
 #ifndef TIDINGS_SERVICE_EVAL_H_
 #define TIDINGS_SERVICE_EVAL_H_
@@ -17,13 +18,14 @@
 namespace tidings::service {
 
 struct EvalOptions {
-  // Root of the evaluation data (fpb/, gold/, events/, pages/).
+  // Root of the evaluation data (fpb/, tfns/, sentfin/, gold/, events/,
+  // pages/).
   // Default: ../shared/data.
   std::string data_dir = "../shared/data";
   // Print each misclassified item (for lexicon authors). Default: false.
   bool show_errors = false;
-  // Only the datasets whose name contains this ("fpb", "gold", "events",
-  // "pages"); "" = all.
+  // Only the datasets whose name contains this ("fpb", "tfns", "sentfin",
+  // "sentfin/entities", "gold", "events", "pages/dev2", ...); "" = all.
   std::string only;
 };
 
