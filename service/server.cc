@@ -28,6 +28,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -135,6 +136,24 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
 // which reads as "no such method". For Tidings methods this interceptor
 // turns that into INVALID_ARGUMENT saying what is wrong. (Our handlers never
 // answer UNIMPLEMENTED with an empty message, so nothing else is rewritten.)
+// What most often makes a request of `method` unparseable.
+std::string LikelyCause(const std::string& method) {
+  auto is = [&method](const char* name) {
+    return absl::EndsWith(method, absl::StrCat("/", name));
+  };
+  if (is("Ingest") || is("Score")) {
+    return "; most often a string field (an Article's body, title, source, "
+           "url or article_id) holds bytes that are not UTF-8. Send UTF-8 "
+           "(replace invalid bytes with U+FFFD)";
+  }
+  if (is("Subscribe") || is("Query")) {
+    return "; most often a filter's entities or sources hold bytes that are "
+           "not UTF-8, or the bytes are another message type";
+  }
+  return "; the bytes are not a request of this method (another message "
+         "type, or truncated)";
+}
+
 class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit ParseErrorInterceptor(const char* method)
@@ -149,12 +168,8 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
           status.error_message().empty()) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat(
-                method_,
-                ": the request does not parse as protobuf; most often a "
-                "string field (an Article's body, title, source, url or "
-                "article_id) holds bytes that are not UTF-8. Send UTF-8 "
-                "(replace invalid bytes with U+FFFD); nothing was stored")));
+            absl::StrCat(method_, ": the request does not parse as protobuf",
+                         LikelyCause(method_), "; nothing was stored")));
       }
     }
     methods->Proceed();

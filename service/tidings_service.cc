@@ -24,6 +24,7 @@
 #include "service/internal/committer.h"
 #include "service/internal/filter.h"
 #include "service/internal/ingest.h"
+#include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
 
 namespace tidings::service {
@@ -773,8 +774,12 @@ class QueryReactor final : public CursorStream<v1::Signal> {
 // yet answered; beyond that reading pauses, so a publisher that does not read
 // its results is slowed down, not buffered.
 
+// The stream is read as raw bytes (ServiceBase in tidings_service.h) and
+// each message parsed here: one that does not parse is answered with
+// INVALID_ARGUMENT in its own result, and the stream goes on.
+
 class IngestStreamReactor final
-    : public grpc::ServerBidiReactor<v1::Article, v1::IngestResult>,
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
       public internal::StreamRegistry::Member {
  public:
   explicit IngestStreamReactor(ServiceCore* core)
@@ -804,28 +809,36 @@ class IngestStreamReactor final
         const uint32_t index = next_index_++;
         Slot slot;
         slot.index = index;
-        absl::Status valid =
-            internal::ValidateArticle(in_, core_->options.max_article_bytes);
-        if (!valid.ok()) {
-          slot.result.set_index(index);
-          slot.result.set_article_id(in_.article_id());
-          internal::SetError(valid, &slot.result);
+        v1::Article article;
+        grpc::Slice bytes;
+        std::optional<v1::IngestResult> answer;
+        if (absl::Status read = internal::Flatten(in_, &bytes); !read.ok()) {
+          answer.emplace();
+          answer->set_index(index);
+          internal::SetError(read, &*answer);
+        } else {
+          answer = internal::AdmitStreamMessage(
+              internal::SliceView(bytes), index,
+              core_->options.max_article_bytes, &article);
+        }
+        if (answer) {
+          slot.result = *std::move(answer);
           slot.ready = true;
         } else {
-          const size_t bytes = ArticleBytes(in_);
+          const size_t bytes = ArticleBytes(article);
           uint64_t others = 0;
           if (!core_->inflight.TryAcquire(bytes, &others)) {
             // Refused for the global cap: answered at once, not stored; the
             // publisher sends it again later.
             slot.result.set_index(index);
-            slot.result.set_article_id(in_.article_id());
+            slot.result.set_article_id(article.article_id());
             internal::SetError(
                 OverInflightCap(bytes, others, core_->inflight.cap()),
                 &slot.result);
             slot.ready = true;
           } else {
             in_flight_bytes_ += bytes;
-            unprocessed_.push_back({index, bytes, std::move(in_)});
+            unprocessed_.push_back({index, bytes, std::move(article)});
           }
         }
         slots_.push_back(std::move(slot));
@@ -938,7 +951,8 @@ class IngestStreamReactor final
     for (Unprocessed& u : take) {
       internal::PreparedArticle p = internal::PrepareArticle(
           *core_->deps.scorer, *core_->deps.store,
-          core_->options.max_article_bytes, u.index, u.article);
+          core_->options.max_article_bytes, u.index, u.article,
+          core_->deps.clock());
       results.push_back(std::move(p.result));
       if (p.pending) {
         where.push_back(results.size() - 1);
@@ -1005,7 +1019,7 @@ class IngestStreamReactor final
       absl::MutexLock lock(&mu_);
       if (finished_) return;
       if (!writing_ && !cancelled_ && !slots_.empty() && slots_.front().ready) {
-        current_ = std::move(slots_.front().result);
+        internal::SerializeTo(slots_.front().result, &current_);
         slots_.pop_front();
         writing_ = true;
         write = true;
@@ -1048,8 +1062,8 @@ class IngestStreamReactor final
   ServiceCore* const core_;
   const size_t max_in_flight_;
   bool registered_ = false;   // Set in Begin(), read in OnDone.
-  v1::Article in_;            // The read buffer; one read at a time.
-  v1::IngestResult current_;  // Being written; one write at a time.
+  grpc::ByteBuffer in_;       // The read buffer; one read at a time.
+  grpc::ByteBuffer current_;  // Being written; one write at a time.
   absl::Mutex mu_;
   uint32_t next_index_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Slot> slots_ ABSL_GUARDED_BY(mu_);  // Unanswered, in order.
@@ -1135,7 +1149,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
       internal::PreparedArticle p = internal::PrepareArticle(
           *core->deps.scorer, *core->deps.store,
           core->options.max_article_bytes, static_cast<uint32_t>(i),
-          request->articles(i));
+          request->articles(i), core->deps.clock());
       *response->add_results() = std::move(p.result);
       if (p.pending) {
         where.push_back(i);
@@ -1176,12 +1190,13 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
   return reactor;
 }
 
-grpc::ServerBidiReactor<v1::Article, v1::IngestResult>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 TidingsService::IngestStream(grpc::CallbackServerContext* context) {
   if (grpc::Status access = CheckAccess(core_.get(), context,
                                         internal::kRolePublish, "IngestStream");
       !access.ok()) {
-    return new FailedBidi<v1::Article, v1::IngestResult>(std::move(access));
+    return new FailedBidi<grpc::ByteBuffer, grpc::ByteBuffer>(
+        std::move(access));
   }
   auto* reactor = new IngestStreamReactor(core_.get());
   reactor->Begin();
@@ -1205,18 +1220,23 @@ grpc::ServerUnaryReactor* TidingsService::Score(
                                    "cancelled before it was processed"));
       return;
     }
+    const absl::Time now = core->deps.clock();
     for (int i = 0; i < request->articles_size(); ++i) {
-      absl::Status valid = internal::ValidateArticle(
-          request->articles(i), core->options.max_article_bytes);
+      const v1::Article& article = request->articles(i);
+      v1::ScoreResult* result = response->add_results();
+      result->set_index(static_cast<uint32_t>(i));
+      result->set_article_id(article.article_id());
+      absl::Status valid =
+          internal::ValidateArticle(article, core->options.max_article_bytes);
       if (!valid.ok()) {
-        reactor->Finish(InvalidArgument(
-            absl::StrCat("article ", i, ": ", std::string(valid.message()))));
-        return;
+        result->set_error_code(static_cast<int32_t>(valid.code()));
+        result->set_error_message(std::string(valid.message()));
+        continue;
       }
-    }
-    for (const v1::Article& article : request->articles()) {
-      for (v1::Signal& s :
-           internal::ScoreArticle(*core->deps.scorer, article)) {
+      std::vector<v1::Signal> signals =
+          internal::ScoreArticle(*core->deps.scorer, article, now);
+      result->set_signal_count(static_cast<uint32_t>(signals.size()));
+      for (v1::Signal& s : signals) {
         DropWeakEvents(scoring::kDefaultMinRelevance, &s);
         response->add_signals()->Swap(&s);
       }

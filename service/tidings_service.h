@@ -51,7 +51,19 @@ class WorkPool;
 struct ServiceCore;
 }  // namespace internal
 
-class TidingsService final : public v1::Tidings::CallbackService {
+// The generated CallbackService, but IngestStream reads and writes raw bytes:
+// gRPC ends a stream whose message does not parse as if the client had
+// closed it, silently; parsed by the service, such a message is answered
+// with INVALID_ARGUMENT and the stream goes on.
+using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
+    v1::Tidings::WithRawCallbackMethod_IngestStream<
+        v1::Tidings::WithCallbackMethod_Score<
+            v1::Tidings::WithCallbackMethod_Subscribe<
+                v1::Tidings::WithCallbackMethod_Query<
+                    v1::Tidings::WithCallbackMethod_GetSignal<
+                        v1::Tidings::Service>>>>>>;
+
+class TidingsService final : public ServiceBase {
  public:
   // What the service runs on. Not owned; all must outlive the service and
   // every RPC it served (the server shuts down before they are destroyed).
@@ -79,7 +91,8 @@ class TidingsService final : public v1::Tidings::CallbackService {
   grpc::ServerUnaryReactor* Ingest(grpc::CallbackServerContext* context,
                                    const v1::IngestRequest* request,
                                    v1::IngestResponse* response) override;
-  grpc::ServerBidiReactor<v1::Article, v1::IngestResult>* IngestStream(
+  // Each message is a serialised v1::Article; each answer a v1::IngestResult.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestStream(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "service/convert.h"
 #include "service/internal/filter.h"
+#include "service/internal/wire.h"
 
 namespace tidings::service::internal {
 namespace {
@@ -36,9 +37,10 @@ scoring::ContentKind ToKind(v1::ContentType type) {
 
 absl::Status ValidateArticle(const v1::Article& article,
                              uint64_t max_article_bytes) {
-  if (article.body().empty() || AllSpace(article.body())) {
+  if (AllSpace(article.body()) && AllSpace(article.title())) {
     return absl::InvalidArgumentError(
-        "body is empty: send the article text or the raw page");
+        "the article is empty (no title and no body): send the article text "
+        "or the raw page, or at least its headline as the title");
   }
   if (article.body().size() > max_article_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -79,11 +81,13 @@ absl::Status ValidateArticle(const v1::Article& article,
 }
 
 std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
-                                     const v1::Article& article) {
+                                     const v1::Article& article,
+                                     absl::Time now) {
   scoring::ScoreInput input;
   input.title = std::string_view(article.title());
   input.body = std::string_view(article.body());
   input.kind = ToKind(article.content_type());
+  input.now = now;
   std::vector<scoring::ScoredDocument> docs = scorer.Score(input);
   std::vector<v1::Signal> signals(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -112,10 +116,25 @@ void SetError(const absl::Status& status, v1::IngestResult* result) {
   result->set_error_message(std::string(status.message()));
 }
 
+std::optional<v1::IngestResult> AdmitStreamMessage(std::string_view bytes,
+                                                   uint32_t index,
+                                                   uint64_t max_article_bytes,
+                                                   v1::Article* article) {
+  std::string article_id;
+  absl::Status valid = ParseArticle(bytes, article, &article_id);
+  if (valid.ok()) valid = ValidateArticle(*article, max_article_bytes);
+  if (valid.ok()) return std::nullopt;
+  v1::IngestResult result;
+  result.set_index(index);
+  result.set_article_id(article_id);
+  SetError(valid, &result);
+  return result;
+}
+
 PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
                                const storage::SignalStore& store,
                                uint64_t max_article_bytes, uint32_t index,
-                               const v1::Article& article) {
+                               const v1::Article& article, absl::Time now) {
   PreparedArticle out;
   out.result.set_index(index);
   out.result.set_article_id(article.article_id());
@@ -137,7 +156,7 @@ PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
     // NOT_FOUND (new id), UNIMPLEMENTED (a fake store) or a read error:
     // score and let Append() decide.
   }
-  std::vector<v1::Signal> signals = ScoreArticle(scorer, article);
+  std::vector<v1::Signal> signals = ScoreArticle(scorer, article, now);
   std::optional<std::string> key = IdempotencyKey(article, signals);
   if (!key) return out;  // Nothing found in the page and no id: no signals.
   storage::PendingArticle pending;

@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "storage/signal_store.h"
 #include "tidings/v1/tidings.pb.h"
@@ -22,8 +24,9 @@ namespace tidings::service::internal {
 // Longest accepted article_id, in bytes.
 inline constexpr size_t kMaxArticleIdBytes = 1024;
 
-// Checks one article: non-empty body (not only whitespace), body and title at
-// most `max_article_bytes`, no NUL byte in body or title (rejected, not
+// Checks one article: a title or a body that is not only whitespace (a
+// title alone is a headline-only article, scored as a headline), body and
+// title at most `max_article_bytes`, no NUL byte in body or title (rejected, not
 // replaced: NUL is never text, and the stored article stays what was sent),
 // a known content_type, a valid published_at, an article_id of at most
 // kMaxArticleIdBytes. (Invalid UTF-8 never gets here: protobuf rejects it
@@ -34,9 +37,12 @@ absl::Status ValidateArticle(const v1::Article& article,
                              uint64_t max_article_bytes);
 
 // Scores `article` into one Signal per document found (seq 0, no
-// ingested_at). Blocks for the time scoring takes.
+// ingested_at). `now` is when the article arrived: a relative time on the
+// page ("3 hours ago") is resolved against it. Blocks for the time scoring
+// takes.
 std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
-                                     const v1::Article& article);
+                                     const v1::Article& article,
+                                     absl::Time now);
 
 // "id:" + article_id, or "fp:" + the 16-hex-digit exact fingerprints of the
 // signals in doc_index order; nullopt when the article has no id and no
@@ -53,13 +59,24 @@ struct PreparedArticle {
   std::optional<storage::PendingArticle> pending;
 };
 
-// Validates, looks the id up (a retry skips scoring), scores, and builds the
-// PendingArticle. `index` is the article's position in its request/stream.
-// Blocks on scoring and a storage read: call it on the work pool.
+// Validates, looks the id up (a retry skips scoring), scores (see
+// ScoreArticle for `now`), and builds the PendingArticle. `index` is the
+// article's position in its request/stream. Blocks on scoring and a storage
+// read: call it on the work pool.
 PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
                                const storage::SignalStore& store,
                                uint64_t max_article_bytes, uint32_t index,
-                               const v1::Article& article);
+                               const v1::Article& article, absl::Time now);
+
+// The first step of IngestStream for one message, `bytes` at `index` of the
+// stream: parses and validates it. Returns the result to answer at once
+// (INVALID_ARGUMENT for a message that does not parse or an article that is
+// not valid; nothing of it is to be stored), or nullopt with `*article`
+// ready for PrepareArticle.
+std::optional<v1::IngestResult> AdmitStreamMessage(std::string_view bytes,
+                                                   uint32_t index,
+                                                   uint64_t max_article_bytes,
+                                                   v1::Article* article);
 
 // Fills `result` from a failed status (error_code/message, no seqs).
 void SetError(const absl::Status& status, v1::IngestResult* result);

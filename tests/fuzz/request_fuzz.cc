@@ -1,6 +1,9 @@
 // Copyright 2026 The Tidings Authors.
 //
-// request_fuzz: arbitrary bytes parsed as a tidings.v1.IngestRequest and run
+// request_fuzz: arbitrary bytes, first as the messages of one IngestStream
+// (the input's length-delimited records, each one message: good articles
+// and unparseable ones mixed; see CheckStream for what is checked), then
+// parsed as a tidings.v1.IngestRequest and run
 // through the server's ingest path without gRPC or RocksDB, as
 // TidingsService::Ingest does it: the batch-size check, then
 // internal::PrepareArticle (ValidateArticle, the idempotency-key lookup,
@@ -11,7 +14,7 @@
 //
 // Checked (abort on failure):
 //  - ValidateArticle agrees with the contract in service/internal/ingest.h,
-//    restated here independently (non-blank body, sizes, known
+//    restated here independently (a non-blank title or body, sizes, known
 //    content_type, published_at in 0001..9999 with nanos in [0, 1e9),
 //    article_id length); a rejected article gets INVALID_ARGUMENT with a
 //    message, no seqs, and nothing to store.
@@ -46,6 +49,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/stubs/logging.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "scoring/scorer.h"
@@ -124,11 +128,13 @@ class MemoryStore final : public storage::SignalStore {
 
 // The contract of ValidateArticle (service/internal/ingest.h), restated.
 bool ExpectValid(const v1::Article& a, uint64_t max_article_bytes) {
-  bool blank = true;
-  for (char c : a.body()) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' &&
-        c != '\r') {
-      blank = false;
+  bool blank = true;  // Neither body nor title has a non-space byte.
+  for (const std::string* text : {&a.body(), &a.title()}) {
+    for (char c : *text) {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' &&
+          c != '\r') {
+        blank = false;
+      }
     }
   }
   if (blank) return false;
@@ -246,10 +252,20 @@ void CheckSignals(const v1::Article& article,
                    s.scorer_version() == version,
                "signal %zu does not carry the article's id/url or the scorer "
                "version", k);
-    FUZZ_CHECK(s.has_published_at() == article.has_published_at() &&
-                   MessageDifferencer::Equals(s.published_at(),
-                                              article.published_at()),
-               "signal %zu published_at differs from the article's", k);
+    if (article.has_published_at()) {
+      FUZZ_CHECK(s.published_origin() == v1::PUBLISHER &&
+                     MessageDifferencer::Equals(s.published_at(),
+                                                article.published_at()),
+                 "signal %zu published_at differs from the article's", k);
+    } else {
+      // Read from the page, or none.
+      FUZZ_CHECK(s.published_origin() != v1::PUBLISHER &&
+                     v1::TimeOrigin_IsValid(s.published_origin()) &&
+                     s.has_published_at() ==
+                         (s.published_origin() != v1::TIME_ORIGIN_UNSPECIFIED),
+                 "signal %zu: published_at %d with origin %d", k,
+                 s.has_published_at(), s.published_origin());
+    }
     if (k == 0 && !article.source().empty()) {
       FUZZ_CHECK(s.source() == article.source(),
                  "main signal source is not the publisher's");
@@ -330,7 +346,7 @@ bool Ingest(const v1::IngestRequest& request, MemoryStore* store,
 
     service::internal::PreparedArticle p = service::internal::PrepareArticle(
         scorer, *store, options.max_article_bytes, static_cast<uint32_t>(i),
-        article);
+        article, absl::Now());
     const v1::IngestResult& r = p.result;
     FUZZ_CHECK(r.index() == static_cast<uint32_t>(i) &&
                    r.article_id() == article.article_id(),
@@ -374,6 +390,116 @@ bool Ingest(const v1::IngestRequest& request, MemoryStore* store,
   return true;
 }
 
+// The input's length-delimited records, each as one IngestStream message
+// (for a valid IngestRequest: its articles, as a publisher would stream
+// them; a mutated one gives messages that do not parse). Empty when the
+// input is not protobuf wire format at all.
+std::vector<std::string> StreamMessages(const uint8_t* data, size_t size) {
+  google::protobuf::UnknownFieldSet fields;
+  std::vector<std::string> out;
+  if (!fields.ParseFromArray(data, static_cast<int>(size))) return out;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& f = fields.field(i);
+    if (f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      out.push_back(f.length_delimited());
+    }
+  }
+  return out;
+}
+
+// `messages` sent on one IngestStream, as IngestStreamReactor handles them:
+// AdmitStreamMessage per message, then PrepareArticle and one Append for the
+// admitted ones. Every message must be accounted for: exactly one result,
+// with its index; a message protobuf cannot parse gets INVALID_ARGUMENT and
+// stores nothing; every good article is answered as a duplicate or with one
+// seq per document scored; and the log grows by exactly the seqs answered
+// as new, densely.
+void CheckStream(const std::vector<std::string>& messages,
+                 const service::ServerOptions& options) {
+  const scoring::Scorer& scorer = GetScorer();
+  MemoryStore store;
+  std::vector<v1::IngestResult> results(messages.size());
+  std::vector<storage::PendingArticle> batch;
+  std::vector<size_t> where;
+  std::vector<bool> good(messages.size(), false);
+  std::vector<size_t> documents(messages.size(), 0);  // Signals to store.
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const uint32_t index = static_cast<uint32_t>(i);
+    v1::Article article;
+    std::optional<v1::IngestResult> answer;
+    {
+      google::protobuf::LogSilencer quiet;  // Invalid UTF-8 is logged.
+      answer = service::internal::AdmitStreamMessage(
+          messages[i], index, options.max_article_bytes, &article);
+    }
+    v1::Article truth;
+    bool parses;
+    {
+      google::protobuf::LogSilencer quiet;
+      parses = truth.ParseFromString(messages[i]);
+    }
+    good[i] = parses && ExpectValid(truth, options.max_article_bytes);
+    if (answer) {
+      FUZZ_CHECK(!good[i], "message %zu is a good article, yet refused: %s", i,
+                 answer->error_message().c_str());
+      FUZZ_CHECK(answer->index() == index && answer->error_code() == 3 &&
+                     !answer->error_message().empty() &&
+                     answer->seqs_size() == 0,
+                 "message %zu refused with index %u, code %d", i,
+                 answer->index(), answer->error_code());
+      if (parses) {
+        FUZZ_CHECK(answer->article_id() == truth.article_id(),
+                   "message %zu: refused with article_id '%s'", i,
+                   answer->article_id().c_str());
+      }
+      results[i] = *std::move(answer);
+      continue;
+    }
+    FUZZ_CHECK(good[i], "message %zu admitted, yet not a good article", i);
+    FUZZ_CHECK(MessageDifferencer::Equals(article, truth),
+               "message %zu parsed differently from protobuf", i);
+    service::internal::PreparedArticle p = service::internal::PrepareArticle(
+        scorer, store, options.max_article_bytes, index, article,
+        absl::Now());
+    results[i] = std::move(p.result);
+    if (p.pending) {
+      documents[i] = p.pending->signals.size();
+      where.push_back(i);
+      batch.push_back(*std::move(p.pending));
+    }
+  }
+  if (!batch.empty()) {
+    auto stored = store.Append(std::move(batch), absl::Now());
+    FUZZ_CHECK(stored.ok(), "MemoryStore::Append failed");
+    for (size_t k = 0; k < where.size(); ++k) {
+      for (uint64_t seq : (*stored)[k].seqs) results[where[k]].add_seqs(seq);
+      results[where[k]].set_duplicate((*stored)[k].duplicate);
+    }
+  }
+  uint64_t next = 1;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const v1::IngestResult& r = results[i];
+    FUZZ_CHECK(r.index() == i, "result %zu has index %u", i, r.index());
+    if (!good[i]) continue;
+    FUZZ_CHECK(r.error_code() == 0, "good article %zu got error %d", i,
+               r.error_code());
+    if (r.duplicate()) continue;
+    FUZZ_CHECK(static_cast<size_t>(r.seqs_size()) == documents[i],
+               "good article %zu: %d seqs for %zu documents", i,
+               r.seqs_size(), documents[i]);
+    for (uint64_t seq : r.seqs()) {
+      FUZZ_CHECK(seq == next, "article %zu got seq %llu, expected %llu", i,
+                 static_cast<unsigned long long>(seq),
+                 static_cast<unsigned long long>(next));
+      ++next;
+    }
+  }
+  FUZZ_CHECK(store.head_seq() == next - 1,
+             "the log holds %llu signals, the results account for %llu",
+             static_cast<unsigned long long>(store.head_seq()),
+             static_cast<unsigned long long>(next - 1));
+}
+
 }  // namespace
 }  // namespace tidings::fuzz
 
@@ -384,6 +510,10 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tidings;
+  const service::ServerOptions options;
+  // The same bytes as a stream of articles, good and unparseable mixed.
+  fuzz::CheckStream(fuzz::StreamMessages(data, size), options);
+
   v1::IngestRequest request;
   {
     // Most mutated inputs are not valid protos (or carry invalid UTF-8, which
@@ -393,7 +523,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   fuzz::CheckRoundTrips(request, "IngestRequest", /*json_must_print=*/false);
 
-  const service::ServerOptions options;
   fuzz::MemoryStore store;
   v1::IngestResponse first;
   std::vector<v1::Signal> scored;

@@ -257,10 +257,12 @@ TEST_P(ServerTest, BadArticlesGetPerArticleErrorsAndStoreNothing) {
   service::ServerOptions options = TestOptions();
   options.max_article_bytes = 2000;
   ASSERT_NO_FATAL_FAILURE(Start(options));
-  v1::Article empty = MakeArticle("empty", 1);
+  v1::Article empty = MakeArticle("empty", 1);  // Neither title nor body.
   empty.set_body("");
+  empty.set_title("");
   v1::Article blank = MakeArticle("blank", 2);
   blank.set_body(" \n\t ");
+  blank.set_title(" ");
   v1::Article huge = MakeArticle("huge", 3);
   huge.set_body(std::string(2001, 'a'));
   v1::Article bad_type = MakeArticle("bad-type", 4);
@@ -355,7 +357,10 @@ TEST_P(ServerTest, IngestStreamAnswersInOrderOnceDurable) {
   constexpr int kN = 20;
   for (int i = 0; i < kN; ++i) {
     v1::Article a = MakeArticle(absl::StrCat("s-", i), i);
-    if (i == 5) a.set_body("");           // Invalid.
+    if (i == 5) {                         // Invalid: nothing to score.
+      a.set_body("");
+      a.set_title("");
+    }
     if (i == 9) a.set_article_id("s-2");  // A repeat of article 2.
     ASSERT_TRUE(stream->Write(a));
   }
@@ -453,12 +458,32 @@ TEST_P(ServerTest, ScoreRejectsBadRequests) {
   v1::ScoreRequest big;
   for (int i = 0; i < 3; ++i) *big.add_articles() = MakeArticle("", i);
   EXPECT_EQ(score(big).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  v1::ScoreRequest empty;
-  *empty.add_articles() = MakeArticle("", 1);
-  empty.add_articles()->set_body("");
-  grpc::Status s = score(empty);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(), HasSubstr("article 1"));
+}
+
+TEST_P(ServerTest, ScoreAnswersBadArticlesPerArticle) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  v1::ScoreRequest req;
+  *req.add_articles() = MakeArticle("first", 1);
+  v1::Article* empty = req.add_articles();  // Neither title nor body.
+  empty->set_article_id("empty");
+  *req.add_articles() = MakeArticle("third", 3);
+  v1::ScoreResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  grpc::Status s = stub().Score(&ctx, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.results_size(), 3);
+  for (uint32_t i = 0; i < 3; ++i) EXPECT_EQ(resp.results(i).index(), i);
+  EXPECT_EQ(resp.results(0).error_code(), 0);
+  EXPECT_EQ(resp.results(0).signal_count(), 1u);
+  EXPECT_EQ(resp.results(1).article_id(), "empty");
+  EXPECT_EQ(resp.results(1).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(resp.results(1).error_message(), HasSubstr("empty"));
+  EXPECT_EQ(resp.results(1).signal_count(), 0u);
+  EXPECT_EQ(resp.results(2).signal_count(), 1u);
+  ASSERT_EQ(resp.signals_size(), 2);
+  EXPECT_EQ(resp.signals(0).article_id(), "first");
+  EXPECT_EQ(resp.signals(1).article_id(), "third");
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "service/internal/wire.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/common.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+
+namespace tidings::service::internal {
+namespace {
+
+// The string fields of tidings.v1.Article, by field number.
+const char* ArticleStringField(int number) {
+  switch (number) {
+    case v1::Article::kArticleIdFieldNumber:
+      return "article_id";
+    case v1::Article::kSourceFieldNumber:
+      return "source";
+    case v1::Article::kUrlFieldNumber:
+      return "url";
+    case v1::Article::kTitleFieldNumber:
+      return "title";
+    case v1::Article::kBodyFieldNumber:
+      return "body";
+    default:
+      return nullptr;
+  }
+}
+
+// Why `bytes`, which protobuf refused as an Article, do not parse.
+absl::Status WhyUnparseable(std::string_view bytes, std::string* article_id) {
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the message (", bytes.size(),
+        " bytes) is not a tidings.v1.Article: not protobuf wire format "
+        "(truncated, or another message type); nothing of it was stored"));
+  }
+  std::string why;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& f = fields.field(i);
+    // (A field of the wrong wire type is an unknown field to protobuf, not
+    // a parse error: only strings and nested messages can fail.)
+    const char* name = ArticleStringField(f.number());
+    if (name == nullptr ||
+        f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      continue;
+    }
+    const std::string& value = f.length_delimited();
+    const int valid = google::protobuf::internal::UTF8SpnStructurallyValid(
+        google::protobuf::StringPiece(value));
+    if (static_cast<size_t>(valid) == value.size()) {
+      if (f.number() == v1::Article::kArticleIdFieldNumber) *article_id = value;
+      continue;
+    }
+    if (f.number() == v1::Article::kArticleIdFieldNumber) article_id->clear();
+    if (why.empty()) {
+      why = absl::StrCat(name, " is not valid UTF-8 (first bad byte at offset ",
+                         valid, " of ", value.size(),
+                         "); send UTF-8, replacing invalid bytes with U+FFFD");
+    }
+  }
+  if (why.empty()) {
+    why = "published_at is not a google.protobuf.Timestamp";
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("the article does not parse: ", why,
+                   "; nothing of it was stored"));
+}
+
+}  // namespace
+
+absl::Status ParseArticle(std::string_view bytes, v1::Article* out,
+                          std::string* article_id) {
+  article_id->clear();
+  if (out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    *article_id = out->article_id();
+    return absl::OkStatus();
+  }
+  return WhyUnparseable(bytes, article_id);
+}
+
+absl::Status Flatten(const grpc::ByteBuffer& bytes, grpc::Slice* out) {
+  if (bytes.TrySingleSlice(out).ok() || bytes.DumpToSingleSlice(out).ok()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "the message could not be read from the stream");
+}
+
+void SerializeTo(const google::protobuf::MessageLite& message,
+                 grpc::ByteBuffer* out) {
+  std::string bytes = message.SerializeAsString();
+  grpc::Slice slice(std::move(bytes));
+  *out = grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace tidings::service::internal
