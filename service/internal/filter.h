@@ -1,7 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 //
-// filter.h: the `Filter` of Subscribe and Query, validated and compiled, and
-// the chunked reader of the signal log that both use.
+// filter.h: the `Filter` of Subscribe and Query, validated and compiled.
 //
 // Semantics (the same for Subscribe and Query):
 //  - Events below the minimum relevance (Filter.min_relevance, or
@@ -70,31 +69,6 @@ class SignalFilter {
   absl::flat_hash_set<std::string> sources_;
   TimeWindow window_;
 };
-
-// Validates a Timestamp: seconds within 0001-01-01..9999-12-31 and nanos in
-// [0, 1e9). INVALID_ARGUMENT naming `what` otherwise.
-absl::Status ValidateTimestamp(const google::protobuf::Timestamp& ts,
-                               const std::string& what);
-
-// One bounded read of the log.
-struct Chunk {
-  absl::Status status;
-  std::vector<v1::Signal> signals;  // Matching, weak events dropped.
-  std::vector<size_t> sizes;        // Serialized size of each signal.
-  size_t bytes = 0;                 // Their sum.
-  // Every seq <= position has been considered; the next read starts after it.
-  uint64_t position = 0;
-};
-
-// Reads the signals with seq in (after, end] that pass `filter`: at most
-// `max_signals` of them and, beyond the first, at most `max_bytes` in all,
-// visiting at most `max_visit` stored signals (index entries when the filter
-// names one event type). REQUIRES: end <= the store's head_seq(),
-// max_signals > 0, max_visit > 0. Blocks on storage: call it on the work
-// pool.
-Chunk ReadChunk(const storage::SignalStore& store, const SignalFilter& filter,
-                uint64_t after, uint64_t end, size_t max_signals,
-                size_t max_bytes, size_t max_visit);
 
 }  // namespace tidings::service::internal
 

@@ -5,22 +5,13 @@
 #include <string_view>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "service/convert.h"
-#include "service/internal/filter.h"
 #include "service/internal/wire.h"
 
 namespace tidings::service::internal {
 namespace {
-
-bool AllSpace(const std::string& s) {
-  for (char c : s) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
 
 scoring::ContentKind ToKind(v1::ContentType type) {
   switch (type) {
@@ -34,51 +25,6 @@ scoring::ContentKind ToKind(v1::ContentType type) {
 }
 
 }  // namespace
-
-absl::Status ValidateArticle(const v1::Article& article,
-                             uint64_t max_article_bytes) {
-  if (AllSpace(article.body()) && AllSpace(article.title())) {
-    return absl::InvalidArgumentError(
-        "the article is empty (no title and no body): send the article text "
-        "or the raw page, or at least its headline as the title");
-  }
-  if (article.body().size() > max_article_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "body is ", article.body().size(), " bytes, over the limit of ",
-        max_article_bytes, " bytes (max_article_bytes)"));
-  }
-  if (article.title().size() > max_article_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "title is ", article.title().size(), " bytes, over the limit of ",
-        max_article_bytes, " bytes (max_article_bytes)"));
-  }
-  for (const auto& [field, text] :
-       {std::pair<const char*, const std::string*>{"body", &article.body()},
-        {"title", &article.title()}}) {
-    if (size_t nul = text->find('\0'); nul != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, " contains a NUL byte (U+0000) at byte offset ", nul,
-          "; NUL is not text: strip it (or decode binary pages) and send "
-          "again"));
-    }
-  }
-  if (article.article_id().size() > kMaxArticleIdBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("article_id is ", article.article_id().size(),
-                     " bytes, over the limit of ", kMaxArticleIdBytes));
-  }
-  if (!v1::ContentType_IsValid(article.content_type())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown content_type ", static_cast<int>(article.content_type()),
-        "; use CONTENT_TYPE_UNSPECIFIED (0), CONTENT_TYPE_PLAIN_TEXT (1) or "
-        "CONTENT_TYPE_RAW_PAGE (2)"));
-  }
-  if (article.has_published_at()) {
-    absl::Status s = ValidateTimestamp(article.published_at(), "published_at");
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
 
 std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
                                      const v1::Article& article,
@@ -165,6 +111,42 @@ PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
   pending.signals = std::move(signals);
   out.pending = std::move(pending);
   return out;
+}
+
+PreparedBatch PrepareBatch(const scoring::Scorer& scorer,
+                           const storage::SignalStore& store,
+                           uint64_t max_article_bytes, absl::Time now,
+                           const std::vector<IndexedArticle>& articles) {
+  PreparedBatch batch;
+  batch.results.reserve(articles.size());
+  for (const IndexedArticle& a : articles) {
+    PreparedArticle p = PrepareArticle(scorer, store, max_article_bytes,
+                                       a.index, *a.article, now);
+    batch.results.push_back(std::move(p.result));
+    if (p.pending) {
+      batch.where.push_back(batch.results.size() - 1);
+      batch.pending.push_back(*std::move(p.pending));
+    }
+  }
+  return batch;
+}
+
+void AnswerBatch(
+    const absl::StatusOr<std::vector<storage::AppendResult>>& stored,
+    PreparedBatch* batch) {
+  for (size_t k = 0; k < batch->where.size(); ++k) {
+    v1::IngestResult& r = batch->results[batch->where[k]];
+    if (!stored.ok()) {
+      SetError(absl::Status(stored.status().code(),
+                            absl::StrCat("storing the article failed; nothing "
+                                         "was stored, send it again: ",
+                                         stored.status().message())),
+               &r);
+      continue;
+    }
+    for (uint64_t seq : (*stored)[k].seqs) r.add_seqs(seq);
+    r.set_duplicate((*stored)[k].duplicate);
+  }
 }
 
 }  // namespace tidings::service::internal

@@ -1,8 +1,8 @@
 // Copyright 2026 The Tidings Authors.
 //
-// ingest.h: turning one published Article into what storage appends:
-// validation, scoring, the idempotency key. Shared by Ingest, IngestStream
-// and Score.
+// ingest.h: turning published Articles into what storage appends:
+// validation (validation.h), scoring, the idempotency key. Shared by Ingest,
+// IngestStream and Score.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_INGEST_H_
 #define TIDINGS_SERVICE_INTERNAL_INGEST_H_
@@ -16,25 +16,11 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
+#include "service/internal/validation.h"
 #include "storage/signal_store.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::service::internal {
-
-// Longest accepted article_id, in bytes.
-inline constexpr size_t kMaxArticleIdBytes = 1024;
-
-// Checks one article: a title or a body that is not only whitespace (a
-// title alone is a headline-only article, scored as a headline), body and
-// title at most `max_article_bytes`, no NUL byte in body or title (rejected, not
-// replaced: NUL is never text, and the stored article stays what was sent),
-// a known content_type, a valid published_at, an article_id of at most
-// kMaxArticleIdBytes. (Invalid UTF-8 never gets here: protobuf rejects it
-// when it parses the request; see Article.body in tidings.proto.)
-// INVALID_ARGUMENT with a message naming the field otherwise. Cheap: safe to
-// call in a gRPC reaction.
-absl::Status ValidateArticle(const v1::Article& article,
-                             uint64_t max_article_bytes);
 
 // Scores `article` into one Signal per document found (seq 0, no
 // ingested_at). `now` is when the article arrived: a relative time on the
@@ -67,6 +53,36 @@ PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
                                const storage::SignalStore& store,
                                uint64_t max_article_bytes, uint32_t index,
                                const v1::Article& article, absl::Time now);
+
+// One ingest batch on its way to the committer (shared by Ingest and
+// IngestStream): the result of every article, answered already (an error, a
+// retry of a known id, nothing to store) or waiting for storage, and what
+// to append.
+struct PreparedBatch {
+  std::vector<v1::IngestResult> results;         // One per article, in order.
+  std::vector<storage::PendingArticle> pending;  // To append, in order.
+  std::vector<size_t> where;  // pending[k] answers results[where[k]].
+};
+
+// An article of a batch and its position in its request or stream.
+struct IndexedArticle {
+  uint32_t index;
+  const v1::Article* article;
+};
+
+// PrepareArticle() for each article. Blocks on scoring and storage reads:
+// call it on the work pool.
+PreparedBatch PrepareBatch(const scoring::Scorer& scorer,
+                           const storage::SignalStore& store,
+                           uint64_t max_article_bytes, absl::Time now,
+                           const std::vector<IndexedArticle>& articles);
+
+// Fills the results of the appended articles from the committer's answer:
+// their seqs and whether they were duplicates, or, when the append failed,
+// the error (nothing of them was stored; send them again).
+void AnswerBatch(
+    const absl::StatusOr<std::vector<storage::AppendResult>>& stored,
+    PreparedBatch* batch);
 
 // The first step of IngestStream for one message, `bytes` at `index` of the
 // stream: parses and validates it. Returns the result to answer at once

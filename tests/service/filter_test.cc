@@ -5,6 +5,8 @@
 // (independent of scoring).
 
 #include "service/internal/filter.h"
+#include "service/internal/log_reader.h"
+#include "service/internal/validation.h"
 
 #include <cmath>
 #include <string>

@@ -1,0 +1,29 @@
+// Copyright 2026 The Tidings Authors.
+//
+// query_reactor.h: Query, the Subscribe cursor over a fixed seq range
+// (after_seq and the time window), ending with OK after the last match or
+// `limit` signals. OUT_OF_RANGE when after_seq or an INGESTED_AT `since`
+// lies below the retained range.
+
+#ifndef TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
+#define TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
+
+#include <cstdint>
+
+#include "grpcpp/grpcpp.h"
+#include "service/internal/filter.h"
+#include "service/internal/service_core.h"
+#include "tidings/v1/tidings.pb.h"
+
+namespace tidings::service::internal {
+
+// Starts the stream (schedules the first read). `limit` 0 = no limit.
+grpc::ServerWriteReactor<v1::Signal>* NewQueryReactor(ServiceCore* core,
+                                                      SignalFilter filter,
+                                                      TimeWindow window,
+                                                      uint64_t after_seq,
+                                                      uint32_t limit);
+
+}  // namespace tidings::service::internal
+
+#endif  // TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_

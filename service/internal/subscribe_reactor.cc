@@ -1,0 +1,192 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "service/internal/subscribe_reactor.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "service/convert.h"
+#include "service/hub.h"
+#include "service/internal/cursor_stream.h"
+#include "service/internal/log_reader.h"
+
+namespace tidings::service::internal {
+namespace {
+
+// A cursor over the signal log with heartbeats: replays from the start,
+// then waits on the hub for the head to move.
+class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
+                               public Hub::Listener {
+ public:
+  SubscribeReactor(ServiceCore* core, SignalFilter filter,
+                   SubscribeStart start)
+      : CursorStream(core),
+        filter_(std::move(filter)),
+        start_(start) {}
+
+  // Registers with the hub and schedules the first read (which resolves the
+  // start and sends the first heartbeat). Called once, from the handler.
+  void Begin() {
+    absl::Status added = core_->deps.hub->Add(this);
+    {
+      absl::MutexLock lock(&mu_);
+      if (!added.ok()) {
+        RequestFinishLocked(ToGrpc(added));
+      } else {
+        registered_ = true;
+        known_head_ = core_->deps.hub->head();
+        StartReadLocked();
+      }
+    }
+    Pump();
+  }
+
+  // Hub::Listener.
+  void OnHead(uint64_t head) override {
+    absl::MutexLock lock(&mu_);
+    known_head_ = std::max(known_head_, head);
+    MaybeReadLocked();
+  }
+  void OnTick() override {
+    absl::MutexLock lock(&mu_);
+    if (!started_ || finish_requested()) return;
+    heartbeat_due_ = true;
+    SchedulePumpLocked();
+  }
+  void OnClose() override {
+    absl::MutexLock lock(&mu_);
+    RequestFinishLocked(Unavailable(
+        absl::StrCat(kShuttingDown, " with from_seq = the last seq received")));
+    SchedulePumpLocked();
+  }
+
+ private:
+  void Detach() override {
+    if (registered_) core_->deps.hub->Remove(this);
+  }
+
+  bool WantReadLocked() const override ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return started_ && position_ < known_head_;
+  }
+
+  bool TakeExtraLocked(v1::SubscribeEvent* msg) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!heartbeat_due_) return false;
+    heartbeat_due_ = false;
+    msg->Clear();
+    v1::Heartbeat* hb = msg->mutable_heartbeat();
+    hb->set_head_seq(
+        std::max(core_->deps.store->head_seq(), core_->deps.hub->head()));
+    ToProto(core_->deps.clock(), hb->mutable_server_time());
+    return true;
+  }
+
+  absl::StatusOr<uint64_t> ResolveStart() const {
+    switch (start_.from) {
+      case SubscribeStart::kSeq:
+        return start_.seq;
+      case SubscribeStart::kTime:
+        return core_->deps.store->SeqBeforeTime(start_.time);
+      case SubscribeStart::kNow:
+        break;
+    }
+    return core_->deps.store->head_seq();
+  }
+
+  void Read() override {
+    uint64_t after;
+    size_t room, room_bytes;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finish_requested()) {
+        reading_ = false;
+        return;
+      }
+      after = position_;
+      room = RoomLocked();
+      room_bytes = RoomBytesLocked();
+    }
+    if (!started_unlocked_) {
+      absl::StatusOr<uint64_t> start = ResolveStart();
+      absl::MutexLock lock(&mu_);
+      if (!start.ok()) {
+        reading_ = false;
+        RequestFinishLocked(
+            StorageError(start.status(), "finding the start of the stream"));
+        SchedulePumpLocked();
+        return;
+      }
+      if (const uint64_t first = core_->deps.store->first_seq();
+          *start + 1 < first) {
+        // The client would miss the signals below `first`.
+        reading_ = false;
+        RequestFinishLocked(
+            BelowRetained(core_, first, SubscribeResume(first)));
+        SchedulePumpLocked();
+        return;
+      }
+      started_unlocked_ = true;
+      started_ = true;
+      position_ = after = *start;
+      heartbeat_due_ = true;  // The first message: where the log stands.
+    }
+    const uint64_t head = core_->deps.store->head_seq();
+    Chunk chunk;
+    chunk.position = after;
+    if (head > after && room > 0 && room_bytes > 0) {
+      chunk = ReadChunk(*core_->deps.store, filter_, after, head, room,
+                        room_bytes, kMaxVisitPerRead);
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      known_head_ = std::max(known_head_, head);
+      if (absl::IsOutOfRange(chunk.status)) {
+        // A trim overtook the cursor: never skip silently. (Signals read
+        // before it are queued and still delivered first.)
+        const uint64_t first = core_->deps.store->first_seq();
+        RequestFinishLocked(
+            BelowRetained(core_, first, SubscribeResume(first)));
+      } else if (!chunk.status.ok()) {
+        RequestFinishLocked(StorageError(
+            chunk.status,
+            "reading the signal log failed; resubscribe with from_seq = the "
+            "last seq received"));
+      } else if (!finish_requested()) {
+        const bool progressed = chunk.position > position_;
+        position_ = std::max(position_, chunk.position);
+        for (size_t i = 0; i < chunk.signals.size(); ++i) {
+          v1::SubscribeEvent ev;
+          ev.mutable_signal()->Swap(&chunk.signals[i]);
+          PushLocked(std::move(ev), chunk.sizes[i]);
+        }
+        // Without progress the hub's next head wakes us (no busy loop).
+        if (progressed) MaybeReadLocked();
+      }
+    }
+    Pump();
+  }
+
+  const SignalFilter filter_;
+  const SubscribeStart start_;
+  bool registered_ = false;        // Set in Begin(), read in OnDone.
+  bool started_unlocked_ = false;  // Touched only by Read() (one at a time).
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;  // Last seq considered.
+  uint64_t known_head_ ABSL_GUARDED_BY(mu_) = 0;
+  bool heartbeat_due_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::SubscribeEvent>* NewSubscribeReactor(
+    ServiceCore* core, SignalFilter filter, SubscribeStart start) {
+  auto* reactor = new SubscribeReactor(core, std::move(filter), start);
+  reactor->Begin();
+  return reactor;
+}
+
+}  // namespace tidings::service::internal
