@@ -202,6 +202,9 @@ class ServerImpl final : public Server {
   absl::Status Init(const ServerOptions& options, ServerDeps deps);
 
   int port() const override { return port_; }
+  const std::string& scorer_version() const override {
+    return scorer_->version();
+  }
   void Shutdown() override;
   void Wait() override { done_.WaitForNotification(); }
 
@@ -284,6 +287,24 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeCredentials(options);
   if (!credentials.ok()) return credentials.status();
+  // The lexicons too, before anything else starts.
+  if (deps.scorer == nullptr) {
+    scoring::ScorerOptions scorer_options;
+    scorer_options.lexicon_dir = options.lexicon_dir;
+    absl::StatusOr<std::unique_ptr<const scoring::Scorer>> scorer =
+        scoring::Scorer::Create(scorer_options);
+    if (!scorer.ok()) {
+      return absl::Status(
+          scorer.status().code(),
+          absl::StrCat("cannot load the lexicons",
+                       options.lexicon_dir.empty()
+                           ? std::string()
+                           : absl::StrCat(" from ", options.lexicon_dir),
+                       ": ", std::string(scorer.status().message())));
+    }
+    deps.scorer = *std::move(scorer);
+  }
+  scorer_ = std::move(deps.scorer);
 
   if (deps.store == nullptr) {
     if (options.data_dir.empty()) {
@@ -313,23 +334,6 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   }
   store_ = std::move(deps.store);
 
-  if (deps.scorer == nullptr) {
-    scoring::ScorerOptions scorer_options;
-    scorer_options.lexicon_dir = options.lexicon_dir;
-    absl::StatusOr<std::unique_ptr<const scoring::Scorer>> scorer =
-        scoring::Scorer::Create(scorer_options);
-    if (!scorer.ok()) {
-      return absl::Status(
-          scorer.status().code(),
-          absl::StrCat("cannot load the lexicons",
-                       options.lexicon_dir.empty()
-                           ? std::string()
-                           : absl::StrCat(" from ", options.lexicon_dir),
-                       ": ", std::string(scorer.status().message())));
-    }
-    deps.scorer = *std::move(scorer);
-  }
-  scorer_ = std::move(deps.scorer);
   if (!deps.clock) deps.clock = [] { return absl::Now(); };
   clock_ = deps.clock;
 

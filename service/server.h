@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -59,6 +60,9 @@ class Server {
 
   // The bound port (useful with port 0).
   virtual int port() const = 0;
+
+  // The version of the scorer stamped on every signal (Scorer::version()).
+  virtual const std::string& scorer_version() const = 0;
 
   // Stops accepting, lets in-flight ingest batches finish and sync, ends
   // open streams with UNAVAILABLE, then returns. Idempotent; thread-safe

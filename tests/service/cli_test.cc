@@ -23,8 +23,8 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cli_args.h"
-#include "service/cli_format.h"
+#include "service/cli/args.h"
+#include "service/cli/format.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli {

@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 
-#include "service/eval.h"
+#include "service/cli/eval.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,10 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "service/eval_internal.h"
-#include "service/eval_util.h"
+#include "service/cli/eval_internal.h"
+#include "service/cli/eval_util.h"
 
-namespace tidings::service {
+namespace tidings::cli {
 namespace eval {
 namespace {
 
@@ -286,8 +286,8 @@ void EvalExamplePage(const scoring::Scorer& scorer, const EvalOptions& opt,
 }  // namespace
 }  // namespace eval
 
-absl::Status RunEval(const scoring::Scorer& scorer, const EvalOptions& options,
-                     std::ostream& out) {
+absl::Status Evaluate(const scoring::Scorer& scorer, const EvalOptions& options,
+                      std::ostream& out) {
   using namespace eval;  // NOLINT: the datasets' functions.
   fs::path dir(options.data_dir);
   std::error_code ec;
@@ -339,4 +339,4 @@ absl::Status RunEval(const scoring::Scorer& scorer, const EvalOptions& options,
   return absl::OkStatus();
 }
 
-}  // namespace tidings::service
+}  // namespace tidings::cli

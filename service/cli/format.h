@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 //
-// cli_format.h: how the `tidings` command line reads and prints the public
+// format.h: how the `tidings` command line reads and prints the public
 // types: protobuf JSON (proto field names, enum names), the readable one-line
 // form of a signal, CSV, event-type names on the command line, and error
 // messages for failed RPCs that say what to do next. Pure functions;

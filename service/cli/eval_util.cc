@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 
-#include "service/eval_util.h"
+#include "service/cli/eval_util.h"
 
 #include <cctype>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 
-namespace tidings::service::eval {
+namespace tidings::cli::eval {
 
 void Report::Add(std::string dataset, std::string metric, double value,
                  double target, bool at_most) {
@@ -188,4 +188,4 @@ std::string CollapseSpace(std::string_view s) {
   return out;
 }
 
-}  // namespace tidings::service::eval
+}  // namespace tidings::cli::eval

@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
-#include "service/cli_commands.h"
+#include "service/cli/commands.h"
 #include "service/server.h"
 
 namespace tidings::cli {
@@ -107,36 +107,6 @@ int RunServe(const std::vector<std::string>& args) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
                                           flags.positional()[0], "\""));
   }
-  if (options.max_article_bytes == 0 || options.max_batch == 0 ||
-      options.max_subscribers == 0 || options.subscriber_buffer == 0) {
-    return UsageError(flags,
-                      "--max-article-bytes, --max-batch, --max-subscribers "
-                      "and --subscriber-buffer must be at least 1");
-  }
-
-  if (options.max_request_bytes < options.max_article_bytes) {
-    return UsageError(flags,
-                      "--max-request-bytes must be at least "
-                      "--max-article-bytes");
-  }
-
-  // Build the scorer here: a lexicon error is reported before anything
-  // else starts, and the log line names the version it stamps on signals.
-  scoring::ScorerOptions scorer_options;
-  scorer_options.lexicon_dir = options.lexicon_dir;
-  absl::StatusOr<std::unique_ptr<const scoring::Scorer>> scorer =
-      scoring::Scorer::Create(scorer_options);
-  if (!scorer.ok()) {
-    return Fail(absl::StrCat("cannot load the lexicons",
-                             options.lexicon_dir.empty()
-                                 ? " built into the binary"
-                                 : " from " + options.lexicon_dir,
-                             ": ", scorer.status().message()));
-  }
-  service::ServerDeps deps;
-  deps.scorer = std::shared_ptr<const scoring::Scorer>(std::move(*scorer));
-  const std::string version = deps.scorer->version();
-
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -144,7 +114,7 @@ int RunServe(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<service::Server>> server =
-      service::Server::Start(options, std::move(deps));
+      service::Server::Start(options);
   if (!server.ok()) {
     std::string hint;
     if (server.status().code() == absl::StatusCode::kInvalidArgument) {
@@ -158,7 +128,7 @@ int RunServe(const std::vector<std::string>& args) {
   }
   Log(absl::StrCat(
       "serving on ", BoundAddress(options.listen, (*server)->port()), ", data ",
-      options.data_dir, ", scorer ", version,
+      options.data_dir, ", scorer ", (*server)->scorer_version(),
       options.retention > absl::ZeroDuration()
           ? absl::StrCat(", retention ", absl::FormatDuration(options.retention))
           : std::string(),

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "service/cli_commands.h"
+#include "service/cli/commands.h"
 
 namespace tidings::cli {
 

@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 //
-// cli_commands.h: the subcommands of the `tidings` binary and the few
+// commands.h: the subcommands of the `tidings` binary and the few
 // helpers they share. Each Run* function takes the arguments after the
 // subcommand name, writes results to stdout and messages to stderr, and
 // returns the process exit code (kExitOk, kExitFailure, kExitUsage).
@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "service/cli_args.h"
+#include "service/cli/args.h"
 
 namespace tidings::cli {
 

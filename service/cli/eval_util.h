@@ -4,8 +4,8 @@
 // TSV and JSON readers, confusion counts, and what a reader of `tidings
 // score` output would see of a scored document. Private to eval*.cc.
 
-#ifndef TIDINGS_SERVICE_EVAL_UTIL_H_
-#define TIDINGS_SERVICE_EVAL_UTIL_H_
+#ifndef TIDINGS_SERVICE_CLI_EVAL_UTIL_H_
+#define TIDINGS_SERVICE_CLI_EVAL_UTIL_H_
 
 #include <filesystem>
 #include <map>
@@ -19,7 +19,7 @@
 #include "scoring/scorer.h"
 #include "scoring/types.h"
 
-namespace tidings::service::eval {
+namespace tidings::cli::eval {
 
 namespace fs = std::filesystem;
 
@@ -111,6 +111,6 @@ std::string NormTitle(std::string_view s);
 // Whitespace runs as one space, trimmed (bodies compared that way).
 std::string CollapseSpace(std::string_view s);
 
-}  // namespace tidings::service::eval
+}  // namespace tidings::cli::eval
 
-#endif  // TIDINGS_SERVICE_EVAL_UTIL_H_
+#endif  // TIDINGS_SERVICE_CLI_EVAL_UTIL_H_

@@ -13,10 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "service/eval_internal.h"
-#include "service/eval_util.h"
+#include "service/cli/eval_internal.h"
+#include "service/cli/eval_util.h"
 
-namespace tidings::service::eval {
+namespace tidings::cli::eval {
 namespace {
 
 using scoring::EventType;
@@ -243,4 +243,4 @@ void EvalPages(const scoring::Scorer& scorer, const EvalOptions& opt,
   report->Add(dataset, "author wrong", c.author_wrong);
 }
 
-}  // namespace tidings::service::eval
+}  // namespace tidings::cli::eval

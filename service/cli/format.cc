@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 
-#include "service/cli_format.h"
+#include "service/cli/format.h"
 
 #include <cstdint>
 
@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/cli_args.h"
+#include "service/cli/args.h"
 #include "service/convert.h"
 
 namespace tidings::cli {

@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 
-#include "service/cli_args.h"
+#include "service/cli/args.h"
 
 #include <algorithm>
 #include <cmath>

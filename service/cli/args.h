@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 //
-// cli_args.h: the small command-line parser behind the `tidings` subcommands,
+// args.h: the small command-line parser behind the `tidings` subcommands,
 // and parsers for the flag value types (numbers, byte sizes, durations, times,
 // comma lists).
 //

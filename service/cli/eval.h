@@ -6,8 +6,8 @@
 // pages in two sets of templates) and prints a table of metrics with the
 // acceptance targets of their held-out halves. Reads only; writes nothing.
 
-#ifndef TIDINGS_SERVICE_EVAL_H_
-#define TIDINGS_SERVICE_EVAL_H_
+#ifndef TIDINGS_SERVICE_CLI_EVAL_H_
+#define TIDINGS_SERVICE_CLI_EVAL_H_
 
 #include <ostream>
 #include <string>
@@ -15,13 +15,12 @@
 #include "absl/status/status.h"
 #include "scoring/scorer.h"
 
-namespace tidings::service {
+namespace tidings::cli {
 
 struct EvalOptions {
   // Root of the evaluation data (fpb/, tfns/, sentfin/, gold/, events/,
-  // pages/).
-  // Default: ../shared/data.
-  std::string data_dir = "../shared/data";
+  // pages/). Required: the data lives outside the repository.
+  std::string data_dir;
   // Print each misclassified item (for lexicon authors). Default: false.
   bool show_errors = false;
   // Only the datasets whose name contains this ("fpb", "tfns", "sentfin",
@@ -32,9 +31,9 @@ struct EvalOptions {
 // Runs the evaluation and writes the table to `out`. NOT_FOUND when
 // `data_dir` holds none of the datasets (the message names what was looked
 // for). Datasets that are absent are reported as skipped.
-absl::Status RunEval(const scoring::Scorer& scorer, const EvalOptions& options,
-                     std::ostream& out);
+absl::Status Evaluate(const scoring::Scorer& scorer, const EvalOptions& options,
+                      std::ostream& out);
 
-}  // namespace tidings::service
+}  // namespace tidings::cli
 
-#endif  // TIDINGS_SERVICE_EVAL_H_
+#endif  // TIDINGS_SERVICE_CLI_EVAL_H_

@@ -14,10 +14,10 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/struct.pb.h"
 #include "scoring/scorer.h"
-#include "service/cli_commands.h"
-#include "service/cli_format.h"
+#include "service/cli/commands.h"
+#include "service/cli/format.h"
 #include "service/convert.h"
-#include "service/eval.h"
+#include "service/cli/eval.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli {
@@ -262,31 +262,38 @@ int RunScore(const std::vector<std::string>& args) {
 
 int RunEval(const std::vector<std::string>& args) {
   std::string lexicons;
-  service::EvalOptions options;
+  EvalOptions options;
   FlagSet flags(
       "tidings eval", "[flags]",
       "Measures the scorer on the labelled evaluation data (Financial\n"
-      "PhraseBank, gold headlines, hand-labelled events, scraped pages) and\n"
-      "prints a table of metrics with their targets. Reads only.");
+      "PhraseBank, finance posts, market headlines with entity labels, gold\n"
+      "headlines, hand-labelled events, scraped pages) and prints a table of\n"
+      "metrics with the targets of their held-out halves. Reads only.");
   flags.String("data", &options.data_dir, "DIR",
-               "evaluation data root (fpb/, gold/, events/, pages/)");
+               "evaluation data root (fpb/, tfns/, sentfin/, gold/, events/, "
+               "pages/), e.g. ../shared/data; required");
   flags.String(
       "lexicons", &lexicons, "DIR",
       "lexicon directory (default: the lexicons built into the binary)");
   flags.Bool("errors", &options.show_errors,
              "print each misclassified item (for lexicon authors)");
   flags.String("only", &options.only, "NAME",
-               "only datasets whose name contains NAME (fpb, gold, events, "
-               "pages)");
+               "only datasets whose name contains NAME (fpb, tfns, sentfin, "
+               "sentfin/entities, gold, events, pages/dev2, ...)");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
                                           flags.positional()[0], "\""));
   }
+  if (options.data_dir.empty()) {
+    return UsageError(flags,
+                      "name the evaluation data with --data DIR (a folder "
+                      "with fpb/, tfns/, sentfin/, gold/, events/, pages/)");
+  }
   absl::StatusOr<std::unique_ptr<const scoring::Scorer>> scorer =
       MakeScorer(lexicons);
   if (!scorer.ok()) return Fail(scorer.status().message());
-  absl::Status status = service::RunEval(**scorer, options, std::cout);
+  absl::Status status = Evaluate(**scorer, options, std::cout);
   std::cout.flush();
   if (!status.ok()) {
     // NOT_FOUND already says which directory and what --data needs.

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "service/cli_commands.h"
+#include "service/cli/commands.h"
 
 namespace tidings::cli {
 namespace {
