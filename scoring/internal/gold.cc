@@ -471,20 +471,28 @@ int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
   if (!text_.tokens[i].joined) return -1;  // No '-' or '/' in it.
   std::string_view w = text_.norm(i);
   int alias = -1, sense = -1, last = -1;
+  // A gold name hyphened to a word that is no gold-price term describes
+  // that word ("gold-plated", "gold-backed", "gold-coloured"): no mention.
+  bool modifier = false, after_alias = false;
   size_t b = 0;
   while (b <= w.size()) {
     size_t e = w.find_first_of("-/", b);
     if (e == std::string_view::npos) e = w.size();
     int p = e > b ? d_.Find(w.substr(b, e - b)) : -1;
-    last = p;
-    if (p >= 0) {
-      uint64_t r = d_.terms_[p].roles;
-      if (r & kAliasStrong) alias = p;
-      if (r & kSense) sense = p;
+    uint64_t r = p >= 0 ? d_.terms_[p].roles : 0;
+    if (after_alias && !(r & (kAlias | kPriceWord | kOther | kSense))) {
+      modifier = true;
     }
+    after_alias = (r & kAliasStrong) && e < w.size() && w[e] == '-';
+    last = p;
+    if (r & kAliasStrong) alias = p;
+    if (r & kSense) sense = p;
     b = e + 1;
   }
-  if (alias >= 0) return sense >= 0 ? sense : alias;
+  if (alias >= 0) {
+    if (sense >= 0) return sense;
+    return modifier ? -1 : alias;
+  }
   if (last >= 0 && (d_.terms_[last].roles & kMove)) return last;
   return -1;
 }

@@ -157,6 +157,23 @@ TEST_F(GoldTest, RejectsOtherSenses) {
   EXPECT_EQ(Dir("Golden Globes ratings fell"), kNone);
 }
 
+// Issue 8: coins, medals, the gold standard and gold as a modifier report no
+// price move, however the sentence moves.
+TEST_F(GoldTest, CoinsMedalsStandardAndModifiers) {
+  EXPECT_EQ(Dir("Sales of sovereign gold coins doubled in the spring"), kNone);
+  EXPECT_EQ(Dir("A rare gold coin fetched a record price at auction"), kNone);
+  EXPECT_EQ(Dir("The swimmer's gold medal haul rose to four"), kNone);
+  EXPECT_EQ(Dir("Calls for a return to the gold standard grew louder"), kNone);
+  EXPECT_EQ(Dir("Gold-plated pension bills climb again"), kNone);
+  EXPECT_EQ(Dir("A gold-backed stablecoin jumped 12% in a day"), kNone);
+  EXPECT_EQ(Dir("The gold-silver ratio slid to 75"), kNone);
+  EXPECT_EQ(Dir("The gold/silver ratio rose above 90"), kNone);
+  // Compounds that still name gold's price.
+  EXPECT_EQ(Dir("MCX-gold slips Rs 150 in early trade"), kDown);
+  EXPECT_EQ(Dir("A gold-price rally lifted jewellers' costs"), kUp);
+  EXPECT_EQ(Dir("gold/silver prices climb on a soft dollar"), kUp);
+}
+
 TEST_F(GoldTest, RejectsQuestionsQuotesAndAdvice) {
   EXPECT_EQ(Dir("Will gold rise again this year?"), kNone);
   EXPECT_EQ(Dir("is gold about to break out?"), kNone);
