@@ -182,6 +182,26 @@ class EventDetector {
               const std::vector<EntityMention>& mentions,
               const EntityModel& entities, std::vector<Event>* events,
               Scratch* scratch) const;
+
+ private:
+  class Builder;  // Create()'s parsers, one per row kind (events_table.cc).
+
+  // Detect()'s stages, in order (events.cc).
+  void FindTriggers(const AnalyzedText& text,
+                    std::vector<TriggerHit>* triggers) const;
+  void FindCues(const AnalyzedText& text,
+                const std::vector<TriggerHit>& triggers,
+                const std::vector<EntityMention>& mentions,
+                const EntityModel& entities, std::vector<CueHit>* cues) const;
+  void AddCompoundCue(const AnalyzedText& text, uint32_t i,
+                      std::vector<CueHit>* cues) const;
+  void ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
+                     const std::vector<EntityMention>& mentions,
+                     const EntityModel& entities, Scratch* scratch) const;
+  Event MakeEvent(int type, const AnalyzedText& text,
+                  const std::vector<EntityMention>& mentions,
+                  const EntityModel& entities, const std::vector<CueHit>& cues,
+                  std::vector<const SentenceHit*>* of_type) const;
 };
 
 }  // namespace tidings::scoring::internal
