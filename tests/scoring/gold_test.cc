@@ -5,16 +5,19 @@
 
 #include "scoring/internal/gold.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/relevance.h"
 #include "scoring/internal/text.h"
 #include "scoring/scorer.h"
+#include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
 namespace {
@@ -364,6 +367,37 @@ TEST_F(GoldTest, RelevanceFallsWithPosition) {
 TEST_F(GoldTest, NoGoldNoEvent) {
   EXPECT_FALSE(Detect("").has_value());
   EXPECT_FALSE(Detect("Oil prices rose 2% on supply worries.").has_value());
+}
+
+TEST(GoldDetectorCreateTest, RejectsMalformedRows) {
+  struct Case {
+    const char* content;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"sparkle\tgold\tstrong\t1\n", "gold.tsv:1: unknown kind 'sparkle'"},
+      {"alias\tgold\tloud\t1\n", "strength must be strong or topic"},
+      {"move\tsoars\tsideways\t1\n", "direction must be up, down or flat"},
+      {"move\tsoars\tup\t1.5\n", "confidence must be in (0, 1]"},
+      {"move\ta b c d e\tup\t1\n", "phrase longer than 4 tokens"},
+      {"move\tsoars\tup\t1\nnoun\tsoars\tdown\t1\n",
+       "gold.tsv:2: term already has another direction"},
+      {"cause\tlifts\tflat\t1\n", "direction must be up or down"},
+      {"boundary\tbut\tfirm\n", "strength must be hard or soft"},
+      {"currency\t$\tUSD\n", "currency and unit required"},
+      {"unit\toz\n", "unit symbol required"},
+  };
+  for (const Case& c : cases) {
+    std::string dir = LexiconDirWith("gold.tsv", c.content);
+    auto lex = LexiconSet::Load(dir);
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    auto gold = GoldDetector::Create(*lex);
+    ASSERT_FALSE(gold.ok()) << c.content;
+    EXPECT_EQ(gold.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(gold.status().message()),
+                ::testing::HasSubstr(c.error));
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
