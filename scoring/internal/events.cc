@@ -57,6 +57,27 @@ bool EventDetector::IsHistoricYear(const AnalyzedText& text, uint32_t t) const {
   return true;
 }
 
+// A year next to the trigger marks a historical mention: before it, or for
+// geopolitical rules on either side ("the 2001 attacks", "the war of 1967").
+bool EventDetector::NearHistoricYear(const AnalyzedText& text,
+                                     const Rule& rule, uint32_t first,
+                                     uint32_t end) const {
+  const Sentence& sent = text.sentences[text.tokens[first].sentence];
+  const uint32_t lo = first >= sent.first_token + params_.history_before
+                          ? first - params_.history_before
+                          : sent.first_token;
+  for (uint32_t t = lo; t < first; ++t) {
+    if (IsHistoricYear(text, t)) return true;
+  }
+  if (rule.type != 2) return false;
+  const uint32_t hi =
+      std::min<uint32_t>(sent.end_token, end + params_.history_after_geo);
+  for (uint32_t t = end; t < hi; ++t) {
+    if (IsHistoricYear(text, t)) return true;
+  }
+  return false;
+}
+
 double EventDetector::Score(const AnalyzedText& text, const Rule& rule,
                             uint32_t first, uint32_t end,
                             const std::vector<CueHit>& cues, size_t cue_begin,
@@ -126,22 +147,7 @@ double EventDetector::Score(const AnalyzedText& text, const Rule& rule,
   conf = std::min(1.0, conf);
   if (conf <= 0) return 0;
 
-  // A year next to the trigger: a historical mention.
-  const uint32_t sentence = text.tokens[first].sentence;
-  const Sentence& sent = text.sentences[sentence];
-  const uint32_t lo = first >= sent.first_token + params_.history_before
-                          ? first - params_.history_before
-                          : sent.first_token;
-  bool historic = false;
-  for (uint32_t t = lo; t < first && !historic; ++t)
-    historic = IsHistoricYear(text, t);
-  if (rule.type == 2) {
-    const uint32_t hi =
-        std::min<uint32_t>(sent.end_token, end + params_.history_after_geo);
-    for (uint32_t t = end; t < hi && !historic; ++t)
-      historic = IsHistoricYear(text, t);
-  }
-  if (historic) conf *= params_.history_factor;
+  if (NearHistoricYear(text, rule, first, end)) conf *= params_.history_factor;
 
   if (rule.direction != Direction::kUnspecified) {
     *direction = rule.direction;

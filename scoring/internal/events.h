@@ -150,6 +150,8 @@ class EventDetector {
                size_t cue_end, int actors_in_sentence, Direction* direction,
                int32_t* action_cue) const;
   bool IsHistoricYear(const AnalyzedText& text, uint32_t t) const;
+  bool NearHistoricYear(const AnalyzedText& text, const Rule& rule,
+                        uint32_t first, uint32_t end) const;
 
   std::optional<GoldDetector> gold_;
   PhraseIndex triggers_;  // Trigger and block phrases.
