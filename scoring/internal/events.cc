@@ -59,9 +59,8 @@ bool EventDetector::IsHistoricYear(const AnalyzedText& text, uint32_t t) const {
 
 // A year next to the trigger marks a historical mention: before it, or for
 // geopolitical rules on either side ("the 2001 attacks", "the war of 1967").
-bool EventDetector::NearHistoricYear(const AnalyzedText& text,
-                                     const Rule& rule, uint32_t first,
-                                     uint32_t end) const {
+bool EventDetector::NearHistoricYear(const AnalyzedText& text, const Rule& rule,
+                                     uint32_t first, uint32_t end) const {
   const Sentence& sent = text.sentences[text.tokens[first].sentence];
   const uint32_t lo = first >= sent.first_token + params_.history_before
                           ? first - params_.history_before
@@ -173,10 +172,9 @@ int ActorsOf(const AnalyzedText& text,
              const EntityModel& entities, uint32_t sentence, int32_t* out,
              int cap) {
   const Sentence& s = text.sentences[sentence];
-  auto m = std::lower_bound(mentions.begin(), mentions.end(), s.first_token,
-                            [](const EntityMention& e, uint32_t t) {
-                              return e.first_token < t;
-                            });
+  auto m = std::lower_bound(
+      mentions.begin(), mentions.end(), s.first_token,
+      [](const EntityMention& e, uint32_t t) { return e.first_token < t; });
   int k = 0;
   for (; m != mentions.end() && m->first_token < s.end_token; ++m) {
     int32_t a = entities.ActorOf(m->entity);
@@ -290,8 +288,7 @@ void EventDetector::AddCompoundCue(const AnalyzedText& text, uint32_t i,
 
 // Scores every trigger occurrence by its rules; each sentence keeps its most
 // confident occurrence per event type.
-void EventDetector::ScoreTriggers(const AnalyzedText& text,
-                                  uint32_t body_begin,
+void EventDetector::ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
                                   const std::vector<EntityMention>& mentions,
                                   const EntityModel& entities,
                                   Scratch* scratch) const {

@@ -123,8 +123,7 @@ class EventDetector::Builder {
   int FindGroup(std::string_view name) const;
   // Calls f(entry index) for each "|"-separated phrase of `terms`.
   template <typename F>
-  absl::Status ForEachEntry(const LexiconRow& row, std::string_view terms,
-                            F f);
+  absl::Status ForEachEntry(const LexiconRow& row, std::string_view terms, F f);
 
   EventDetector& d_;
   const TextAnalyzer& analyzer_;
@@ -162,9 +161,10 @@ absl::Status EventDetector::Builder::AddRow(const LexiconRow& row) {
   if (kind == "ACTION") return AddAction(row);
   if (kind == "TRIGGER") return AddTrigger(row);
   return RowError(
-      row, absl::StrCat(
-               "unknown row kind \"", std::string(kind),
-               "\" (GROUP, BLOCK, PARAM, YEARGUARD, DEFAULT, ACTION, TRIGGER)"));
+      row,
+      absl::StrCat(
+          "unknown row kind \"", std::string(kind),
+          "\" (GROUP, BLOCK, PARAM, YEARGUARD, DEFAULT, ACTION, TRIGGER)"));
 }
 
 int EventDetector::Builder::FindGroup(std::string_view name) const {
@@ -205,10 +205,11 @@ absl::Status EventDetector::Builder::ParseRefs(
   for (std::string_view s : Split(field, ' ')) {
     GroupRef ref;
     if (!ParseRef(s, boost, &ref)) {
-      return RowError(row, absl::StrCat(boost ? "bad boost \"" : "bad reject \"",
-                                        std::string(s),
-                                        boost ? "\" ([!]group[@scope]+weight)"
-                                              : "\" (group[@scope])"));
+      return RowError(
+          row,
+          absl::StrCat(
+              boost ? "bad boost \"" : "bad reject \"", std::string(s),
+              boost ? "\" ([!]group[@scope]+weight)" : "\" (group[@scope])"));
     }
     refs->push_back(ref);
   }
@@ -217,8 +218,7 @@ absl::Status EventDetector::Builder::ParseRefs(
 
 template <typename F>
 absl::Status EventDetector::Builder::ForEachEntry(const LexiconRow& row,
-                                                  std::string_view terms,
-                                                  F f) {
+                                                  std::string_view terms, F f) {
   for (std::string_view phrase : Split(terms, '|')) {
     auto [it, inserted] = entry_of_.emplace(
         std::string(phrase), static_cast<uint32_t>(d_.entries_.size()));
@@ -291,13 +291,15 @@ absl::Status EventDetector::Builder::AddYearGuard(const LexiconRow& row) {
         row, "YEARGUARD rows have 3 fields: YEARGUARD, before|after, words");
   }
   auto& set = row.fields[1] == "before" ? d_.not_year_prev_ : d_.not_year_next_;
-  for (std::string_view w : Split(row.fields[2], '|')) set.insert(std::string(w));
+  for (std::string_view w : Split(row.fields[2], '|'))
+    set.insert(std::string(w));
   return absl::OkStatus();
 }
 
 absl::Status EventDetector::Builder::SetDefault(const LexiconRow& row) {
   if (row.fields.size() != 3) {
-    return RowError(row, "DEFAULT rows have 3 fields: DEFAULT, type, direction");
+    return RowError(row,
+                    "DEFAULT rows have 3 fields: DEFAULT, type, direction");
   }
   uint8_t type;
   if (!ParseType(row.fields[1], &type)) {
@@ -325,7 +327,8 @@ absl::Status EventDetector::Builder::AddAction(const LexiconRow& row) {
     a.types |= 1 << type;
   }
   double dist, prio;
-  if (!ParseDouble(row.fields[3], &dist) || !ParseDouble(row.fields[4], &prio)) {
+  if (!ParseDouble(row.fields[3], &dist) ||
+      !ParseDouble(row.fields[4], &prio)) {
     return RowError(row, "max distance and priority must be numbers");
   }
   a.max_distance = static_cast<uint8_t>(dist);

@@ -240,7 +240,9 @@ GoldDetector::Matcher::Mention GoldDetector::Matcher::Classify(int i) const {
     if (rp & kOther) return kOtherMention;  // "silver bullion"
   }
   // "demand for gold", "imports of gold", "miner of South African gold".
-  for (int k = 0; p >= sentence_begin_ && k < 2 && RolesAt(p) == 0 && IsWord(p); ++k) p = Prev(p);
+  for (int k = 0; p >= sentence_begin_ && k < 2 && RolesAt(p) == 0 && IsWord(p);
+       ++k)
+    p = Prev(p);
   if (p >= sentence_begin_ && (RolesAt(p) & (kLink | kAbout))) {
     int pp = Prev(p);
     if (pp >= sentence_begin_ && (RolesAt(pp) & kSense)) return kOtherMention;
@@ -282,7 +284,8 @@ int GoldDetector::Matcher::CoordGold(int j) const {
     }
     if (k < sentence_begin_) return -1;
     if (slots_[k].mention == kPriceMention) return k;
-    if (slots_[k].mention != kOtherMention && !(RolesAt(k) & kSubject)) return -1;
+    if (slots_[k].mention != kOtherMention && !(RolesAt(k) & kSubject))
+      return -1;
     k = Prev(k);
   }
   return -1;
@@ -323,10 +326,12 @@ int GoldDetector::Matcher::AttachLinkForward(int t) const {
   // seen in gold"); then a list may name other markets first ("losses in
   // oil, gold futures").
   int first = Next(t);
-  if (first < sentence_end_ && RolesAt(first) == 0 && IsWord(first)) first = Next(first);
+  if (first < sentence_end_ && RolesAt(first) == 0 && IsWord(first))
+    first = Next(first);
   if (first >= sentence_end_ || !(RolesAt(first) & kLink)) return -1;
   bool linked = false;
-  for (int j = first, steps = 0; j < sentence_end_ && steps < 6; j = Next(j), ++steps) {
+  for (int j = first, steps = 0; j < sentence_end_ && steps < 6;
+       j = Next(j), ++steps) {
     if (slots_[j].mention == kPriceMention) return linked ? j : -1;
     uint64_t r = RolesAt(j);
     if (slots_[j].mention == kOtherMention || (r & (kBoundary | kMove)))
@@ -343,7 +348,8 @@ int GoldDetector::Matcher::AttachLinkForward(int t) const {
 
 // "higher gold prices", "firm spot gold".
 int GoldDetector::Matcher::AttachAdjForward(int t) const {
-  for (int j = Next(t), steps = 0; j < sentence_end_ && steps < 3; j = Next(j), ++steps) {
+  for (int j = Next(t), steps = 0; j < sentence_end_ && steps < 3;
+       j = Next(j), ++steps) {
     if (slots_[j].mention == kPriceMention) return j;
     if (slots_[j].mention == kOtherMention) return -1;
     if (!(RolesAt(j) & (kDet | kPriceWord))) return -1;
@@ -355,7 +361,8 @@ int GoldDetector::Matcher::AttachAdjForward(int t) const {
 // the next clause's subject ("oil sinks, gold surges").
 int GoldDetector::Matcher::CauseForward(int c) const {
   bool listed = false;  // Seen another object, so a comma continues a list.
-  for (int j = Next(c), steps = 0; j < sentence_end_ && steps < 6; j = Next(j), ++steps) {
+  for (int j = Next(c), steps = 0; j < sentence_end_ && steps < 6;
+       j = Next(j), ++steps) {
     if (slots_[j].mention == kPriceMention) return j;
     if (slots_[j].mention == kOtherMention) return -1;
     uint64_t r = RolesAt(j);
@@ -377,7 +384,8 @@ int GoldDetector::Matcher::CauseForward(int c) const {
 
 // The move noun or level that a reversing verb at r turns around.
 int GoldDetector::Matcher::ReverseTarget(int r) const {
-  for (int j = Next(r), steps = 0; j < sentence_end_ && steps < 4; j = Next(j), ++steps) {
+  for (int j = Next(r), steps = 0; j < sentence_end_ && steps < 4;
+       j = Next(j), ++steps) {
     uint64_t rr = RolesAt(j);
     if (slots_[j].mention != kNoMention || (rr & (kBoundary | kSubject)))
       return -1;
@@ -392,14 +400,17 @@ int GoldDetector::Matcher::ReverseTarget(int r) const {
 // another object ("still hold potential").
 int GoldDetector::Matcher::HoldResolve(int h) const {
   int first = Next(h);
-  if (first < sentence_end_ && RolesAt(first) == 0 && IsWord(first)) return kHoldNone;
-  for (int j = first, steps = 0; j < sentence_end_ && steps < 5; j = Next(j), ++steps) {
+  if (first < sentence_end_ && RolesAt(first) == 0 && IsWord(first))
+    return kHoldNone;
+  for (int j = first, steps = 0; j < sentence_end_ && steps < 5;
+       j = Next(j), ++steps) {
     uint64_t r = RolesAt(j);
     if (slots_[j].mention != kNoMention || (r & (kBoundary | kSubject))) break;
     if ((r & kPlace) || slots_[j].consumed) continue;  // "above", "near"
     if (r & kMove) {
       int n = Next(j);
-      if (n < sentence_end_ && (RolesAt(n) & kMoveNoun) && !(r & kMoveNoun)) return n;
+      if (n < sentence_end_ && (RolesAt(n) & kMoveNoun) && !(r & kMoveNoun))
+        return n;
       return j;
     }
   }
@@ -467,7 +478,8 @@ bool GoldDetector::Matcher::NounOfOther(int t) const {
     if (slots_[j].mention == kPriceMention) return false;
     if (slots_[j].mention == kOtherMention || (RolesAt(j) & kSubject)) {
       int n = Next(j);
-      return n >= sentence_end_ || !(RolesAt(n) & kCoord);  // Not a list: "losses in oil, gold"
+      return n >= sentence_end_ ||
+             !(RolesAt(n) & kCoord);  // Not a list: "losses in oil, gold"
     }
     if (!(RolesAt(j) == 0 && IsWord(j)) && !(RolesAt(j) & kDet)) return false;
   }
@@ -502,7 +514,8 @@ std::optional<GoldDetector::Matcher::Hit> GoldDetector::Matcher::TryRevise(
     int r) const {
   const Term& rt = *TermAt(r);
   int gold = -1;
-  for (int j = Next(r), steps = 0; j < sentence_end_ && steps < 6; j = Next(j), ++steps) {
+  for (int j = Next(r), steps = 0; j < sentence_end_ && steps < 6;
+       j = Next(j), ++steps) {
     if (slots_[j].mention == kPriceMention) {
       if (gold < 0) gold = j;
       continue;
@@ -528,7 +541,8 @@ std::optional<GoldDetector::Matcher::Hit> GoldDetector::Matcher::TryRevise(
   if (f >= sentence_begin_ && !(RolesAt(f) & kForecast)) f = Prev(f);
   if (f >= sentence_begin_ && (RolesAt(f) & kForecast)) {
     int g = Prev(f);
-    for (int steps = 0; g >= sentence_begin_ && steps < 3; g = Prev(g), ++steps) {
+    for (int steps = 0; g >= sentence_begin_ && steps < 3;
+         g = Prev(g), ++steps) {
       if (slots_[g].mention == kPriceMention)
         return Hit{rt.revise, rt.revise_conf, g, r, f};
       if (!(RolesAt(g) & (kPriceWord | kDet)) && !IsNumber(g)) break;
@@ -587,7 +601,8 @@ GoldDetector::Matcher::AnalyzeSentence() {
         !((r & kMoveNoun) && NounOfOther(t)) &&
         !((r & kMoveLevel) && LevelIsReference(t))) {
       int p = Prev(t);
-      bool particle = (r & kMoveAdverb) && p >= sentence_begin_ && (RolesAt(p) & kParticle);
+      bool particle =
+          (r & kMoveAdverb) && p >= sentence_begin_ && (RolesAt(p) & kParticle);
       if (!particle) {
         int g = AttachBack(t);
         if (g < 0 && (r & kMoveNoun)) g = AttachLinkForward(t);
@@ -598,7 +613,8 @@ GoldDetector::Matcher::AnalyzeSentence() {
         if (hit && hit->dir == Direction::kFlat && to < sentence_end_ &&
             (RolesAt(to) & kSpan)) {
           int n = Next(to);
-          if (n < sentence_end_ && (RolesAt(n) & kMove) && TermAt(n)->move != Direction::kFlat) {
+          if (n < sentence_end_ && (RolesAt(n) & kMove) &&
+              TermAt(n)->move != Direction::kFlat) {
             hit->dir = TermAt(n)->move;
             hit->extra = n;
           }
@@ -630,7 +646,8 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
   int start = std::min(hit.mention, hit.trigger);
   for (int k = 0; k < 3; ++k) {
     int p = Prev(start);
-    if (p < sentence_begin_ || (RolesAt(p) & (kBoundary | kMove | kSubject))) break;
+    if (p < sentence_begin_ || (RolesAt(p) & (kBoundary | kMove | kSubject)))
+      break;
     start = p;
   }
   int anchor = std::max(hit.mention, hit.trigger);
@@ -644,7 +661,8 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
         break;
       }
     }
-    if ((r & kMove) && TermAt(j)->move != Direction::kFlat) last_dir = TermAt(j)->move;
+    if ((r & kMove) && TermAt(j)->move != Direction::kFlat)
+      last_dir = TermAt(j)->move;
     // A currency before the number, or a number with a currency after it.
     int num = -1, cur = -1, after = -1;
     if ((r & kCurrency) && Next(j) < sentence_end_) {
@@ -658,11 +676,13 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
         cur = j;
         after = Next(n);
       }
-    } else if (IsNumber(j) && Next(j) < sentence_end_ && (RolesAt(Next(j)) & kCurrencyAfter)) {
+    } else if (IsNumber(j) && Next(j) < sentence_end_ &&
+               (RolesAt(Next(j)) & kCurrencyAfter)) {
       num = j;
       cur = Next(j);
       after = Next(cur);
-    } else if (IsNumber(j) && Next(j) < sentence_end_ && (RolesAt(Next(j)) & kPercent)) {
+    } else if (IsNumber(j) && Next(j) < sentence_end_ &&
+               (RolesAt(Next(j)) & kPercent)) {
       double v = 0;
       if (!m->has_percent && ParseNumber(text_.norm(j), &v) > 0) {
         Direction sign = Direction::kUnspecified;
@@ -680,8 +700,9 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
     while (before >= sentence_begin_ && (RolesAt(before) & kApprox))
       before = Prev(before);  // "down over $20"
     bool change =
-        before >= sentence_begin_ && (((RolesAt(before) & kMove) && !(RolesAt(before) & kMoveLevel)) ||
-                          (RolesAt(before) & kChange));
+        before >= sentence_begin_ &&
+        (((RolesAt(before) & kMove) && !(RolesAt(before) & kMoveLevel)) ||
+         (RolesAt(before) & kChange));
     double v = 0;
     std::string_view ns = text_.norm(num);
     size_t used = ParseNumber(ns, &v);
@@ -711,7 +732,8 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
           unit = detector_.terms_[u].unit;
           qty = q;
         }
-      } else if (after >= 0 && after < sentence_end_ && (RolesAt(after) & kUnit)) {
+      } else if (after >= 0 && after < sentence_end_ &&
+                 (RolesAt(after) & kUnit)) {
         unit = TermAt(after)->unit;
         qty = q;
       }
@@ -721,7 +743,8 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
       if (RolesAt(k) & kPer) {
         k = Next(k);
         double q = 0;
-        if (k < sentence_end_ && IsNumber(k) && ParseNumber(text_.norm(k), &q) > 0) {
+        if (k < sentence_end_ && IsNumber(k) &&
+            ParseNumber(text_.norm(k), &q) > 0) {
           qty = q;
           k = Next(k);
         }

@@ -107,8 +107,9 @@ absl::StatusOr<uint64_t> GoldDetector::Builder::ParseAlias(
 
 // A term may be listed under several move kinds ("rise" is a verb and a
 // noun) but with one direction.
-absl::StatusOr<uint64_t> GoldDetector::Builder::ParseMove(
-    const LexiconRow& row, uint64_t roles, Term* t) const {
+absl::StatusOr<uint64_t> GoldDetector::Builder::ParseMove(const LexiconRow& row,
+                                                          uint64_t roles,
+                                                          Term* t) const {
   absl::StatusOr<Direction> dir = ParseDirection(row);
   if (!dir.ok()) return dir.status();
   if (t->move != Direction::kUnspecified && t->move != *dir) {
@@ -125,7 +126,8 @@ absl::StatusOr<uint64_t> GoldDetector::Builder::ParseCauseOrRevise(
     const LexiconRow& row, Term* t) const {
   absl::StatusOr<Direction> dir = ParseDirection(row);
   if (!dir.ok()) return dir.status();
-  if (*dir == Direction::kFlat) return Error(row, "direction must be up or down");
+  if (*dir == Direction::kFlat)
+    return Error(row, "direction must be up or down");
   absl::StatusOr<float> c = Confidence(row);
   if (!c.ok()) return c.status();
   if (row.fields[0] == "cause") {
@@ -160,27 +162,42 @@ absl::StatusOr<uint64_t> GoldDetector::Builder::ParseCurrencyOrUnit(
   return row.fields[0] == "currency" ? kCurrency : kCurrencyAfter;
 }
 
-absl::StatusOr<uint64_t> GoldDetector::Builder::ParseKind(
-    const LexiconRow& row, Term* t) const {
+absl::StatusOr<uint64_t> GoldDetector::Builder::ParseKind(const LexiconRow& row,
+                                                          Term* t) const {
   // Kinds whose rows only give their term a role.
   static constexpr std::pair<std::string_view, uint64_t> kFlagKinds[] = {
-      {"price", kPriceWord},      {"sense", kSense},
-      {"other", kOther},          {"name", kName},
-      {"reverse", kReverse},      {"forecast", kForecast},
-      {"coord", kCoord},          {"link", kLink},
-      {"det", kDet},              {"negator", kNegator},
-      {"advice", kAdvice},        {"particle", kParticle},
-      {"conditional", kConditional}, {"approx", kApprox},
-      {"reference", kReference},  {"about", kAbout},
-      {"span", kSpan},            {"relative", kRelative},
-      {"change", kChange},        {"place", kPlace},
-      {"question", kQuestion},    {"per", kPer},
+      {"price", kPriceWord},
+      {"sense", kSense},
+      {"other", kOther},
+      {"name", kName},
+      {"reverse", kReverse},
+      {"forecast", kForecast},
+      {"coord", kCoord},
+      {"link", kLink},
+      {"det", kDet},
+      {"negator", kNegator},
+      {"advice", kAdvice},
+      {"particle", kParticle},
+      {"conditional", kConditional},
+      {"approx", kApprox},
+      {"reference", kReference},
+      {"about", kAbout},
+      {"span", kSpan},
+      {"relative", kRelative},
+      {"change", kChange},
+      {"place", kPlace},
+      {"question", kQuestion},
+      {"per", kPer},
       {"percent", kPercent},
   };
   // Direction-term kinds and the roles they add to kMove.
   static constexpr std::pair<std::string_view, uint64_t> kMoveKinds[] = {
-      {"move", 0},           {"noun", kMoveNoun},     {"adj", kMoveAdj},
-      {"level", kMoveLevel}, {"adverb", kMoveAdverb}, {"mark", kMoveLevel | kPlace},
+      {"move", 0},
+      {"noun", kMoveNoun},
+      {"adj", kMoveAdj},
+      {"level", kMoveLevel},
+      {"adverb", kMoveAdverb},
+      {"mark", kMoveLevel | kPlace},
   };
   const std::string_view kind = row.fields[0];
   for (const auto& [name, role] : kFlagKinds) {
@@ -201,8 +218,8 @@ absl::StatusOr<uint64_t> GoldDetector::Builder::ParseKind(
   if (kind == "currency" || kind == "currency_after" || kind == "unit") {
     return ParseCurrencyOrUnit(row, t);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat(kFile, ":", row.line, ": unknown kind '", AsAbsl(kind), "'"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      kFile, ":", row.line, ": unknown kind '", AsAbsl(kind), "'"));
 }
 
 absl::Status GoldDetector::Builder::AddRow(const LexiconRow& row) {
@@ -262,8 +279,8 @@ absl::Status GoldDetector::Builder::Finish(const TextAnalyzer& analyzer) {
   auto id_of = [this](std::string_view word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = d_.vocabulary_->Find(word);
     if (id == Vocabulary::kNone) {
-      return absl::InternalError(absl::StrCat(
-          kFile, ": word \"", AsAbsl(word), "\" is not in the vocabulary"));
+      return absl::InternalError(absl::StrCat(kFile, ": word \"", AsAbsl(word),
+                                              "\" is not in the vocabulary"));
     }
     return id;
   };
@@ -274,8 +291,8 @@ absl::Status GoldDetector::Builder::Finish(const TextAnalyzer& analyzer) {
   }
   for (const auto& [key, i] : index_) {
     const size_t sp = key.rfind(' ');
-    absl::StatusOr<uint32_t> id =
-        id_of(std::string_view(key).substr(sp == std::string::npos ? 0 : sp + 1));
+    absl::StatusOr<uint32_t> id = id_of(
+        std::string_view(key).substr(sp == std::string::npos ? 0 : sp + 1));
     if (!id.ok()) return id.status();
     if (sp == std::string::npos) {
       d_.term_of_id_[*id] = static_cast<int32_t>(i);
@@ -293,8 +310,8 @@ absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons) {
   return Create(lexicons, *analyzer);
 }
 
-absl::StatusOr<GoldDetector> GoldDetector::Create(const LexiconSet& lexicons,
-                                                  const TextAnalyzer& analyzer) {
+absl::StatusOr<GoldDetector> GoldDetector::Create(
+    const LexiconSet& lexicons, const TextAnalyzer& analyzer) {
   absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 2, 4);
   if (!rows.ok()) return rows.status();
   GoldDetector d;

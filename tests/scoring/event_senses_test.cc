@@ -89,7 +89,8 @@ TEST(EventSensesTest, HeldOutSentences) {
         {.title = "", .body = row.text, .kind = ContentKind::kPlainText});
     bool t = false, s = false, g = false;
     std::string dir = "none";
-    for (const Event& e : docs.empty() ? std::vector<Event>() : docs[0].events) {
+    for (const Event& e :
+         docs.empty() ? std::vector<Event>() : docs[0].events) {
       if (e.relevance < kDefaultMinRelevance) continue;
       t |= e.type == EventType::kTariff;
       s |= e.type == EventType::kSanctions;
@@ -115,9 +116,10 @@ TEST(EventSensesTest, HeldOutSentences) {
                         {"sanctions", sanction, 0.95},
                         {"geopolitical", geo, 0.93}};
   for (const Line& l : lines) {
-    std::printf("%-13s precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d)\n",
-                l.name, l.counts.Precision(), l.counts.Recall(),
-                l.counts.F1(), l.counts.tp, l.counts.fp, l.counts.fn);
+    std::printf(
+        "%-13s precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d)\n",
+        l.name, l.counts.Precision(), l.counts.Recall(), l.counts.F1(),
+        l.counts.tp, l.counts.fp, l.counts.fn);
     EXPECT_GE(l.counts.F1(), l.min_f1) << l.name;
   }
   const double accuracy = moved == 0 ? 0 : double(direction_right) / moved;
