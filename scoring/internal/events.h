@@ -150,6 +150,8 @@ class EventDetector {
                size_t cue_end, int actors_in_sentence, Direction* direction,
                int32_t* action_cue) const;
   bool IsHistoricYear(const AnalyzedText& text, uint32_t t) const;
+  bool NearHistoricYear(const AnalyzedText& text, const Rule& rule,
+                        uint32_t first, uint32_t end) const;
 
   std::optional<GoldDetector> gold_;
   PhraseIndex triggers_;  // Trigger and block phrases.
@@ -182,6 +184,26 @@ class EventDetector {
               const std::vector<EntityMention>& mentions,
               const EntityModel& entities, std::vector<Event>* events,
               Scratch* scratch) const;
+
+ private:
+  class Builder;  // Create()'s parsers, one per row kind (events_table.cc).
+
+  // Detect()'s stages, in order (events.cc).
+  void FindTriggers(const AnalyzedText& text,
+                    std::vector<TriggerHit>* triggers) const;
+  void FindCues(const AnalyzedText& text,
+                const std::vector<TriggerHit>& triggers,
+                const std::vector<EntityMention>& mentions,
+                const EntityModel& entities, std::vector<CueHit>* cues) const;
+  void AddCompoundCue(const AnalyzedText& text, uint32_t i,
+                      std::vector<CueHit>* cues) const;
+  void ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
+                     const std::vector<EntityMention>& mentions,
+                     const EntityModel& entities, Scratch* scratch) const;
+  Event MakeEvent(int type, const AnalyzedText& text,
+                  const std::vector<EntityMention>& mentions,
+                  const EntityModel& entities, const std::vector<CueHit>& cues,
+                  std::vector<const SentenceHit*>* of_type) const;
 };
 
 }  // namespace tidings::scoring::internal

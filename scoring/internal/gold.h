@@ -77,11 +77,65 @@ class GoldDetector {
 
  private:
   class Matcher;  // The per-call analysis (gold.cc).
+  class Builder;  // Create()'s parsers, one per kind of row (gold_table.cc).
+
+  // Roles of a term (Term::roles): one bit per kind of row in gold.tsv (a
+  // term listed under several kinds has several), plus two bits that
+  // Create() sets for phrase matching.
+  enum Role : uint64_t {
+    kAliasStrong = 1ull << 0,     // alias ... strong
+    kAliasTopic = 1ull << 1,      // alias ... topic
+    kPriceWord = 1ull << 2,       // price
+    kSense = 1ull << 3,           // sense
+    kOther = 1ull << 4,           // other
+    kName = 1ull << 5,            // name
+    kMove = 1ull << 6,            // move, noun, adj, level, mark, adverb
+    kMoveNoun = 1ull << 7,        // noun
+    kMoveAdj = 1ull << 8,         // adj
+    kMoveLevel = 1ull << 9,       // level, mark
+    kMoveAdverb = 1ull << 10,     // adverb
+    kHold = 1ull << 11,           // hold
+    kReverse = 1ull << 12,        // reverse
+    kCause = 1ull << 13,          // cause
+    kRevise = 1ull << 14,         // revise
+    kForecast = 1ull << 15,       // forecast
+    kBoundarySoft = 1ull << 16,   // boundary ... soft
+    kBoundaryHard = 1ull << 17,   // boundary ... hard
+    kCoord = 1ull << 18,          // coord
+    kLink = 1ull << 19,           // link
+    kDet = 1ull << 20,            // det
+    kNegator = 1ull << 21,        // negator
+    kAdvice = 1ull << 22,         // advice
+    kParticle = 1ull << 23,       // particle
+    kCurrency = 1ull << 24,       // currency
+    kCurrencyAfter = 1ull << 25,  // currency_after
+    kUnit = 1ull << 26,           // unit
+    kPer = 1ull << 27,            // per
+    kPercent = 1ull << 28,        // percent
+    kPlace = 1ull << 29,          // place, mark
+    kQuestion = 1ull << 30,       // question
+    kChange = 1ull << 31,         // change
+    kRelative = 1ull << 32,       // relative
+    kSpan = 1ull << 33,           // span
+    kAbout = 1ull << 34,          // about
+    kReference = 1ull << 37,      // reference
+    kApprox = 1ull << 38,         // approx
+    kConditional = 1ull << 39,    // conditional
+    kPhraseStart = 1ull << 35,    // a proper prefix of a phrase (Create)
+    kStrongStart = 1ull << 36,    // first word of a strong alias (Create)
+  };
+
+  static constexpr uint64_t kAlias = kAliasStrong | kAliasTopic;
+  static constexpr uint64_t kIndexOnly =
+      kPhraseStart | kStrongStart;  // Not a term's own role.
+  static constexpr uint64_t kBoundary = kBoundarySoft | kBoundaryHard;
+  static constexpr uint64_t kSubject = kSense | kOther;
+  static constexpr int kMaxPhrase = 4;  // Tokens in the longest phrase.
 
   // One lexicon term and all of its roles (a term may have several: "cut"
   // revises a forecast, "off" reverses a high).
   struct Term {
-    uint64_t roles = 0;  // Bit set of gold.cc's Role.
+    uint64_t roles = 0;  // Bit set of Role.
     Direction move = Direction::kUnspecified;
     float move_conf = 0;
     float alias_conf = 0;

@@ -313,6 +313,127 @@ TEST_F(EventsTest, AcceptsGeopoliticalSenses) {
   }
 }
 
+// Issue 8: each sense below is a class in events.tsv (a context group that
+// rejects or a required boost), not a phrase.
+TEST_F(EventsTest, TariffSensesPricePlansSentencingAndDomesticTaxes) {
+  const char* not_trade[] = {
+      // Price plans of phone, broadband, water and energy providers.
+      "Ofgem says a family on the default tariff pays £1,700 a year.",
+      "Switch tariff now and lock in a lower unit rate, the broker advises.",
+      "The firm's new SIM-only tariff gives 50GB of data for £12 a month.",
+      "Homes with solar panels are paid a feed-in tariff for spare power.",
+      "The utility raised its standing charge and tariffs for households.",
+      // Criminal sentencing.
+      "The killer was told his minimum tariff would be 25 years.",
+      "Judges, not ministers, now set whole-life tariffs.",
+      // Domestic taxes and duties.
+      "Duty on a bottle of whisky will go up by 40p.",
+      "The chancellor kept fuel duty frozen in the autumn statement.",
+  };
+  for (const char* text : not_trade) {
+    EXPECT_FALSE(Reports(text, kTariff)) << text;
+  }
+  const char* trade[] = {
+      // A trade word right next to "tariff" wins over consumer words.
+      "A tariff on imported steel will raise prices for consumers.",
+      "Shoppers will pay more once tariffs on foreign-made toys start.",
+      // Retaliation and measure verbs make "duty" a trade duty.
+      "Mexico hits back with duties on American pork and apples.",
+      "Paris and Washington agreed to remove duties on wine and aircraft.",
+      "Egypt halted poultry imports for six months.",
+  };
+  for (const char* text : trade) {
+    EXPECT_TRUE(Reports(text, kTariff)) << text;
+  }
+}
+
+TEST_F(EventsTest, BansOnRegimesAreSanctionsNotTariffs) {
+  const char* text =
+      "Brussels banned imports of Russian timber in its latest sanctions "
+      "package.";
+  EXPECT_TRUE(Reports(text, kSanctions));
+  EXPECT_FALSE(Reports(text, kTariff));
+  // Trade "sanctions" against a regime are sanctions only; in a trade
+  // dispute over goods they are punitive tariffs too.
+  text = "Norway decreed trade sanctions against the apartheid regime.";
+  EXPECT_TRUE(Reports(text, kSanctions));
+  EXPECT_FALSE(Reports(text, kTariff));
+  EXPECT_TRUE(Reports(
+      "Washington imposed trade sanctions on Japanese electronics goods.",
+      kTariff));
+}
+
+TEST_F(EventsTest, SanctionsAimedAtStates) {
+  const char* cases[] = {
+      "Seoul banned exports of dual-use machinery to Pyongyang.",
+      "The EU is weighing a ban on Belarusian potash.",
+      "Ottawa froze about $100m of assets held by the Syrian central bank.",
+      "London moved to sanction two Russian generals over the strikes.",
+      "Ministers discussed restrictive measures against Caracas.",
+  };
+  for (const char* text : cases) {
+    EXPECT_TRUE(Reports(text, kSanctions)) << text;
+  }
+}
+
+TEST_F(EventsTest, SanctionSensesSportDisciplineApprovalAndFreezes) {
+  const char* cases[] = {
+      "The boxing board sanctioned the bout for next month.",
+      "The league sanctioned the striker for diving.",
+      "The regulator sanctioned the adviser for mis-selling.",
+      "The trustees sanctioned the sale of the headquarters.",
+      "Nurses face a pay freeze next year.",
+      "The retailer announced a freeze on hiring.",
+      "Police froze the accounts of the suspected fraudsters.",
+      "The bank froze the customer's savings after the scam.",
+      "The statement is under embargo until 9am.",
+      "Teachers' unions began sanctions short of a strike.",
+  };
+  for (const char* text : cases) {
+    EXPECT_FALSE(Reports(text, kSanctions)) << text;
+  }
+}
+
+TEST_F(EventsTest, GeopoliticalWithoutWarWords) {
+  const char* cases[] = {
+      "Militants abducted a dozen oil workers near the border.",
+      "Iran seized a Greek tanker in the Strait of Hormuz.",
+      "Frigates will escort container ships through the strait.",
+      "A drone hit a fuel depot in the port, officials said.",
+      "Warsaw expelled two Belarusian diplomats.",
+      "Demonstrators stormed the French embassy in the capital.",
+      "Officers seized power and suspended the constitution in Guinea's army "
+      "barracks revolt.",
+      "The Security Council met after fighting killed 40 civilians.",
+      "The embassy was evacuated as fighting spread.",
+      "Naval vessels shadowed each other near the disputed reef.",
+      "Chinese coast guard ships used a water cannon near the disputed "
+      "islands.",
+  };
+  for (const char* text : cases) {
+    EXPECT_TRUE(Reports(text, kGeo)) << text;
+  }
+}
+
+TEST_F(EventsTest, GeopoliticalMetaphorsAndOtherSenses) {
+  const char* cases[] = {
+      "The two grocers are in a tug of war over suppliers.",
+      "Sterling touched post-World War II lows.",
+      "A price war among budget airlines hit fares.",
+      "Landlords launched an attack on the new rent rules.",
+      "Shareholders ousted the chief executive.",
+      "Protesting fans stormed the pitch.",
+      "The courier will deliver parcels by drone.",
+      "Customs officers seized heroin hidden in a lorry.",
+      "Traders seized on the weak data.",
+      "Police said the kidnapping was a robbery by a local gang.",
+      "Detectives found no links to terrorism.",
+  };
+  for (const char* text : cases) {
+    EXPECT_FALSE(Reports(text, kGeo)) << text;
+  }
+}
+
 TEST_F(EventsTest, HistoricalMentionsAreDiscounted) {
   EXPECT_FALSE(Reports("The agency was created after the 1973 oil embargo.",
                        kSanctions));

@@ -5,16 +5,19 @@
 
 #include "scoring/internal/gold.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/relevance.h"
 #include "scoring/internal/text.h"
 #include "scoring/scorer.h"
+#include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
 namespace {
@@ -155,6 +158,23 @@ TEST_F(GoldTest, RejectsOtherSenses) {
   EXPECT_EQ(Dir("\"It was a tough game,\" Mr Gold said afterwards."), kNone);
   EXPECT_EQ(Dir("The Golden State Warriors won by 12"), kNone);
   EXPECT_EQ(Dir("Golden Globes ratings fell"), kNone);
+}
+
+// Issue 8: coins, medals, the gold standard and gold as a modifier report no
+// price move, however the sentence moves.
+TEST_F(GoldTest, CoinsMedalsStandardAndModifiers) {
+  EXPECT_EQ(Dir("Sales of sovereign gold coins doubled in the spring"), kNone);
+  EXPECT_EQ(Dir("A rare gold coin fetched a record price at auction"), kNone);
+  EXPECT_EQ(Dir("The swimmer's gold medal haul rose to four"), kNone);
+  EXPECT_EQ(Dir("Calls for a return to the gold standard grew louder"), kNone);
+  EXPECT_EQ(Dir("Gold-plated pension bills climb again"), kNone);
+  EXPECT_EQ(Dir("A gold-backed stablecoin jumped 12% in a day"), kNone);
+  EXPECT_EQ(Dir("The gold-silver ratio slid to 75"), kNone);
+  EXPECT_EQ(Dir("The gold/silver ratio rose above 90"), kNone);
+  // Compounds that still name gold's price.
+  EXPECT_EQ(Dir("MCX-gold slips Rs 150 in early trade"), kDown);
+  EXPECT_EQ(Dir("A gold-price rally lifted jewellers' costs"), kUp);
+  EXPECT_EQ(Dir("gold/silver prices climb on a soft dollar"), kUp);
 }
 
 TEST_F(GoldTest, RejectsQuestionsQuotesAndAdvice) {
@@ -347,6 +367,37 @@ TEST_F(GoldTest, RelevanceFallsWithPosition) {
 TEST_F(GoldTest, NoGoldNoEvent) {
   EXPECT_FALSE(Detect("").has_value());
   EXPECT_FALSE(Detect("Oil prices rose 2% on supply worries.").has_value());
+}
+
+TEST(GoldDetectorCreateTest, RejectsMalformedRows) {
+  struct Case {
+    const char* content;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"sparkle\tgold\tstrong\t1\n", "gold.tsv:1: unknown kind 'sparkle'"},
+      {"alias\tgold\tloud\t1\n", "strength must be strong or topic"},
+      {"move\tsoars\tsideways\t1\n", "direction must be up, down or flat"},
+      {"move\tsoars\tup\t1.5\n", "confidence must be in (0, 1]"},
+      {"move\ta b c d e\tup\t1\n", "phrase longer than 4 tokens"},
+      {"move\tsoars\tup\t1\nnoun\tsoars\tdown\t1\n",
+       "gold.tsv:2: term already has another direction"},
+      {"cause\tlifts\tflat\t1\n", "direction must be up or down"},
+      {"boundary\tbut\tfirm\n", "strength must be hard or soft"},
+      {"currency\t$\tUSD\n", "currency and unit required"},
+      {"unit\toz\n", "unit symbol required"},
+  };
+  for (const Case& c : cases) {
+    std::string dir = LexiconDirWith("gold.tsv", c.content);
+    auto lex = LexiconSet::Load(dir);
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    auto gold = GoldDetector::Create(*lex);
+    ASSERT_FALSE(gold.ok()) << c.content;
+    EXPECT_EQ(gold.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(gold.status().message()),
+                ::testing::HasSubstr(c.error));
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
