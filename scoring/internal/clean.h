@@ -40,16 +40,23 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "scoring/internal/byline.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/page_furniture.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
 
 struct CleanDocument {
   std::string title;  // "" when none was found.
-  std::string
-      source;  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, or "".
+  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, else the outlet of
+  // the byline ("By Jane Doe, Reuters"), or "".
+  std::string source;
   std::string body;  // Paragraphs separated by "\n\n".
+  // From the byline and dateline lines (see article_meta.h).
+  std::string author;
+  PageTime published;
 };
 
 class PageCleaner {
@@ -67,9 +74,11 @@ class PageCleaner {
   // lines of chrome or debris), so a headline, a sentence or a plain
   // paragraph comes back as one document with the text unchanged. Returns no
   // documents when a page holds nothing but chrome. Requires valid UTF-8.
-  std::vector<CleanDocument> Clean(std::string_view title,
-                                   std::string_view body,
-                                   ContentKind kind) const;
+  // `now` (the ingest time) resolves relative times in bylines ("3 hours
+  // ago"); InfinitePast ignores them.
+  std::vector<CleanDocument> Clean(
+      std::string_view title, std::string_view body, ContentKind kind,
+      absl::Time now = absl::InfinitePast()) const;
 
   // What Clean() returns, for the scorer: when the input comes back as one
   // unchanged document (no page structure found, or kPlainText), `whole`
@@ -82,7 +91,7 @@ class PageCleaner {
     std::vector<CleanDocument> docs;
   };
   void Clean(std::string_view title, std::string_view body, ContentKind kind,
-             Cleaned* out) const;
+             absl::Time now, Cleaned* out) const;
 
   // Word classes from "headline_words.tsv" (a bit set). Public for the
   // implementation's helpers; not part of the scorer's interface.
@@ -104,7 +113,9 @@ class PageCleaner {
   };
 
   enum class BoilerMatch : uint8_t { kLine, kPrefix, kSuffix, kContains };
-  enum class BoilerAction : uint8_t { kNone, kDrop, kEnd };
+  // kBlock: remove the line and the rest of its block of lines (a
+  // sponsored box, a list of teasers under its header); the article goes on.
+  enum class BoilerAction : uint8_t { kNone, kDrop, kEnd, kBlock };
   struct BoilerRule {
     std::string phrase;
     BoilerMatch match = BoilerMatch::kLine;
@@ -128,6 +139,8 @@ class PageCleaner {
   std::string_view AgencyName(std::string_view name) const;
   // Whether `name` (any case) is a known aggregator site.
   bool IsSite(std::string_view name) const;
+  const BylineReader& bylines() const { return bylines_; }
+  const FurnitureReader& furniture() const { return furniture_; }
 
  private:
   // Word classes, keyed by the lower-cased word packed into 8 bytes (words
@@ -158,6 +171,8 @@ class PageCleaner {
   uint32_t contains_last_len_[256] = {};  // The same by last byte.
   absl::flat_hash_map<std::string, std::string> agencies_;
   absl::flat_hash_set<std::string> sites_;
+  BylineReader bylines_;
+  FurnitureReader furniture_;
 };
 
 }  // namespace tidings::scoring::internal
