@@ -23,6 +23,9 @@ constexpr size_t kMaxLineBytes = 240;
 constexpr size_t kMaxSegments = 8;
 // A person's name has at most this many words.
 constexpr size_t kMaxNameWords = 4;
+// Names or an outlet before the first separator of a byline: at most this
+// many words ("Jane Doe and John Roe |").
+constexpr size_t kMaxWordsBeforeSeparator = 6;
 
 // --- Words and segments --------------------------------------------------------
 
@@ -431,7 +434,11 @@ absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
       default:
         break;
     }
-    // The first words of a phrase lead to it.
+    // The first word of a phrase opens a metadata line (see
+    // MayBeMetadata); the first words lead to the phrase.
+    if (kind & (kLabel | kMonth | kWeekday | kRelDay | kBy | kShare)) {
+      r.words_[phrase.substr(0, phrase.find(' '))].kinds |= kLeads;
+    }
     for (size_t sp = phrase.find(' '); sp != std::string::npos;
          sp = phrase.find(' ', sp + 1)) {
       r.words_[phrase.substr(0, sp)].kinds |= kPrefix;
@@ -452,11 +459,20 @@ absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
     }
     r.max_len_ = std::max(r.max_len_, phrase.size());
   }
+  for (const auto& [key, entry] : r.words_) {
+    r.first_len_[static_cast<unsigned char>(key[0])] |=
+        1u << std::min<size_t>(key.size(), 31);
+  }
   return r;
 }
 
 const BylineReader::Entry* BylineReader::Find(std::string_view lower) const {
-  if (lower.empty() || lower.size() > max_len_) return nullptr;
+  // Most words are no metadata word: turned away before hashing.
+  if (lower.empty() || lower.size() > max_len_ ||
+      !(first_len_[static_cast<unsigned char>(lower[0])] &
+        (1u << std::min<size_t>(lower.size(), 31)))) {
+    return nullptr;
+  }
   auto it = words_.find(AsAbsl(lower));
   return it == words_.end() ? nullptr : &it->second;
 }
@@ -925,8 +941,74 @@ void MergeTime(const PrintedTime& t, TimeLabel label, BylineLine* out) {
 
 }  // namespace
 
+bool BylineReader::MayBeMetadata(std::string_view line) const {
+  // Its first word: a number, or a word that opens a time or a byline.
+  size_t end = 0;
+  while (end < line.size() && SpaceLen(line, end) == 0) ++end;
+  const std::string_view core = Core(line.substr(0, end));
+  if (core.empty()) return false;
+  const unsigned char c = core[0];
+  char buf[32];
+  if (IsDigit(c) || c == '+' || c == '-') {
+    // A date or a clock ("2024-01-05", "12:45", "5th"), or a number that a
+    // unit, a month or a share word follows ("3 hours ago", "5 April",
+    // "85 comments"): not "12 people were hurt".
+    const std::string_view low = LowerInto(core, buf, sizeof(buf));
+    if (low.empty()) return false;
+    auto unit_of = [this](std::string_view w) -> int64_t {
+      const Entry* e = Find(w);
+      return e != nullptr && (e->kinds & kUnit) ? e->value : 0;
+    };
+    const Num num = ParseNumber(low, unit_of);
+    if (num.type != Num::kInt && num.type != Num::kFail) return true;
+    if (num.type == Num::kFail && !IsShareCount(core)) return false;
+    if (end == line.size()) return false;
+    size_t b = end;
+    while (b < line.size() && SpaceLen(line, b) != 0) ++b;
+    size_t e = b;
+    while (e < line.size() && SpaceLen(line, e) == 0) ++e;
+    const Entry* next = Find(LowerInto(Core(line.substr(b, e - b)), buf, sizeof(buf)));
+    return next != nullptr &&
+           (next->kinds & (kUnit | kMonth | kShare | kAmPm | kZone)) != 0;
+  }
+  const std::string_view low = LowerInto(core, buf, sizeof(buf));
+  if (const Entry* e = Find(low); e != nullptr) {
+    if (e->kinds & kLeads) return true;
+    if (e->kinds & kCount) {  // "an hour ago", "a few minutes ago".
+      size_t b = end;
+      while (b < line.size() && SpaceLen(line, b) != 0) ++b;
+      size_t e2 = b;
+      while (e2 < line.size() && SpaceLen(line, e2) == 0) ++e2;
+      const std::string_view next = LowerInto(line.substr(b, e2 - b), buf, sizeof(buf));
+      const Entry* n = Find(next);
+      return n != nullptr && (n->kinds & (kUnit | kCount));
+    }
+  }
+  // Or names, which need a separator or a comma right after them ("Jane
+  // Doe, Reuters", "Tom Baker · 3 hours ago", "Jane Doe and John Roe |").
+  if (!IsLetterStart(c)) return false;
+  size_t words = 1;
+  for (size_t i = end; i < line.size(); ++i) {
+    const unsigned char b = line[i];
+    if (b == ' ') {
+      // Capitalised words, or "and" between two names.
+      if (++words > kMaxWordsBeforeSeparator) return false;
+      if (i + 1 < line.size() && IsLower(line[i + 1]) && !At(line, i + 1, "and ")) {
+        return false;
+      }
+    } else if (b == ',' || b == '|' || b == ';') {
+      return true;
+    } else if ((b >= 0xC2 || b == '-' || b == '/') && SeparatorLen(line, i) > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool BylineReader::Read(std::string_view line, BylineLine* out) const {
-  if (line.empty() || line.size() > kMaxLineBytes) return false;
+  if (line.empty() || line.size() > kMaxLineBytes || !MayBeMetadata(line)) {
+    return false;
+  }
   std::string_view segs[kMaxSegments];
   const size_t n = SplitSegments(line, segs);
   if (n == 0) return false;

@@ -157,6 +157,7 @@ class BylineReader {
     kShare = 1 << 16,
     kAgency = 1 << 17,   // From sources.tsv.
     kPrefix = 1 << 18,   // The first words of a longer phrase.
+    kLeads = 1 << 19,    // The first word of a phrase of this file.
   };
   enum class ByKind : uint8_t { kAuthor, kTrailer, kCredit };
   struct Entry {
@@ -173,8 +174,15 @@ class BylineReader {
   const Entry* Find(std::string_view lower) const;
 
  private:
+  // A cheap filter in front of Read(): false for nearly every line of
+  // prose or headline, at its first word.
+  bool MayBeMetadata(std::string_view line) const;
+
   absl::flat_hash_map<std::string, Entry> words_;
   size_t max_len_ = 0;
+  // A filter in front of words_: per first byte, a bit set of the lengths
+  // (bit min(length, 31)) of its keys.
+  uint32_t first_len_[256] = {};
 };
 
 }  // namespace tidings::scoring::internal

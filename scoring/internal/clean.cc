@@ -102,9 +102,11 @@ size_t TrailingDateLen(std::string_view w) {
 constexpr size_t kMaxDetailWords = std::max(kMaxTitleWords, kMaxBoilerWords);
 // Also records in word_starts[k] where word k starts in *norm (for a line of
 // at most kMaxDetailWords words; the last ones may lie past the end of *norm
-// once its final ':', '.' and spaces are dropped).
+// once its final ':', '.' and spaces are dropped), and in *marks the
+// furniture marks of its bytes (kFurnitureMarks, ORed).
 size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
-                uint32_t* word_starts) {
+                uint32_t* word_starts, uint8_t* marks) {
+  uint8_t m = 0;  // kFurnitureMarks of the bytes, ORed.
   norm->resize(t.size());
   char* out = norm->data();
   size_t len = 0;
@@ -129,6 +131,7 @@ size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
     }
     // A word starts at i.
     if (words == kMaxDetailWords) {
+      *marks = m;
       return words + CountWords(t.substr(i), 32 - kMaxDetailWords);
     }
     if (len != 0) out[len++] = ' ';
@@ -140,6 +143,7 @@ size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
       while (b > ' ' && b < 0x80) {
         const char lower = ToLower(static_cast<char>(b));
         out[len++] = lower;
+        m |= kFurnitureMarks[b];
         if (IsAlnum(b)) {
           h ^= static_cast<unsigned char>(lower);
           h *= 1099511628211ull;
@@ -149,6 +153,7 @@ size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
       }
       if (i == n || SpaceLen(t, i) != 0) break;
       out[len++] = static_cast<char>(b);  // Not ASCII (kept), or a control.
+      m |= kFurnitureMarks[b];
       if (b >= 0x80) {
         h ^= b;
         h *= 1099511628211ull;
@@ -162,6 +167,7 @@ size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
   }
   norm->resize(len);
   *key = h;
+  *marks = m;
   return words;
 }
 
@@ -306,13 +312,14 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
         c.contains_by_word_[first].push_back(index);
       } else {
         const bool prefix = rule.match == BoilerMatch::kPrefix;
-        if (rule.phrase.empty()) {  // Matches every line: no filtering.
-          for (bool& b : c.edge_bytes_[prefix ? 0 : 1]) b = true;
+        auto& by_byte = c.edge_rules_[prefix ? 0 : 1];
+        if (rule.phrase.empty()) {  // Matches every line.
+          for (auto& rules : by_byte) rules.push_back(index);
         } else {
-          c.edge_bytes_[prefix ? 0 : 1][static_cast<unsigned char>(
-              prefix ? rule.phrase.front() : rule.phrase.back())] = true;
+          by_byte[static_cast<unsigned char>(
+              prefix ? rule.phrase.front() : rule.phrase.back())]
+              .push_back(index);
         }
-        c.edge_rules_.push_back(index);
       }
       c.boiler_rules_.push_back(std::move(rule));
     }
@@ -350,14 +357,7 @@ void PageCleaner::AddToWordFilter(std::string_view word) {
   word_last_len_[static_cast<unsigned char>(ToLower(word.back()))] |= bit;
 }
 
-uint16_t PageCleaner::Classes(std::string_view word) const {
-  if (word.empty() || word.size() > max_word_len_) return 0;
-  // Most words of a text have no class: turn them away before hashing.
-  const uint32_t bit = 1u << std::min<size_t>(word.size(), 31);
-  if (!(word_first_len_[static_cast<unsigned char>(ToLower(word.front()))] & bit) ||
-      !(word_last_len_[static_cast<unsigned char>(ToLower(word.back()))] & bit)) {
-    return 0;
-  }
+uint16_t PageCleaner::LookUpClasses(std::string_view word) const {
   if (word.size() <= 8) {
     auto it = short_words_.find(PackWord(word));
     return it == short_words_.end() ? 0 : it->second;
@@ -389,24 +389,24 @@ PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(
     if (it != boiler_lines_.end()) return it->second;
   }
   if (words > kMaxBoilerWords) return BoilerAction::kNone;
-  // Any "end" rule that matches decides; otherwise any "drop" rule.
+  // Any "end" rule that matches decides; otherwise any "block" rule, then
+  // any "drop" rule.
   BoilerAction found = BoilerAction::kNone;
   auto hit = [&](const BoilerRule& r) {
     if (r.action == BoilerAction::kEnd) return true;
-    found = BoilerAction::kDrop;
+    if (found != BoilerAction::kBlock) found = r.action;
     return false;
   };
-  const bool prefix_may = edge_bytes_[0][static_cast<unsigned char>(norm.front())];
-  const bool suffix_may = edge_bytes_[1][static_cast<unsigned char>(norm.back())];
-  for (uint32_t index = 0; (prefix_may || suffix_may) && index < edge_rules_.size();
-       ++index) {
-    const BoilerRule& r = boiler_rules_[edge_rules_[index]];
-    const bool prefix = r.match == BoilerMatch::kPrefix;
-    if (norm.size() < r.phrase.size() || !(prefix ? prefix_may : suffix_may)) continue;
-    size_t at = prefix ? 0 : norm.size() - r.phrase.size();
-    if (!r.phrase.empty() && norm[at] != r.phrase[0]) continue;  // Cheaply.
-    if (norm.compare(at, r.phrase.size(), r.phrase) == 0 && hit(r)) {
-      return BoilerAction::kEnd;
+  // Prefix rules by the line's first byte, suffix rules by its last.
+  for (int side = 0; side < 2; ++side) {
+    const unsigned char key = side == 0 ? norm.front() : norm.back();
+    for (uint32_t index : edge_rules_[side][key]) {
+      const BoilerRule& r = boiler_rules_[index];
+      if (norm.size() < r.phrase.size()) continue;
+      const size_t at = side == 0 ? 0 : norm.size() - r.phrase.size();
+      if (norm.compare(at, r.phrase.size(), r.phrase) == 0 && hit(r)) {
+        return BoilerAction::kEnd;
+      }
     }
   }
   // "contains" phrases, looked up by the word [pos, end) they start with;
@@ -556,6 +556,7 @@ class Cleaning {
   uint64_t title_arg_key_ = 0;
   std::string norm_;  // The boilerplate form of the line being classified.
   uint32_t norm_words_[kMaxDetailWords];  // Where its words start.
+  uint8_t marks_ = 0;                      // Its furniture marks.
   TeaserSplitter teasers_;
   std::vector<Piece> pieces_;
 
@@ -591,7 +592,7 @@ LineKind Cleaning::ClassifyShape(Line& line) {
   line.words = static_cast<uint32_t>(CountWords(t));
   if (line.words <= kMaxDetailWords) {
     uint64_t key = 0;
-    ScanLine(t, &key, &norm_, norm_words_);
+    ScanLine(t, &key, &norm_, norm_words_, &marks_);
     if (line.words <= kMaxTitleWords) line.key = key;
   }
   line.content = static_cast<uint32_t>(t.size());
@@ -660,7 +661,7 @@ LineKind Cleaning::ClassifyChrome(Line& line) {
   if (a == Action::kEnd) return LineKind::kEnd;
   if (a == Action::kDrop) return LineKind::kDrop;
   if (a == Action::kBlock) return LineKind::kBlock;
-  if (pc_.furniture().Classify(t, line.words) != Furniture::kNone) {
+  if (pc_.furniture().Classify(t, line.words, marks_) != Furniture::kNone) {
     return LineKind::kDrop;
   }
   return LineKind::kBlank;
@@ -833,7 +834,7 @@ void Cleaning::DropBrowserTitle() {
     Line& l = lines_[i];
     if (l.kind == LineKind::kBlank) continue;
     ++seen;
-    if (!IsTitleCandidate(l)) continue;
+    if (l.kind != LineKind::kHeadline) continue;
     const std::string_view headline = FurnitureReader::BrowserTitle(l.text);
     if (headline.empty()) continue;
     const uint64_t key = TitleKey(headline);

@@ -123,7 +123,20 @@ class PageCleaner {
   };
 
   // Classes of `word` (any case; looked up lower-cased), 0 if unknown.
-  uint16_t Classes(std::string_view word) const;
+  // Inline: the teaser splitter asks for every word of a page, and most
+  // words are turned away by the filter before any hashing.
+  uint16_t Classes(std::string_view word) const {
+    if (word.empty() || word.size() > max_word_len_) return 0;
+    const uint32_t bit = 1u << (word.size() < 31 ? word.size() : 31);
+    auto lower = [](char c) {
+      return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    };
+    if (!(word_first_len_[lower(word.front())] & bit) ||
+        !(word_last_len_[lower(word.back())] & bit)) {
+      return 0;
+    }
+    return LookUpClasses(word);
+  }
   // Whether `word` (any case, without its final period) is an abbreviation.
   bool IsAbbreviation(std::string_view word) const;
   // The action for a line, given its normalised form (lower case, single
@@ -151,6 +164,7 @@ class PageCleaner {
   // A filter in front of both: per lower-cased first byte and per last
   // byte, a bit set of the lengths (bit min(length, 31)) of the words.
   void AddToWordFilter(std::string_view word);
+  uint16_t LookUpClasses(std::string_view word) const;  // Past the filter.
   uint32_t word_first_len_[256] = {};
   uint32_t word_last_len_[256] = {};
   absl::flat_hash_set<std::string> abbreviations_;
@@ -159,14 +173,14 @@ class PageCleaner {
   // Indexes into boiler_rules_: "contains" rules by the first word of their
   // phrase, and the prefix and suffix rules (checked at one place each).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> contains_by_word_;
-  std::vector<uint32_t> edge_rules_;
+  // [0]: the prefix rules by the first byte of their phrase; [1]: the
+  // suffix rules by its last byte.
+  std::vector<uint32_t> edge_rules_[2][256];
   // Cheap filters that turn most lines and words away before any string
-  // compare or hash lookup: the longest "line" phrase; the first bytes of
-  // the prefix phrases and the last bytes of the suffix phrases; and, per
-  // first byte and per last byte, a bit set of the lengths (bit
-  // min(length, 31)) of the first words of the "contains" phrases.
+  // compare or hash lookup: the longest "line" phrase; and, per first byte
+  // and per last byte, a bit set of the lengths (bit min(length, 31)) of the
+  // first words of the "contains" phrases.
   size_t max_line_phrase_ = 0;
-  bool edge_bytes_[2][256] = {};  // [0]: prefix first bytes, [1]: suffix last.
   uint32_t contains_first_len_[256] = {};
   uint32_t contains_last_len_[256] = {};  // The same by last byte.
   absl::flat_hash_map<std::string, std::string> agencies_;

@@ -2,6 +2,7 @@
 
 #include "scoring/internal/page_furniture.h"
 
+#include <array>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -101,6 +102,10 @@ bool IsPriceRow(std::string_view line, size_t words) {
   if (words < 3 || words > kMaxPriceRowWords || EndsWithPunctuation(line)) {
     return false;
   }
+  // The change at the end: "+0.84%", "-12.5", "(+1.2%)", "▲3.1".
+  const size_t last = line.find_last_of(' ');
+  const unsigned char c = line[last == std::string_view::npos ? 0 : last + 1];
+  if (c != '+' && c != '-' && c != '(' && c != 0xE2) return false;
   size_t numbers = 0, labels = 0;
   bool last_signed = false;
   ForEachWord(line, [&](size_t b, size_t e) {
@@ -143,7 +148,8 @@ bool FurnitureReader::IsCredit(std::string_view word) const {
   return !low.empty() && credits_.contains(AsAbsl(low));
 }
 
-bool FurnitureReader::IsCaption(std::string_view line, size_t words) const {
+bool FurnitureReader::IsCaption(std::string_view line, size_t words,
+                                bool separated) const {
   // A credit in brackets at the end: "(Photo: ...)", "(Staff photo by
   // ...)", "(AP Photo/...)", "(Getty Images)".
   if (line.back() == ')') {
@@ -166,7 +172,21 @@ bool FurnitureReader::IsCaption(std::string_view line, size_t words) const {
     }
   }
   // A credit segment: "... | Photo credit: Tom Reed", "Image: Getty",
-  // "Photograph by ...", "— Getty Images".
+  // "Photograph by ...", "— Getty Images". Without a separator, only a short
+  // line can be a credit, and its first word tells.
+  if (!separated) {
+    if (words > kMaxCreditLineWords) return false;
+    // "Photo: ...", "Staff photo by ...": one of the first two words.
+    size_t end = 0;
+    while (end < line.size() && SpaceLen(line, end) == 0) ++end;
+    size_t b = end;
+    while (b < line.size() && SpaceLen(line, b) != 0) ++b;
+    size_t e = b;
+    while (e < line.size() && SpaceLen(line, e) == 0) ++e;
+    if (!IsCredit(line.substr(0, end)) && !IsCredit(line.substr(b, e - b))) {
+      return false;
+    }
+  }
   static constexpr std::string_view kSeps[] = {
       " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", "|"};
   std::string_view parts[8];
@@ -178,6 +198,7 @@ bool FurnitureReader::IsCaption(std::string_view line, size_t words) const {
     bool opens = false, all_credit = true;
     std::string_view prev;
     ForEachWord(seg, [&](size_t b, size_t e) {
+      if (k > 3) return;  // Only a credit's first words tell.
       const std::string_view w = seg.substr(b, e - b);
       const bool credit = IsCredit(w);
       credit_words += credit;
@@ -192,25 +213,50 @@ bool FurnitureReader::IsCaption(std::string_view line, size_t words) const {
   return false;
 }
 
-Furniture FurnitureReader::Classify(std::string_view line, size_t words) const {
+Furniture FurnitureReader::Classify(std::string_view line, size_t words,
+                                    uint8_t marks) const {
   if (line.empty() || words > kMaxFurnitureWords) return Furniture::kNone;
-  if (IsCaption(line, words)) return Furniture::kCaption;
+  if (marks & kMarkMultiByte) {  // Which of the separators it is.
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (static_cast<unsigned char>(line[i]) < 0xC2) continue;
+      if (At(line, i, "\xC2\xB7") || At(line, i, "\xE2\x80\xA2")) {
+        marks |= kMarkBar;
+      } else if (At(line, i, "\xC2\xBB") || At(line, i, "\xE2\x80\xBA") ||
+                 At(line, i, "\xE2\x86\x92")) {
+        marks |= kMarkCrumb;
+      } else if (At(line, i, "\xE2\x80\x93") || At(line, i, "\xE2\x80\x94")) {
+        marks |= kMarkDash;
+      }
+    }
+  }
+  if ((marks & kMarkDash) && line.find(" - ") == std::string_view::npos &&
+      line.find("\xE2\x80") == std::string_view::npos) {
+    marks &= ~kMarkDash;  // Hyphens inside words ("Anti-Dumping").
+  }
+  const bool separated = marks & (kMarkBar | kMarkDash);
+  if ((line.back() == ')' || (marks & kMarkColon) || separated) &&
+      IsCaption(line, words, separated)) {
+    return Furniture::kCaption;
+  }
   if (words > kMaxCrumbLineWords) return Furniture::kNone;
   std::string_view parts[12];
-  static constexpr std::string_view kCrumbSeps[] = {
-      " > ", " \xE2\x80\xBA ", " \xC2\xBB ", " / ", " \xE2\x86\x92 ", " >> "};
-  size_t n = SplitAt(line, kCrumbSeps, parts, 12);
-  bool crumbs = n >= 2;
-  for (size_t i = 0; crumbs && i < n; ++i) crumbs = IsCrumb(parts[i]);
-  if (crumbs) return Furniture::kBreadcrumb;
-  static constexpr std::string_view kNavSeps[] = {"|", "\xC2\xB7",
-                                                  "\xE2\x80\xA2"};
-  n = SplitAt(line, kNavSeps, parts, 12);
-  bool nav = n >= 3;
-  for (size_t i = 0; nav && i < n; ++i) nav = IsCrumb(parts[i]);
-  if (nav) return Furniture::kNavigation;
-  if (IsPriceRow(line, words)) return Furniture::kPriceRow;
-  return Furniture::kNone;
+  if (marks & kMarkCrumb) {
+    static constexpr std::string_view kCrumbSeps[] = {
+        " > ", " \xE2\x80\xBA ", " \xC2\xBB ", " / ", " \xE2\x86\x92 ", " >> "};
+    const size_t n = SplitAt(line, kCrumbSeps, parts, 12);
+    bool crumbs = n >= 2;
+    for (size_t i = 0; crumbs && i < n; ++i) crumbs = IsCrumb(parts[i]);
+    if (crumbs) return Furniture::kBreadcrumb;
+  }
+  if (marks & kMarkBar) {
+    static constexpr std::string_view kNavSeps[] = {"|", "\xC2\xB7",
+                                                    "\xE2\x80\xA2"};
+    const size_t n = SplitAt(line, kNavSeps, parts, 12);
+    bool nav = n >= 3;
+    for (size_t i = 0; nav && i < n; ++i) nav = IsCrumb(parts[i]);
+    if (nav) return Furniture::kNavigation;
+  }
+  return IsPriceRow(line, words) ? Furniture::kPriceRow : Furniture::kNone;
 }
 
 int FurnitureReader::Rank(std::string_view line, bool* alone) {
@@ -238,14 +284,18 @@ int FurnitureReader::Rank(std::string_view line, bool* alone) {
 }
 
 std::string_view FurnitureReader::BrowserTitle(std::string_view line) {
-  static constexpr std::string_view kSeps[] = {
-      " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ", " - "};
+  // The last " – ", " — ", " | " or " - ", found in one backward scan.
   size_t at = std::string_view::npos, len = 0;
-  for (std::string_view sep : kSeps) {
-    const size_t pos = line.rfind(sep);
-    if (pos != std::string_view::npos &&
-        (at == std::string_view::npos || pos > at)) {
-      at = pos, len = sep.size();
+  for (size_t i = line.size(); i-- > 2;) {
+    if (line[i] != ' ') continue;
+    if (line[i - 2] == ' ' && (line[i - 1] == '|' || line[i - 1] == '-')) {
+      at = i - 2, len = 3;
+      break;
+    }
+    if (i >= 4 && line[i - 4] == ' ' &&
+        (At(line, i - 3, "\xE2\x80\x93") || At(line, i - 3, "\xE2\x80\x94"))) {
+      at = i - 4, len = 5;
+      break;
     }
   }
   if (at == std::string_view::npos) return {};

@@ -18,6 +18,7 @@
 #ifndef TIDINGS_SCORING_INTERNAL_PAGE_FURNITURE_H_
 #define TIDINGS_SCORING_INTERNAL_PAGE_FURNITURE_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,13 +37,34 @@ enum class Furniture : uint8_t {
   kPriceRow,
 };
 
+// The marks that furniture is made of, by byte: the page cleaner ORs them
+// up in its one pass over a line, so that Classify() knows which shapes are
+// possible at all (most lines have none of these marks).
+enum FurnitureMark : uint8_t {
+  kMarkColon = 1,       // "Photo: ..."
+  kMarkBar = 2,         // "Local | World"
+  kMarkCrumb = 4,       // "Business > Economy", "Home / Markets"
+  kMarkDash = 8,        // "... - Getty Images"
+  kMarkMultiByte = 16,  // A lead byte of "·", "•", "»", "›", "→", "–", "—".
+};
+inline constexpr std::array<uint8_t, 256> kFurnitureMarks = [] {
+  std::array<uint8_t, 256> m{};
+  m[':'] = kMarkColon;
+  m['|'] = kMarkBar;
+  m['>'] = m['/'] = kMarkCrumb;
+  m['-'] = kMarkDash;
+  m[0xC2] = m[0xE2] = kMarkMultiByte;
+  return m;
+}();
+
 class FurnitureReader {
  public:
   // Reads "furniture.tsv". INVALID_ARGUMENT (file:line) for a bad row.
   static absl::StatusOr<FurnitureReader> Create(const LexiconSet& lexicons);
 
-  // What `line` (trimmed, `words` words) is, or kNone.
-  Furniture Classify(std::string_view line, size_t words) const;
+  // What `line` (trimmed, `words` words) is, or kNone. `marks`: the OR of
+  // kFurnitureMarks over its bytes.
+  Furniture Classify(std::string_view line, size_t words, uint8_t marks) const;
 
   // The rank that opens a line of a numbered list ("1. ...", "2) ...",
   // "#3 ...", "4 <Capitalised>..."), or 0. *alone is set when the line is
@@ -55,7 +77,7 @@ class FurnitureReader {
 
  private:
   bool IsCredit(std::string_view word) const;
-  bool IsCaption(std::string_view line, size_t words) const;
+  bool IsCaption(std::string_view line, size_t words, bool separated) const;
 
   absl::flat_hash_set<std::string> credits_;
 };
