@@ -8,7 +8,8 @@
 //   "By Owen Pryce, Reuters | Updated 12:45 PM EST, Thu April 2, 1987"
 //   "By JANE DOE and John Roe"        "Jane Doe | Staff writer"
 //   "3 hours ago · 2 min read"        "First published 18 June 1987, 13:36 BST"
-//   "Share 85 · Tweet 168"            "Reporting by Jane Doe; Editing by J. Roe"
+//   "Share 85 · Tweet 168"            "Reporting by Jane Doe; Editing by J.
+//   Roe"
 // A segment is a time when every word of it is a number, a date or clock
 // time in digits ("2024-01-05T15:04:00Z", "05/01/2024", "8:02", "+05:30"), or
 // a word of "bylines.tsv" (months, weekdays, zones, labels, units); it is a
@@ -83,10 +84,10 @@ struct PrintedTime {
 // What one metadata line says.
 struct BylineLine {
   TimeLabel label = TimeLabel::kNone;
-  PrintedTime time;     // time.kind == kNone: the line shows no time.
-  std::string author;   // Display form ("Elena Varga", "Jane Doe and John Roe").
-  std::string_view outlet;      // As printed ("Reuters", "BBC News"), or "".
-  bool author_at_end = false;   // "Reporting by ...": the article's last line.
+  PrintedTime time;    // time.kind == kNone: the line shows no time.
+  std::string author;  // Display form ("Elena Varga", "Jane Doe and John Roe").
+  std::string_view outlet;     // As printed ("Reuters", "BBC News"), or "".
+  bool author_at_end = false;  // "Reporting by ...": the article's last line.
   // A clock time alone ("14:05"): a live-blog stamp, not a byline.
   bool stamp = false;
   bool has_author() const { return !author.empty(); }
@@ -155,9 +156,9 @@ class BylineReader {
     kParticle = 1 << 14,
     kNotName = 1 << 15,
     kShare = 1 << 16,
-    kAgency = 1 << 17,   // From sources.tsv.
-    kPrefix = 1 << 18,   // The first words of a longer phrase.
-    kLeads = 1 << 19,    // The first word of a phrase of this file.
+    kAgency = 1 << 17,  // From sources.tsv.
+    kPrefix = 1 << 18,  // The first words of a longer phrase.
+    kLeads = 1 << 19,   // The first word of a phrase of this file.
   };
   enum class ByKind : uint8_t { kAuthor, kTrailer, kCredit };
   struct Entry {

@@ -76,9 +76,9 @@ class PageCleaner {
   // documents when a page holds nothing but chrome. Requires valid UTF-8.
   // `now` (the ingest time) resolves relative times in bylines ("3 hours
   // ago"); InfinitePast ignores them.
-  std::vector<CleanDocument> Clean(
-      std::string_view title, std::string_view body, ContentKind kind,
-      absl::Time now = absl::InfinitePast()) const;
+  std::vector<CleanDocument> Clean(std::string_view title,
+                                   std::string_view body, ContentKind kind,
+                                   absl::Time now = absl::InfinitePast()) const;
 
   // What Clean() returns, for the scorer: when the input comes back as one
   // unchanged document (no page structure found, or kPlainText), `whole`

@@ -132,8 +132,8 @@ absl::StatusOr<FurnitureReader> FurnitureReader::Create(
   FurnitureReader r;
   for (const LexiconRow& row : *rows) {
     if (row.fields[0] != "credit") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          AsAbsl(kFile), ":", row.line, ": kind must be credit"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(AsAbsl(kFile), ":", row.line, ": kind must be credit"));
     }
     std::string word(row.fields[1]);
     for (char& c : word) c = ToLower(c);
@@ -155,7 +155,8 @@ bool FurnitureReader::IsCaption(std::string_view line, size_t words,
   if (line.back() == ')') {
     const size_t open = line.rfind('(');
     if (open != std::string_view::npos) {
-      const std::string_view inner = line.substr(open + 1, line.size() - open - 2);
+      const std::string_view inner =
+          line.substr(open + 1, line.size() - open - 2);
       const size_t n = CountWords(inner, 12);
       const bool marked = inner.find(':') != std::string_view::npos ||
                           inner.find('/') != std::string_view::npos ||
@@ -187,8 +188,8 @@ bool FurnitureReader::IsCaption(std::string_view line, size_t words,
       return false;
     }
   }
-  static constexpr std::string_view kSeps[] = {
-      " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", "|"};
+  static constexpr std::string_view kSeps[] = {" | ", " \xE2\x80\x93 ",
+                                               " \xE2\x80\x94 ", " - ", "|"};
   std::string_view parts[8];
   const size_t n = SplitAt(line, kSeps, parts, 8);
   for (size_t p = 0; p < n; ++p) {
@@ -279,7 +280,8 @@ int FurnitureReader::Rank(std::string_view line, bool* alone) {
   i += sp;
   if (i >= line.size()) return 0;
   const unsigned char c = line[i];
-  const bool opens = IsUpper(c) || OpenerLen(line, i) > 0 || (mark && IsDigit(c));
+  const bool opens =
+      IsUpper(c) || OpenerLen(line, i) > 0 || (mark && IsDigit(c));
   return opens ? rank : 0;
 }
 

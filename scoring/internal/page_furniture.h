@@ -41,10 +41,10 @@ enum class Furniture : uint8_t {
 // up in its one pass over a line, so that Classify() knows which shapes are
 // possible at all (most lines have none of these marks).
 enum FurnitureMark : uint8_t {
-  kMarkColon = 1,       // "Photo: ..."
-  kMarkBar = 2,         // "Local | World"
-  kMarkCrumb = 4,       // "Business > Economy", "Home / Markets"
-  kMarkDash = 8,        // "... - Getty Images"
+  kMarkColon = 1,  // "Photo: ..."
+  kMarkBar = 2,    // "Local | World"
+  kMarkCrumb = 4,  // "Business > Economy", "Home / Markets"
+  kMarkDash = 8,   // "... - Getty Images"
   kMarkMultiByte = 16,  // A lead byte of "·", "•", "»", "›", "→", "–", "—".
 };
 inline constexpr std::array<uint8_t, 256> kFurnitureMarks = [] {

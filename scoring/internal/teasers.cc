@@ -13,9 +13,9 @@ namespace {
 using WC = PageCleaner::WordClass;
 
 // ---------------------------------------------------------------------------
-// Tuning of the teaser splitter (see TeaserSplitter::Split). A headline piece starts
-// at kBase and must earn its way above the zero that a sentence piece costs.
-// Tuned on the dev pages; each weight is a plain linguistic cue.
+// Tuning of the teaser splitter (see TeaserSplitter::Split). A headline piece
+// starts at kBase and must earn its way above the zero that a sentence piece
+// costs. Tuned on the dev pages; each weight is a plain linguistic cue.
 struct TeaserWeights {
   static constexpr double kBase = -1.0;  // Any headline piece.
   static constexpr double kRun = 1.0;    // Follows another headline.
@@ -250,7 +250,7 @@ void TeaserSplitter::Tokenize(std::string_view p) {
 }
 
 double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
-                               bool after_teaser) const {
+                                     bool after_teaser) const {
   using W = TeaserWeights;
   const Scratch& s = scratch_;
   const Scratch::Counts& ca = s.cnt[a];

@@ -70,7 +70,8 @@ class TeaserSplitter {
     };
     std::vector<Counts> cnt;  // cnt[i]: counts over tokens [0, i).
     struct Node {
-      double t = -std::numeric_limits<double>::infinity(), s = -std::numeric_limits<double>::infinity();
+      double t = -std::numeric_limits<double>::infinity(),
+             s = -std::numeric_limits<double>::infinity();
       int t_from = -1, s_from = -1;
       bool t_from_t = false, s_from_t = false;
     };

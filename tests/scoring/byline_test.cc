@@ -63,7 +63,7 @@ TEST_F(BylineTest, DatesInWords) {
   EXPECT_EQ(TimeOf("Jan. 5, 2024"), "2024-01-05");
   EXPECT_EQ(TimeOf("5 January 2024"), "2024-01-05");
   EXPECT_EQ(TimeOf("January 5th, 2024"), "2024-01-05");
-  EXPECT_EQ(TimeOf("the 5th of January 2024") , "not metadata");
+  EXPECT_EQ(TimeOf("the 5th of January 2024"), "not metadata");
   EXPECT_EQ(TimeOf("Friday, 5 Jan 2024"), "2024-01-05");
   EXPECT_EQ(TimeOf("Sept. 30, 2019"), "2019-09-30");
   EXPECT_EQ(TimeOf("Thu Feb 29 2024"), "2024-02-29");
@@ -130,10 +130,10 @@ TEST_F(BylineTest, ClockAloneTakesTheDateShownBeforeIt) {
   BylineLine updated = Read("Updated 8:27 a.m. ET");
   EXPECT_EQ(updated.label, TimeLabel::kUpdated);
   EXPECT_FALSE(updated.stamp);
-  EXPECT_EQ(Format(BylineReader::Resolve(updated.time, &date.time,
-                                         DayOrder::kUnknown,
-                                         absl::InfinitePast())),
-            "1987-04-09T12:27Z");
+  EXPECT_EQ(
+      Format(BylineReader::Resolve(updated.time, &date.time, DayOrder::kUnknown,
+                                   absl::InfinitePast())),
+      "1987-04-09T12:27Z");
   // Without a date it cannot be placed.
   EXPECT_EQ(TimeOf("Last updated 17:26 BST"), "none");
   // A clock alone without a label is a live-blog stamp.
@@ -153,19 +153,15 @@ TEST_F(BylineTest, LabelsSayWhichTimeItIs) {
   EXPECT_EQ(Read("Published: March 3, 2024").label, TimeLabel::kPublished);
   EXPECT_EQ(Read("Posted on March 3, 2024").label, TimeLabel::kPublished);
   EXPECT_EQ(Read("Last modified 3 March 2024").label, TimeLabel::kUpdated);
-  EXPECT_EQ(Read("UPDATED: 3 March 2024 10:00 GMT").label,
-            TimeLabel::kUpdated);
+  EXPECT_EQ(Read("UPDATED: 3 March 2024 10:00 GMT").label, TimeLabel::kUpdated);
   EXPECT_EQ(Read("Originally published December 8, 2004.").label,
             TimeLabel::kTrailer);
-  EXPECT_EQ(Read("This article was originally published on 3 March 2024")
-                .label,
+  EXPECT_EQ(Read("This article was originally published on 3 March 2024").label,
             TimeLabel::kTrailer);
   // Both on one line: the published time is kept.
-  BylineLine both =
-      Read("Updated 4 March 2024 · Published 3 March 2024");
+  BylineLine both = Read("Updated 4 March 2024 · Published 3 March 2024");
   EXPECT_EQ(both.label, TimeLabel::kPublished);
-  EXPECT_EQ(Format(BylineReader::Resolve(both.time, nullptr,
-                                         DayOrder::kUnknown,
+  EXPECT_EQ(Format(BylineReader::Resolve(both.time, nullptr, DayOrder::kUnknown,
                                          absl::InfinitePast())),
             "2024-03-03");
 }
@@ -186,15 +182,16 @@ TEST_F(BylineTest, RelativeTimesAreResolvedAgainstTheIngestTime) {
   EXPECT_EQ(TimeOf("Today 09:14 GMT", now), "2025-03-04T09:14Z");
   BylineLine b;
   ASSERT_TRUE(reader_->Read("3 hours ago", &b));
-  EXPECT_EQ(BylineReader::Resolve(b.time, nullptr, DayOrder::kUnknown, now)
-                .origin,
-            TimeOrigin::kPageRelative);
+  EXPECT_EQ(
+      BylineReader::Resolve(b.time, nullptr, DayOrder::kUnknown, now).origin,
+      TimeOrigin::kPageRelative);
   // Without an ingest time they are ignored.
   EXPECT_EQ(TimeOf("3 hours ago"), "none");
   EXPECT_EQ(TimeOf("yesterday"), "none");
 }
 
-// --- Bylines -------------------------------------------------------------------
+// --- Bylines
+// -------------------------------------------------------------------
 
 TEST_F(BylineTest, Bylines) {
   EXPECT_EQ(Read("By Jane Doe").author, "Jane Doe");
