@@ -246,6 +246,33 @@ bool AuthorParser::Parse(AuthorParse* out) {
   return true;
 }
 
+// "By Jane Doe, March 3, 2024", "Posted by Jane Doe on March 3, 2024 at
+// 10:15 am": a byline and its date in one segment. Splits it where the rest
+// reads as a time, after a comma or before a word that may open one.
+bool SplitBylineAndTime(const BylineReader& r, const Words& w, AuthorParse* a,
+                        PrintedTime* t, TimeLabel* label) {
+  const Entry* by = nullptr;
+  if (MatchPhrase(r, w, 0, BylineReader::kBy, &by) == 0) return false;
+  constexpr uint32_t kOpensTime = BylineReader::kFiller | BylineReader::kMonth |
+                                  BylineReader::kWeekday | BylineReader::kLabel;
+  Words part;
+  for (size_t k = 2; k < w.n; ++k) {
+    const Word& x = w.w[k];
+    if (!w.w[k - 1].comma && !IsDigit(x.core[0]) &&
+        !(KindsOf(r, x) & kOpensTime)) {
+      continue;
+    }
+    part.n = w.n - k;
+    std::copy(w.w + k, w.w + w.n, part.w);
+    if (!ParseTime(r, part, t, label)) continue;
+    part.n = k;
+    std::copy(w.w, w.w + k, part.w);
+    *a = AuthorParse();
+    return AuthorParser(r, part).Parse(a) && a->persons > 0;
+  }
+  return false;
+}
+
 void MergeTime(const PrintedTime& t, TimeLabel label, BylineLine* out) {
   PrintedTime& have = out->time;
   if (have.kind == TimeKind::kNone) {
@@ -284,6 +311,7 @@ using byline_parts::ParseNumber;
 using byline_parts::ParseTime;
 using byline_parts::ReadOffset;
 using byline_parts::SeparatorLen;
+using byline_parts::SplitBylineAndTime;
 using byline_parts::SplitSegments;
 using byline_parts::SplitWords;
 using byline_parts::TimeKind;
@@ -515,7 +543,10 @@ bool BylineReader::Read(std::string_view line, BylineLine* out) const {
       continue;
     }
     AuthorParse a;
-    if (!AuthorParser(*this, words).Parse(&a)) return false;
+    if (!AuthorParser(*this, words).Parse(&a)) {
+      if (!SplitBylineAndTime(*this, words, &a, &t, &label)) return false;
+      MergeTime(t, label, out);
+    }
     if (a.labelled && a.by == ByKind::kCredit) {
       credit = true;
       continue;

@@ -230,6 +230,17 @@ TEST_F(BylineTest, BylineAndDatelineOnOneLine) {
   EXPECT_EQ(c.label, TimeLabel::kPublished);
 }
 
+TEST_F(BylineTest, BylineAndDateInOneSegment) {
+  BylineLine b = Read("Posted by Jane Doe on March 3, 2024 at 10:15 am");
+  EXPECT_EQ(b.author, "Jane Doe");
+  EXPECT_EQ(Format(BylineReader::Resolve(b.time, nullptr, DayOrder::kUnknown,
+                                         absl::InfinitePast())),
+            "2024-03-03T10:15Z");
+  EXPECT_EQ(Read("By Jane Doe, March 3, 2024").author, "Jane Doe");
+  EXPECT_EQ(TimeOf("By Jane Doe on 3 March 2024"), "2024-03-03");
+  EXPECT_FALSE(IsMetadata("By contrast, on March 3 prices fell"));
+}
+
 TEST_F(BylineTest, CreditsAtTheEndOfAnArticle) {
   BylineLine b = Read("Reporting by Jane Doe; Editing by John Roe");
   EXPECT_EQ(b.author, "Jane Doe");
