@@ -2,6 +2,8 @@
 
 #include "scoring/internal/article_meta.h"
 
+#include <algorithm>
+
 namespace tidings::scoring::internal {
 
 MetaDealer::Doc& MetaDealer::At(size_t doc) {
@@ -20,6 +22,7 @@ void MetaDealer::Line(uint32_t index) {
 
 void MetaDealer::Opened(size_t doc, bool prev_open) {
   At(doc) = Doc();
+  docs_[doc].after_article = prev_open && doc > 0;
   for (uint32_t index : pending_) {
     if (prev_open && doc > 0 && Closes(index)) {
       docs_[doc - 1].own.push_back(index);
@@ -30,12 +33,15 @@ void MetaDealer::Opened(size_t doc, bool prev_open) {
   pending_.clear();
 }
 
-void MetaDealer::Paragraph(size_t doc, bool first) {
+void MetaDealer::Paragraph(size_t doc) {
   Doc& d = At(doc);
   for (uint32_t index : pending_) {
-    if (first || Closes(index)) d.own.push_back(index);
+    if (d.paragraphs <= kLeadParagraphs || Closes(index)) {
+      d.own.push_back(index);
+    }
   }
   pending_.clear();
+  ++d.paragraphs;
 }
 
 void MetaDealer::Closed(size_t doc, bool dropped) {
@@ -88,19 +94,30 @@ std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
   const DayOrder order = day_first > month_first   ? DayOrder::kDayFirst
                          : month_first > day_first ? DayOrder::kMonthFirst
                                                    : DayOrder::kUnknown;
-  std::vector<ArticleMeta> out(num_docs);
-  static const Doc kNone;
+  // Lines above a title that has its own byline or dateline under it
+  // closed the article before (if it was still open), else nothing.
+  std::vector<Doc> docs = docs_;
+  docs.resize(std::max(docs.size(), num_docs));
   for (size_t k = 0; k < num_docs; ++k) {
-    const Doc& d = k < docs_.size() ? docs_[k] : kNone;
+    Doc& d = docs[k];
+    bool own = false;
+    for (uint32_t index : d.own) {
+      own |= lines_[index].has_time() || lines_[index].has_author();
+    }
+    if (!own || d.above.empty()) continue;
+    if (d.after_article) {
+      docs[k - 1].own.insert(docs[k - 1].own.end(), d.above.begin(),
+                             d.above.end());
+    }
+    d.above.clear();
+  }
+  std::vector<ArticleMeta> out(num_docs);
+  for (size_t k = 0; k < num_docs; ++k) {
+    const Doc& d = docs[k];
     ArticleMeta& m = out[k];
     m.published = TimeOf(d.own, order, now);
     if (m.published.origin == TimeOrigin::kNone) {
       m.published = TimeOf(d.above, order, now);
-    } else if (k > 0 && out[k - 1].published.origin == TimeOrigin::kNone &&
-               HasTime(d.above)) {
-      // A date above this article's title, which shows its own: it closed
-      // the article before.
-      out[k - 1].published = TimeOf(d.above, order, now);
     }
     // The author: a byline under the title, then a credit at the end, then
     // a byline above the title.

@@ -7,14 +7,15 @@
 // The page cleaner reports its walk over the page: a metadata line passed,
 // an article opened, a paragraph added, an article closed. A metadata line
 // belongs to
-//  - the article whose title is above it and whose first paragraph is below
-//    it (the byline block under a headline);
+//  - the article whose title is above it and whose first or second
+//    paragraph is below it (the byline block under a headline, maybe after
+//    a standfirst);
 //  - the article above it when it closes that article ("Originally
 //    published ...", "Reporting by ...", or a date between the last
 //    paragraph and the chrome that ends the article);
 //  - the article whose title is right below it (a byline above the
-//    headline), unless that article shows its own time, in which case it
-//    goes to the article above when that one shows none.
+//    headline), unless that article shows its own byline or dateline under
+//    its title, in which case it closed the article above.
 // Lines between two paragraphs of one article (live-blog stamps, repeated
 // update times) are not used, nor are clock times alone.
 //
@@ -55,8 +56,8 @@ class MetaDealer {
   // Article `doc` (0, 1, ...) was opened; `prev_open`: the article before it
   // was still open (no closing chrome between them).
   void Opened(size_t doc, bool prev_open);
-  // A paragraph was added to article `doc`; `first`: its first one.
-  void Paragraph(size_t doc, bool first);
+  // A paragraph was added to article `doc`.
+  void Paragraph(size_t doc);
   // Article `doc` was closed; `dropped`: it had no text and is gone.
   void Closed(size_t doc, bool dropped);
 
@@ -64,9 +65,14 @@ class MetaDealer {
   std::vector<ArticleMeta> Deal(size_t num_docs, absl::Time now) const;
 
  private:
+  // Metadata lines after this many paragraphs belong to the article only
+  // when they close it: a byline may follow a standfirst, but not more.
+  static constexpr int kLeadParagraphs = 1;
   struct Doc {
     std::vector<uint32_t> own;    // Under its title, or closing it.
     std::vector<uint32_t> above;  // Above its title.
+    bool after_article = false;   // Opened while the one before was open.
+    int paragraphs = 0;
   };
   Doc& At(size_t doc);
   // The published time of lines `ids`, or origin kNone.

@@ -224,12 +224,23 @@ bool AuthorParser::Parse(AuthorParse* out) {
       out->names.append(BylineReader::DisplayName(Span(w_, b, i)));
       out->short_name |= i - b == 1;
       ++out->persons;
-    } else if (g == Group::kOutlet) {
-      if (!IsLetterStart(w_.w[b].core[0])) return false;
-      if (out->outlet.empty()) out->outlet = Span(w_, b, i);
     } else {
-      if (!IsLetterStart(w_.w[b].core[0])) return false;
-      out->role = true;
+      // An outlet ("The Harbour Times", "Times of India") or a job title
+      // ("Senior markets reporter"): short, opening with a capital.
+      if (i - b > kMaxTitleWords || !IsLetterStart(w_.w[b].core[0])) {
+        return false;
+      }
+      for (size_t k = b + 1; g == Group::kOutlet && k < i; ++k) {
+        const std::string_view low = w_.w[k].low();
+        if (!IsLetterStart(w_.w[k].core[0]) && low != "of" && low != "the") {
+          return false;
+        }
+      }
+      if (g == Group::kRole) {
+        out->role = true;
+      } else if (out->outlet.empty()) {
+        out->outlet = Span(w_, b, i);
+      }
     }
     need_person = need_outlet = false;
     if (i == n || w_.w[i - 1].comma) continue;
@@ -572,7 +583,9 @@ bool BylineReader::Read(std::string_view line, BylineLine* out) const {
   }
   const bool timed = out->has_time() || meta;
   if (!bare_names.empty()) {
-    if (!timed && !role) return false;  // A name alone needs context.
+    // A name alone needs context: a time, a job title or an outlet ("Jane
+    // Doe — Reuters").
+    if (!timed && !role && bare_outlet.empty()) return false;
     if (out->author.empty()) out->author = std::move(bare_names);
   }
   if (!bare_outlet.empty()) {

@@ -24,6 +24,8 @@ using TimeKind = PrintedTime::Kind;
 constexpr size_t kMaxWords = 24;
 constexpr size_t kMaxLineBytes = 240;
 constexpr size_t kMaxSegments = 8;
+// An outlet's name or a job title has at most this many words.
+constexpr size_t kMaxTitleWords = 5;
 // A person's name has at most this many words.
 constexpr size_t kMaxNameWords = 4;
 // Names or an outlet before the first separator of a byline: at most this

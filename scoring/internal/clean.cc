@@ -212,8 +212,9 @@ LineKind Cleaning::ClassifyShape(Line& line) {
   if (pc_.IsSite(t)) return LineKind::kDebris;
   // A line that ends with ',' or ';' goes on (an item of a list in the
   // text): headlines never do.
+  const std::string_view bare = StripClosers(content);
   if (EndsLikeSentence(content) || line.words >= kHeadlineWords ||
-      content.back() == ';' || content.back() == ',') {
+      (!bare.empty() && (bare.back() == ';' || bare.back() == ','))) {
     return LineKind::kProse;
   }
   return LineKind::kHeadline;
@@ -416,7 +417,8 @@ void Cleaning::DropBrowserTitle() {
     Line& l = lines_[i];
     if (l.kind == LineKind::kBlank) continue;
     ++seen;
-    if (l.kind != LineKind::kHeadline) continue;
+    // ("Oil Prices Rise – Reuters" may have read as a byline.)
+    if (l.kind != LineKind::kHeadline && l.meta == 0) continue;
     const std::string_view headline = FurnitureReader::BrowserTitle(l.text);
     if (headline.empty()) continue;
     const uint64_t key = TitleKey(headline);
@@ -424,6 +426,7 @@ void Cleaning::DropBrowserTitle() {
          ++j) {
       if (IsTitleCandidate(lines_[j]) && lines_[j].key == key) {
         l.kind = LineKind::kDebris;
+        l.meta = 0;
         break;
       }
     }

@@ -55,6 +55,14 @@ bool Cleaning::HasByline(size_t i) const {
   bool under = false;
   size_t j = i + 1;
   for (; j < n && Skippable(lines_[j].kind); ++j) under |= IsHeaderMeta(j);
+  // Or under its standfirst (a short paragraph between headline and byline).
+  // The body must follow that byline.
+  if (!under && j < n && lines_[j].kind == LineKind::kProse &&
+      lines_[j].words <= kMaxStandfirstWords) {
+    size_t k = j + 1;
+    for (; k < n && Skippable(lines_[k].kind); ++k) under |= IsHeaderMeta(k);
+    under &= k < n && lines_[k].kind == LineKind::kProse;
+  }
   // Or right above it.
   bool above = false;
   for (size_t k = i; k > 0; --k) {
@@ -204,7 +212,7 @@ void Cleaning::AddParagraph(std::string_view p) {
     while (m + 1 < pieces_.size() && !pieces_[m + 1].teaser) ++m;
     const uint32_t b = teasers_.WordBegin(pieces_[k].a);
     const uint32_t e = teasers_.WordEnd(pieces_[m].b - 1);
-    dealer_.Paragraph(docs_.size() - 1, doc.body.empty());
+    dealer_.Paragraph(docs_.size() - 1);
     if (!doc.body.empty()) doc.body.append("\n\n");
     const std::string_view text = p.substr(b, e - b);
     const size_t open = OpeningQuoteLen(text);

@@ -45,6 +45,8 @@ constexpr size_t kMaxMetaWords = 24;
 constexpr size_t kMaxBlockLines = 5;
 // The header of a box of bullets ("Key points") is this short.
 constexpr size_t kMaxBoxHeaderWords = 4;
+// A standfirst between a headline and its byline is at most this long.
+constexpr size_t kMaxStandfirstWords = 30;
 // A quoted paragraph shorter than this is never taken for a pull quote.
 constexpr size_t kMinPullQuoteBytes = 40;
 

@@ -289,6 +289,44 @@ TEST_F(PageTest, BlogPostWithStandfirst) {
             "higher cost per tonne.");
 }
 
+TEST_F(PageTest, StandfirstBetweenHeadlineAndByline) {
+  const std::vector<CleanDocument> docs = Clean(
+      "Oil Prices Rise \xE2\x80\x93 Reuters\n"
+      "Oil Prices Rise\n"
+      "Supply worries outweigh a stronger dollar.\n"
+      "Kofi Mensah \xE2\x80\x94 Reuters\n"
+      "\n"
+      "Oil prices rose on Friday as worries about supply from the Middle "
+      "East outweighed the pressure of a stronger dollar.\n"
+      "\n"
+      "Brent crude futures gained 1.1% by midday in London.\n");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].title, "Oil Prices Rise");
+  EXPECT_EQ(docs[0].author, "Kofi Mensah");
+  EXPECT_EQ(docs[0].source, "Reuters");
+}
+
+TEST_F(PageTest, BylineAfterTheBodyBelongsToTheArticleAboveIt) {
+  const std::vector<CleanDocument> docs = Clean(
+      "Lumber Prices Slide on Weak Housing Data\n"
+      "\n"
+      "Lumber futures slid for a third day as new housing starts fell short "
+      "of forecasts for the second month running.\n"
+      "\n"
+      "Written by Nora Quist\n"
+      "Published 14 May 2024\n"
+      "\n"
+      "Cocoa Rally Pauses as Rain Returns\n"
+      "By Sam Okoro | 15 May 2024\n"
+      "Cocoa futures eased on Wednesday after rain returned to the main "
+      "growing regions of West Africa, traders said.\n");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].author, "Nora Quist");
+  EXPECT_EQ(Utc(docs[0].published), "2024-05-14");
+  EXPECT_EQ(docs[1].author, "Sam Okoro");
+  EXPECT_EQ(Utc(docs[1].published), "2024-05-15");
+}
+
 // --- Furniture by shape
 // ---------------------------------------------------------
 
