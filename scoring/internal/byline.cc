@@ -176,8 +176,8 @@ bool AuthorParser::Joiner(size_t* i, bool labelled, bool* need_person,
   if ((c == "in" || c == "at" || c == "for") && !labelled) return false;
   if (c == "in" || c == "at") {  // The place is skipped.
     size_t k = ++*i, words = 0;
-    while (k < n && words < 3 && IsLetterStart(w_.w[k].core[0]) &&
-           IsGroupWord(w_.w[k])) {
+    while (k < n && words < 3 && IsGroupWord(w_.w[k]) &&
+           IsLetterStart(w_.w[k].core[0])) {
       ++words;
       if (w_.w[k++].comma) break;
     }
@@ -269,6 +269,7 @@ bool SplitBylineAndTime(const BylineReader& r, const Words& w, AuthorParse* a,
   Words part;
   for (size_t k = 2; k < w.n; ++k) {
     const Word& x = w.w[k];
+    if (x.core.empty()) continue;
     if (!w.w[k - 1].comma && !IsDigit(x.core[0]) &&
         !(KindsOf(r, x) & kOpensTime)) {
       continue;

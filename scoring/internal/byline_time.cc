@@ -115,6 +115,7 @@ bool InSummerTime(const absl::CivilSecond& t, uint8_t rule) {
 }  // namespace
 
 bool ReadOffset(std::string_view s, size_t* i, int* minutes) {
+  if (*i >= s.size()) return false;
   int sign = 0;
   if (s[*i] == '+') {
     sign = 1, ++*i;

@@ -382,10 +382,11 @@ void Cleaning::DropRankedLists() {
     bool alone = false;
     int rank = FurnitureReader::Rank(l.text, &alone);
     if (rank_alone != 0 && rank == 0) rank = rank_alone;  // Its headline.
+    const std::string_view bare = StripClosers(l.text);
     const bool headline =
         l.kind == LineKind::kHeadline ||
         (l.kind == LineKind::kProse && l.words < kHeadlineWords &&
-         StripClosers(l.text).back() != '.');
+         !bare.empty() && bare.back() != '.');
     if (rank == last + 1 && (alone || headline)) {
       run.push_back(i);
       if (alone) {

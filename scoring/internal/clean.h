@@ -1,31 +1,45 @@
 // Copyright 2026 The Tidings Authors.
 //
 // clean.h: raw scraped page -> its articles (main and related), with titles,
-// source markers and bodies; boilerplate, source/time debris and teaser
-// headline runs removed.
+// source markers, bodies, authors and published times; boilerplate, page
+// furniture, source/time debris and teaser headlines removed.
 //
-// How a page is read (one pass over its lines, then one over each paragraph):
-//  1. Lines are classified by shape: blank; chrome from "boilerplate.tsv"
-//     (dropped, or closing the current article); debris (a lone site name,
-//     "• Yahoo", "time31 minutes ago", "Yahoo04-03-2025", a copyright line);
-//     prose (ends like a sentence, or is long); headline (short, unpunctuated).
-//  2. A title is a line repeated with only blank lines and debris between the
+// How a page is read (one pass over its lines, one over their neighbours,
+// then one over each paragraph):
+//  1. Lines are classified by shape: blank; bylines and datelines
+//     (byline.h: "By Jane Doe | Updated 12:45 PM EST, Thu April 2, 1987",
+//     "3 hours ago · 2 min read"), kept aside as the articles' metadata;
+//     chrome from "boilerplate.tsv" (dropped, closing the current article,
+//     or taking its block of short lines with it: a sponsored box);
+//     furniture (page_furniture.h: captions, breadcrumbs, navigation bars,
+//     price rows); debris (a lone site name, "• Yahoo", "time31 minutes
+//     ago", "Yahoo04-03-2025", a copyright line); prose (ends like a
+//     sentence, or is long, or ends with ',' or ';'); headline (short,
+//     unpunctuated). A bulleted question is a headline (a teaser).
+//  2. Neighbours: numbered most-read lists ("1. ...", or "1" then a
+//     headline), a browser-title first line ("<headline> – Site") whose
+//     headline follows, the short header of a bulleted box ("Key points"),
+//     and a name alone ("Jane Doe", with "Political correspondent" under it)
+//     between a title and a dateline, which is the author.
+//  3. A title is a line repeated with only blank lines and debris between the
 //     copies (sites print the title two or three times), a line followed by a
 //     paragraph that opens with a source marker ("(Reuters) -"), the
-//     publisher's title, or, outside any article, a headline followed by
-//     prose. Its article runs until the next title, a copyright line or a
-//     closing chrome line.
-//  3. Inside an article, headline lines between paragraphs are teasers. In a
-//     paragraph, teaser headlines run into the text with no punctuation are
-//     found by a small dynamic programme that splits the paragraph into
-//     headline pieces and sentence pieces at sentence ends and at
-//     "lower-case word, Capitalised word" seams; headline pieces need evidence
-//     (Title Case, a question, a "Topic: ..." colon, a capitalised function
-//     word after the seam, a neighbouring teaser). Word classes come from
-//     "headline_words.tsv".
-//  4. The first paragraph's source marker ("HONG KONG, March 5 (Reuters) - ")
+//     publisher's title, a headline with a byline or dateline block right
+//     under it (maybe after a caption or a standfirst) or right above it and
+//     prose after it, or, outside any article, a headline followed by prose.
+//     Its article runs until the next title, a copyright line or a closing
+//     chrome line.
+//  4. Inside an article, headline lines between paragraphs are teasers. In a
+//     paragraph, teaser headlines run into the text are found by a small
+//     dynamic programme (teasers.h). A paragraph that quotes, whole, a
+//     sentence the article has elsewhere is a pull quote and goes.
+//  5. The first paragraph's source marker ("HONG KONG, March 5 (Reuters) - ")
 //     is removed and its source ("Reuters") recorded; "sources.tsv" maps
-//     marker names to display names and lists aggregator site names.
+//     marker names to display names and lists aggregator site names. Without
+//     a marker, the outlet of the byline ("By Jane Doe, Reuters") is the
+//     source.
+//  6. The metadata lines are dealt to the articles and give each its author
+//     and published time (article_meta.h).
 //
 // Immutable after Create(); Clean() is const and thread-safe.
 
