@@ -111,16 +111,22 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
   std::string_view body = normalise(input.body, &state->body_buf);
 
   internal::PageCleaner::Cleaned& cleaned = state->cleaned;
-  impl_->cleaner.Clean(title, body, input.kind, &cleaned);
+  impl_->cleaner.Clean(title, body, input.kind, input.now, &cleaned);
   std::vector<ScoredDocument> out;
   out.reserve(cleaned.whole ? 1 : cleaned.docs.size());
   AnalyzedText& analyzed = state->analyzed;
   std::vector<EntityMention>& mentions = state->mentions;
   auto score = [&](std::string_view doc_title, std::string source,
-                   std::string_view doc_body) {
+                   std::string_view doc_body, CleanDocument* meta) {
     ScoredDocument scored;
     scored.doc_index = static_cast<uint32_t>(out.size());
     scored.source = std::move(source);
+    if (meta != nullptr) {
+      scored.author = std::move(meta->author);
+      scored.published_origin = meta->published.origin;
+      scored.published_at = meta->published.at;
+      scored.published_date_only = meta->published.date_only;
+    }
     // The text is built once, here; the analysis and all evidence offsets
     // refer to it.
     scored.text.reserve(doc_title.size() + 2 + doc_body.size());
@@ -144,10 +150,10 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     out.push_back(std::move(scored));
   };
   if (cleaned.whole) {
-    score(cleaned.whole_title, std::string(), cleaned.whole_body);
+    score(cleaned.whole_title, std::string(), cleaned.whole_body, nullptr);
   } else {
     for (CleanDocument& doc : cleaned.docs) {
-      score(doc.title, std::move(doc.source), doc.body);
+      score(doc.title, std::move(doc.source), doc.body, &doc);
     }
   }
   // The views into the documents die with them: the analysis must not be

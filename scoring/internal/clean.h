@@ -1,31 +1,45 @@
 // Copyright 2026 The Tidings Authors.
 //
 // clean.h: raw scraped page -> its articles (main and related), with titles,
-// source markers and bodies; boilerplate, source/time debris and teaser
-// headline runs removed.
+// source markers, bodies, authors and published times; boilerplate, page
+// furniture, source/time debris and teaser headlines removed.
 //
-// How a page is read (one pass over its lines, then one over each paragraph):
-//  1. Lines are classified by shape: blank; chrome from "boilerplate.tsv"
-//     (dropped, or closing the current article); debris (a lone site name,
-//     "• Yahoo", "time31 minutes ago", "Yahoo04-03-2025", a copyright line);
-//     prose (ends like a sentence, or is long); headline (short, unpunctuated).
-//  2. A title is a line repeated with only blank lines and debris between the
+// How a page is read (one pass over its lines, one over their neighbours,
+// then one over each paragraph):
+//  1. Lines are classified by shape: blank; bylines and datelines
+//     (byline.h: "By Jane Doe | Updated 12:45 PM EST, Thu April 2, 1987",
+//     "3 hours ago · 2 min read"), kept aside as the articles' metadata;
+//     chrome from "boilerplate.tsv" (dropped, closing the current article,
+//     or taking its block of short lines with it: a sponsored box);
+//     furniture (page_furniture.h: captions, breadcrumbs, navigation bars,
+//     price rows); debris (a lone site name, "• Yahoo", "time31 minutes
+//     ago", "Yahoo04-03-2025", a copyright line); prose (ends like a
+//     sentence, or is long, or ends with ',' or ';'); headline (short,
+//     unpunctuated). A bulleted question is a headline (a teaser).
+//  2. Neighbours: numbered most-read lists ("1. ...", or "1" then a
+//     headline), a browser-title first line ("<headline> – Site") whose
+//     headline follows, the short header of a bulleted box ("Key points"),
+//     and a name alone ("Jane Doe", with "Political correspondent" under it)
+//     between a title and a dateline, which is the author.
+//  3. A title is a line repeated with only blank lines and debris between the
 //     copies (sites print the title two or three times), a line followed by a
 //     paragraph that opens with a source marker ("(Reuters) -"), the
-//     publisher's title, or, outside any article, a headline followed by
-//     prose. Its article runs until the next title, a copyright line or a
-//     closing chrome line.
-//  3. Inside an article, headline lines between paragraphs are teasers. In a
-//     paragraph, teaser headlines run into the text with no punctuation are
-//     found by a small dynamic programme that splits the paragraph into
-//     headline pieces and sentence pieces at sentence ends and at
-//     "lower-case word, Capitalised word" seams; headline pieces need evidence
-//     (Title Case, a question, a "Topic: ..." colon, a capitalised function
-//     word after the seam, a neighbouring teaser). Word classes come from
-//     "headline_words.tsv".
-//  4. The first paragraph's source marker ("HONG KONG, March 5 (Reuters) - ")
+//     publisher's title, a headline with a byline or dateline block right
+//     under it (maybe after a caption or a standfirst) or right above it and
+//     prose after it, or, outside any article, a headline followed by prose.
+//     Its article runs until the next title, a copyright line or a closing
+//     chrome line.
+//  4. Inside an article, headline lines between paragraphs are teasers. In a
+//     paragraph, teaser headlines run into the text are found by a small
+//     dynamic programme (teasers.h). A paragraph that quotes, whole, a
+//     sentence the article has elsewhere is a pull quote and goes.
+//  5. The first paragraph's source marker ("HONG KONG, March 5 (Reuters) - ")
 //     is removed and its source ("Reuters") recorded; "sources.tsv" maps
-//     marker names to display names and lists aggregator site names.
+//     marker names to display names and lists aggregator site names. Without
+//     a marker, the outlet of the byline ("By Jane Doe, Reuters") is the
+//     source.
+//  6. The metadata lines are dealt to the articles and give each its author
+//     and published time (article_meta.h).
 //
 // Immutable after Create(); Clean() is const and thread-safe.
 
@@ -40,16 +54,23 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "scoring/internal/byline.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/page_furniture.h"
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
 
 struct CleanDocument {
   std::string title;  // "" when none was found.
-  std::string
-      source;  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, or "".
+  // "Reuters", "Bloomberg" from a "(Reuters) -" marker, else the outlet of
+  // the byline ("By Jane Doe, Reuters"), or "".
+  std::string source;
   std::string body;  // Paragraphs separated by "\n\n".
+  // From the byline and dateline lines (see article_meta.h).
+  std::string author;
+  PageTime published;
 };
 
 class PageCleaner {
@@ -67,9 +88,11 @@ class PageCleaner {
   // lines of chrome or debris), so a headline, a sentence or a plain
   // paragraph comes back as one document with the text unchanged. Returns no
   // documents when a page holds nothing but chrome. Requires valid UTF-8.
+  // `now` (the ingest time) resolves relative times in bylines ("3 hours
+  // ago"); InfinitePast ignores them.
   std::vector<CleanDocument> Clean(std::string_view title,
-                                   std::string_view body,
-                                   ContentKind kind) const;
+                                   std::string_view body, ContentKind kind,
+                                   absl::Time now = absl::InfinitePast()) const;
 
   // What Clean() returns, for the scorer: when the input comes back as one
   // unchanged document (no page structure found, or kPlainText), `whole`
@@ -82,7 +105,7 @@ class PageCleaner {
     std::vector<CleanDocument> docs;
   };
   void Clean(std::string_view title, std::string_view body, ContentKind kind,
-             Cleaned* out) const;
+             absl::Time now, Cleaned* out) const;
 
   // Word classes from "headline_words.tsv" (a bit set). Public for the
   // implementation's helpers; not part of the scorer's interface.
@@ -104,7 +127,9 @@ class PageCleaner {
   };
 
   enum class BoilerMatch : uint8_t { kLine, kPrefix, kSuffix, kContains };
-  enum class BoilerAction : uint8_t { kNone, kDrop, kEnd };
+  // kBlock: remove the line and the rest of its block of lines (a
+  // sponsored box, a list of teasers under its header); the article goes on.
+  enum class BoilerAction : uint8_t { kNone, kDrop, kEnd, kBlock };
   struct BoilerRule {
     std::string phrase;
     BoilerMatch match = BoilerMatch::kLine;
@@ -112,7 +137,20 @@ class PageCleaner {
   };
 
   // Classes of `word` (any case; looked up lower-cased), 0 if unknown.
-  uint16_t Classes(std::string_view word) const;
+  // Inline: the teaser splitter asks for every word of a page, and most
+  // words are turned away by the filter before any hashing.
+  uint16_t Classes(std::string_view word) const {
+    if (word.empty() || word.size() > max_word_len_) return 0;
+    const uint32_t bit = 1u << (word.size() < 31 ? word.size() : 31);
+    auto lower = [](char c) {
+      return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    };
+    if (!(word_first_len_[lower(word.front())] & bit) ||
+        !(word_last_len_[lower(word.back())] & bit)) {
+      return 0;
+    }
+    return LookUpClasses(word);
+  }
   // Whether `word` (any case, without its final period) is an abbreviation.
   bool IsAbbreviation(std::string_view word) const;
   // The action for a line, given its normalised form (lower case, single
@@ -128,6 +166,8 @@ class PageCleaner {
   std::string_view AgencyName(std::string_view name) const;
   // Whether `name` (any case) is a known aggregator site.
   bool IsSite(std::string_view name) const;
+  const BylineReader& bylines() const { return bylines_; }
+  const FurnitureReader& furniture() const { return furniture_; }
 
  private:
   // Word classes, keyed by the lower-cased word packed into 8 bytes (words
@@ -138,6 +178,7 @@ class PageCleaner {
   // A filter in front of both: per lower-cased first byte and per last
   // byte, a bit set of the lengths (bit min(length, 31)) of the words.
   void AddToWordFilter(std::string_view word);
+  uint16_t LookUpClasses(std::string_view word) const;  // Past the filter.
   uint32_t word_first_len_[256] = {};
   uint32_t word_last_len_[256] = {};
   absl::flat_hash_set<std::string> abbreviations_;
@@ -146,18 +187,20 @@ class PageCleaner {
   // Indexes into boiler_rules_: "contains" rules by the first word of their
   // phrase, and the prefix and suffix rules (checked at one place each).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> contains_by_word_;
-  std::vector<uint32_t> edge_rules_;
+  // [0]: the prefix rules by the first byte of their phrase; [1]: the
+  // suffix rules by its last byte.
+  std::vector<uint32_t> edge_rules_[2][256];
   // Cheap filters that turn most lines and words away before any string
-  // compare or hash lookup: the longest "line" phrase; the first bytes of
-  // the prefix phrases and the last bytes of the suffix phrases; and, per
-  // first byte and per last byte, a bit set of the lengths (bit
-  // min(length, 31)) of the first words of the "contains" phrases.
+  // compare or hash lookup: the longest "line" phrase; and, per first byte
+  // and per last byte, a bit set of the lengths (bit min(length, 31)) of the
+  // first words of the "contains" phrases.
   size_t max_line_phrase_ = 0;
-  bool edge_bytes_[2][256] = {};  // [0]: prefix first bytes, [1]: suffix last.
   uint32_t contains_first_len_[256] = {};
   uint32_t contains_last_len_[256] = {};  // The same by last byte.
   absl::flat_hash_map<std::string, std::string> agencies_;
   absl::flat_hash_set<std::string> sites_;
+  BylineReader bylines_;
+  FurnitureReader furniture_;
 };
 
 }  // namespace tidings::scoring::internal
