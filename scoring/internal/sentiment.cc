@@ -68,6 +68,24 @@ bool ParseDigits(std::string_view s, double* out) {
   return any;
 }
 
+// +1 for "+4.2%", -1 for "-3 %" starting at token `t` (the sign glued to
+// the number), else 0. Not after a figure: "7 % -9 %" is a range.
+int SignedPercent(const AnalyzedText& text, uint32_t t, uint32_t end,
+                  uint32_t first) {
+  if (t + 2 >= end || !IsPunct(text, t, "+-") ||
+      text.tokens[t + 1].kind != TokenKind::kNumber ||
+      text.tokens[t + 1].begin != text.tokens[t].end ||
+      !IsPunct(text, t + 2, "%")) {
+    return 0;
+  }
+  if (t > first && (text.tokens[t - 1].kind == TokenKind::kNumber ||
+                    IsPunct(text, t - 1, "%") ||
+                    text.tokens[t - 1].end == text.tokens[t].begin)) {
+    return 0;
+  }
+  return text.text[text.tokens[t].begin] == '+' ? 1 : -1;
+}
+
 bool EndsWithNegation(std::string_view w) {
   if (w.empty() || w.back() != 't') return false;  // Most words, cheaply.
   return (w.size() > 3 && w.substr(w.size() - 3) == "n't") ||
@@ -111,6 +129,7 @@ absl::Status SentimentModel::AddRow(
         {"compare_min_rel", &p.compare_min_rel},
         {"squash", &p.squash},
         {"neutral_band", &p.neutral_band},
+        {"question_weight", &p.question_weight},
         {"title_weight", &p.title_weight},
         {"neutral_sentence_weight", &p.neutral_sentence_weight}};
     for (const IntParam& ip : ints) {
@@ -160,6 +179,13 @@ absl::Status SentimentModel::AddRow(
       t.scale = static_cast<float>(v1);
     } else if (kind == "unit") {
       t.unit = static_cast<float>(v1);
+    } else if (kind == "rating") {
+      t.flags |= kRating;
+      t.rating = static_cast<float>(v1);
+    } else if (kind == "cue") {
+      t.flags |= kRatingCue;
+    } else if (kind == "reverse") {
+      t.flags |= kReverse;
     } else if (kind == "negator") {
       t.flags |= kNegator;
     } else if (kind == "contrast") {
@@ -182,11 +208,11 @@ absl::Status SentimentModel::AddRow(
       t.flags |= kDeterminer;
     }
   };
-  static constexpr std::string_view kValued[] = {"polar", "metric", "change",
-                                                 "verb", "scale", "unit"};
+  static constexpr std::string_view kValued[] = {
+      "polar", "metric", "change", "verb", "scale", "unit", "rating"};
   static constexpr std::string_view kBare[] = {
-      "negator", "contrast", "concession", "compare", "link",
-      "dest",    "numsign",  "block",      "figure",  "det"};
+      "negator", "contrast", "concession", "compare", "link",   "dest",
+      "numsign", "block",    "figure",     "det",     "cue",    "reverse"};
   bool valued = std::find(std::begin(kValued), std::end(kValued), kind) != std::end(kValued);
   bool bare = std::find(std::begin(kBare), std::end(kBare), kind) != std::end(kBare);
   if (!valued && !bare) {
@@ -250,6 +276,12 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
       if (absl::Status st = AddRow(file, row, &seen, &model); !st.ok()) return st;
     }
   }
+  // A signed percentage weighs what a change with a figure after it does.
+  for (Term* t : {&model.signed_rise_, &model.signed_fall_}) {
+    t->is_change = true;
+    t->change = t == &model.signed_rise_ ? 1 : -1;
+    t->alone = model.params_.default_weight;
+  }
   // Index the entries by the vocabulary ids of their words.
   model.vocabulary_ = analyzer.vocabulary();
   model.vocabulary_digest_ = model.vocabulary_->digest();
@@ -289,9 +321,13 @@ bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
                                       const Sentence& s) const {
   const Token* tokens = text.tokens.data();
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
+    if (tokens[i].markup) continue;
     const Entry* e = FindId(tokens[i].id);
-    if (e != nullptr ? e->may_score
-                     : tokens[i].joined && tokens[i].kind != TokenKind::kSymbol) {
+    if (e != nullptr) {
+      if (e->may_score) return true;
+    } else if (tokens[i].kind != TokenKind::kSymbol
+                   ? tokens[i].joined
+                   : SignedPercent(text, i, s.end_token, s.first_token) != 0) {
       return true;
     }
   }
@@ -305,7 +341,7 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   // headlines ("Gold Prices Rise") are exempt.
   int words = 0, caps = 0;
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-    if (text.tokens[i].kind != TokenKind::kWord) continue;
+    if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup) continue;
     ++words;
     caps += text.tokens[i].capitalized;
   }
@@ -318,6 +354,10 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   };
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
+    if (text.tokens[i].markup) {  // "$CUT", "#bullish": names, not words.
+      ++i;
+      continue;
+    }
     const Entry* found = FindId(text.tokens[i].id);
     bool suffix_only = false;
     if (found == nullptr && text.tokens[i].joined &&
@@ -338,7 +378,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
         if (i + p.rest.size() >= s.end_token) continue;
         bool ok = true;
         for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
-          ok = text.tokens[i + 1 + k].id == p.rest_ids[k];
+          ok = text.tokens[i + 1 + k].id == p.rest_ids[k] &&
+               !text.tokens[i + 1 + k].markup;
         }
         if (ok) {
           best = &p;
@@ -361,6 +402,11 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
     } else if (text.tokens[i].kind == TokenKind::kWord &&
                EndsWithNegation(text.norm(i))) {
       matches->push_back(Match{i, i + 1, &suffix_negator_});
+    } else if (int sign = SignedPercent(text, i, s.end_token, s.first_token)) {
+      matches->push_back(
+          Match{i, i + 3, sign > 0 ? &signed_rise_ : &signed_fall_});
+      i += 3;
+      continue;
     }
     ++i;
   }
@@ -370,7 +416,8 @@ namespace {
 
 // Sentiment-bearing: what a negator or an intensifier attaches to.
 bool Bears(const SentimentModel::Term& t) {
-  return t.polar != 0 || (t.is_change && t.change != 0);
+  return t.polar != 0 || (t.is_change && t.change != 0) ||
+         ((t.flags & SentimentModel::kRating) && t.rating != 0);
 }
 
 // The sentence starting at index `i`, joined with the ones that continue it
@@ -416,6 +463,10 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
     int k = match_at(t);
     return k >= 0 && m[k].term->metric != 0 && m[k].first == t;
   };
+  auto is_rating = [&](uint32_t t) {
+    int k = match_at(t);
+    return k >= 0 && (m[k].term->flags & kRating) && m[k].first == t;
+  };
 
   // Rule 2: negation and intensity, as multipliers of the terms they reach.
   for (size_t k = 0; k < m.size(); ++k) {
@@ -435,8 +486,30 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
         }
       }
     }
+    if (t.flags & kReverse) {
+      // "ends probe", "settles lawsuit", "fears fade": the nearest term
+      // with sentiment, after it or else before it, if bad, turns good.
+      int j = -1;
+      if (k + 1 < m.size() && Bears(*m[k + 1].term) &&
+          static_cast<int>(m[k + 1].first - m[k].last) < p.neg_window) {
+        j = static_cast<int>(k + 1);
+      } else if (k > 0 && Bears(*m[k - 1].term) &&
+                 static_cast<int>(m[k].first - m[k - 1].last) < p.neg_window) {
+        j = static_cast<int>(k - 1);
+      }
+      if (j >= 0 && m[j].term->polar < 0 && !m[j].negated) {
+        m[j].negated = true;
+        m[j].mult *= p.negation_factor;
+      }
+    }
     if (t.scale != 0) {
       bool done = false;
+      // An evaluative intensifier ("record") right before a metric takes
+      // the metric's side: "record profit" +, "record debt" -.
+      if (t.polar != 0 && k + 1 < m.size() && m[k + 1].first == m[k].last &&
+          m[k + 1].term->metric < 0 && !Bears(*m[k + 1].term)) {
+        m[k].mult = -m[k].mult;
+      }
       for (size_t j = k + 1; j < m.size() && !done; ++j) {
         if (static_cast<int>(m[j].first - m[k].last) >= p.scale_window) break;
         if (Bears(*m[j].term)) {
@@ -451,10 +524,21 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
           m[j].scaled = done = true;
         }
       }
+      // ... and spends its own polarity on what it intensified: "record
+      // loss", "record fine" are bad news, not good.
+      if (done && t.polar != 0) m[k].consumed = true;
     }
   }
 
-  // Rule 5: contrast and concession, as multipliers too.
+  // Rule 5: contrast and concession, as multipliers too; and a question
+  // ("Will the rally last?") asks rather than reports.
+  for (uint32_t q = s.end_token; q-- > base;) {
+    if (text.tokens[q].markup || IsPunct(text, q, "\"')")) continue;
+    if (IsPunct(text, q, "?")) {
+      for (Match& x : m) x.mult *= p.question_weight;
+    }
+    break;
+  }
   for (size_t k = 0; k < m.size(); ++k) {
     uint16_t f = m[k].term->flags;
     if (f & kContrastAfter) {
@@ -480,7 +564,8 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
     int k = match_at(t);
     if (k < 0) return true;
     const Term& term = *m[k].term;
-    return (term.flags & ~kDeterminer) == 0 && !term.is_change && term.metric == 0;
+    return (term.flags & ~(kDeterminer | kRatingCue)) == 0 && !term.is_change &&
+           term.metric == 0;
   };
   for (size_t k = 0; k < m.size(); ++k) {
     const Term& ct = *m[k].term;
@@ -495,7 +580,7 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
         for (uint32_t q = m[d].last; q < s.end_token &&
                                      static_cast<int>(q - m[d].last) < p.dest_window;
              ++q) {
-          if (is_metric(q)) {
+          if (is_metric(q) || is_rating(q)) {
             metric = match_at(q);
             destination = true;
             break;
@@ -582,7 +667,11 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
     }
     if (metric < 0 && subject) metric = back(p.window_back, true);
     float value;
-    if (destination) {
+    if (destination && (m[metric].term->flags & kRating)) {
+      // "cut to Hold" -, "raised to Buy" +: the direction of the change;
+      // "turned to Sell": the rating.
+      value = ct.change != 0 ? ct.change : m[metric].term->rating;
+    } else if (destination) {
       value = m[metric].term->metric;
     } else if (metric >= 0) {
       value = ct.change * m[metric].term->metric;
@@ -599,14 +688,48 @@ double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
                   !(w.size() == 4 && w >= "1950" && w <= "2050")) ||
                  (j >= 0 && (m[j].term->flags & kFigure));
       }
-      value = ct.change * p.default_polarity *
-              (ct.alone >= 0 ? ct.alone : figure ? p.default_weight : p.bare_weight);
+      // A change word's own weight (ALONE) is for a change said of its
+      // subject ("Acme soars"); one that modifies the plain noun after it
+      // ("high quality", "the lowest bid") says no more than a bare one.
+      const bool modifies_noun =
+          c1 < s.end_token && match_at(c1) < 0 &&
+          text.tokens[c1].kind == TokenKind::kWord &&
+          !text.tokens[c1].markup && !IsPossessive(text, c1);
+      // So does a name right before it ("Infosys slips", "$ACME jumps"): a
+      // headline's named stock, index or currency moved.
+      const bool named =
+          subject && c0 > base &&
+          text.tokens[c0 - 1].kind == TokenKind::kWord &&
+          (text.tokens[c0 - 1].markup ||
+           (text.tokens[c0 - 1].capitalized && match_at(c0 - 1) < 0));
+      float weight = figure || named ? p.default_weight : p.bare_weight;
+      if (ct.alone >= 0) weight = modifies_noun ? std::min(ct.alone, weight) : ct.alone;
+      value = ct.change * p.default_polarity * weight;
     }
     if (metric >= 0) {
       m[metric].consumed = true;
       m[k].partner = metric;
     }
     m[k].contribution = value * m[k].mult;
+  }
+
+  // Rule 6: a rating given as a call ("starts at Buy", "is a sell", "Buy
+  // Infosys: expert") has its value; one that a change reached ("cut to
+  // Hold") was scored by rule 3.
+  uint32_t first_word = base;
+  while (first_word < s.end_token &&
+         (text.tokens[first_word].kind != TokenKind::kWord ||
+          text.tokens[first_word].markup)) {
+    ++first_word;
+  }
+  for (size_t k = 0; k < m.size(); ++k) {
+    if (!(m[k].term->flags & kRating) || m[k].consumed) continue;
+    const bool cued = k > 0 && (m[k - 1].term->flags & kRatingCue) &&
+                      m[k].first - m[k - 1].last <= 1;
+    if (cued || m[k].first == first_word) {
+      m[k].contribution = m[k].term->rating * m[k].mult;
+      m[k].consumed = true;  // Its polarity, if any, is in the rating.
+    }
   }
 
   // Rule 4: numeric comparison, "<metric> ... <v1> ... compared to ... <v2>".

@@ -102,6 +102,7 @@ class SentimentModel {
     float alone = -1;      // Weight of a change with no metric; -1 = default.
     float scale = 0;       // Intensifier / downtoner factor; 0 = none.
     float unit = 0;        // Number multiplier ("mn" 1e6); 0 = none.
+    float rating = 0;      // An analyst rating's value (kRating): buy +1.
     uint16_t flags = 0;    // kFlag* below.
   };
   enum : uint16_t {
@@ -115,6 +116,9 @@ class SentimentModel {
     kBlock = 1 << 7,          // Ends the search for a change's metric.
     kFigure = 1 << 8,         // "percent", "%": a quantity, like a number.
     kDeterminer = 1 << 9,     // "the", "on": "on increased tensions".
+    kRating = 1 << 10,        // "buy", "hold": a rating (Term::rating).
+    kRatingCue = 1 << 11,     // "at", "as": "starts at Buy" gives its value.
+    kReverse = 1 << 12,       // "ends", "settles": flips a bad term near it.
   };
 
  private:
@@ -152,6 +156,7 @@ class SentimentModel {
     float compare_min_rel = 0.001;  // Relative difference to count.
     float squash = 1;           // s = r / sqrt(r^2 + squash).
     float neutral_band = 0.25;
+    float question_weight = 1;  // Multiplies a sentence that ends in "?".
     float title_weight = 2;
     float neutral_sentence_weight = 0.25;  // Weight of a 0-score sentence.
   };
@@ -163,7 +168,8 @@ class SentimentModel {
     float mult = 1;          // Negation, intensity and contrast, multiplied.
     float contribution = 0;  // Signed share of the sentence's raw score.
     int partner = -1;  // The metric a change or comparison was paired with.
-    bool consumed = false;  // A metric used by a change or a comparison.
+    bool consumed = false;  // A metric used by a change or a comparison,
+                            // or a polar intensifier that intensified.
     bool negated = false;
     bool scaled = false;
   };
@@ -178,7 +184,7 @@ class SentimentModel {
   // Whether a term can give a sentence a non-zero score: only polar, change
   // and comparison terms contribute (ScoreMatches).
   static bool MayScore(const Term& t) {
-    return t.polar != 0 || t.is_change || (t.flags & kCompare);
+    return t.polar != 0 || t.is_change || (t.flags & (kCompare | kRating));
   }
   // False when sentence `s` cannot score: none of its tokens starts a term
   // that may score (nor is an unknown hyphenated word, whose last part
@@ -236,6 +242,8 @@ class SentimentModel {
                   Scratch* scratch) const;
   Params params_;
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
+  // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.
+  Term signed_rise_, signed_fall_;
 };
 
 }  // namespace tidings::scoring::internal
