@@ -68,8 +68,9 @@ bool ParseDigits(std::string_view s, double* out) {
   return any;
 }
 
-// +1 for "+4.2%", -1 for "-3 %" starting at token `t` (the sign glued to
-// the number), else 0. Not after a figure: "7 % -9 %" is a range.
+// +1 for "+4.2%", -1 for "(-3 %" starting at token `t` (the sign glued to
+// the number), else 0. Not after a figure ("7 % -9 %" is a range) nor glued
+// to a word ("Covid-19%").
 int SignedPercent(const AnalyzedText& text, uint32_t t, uint32_t end,
                   uint32_t first) {
   if (t + 2 >= end || !IsPunct(text, t, "+-") ||
@@ -80,7 +81,8 @@ int SignedPercent(const AnalyzedText& text, uint32_t t, uint32_t end,
   }
   if (t > first && (text.tokens[t - 1].kind == TokenKind::kNumber ||
                     IsPunct(text, t - 1, "%") ||
-                    text.tokens[t - 1].end == text.tokens[t].begin)) {
+                    (text.tokens[t - 1].kind == TokenKind::kWord &&
+                     text.tokens[t - 1].end == text.tokens[t].begin))) {
     return 0;
   }
   return text.text[text.tokens[t].begin] == '+' ? 1 : -1;
@@ -346,11 +348,18 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
     caps += text.tokens[i].capitalized;
   }
   const bool title_case = caps * 2 > words;
+  // An acronym ("Group EPS beats") stays a metric.
+  auto acronym = [&](uint32_t i) {
+    std::string_view w = text.raw(i);
+    return w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) {
+             return c >= 'A' && c <= 'Z';
+           });
+  };
   auto in_name = [&](uint32_t i) {
     return !title_case && text.tokens[i].capitalized && i > s.first_token &&
            text.tokens[i - 1].capitalized &&
            text.tokens[i - 1].kind == TokenKind::kWord &&
-           i - 1 > s.first_token;
+           i - 1 > s.first_token && !acronym(i);
   };
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
