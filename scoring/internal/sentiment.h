@@ -197,6 +197,8 @@ class SentimentModel {
   // ScoreMatches) that contributed, each with its partner.
   static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,
                           std::vector<std::string>* terms);
+  // The rules, one function each (sentiment_sentence.cc).
+  class SentenceRules;
   // Applies the rules to the matches of sentence `s` and returns its raw
   // score; fills in each match's contribution. `token_match` is scratch.
   double ScoreMatches(const AnalyzedText& text, const Sentence& s,
