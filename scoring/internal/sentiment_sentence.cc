@@ -495,9 +495,11 @@ class SentimentModel::SentenceRules {
     if (ct.alone < 0) return weight;
     // A change word's own weight (ALONE) is for a change said of its
     // subject ("Acme soars"); one that modifies the plain noun after it
-    // ("high quality", "the lowest bid") says no more than a bare one.
+    // ("high quality", "the lowest bid") says no more than a bare one. (A
+    // signed percentage modifies nothing: "+6% premarket".)
     const bool modifies_noun =
-        c1 < s_.end_token && MatchAt(c1) < 0 &&
+        text_.tokens[c0].kind == TokenKind::kWord && c1 < s_.end_token &&
+        MatchAt(c1) < 0 &&
         text_.tokens[c1].kind == TokenKind::kWord &&
         !text_.tokens[c1].markup && !IsPossessive(text_, c1);
     return modifies_noun ? std::min(ct.alone, weight) : ct.alone;
