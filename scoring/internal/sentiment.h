@@ -10,15 +10,24 @@
 //                          the numeric parameters of the rules;
 //   sentiment_terms.tsv    finance terms: metrics with their polarity,
 //                          change words with their direction, polar words,
-//                          intensifiers and downtoners.
+//                          intensifiers and downtoners, analyst ratings and
+//                          the words that end bad news.
+// scoring/lexicons/README.md says how a term earns its place.
 //
 // Rules, within a sentence:
 //   1. Terms are matched longest-first (multi-word phrases before words; an
 //      unknown hyphenated word may start a phrase with its last part, "6-month
-//      lows"). A capitalised metric inside a name ("Neste Oil") is ignored.
+//      lows"). A capitalised metric inside a name ("Neste Oil") is ignored,
+//      unless it is an acronym ("Group EPS beats"). Markup (links, cashtags,
+//      hashtags, @mentions: Token::markup) matches nothing. A signed
+//      percentage ("+4.2%") is a change with a figure.
 //   2. A negator ("not", "no", "n't", "without", "failed to") flips the next
-//      sentiment-bearing term within a few tokens; an intensifier or a
-//      downtoner scales the nearest one ("rose sharply", "slightly lower").
+//      sentiment-bearing term within a few tokens; a reversal ("settles",
+//      "ends", "fade") flips the bad term next to it ("settles lawsuit",
+//      "fears fade"); an intensifier or a downtoner scales the nearest one
+//      ("rose sharply", "slightly lower"). A polar intensifier ("record")
+//      spends its own polarity on what it intensifies ("record loss" -) and
+//      takes the side of a metric right after it ("record debt" -).
 //   3. Direction of change x polarity of what changed: a change word ("rose",
 //      "narrowed", "increase", "higher") is paired with a metric ("profit" +,
 //      "loss" -) right before it ("net loss narrowed"), right after it ("cut
@@ -26,13 +35,21 @@
 //      or further before it ("profit was EUR 5 mn, up 4 %"); the product of
 //      direction and polarity is the sign. A change word followed by "to" + a
 //      metric scores the destination ("swung to a loss" -, "turned to a
-//      profit" +). A change with no metric counts a little when a figure
-//      follows ("fell 5 %") and hardly at all otherwise ("the expansion").
+//      profit" +); to a rating, the direction ("cut to Hold" -). A change
+//      with no metric counts its own weight if the lexicon gives one
+//      ("Acme soars"; not before a plain noun it modifies: "high quality"),
+//      else a little when a figure follows ("fell 5 %") or a name precedes
+//      ("Infosys slips"), and hardly at all otherwise ("the expansion").
 //   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
 //      is scored from the two values; a loss compared to a profit went down.
 //   5. Contrast: before "but"/"however" weighs less; so does the clause led
 //      by "although"/"despite", or by "after"/"as"/"amid" (the background of
-//      the news: "shares rose 2 % after losing 7 % last month").
+//      the news: "shares rose 2 % after losing 7 % last month"). A question
+//      ("Will the rally last?") weighs less.
+//   6. Ratings: an analyst's rating that no change reached counts its value
+//      when a cue precedes it ("starts at Buy", "is a sell") or it opens the
+//      sentence ("Buy Infosys: expert"); elsewhere "buy" is a plain verb.
+// Rules 2, 5, 3, 6, 4 run in this order (sentiment_sentence.cc).
 // A sentence's raw score (the sum of its terms' contributions) is squashed
 // into [-1, 1]. Sentences split at a period glued to a number ("EUR193 .3 m",
 // pre-tokenised text) are scored as one. The document score is the weighted
