@@ -517,6 +517,11 @@ class SentimentModel::SentenceRules {
     }
     for (size_t k = 0; k < m_.size(); ++k) {
       if (!(m_[k].term->flags & kRating) || m_[k].consumed) continue;
+      if (k > 0 && (m_[k - 1].term->flags & kCompare) &&
+          m_[k].first - m_[k - 1].last <= 1) {
+        m_[k].consumed = true;  // "to Hold from Buy": the old rating.
+        continue;
+      }
       const bool cued = k > 0 && (m_[k - 1].term->flags & kRatingCue) &&
                         m_[k].first - m_[k - 1].last <= 1;
       if (cued || m_[k].first == first_word) {
