@@ -182,7 +182,7 @@ class SentimentModel {
     uint32_t first = 0;  // Token range [first, last).
     uint32_t last = 0;
     const Term* term = nullptr;
-    float mult = 1;          // Negation, intensity and contrast, multiplied.
+    float mult = 1;  // Negation, intensity, contrast, question, multiplied.
     float contribution = 0;  // Signed share of the sentence's raw score.
     int partner = -1;  // The metric a change or comparison was paired with.
     bool consumed = false;  // A metric used by a change or a comparison,
@@ -198,14 +198,15 @@ class SentimentModel {
     uint32_t first_match, end_match;
   };
 
-  // Whether a term can give a sentence a non-zero score: only polar, change
-  // and comparison terms contribute (ScoreMatches).
+  // Whether a term can give a sentence a non-zero score: only polar, change,
+  // comparison and rating terms contribute (ScoreMatches).
   static bool MayScore(const Term& t) {
     return t.polar != 0 || t.is_change || (t.flags & (kCompare | kRating));
   }
   // False when sentence `s` cannot score: none of its tokens starts a term
   // that may score (nor is an unknown hyphenated word, whose last part
-  // could). Most sentences are turned away here, one look per token.
+  // could, nor a signed percentage). Most sentences are turned away here,
+  // one look per token.
   bool MayScoreSentence(const AnalyzedText& text, const Sentence& s) const;
   // Appends the terms matched in sentence `s`, longest first.
   void MatchSentence(const AnalyzedText& text, const Sentence& s,

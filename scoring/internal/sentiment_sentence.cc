@@ -109,7 +109,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   // headlines ("Gold Prices Rise") are exempt.
   int words = 0, caps = 0;
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-    if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup) continue;
+    if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup)
+      continue;
     ++words;
     caps += text.tokens[i].capitalized;
   }
@@ -161,7 +162,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
           break;
         }
       }
-      if (best != nullptr && best->term.metric != 0 && in_name(i)) best = nullptr;
+      if (best != nullptr && best->term.metric != 0 && in_name(i))
+        best = nullptr;
       if (best != nullptr) {
         uint32_t n = static_cast<uint32_t>(best->rest.size()) + 1;
         matches->push_back(Match{i, i + n, &best->term});
@@ -204,7 +206,12 @@ class SentimentModel::SentenceRules {
  public:
   SentenceRules(const SentimentModel& model, const AnalyzedText& text,
                 const Sentence& s, std::vector<Match>& m, const int* at)
-      : model_(model), p_(model.params_), text_(text), s_(s), m_(m), at_(at),
+      : model_(model),
+        p_(model.params_),
+        text_(text),
+        s_(s),
+        m_(m),
+        at_(at),
         base_(s.first_token) {}
 
   // Runs the rules in order and returns the raw score.
@@ -239,8 +246,8 @@ class SentimentModel::SentenceRules {
     const int k = MatchAt(t);
     if (k < 0) return true;
     const Term& term = *m_[k].term;
-    return (term.flags & ~(kDeterminer | kRatingCue)) == 0 &&
-           !term.is_change && term.metric == 0;
+    return (term.flags & ~(kDeterminer | kRatingCue)) == 0 && !term.is_change &&
+           term.metric == 0;
   }
   static void Flip(Match& x, float factor) {
     x.negated = true;
@@ -279,8 +286,7 @@ class SentimentModel::SentenceRules {
         static_cast<int>(m_[k + 1].first - m_[k].last) < p_.neg_window) {
       j = static_cast<int>(k + 1);
     } else if (k > 0 && Bears(*m_[k - 1].term) &&
-               static_cast<int>(m_[k].first - m_[k - 1].last) <
-                   p_.neg_window) {
+               static_cast<int>(m_[k].first - m_[k - 1].last) < p_.neg_window) {
       j = static_cast<int>(k - 1);
     }
     if (j >= 0 && m_[j].term->polar < 0 && !m_[j].negated) {
@@ -499,8 +505,7 @@ class SentimentModel::SentenceRules {
     // signed percentage modifies nothing: "+6% premarket".)
     const bool modifies_noun =
         text_.tokens[c0].kind == TokenKind::kWord && c1 < s_.end_token &&
-        MatchAt(c1) < 0 &&
-        text_.tokens[c1].kind == TokenKind::kWord &&
+        MatchAt(c1) < 0 && text_.tokens[c1].kind == TokenKind::kWord &&
         !text_.tokens[c1].markup && !IsPossessive(text_, c1);
     return modifies_noun ? std::min(ct.alone, weight) : ct.alone;
   }
@@ -560,9 +565,9 @@ class SentimentModel::SentenceRules {
     }
     if (!has1) return;
     int other = -1;
-    for (uint32_t q = m_[k].last; q < s_.end_token &&
-                                  static_cast<int>(q - m_[k].last) <
-                                      p_.compare_window;
+    for (uint32_t q = m_[k].last;
+         q < s_.end_token &&
+         static_cast<int>(q - m_[k].last) < p_.compare_window;
          ++q) {
       if (other < 0 && IsMetric(q)) other = MatchAt(q);
       uint32_t next;
@@ -637,7 +642,8 @@ class SentimentModel::SentenceRules {
       std::string_view suffix = w.substr(e);
       if (!suffix.empty()) {
         const Entry* u = model_.Find(suffix);
-        if (u != nullptr && u->has_single && u->single.unit > 0) x *= u->single.unit;
+        if (u != nullptr && u->has_single && u->single.unit > 0)
+          x *= u->single.unit;
       }
     } else {
       return false;
