@@ -10,15 +10,24 @@
 //                          the numeric parameters of the rules;
 //   sentiment_terms.tsv    finance terms: metrics with their polarity,
 //                          change words with their direction, polar words,
-//                          intensifiers and downtoners.
+//                          intensifiers and downtoners, analyst ratings and
+//                          the words that end bad news.
+// scoring/lexicons/README.md says how a term earns its place.
 //
 // Rules, within a sentence:
 //   1. Terms are matched longest-first (multi-word phrases before words; an
 //      unknown hyphenated word may start a phrase with its last part, "6-month
-//      lows"). A capitalised metric inside a name ("Neste Oil") is ignored.
+//      lows"). A capitalised metric inside a name ("Neste Oil") is ignored,
+//      unless it is an acronym ("Group EPS beats"). Markup (links, cashtags,
+//      hashtags, @mentions: Token::markup) matches nothing. A signed
+//      percentage ("+4.2%") is a change with a figure.
 //   2. A negator ("not", "no", "n't", "without", "failed to") flips the next
-//      sentiment-bearing term within a few tokens; an intensifier or a
-//      downtoner scales the nearest one ("rose sharply", "slightly lower").
+//      sentiment-bearing term within a few tokens; a reversal ("settles",
+//      "ends", "fade") flips the bad term next to it ("settles lawsuit",
+//      "fears fade"); an intensifier or a downtoner scales the nearest one
+//      ("rose sharply", "slightly lower"). A polar intensifier ("record")
+//      spends its own polarity on what it intensifies ("record loss" -) and
+//      takes the side of a metric right after it ("record debt" -).
 //   3. Direction of change x polarity of what changed: a change word ("rose",
 //      "narrowed", "increase", "higher") is paired with a metric ("profit" +,
 //      "loss" -) right before it ("net loss narrowed"), right after it ("cut
@@ -26,13 +35,21 @@
 //      or further before it ("profit was EUR 5 mn, up 4 %"); the product of
 //      direction and polarity is the sign. A change word followed by "to" + a
 //      metric scores the destination ("swung to a loss" -, "turned to a
-//      profit" +). A change with no metric counts a little when a figure
-//      follows ("fell 5 %") and hardly at all otherwise ("the expansion").
+//      profit" +); to a rating, the direction ("cut to Hold" -). A change
+//      with no metric counts its own weight if the lexicon gives one
+//      ("Acme soars"; not before a plain noun it modifies: "high quality"),
+//      else a little when a figure follows ("fell 5 %") or a name precedes
+//      ("Infosys slips"), and hardly at all otherwise ("the expansion").
 //   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
 //      is scored from the two values; a loss compared to a profit went down.
 //   5. Contrast: before "but"/"however" weighs less; so does the clause led
 //      by "although"/"despite", or by "after"/"as"/"amid" (the background of
-//      the news: "shares rose 2 % after losing 7 % last month").
+//      the news: "shares rose 2 % after losing 7 % last month"). A question
+//      ("Will the rally last?") weighs less.
+//   6. Ratings: an analyst's rating that no change reached counts its value
+//      when a cue precedes it ("starts at Buy", "is a sell") or it opens the
+//      sentence ("Buy Infosys: expert"); elsewhere "buy" is a plain verb.
+// Rules 2, 5, 3, 6, 4 run in this order (sentiment_sentence.cc).
 // A sentence's raw score (the sum of its terms' contributions) is squashed
 // into [-1, 1]. Sentences split at a period glued to a number ("EUR193 .3 m",
 // pre-tokenised text) are scored as one. The document score is the weighted
@@ -102,6 +119,7 @@ class SentimentModel {
     float alone = -1;      // Weight of a change with no metric; -1 = default.
     float scale = 0;       // Intensifier / downtoner factor; 0 = none.
     float unit = 0;        // Number multiplier ("mn" 1e6); 0 = none.
+    float rating = 0;      // An analyst rating's value (kRating): buy +1.
     uint16_t flags = 0;    // kFlag* below.
   };
   enum : uint16_t {
@@ -115,6 +133,9 @@ class SentimentModel {
     kBlock = 1 << 7,          // Ends the search for a change's metric.
     kFigure = 1 << 8,         // "percent", "%": a quantity, like a number.
     kDeterminer = 1 << 9,     // "the", "on": "on increased tensions".
+    kRating = 1 << 10,        // "buy", "hold": a rating (Term::rating).
+    kRatingCue = 1 << 11,     // "at", "as": "starts at Buy" gives its value.
+    kReverse = 1 << 12,       // "ends", "settles": flips a bad term near it.
   };
 
  private:
@@ -152,6 +173,7 @@ class SentimentModel {
     float compare_min_rel = 0.001;  // Relative difference to count.
     float squash = 1;           // s = r / sqrt(r^2 + squash).
     float neutral_band = 0.25;
+    float question_weight = 1;  // Multiplies a sentence that ends in "?".
     float title_weight = 2;
     float neutral_sentence_weight = 0.25;  // Weight of a 0-score sentence.
   };
@@ -160,10 +182,11 @@ class SentimentModel {
     uint32_t first = 0;  // Token range [first, last).
     uint32_t last = 0;
     const Term* term = nullptr;
-    float mult = 1;          // Negation, intensity and contrast, multiplied.
+    float mult = 1;  // Negation, intensity, contrast, question, multiplied.
     float contribution = 0;  // Signed share of the sentence's raw score.
     int partner = -1;  // The metric a change or comparison was paired with.
-    bool consumed = false;  // A metric used by a change or a comparison.
+    bool consumed = false;  // A metric used by a change or a comparison,
+                            // or a polar intensifier that intensified.
     bool negated = false;
     bool scaled = false;
   };
@@ -175,14 +198,15 @@ class SentimentModel {
     uint32_t first_match, end_match;
   };
 
-  // Whether a term can give a sentence a non-zero score: only polar, change
-  // and comparison terms contribute (ScoreMatches).
+  // Whether a term can give a sentence a non-zero score: only polar, change,
+  // comparison and rating terms contribute (ScoreMatches).
   static bool MayScore(const Term& t) {
-    return t.polar != 0 || t.is_change || (t.flags & kCompare);
+    return t.polar != 0 || t.is_change || (t.flags & (kCompare | kRating));
   }
   // False when sentence `s` cannot score: none of its tokens starts a term
   // that may score (nor is an unknown hyphenated word, whose last part
-  // could). Most sentences are turned away here, one look per token.
+  // could, nor a signed percentage). Most sentences are turned away here,
+  // one look per token.
   bool MayScoreSentence(const AnalyzedText& text, const Sentence& s) const;
   // Appends the terms matched in sentence `s`, longest first.
   void MatchSentence(const AnalyzedText& text, const Sentence& s,
@@ -191,6 +215,8 @@ class SentimentModel {
   // ScoreMatches) that contributed, each with its partner.
   static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,
                           std::vector<std::string>* terms);
+  // The rules, one function each (sentiment_sentence.cc).
+  class SentenceRules;
   // Applies the rules to the matches of sentence `s` and returns its raw
   // score; fills in each match's contribution. `token_match` is scratch.
   double ScoreMatches(const AnalyzedText& text, const Sentence& s,
@@ -236,6 +262,8 @@ class SentimentModel {
                   Scratch* scratch) const;
   Params params_;
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
+  // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.
+  Term signed_rise_, signed_fall_;
 };
 
 }  // namespace tidings::scoring::internal

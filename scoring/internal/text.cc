@@ -133,6 +133,29 @@ inline bool IsDottedAbbrev(std::string_view s, size_t b, size_t e) {
   return has_dot && run >= 1 && run <= 3;
 }
 
+// The end of a link that starts at `i` of the lower-cased text ("http://",
+// "https:" also when cut off, "www."), or `i` when none starts there. A link
+// runs to the next space, less the punctuation of the sentence around it
+// ("see https://t.co/x.").
+inline size_t LinkEnd(std::string_view lower, size_t i) {
+  const std::string_view rest = lower.substr(i);
+  if (!(rest.rfind("http:", 0) == 0 || rest.rfind("https:", 0) == 0 ||
+        rest.rfind("www.", 0) == 0)) {
+    return i;
+  }
+  size_t e = i;
+  while (e < lower.size()) {
+    const CharClass k = Classify(lower, e);
+    if (k == CharClass::kSpace || k == CharClass::kNewline) break;
+    e = NextChar(lower, e);
+  }
+  while (e > i && std::string_view(".,;:!?)\"'").find(lower[e - 1]) !=
+                      std::string_view::npos) {
+    --e;
+  }
+  return e;
+}
+
 }  // namespace
 
 absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
@@ -226,6 +249,9 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // break follows).
   const size_t n = text.size();
   size_t i = 0;
+  // Markup (Token::markup): the end of the current link, and where the word
+  // of a cashtag, hashtag or @mention starts.
+  size_t link_end = 0, tag_word = std::string_view::npos;
   auto mark_newline = [&]() {
     if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
   };
@@ -248,7 +274,17 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
+    if (i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
+      link_end = LinkEnd(out->lower, i);
+    }
+    tok.markup = i < link_end || i == tag_word;
     if (k == CharClass::kSymbol) {
+      // "$AAPL", "#economy", "@Reuters": the sign and the word after it.
+      if ((text[i] == '$' || text[i] == '#' || text[i] == '@') && !after_word &&
+          i + 1 < n && IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
+        tok.markup = true;
+        tag_word = i + 1;
+      }
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
@@ -340,6 +376,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // Pass 2: sentence boundaries.
   auto& toks = out->tokens;
   for (size_t t = 0; t < toks.size(); ++t) {
+    if (toks[t].markup) continue;  // "https://a.b/c?d=1" ends nothing.
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
         t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kWord &&
         toks[t + 1].capitalized && IsOpener(out->norm(t + 1))) {

@@ -2,7 +2,8 @@
 //
 // text.h: sentence splitting and tokenisation that survive finance text
 // ("U.S.", "Dec.", "a.m.", "$3,364.43", "0.6%", "EUR131m", "3-1/2", tickers
-// such as "<LLY>" and Reuters codes such as "AAPL.O").
+// such as "<LLY>" and Reuters codes such as "AAPL.O"), and social-media
+// markup (links, cashtags, hashtags, @mentions: see Token::markup).
 //
 // One pass over the bytes, then one over the tokens that hashes each one
 // once and looks it up in the vocabulary of all lexicons (Token::id), which
@@ -41,6 +42,10 @@ struct Token {
   bool capitalized = false;  // First byte is an ASCII upper-case letter.
   bool joined = false;   // Holds an inner '-' or '/' ("year-to-date", "3-1/2",
                          // "AUD/USD"); no other token holds either byte.
+  bool markup = false;   // Part of a link ("https://t.co/x"), a cashtag
+                         // ("$AAPL": both tokens), a hashtag or an @mention:
+                         // a pointer, not language. Such tokens are split
+                         // as any other text, but never end a sentence.
   uint32_t sentence = 0;  // Index into AnalyzedText::sentences.
   uint32_t id = 0;        // Vocabulary id of norm(), Vocabulary::kNone if no
                           // lexicon names it (vocabulary.h).

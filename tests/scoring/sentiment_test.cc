@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -177,6 +178,107 @@ TEST_F(SentimentTest, Headlines) {
   EXPECT_EQ(Label("Gold prices rise on weak dollar"), kPos);
   EXPECT_EQ(Label("Gold slips to 3-week low"), kNeg);
   EXPECT_EQ(Label("Stocks fell sharply in early trade"), kNeg);
+}
+
+TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
+  // A price-move verb decides a headline even with no metric or figure.
+  EXPECT_EQ(Label("Acme soars"), kPos);
+  EXPECT_EQ(Label("Acme tumbles on weak demand"), kNeg);
+  EXPECT_EQ(Label("Acme sees third-quarter profit slide"), kNeg);
+  EXPECT_EQ(Label("Acme shares skid after results"), kNeg);
+  // Results against forecasts, with the metric first or after.
+  EXPECT_EQ(Label("Acme beats forecasts"), kPos);
+  EXPECT_EQ(Label("Acme EPS beats by $0.05"), kPos);
+  EXPECT_EQ(Label("Acme misses revenue estimates"), kNeg);
+  EXPECT_EQ(Label("Acme cuts full-year guidance"), kNeg);
+  EXPECT_EQ(Label("Acme raises dividend"), kPos);
+  // Events that hurt or help the company.
+  EXPECT_EQ(Label("Acme recalls pacemakers"), kNeg);
+  EXPECT_EQ(Label("Regulator opens probe into Acme"), kNeg);
+  EXPECT_EQ(Label("Acme hit with lawsuit over patents"), kNeg);
+  EXPECT_EQ(Label("Acme defaults on its bonds"), kNeg);
+  EXPECT_EQ(Label("Acme delays launch of its new phone"), kNeg);
+  EXPECT_EQ(Label("Regulator approves Acme's new drug"), kPos);
+  EXPECT_EQ(Label("Acme wins navy contract"), kPos);
+  // A named subject moved ("Acme slips"), unlike a bare change in a report.
+  EXPECT_EQ(Label("Acme slips"), kNeg);
+  EXPECT_EQ(Label("The expansion will be finished next spring."), kNeu);
+  // Raising money is no rise.
+  EXPECT_EQ(Label("Acme to raise $50 million in a share sale"), kNeu);
+}
+
+TEST_F(SentimentTest, SensesOfAmbiguousWords) {
+  // "record" intensifies what it qualifies, or takes a metric's side.
+  EXPECT_EQ(Label("Bank hit with record fine"), kNeg);
+  EXPECT_EQ(Label("Acme posts record profit"), kPos);
+  EXPECT_EQ(Label("Acme posts record loss"), kNeg);
+  EXPECT_EQ(Label("Acme reports record debt"), kNeg);
+  // "fine": a penalty as a noun, nothing as an adjective.
+  EXPECT_EQ(Label("Acme pays $5 million fine"), kNeg);
+  EXPECT_EQ(Label("Acme faces a fine of EUR 2 mn"), kNeg);
+  EXPECT_EQ(Label("The weather was fine."), kNeu);
+  EXPECT_EQ(Label("Read the fine print before you sign."), kNeu);
+  // "short": the trading sense only.
+  EXPECT_EQ(Label("Short sellers target Acme"), kNeg);
+  EXPECT_EQ(Label("A short squeeze lifts Acme"), kPos);
+  EXPECT_EQ(Label("The meeting was short."), kNeu);
+  EXPECT_EQ(Label("Acme plans a short-term loan facility."), kNeu);
+  // "charge": criminal, in the accounts, or neither.
+  EXPECT_EQ(Label("Court upholds fraud charge against Acme"), kNeg);
+  EXPECT_EQ(Label("Acme takes a one-off charge on its plant"), kNeg);
+  EXPECT_EQ(Label("She is in charge of the plant."), kNeu);
+  EXPECT_EQ(Label("Acme opens electric car charging stations."), kNeu);
+  // "concern" the company, not the worry.
+  EXPECT_EQ(Label("The Swedish concern makes trucks."), kNeu);
+  EXPECT_EQ(Label("Concerns grow over Acme's debt"), kNeg);
+}
+
+TEST_F(SentimentTest, AnalystRatings) {
+  EXPECT_EQ(Label("Acme downgraded to sell"), kNeg);
+  EXPECT_EQ(Label("Broker cuts Acme to Hold"), kNeg);
+  EXPECT_EQ(Label("Broker lowers Acme to Market Perform"), kNeg);
+  EXPECT_EQ(Label("Acme upped to Buy at Broker"), kPos);
+  EXPECT_EQ(Label("Broker starts Acme at Buy"), kPos);
+  EXPECT_EQ(Label("Acme is a sell, says analyst"), kNeg);
+  EXPECT_EQ(Label("Buy Acme with a target of 120: analyst"), kPos);
+  EXPECT_EQ(Label("Acme is not a buy yet"), kNeg);
+  EXPECT_EQ(Label("Broker starts Acme at Neutral"), kNeu);
+  // "buy" as a plain verb is no call.
+  EXPECT_EQ(Label("Acme to buy a stake in a Dutch shipyard"), kNeu);
+}
+
+TEST_F(SentimentTest, ReversalOfBadNews) {
+  EXPECT_EQ(Label("Acme settles lawsuit"), kPos);
+  EXPECT_EQ(Label("Regulator ends probe into Acme"), kPos);
+  EXPECT_EQ(Label("Acme shares rise as recession fears fade"), kPos);
+  // Only bad terms turn: "ends higher" stays a rise.
+  EXPECT_EQ(Label("Acme ends higher"), kPos);
+}
+
+TEST_F(SentimentTest, QuestionsAskRatherThanReport) {
+  EXPECT_EQ(Label("Acme shares rise"), kPos);
+  EXPECT_EQ(Label("Will Acme shares rise?"), kNeu);
+  EXPECT_LT(std::abs(Value("Is Acme a strong company?")),
+            std::abs(Value("Acme is a strong company.")));
+}
+
+TEST_F(SentimentTest, SocialPostMarkup) {
+  EXPECT_EQ(Label("$ACME shares jump after earnings beat https://t.co/x1Y"),
+            kPos);
+  // Cashtags, hashtags, @mentions and links carry no sentiment: not even
+  // tickers or tags that are words.
+  EXPECT_EQ(Label("$ACME $BETA #stocks"), kNeu);
+  EXPECT_EQ(Label("$CUT $LOW #bullish @winner https://t.co/loss"), kNeu);
+  // Nor do they break the sentence: the question mark inside the link does
+  // not make the headline a question.
+  EXPECT_EQ(Label("Acme shares plunge https://a.co/x?id=1"), kNeg);
+  // A signed percentage is a move.
+  EXPECT_EQ(Label("$ACME (+6.2% premarket) Acme signs supply deal"), kPos);
+  EXPECT_EQ(Label("Acme -4.5% after hours"), kNeg);
+  EXPECT_EQ(Label("Savings of 7 % -9 % are planned."), kPos);
+  // Emoji of market posts are lexicon rows.
+  EXPECT_EQ(Label("$ACME \xF0\x9F\x9A\x80\xF0\x9F\x9A\x80"), kPos);
+  EXPECT_EQ(Label("$ACME \xF0\x9F\x93\x89"), kNeg);
 }
 
 TEST_F(SentimentTest, DocumentProportionsAndTitleWeight) {

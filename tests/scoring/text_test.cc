@@ -126,5 +126,34 @@ TEST_F(TextTest, DecimalPointIsNotAFullStop) {
                                       "Profit rose ."}));
 }
 
+TEST_F(TextTest, MarkupIsMarkedAndEndsNoSentence) {
+  // Tokens stay as they were; the markup flag says which are links,
+  // cashtags, hashtags and @mentions.
+  const std::string post =
+      "$ACME up on #earnings, says @desk https://t.co/Ab.C?x=1 ok. Next";
+  analyzer_->Analyze(post, &at_);
+  std::vector<std::string> marked, plain;
+  for (size_t i = 0; i < at_.tokens.size(); ++i) {
+    (at_.tokens[i].markup ? marked : plain).emplace_back(at_.raw(i));
+  }
+  EXPECT_EQ(marked, (std::vector<std::string>{"$", "ACME", "#", "earnings",
+                                              "@", "desk", "https", ":", "/",
+                                              "/", "t.co/Ab", ".", "C", "?",
+                                              "x", "=", "1"}));
+  EXPECT_EQ(plain, (std::vector<std::string>{"up", "on", ",", "says", "ok",
+                                             ".", "Next"}));
+  // The "." and "?" inside the link end no sentence; the one after it does.
+  EXPECT_EQ(Sentences(post),
+            (std::vector<std::string>{
+                "$ACME up on #earnings, says @desk https://t.co/Ab.C?x=1 ok.",
+                "Next"}));
+  // A price is no cashtag; a link's closing punctuation is the sentence's.
+  analyzer_->Analyze("at $3.50 (see www.acme.com).", &at_);
+  for (size_t i = 0; i < at_.tokens.size(); ++i) {
+    const bool in_link = at_.tokens[i].begin >= 14 && at_.tokens[i].end <= 26;
+    EXPECT_EQ(at_.tokens[i].markup, in_link) << at_.raw(i);
+  }
+}
+
 }  // namespace
 }  // namespace tidings::scoring::internal
