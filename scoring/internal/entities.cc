@@ -196,10 +196,15 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         info.kind = EntityKind::kInstitution;
       } else if (prefix == "commodity") {
         info.kind = EntityKind::kCommodity;
+      } else if (prefix == "market") {
+        info.kind = EntityKind::kMarket;
+      } else if (prefix == "currency") {
+        info.kind = EntityKind::kCurrency;
       } else {
         return RowError(
             row, absl::StrCat("unknown id prefix \"", std::string(prefix),
-                              "\" (country, bloc, person, inst, commodity)"));
+                              "\" (country, bloc, person, inst, commodity, "
+                              "market, currency)"));
       }
       info.id = std::string(id);
       info.name = std::string(row.fields[1]);
@@ -240,6 +245,9 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         break;
       }
       case EntityKind::kCommodity:
+      case EntityKind::kCompany:
+      case EntityKind::kMarket:
+      case EntityKind::kCurrency:
         break;
     }
   }

@@ -873,4 +873,29 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   return out;
 }
 
+void SentimentModel::ScoredTerms(const AnalyzedText& text, uint32_t sentence,
+                                 Scratch* scratch,
+                                 std::vector<ScoredTerm>* out) const {
+  uint32_t next;
+  const Sentence s = Span(text, sentence, &next);
+  std::vector<Match>& m = scratch->matches;
+  m.clear();
+  if (!MayScoreSentence(text, s)) return;
+  MatchSentence(text, s, &m);
+  if (m.empty()) return;
+  ScoreMatches(text, s, &m, &scratch->token_match);
+  for (const Match& x : m) {
+    if (x.contribution == 0) continue;
+    ScoredTerm t;
+    t.first = x.first;
+    t.last = x.last;
+    if (x.partner >= 0) {
+      t.partner_first = m[x.partner].first;
+      t.partner_last = m[x.partner].last;
+    }
+    t.contribution = x.contribution;
+    out->push_back(t);
+  }
+}
+
 }  // namespace tidings::scoring::internal

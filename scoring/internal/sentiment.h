@@ -236,6 +236,25 @@ class SentimentModel {
                   Scratch* scratch) const;
   Params params_;
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
+
+ public:
+  // A term that contributed to a sentence's raw score (the score before it
+  // is squashed into [-1, 1]): tokens [first, last), the metric it was
+  // paired with (tokens [partner_first, partner_last), empty when none) and
+  // its signed contribution.
+  struct ScoredTerm {
+    uint32_t first = 0;
+    uint32_t last = 0;
+    uint32_t partner_first = 0;
+    uint32_t partner_last = 0;
+    float contribution = 0;
+  };
+  // Appends to `out` the terms with a non-zero contribution in the sentence
+  // starting at index `sentence` (scored as Score() scores it), in text
+  // order. Their contributions sum to the sentence's raw score. Uses
+  // `scratch`'s buffers; allocates nothing once they have grown.
+  void ScoredTerms(const AnalyzedText& text, uint32_t sentence,
+                   Scratch* scratch, std::vector<ScoredTerm>* out) const;
 };
 
 }  // namespace tidings::scoring::internal
