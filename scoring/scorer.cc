@@ -74,8 +74,9 @@ struct internal::ScoreScratch {
   PageCleaner::Cleaned cleaned;
   AnalyzedText analyzed;
   std::vector<EntityMention> mentions;
-  std::vector<internal::CompanyMention> companies;
-  std::vector<internal::DocumentMention> entity_mentions;
+  internal::CompanyMentions companies;
+  internal::DocumentMentions entity_mentions;
+  internal::ListScratch list;
   SentimentModel::Scratch sentiment;
   EntitySentimentModel::Scratch entity_sentiment;
   EventDetector::Scratch events;
@@ -151,7 +152,7 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
                           &state->companies);
     internal::ListEntities(analyzed, impl_->entities, mentions,
                            state->companies, &scored.entities,
-                           &state->entity_mentions);
+                           &state->entity_mentions, &state->list);
     scored.sentiment =
         impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
     impl_->entity_sentiment.Score(analyzed, scored.body_begin,

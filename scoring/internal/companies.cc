@@ -56,6 +56,13 @@ bool IsPeriodCode(std::string_view w) {
   return w.size() > 2 && w.substr(0, 2) == "fy" && digits(w.substr(2));
 }
 
+// A cheap test before IsPeriodCode(): short, and starts with q, h or f.
+bool MayBePeriodCode(const AnalyzedText& text, uint32_t t) {
+  const Token& tok = text.tokens[t];
+  const char c = text.lower[tok.begin];
+  return tok.end - tok.begin <= 8 && (c == 'q' || c == 'h' || c == 'f');
+}
+
 bool IsPossessive(std::string_view norm) {
   return norm == "'s" || norm == "\xE2\x80\x99s";
 }
@@ -76,7 +83,7 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
       {"suffix", kSuffix}, {"name", kIndustry}, {"noun", kNoun},
       {"move", kMove},     {"action", kAction}, {"speech", kSpeech},
       {"before", kBefore}, {"stop", kStop},     {"alone", kAlone},
-      {"plural", kPlural}, {"deal", kDeal}};
+      {"plural", kPlural}, {"deal", kDeal},     {"cashtag", kCashtag}};
   CompanyFinder finder;
   finder.vocabulary_ = analyzer.vocabulary();
   const Vocabulary& vocabulary = *finder.vocabulary_;
@@ -114,6 +121,7 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
       }
       if (ids.size() == 2) {
         finder.before_pairs_.emplace_back(ids[0], ids[1]);
+        finder.roles_[ids[1]] |= kBeforeEnd;
       } else {
         finder.roles_[ids[0]] |= kind->second;
       }
@@ -133,10 +141,30 @@ bool CompanyFinder::BeforeCue(const AnalyzedText& text,
   if (t == first_in_sentence) return false;
   const uint32_t prev = text.tokens[t - 1].id;
   if (RolesOf(prev) & kBefore) return true;
-  if (t - 1 == first_in_sentence) return false;
+  if (!(RolesOf(prev) & kBeforeEnd) || t - 1 == first_in_sentence) {
+    return false;
+  }
   const uint32_t prev2 = text.tokens[t - 2].id;
   for (const auto& [a, b] : before_pairs_) {
     if (a == prev2 && b == prev) return true;
+  }
+  return false;
+}
+
+bool CompanyFinder::AfterCue(const AnalyzedText& text, const Sentence& s,
+                             uint32_t t, uint16_t after) const {
+  if (after & (kAfterRoles & ~(kSpeech | kDeal))) return true;
+  if (!(after & (kSpeech | kDeal))) return false;
+  // "says", "buys" mark a name that may be a company's (as Judge() will
+  // ask): an acronym, one with an industry noun, or for a deal one word.
+  const Token* tokens = text.tokens.data();
+  if (IsAcronym(text.raw(t))) return true;
+  if ((after & kDeal) && (t == s.first_token || !tokens[t - 1].capitalized)) {
+    return true;
+  }
+  for (uint32_t q = t + 1; q-- > s.first_token && t - q <= kMaxNameWords + 1 &&
+                           tokens[q].capitalized;) {
+    if (RolesOf(tokens[q].id) & kIndustry) return true;
   }
   return false;
 }
@@ -158,15 +186,15 @@ bool CompanyFinder::MayBeName(const AnalyzedText& text, uint32_t t,
   const Token& tok = text.tokens[t];
   if (tok.kind != TokenKind::kWord || !tok.capitalized) return false;
   const uint16_t roles = RolesOf(tok.id);
-  if (roles & (kStop | kSuffix | kNoun | kMove | kPlural | kAction | kDeal |
-               kSpeech | kBefore)) {
-    return false;
-  }
+  if (roles & kNotName) return false;
   if (title && tok.id != Vocabulary::kNone && !(roles & kIndustry)) {
     return false;
   }
   const std::string_view norm = text.norm(t);
-  if (IsPeriodCode(norm)) return false;
+  if ((norm[0] == 'q' || norm[0] == 'h' || norm[0] == 'f') &&
+      IsPeriodCode(norm)) {
+    return false;
+  }
   if (tok.joined) {
     const std::string_view raw = text.raw(t);
     for (size_t p = raw.find_first_of("-/"); p != std::string_view::npos;
@@ -181,197 +209,328 @@ bool CompanyFinder::MayBeName(const AnalyzedText& text, uint32_t t,
   return true;
 }
 
-namespace {
-
 // A candidate name: tokens [first, end) of capitalised words (and the "&"
 // or "of" joining them), and what the finder found out about it.
-struct Run {
-  uint32_t first = 0;
-  uint32_t end = 0;
-  int words = 0;
-  bool all_known = true;     // Every word is a known entity's.
-  bool industry = false;     // Holds an industry noun.
-  bool industry_end = false; // Ends with one.
-  bool single_ok = false;    // As a one-word name: unknown word or acronym.
-  bool company = false;
-  bool cue_after = false;    // The cue follows it (shared leftwards in a list).
-  bool cue_before = false;   // The cue precedes it (shared rightwards).
+struct CompanyFinder::Run {
+  // (No initialisers: a sentence keeps an array of these, set one by one.)
+  uint32_t first;
+  uint32_t end;
+  int words;
+  bool all_known;     // Every word is a known entity's.
+  bool industry;      // Holds an industry noun.
+  bool industry_end;  // Ends with one.
+  bool single_ok;     // As a one-word name: unknown word or acronym.
+  bool company;
+  bool cue_after;     // The cue follows it (shared leftwards in a list).
+  bool cue_before;    // The cue precedes it (shared rightwards).
 };
 
-}  // namespace
+// Find()'s view of one sentence. Names are built only around the cues, by
+// walking from the cue over the capitalised words.
+class CompanyFinder::SentenceScan {
+ public:
+  SentenceScan(const CompanyFinder& finder, const AnalyzedText& text,
+               const EntityModel& model,
+               const std::vector<EntityMention>& known, const Sentence& s)
+      : f_(finder), text_(text), tokens_(text.tokens.data()), model_(model),
+        known_(known), first_(s.first_token), end_(s.end_token), s_(s) {}
 
-void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
-                         const std::vector<EntityMention>& known,
-                         std::vector<CompanyMention>* out) const {
-  const size_t first_out = out->size();
-  const Token* tokens = text.tokens.data();
-  size_t k = 0;  // The first known mention that may cover the token.
-  // -1: no known entity here; 0: one that may be part of a name; 1: one
-  // that may not.
-  auto known_at = [&](uint32_t t) {
-    while (k < known.size() && known[k].end_token <= t) ++k;
-    int found = -1;
-    for (size_t j = k; j < known.size() && known[j].first_token <= t; ++j) {
-      if (known[j].end_token <= t) continue;
-      found = std::max(found, MayBeInName(model.info(known[j].entity).kind) ? 0 : 1);
-    }
-    return found;
-  };
-  Run runs[kMaxRuns];
-  for (const Sentence& s : text.sentences) {
-    bool any = false;
-    for (uint32_t t = s.first_token; t < s.end_token && !any; ++t) {
-      any = tokens[t].capitalized;
-    }
-    if (!any) continue;
-    const bool title = TitleCase(text, s);
-    auto name_word = [&](uint32_t t, int* known_here) {
-      if (!MayBeName(text, t, title)) return false;
-      *known_here = known_at(t);
-      return *known_here <= 0;
-    };
-    int n = 0;
-    for (uint32_t t = s.first_token; t < s.end_token && n < kMaxRuns;) {
-      int known_here;
-      if (!name_word(t, &known_here)) {
-        ++t;
-        continue;
-      }
-      Run& r = runs[n++];
-      r = Run();
-      r.first = t;
-      for (;;) {  // t is a name word.
-        const uint16_t roles = RolesOf(tokens[t].id);
-        ++r.words;
-        r.all_known = r.all_known && known_here == 0;
-        r.industry = r.industry || (roles & kIndustry);
-        r.industry_end = roles & kIndustry;
-        r.end = ++t;
-        if (t >= s.end_token) break;
-        // Joined by "&" ("Cox & Kings"), or by "of" after an industry noun
-        // ("Bank of Baroda").
-        if (IsSymbol(text, t, '&') ||
-            (tokens[t].id == of_id_ && r.industry_end)) {
-          if (t + 1 >= s.end_token || !name_word(t + 1, &known_here)) break;
-          ++t;
-          continue;
-        }
-        if (!name_word(t, &known_here)) break;
-      }
-      const uint16_t roles = RolesOf(tokens[r.first].id);
-      r.single_ok = !(roles & (kAlone | kIndustry)) &&
-                    (tokens[r.first].id == Vocabulary::kNone ||
-                     IsAcronym(text.raw(r.first)));
-    }
-    // The cues of each name.
-    for (int i = 0; i < n; ++i) {
-      Run& r = runs[i];
-      const uint32_t a = r.end;
-      const uint16_t after = a < s.end_token ? RolesOf(tokens[a].id) : 0;
-      const bool acronym = r.words == 1 && IsAcronym(text.raw(r.first));
-      const bool suffix = (after & kSuffix) && tokens[a].capitalized;
-      if (r.first > s.first_token && IsSymbol(text, r.first - 1, '$') &&
-          tokens[r.first - 1].end == tokens[r.first].begin && acronym) {
-        r.company = true;  // A cashtag.
-        continue;
-      }
-      if (r.all_known || r.words > kMaxNameWords) continue;
-      if (suffix) {
-        r.company = true;
-        continue;
-      }
-      const bool noun =
-          a < s.end_token && ((after & kNoun) || IsPeriodCode(text.norm(a)));
-      const bool possessive = a + 1 < s.end_token &&
-                              IsPossessive(text.norm(a)) &&
-                              ((RolesOf(tokens[a + 1].id) & kNoun) ||
-                               IsPeriodCode(text.norm(a + 1)));
-      const bool speech = ((after & kSpeech) && (r.industry || acronym)) ||
-                          ((after & kDeal) &&
-                           (r.industry || acronym || r.words == 1));
-      // A base-form move is a cue for a list only (shared below).
-      r.cue_after = noun || possessive || speech ||
-                    (after & (kMove | kAction | kPlural));
-      r.cue_before = BeforeCue(text, s.first_token, r.first);
-      const bool own_cue =
-          r.cue_before || (r.cue_after && !(after & kPlural));
-      r.company = (r.words >= 2 && r.industry_end) ||
-                  (own_cue && (r.words >= 2 || r.single_ok));
-    }
-    // Lists share their cue: "Infosys, TCS and Wipro gain", "buy Infosys,
-    // TCS". A list starts the sentence or a clause, so that "In London,
-    // Acme shares rose" lends nothing to London.
-    auto joined = [&](const Run& left, const Run& right) {
-      if (right.first != left.end + 1) return false;
-      const uint32_t j = left.end;
-      return IsSymbol(text, j, ',') || IsSymbol(text, j, '&') ||
-             tokens[j].id == and_id_;
-    };
-    auto may_be = [&](const Run& r) {
-      return !r.all_known && r.words <= kMaxNameWords &&
-             (r.words >= 2 || r.single_ok);
-    };
-    for (int i = n - 2; i >= 0; --i) {
-      const uint32_t before = runs[i].first;
-      const bool starts = before == s.first_token ||
-                          IsSymbol(text, before - 1, ':') ||
-                          IsSymbol(text, before - 1, ';') ||
-                          (i > 0 && joined(runs[i - 1], runs[i]));
-      if (runs[i + 1].cue_after && joined(runs[i], runs[i + 1]) && starts &&
-          may_be(runs[i])) {
-        runs[i].company = runs[i].cue_after = true;
-        runs[i + 1].company = runs[i + 1].company || may_be(runs[i + 1]);
-      }
-    }
-    for (int i = 1; i < n; ++i) {
-      if (runs[i - 1].cue_before && joined(runs[i - 1], runs[i]) &&
-          may_be(runs[i])) {
-        runs[i].company = runs[i].cue_before = true;
-      }
-    }
-    for (int i = 0; i < n; ++i) {
-      if (runs[i].company) out->push_back({runs[i].first, runs[i].end});
-    }
+  // Whether token t (of the sentence) may be a word of a name.
+  bool NameWord(uint32_t t) {
+    if (t < first_ || t >= end_ || !tokens_[t].capitalized) return false;
+    if (title_ < 0) title_ = f_.TitleCase(text_, s_);
+    return f_.MayBeName(text_, t, title_ == 1) && KnownAt(t) <= 0;
   }
-  if (out->size() == first_out) return;
-
-  // Every other mention of a name found: the same words, capitalised, not
-  // part of a longer name.
-  const size_t found = out->size();
-  for (uint32_t t = 0; t < text.tokens.size(); ++t) {
-    if (!tokens[t].capitalized || tokens[t].kind != TokenKind::kWord) continue;
-    if (t > 0 && tokens[t - 1].capitalized &&
-        tokens[t - 1].sentence == tokens[t].sentence &&
-        tokens[t - 1].kind == TokenKind::kWord) {
-      continue;
-    }
-    for (size_t c = first_out; c < found; ++c) {
-      const CompanyMention& m = (*out)[c];
-      const uint32_t len = m.end_token - m.first_token;
-      if (t == m.first_token || tokens[t].hash != tokens[m.first_token].hash ||
-          t + len > text.tokens.size()) {
-        continue;
-      }
-      bool same = true;
-      for (uint32_t q = 1; q < len && same; ++q) {
-        same = tokens[t + q].hash == tokens[m.first_token + q].hash &&
-               tokens[t + q].sentence == tokens[t].sentence;
-      }
-      const uint32_t e = t + len;
-      if (same && (e >= text.tokens.size() || !tokens[e].capitalized ||
-                   tokens[e].sentence != tokens[t].sentence)) {
-        const bool seen = std::any_of(
-            out->begin() + first_out, out->end(),
-            [&](const CompanyMention& x) { return x.first_token == t; });
-        if (!seen) out->push_back({t, e});
+  // The whole name around name word t.
+  Run RunAt(uint32_t t) {
+    uint32_t b = t, e = t + 1;
+    for (;;) {
+      if (NameWord(b - 1)) {
+        --b;
+      } else if (b >= first_ + 2 && Joiner(b - 1) && NameWord(b - 2)) {
+        b -= 2;
+      } else {
         break;
       }
     }
+    for (;;) {
+      if (NameWord(e)) {
+        ++e;
+      } else if (e + 1 < end_ && Joiner(e) && NameWord(e + 1)) {
+        e += 2;
+      } else {
+        break;
+      }
+    }
+    return Describe(b, e);
   }
-  std::sort(out->begin() + first_out, out->end(),
-            [](const CompanyMention& x, const CompanyMention& y) {
-              return x.first_token < y.first_token;
-            });
+  // The name around token t, if t is a name word: found before, or built
+  // and judged now.
+  Run* Add(uint32_t t) {
+    if (t < first_ || t >= end_ || !tokens_[t].capitalized) return nullptr;
+    for (int i = 0; i < n_; ++i) {
+      if (runs_[i].first <= t && t < runs_[i].end) return &runs_[i];
+    }
+    if (n_ == kMaxRuns || !NameWord(t)) return nullptr;
+    runs_[n_] = RunAt(t);
+    Judge(&runs_[n_]);
+    return &runs_[n_++];
+  }
+  // Lets lists share their cues, then appends the companies to `out`.
+  void Emit(CompanyMentions* out);
+  // Sets the cues of `r` and whether they make it a company.
+  void Judge(Run* r) const;
+  // Whether the runs [a.first, ...) and [.., b.end) are neighbours in a list:
+  // one ",", "&" or "and" between.
+  bool Separator(uint32_t j) const {
+    return IsSymbol(text_, j, ',') || IsSymbol(text_, j, '&') ||
+           tokens_[j].id == f_.and_id_;
+  }
+  bool MayBe(const Run& r) const {
+    return !r.all_known && r.words <= kMaxNameWords &&
+           (r.words >= 2 || r.single_ok);
+  }
+
+ private:
+  // Whether token t is covered by a known entity: -1 no, 0 one that may be
+  // part of a name, 1 one that may not.
+  int KnownAt(uint32_t t) const {
+    auto it = std::lower_bound(
+        known_.begin(), known_.end(), t,
+        [](const EntityMention& m, uint32_t x) { return m.end_token <= x; });
+    int found = -1;
+    for (; it != known_.end() && it->first_token <= t; ++it) {
+      if (it->end_token <= t) continue;
+      found = std::max(found,
+                       MayBeInName(model_.info(it->entity).kind) ? 0 : 1);
+    }
+    return found;
+  }
+  // "&" ("Cox & Kings"), or "of" after an industry noun ("Bank of Baroda").
+  bool Joiner(uint32_t j) const {
+    return IsSymbol(text_, j, '&') ||
+           (tokens_[j].id == f_.of_id_ && j > first_ &&
+            (f_.RolesOf(tokens_[j - 1].id) & kIndustry));
+  }
+  Run Describe(uint32_t b, uint32_t e) const {
+    Run r{b, e, 0, true, false, false, false, false, false, false};
+    for (uint32_t t = b; t < e; ++t) {
+      if (tokens_[t].kind != TokenKind::kWord || tokens_[t].id == f_.of_id_) {
+        continue;  // A joiner.
+      }
+      const uint16_t roles = f_.RolesOf(tokens_[t].id);
+      ++r.words;
+      r.all_known = r.all_known && KnownAt(t) == 0;
+      r.industry = r.industry || (roles & kIndustry);
+      r.industry_end = roles & kIndustry;
+    }
+    const uint16_t roles = f_.RolesOf(tokens_[b].id);
+    r.single_ok = !(roles & (kAlone | kIndustry)) &&
+                  (tokens_[b].id == Vocabulary::kNone ||
+                   IsAcronym(text_.raw(b)));
+    return r;
+  }
+
+  const CompanyFinder& f_;
+  const AnalyzedText& text_;
+  const Token* tokens_;
+  const EntityModel& model_;
+  const std::vector<EntityMention>& known_;
+  const uint32_t first_, end_;
+  const Sentence& s_;
+  int title_ = -1;  // TitleCase(), once needed.
+  Run runs_[kMaxRuns];  // The names next to a cue, each once.
+  int n_ = 0;
+};
+
+void CompanyFinder::SentenceScan::Judge(Run* r) const {
+  const uint32_t a = r->end;
+  const uint16_t after = a < end_ ? f_.RolesOf(tokens_[a].id) : 0;
+  const bool acronym = r->words == 1 && IsAcronym(text_.raw(r->first));
+  if (r->first > first_ && IsSymbol(text_, r->first - 1, '$') &&
+      tokens_[r->first - 1].end == tokens_[r->first].begin && acronym) {
+    r->company = true;  // A cashtag.
+    return;
+  }
+  if (r->all_known || r->words > kMaxNameWords) return;
+  if ((after & kSuffix) && tokens_[a].capitalized) {
+    r->company = true;
+    return;
+  }
+  const bool noun = a < end_ && ((after & kNoun) || IsPeriodCode(text_.norm(a)));
+  const bool possessive = a + 1 < end_ && IsPossessive(text_.norm(a)) &&
+                          ((f_.RolesOf(tokens_[a + 1].id) & kNoun) ||
+                           IsPeriodCode(text_.norm(a + 1)));
+  const bool speech = ((after & kSpeech) && (r->industry || acronym)) ||
+                      ((after & kDeal) &&
+                       (r->industry || acronym || r->words == 1));
+  // A base-form move is a cue for a list only (shared in Emit()).
+  r->cue_after = noun || possessive || speech ||
+                 (after & (kMove | kAction | kPlural));
+  r->cue_before = f_.BeforeCue(text_, first_, r->first);
+  const bool own_cue = r->cue_before || (r->cue_after && !(after & kPlural));
+  r->company = (r->words >= 2 && r->industry_end) ||
+               (own_cue && (r->words >= 2 || r->single_ok));
+}
+
+void CompanyFinder::SentenceScan::Emit(CompanyMentions* out) {
+  if (n_ == 0) return;
+  // Lists share their cue: "Infosys, TCS and Wipro gain", "buy Infosys,
+  // TCS". A list starts the sentence or a clause (or goes on further
+  // left), so that "In London, Acme shares rose" lends nothing to London.
+  for (int i = 0; i < n_; ++i) {
+    for (Run* r = &runs_[i]; r->cue_after && r->first >= first_ + 2 &&
+                            Separator(r->first - 1);) {
+      Run* left = Add(r->first - 2);
+      if (left == nullptr || !MayBe(*left)) break;
+      const uint32_t b = left->first;
+      const bool starts = b == first_ || IsSymbol(text_, b - 1, ':') ||
+                          IsSymbol(text_, b - 1, ';') ||
+                          (b >= first_ + 2 && Separator(b - 1) &&
+                           NameWord(b - 2));
+      if (!starts) break;
+      left->company = left->cue_after = true;
+      r->company = r->company || MayBe(*r);
+      r = left;
+    }
+    for (Run* r = &runs_[i]; r->cue_before && r->end + 1 < end_ &&
+                            Separator(r->end);) {
+      Run* right = Add(r->end + 1);
+      if (right == nullptr || !MayBe(*right)) break;
+      right->company = right->cue_before = true;
+      r = right;
+    }
+  }
+  std::sort(runs_, runs_ + n_,
+            [](const Run& a, const Run& b) { return a.first < b.first; });
+  for (int i = 0; i < n_; ++i) {
+    if (runs_[i].company) out->push_back({runs_[i].first, runs_[i].end});
+  }
+}
+
+void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
+                         const std::vector<EntityMention>& known,
+                         CompanyMentions* out) const {
+  const size_t first_out = out->size();
+  const Token* tokens = text.tokens.data();
+  // The distinct names found so far (the first few): a mention of each.
+  constexpr int kMaxNames = 16;
+  CompanyMention names[kMaxNames];
+  int num_names = 0;
+  uint64_t name_bits = 0;  // A bit for each name's first word (hash & 63).
+  auto same_words = [&](uint32_t a, const CompanyMention& name) {
+    const uint32_t len = name.end_token - name.first_token;
+    if (a + len > text.tokens.size()) return false;
+    for (uint32_t q = 0; q < len; ++q) {
+      if (tokens[a + q].hash != tokens[name.first_token + q].hash ||
+          tokens[a + q].sentence != tokens[a].sentence) {
+        return false;
+      }
+    }
+    return true;
+  };
+  bool sorted = true;
+  for (const Sentence& s : text.sentences) {
+    // The capitalised words of the sentence, gathered without a branch per
+    // token (most tokens are not capitalised: a test for each would be
+    // mispredicted often). Only the first kMaxCaps tokens: a longer
+    // sentence is a table or a list, not news about a company.
+    constexpr uint32_t kMaxCaps = 128;
+    uint32_t caps[kMaxCaps];
+    uint32_t num_caps = 0;
+    const uint32_t gather_end =
+        std::min(s.end_token, s.first_token + kMaxCaps);
+    for (uint32_t t = s.first_token; t < gather_end; ++t) {
+      caps[num_caps] = t;
+      num_caps += tokens[t].capitalized;
+    }
+    if (num_caps == 0) continue;
+    // Every company has a capitalised word: the cues are looked for next
+    // to those. And a name found before may start again at one
+    // (capitalised, not inside a name).
+    SentenceScan scan(*this, text, model, known, s);
+    uint32_t repeats[8];
+    int num_repeats = 0;
+    const uint32_t first = s.first_token, end = s.end_token;
+    for (uint32_t k = 0; k < num_caps; ++k) {
+      const uint32_t t = caps[k];
+      const uint16_t roles = RolesOf(tokens[t].id);
+      // A word of the lists ("The", "Shares") is in no name.
+      if (roles & kNotName) continue;
+      if (roles & kIndustry) scan.Add(t);  // "Axis Bank"
+      if (t + 1 < end) {
+        // "Acme shares", "Acme Q3 net", "Acme's profit".
+        const uint32_t a = t + 1;
+        if (AfterCue(text, s, t, RolesOf(tokens[a].id)) ||
+            (tokens[a].capitalized && MayBePeriodCode(text, a) &&
+             IsPeriodCode(text.norm(a))) ||
+            (a + 1 < end && !tokens[a].capitalized &&
+             tokens[a].kind == TokenKind::kWord &&
+             (RolesOf(tokens[a + 1].id) & kAfterRoles) &&
+             IsPossessive(text.norm(a)))) {
+          scan.Add(t);
+        }
+      }
+      // "buy Acme", "shares of Acme", "$ACME".
+      if (t > first &&
+          (RolesOf(tokens[t - 1].id) & (kBefore | kBeforeEnd | kCashtag))) {
+        scan.Add(t);
+      }
+      if (!(name_bits >> (tokens[t].hash & 63) & 1) || num_repeats == 8 ||
+          tokens[t].kind != TokenKind::kWord ||
+          (t > first && tokens[t - 1].capitalized &&
+           tokens[t - 1].kind == TokenKind::kWord)) {
+        continue;
+      }
+      for (int c = 0; c < num_names; ++c) {
+        if (tokens[t].hash == tokens[names[c].first_token].hash) {
+          repeats[num_repeats++] = t;
+          break;
+        }
+      }
+    }
+    const size_t before = out->size();
+    scan.Emit(out);
+    // A later mention of a name found: the same words, not followed by
+    // another capitalised one (not part of a longer name).
+    for (int r = 0; r < num_repeats; ++r) {
+      const uint32_t t = repeats[r];
+      for (int c = 0; c < num_names; ++c) {
+        const uint32_t e = t + names[c].end_token - names[c].first_token;
+        if (!same_words(t, names[c]) ||
+            (e < s.end_token && tokens[e].capitalized)) {
+          continue;
+        }
+        const bool found_here = std::any_of(
+            out->begin() + before, out->end(),
+            [&](const CompanyMention& x) { return x.first_token == t; });
+        if (!found_here) {
+          sorted = sorted && (out->size() == before ||
+                              out->back().first_token < t);
+          out->push_back({t, e});
+        }
+        break;
+      }
+    }
+    for (size_t i = before; i < out->size() && num_names < kMaxNames; ++i) {
+      bool seen = false;
+      for (int c = 0; c < num_names && !seen; ++c) {
+        seen = (*out)[i].end_token - (*out)[i].first_token ==
+                   names[c].end_token - names[c].first_token &&
+               same_words((*out)[i].first_token, names[c]);
+      }
+      if (!seen) {
+        names[num_names++] = (*out)[i];
+        name_bits |= uint64_t{1} << (tokens[(*out)[i].first_token].hash & 63);
+      }
+    }
+  }
+  if (!sorted) {
+    std::sort(out->begin() + first_out, out->end(),
+              [](const CompanyMention& x, const CompanyMention& y) {
+                return x.first_token < y.first_token;
+              });
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -396,30 +555,68 @@ std::string CompanyId(std::string_view name) {
   return id;
 }
 
+// The distinct companies of `companies` (by their words, then by id:
+// "Acme-Beta" and "Acme Beta"), in order of first mention, into `found`;
+// `company_of[i]` is the index in `found` of companies[i]'s.
+void DistinctCompanies(const AnalyzedText& text,
+                       const CompanyMentions& companies, ListScratch* scratch) {
+  auto& found = scratch->found;
+  auto& company_of = scratch->company_of;
+  found.clear();
+  company_of.resize(companies.size());
+  auto same_words = [&](const CompanyMention& a, const CompanyMention& b) {
+    if (a.end_token - a.first_token != b.end_token - b.first_token) {
+      return false;
+    }
+    for (uint32_t q = 0; q < a.end_token - a.first_token; ++q) {
+      if (text.tokens[a.first_token + q].hash !=
+          text.tokens[b.first_token + q].hash) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (uint32_t i = 0; i < companies.size(); ++i) {
+    uint32_t d = UINT32_MAX;
+    for (uint32_t j = 0; j < i && d == UINT32_MAX; ++j) {
+      if (same_words(companies[j], companies[i])) d = company_of[j];
+    }
+    if (d == UINT32_MAX) {  // A new name: no string is built for a repeat.
+      const Token& b = text.tokens[companies[i].first_token];
+      const Token& e = text.tokens[companies[i].end_token - 1];
+      const std::string_view name = text.text.substr(b.begin, e.end - b.begin);
+      std::string id = CompanyId(name);
+      d = 0;
+      while (d < found.size() && found[d].id != id) ++d;
+      if (d == found.size()) found.push_back({std::move(id), name, 0});
+    }
+    ++found[d].mentions;
+    company_of[i] = d;
+  }
+}
+
 }  // namespace
 
 void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   const std::vector<EntityMention>& known,
-                  const std::vector<CompanyMention>& companies,
-                  std::vector<Entity>* entities,
-                  std::vector<DocumentMention>* mentions) {
+                  const CompanyMentions& companies,
+                  std::vector<Entity>* entities, DocumentMentions* mentions,
+                  ListScratch* scratch) {
   mentions->clear();
-  auto known_entity = [&](uint32_t entity) {
-    const std::string& id = model.info(entity).id;
-    for (uint32_t i = 0; i < entities->size(); ++i) {
-      if ((*entities)[i].id == id) return i;
-    }
-    return 0u;  // Unreachable: Summarize listed it.
-  };
+  auto& position = scratch->position;
   if (companies.empty()) {
-    *entities = model.Summarize(known);
-    for (const EntityMention& m : known) {
-      mentions->push_back({known_entity(m.entity), m.first_token, m.end_token});
+    position.resize(known.size());
+    *entities = model.Summarize(known, position.data());
+    mentions->resize(known.size());
+    DocumentMention* m = mentions->data();
+    for (size_t i = 0; i < known.size(); ++i) {
+      m[i] = {position[i], known[i].first_token, known[i].end_token};
     }
     return;
   }
   // Known mentions inside a company's name are the company's.
-  std::vector<EntityMention> own;
+  auto& own = scratch->own;
+  own.clear();
   size_t c = 0;
   for (const EntityMention& m : known) {
     while (c < companies.size() && companies[c].end_token <= m.first_token) {
@@ -430,58 +627,59 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
                         m.end_token <= companies[c].end_token;
     if (!inside) own.push_back(m);
   }
-  *entities = model.Summarize(own);
-  const size_t num_known = entities->size();
-  // The companies, one entity per id; `company_of[i]` is the entity index
-  // of companies[i].
-  std::vector<uint32_t> company_of(companies.size());
-  for (size_t i = 0; i < companies.size(); ++i) {
-    const Token& b = text.tokens[companies[i].first_token];
-    const Token& e = text.tokens[companies[i].end_token - 1];
-    const std::string_view name = text.text.substr(b.begin, e.end - b.begin);
-    std::string id = CompanyId(name);
-    auto it = std::find_if(entities->begin() + num_known, entities->end(),
-                           [&](const Entity& x) { return x.id == id; });
-    if (it == entities->end()) {
-      Entity& x = entities->emplace_back();
-      x.id = std::move(id);
-      x.name = std::string(name);
-      x.kind = EntityKind::kCompany;
-      it = entities->end() - 1;
-    }
-    ++it->mentions;
-    company_of[i] = static_cast<uint32_t>(it - entities->begin());
-  }
+  position.resize(own.size());
+  std::vector<Entity> listed = model.Summarize(own, position.data());
+  DistinctCompanies(text, companies, scratch);
+  const auto& found = scratch->found;
   // Most mentioned first; on a tie the known entities (in Summarize's
-  // order), then the companies in order of first mention.
-  std::vector<uint32_t> order(entities->size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return (*entities)[a].mentions > (*entities)[b].mentions;
-  });
-  std::vector<uint32_t> position(order.size());
-  std::vector<Entity> sorted;
-  sorted.reserve(order.size());
-  for (uint32_t i = 0; i < order.size(); ++i) {
-    position[order[i]] = i;
-    sorted.push_back(std::move((*entities)[order[i]]));
-  }
-  entities->swap(sorted);
-  // The mentions in token order, each with its entity's position.
-  c = 0;
-  for (const EntityMention& m : own) {
-    for (; c < companies.size() &&
-           companies[c].first_token <= m.first_token;
-         ++c) {
-      mentions->push_back({position[company_of[c]], companies[c].first_token,
-                           companies[c].end_token});
+  // order), then the companies in order of first mention: the companies
+  // sorted (a stable insertion sort) and merged into the known ones.
+  const uint32_t num_known = static_cast<uint32_t>(listed.size());
+  auto& order = scratch->order;  // The companies, most mentioned first.
+  order.clear();
+  for (uint32_t d = 0; d < found.size(); ++d) {
+    order.push_back(d);
+    for (size_t j = order.size() - 1;
+         j > 0 && found[order[j - 1]].mentions < found[d].mentions; --j) {
+      std::swap(order[j], order[j - 1]);
     }
-    mentions->push_back({known_entity(m.entity), m.first_token, m.end_token});
   }
-  for (; c < companies.size(); ++c) {
-    mentions->push_back({position[company_of[c]], companies[c].first_token,
-                         companies[c].end_token});
+  // rank[a]: where the a-th known entity, or company a - num_known, goes.
+  const uint32_t n = num_known + static_cast<uint32_t>(found.size());
+  auto& rank = scratch->rank;
+  rank.resize(n);
+  for (uint32_t k = 0, i = 0, j = 0; k < n; ++k) {
+    const bool known_next =
+        j == order.size() ||
+        (i < num_known && listed[i].mentions >= found[order[j]].mentions);
+    rank[known_next ? i++ : num_known + order[j++]] = k;
   }
+  entities->resize(n);
+  for (uint32_t a = 0; a < num_known; ++a) {
+    (*entities)[rank[a]] = std::move(listed[a]);
+  }
+  for (uint32_t d = 0; d < found.size(); ++d) {
+    Entity& e = (*entities)[rank[num_known + d]];
+    e.id = found[d].id;
+    e.name = std::string(found[d].name);
+    e.kind = EntityKind::kCompany;
+    e.mentions = found[d].mentions;
+  }
+  // The mentions in token order, each with its entity's place.
+  const auto& company_of = scratch->company_of;
+  c = 0;
+  auto add_companies_before = [&](uint32_t token) {
+    for (; c < companies.size() && companies[c].first_token <= token; ++c) {
+      mentions->push_back({rank[num_known + company_of[c]],
+                           companies[c].first_token, companies[c].end_token});
+    }
+  };
+  for (size_t i = 0; i < own.size(); ++i) {
+    add_companies_before(own[i].first_token);
+    mentions->push_back(
+        {rank[position[i]], own[i].first_token, own[i].end_token});
+  }
+  add_companies_before(UINT32_MAX);
 }
 
 }  // namespace tidings::scoring::internal

@@ -28,11 +28,14 @@
 #ifndef TIDINGS_SCORING_INTERNAL_COMPANIES_H_
 #define TIDINGS_SCORING_INTERNAL_COMPANIES_H_
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/entities.h"
 #include "scoring/internal/lexicon_set.h"
@@ -55,6 +58,11 @@ struct DocumentMention {
   uint32_t end_token = 0;
 };
 
+// A document's mentions; most documents have few, kept without a heap
+// allocation (the scorer's working memory lives for one call).
+using CompanyMentions = absl::InlinedVector<CompanyMention, 8>;
+using DocumentMentions = absl::InlinedVector<DocumentMention, 32>;
+
 class CompanyFinder {
  public:
   // Builds the finder from "companies.tsv" with the scorer's analyzer (its
@@ -69,7 +77,7 @@ class CompanyFinder {
   // longer name is part of that name ("Tata Steel").
   void Find(const AnalyzedText& text, const EntityModel& model,
             const std::vector<EntityMention>& known,
-            std::vector<CompanyMention>* out) const;
+            CompanyMentions* out) const;
 
   // What a word does here; a word may do several things. Public for the
   // implementation's helpers.
@@ -80,17 +88,25 @@ class CompanyFinder {
     kMove = 1 << 3,
     kAction = 1 << 4,
     kSpeech = 1 << 5,
-    kBefore = 1 << 6,   // A one-word "before" row, or the last word of one.
+    kBefore = 1 << 6,   // A one-word "before" row.
     kStop = 1 << 7,
     kAlone = 1 << 8,
     kPlural = 1 << 9,  // "plural" rows: base-form moves.
     kDeal = 1 << 10,
+    kBeforeEnd = 1 << 11,  // The last word of a two-word "before" phrase.
+    kCashtag = 1 << 12,    // "$" before a ticker.
+    kAfterRoles = kSuffix | kNoun | kMove | kPlural | kAction | kDeal |
+                  kSpeech,  // Cues after a name.
+    kCueRoles = kAfterRoles | kIndustry | kBefore | kBeforeEnd | kCashtag,
+    // A word with one of these is in no name (MayBeName).
+    kNotName = kStop | kAfterRoles | kBefore | kCashtag,
   };
 
  private:
   // The roles of the word with vocabulary id `id`.
   uint16_t RolesOf(uint32_t id) const {
-    return id < roles_.size() ? roles_[id] : 0;
+    assert(id < roles_.size());  // A vocabulary id, or kNone.
+    return roles_[id];
   }
   // Whether a "before" phrase ends right before token `t`.
   bool BeforeCue(const AnalyzedText& text, uint32_t first_in_sentence,
@@ -101,29 +117,50 @@ class CompanyFinder {
   // "State-owned"), every part capitalised and the first no stop word. In a
   // title-case sentence also a word no lexicon knows (or an industry noun).
   bool MayBeName(const AnalyzedText& text, uint32_t t, bool title) const;
+  // Whether the word after name word `t` (with roles `after`) is a cue
+  // that may mark a company there; "says" only after an acronym or a name
+  // with an industry noun (SentenceScan::Judge() decides).
+  bool AfterCue(const AnalyzedText& text, const Sentence& s, uint32_t t,
+                uint16_t after) const;
+  struct Run;
+  class SentenceScan;
   // Whether the sentence is in title case (or capitals): no word is in
   // lower case but the stop words ("Acme Shares Rise on Strong Demand").
   bool TitleCase(const AnalyzedText& text, const Sentence& s) const;
 
   std::shared_ptr<const Vocabulary> vocabulary_;
-  std::vector<uint16_t> roles_;  // By vocabulary id.
+  std::vector<uint16_t> roles_;  // By vocabulary id (kNone included).
   // The two-word "before" phrases, as (first word id, second word id).
   std::vector<std::pair<uint32_t, uint32_t>> before_pairs_;
   uint32_t of_id_ = 0;   // "of"
   uint32_t and_id_ = 0;  // "and"
 };
 
+// ListEntities()'s working memory, reused across documents.
+struct ListScratch {
+  struct Found {  // A distinct company.
+    std::string id;
+    std::string_view name;  // As written (a view into the text).
+    uint32_t mentions;
+  };
+  absl::InlinedVector<EntityMention, 32> own;
+  absl::InlinedVector<uint32_t, 32> position;
+  absl::InlinedVector<Found, 8> found;
+  absl::InlinedVector<uint32_t, 16> company_of, order, rank;
+};
+
 // The entities of a document: those of `model` (as EntityModel::Summarize
 // lists them) and the companies, one Entity per distinct id, most
-// mentioned first (ties: first mentioned first). A known mention inside a
-// company's name ("Steel" in "Tata Steel") belongs to the company. Fills
-// `mentions` with every mention, in token order, tagged with the index of
-// its entity in `entities`.
+// mentioned first (ties: the known entities in Summarize's order, then the
+// companies in order of first mention). A known mention inside a company's
+// name ("Steel" in "Tata Steel") belongs to the company. Fills `mentions`
+// with every mention, in token order, tagged with the index of its entity
+// in `entities`.
 void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   const std::vector<EntityMention>& known,
-                  const std::vector<CompanyMention>& companies,
-                  std::vector<Entity>* entities,
-                  std::vector<DocumentMention>* mentions);
+                  const CompanyMentions& companies,
+                  std::vector<Entity>* entities, DocumentMentions* mentions,
+                  ListScratch* scratch);
 
 }  // namespace tidings::scoring::internal
 

@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
@@ -132,9 +133,11 @@ class EntityModel {
             std::vector<EntityMention>* mentions) const;
 
   // One `Entity` per distinct entity mentioned, with mention counts, most
-  // mentioned first (ties: first mentioned first).
-  std::vector<Entity> Summarize(
-      const std::vector<EntityMention>& mentions) const;
+  // mentioned first (ties: first mentioned first). When `positions` is not
+  // null, positions[i] is set to the index of mentions[i]'s entity in the
+  // result.
+  std::vector<Entity> Summarize(absl::Span<const EntityMention> mentions,
+                                uint32_t* positions = nullptr) const;
 
   const EntityInfo& info(uint32_t entity) const { return table_[entity]; }
   size_t size() const { return table_.size(); }

@@ -48,6 +48,8 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
   absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 2, 3);
   if (!rows.ok()) return rows.status();
   EntitySentimentModel model;
+  const Vocabulary& vocabulary = *analyzer.vocabulary();
+  model.roles_.assign(vocabulary.size() + 1, WordRoles());
   static constexpr std::pair<std::string_view, Kind> kKinds[] = {
       {"clause", Kind::kClause},  {"comma", Kind::kComma},
       {"dash", Kind::kDash},      {"refer", Kind::kRefer},
@@ -96,8 +98,22 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
     const uint32_t payload = static_cast<uint32_t>(model.rules_.size());
     model.rules_.push_back(rule);
     for (absl::string_view alt : absl::StrSplit(AsAbsl(row.fields[1]), '|')) {
-      absl::Status s = model.phrases_.Add(analyzer, AsStd(alt), payload);
-      if (!s.ok()) return RowError(row, AsStd(s.message()));
+      const std::vector<absl::string_view> words =
+          absl::StrSplit(alt, ' ', absl::SkipWhitespace());
+      if (words.empty()) return RowError(row, "empty term");
+      const uint32_t id = vocabulary.Find(AsStd(words[0]));
+      if (id == Vocabulary::kNone) {
+        return RowError(row, absl::StrCat("\"", words[0],
+                                          "\" is not one lower-case word"));
+      }
+      WordRoles& roles = model.roles_[id];
+      if (words.size() == 1) {
+        roles.rule = static_cast<int16_t>(payload);
+      } else {
+        absl::Status s = model.phrases_.Add(analyzer, AsStd(alt), payload);
+        if (!s.ok()) return RowError(row, AsStd(s.message()));
+        roles.starts_phrase = true;
+      }
     }
   }
   return model;
@@ -106,13 +122,14 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
 void EntitySentimentModel::Score(const AnalyzedText& text,
                                  uint32_t body_begin,
                                  const SentimentModel& sentiment,
-                                 const std::vector<DocumentMention>& mentions,
+                                 const DocumentMentions& mentions,
                                  std::vector<Entity>* entities,
                                  SentimentModel::Scratch* sentiment_scratch,
                                  Scratch* scratch) const {
   if (mentions.empty()) return;
   scratch->sums.assign(entities->size(), Scratch::Sum());
   scratch->candidates.clear();
+  scratch->spans.clear();
   const double band = sentiment.neutral_band();
   for (size_t i = 0; i < mentions.size();) {
     const uint32_t sentence = text.tokens[mentions[i].first_token].sentence;
@@ -142,7 +159,7 @@ void EntitySentimentModel::Score(const AnalyzedText& text,
   }
   // Evidence: the clauses that pushed each entity's score its way,
   // strongest first (for a neutral entity: the strongest either way).
-  std::vector<Scratch::Candidate>& c = scratch->candidates;
+  auto& c = scratch->candidates;
   auto strength = [&](const Scratch::Candidate& x) {
     const Sentiment& s = (*entities)[x.entity].sentiment;
     const double sign = s.score >= 0 ? 1 : -1;
@@ -150,15 +167,26 @@ void EntitySentimentModel::Score(const AnalyzedText& text,
                                                 : sign * x.score) *
            x.weight;
   };
-  std::stable_sort(c.begin(), c.end(), [&](const auto& a, const auto& b) {
+  std::sort(c.begin(), c.end(), [&](const auto& a, const auto& b) {
     if (a.entity != b.entity) return a.entity < b.entity;
-    return strength(a) > strength(b);
+    const double sa = strength(a), sb = strength(b);
+    if (sa != sb) return sa > sb;
+    return a.begin < b.begin;  // Ties: in text order.
   });
-  for (Scratch::Candidate& x : c) {
+  for (const Scratch::Candidate& x : c) {
     std::vector<Evidence>& ev = (*entities)[x.entity].sentiment.evidence;
-    if (static_cast<int>(ev.size()) < params_.max_evidence &&
-        strength(x) > 0) {
-      ev.push_back(std::move(x.evidence));
+    if (static_cast<int>(ev.size()) >= params_.max_evidence ||
+        strength(x) <= 0) {
+      continue;
+    }
+    if (ev.empty()) ev.reserve(params_.max_evidence);
+    Evidence& e = ev.emplace_back();
+    e.terms.reserve(x.end_span - x.first_span);
+    e.begin = x.begin;
+    e.end = x.end;
+    for (uint32_t k = x.first_span; k < x.end_span; ++k) {
+      const auto [first, last] = scratch->spans[k];
+      e.terms.emplace_back(TokenText(text, first, last));
     }
   }
 }
@@ -166,23 +194,25 @@ void EntitySentimentModel::Score(const AnalyzedText& text,
 // One sentence cut into clauses, and what each one holds. The entities of
 // the sentence are numbered locally: bit k of a mask is the k-th.
 struct EntitySentimentModel::Clauses {
-  int n = 1;
-  uint32_t start[kMaxClauses] = {};  // First token of each clause.
-  uint32_t end = 0;                  // After the last one.
-  double sum[kMaxClauses] = {};      // Its terms' contributions.
-  bool has_terms[kMaxClauses] = {};
-  uint32_t named[kMaxClauses] = {};    // Entities mentioned in it.
-  uint32_t counter[kMaxClauses] = {};  // ... as counterparties or sources.
-  uint32_t object[kMaxClauses] = {};   // ... after a role verb.
-  double role_value[kMaxClauses] = {};
+  // (No initialisers: Split() sets what it uses, so that a sentence that is
+  // not split costs nothing here.)
+  int n;
+  uint32_t start[kMaxClauses];  // First token of each clause.
+  uint32_t end;                 // After the last one.
+  double sum[kMaxClauses];      // Its terms' contributions.
+  bool has_terms[kMaxClauses];
+  bool refers[kMaxClauses];     // Holds a word that refers to an entity.
+  uint32_t named[kMaxClauses];    // Entities mentioned in it.
+  uint32_t counter[kMaxClauses];  // ... as counterparties or sources.
+  uint32_t object[kMaxClauses];   // ... after a role verb.
+  double role_value[kMaxClauses];
   struct Role {
     uint32_t first, last;  // The verb's tokens.
     const Rule* rule;
   };
   Role roles[kMaxRoles];
-  int num_roles = 0;
-  bool valued_role = false;  // A role verb with a non-zero value.
-  bool refers[kMaxClauses] = {};  // Holds a word that refers to an entity.
+  int num_roles;
+  bool valued_role;  // A role verb with a non-zero value.
 
   int Of(uint32_t token) const {
     int c = n - 1;
@@ -195,9 +225,21 @@ struct EntitySentimentModel::Clauses {
 void EntitySentimentModel::Split(const AnalyzedText& text, const Sentence& s,
                                  Clauses* clauses) const {
   const Token* tokens = text.tokens.data();
+  clauses->n = 1;
   clauses->start[0] = s.first_token;
+  clauses->end = s.end_token;
+  clauses->num_roles = 0;
+  clauses->valued_role = false;
+  clauses->refers[0] = false;
   for (uint32_t t = s.first_token; t < s.end_token;) {
-    const PhraseIndex::Match match = phrases_.LongestMatch(text, t);
+    // By the word's id; the phrase table only for the few words that
+    // start a phrase ("even as", "picks up").
+    const WordRoles& word = roles_[tokens[t].id];
+    PhraseIndex::Match match;
+    if (word.starts_phrase) match = phrases_.LongestMatch(text, t);
+    if (match.num_tokens == 0 && word.rule >= 0) {
+      match = {static_cast<uint32_t>(word.rule), 1};
+    }
     if (match.num_tokens == 0) {
       ++t;
       continue;
@@ -230,41 +272,52 @@ void EntitySentimentModel::Split(const AnalyzedText& text, const Sentence& s,
     }
     if (starts && t > clauses->start[clauses->n - 1] &&
         clauses->n < kMaxClauses) {
+      clauses->refers[clauses->n] = false;
       clauses->start[clauses->n++] = t;
     }
     if (refer) clauses->refers[clauses->n - 1] = true;
     t += match.num_tokens;
   }
+  for (int k = 0; k < clauses->n; ++k) {
+    clauses->sum[k] = 0;
+    clauses->has_terms[k] = false;
+    clauses->named[k] = clauses->counter[k] = clauses->object[k] = 0;
+    clauses->role_value[k] = 0;
+  }
 }
 
 namespace {
 
-// The evidence for clauses `used` (a bit per clause) of `c`: their text and
-// the terms that scored there (with the metric each was paired with).
-template <typename Clauses>
-Evidence MakeEvidence(const AnalyzedText& text, const Clauses& c,
-                      const std::vector<SentimentModel::ScoredTerm>& terms,
-                      uint32_t used) {
-  Evidence ev;
+// Evidence for clauses `used` (a bit per clause) of `c`: their bytes, and
+// the terms that scored there (with the metric each was paired with, and
+// the role verb that gave a value) appended to `spans`.
+template <typename Clauses, typename Spans>
+EntitySentimentModel::Scratch::Candidate MakeCandidate(
+    const AnalyzedText& text, const Clauses& c,
+    absl::Span<const SentimentModel::ScoredTerm> terms, uint32_t used,
+    Spans* spans) {
+  EntitySentimentModel::Scratch::Candidate x;
   int first = 0, last = c.n - 1;
   while (!(used >> first & 1)) ++first;
   while (!(used >> last & 1)) --last;
-  ev.begin = text.tokens[c.start[first]].begin;
-  ev.end = text.tokens[c.End(last) - 1].end;
+  x.begin = text.tokens[c.start[first]].begin;
+  x.end = text.tokens[c.End(last) - 1].end;
+  x.first_span = static_cast<uint32_t>(spans->size());
   for (const SentimentModel::ScoredTerm& t : terms) {
     if (!(used >> c.Of(t.first) & 1)) continue;
-    ev.terms.emplace_back(TokenText(text, t.first, t.last));
+    spans->emplace_back(t.first, t.last);
     if (t.partner_last > t.partner_first) {
-      ev.terms.emplace_back(TokenText(text, t.partner_first, t.partner_last));
+      spans->emplace_back(t.partner_first, t.partner_last);
     }
   }
   for (int r = 0; r < c.num_roles; ++r) {
     const auto& role = c.roles[r];
-    if ((used >> c.Of(role.first) & 1) && role.rule->value != 0) {
-      ev.terms.emplace_back(TokenText(text, role.first, role.last));
+    if ((used >> c.Of(role.first) & 1) && c.role_value[c.Of(role.first)] != 0) {
+      spans->emplace_back(role.first, role.last);
     }
   }
-  return ev;
+  x.end_span = static_cast<uint32_t>(spans->size());
+  return x;
 }
 
 }  // namespace
@@ -276,12 +329,39 @@ void EntitySentimentModel::ScoreSentence(
     Scratch* scratch) const {
   const uint32_t sentence = text.tokens[m->first_token].sentence;
   const Sentence& s = text.sentences[sentence];
-  std::vector<SentimentModel::ScoredTerm>& terms = scratch->terms;
-  terms.clear();
-  sentiment.ScoredTerms(text, sentence, sentiment_scratch, &terms);
+  // The distinct entities of the sentence, numbered locally. (A sentence
+  // naming more than kMaxLocal is a table; the rest are not scored from it.)
+  uint32_t local[kMaxLocal];
+  int num_local = 0;
+  for (const DocumentMention* p = m; p < m_end; ++p) {
+    if (std::find(local, local + num_local, p->entity) == local + num_local &&
+        num_local < kMaxLocal) {
+      local[num_local++] = p->entity;
+    }
+  }
+  size_t num_terms =
+      sentiment.ScoredTerms(text, sentence, /*rematch_zero=*/false,
+                            sentiment_scratch, scratch->terms,
+                            Scratch::kMaxTerms);
+  // Split when there are terms, or entities that a role verb with a value
+  // of its own may set apart ("Sebi bars Acme") or whose clauses may hold
+  // terms that cancel out ("gold up 1 %; silver down 1 %" scores 0).
+  const bool split = num_terms > 0 || num_local > 1;
+  Clauses c;  // Set by Split(), if at all.
+  if (split) {
+    Split(text, s, &c);
+    if (num_terms == 0 && c.n > 1) {
+      num_terms = sentiment.ScoredTerms(text, sentence, /*rematch_zero=*/true,
+                                        sentiment_scratch, scratch->terms,
+                                        Scratch::kMaxTerms);
+    }
+  }
+  const absl::Span<const SentimentModel::ScoredTerm> terms(scratch->terms,
+                                                           num_terms);
+  if (split && !terms.empty()) {
+    c.end = std::max(s.end_token, terms.back().last);
+  }
   const double weight = s.begin < body_begin ? params_.title_weight : 1.0;
-  Clauses c;
-  c.end = terms.empty() ? s.end_token : std::max(s.end_token, terms.back().last);
   auto record = [&](uint32_t entity, double raw, uint32_t used) {
     const double score =
         raw == 0 ? 0 : raw / std::sqrt(raw * raw + params_.squash);
@@ -294,27 +374,14 @@ void EntitySentimentModel::ScoreSentence(
     sum.positive += score > band;
     sum.negative += score < -band;
     if (score != 0 && used != 0) {
-      scratch->candidates.push_back(
-          {entity, score, w, MakeEvidence(text, c, terms, used)});
+      Scratch::Candidate& x = scratch->candidates.emplace_back(
+          MakeCandidate(text, c, terms, used, &scratch->spans));
+      x.entity = entity;
+      x.score = score;
+      x.weight = w;
     }
   };
-  // The distinct entities of the sentence, numbered locally. (A sentence
-  // naming more than kMaxLocal is a table; the rest are not scored from it.)
-  uint32_t local[kMaxLocal] = {};
-  int num_local = 0;
-  auto local_of = [&](uint32_t entity) {
-    return static_cast<int>(std::find(local, local + num_local, entity) -
-                            local);
-  };
-  for (const DocumentMention* p = m; p < m_end; ++p) {
-    if (local_of(p->entity) == num_local && num_local < kMaxLocal) {
-      local[num_local++] = p->entity;
-    }
-  }
-  // Role verbs carry a value of their own ("Sebi bars Acme"): a sentence
-  // without terms is split only when it has one.
-  Split(text, s, &c);
-  if (terms.empty() && !c.valued_role) {
+  if (terms.empty() && !(split && c.valued_role)) {
     for (int k = 0; k < num_local; ++k) record(local[k], 0, 0);
     return;
   }
@@ -354,7 +421,7 @@ void EntitySentimentModel::ScoreSentence(
 void EntitySentimentModel::Assign(
     const AnalyzedText& text, const DocumentMention* m,
     const DocumentMention* m_end, const uint32_t* local, int num_local,
-    const std::vector<SentimentModel::ScoredTerm>& terms, Clauses* c) const {
+    absl::Span<const SentimentModel::ScoredTerm> terms, Clauses* c) const {
   auto bit_of = [&](uint32_t entity) {
     const int k = static_cast<int>(std::find(local, local + num_local, entity) -
                                    local);

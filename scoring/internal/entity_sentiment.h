@@ -33,8 +33,10 @@
 // scored (byte offsets into the text) with their terms, strongest first.
 // An entity with no sentiment-bearing clause is neutral with score 0.
 //
-// Cost: only sentences that mention an entity are looked at, and only those
-// with a term that may score are matched (SentimentModel::ScoredTerms).
+// Cost: only sentences that mention an entity are looked at; their terms
+// are those the sentence model kept (SentimentModel::ScoredTerms), and only
+// those with a term (or a role verb) are cut into clauses. Evidence becomes
+// strings only for the clauses kept.
 //
 // Thread-safety: immutable after Create(); Score() is const and may be
 // called concurrently with separate scratch.
@@ -43,9 +45,12 @@
 #define TIDINGS_SCORING_INTERNAL_ENTITY_SENTIMENT_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "scoring/internal/companies.h"
 #include "scoring/internal/entities.h"
 #include "scoring/internal/lexicon_set.h"
@@ -70,25 +75,34 @@ class EntitySentimentModel {
       double weights = 0;
       uint32_t sentences = 0, positive = 0, negative = 0;
     };
-    struct Candidate {  // Evidence for an entity, with its sentence's score.
+    // Evidence for an entity, with its sentence's score: bytes [begin,
+    // end) of the text and the terms spans[first_span, end_span). Only the
+    // evidence kept becomes strings.
+    struct Candidate {
       uint32_t entity = 0;
       double score = 0;
       double weight = 0;
-      Evidence evidence;
+      uint32_t begin = 0, end = 0;
+      uint32_t first_span = 0, end_span = 0;
     };
-    std::vector<SentimentModel::ScoredTerm> terms;  // The current sentence's.
-    std::vector<Sum> sums;                          // By entity.
-    std::vector<Candidate> candidates;
+    // The current sentence's terms (a sentence has a few).
+    static constexpr size_t kMaxTerms = 64;
+    SentimentModel::ScoredTerm terms[kMaxTerms];
+    absl::InlinedVector<Sum, 16> sums;  // By entity.
+    absl::InlinedVector<Candidate, 8> candidates;
+    // The terms of the candidates, as tokens [first, last).
+    absl::InlinedVector<std::pair<uint32_t, uint32_t>, 32> spans;
   };
 
   // Sets the sentiment of each of `entities` from the sentences of `text`
   // that mention it. `mentions` are all their mentions in token order
   // (ListEntities); `body_begin` is where the body starts in `text.text`;
-  // `sentiment` is the sentence model `text` was scored with, and
-  // `sentiment_scratch` its working memory.
+  // `sentiment` is the sentence model and `sentiment_scratch` the working
+  // memory of its Score() call on `text`, which must come first (its terms
+  // are read from there, not matched again).
   void Score(const AnalyzedText& text, uint32_t body_begin,
              const SentimentModel& sentiment,
-             const std::vector<DocumentMention>& mentions,
+             const DocumentMentions& mentions,
              std::vector<Entity>* entities,
              SentimentModel::Scratch* sentiment_scratch,
              Scratch* scratch) const;
@@ -130,10 +144,16 @@ class EntitySentimentModel {
   void Assign(const AnalyzedText& text, const DocumentMention* m,
               const DocumentMention* m_end, const uint32_t* local,
               int num_local,
-              const std::vector<SentimentModel::ScoredTerm>& terms,
+              absl::Span<const SentimentModel::ScoredTerm> terms,
               Clauses* clauses) const;
 
-  PhraseIndex phrases_;  // Payload: index into rules_.
+  // What a word (by vocabulary id) starts.
+  struct WordRoles {
+    int16_t rule = -1;           // A one-word term: index into rules_.
+    bool starts_phrase = false;  // A longer one: see phrases_.
+  };
+  std::vector<WordRoles> roles_;
+  PhraseIndex phrases_;  // Terms of two or more words; payload: rules_.
   std::vector<Rule> rules_;
   Params params_;
 };

@@ -249,12 +249,17 @@ class SentimentModel {
     uint32_t partner_last = 0;
     float contribution = 0;
   };
-  // Appends to `out` the terms with a non-zero contribution in the sentence
-  // starting at index `sentence` (scored as Score() scores it), in text
-  // order. Their contributions sum to the sentence's raw score. Uses
-  // `scratch`'s buffers; allocates nothing once they have grown.
-  void ScoredTerms(const AnalyzedText& text, uint32_t sentence,
-                   Scratch* scratch, std::vector<ScoredTerm>* out) const;
+  // Writes to `out` (at most `capacity` of them) and counts, in text
+  // order, the terms with a non-zero contribution in the sentence that
+  // starts at index `sentence`, as the last Score() call with `scratch`
+  // scored them. Their contributions sum to the sentence's raw score.
+  // Score() kept the terms of each sentence with a non-zero score; a
+  // sentence that scored 0 has none, unless `rematch_zero`: then it is
+  // matched again, for terms that cancel out. REQUIRES: `scratch` holds
+  // Score(text, ...)'s result (this call leaves it so).
+  size_t ScoredTerms(const AnalyzedText& text, uint32_t sentence,
+                     bool rematch_zero, Scratch* scratch, ScoredTerm* out,
+                     size_t capacity) const;
 };
 
 }  // namespace tidings::scoring::internal
