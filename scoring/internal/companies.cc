@@ -83,7 +83,8 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
       {"suffix", kSuffix}, {"name", kIndustry}, {"noun", kNoun},
       {"move", kMove},     {"action", kAction}, {"speech", kSpeech},
       {"before", kBefore}, {"stop", kStop},     {"alone", kAlone},
-      {"plural", kPlural}, {"deal", kDeal},     {"cashtag", kCashtag}};
+      {"plural", kPlural}, {"deal", kDeal},     {"cashtag", kCashtag},
+      {"ticker", kTicker}};
   CompanyFinder finder;
   finder.vocabulary_ = analyzer.vocabulary();
   const Vocabulary& vocabulary = *finder.vocabulary_;
@@ -169,16 +170,22 @@ bool CompanyFinder::AfterCue(const AnalyzedText& text, const Sentence& s,
   return false;
 }
 
-bool CompanyFinder::TitleCase(const AnalyzedText& text,
-                              const Sentence& s) const {
+CompanyFinder::Case CompanyFinder::CaseOf(const AnalyzedText& text,
+                                          const Sentence& s) const {
   int words = 0;
+  bool lower = false;  // A lower-case letter in some word.
   for (uint32_t t = s.first_token; t < s.end_token; ++t) {
     const Token& tok = text.tokens[t];
     if (tok.kind != TokenKind::kWord) continue;
     ++words;
-    if (!tok.capitalized && !(RolesOf(tok.id) & kStop)) return false;
+    if (!tok.capitalized && !(RolesOf(tok.id) & kStop)) return Case::kSentence;
+    const std::string_view raw = text.raw(t);
+    lower = lower || std::any_of(raw.begin(), raw.end(), [](char c) {
+              return c >= 'a' && c <= 'z';
+            });
   }
-  return words >= 3;
+  if (words < 3) return Case::kSentence;
+  return lower ? Case::kTitle : Case::kCapitals;
 }
 
 bool CompanyFinder::MayBeName(const AnalyzedText& text, uint32_t t,
@@ -238,8 +245,8 @@ class CompanyFinder::SentenceScan {
   // Whether token t (of the sentence) may be a word of a name.
   bool NameWord(uint32_t t) {
     if (t < first_ || t >= end_ || !tokens_[t].capitalized) return false;
-    if (title_ < 0) title_ = f_.TitleCase(text_, s_);
-    return f_.MayBeName(text_, t, title_ == 1) && KnownAt(t) <= 0;
+    return f_.MayBeName(text_, t, CaseOf() != Case::kSentence) &&
+           KnownAt(t) <= 0;
   }
   // The whole name around name word t.
   Run RunAt(uint32_t t) {
@@ -279,7 +286,7 @@ class CompanyFinder::SentenceScan {
   // Lets lists share their cues, then appends the companies to `out`.
   void Emit(CompanyMentions* out);
   // Sets the cues of `r` and whether they make it a company.
-  void Judge(Run* r) const;
+  void Judge(Run* r);
   // Whether the runs [a.first, ...) and [.., b.end) are neighbours in a list:
   // one ",", "&" or "and" between.
   bool Separator(uint32_t j) const {
@@ -338,12 +345,21 @@ class CompanyFinder::SentenceScan {
   const std::vector<EntityMention>& known_;
   const uint32_t first_, end_;
   const Sentence& s_;
-  int title_ = -1;  // TitleCase(), once needed.
+  // The sentence's case, once needed.
+  Case CaseOf() {
+    if (!case_known_) {
+      case_ = f_.CaseOf(text_, s_);
+      case_known_ = true;
+    }
+    return case_;
+  }
+  Case case_ = Case::kSentence;
+  bool case_known_ = false;
   Run runs_[kMaxRuns];  // The names next to a cue, each once.
   int n_ = 0;
 };
 
-void CompanyFinder::SentenceScan::Judge(Run* r) const {
+void CompanyFinder::SentenceScan::Judge(Run* r) {
   const uint32_t a = r->end;
   const uint16_t after = a < end_ ? f_.RolesOf(tokens_[a].id) : 0;
   const bool acronym = r->words == 1 && IsAcronym(text_.raw(r->first));
@@ -352,11 +368,22 @@ void CompanyFinder::SentenceScan::Judge(Run* r) const {
     r->company = true;  // A cashtag.
     return;
   }
+  // A legal suffix ("Acme Corp") or a ticker ("Acme <ACM>"): any name but
+  // a list word or an industry noun alone ("Mining Co").
   if (r->all_known || r->words > kMaxNameWords) return;
-  if ((after & kSuffix) && tokens_[a].capitalized) {
+  if (r->words == 1 &&
+      (f_.RolesOf(tokens_[r->first].id) & (kAlone | kIndustry))) {
+    return;
+  }
+  if (((after & kSuffix) && tokens_[a].capitalized) ||
+      ((after & kTicker) && a + 2 < end_ && IsSymbol(text_, a + 2, '>') &&
+       IsAcronym(text_.raw(a + 1)))) {
     r->company = true;
     return;
   }
+  // In capitals ("ACME PAYS DIVIDEND") any word could be a name: only
+  // those cues count.
+  if (CaseOf() == Case::kCapitals) return;
   const bool noun = a < end_ && ((after & kNoun) || IsPeriodCode(text_.norm(a)));
   const bool possessive = a + 1 < end_ && IsPossessive(text_.norm(a)) &&
                           ((f_.RolesOf(tokens_[a + 1].id) & kNoun) ||

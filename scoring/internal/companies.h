@@ -95,8 +95,9 @@ class CompanyFinder {
     kDeal = 1 << 10,
     kBeforeEnd = 1 << 11,  // The last word of a two-word "before" phrase.
     kCashtag = 1 << 12,    // "$" before a ticker.
+    kTicker = 1 << 13,     // "<" of "<ACM>" after a name.
     kAfterRoles = kSuffix | kNoun | kMove | kPlural | kAction | kDeal |
-                  kSpeech,  // Cues after a name.
+                  kSpeech | kTicker,  // Cues after a name.
     kCueRoles = kAfterRoles | kIndustry | kBefore | kBeforeEnd | kCashtag,
     // A word with one of these is in no name (MayBeName).
     kNotName = kStop | kAfterRoles | kBefore | kCashtag,
@@ -124,9 +125,11 @@ class CompanyFinder {
                 uint16_t after) const;
   struct Run;
   class SentenceScan;
-  // Whether the sentence is in title case (or capitals): no word is in
-  // lower case but the stop words ("Acme Shares Rise on Strong Demand").
-  bool TitleCase(const AnalyzedText& text, const Sentence& s) const;
+  // How sentence `s` is written: in title case no word is in lower case
+  // but the stop words ("Acme Shares Rise on Strong Demand"); in capitals
+  // none is ("ACME SHARES RISE").
+  enum class Case : uint8_t { kSentence, kTitle, kCapitals };
+  Case CaseOf(const AnalyzedText& text, const Sentence& s) const;
 
   std::shared_ptr<const Vocabulary> vocabulary_;
   std::vector<uint16_t> roles_;  // By vocabulary id (kNone included).
