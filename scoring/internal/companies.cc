@@ -506,8 +506,9 @@ void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
       if (!(name_bits >> (tokens[t].hash & 63) & 1) || num_repeats == 8 ||
           tokens[t].kind != TokenKind::kWord ||
           (t > first && tokens[t - 1].capitalized &&
-           tokens[t - 1].kind == TokenKind::kWord)) {
-        continue;
+           tokens[t - 1].kind == TokenKind::kWord &&
+           !(RolesOf(tokens[t - 1].id) & kNotName))) {
+        continue;  // Inside a longer name ("Later Acme" is no name).
       }
       for (int c = 0; c < num_names; ++c) {
         if (tokens[t].hash == tokens[names[c].first_token].hash) {
