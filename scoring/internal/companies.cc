@@ -99,9 +99,9 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
     return id;
   };
   for (const LexiconRow& row : *rows) {
-    const auto* kind = std::find_if(
-        std::begin(kKinds), std::end(kKinds),
-        [&](const auto& k) { return k.first == row.fields[0]; });
+    const auto* kind =
+        std::find_if(std::begin(kKinds), std::end(kKinds),
+                     [&](const auto& k) { return k.first == row.fields[0]; });
     if (kind == std::end(kKinds)) {
       return RowError(row, absl::StrCat("unknown kind \"",
                                         std::string(row.fields[0]), "\""));
@@ -180,9 +180,8 @@ CompanyFinder::Case CompanyFinder::CaseOf(const AnalyzedText& text,
     ++words;
     if (!tok.capitalized && !(RolesOf(tok.id) & kStop)) return Case::kSentence;
     const std::string_view raw = text.raw(t);
-    lower = lower || std::any_of(raw.begin(), raw.end(), [](char c) {
-              return c >= 'a' && c <= 'z';
-            });
+    lower = lower || std::any_of(raw.begin(), raw.end(),
+                                 [](char c) { return c >= 'a' && c <= 'z'; });
   }
   if (words < 3) return Case::kSentence;
   return lower ? Case::kTitle : Case::kCapitals;
@@ -228,8 +227,8 @@ struct CompanyFinder::Run {
   bool industry_end;  // Ends with one.
   bool single_ok;     // As a one-word name: unknown word or acronym.
   bool company;
-  bool cue_after;     // The cue follows it (shared leftwards in a list).
-  bool cue_before;    // The cue precedes it (shared rightwards).
+  bool cue_after;   // The cue follows it (shared leftwards in a list).
+  bool cue_before;  // The cue precedes it (shared rightwards).
 };
 
 // Find()'s view of one sentence. Names are built only around the cues, by
@@ -239,8 +238,14 @@ class CompanyFinder::SentenceScan {
   SentenceScan(const CompanyFinder& finder, const AnalyzedText& text,
                const EntityModel& model,
                const std::vector<EntityMention>& known, const Sentence& s)
-      : f_(finder), text_(text), tokens_(text.tokens.data()), model_(model),
-        known_(known), first_(s.first_token), end_(s.end_token), s_(s) {}
+      : f_(finder),
+        text_(text),
+        tokens_(text.tokens.data()),
+        model_(model),
+        known_(known),
+        first_(s.first_token),
+        end_(s.end_token),
+        s_(s) {}
 
   // Whether token t (of the sentence) may be a word of a name.
   bool NameWord(uint32_t t) {
@@ -287,8 +292,7 @@ class CompanyFinder::SentenceScan {
   void Emit(CompanyMentions* out);
   // Sets the cues of `r` and whether they make it a company.
   void Judge(Run* r);
-  // Whether the runs [a.first, ...) and [.., b.end) are neighbours in a list:
-  // one ",", "&" or "and" between.
+  // Whether token j separates two names of a list: ",", "&" or "and".
   bool Separator(uint32_t j) const {
     return IsSymbol(text_, j, ',') || IsSymbol(text_, j, '&') ||
            tokens_[j].id == f_.and_id_;
@@ -299,6 +303,14 @@ class CompanyFinder::SentenceScan {
   }
 
  private:
+  // The sentence's case, once needed.
+  Case CaseOf() {
+    if (!case_known_) {
+      case_ = f_.CaseOf(text_, s_);
+      case_known_ = true;
+    }
+    return case_;
+  }
   // Whether token t is covered by a known entity: -1 no, 0 one that may be
   // part of a name, 1 one that may not.
   int KnownAt(uint32_t t) const {
@@ -308,8 +320,8 @@ class CompanyFinder::SentenceScan {
     int found = -1;
     for (; it != known_.end() && it->first_token <= t; ++it) {
       if (it->end_token <= t) continue;
-      found = std::max(found,
-                       MayBeInName(model_.info(it->entity).kind) ? 0 : 1);
+      found =
+          std::max(found, MayBeInName(model_.info(it->entity).kind) ? 0 : 1);
     }
     return found;
   }
@@ -332,9 +344,9 @@ class CompanyFinder::SentenceScan {
       r.industry_end = roles & kIndustry;
     }
     const uint16_t roles = f_.RolesOf(tokens_[b].id);
-    r.single_ok = !(roles & (kAlone | kIndustry)) &&
-                  (tokens_[b].id == Vocabulary::kNone ||
-                   IsAcronym(text_.raw(b)));
+    r.single_ok =
+        !(roles & (kAlone | kIndustry)) &&
+        (tokens_[b].id == Vocabulary::kNone || IsAcronym(text_.raw(b)));
     return r;
   }
 
@@ -345,14 +357,6 @@ class CompanyFinder::SentenceScan {
   const std::vector<EntityMention>& known_;
   const uint32_t first_, end_;
   const Sentence& s_;
-  // The sentence's case, once needed.
-  Case CaseOf() {
-    if (!case_known_) {
-      case_ = f_.CaseOf(text_, s_);
-      case_known_ = true;
-    }
-    return case_;
-  }
   Case case_ = Case::kSentence;
   bool case_known_ = false;
   Run runs_[kMaxRuns];  // The names next to a cue, each once.
@@ -384,16 +388,17 @@ void CompanyFinder::SentenceScan::Judge(Run* r) {
   // In capitals ("ACME PAYS DIVIDEND") any word could be a name: only
   // those cues count.
   if (CaseOf() == Case::kCapitals) return;
-  const bool noun = a < end_ && ((after & kNoun) || IsPeriodCode(text_.norm(a)));
+  const bool noun =
+      a < end_ && ((after & kNoun) || IsPeriodCode(text_.norm(a)));
   const bool possessive = a + 1 < end_ && IsPossessive(text_.norm(a)) &&
                           ((f_.RolesOf(tokens_[a + 1].id) & kNoun) ||
                            IsPeriodCode(text_.norm(a + 1)));
-  const bool speech = ((after & kSpeech) && (r->industry || acronym)) ||
-                      ((after & kDeal) &&
-                       (r->industry || acronym || r->words == 1));
+  const bool speech =
+      ((after & kSpeech) && (r->industry || acronym)) ||
+      ((after & kDeal) && (r->industry || acronym || r->words == 1));
   // A base-form move is a cue for a list only (shared in Emit()).
-  r->cue_after = noun || possessive || speech ||
-                 (after & (kMove | kAction | kPlural));
+  r->cue_after =
+      noun || possessive || speech || (after & (kMove | kAction | kPlural));
   r->cue_before = f_.BeforeCue(text_, first_, r->first);
   const bool own_cue = r->cue_before || (r->cue_after && !(after & kPlural));
   r->company = (r->words >= 2 && r->industry_end) ||
@@ -406,22 +411,22 @@ void CompanyFinder::SentenceScan::Emit(CompanyMentions* out) {
   // TCS". A list starts the sentence or a clause (or goes on further
   // left), so that "In London, Acme shares rose" lends nothing to London.
   for (int i = 0; i < n_; ++i) {
-    for (Run* r = &runs_[i]; r->cue_after && r->first >= first_ + 2 &&
-                            Separator(r->first - 1);) {
+    for (Run* r = &runs_[i];
+         r->cue_after && r->first >= first_ + 2 && Separator(r->first - 1);) {
       Run* left = Add(r->first - 2);
       if (left == nullptr || !MayBe(*left)) break;
       const uint32_t b = left->first;
-      const bool starts = b == first_ || IsSymbol(text_, b - 1, ':') ||
-                          IsSymbol(text_, b - 1, ';') ||
-                          (b >= first_ + 2 && Separator(b - 1) &&
-                           NameWord(b - 2));
+      const bool starts =
+          b == first_ || IsSymbol(text_, b - 1, ':') ||
+          IsSymbol(text_, b - 1, ';') ||
+          (b >= first_ + 2 && Separator(b - 1) && NameWord(b - 2));
       if (!starts) break;
       left->company = left->cue_after = true;
       r->company = r->company || MayBe(*r);
       r = left;
     }
-    for (Run* r = &runs_[i]; r->cue_before && r->end + 1 < end_ &&
-                            Separator(r->end);) {
+    for (Run* r = &runs_[i];
+         r->cue_before && r->end + 1 < end_ && Separator(r->end);) {
       Run* right = Add(r->end + 1);
       if (right == nullptr || !MayBe(*right)) break;
       right->company = right->cue_before = true;
@@ -435,27 +440,97 @@ void CompanyFinder::SentenceScan::Emit(CompanyMentions* out) {
   }
 }
 
+namespace {
+
+// The distinct names a document has shown so far (the first few), to find
+// their later mentions: the same words, capitalised, not inside a longer
+// name.
+class NamesFound {
+ public:
+  explicit NamesFound(const AnalyzedText& text)
+      : text_(text), tokens_(text.tokens.data()) {}
+
+  // Whether a name found may start at token t (its first word's hash).
+  bool MayStartAt(uint32_t t) const {
+    if (!(bits_ >> (tokens_[t].hash & 63) & 1)) return false;
+    for (int c = 0; c < n_; ++c) {
+      if (tokens_[t].hash == tokens_[names_[c].first_token].hash) return true;
+    }
+    return false;
+  }
+  // Appends to `out` the names found that start at `starts` (n of them) in
+  // sentence `s` and are not in out[from, ...) already. Clears `*sorted`
+  // if one comes before the last of `out`.
+  void AddMentions(const Sentence& s, const uint32_t* starts, int n,
+                   size_t from, CompanyMentions* out, bool* sorted) const {
+    for (int r = 0; r < n; ++r) {
+      const uint32_t t = starts[r];
+      for (int c = 0; c < n_; ++c) {
+        const uint32_t e = t + Length(names_[c]);
+        if (!Same(t, names_[c]) ||
+            (e < s.end_token && tokens_[e].capitalized)) {
+          continue;
+        }
+        const bool here = std::any_of(
+            out->begin() + from, out->end(),
+            [&](const CompanyMention& x) { return x.first_token == t; });
+        if (!here) {
+          *sorted =
+              *sorted && (out->size() == from || out->back().first_token < t);
+          out->push_back({t, e});
+        }
+        break;
+      }
+    }
+  }
+  // Learns the names of out[from, ...).
+  void Learn(const CompanyMentions& out, size_t from) {
+    for (size_t i = from; i < out.size() && n_ < kMaxNames; ++i) {
+      bool seen = false;
+      for (int c = 0; c < n_ && !seen; ++c) {
+        seen = Length(out[i]) == Length(names_[c]) &&
+               Same(out[i].first_token, names_[c]);
+      }
+      if (!seen) {
+        names_[n_++] = out[i];
+        bits_ |= uint64_t{1} << (tokens_[out[i].first_token].hash & 63);
+      }
+    }
+  }
+
+ private:
+  static constexpr int kMaxNames = 16;
+  static uint32_t Length(const CompanyMention& m) {
+    return m.end_token - m.first_token;
+  }
+  // Whether the words from token a, in one sentence, are those of `name`.
+  bool Same(uint32_t a, const CompanyMention& name) const {
+    const uint32_t len = Length(name);
+    if (a + len > text_.tokens.size()) return false;
+    for (uint32_t q = 0; q < len; ++q) {
+      if (tokens_[a + q].hash != tokens_[name.first_token + q].hash ||
+          tokens_[a + q].sentence != tokens_[a].sentence) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const AnalyzedText& text_;
+  const Token* tokens_;
+  CompanyMention names_[kMaxNames];
+  int n_ = 0;
+  uint64_t bits_ = 0;  // A bit for each name's first word (hash & 63).
+};
+
+}  // namespace
+
 void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
                          const std::vector<EntityMention>& known,
                          CompanyMentions* out) const {
   const size_t first_out = out->size();
   const Token* tokens = text.tokens.data();
-  // The distinct names found so far (the first few): a mention of each.
-  constexpr int kMaxNames = 16;
-  CompanyMention names[kMaxNames];
-  int num_names = 0;
-  uint64_t name_bits = 0;  // A bit for each name's first word (hash & 63).
-  auto same_words = [&](uint32_t a, const CompanyMention& name) {
-    const uint32_t len = name.end_token - name.first_token;
-    if (a + len > text.tokens.size()) return false;
-    for (uint32_t q = 0; q < len; ++q) {
-      if (tokens[a + q].hash != tokens[name.first_token + q].hash ||
-          tokens[a + q].sentence != tokens[a].sentence) {
-        return false;
-      }
-    }
-    return true;
-  };
+  NamesFound names(text);
   bool sorted = true;
   for (const Sentence& s : text.sentences) {
     // The capitalised words of the sentence, gathered without a branch per
@@ -465,16 +540,14 @@ void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
     constexpr uint32_t kMaxCaps = 128;
     uint32_t caps[kMaxCaps];
     uint32_t num_caps = 0;
-    const uint32_t gather_end =
-        std::min(s.end_token, s.first_token + kMaxCaps);
+    const uint32_t gather_end = std::min(s.end_token, s.first_token + kMaxCaps);
     for (uint32_t t = s.first_token; t < gather_end; ++t) {
       caps[num_caps] = t;
       num_caps += tokens[t].capitalized;
     }
     if (num_caps == 0) continue;
     // Every company has a capitalised word: the cues are looked for next
-    // to those. And a name found before may start again at one
-    // (capitalised, not inside a name).
+    // to those. And a name found before may start again at one.
     SentenceScan scan(*this, text, model, known, s);
     uint32_t repeats[8];
     int num_repeats = 0;
@@ -503,55 +576,19 @@ void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
           (RolesOf(tokens[t - 1].id) & (kBefore | kBeforeEnd | kCashtag))) {
         scan.Add(t);
       }
-      if (!(name_bits >> (tokens[t].hash & 63) & 1) || num_repeats == 8 ||
-          tokens[t].kind != TokenKind::kWord ||
-          (t > first && tokens[t - 1].capitalized &&
-           tokens[t - 1].kind == TokenKind::kWord &&
-           !(RolesOf(tokens[t - 1].id) & kNotName))) {
-        continue;  // Inside a longer name ("Later Acme" is no name).
-      }
-      for (int c = 0; c < num_names; ++c) {
-        if (tokens[t].hash == tokens[names[c].first_token].hash) {
-          repeats[num_repeats++] = t;
-          break;
-        }
+      // Not inside a longer name ("Later Acme" is no name).
+      const bool inside = t > first && tokens[t - 1].capitalized &&
+                          tokens[t - 1].kind == TokenKind::kWord &&
+                          !(RolesOf(tokens[t - 1].id) & kNotName);
+      if (num_repeats < 8 && tokens[t].kind == TokenKind::kWord && !inside &&
+          names.MayStartAt(t)) {
+        repeats[num_repeats++] = t;
       }
     }
     const size_t before = out->size();
     scan.Emit(out);
-    // A later mention of a name found: the same words, not followed by
-    // another capitalised one (not part of a longer name).
-    for (int r = 0; r < num_repeats; ++r) {
-      const uint32_t t = repeats[r];
-      for (int c = 0; c < num_names; ++c) {
-        const uint32_t e = t + names[c].end_token - names[c].first_token;
-        if (!same_words(t, names[c]) ||
-            (e < s.end_token && tokens[e].capitalized)) {
-          continue;
-        }
-        const bool found_here = std::any_of(
-            out->begin() + before, out->end(),
-            [&](const CompanyMention& x) { return x.first_token == t; });
-        if (!found_here) {
-          sorted = sorted && (out->size() == before ||
-                              out->back().first_token < t);
-          out->push_back({t, e});
-        }
-        break;
-      }
-    }
-    for (size_t i = before; i < out->size() && num_names < kMaxNames; ++i) {
-      bool seen = false;
-      for (int c = 0; c < num_names && !seen; ++c) {
-        seen = (*out)[i].end_token - (*out)[i].first_token ==
-                   names[c].end_token - names[c].first_token &&
-               same_words((*out)[i].first_token, names[c]);
-      }
-      if (!seen) {
-        names[num_names++] = (*out)[i];
-        name_bits |= uint64_t{1} << (tokens[(*out)[i].first_token].hash & 63);
-      }
-    }
+    names.AddMentions(s, repeats, num_repeats, before, out, &sorted);
+    names.Learn(*out, before);
   }
   if (!sorted) {
     std::sort(out->begin() + first_out, out->end(),

@@ -18,9 +18,10 @@
 // legal suffix left out ("Acme Mining Ltd" -> "company:acme-mining"); the
 // name is as written, without the suffix.
 //
-// Cost: one pass over the tokens that looks at each token's capitalisation
-// flag and one vocabulary-id table entry; a name is examined only where a
-// capitalised word is. Find() allocates nothing beyond its output.
+// Cost: one pass over the tokens gathers the capitalised ones (without a
+// branch per token); cues are looked for next to those, by the vocabulary
+// ids of the neighbours, and a name is built only next to a cue. Find()
+// allocates nothing beyond its output.
 //
 // Thread-safety: immutable after Create(); const methods may be called
 // concurrently.
@@ -79,8 +80,8 @@ class CompanyFinder {
             const std::vector<EntityMention>& known,
             CompanyMentions* out) const;
 
-  // What a word does here; a word may do several things. Public for the
-  // implementation's helpers.
+ private:
+  // What a word does here; a word may do several things.
   enum Role : uint16_t {
     kSuffix = 1 << 0,
     kIndustry = 1 << 1,  // "name" rows.
@@ -88,7 +89,7 @@ class CompanyFinder {
     kMove = 1 << 3,
     kAction = 1 << 4,
     kSpeech = 1 << 5,
-    kBefore = 1 << 6,   // A one-word "before" row.
+    kBefore = 1 << 6,  // A one-word "before" row.
     kStop = 1 << 7,
     kAlone = 1 << 8,
     kPlural = 1 << 9,  // "plural" rows: base-form moves.
@@ -103,7 +104,6 @@ class CompanyFinder {
     kNotName = kStop | kAfterRoles | kBefore | kCashtag,
   };
 
- private:
   // The roles of the word with vocabulary id `id`.
   uint16_t RolesOf(uint32_t id) const {
     assert(id < roles_.size());  // A vocabulary id, or kNone.

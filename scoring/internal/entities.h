@@ -1,9 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
 // entities.h: countries (names, demonyms, capitals used for governments),
-// leaders, central banks and institutions, blocs and commodities, found by
-// alias from "entities.tsv" (its header comment explains the columns and the
-// case rules).
+// leaders, central banks and institutions, blocs, commodities, stock
+// markets and currencies, found by alias from "entities.tsv" (its header
+// comment explains the columns and the case rules). Companies, which no
+// list names, are in companies.h.
 //
 // Also home of `PhraseIndex`, the longest-match phrase table that the entity
 // model and the event detectors (events.h) share: phrases are tokenised with

@@ -77,18 +77,20 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
       }
       continue;
     }
-    const auto* k = std::find_if(std::begin(kKinds), std::end(kKinds),
-                                 [&](const auto& x) { return x.first == kind; });
+    const auto* k =
+        std::find_if(std::begin(kKinds), std::end(kKinds),
+                     [&](const auto& x) { return x.first == kind; });
     if (k == std::end(kKinds)) {
       return RowError(row, absl::StrCat("unknown kind ", AsAbsl(kind)));
     }
     Rule rule;
     rule.kind = k->second;
-    const bool valued = rule.kind == Kind::kActsOn || rule.kind == Kind::kDealsIn;
+    const bool valued =
+        rule.kind == Kind::kActsOn || rule.kind == Kind::kDealsIn;
     if (valued != (row.fields.size() == 3)) {
-      return RowError(row, absl::StrCat(AsAbsl(kind), valued
-                                                          ? " needs a value"
-                                                          : " takes no value"));
+      return RowError(
+          row, absl::StrCat(AsAbsl(kind),
+                            valued ? " needs a value" : " takes no value"));
     }
     if (valued) {
       absl::StatusOr<double> v = ParseWeight(kFile, row, 2);
@@ -103,8 +105,8 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
       if (words.empty()) return RowError(row, "empty term");
       const uint32_t id = vocabulary.Find(AsStd(words[0]));
       if (id == Vocabulary::kNone) {
-        return RowError(row, absl::StrCat("\"", words[0],
-                                          "\" is not one lower-case word"));
+        return RowError(
+            row, absl::StrCat("\"", words[0], "\" is not one lower-case word"));
       }
       WordRoles& roles = model.roles_[id];
       if (words.size() == 1) {
@@ -119,8 +121,7 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
   return model;
 }
 
-void EntitySentimentModel::Score(const AnalyzedText& text,
-                                 uint32_t body_begin,
+void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                                  const SentimentModel& sentiment,
                                  const DocumentMentions& mentions,
                                  std::vector<Entity>* entities,
@@ -147,9 +148,8 @@ void EntitySentimentModel::Score(const AnalyzedText& text,
     const Scratch::Sum& sum = scratch->sums[e];
     if (sum.sentences == 0) continue;
     Sentiment& out = (*entities)[e].sentiment;
-    out.score = sum.weights > 0
-                    ? std::clamp(sum.weighted / sum.weights, -1.0, 1.0)
-                    : 0;
+    out.score =
+        sum.weights > 0 ? std::clamp(sum.weighted / sum.weights, -1.0, 1.0) : 0;
     out.positive = static_cast<double>(sum.positive) / sum.sentences;
     out.negative = static_cast<double>(sum.negative) / sum.sentences;
     out.neutral = 1 - out.positive - out.negative;
@@ -201,7 +201,7 @@ struct EntitySentimentModel::Clauses {
   uint32_t end;                 // After the last one.
   double sum[kMaxClauses];      // Its terms' contributions.
   bool has_terms[kMaxClauses];
-  bool refers[kMaxClauses];     // Holds a word that refers to an entity.
+  bool refers[kMaxClauses];       // Holds a word that refers to an entity.
   uint32_t named[kMaxClauses];    // Entities mentioned in it.
   uint32_t counter[kMaxClauses];  // ... as counterparties or sources.
   uint32_t object[kMaxClauses];   // ... after a role verb.
@@ -320,6 +320,34 @@ EntitySentimentModel::Scratch::Candidate MakeCandidate(
   return x;
 }
 
+// The raw score of local entity `i` in the sentence cut into `c`: the terms
+// of the clauses that name it (not as a counterparty) and the values of the
+// role verbs it is the object of; with none, the terms of the clauses that
+// name no entity. Sets `*used` to the clauses that gave them (a bit each).
+template <typename Clauses>
+double RawScore(const Clauses& c, int i, uint32_t* used) {
+  const uint32_t bit = 1u << i;
+  double raw = 0;
+  *used = 0;
+  bool acting = false;  // Named other than as a counterparty.
+  for (int k = 0; k < c.n; ++k) {
+    if (!(c.named[k] & bit) || (c.counter[k] & bit)) continue;
+    acting = true;
+    const bool valued = (c.object[k] & bit) && c.role_value[k] != 0;
+    if (c.has_terms[k]) raw += c.sum[k];
+    if (valued) raw += c.role_value[k];
+    if (c.has_terms[k] || valued) *used |= 1u << k;
+  }
+  if (*used != 0 || !acting) return raw;
+  for (int k = 0; k < c.n; ++k) {
+    if (c.named[k] == 0 && c.has_terms[k]) {
+      raw += c.sum[k];
+      *used |= 1u << k;
+    }
+  }
+  return raw;
+}
+
 }  // namespace
 
 void EntitySentimentModel::ScoreSentence(
@@ -339,10 +367,9 @@ void EntitySentimentModel::ScoreSentence(
       local[num_local++] = p->entity;
     }
   }
-  size_t num_terms =
-      sentiment.ScoredTerms(text, sentence, /*rematch_zero=*/false,
-                            sentiment_scratch, scratch->terms,
-                            Scratch::kMaxTerms);
+  size_t num_terms = sentiment.ScoredTerms(
+      text, sentence, /*rematch_zero=*/false, sentiment_scratch, scratch->terms,
+      Scratch::kMaxTerms);
   // Split when there are terms, or entities that a role verb with a value
   // of its own may set apart ("Sebi bars Acme") or whose clauses may hold
   // terms that cancel out ("gold up 1 %; silver down 1 %" scores 0).
@@ -386,34 +413,9 @@ void EntitySentimentModel::ScoreSentence(
     return;
   }
   Assign(text, m, m_end, local, num_local, terms, &c);
-  // Clauses that name no entity lend their terms to an entity whose own
-  // clauses have none.
-  double orphan = 0;
-  uint32_t orphan_used = 0;
-  for (int k = 0; k < c.n; ++k) {
-    if (c.named[k] == 0 && c.has_terms[k]) {
-      orphan += c.sum[k];
-      orphan_used |= 1u << k;
-    }
-  }
   for (int i = 0; i < num_local; ++i) {
-    const uint32_t bit = 1u << i;
-    double raw = 0;
-    uint32_t used = 0;
-    bool acting = false;  // Named other than as a counterparty.
-    for (int k = 0; k < c.n; ++k) {
-      if (!(c.named[k] & bit) || (c.counter[k] & bit)) continue;
-      acting = true;
-      if (c.has_terms[k]) raw += c.sum[k];
-      if ((c.object[k] & bit) && c.role_value[k] != 0) raw += c.role_value[k];
-      if (c.has_terms[k] || ((c.object[k] & bit) && c.role_value[k] != 0)) {
-        used |= 1u << k;
-      }
-    }
-    if (used == 0 && acting) {
-      raw = orphan;
-      used = orphan_used;
-    }
+    uint32_t used;
+    const double raw = RawScore(c, i, &used);
     record(local[i], raw, used);
   }
 }
@@ -423,8 +425,8 @@ void EntitySentimentModel::Assign(
     const DocumentMention* m_end, const uint32_t* local, int num_local,
     absl::Span<const SentimentModel::ScoredTerm> terms, Clauses* c) const {
   auto bit_of = [&](uint32_t entity) {
-    const int k = static_cast<int>(std::find(local, local + num_local, entity) -
-                                   local);
+    const int k =
+        static_cast<int>(std::find(local, local + num_local, entity) - local);
     return k < num_local ? 1u << k : 0u;
   };
   for (const DocumentMention* p = m; p < m_end; ++p) {
@@ -467,8 +469,7 @@ void EntitySentimentModel::Assign(
   }
   // The source of a view: "...: Ajay Kumar, Acme Securities".
   const int last = c->n - 1;
-  if (last > 0 && IsSymbol(text, c->start[last], ':') &&
-      !c->has_terms[last] &&
+  if (last > 0 && IsSymbol(text, c->start[last], ':') && !c->has_terms[last] &&
       static_cast<int>(c->end - c->start[last]) <= params_.source_tokens + 1) {
     c->counter[last] |= c->named[last];
   }

@@ -35,8 +35,8 @@
 //
 // Cost: only sentences that mention an entity are looked at; their terms
 // are those the sentence model kept (SentimentModel::ScoredTerms), and only
-// those with a term (or a role verb) are cut into clauses. Evidence becomes
-// strings only for the clauses kept.
+// those with a term, or naming two entities, are cut into clauses. Evidence
+// becomes strings only for the clauses kept.
 //
 // Thread-safety: immutable after Create(); Score() is const and may be
 // called concurrently with separate scratch.
@@ -70,7 +70,7 @@ class EntitySentimentModel {
 
   // Score()'s working memory; one per thread, reused across documents.
   struct Scratch {
-    struct Sum {  // One entity's sentences so far.
+    struct Sum {            // One entity's sentences so far.
       double weighted = 0;  // Sum of weight x score.
       double weights = 0;
       uint32_t sentences = 0, positive = 0, negative = 0;
@@ -101,8 +101,7 @@ class EntitySentimentModel {
   // memory of its Score() call on `text`, which must come first (its terms
   // are read from there, not matched again).
   void Score(const AnalyzedText& text, uint32_t body_begin,
-             const SentimentModel& sentiment,
-             const DocumentMentions& mentions,
+             const SentimentModel& sentiment, const DocumentMentions& mentions,
              std::vector<Entity>* entities,
              SentimentModel::Scratch* sentiment_scratch,
              Scratch* scratch) const;
@@ -124,7 +123,7 @@ class EntitySentimentModel {
     float squash = 1;
     float title_weight = 2;
     float neutral_sentence_weight = 0.25;
-    int max_evidence = 3;
+    int max_evidence = 1;
     int source_tokens = 6;
   };
   // One sentence cut into clauses (defined in the .cc file).
@@ -143,8 +142,7 @@ class EntitySentimentModel {
   // and the terms in their clauses, and applies the roles.
   void Assign(const AnalyzedText& text, const DocumentMention* m,
               const DocumentMention* m_end, const uint32_t* local,
-              int num_local,
-              absl::Span<const SentimentModel::ScoredTerm> terms,
+              int num_local, absl::Span<const SentimentModel::ScoredTerm> terms,
               Clauses* clauses) const;
 
   // What a word (by vocabulary id) starts.

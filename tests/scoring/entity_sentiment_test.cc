@@ -161,8 +161,7 @@ TEST_F(EntitySentimentTest, ClausesNamingNoEntityGoToOneWithoutTerms) {
   // But not to one with terms of its own.
   doc = Score("nickel jumps as the largest mine halts");
   EXPECT_EQ(Get(doc, "commodity:nickel").sentiment.label, kPos);
-  EXPECT_EQ(Get(doc, "commodity:nickel").sentiment.score,
-            1 / std::sqrt(2.0));
+  EXPECT_EQ(Get(doc, "commodity:nickel").sentiment.score, 1 / std::sqrt(2.0));
 }
 
 TEST_F(EntitySentimentTest, AClauseThatRefersBackBelongsToTheEntity) {
