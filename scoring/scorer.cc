@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "scoring/internal/clean.h"
+#include "scoring/internal/companies.h"
 #include "scoring/internal/entities.h"
+#include "scoring/internal/entity_sentiment.h"
 #include "scoring/internal/events.h"
 #include "scoring/internal/fingerprint.h"
 #include "scoring/internal/html.h"
@@ -20,6 +22,7 @@ namespace tidings::scoring {
 using internal::AnalyzedText;
 using internal::CleanDocument;
 using internal::EntityMention;
+using internal::EntitySentimentModel;
 
 class Scorer::Impl {
  public:
@@ -28,6 +31,8 @@ class Scorer::Impl {
   internal::PageCleaner cleaner;
   internal::SentimentModel sentiment;
   internal::EntityModel entities;
+  internal::CompanyFinder companies;
+  internal::EntitySentimentModel entity_sentiment;
   internal::EventDetector events;
 };
 
@@ -44,12 +49,17 @@ absl::StatusOr<std::unique_ptr<const Scorer>> Scorer::Create(
   if (!sentiment.ok()) return sentiment.status();
   auto entities = internal::EntityModel::Create(*lex, *analyzer);
   if (!entities.ok()) return entities.status();
+  auto companies = internal::CompanyFinder::Create(*lex, *analyzer);
+  if (!companies.ok()) return companies.status();
+  auto entity_sentiment =
+      internal::EntitySentimentModel::Create(*lex, *analyzer);
+  if (!entity_sentiment.ok()) return entity_sentiment.status();
   auto events = internal::EventDetector::Create(*lex, *analyzer);
   if (!events.ok()) return events.status();
   auto impl = std::make_unique<Impl>(Impl{
       absl::StrCat("tidings-scorer/1 lex:", lex->Digest()), *std::move(analyzer),
       *std::move(cleaner), *std::move(sentiment), *std::move(entities),
-      *std::move(events)});
+      *std::move(companies), *std::move(entity_sentiment), *std::move(events)});
   return std::unique_ptr<const Scorer>(new Scorer(std::move(impl)));
 }
 
@@ -64,7 +74,11 @@ struct internal::ScoreScratch {
   PageCleaner::Cleaned cleaned;
   AnalyzedText analyzed;
   std::vector<EntityMention> mentions;
+  internal::CompanyMentions companies;
+  internal::DocumentMentions entity_mentions;
+  internal::ListScratch list;
   SentimentModel::Scratch sentiment;
+  EntitySentimentModel::Scratch entity_sentiment;
   EventDetector::Scratch events;
 };
 
@@ -139,9 +153,18 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     mentions.clear();
     mentions.reserve(analyzed.tokens.size() / 8 + 8);
     impl_->entities.Find(analyzed, &mentions);
-    scored.entities = impl_->entities.Summarize(mentions);
+    state->companies.clear();
+    impl_->companies.Find(analyzed, impl_->entities, mentions,
+                          &state->companies);
+    internal::ListEntities(analyzed, impl_->entities, mentions,
+                           state->companies, &scored.entities,
+                           &state->entity_mentions, &state->list);
     scored.sentiment =
         impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
+    impl_->entity_sentiment.Score(analyzed, scored.body_begin,
+                                  impl_->sentiment, state->entity_mentions,
+                                  &scored.entities, &state->sentiment,
+                                  &state->entity_sentiment);
     impl_->events.Detect(analyzed, scored.body_begin, mentions, impl_->entities,
                          &scored.events, &state->events);
     const internal::Fingerprints fp = internal::ComputeFingerprints(analyzed);

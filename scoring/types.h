@@ -56,6 +56,8 @@ enum class EntityKind : uint8_t {
   kCommodity = 4,
   kBloc = 5,
   kCompany = 6,  // Recognised by the shape of its mention, not from a list.
+  kMarket = 7,    // A stock market, index or exchange ("Sensex", "Nasdaq").
+  kCurrency = 8,  // "rupee", "euro", "yen".
 };
 
 // Where ScoredDocument::published_at came from (values as tidings.v1).

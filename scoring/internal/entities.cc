@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -196,10 +197,15 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         info.kind = EntityKind::kInstitution;
       } else if (prefix == "commodity") {
         info.kind = EntityKind::kCommodity;
+      } else if (prefix == "market") {
+        info.kind = EntityKind::kMarket;
+      } else if (prefix == "currency") {
+        info.kind = EntityKind::kCurrency;
       } else {
         return RowError(
             row, absl::StrCat("unknown id prefix \"", std::string(prefix),
-                              "\" (country, bloc, person, inst, commodity)"));
+                              "\" (country, bloc, person, inst, commodity, "
+                              "market, currency)"));
       }
       info.id = std::string(id);
       info.name = std::string(row.fields[1]);
@@ -240,6 +246,9 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         break;
       }
       case EntityKind::kCommodity:
+      case EntityKind::kCompany:
+      case EntityKind::kMarket:
+      case EntityKind::kCurrency:
         break;
     }
   }
@@ -309,34 +318,54 @@ void EntityModel::Find(const AnalyzedText& text,
 }
 
 std::vector<Entity> EntityModel::Summarize(
-    const std::vector<EntityMention>& mentions) const {
-  std::vector<Entity> out;
+    absl::Span<const EntityMention> mentions, uint32_t* positions) const {
   // Distinct entities in order of first mention, with their counts. A text
   // names a few dozen at most: a linear search beats a hash table here.
-  std::vector<std::pair<uint32_t, uint32_t>> counts;  // entity, mentions
-  for (const EntityMention& m : mentions) {
-    auto it = std::find_if(counts.begin(), counts.end(),
-                           [&](const auto& c) { return c.first == m.entity; });
+  struct Count {
+    uint32_t entity;
+    uint32_t mentions;
+    uint32_t rank;  // Position in the result.
+  };
+  absl::InlinedVector<Count, 16> counts;
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const Count& c) {
+      return c.entity == mentions[i].entity;
+    });
     if (it == counts.end()) {
-      counts.emplace_back(m.entity, 1);
-    } else {
-      ++it->second;
+      counts.push_back({mentions[i].entity, 0, 0});
+      it = counts.end() - 1;
+    }
+    ++it->mentions;
+    if (positions != nullptr) {
+      positions[i] = static_cast<uint32_t>(it - counts.begin());
     }
   }
-  out.reserve(counts.size());
-  for (const auto& [entity, n] : counts) {
-    const EntityInfo& info = table_[entity];
-    Entity e;
+  // Most mentioned first; ties in order of first mention (a stable
+  // insertion sort: most entities are mentioned once or twice).
+  absl::InlinedVector<uint32_t, 16> order(counts.size());
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    uint32_t j = k;
+    for (; j > 0 && counts[order[j - 1]].mentions < counts[k].mentions; --j) {
+      order[j] = order[j - 1];
+    }
+    order[j] = k;
+  }
+  for (uint32_t k = 0; k < order.size(); ++k) counts[order[k]].rank = k;
+  std::vector<Entity> out(counts.size());
+  for (const Count& c : counts) {
+    const EntityInfo& info = table_[c.entity];
+    Entity& e = out[c.rank];
     e.id = info.id;
     e.name = info.name;
     e.kind = info.kind;
     e.country = info.country;
-    e.mentions = n;
-    out.push_back(std::move(e));
+    e.mentions = c.mentions;
   }
-  std::stable_sort(
-      out.begin(), out.end(),
-      [](const Entity& a, const Entity& b) { return a.mentions > b.mentions; });
+  if (positions != nullptr) {
+    for (size_t i = 0; i < mentions.size(); ++i) {
+      positions[i] = counts[positions[i]].rank;
+    }
+  }
   return out;
 }
 

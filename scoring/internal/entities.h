@@ -1,9 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
 // entities.h: countries (names, demonyms, capitals used for governments),
-// leaders, central banks and institutions, blocs and commodities, found by
-// alias from "entities.tsv" (its header comment explains the columns and the
-// case rules).
+// leaders, central banks and institutions, blocs, commodities, stock
+// markets and currencies, found by alias from "entities.tsv" (its header
+// comment explains the columns and the case rules). Companies, which no
+// list names, are in companies.h.
 //
 // Also home of `PhraseIndex`, the longest-match phrase table that the entity
 // model and the event detectors (events.h) share: phrases are tokenised with
@@ -26,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
@@ -132,9 +134,11 @@ class EntityModel {
             std::vector<EntityMention>* mentions) const;
 
   // One `Entity` per distinct entity mentioned, with mention counts, most
-  // mentioned first (ties: first mentioned first).
-  std::vector<Entity> Summarize(
-      const std::vector<EntityMention>& mentions) const;
+  // mentioned first (ties: first mentioned first). When `positions` is not
+  // null, positions[i] is set to the index of mentions[i]'s entity in the
+  // result.
+  std::vector<Entity> Summarize(absl::Span<const EntityMention> mentions,
+                                uint32_t* positions = nullptr) const;
 
   const EntityInfo& info(uint32_t entity) const { return table_[entity]; }
   size_t size() const { return table_.size(); }

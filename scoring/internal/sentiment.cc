@@ -392,4 +392,47 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   return out;
 }
 
+size_t SentimentModel::ScoredTerms(const AnalyzedText& text,
+                                   uint32_t sentence, bool rematch_zero,
+                                   Scratch* scratch, ScoredTerm* out,
+                                   size_t capacity) const {
+  const Match* m = nullptr;
+  size_t n = 0;
+  for (const Scored& sc : scratch->scored) {
+    if (sc.sentence == sentence) {
+      m = scratch->kept.data() + sc.first_match;
+      n = sc.end_match - sc.first_match;
+      break;
+    }
+  }
+  if (m == nullptr) {  // A score of 0: no terms, or terms that cancel out.
+    if (!rematch_zero) return 0;
+    uint32_t next;
+    const Sentence s = Span(text, sentence, &next);
+    std::vector<Match>& matches = scratch->matches;
+    matches.clear();
+    if (!MayScoreSentence(text, s)) return 0;
+    MatchSentence(text, s, &matches);
+    if (matches.empty()) return 0;
+    ScoreMatches(text, s, &matches, &scratch->token_match);
+    m = matches.data();
+    n = matches.size();
+  }
+  // A partner is an index into the sentence's own matches.
+  size_t count = 0;
+  for (size_t k = 0; k < n && count < capacity; ++k) {
+    if (m[k].contribution == 0) continue;
+    ScoredTerm& t = out[count++];
+    t.first = m[k].first;
+    t.last = m[k].last;
+    t.partner_first = t.partner_last = 0;
+    if (m[k].partner >= 0) {
+      t.partner_first = m[m[k].partner].first;
+      t.partner_last = m[m[k].partner].last;
+    }
+    t.contribution = m[k].contribution;
+  }
+  return count;
+}
+
 }  // namespace tidings::scoring::internal

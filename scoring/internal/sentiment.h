@@ -264,6 +264,30 @@ class SentimentModel {
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
   // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.
   Term signed_rise_, signed_fall_;
+
+ public:
+  // A term that contributed to a sentence's raw score (the score before it
+  // is squashed into [-1, 1]): tokens [first, last), the metric it was
+  // paired with (tokens [partner_first, partner_last), empty when none) and
+  // its signed contribution.
+  struct ScoredTerm {
+    uint32_t first = 0;
+    uint32_t last = 0;
+    uint32_t partner_first = 0;
+    uint32_t partner_last = 0;
+    float contribution = 0;
+  };
+  // Writes to `out` (at most `capacity` of them) and counts, in text
+  // order, the terms with a non-zero contribution in the sentence that
+  // starts at index `sentence`, as the last Score() call with `scratch`
+  // scored them. Their contributions sum to the sentence's raw score.
+  // Score() kept the terms of each sentence with a non-zero score; a
+  // sentence that scored 0 has none, unless `rematch_zero`: then it is
+  // matched again, for terms that cancel out. REQUIRES: `scratch` holds
+  // Score(text, ...)'s result (this call leaves it so).
+  size_t ScoredTerms(const AnalyzedText& text, uint32_t sentence,
+                     bool rematch_zero, Scratch* scratch, ScoredTerm* out,
+                     size_t capacity) const;
 };
 
 }  // namespace tidings::scoring::internal

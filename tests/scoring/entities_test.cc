@@ -2,6 +2,8 @@
 
 #include "scoring/internal/entities.h"
 
+#include "scoring/internal/companies.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -189,6 +191,178 @@ TEST_F(EntitiesTest, SummarizeCountsMostMentionedFirst) {
 TEST_F(EntitiesTest, MentionOffsetsCoverTheAlias) {
   EXPECT_THAT(Spans("Shares fell in Hong Kong and New Delhi."),
               ElementsAre("Hong Kong", "New Delhi"));
+}
+
+// ---------------------------------------------------------------------------
+// Companies (companies.h), markets and currencies.
+
+class CompaniesTest : public EntitiesTest {
+ protected:
+  void SetUp() override {
+    EntitiesTest::SetUp();
+    auto lex = LexiconSet::Load("");
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    auto finder = CompanyFinder::Create(*lex, *analyzer_);
+    ASSERT_TRUE(finder.ok()) << finder.status();
+    finder_.emplace(*std::move(finder));
+  }
+
+  // The entities of `text` as the scorer lists them: "id name" each.
+  std::vector<std::string> Listed(std::string_view text) {
+    text_ = std::string(text);
+    analyzer_->Analyze(text_, &at_);
+    std::vector<EntityMention> known;
+    model_->Find(at_, &known);
+    CompanyMentions companies;
+    finder_->Find(at_, *model_, known, &companies);
+    std::vector<Entity> entities;
+    ListScratch scratch;
+    ListEntities(at_, *model_, known, companies, &entities, &mentions_,
+                 &scratch);
+    std::vector<std::string> out;
+    for (const Entity& e : entities) out.push_back(e.id + " " + e.name);
+    return out;
+  }
+  // The companies alone.
+  std::vector<std::string> Companies(std::string_view text) {
+    std::vector<std::string> out;
+    for (const std::string& e : Listed(text)) {
+      if (e.rfind("company:", 0) == 0) out.push_back(e);
+    }
+    return out;
+  }
+
+  std::optional<CompanyFinder> finder_;
+  std::string text_;
+  DocumentMentions mentions_;
+};
+
+TEST_F(CompaniesTest, ANameBeforeACorporateWord) {
+  EXPECT_THAT(Companies("Acme Mining posts Q3 loss"),
+              ElementsAre("company:acme-mining Acme Mining"));
+  EXPECT_THAT(Companies("Infosys shares rise 3 %"),
+              ElementsAre("company:infosys Infosys"));
+  EXPECT_THAT(Companies("Zentrix jumps after results"),
+              ElementsAre("company:zentrix Zentrix"));
+  EXPECT_THAT(Companies("Analysts like Zentrix's profit outlook"),
+              ElementsAre("company:zentrix Zentrix"));
+  EXPECT_THAT(Companies("Regulators asked Zentrix Q3 numbers"),
+              ElementsAre("company:zentrix Zentrix"));
+}
+
+TEST_F(CompaniesTest, IndustryNounsSuffixesAndCashtags) {
+  EXPECT_THAT(Companies("Tata Motors says it will hire"),
+              ElementsAre("company:tata-motors Tata Motors"));
+  EXPECT_THAT(Companies("Shares of Axis Bank fell"),
+              ElementsAre("company:axis-bank Axis Bank"));
+  EXPECT_THAT(Companies("Cox & Kings and Bank of Baroda shares rose"),
+              ElementsAre("company:cox-&-kings Cox & Kings",
+                          "company:bank-of-baroda Bank of Baroda"));
+  // The legal suffix is no part of the name or the id.
+  EXPECT_THAT(Companies("Orvex Holdings Ltd raised its dividend"),
+              ElementsAre("company:orvex-holdings Orvex Holdings"));
+  EXPECT_THAT(Companies("Zentrix Inc and Zentrix agreed"),
+              ElementsAre("company:zentrix Zentrix"));
+  EXPECT_THAT(Companies("Traders piled into $ZTX today"),
+              ElementsAre("company:ztx ZTX"));
+  EXPECT_THAT(Companies("ZENTRIX CORP <ZTX> 1ST QTR NET"),
+              ElementsAre("company:zentrix ZENTRIX"));
+}
+
+TEST_F(CompaniesTest, ListsShareTheirCue) {
+  EXPECT_THAT(Companies("Zentrix, Orvex and Quellon gain"),
+              ElementsAre("company:zentrix Zentrix", "company:orvex Orvex",
+                          "company:quellon Quellon"));
+  EXPECT_THAT(Companies("Buy Zentrix, Orvex: broker"),
+              ElementsAre("company:zentrix Zentrix", "company:orvex Orvex"));
+  // A list starts the sentence or a clause: London lends nothing here.
+  EXPECT_THAT(Companies("In London, Zentrix shares rose"),
+              ElementsAre("company:zentrix Zentrix"));
+}
+
+TEST_F(CompaniesTest, WhatIsNoCompany) {
+  EXPECT_THAT(Companies("On Monday shares fell sharply"), IsEmpty());
+  EXPECT_THAT(Companies("Monday shares fell"), IsEmpty());
+  EXPECT_THAT(Companies("The shares rose"), IsEmpty());
+  EXPECT_THAT(Companies("Markets jump on data"), IsEmpty());
+  EXPECT_THAT(Companies("Analysts say the rally will last"), IsEmpty());
+  // A known entity, a person, a title, a sentence in capitals.
+  EXPECT_THAT(Listed("The Federal Reserve says rates will stay"),
+              ElementsAre("inst:fed Federal Reserve"));
+  EXPECT_THAT(Companies("Jane Roe says the deal is done"), IsEmpty());
+  EXPECT_THAT(Companies("Jane Roe buys 2% of the bank"), IsEmpty());
+  EXPECT_THAT(Companies("Finance Minister Jane Roe says so"), IsEmpty());
+  EXPECT_THAT(Companies("ZENTRIX PAYS DIVIDEND"), IsEmpty());
+  // A base-form verb after one name is a noun.
+  EXPECT_THAT(Companies("Sharp fall seen in metals"), IsEmpty());
+}
+
+TEST_F(CompaniesTest, AKnownNameInsideACompanyNameIsTheCompanys) {
+  EXPECT_THAT(Listed("Tata Steel shares fall"),
+              ElementsAre("company:tata-steel Tata Steel"));
+  // For the events, the known entity is still mentioned.
+  EXPECT_THAT(Ids("Tata Steel shares fall"), ElementsAre("commodity:steel"));
+  EXPECT_THAT(Listed("Steel prices fall"),
+              ElementsAre("commodity:steel Steel"));
+}
+
+TEST_F(CompaniesTest, LaterMentionsOfANameFound) {
+  EXPECT_THAT(Listed("Zentrix posts a loss. Later Zentrix said it would cut "
+                     "jobs in Japan."),
+              ElementsAre("company:zentrix Zentrix", "country:JP Japan"));
+  ASSERT_EQ(mentions_.size(), 3u);
+  EXPECT_EQ(mentions_[0].entity, 0u);
+  EXPECT_EQ(mentions_[1].entity, 0u);
+  EXPECT_EQ(mentions_[2].entity, 1u);
+}
+
+TEST_F(CompaniesTest, MostMentionedFirst) {
+  // Orvex and Japan twice each: on a tie, known entities first.
+  EXPECT_THAT(Listed("Orvex posts a loss. Japan said Orvex shares fall in "
+                     "Japan and China."),
+              ElementsAre("country:JP Japan", "company:orvex Orvex",
+                          "country:CN China"));
+  // The mentions in token order, each with its entity's place.
+  std::vector<uint32_t> order;
+  for (const DocumentMention& m : mentions_) order.push_back(m.entity);
+  EXPECT_THAT(order, ElementsAre(1, 0, 1, 0, 2));
+}
+
+TEST_F(CompaniesTest, MarketsCurrenciesAndRegulators) {
+  EXPECT_THAT(Ids("Sensex, Nifty end higher; rupee falls against the dollar"),
+              ElementsAre("market:sensex", "market:nifty", "currency:INR",
+                          "currency:USD"));
+  EXPECT_THAT(Ids("Wall Street and the FTSE 100 rose; Sebi and the SEC "
+                  "said nothing"),
+              ElementsAre("market:wallstreet", "market:ftse", "inst:sebi",
+                          "inst:sec"));
+  EXPECT_EQ(model_->info(model_->size() - 1).kind, EntityKind::kInstitution);
+  // "euro zone" is no currency.
+  EXPECT_THAT(Ids("The euro zone economy grew"), IsEmpty());
+}
+
+TEST(CompanyFinderCreateTest, RejectsMalformedRows) {
+  struct Case {
+    const char* content;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"noun\tshares\nmaybe\tword\n", "companies.tsv:2"},
+      {"noun\tshares of\n", "1 word(s) expected"},
+      {"noun\n", "companies.tsv:1"},
+  };
+  for (const Case& c : cases) {
+    std::string dir = LexiconDirWith("companies.tsv", c.content);
+    auto lex = LexiconSet::Load(dir);
+    ASSERT_TRUE(lex.ok()) << lex.status();
+    auto analyzer = TextAnalyzer::Create(*lex);
+    ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+    auto finder = CompanyFinder::Create(*lex, *analyzer);
+    ASSERT_FALSE(finder.ok()) << c.content;
+    EXPECT_EQ(finder.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(finder.status().message()), HasSubstr(c.error));
+    std::filesystem::remove_all(dir);
+  }
 }
 
 TEST(EntityModelCreateTest, RejectsMalformedRows) {
