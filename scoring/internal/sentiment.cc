@@ -374,12 +374,22 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   auto strength = [&](const Scored& x) {
     return (neutral ? std::fabs(x.score) : sign * x.score) * x.weight;
   };
-  std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
-    return strength(a) > strength(b);
-  });
+  // The strongest few, picked without sorting `scored`: it stays in
+  // sentence order for ScoredTerms().
   constexpr size_t kMaxEvidence = 3;
+  const Scored* best[kMaxEvidence];
+  size_t num_best = 0;
   for (const Scored& sc : scored) {
-    if (out.evidence.size() >= kMaxEvidence || strength(sc) <= 0) break;
+    if (strength(sc) <= 0) continue;
+    size_t k = num_best < kMaxEvidence ? num_best++ : kMaxEvidence;
+    while (k > 0 && strength(*best[k - 1]) < strength(sc)) {
+      if (k < kMaxEvidence) best[k] = best[k - 1];
+      --k;
+    }
+    if (k < kMaxEvidence) best[k] = &sc;
+  }
+  for (size_t b = 0; b < num_best; ++b) {
+    const Scored& sc = *best[b];
     Evidence ev;
     uint32_t next;
     const Sentence span = Span(text, sc.sentence, &next);
@@ -398,12 +408,13 @@ size_t SentimentModel::ScoredTerms(const AnalyzedText& text,
                                    size_t capacity) const {
   const Match* m = nullptr;
   size_t n = 0;
-  for (const Scored& sc : scratch->scored) {
-    if (sc.sentence == sentence) {
-      m = scratch->kept.data() + sc.first_match;
-      n = sc.end_match - sc.first_match;
-      break;
-    }
+  // Score() leaves `scored` in sentence order.
+  const auto sc = std::lower_bound(
+      scratch->scored.begin(), scratch->scored.end(), sentence,
+      [](const Scored& x, uint32_t want) { return x.sentence < want; });
+  if (sc != scratch->scored.end() && sc->sentence == sentence) {
+    m = scratch->kept.data() + sc->first_match;
+    n = sc->end_match - sc->first_match;
   }
   if (m == nullptr) {  // A score of 0: no terms, or terms that cancel out.
     if (!rematch_zero) return 0;

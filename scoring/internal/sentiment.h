@@ -253,7 +253,7 @@ class SentimentModel {
   struct Scratch {
     std::vector<Match> matches;    // The current sentence's.
     std::vector<int> token_match;  // ScoreMatches: token -> match.
-    std::vector<Scored> scored;
+    std::vector<Scored> scored;  // In sentence order.
     // The matches of the sentences with a score, kept for the evidence
     // terms (instead of matching the evidence sentences a second time).
     std::vector<Match> kept;

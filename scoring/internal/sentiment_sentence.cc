@@ -60,9 +60,12 @@ bool ParseDigits(std::string_view s, double* out) {
 // +1 for "+4.2%", -1 for "(-3 %" starting at token `t` (the sign glued to
 // the number), else 0. Not after a figure ("7 % -9 %" is a range) nor glued
 // to a word ("Covid-19%").
-int SignedPercent(const AnalyzedText& text, uint32_t t, uint32_t end,
-                  uint32_t first) {
-  if (t + 2 >= end || !IsPunct(text, t, "+-") ||
+inline int SignedPercent(const AnalyzedText& text, uint32_t t, uint32_t end,
+                         uint32_t first) {
+  const Token& sign = text.tokens[t];
+  if (sign.kind != TokenKind::kSymbol || t + 2 >= end ||
+      (text.text[sign.begin] != '+' && text.text[sign.begin] != '-') ||
+      sign.end - sign.begin != 1 ||
       text.tokens[t + 1].kind != TokenKind::kNumber ||
       text.tokens[t + 1].begin != text.tokens[t].end ||
       !IsPunct(text, t + 2, "%")) {
@@ -107,14 +110,22 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   // In a sentence-case sentence, a capitalised metric after a capitalised
   // word is part of a name ("Neste Oil", "Frozen Foods Business"). Title-case
   // headlines ("Gold Prices Rise") are exempt.
-  int words = 0, caps = 0;
-  for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-    if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup)
-      continue;
-    ++words;
-    caps += text.tokens[i].capitalized;
-  }
-  const bool title_case = caps * 2 > words;
+  // Counted when first needed (a capitalised metric after a capitalised
+  // word): most sentences never ask.
+  int title_case = -1;
+  auto is_title_case = [&]() {
+    if (title_case < 0) {
+      int words = 0, caps = 0;
+      for (uint32_t i = s.first_token; i < s.end_token; ++i) {
+        if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup)
+          continue;
+        ++words;
+        caps += text.tokens[i].capitalized;
+      }
+      title_case = caps * 2 > words;
+    }
+    return title_case == 1;
+  };
   // An acronym ("Group EPS beats") stays a metric.
   auto acronym = [&](uint32_t i) {
     std::string_view w = text.raw(i);
@@ -123,10 +134,10 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
            });
   };
   auto in_name = [&](uint32_t i) {
-    return !title_case && text.tokens[i].capitalized && i > s.first_token &&
+    return text.tokens[i].capitalized && i > s.first_token &&
            text.tokens[i - 1].capitalized &&
            text.tokens[i - 1].kind == TokenKind::kWord &&
-           i - 1 > s.first_token && !acronym(i);
+           i - 1 > s.first_token && !acronym(i) && !is_title_case();
   };
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
@@ -176,9 +187,10 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
         ++i;
         continue;
       }
-    } else if (text.tokens[i].kind == TokenKind::kWord &&
-               EndsWithNegation(text.norm(i))) {
-      matches->push_back(Match{i, i + 1, &suffix_negator_});
+    } else if (text.tokens[i].kind == TokenKind::kWord) {
+      if (EndsWithNegation(text.norm(i))) {
+        matches->push_back(Match{i, i + 1, &suffix_negator_});
+      }
     } else if (int sign = SignedPercent(text, i, s.end_token, s.first_token)) {
       matches->push_back(
           Match{i, i + 3, sign > 0 ? &signed_rise_ : &signed_fall_});

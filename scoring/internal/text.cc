@@ -138,6 +138,10 @@ inline bool IsDottedAbbrev(std::string_view s, size_t b, size_t e) {
 // runs to the next space, less the punctuation of the sentence around it
 // ("see https://t.co/x.").
 inline size_t LinkEnd(std::string_view lower, size_t i) {
+  // Most words starting with 'h' or 'w' are turned away by their second byte.
+  if (i + 4 > lower.size() || (lower[i + 1] != 't' && lower[i + 1] != 'w')) {
+    return i;
+  }
   const std::string_view rest = lower.substr(i);
   if (!(rest.rfind("http:", 0) == 0 || rest.rfind("https:", 0) == 0 ||
         rest.rfind("www.", 0) == 0)) {
@@ -154,6 +158,23 @@ inline size_t LinkEnd(std::string_view lower, size_t i) {
     --e;
   }
   return e;
+}
+
+// Whether `lower` may hold a link ("http:", "https:", "www."): found by
+// the rare ':' and the less common '.', not by the frequent 'h' and 'w'.
+inline bool MayHoldLink(std::string_view lower) {
+  for (size_t at = lower.find(':'); at != std::string_view::npos;
+       at = lower.find(':', at + 1)) {
+    if ((at >= 4 && lower.substr(at - 4, 4) == "http") ||
+        (at >= 5 && lower.substr(at - 5, 5) == "https")) {
+      return true;
+    }
+  }
+  for (size_t at = lower.find('.'); at != std::string_view::npos;
+       at = lower.find('.', at + 1)) {
+    if (at >= 3 && lower.substr(at - 3, 3) == "www") return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -252,6 +273,9 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // Markup (Token::markup): the end of the current link, and where the word
   // of a cashtag, hashtag or @mention starts.
   size_t link_end = 0, tag_word = std::string_view::npos;
+  // Most texts hold no link: one fast scan instead of a look per word.
+  const std::string_view lower_view(lower, n);
+  const bool may_link = MayHoldLink(lower_view);
   auto mark_newline = [&]() {
     if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
   };
@@ -274,10 +298,10 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
-    if (i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
-      link_end = LinkEnd(out->lower, i);
+    if (may_link && i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
+      link_end = LinkEnd(lower_view, i);
     }
-    tok.markup = i < link_end || i == tag_word;
+    if (i < link_end || i == tag_word) tok.markup = true;
     if (k == CharClass::kSymbol) {
       // "$AAPL", "#economy", "@Reuters": the sign and the word after it.
       if ((text[i] == '$' || text[i] == '#' || text[i] == '@') && !after_word &&
