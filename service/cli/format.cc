@@ -151,7 +151,7 @@ std::string FormatSignalLine(const v1::Signal& s) {
 std::string CsvHeader() {
   return "seq,ingested_at,published_at,source,article_id,doc_index,title,url,"
          "sentiment_label,sentiment_score,events,entities,duplicate_of_seq,"
-         "scorer_version";
+         "scorer_version,author,published_origin";
 }
 
 std::string FormatSignalCsv(const v1::Signal& s) {
@@ -183,6 +183,10 @@ std::string FormatSignalCsv(const v1::Signal& s) {
       CsvField(absl::StrJoin(entities, ";")),
       absl::StrCat(s.duplicate_of_seq()),
       CsvField(s.scorer_version()),
+      CsvField(s.author()),
+      s.published_origin() == v1::TIME_ORIGIN_UNSPECIFIED
+          ? std::string()
+          : v1::TimeOrigin_Name(s.published_origin()),
   };
   return absl::StrJoin(fields, ",");
 }

@@ -350,6 +350,22 @@ TEST(CliFormatTest, CsvQuotesFields) {
                              "\"Gold Advances, \"\"Again\"\"\""));
   EXPECT_THAT(row, HasSubstr("GOLD_PRICE_MOVE:UP:0.920"));
   EXPECT_THAT(row, HasSubstr("commodity:gold"));
+  // As many fields as the header names, the byline's last.
+  v1::Signal bylined = SampleSignal();
+  bylined.set_author("Jane Roe");
+  bylined.set_published_origin(v1::PAGE);
+  const std::string with_byline = FormatSignalCsv(bylined);
+  EXPECT_THAT(with_byline, ::testing::EndsWith(",Jane Roe,PAGE"));
+  auto fields = [](const std::string& line) {
+    int n = 1;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(fields(with_byline), fields(header));
 }
 
 TEST(CliFormatTest, RpcErrorsSayWhatToDo) {
