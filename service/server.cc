@@ -18,8 +18,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -79,25 +79,25 @@ absl::Status ValidateOptions(const ServerOptions& o) {
                             o.max_article_bytes, ") and below 2 GiB"));
   }
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
-    return bad("tls_cert_file and tls_key_file go together: set both or "
-               "neither");
+    return bad(
+        "tls_cert_file and tls_key_file go together: set both or "
+        "neither");
   }
   if (!o.tls_client_ca_file.empty() && o.tls_cert_file.empty()) {
-    return bad("tls_client_ca_file (mutual TLS) needs tls_cert_file and "
-               "tls_key_file");
+    return bad(
+        "tls_client_ca_file (mutual TLS) needs tls_cert_file and "
+        "tls_key_file");
   }
   return absl::OkStatus();
 }
 
 // The whole content of a PEM file; NOT_FOUND naming it when unreadable,
 // INVALID_ARGUMENT when it holds no PEM block.
-absl::StatusOr<std::string> ReadPem(const std::string& path,
-                                    const char* what) {
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read the ", what, " file ", path, ": ",
-                     std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat("cannot read the ", what, " file ",
+                                            path, ": ", std::strerror(errno)));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -113,7 +113,8 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
     const ServerOptions& o) {
   if (o.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> cert = ReadPem(o.tls_cert_file, "TLS certificate");
+  absl::StatusOr<std::string> cert =
+      ReadPem(o.tls_cert_file, "TLS certificate");
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPem(o.tls_key_file, "TLS key");
   if (!key.ok()) return key.status();
@@ -159,8 +160,8 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
   explicit ParseErrorInterceptor(const char* method)
       : method_(method == nullptr ? "" : method) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods)
-      override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();

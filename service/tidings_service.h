@@ -16,17 +16,18 @@
 // Status codes: INVALID_ARGUMENT for a request that cannot be served as sent
 // (batch over max_batch, unknown enum value, inverted time range, bad
 // timestamp, bad filter, a request that does not parse); per-article
-// problems of Ingest/IngestStream/Score are in their results' error_code. UNAVAILABLE when storage fails (nothing of the
-// batch is stored) and when the server shuts down. RESOURCE_EXHAUSTED over
-// max_subscribers and over max_inflight_bytes (with a retry hint). NOT_FOUND
-// from GetSignal for an absent seq (naming the first retained seq when it
-// was trimmed). OUT_OF_RANGE when a Subscribe cursor starts or, while it
-// reads storage, falls below the retained range (ServerOptions::retention),
-// and for a Query whose after_seq or INGESTED_AT `since` lies below it: the
-// message names the first available seq; nothing is skipped silently. A
-// Query with neither starts at the first retained seq. With a tokens table,
-// every call first checks its bearer token: UNAUTHENTICATED (missing or
-// unknown token), PERMISSION_DENIED (the token lacks the role).
+// problems of Ingest/IngestStream/Score are in their results' error_code.
+// UNAVAILABLE when storage fails (nothing of the batch is stored) and when the
+// server shuts down. RESOURCE_EXHAUSTED over max_subscribers and over
+// max_inflight_bytes (with a retry hint). NOT_FOUND from GetSignal for an
+// absent seq (naming the first retained seq when it was trimmed). OUT_OF_RANGE
+// when a Subscribe cursor starts or, while it reads storage, falls below the
+// retained range (ServerOptions::retention), and for a Query whose after_seq or
+// INGESTED_AT `since` lies below it: the message names the first available seq;
+// nothing is skipped silently. A Query with neither starts at the first
+// retained seq. With a tokens table, every call first checks its bearer token:
+// UNAUTHENTICATED (missing or unknown token), PERMISSION_DENIED (the token
+// lacks the role).
 
 #ifndef TIDINGS_SERVICE_TIDINGS_SERVICE_H_
 #define TIDINGS_SERVICE_TIDINGS_SERVICE_H_

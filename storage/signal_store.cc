@@ -88,7 +88,8 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
 uint64_t SignalStore::first_seq() const { return 1; }
 
 absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
-  return absl::UnimplementedError("TrimBefore is not implemented by this store");
+  return absl::UnimplementedError(
+      "TrimBefore is not implemented by this store");
 }
 
 absl::Status SignalStore::Trim(absl::Time now) { return absl::OkStatus(); }
@@ -169,8 +170,7 @@ constexpr CfSpec kCfSpecs[kNumCfs] = {
 
 bool Supported(const std::vector<rocksdb::CompressionType>& supported,
                rocksdb::CompressionType type) {
-  return std::find(supported.begin(), supported.end(), type) !=
-         supported.end();
+  return std::find(supported.begin(), supported.end(), type) != supported.end();
 }
 
 rocksdb::ColumnFamilyOptions MakeCfOptions(
@@ -284,11 +284,11 @@ absl::Status ValidateBatch(const std::vector<PendingArticle>& batch) {
     for (const tidings::v1::Signal& signal : pending.signals) {
       for (const tidings::v1::Event& event : signal.events()) {
         if (event.type() < 0 || event.type() > internal::kMaxIndexedEventType) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "article ", i, " has a signal with event type ",
-              static_cast<int>(event.type()),
-              ", outside the indexable range [0, ",
-              internal::kMaxIndexedEventType, "]"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("article ", i, " has a signal with event type ",
+                           static_cast<int>(event.type()),
+                           ", outside the indexable range [0, ",
+                           internal::kMaxIndexedEventType, "]"));
         }
       }
     }
@@ -359,7 +359,8 @@ struct TrimState {
 std::string EncodeTrimState(const TrimState& state) {
   std::string value;
   internal::PutBigEndian64(&value, state.first_seq);
-  internal::PutBigEndian64(&value, internal::OrderedMicros(state.trimmed_micros));
+  internal::PutBigEndian64(&value,
+                           internal::OrderedMicros(state.trimmed_micros));
   return value;
 }
 
@@ -368,8 +369,7 @@ absl::StatusOr<TrimState> ReadTrimState(const Db& db,
                                         const rocksdb::ReadOptions& options) {
   TrimState state;
   rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db.db->Get(options, db.cf(kMeta), kTrimStateKey, &value);
+  rocksdb::Status s = db.db->Get(options, db.cf(kMeta), kTrimStateKey, &value);
   if (s.IsNotFound()) return state;
   if (!s.ok()) return FromRocks(s, "cannot read the trim state");
   if (value.size() != 16) return absl::DataLossError("malformed trim state");
@@ -396,8 +396,8 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
     return FromRocks(s, "cannot read the store format version");
   } else if (version != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the signal store at ", options.path, " has format version '",
-        version, "'; this build reads version ", kFormatVersion));
+        "the signal store at ", options.path, " has format version '", version,
+        "'; this build reads version ", kFormatVersion));
   }
 
   Restored restored;
@@ -417,8 +417,8 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
   // Trims so far: the head is at least first_seq - 1 even when every signal
   // was trimmed, and ingested_at stays above the trimmed ones.
   {
-    TIDINGS_STORAGE_ASSIGN_OR_RETURN(
-        TrimState trim, ReadTrimState(db, rocksdb::ReadOptions()));
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(TrimState trim,
+                                     ReadTrimState(db, rocksdb::ReadOptions()));
     restored.first_seq = trim.first_seq;
     restored.head = std::max(restored.head, trim.first_seq - 1);
     restored.last_ingested_micros = trim.trimmed_micros;
@@ -632,25 +632,26 @@ absl::Status RocksSignalStore::RecoverIfNeeded() {
   // sync failed (so it was reported UNAVAILABLE) is replayed, whole.
   head_.store(restored->head, std::memory_order_release);
   // A trim step whose sync failed may be replayed too.
-  first_seq_.store(std::max(first_seq_.load(std::memory_order_relaxed),
-                            restored->first_seq),
-                   std::memory_order_release);
+  first_seq_.store(
+      std::max(first_seq_.load(std::memory_order_relaxed), restored->first_seq),
+      std::memory_order_release);
   last_ingested_micros_ =
       std::max(last_ingested_micros_, restored->last_ingested_micros);
   needs_recovery_ = false;
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> RocksSignalStore::StoredSeqs(
-    const Db& db, const std::string& key, std::vector<uint64_t>* seqs) {
+absl::StatusOr<bool> RocksSignalStore::StoredSeqs(const Db& db,
+                                                  const std::string& key,
+                                                  std::vector<uint64_t>* seqs) {
   rocksdb::PinnableSlice value;
   rocksdb::Status s =
       db.db->Get(rocksdb::ReadOptions(), db.cf(kKeyIndex), key, &value);
   if (s.IsNotFound()) return false;
   if (!s.ok()) return FromRocks(s, "cannot read the idempotency index");
   if (!internal::DecodeSeqList(AsStd(value), seqs)) {
-    return absl::DataLossError(absl::StrCat(
-        "malformed idempotency index entry for key '", key, "'"));
+    return absl::DataLossError(
+        absl::StrCat("malformed idempotency index entry for key '", key, "'"));
   }
   return true;
 }
@@ -819,10 +820,10 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   rocksdb::Status s = db->db->Write(write_options, &write_batch);
   if (!s.ok()) {
     needs_recovery_ = true;
-    return absl::UnavailableError(absl::StrCat(
-        "the signal store could not write the batch; nothing was "
-        "acknowledged (retry later): ",
-        s.ToString()));
+    return absl::UnavailableError(
+        absl::StrCat("the signal store could not write the batch; nothing was "
+                     "acknowledged (retry later): ",
+                     s.ToString()));
   }
   const uint64_t new_head = next_seq - 1;
   if (new_head != head) last_ingested_micros_ = now_micros;
@@ -888,9 +889,9 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
     const int64_t micros = MicrosOf(signal.ingested_at());
     if (micros >= cutoff_micros) break;
     if (seq != (last == 0 ? first : last + 1)) {
-      return absl::DataLossError(absl::StrCat(
-          "the log has a hole before seq ", seq, " (expected ",
-          last == 0 ? first : last + 1, ")"));
+      return absl::DataLossError(
+          absl::StrCat("the log has a hole before seq ", seq, " (expected ",
+                       last == 0 ? first : last + 1, ")"));
     }
     for (uint8_t type : IndexedEventTypes(signal)) event_types.push_back(type);
     if (const uint64_t fingerprint = signal.fingerprint(); fingerprint != 0) {
@@ -957,8 +958,8 @@ absl::StatusOr<tidings::v1::Signal> ReadSignal(
   rocksdb::Status s =
       db.db->Get(read_options, db.cf(kSignals), SeqKey(seq), &value);
   if (s.IsNotFound()) {
-    return absl::DataLossError(absl::StrCat(
-        "signal ", seq, " is missing below the head of the log"));
+    return absl::DataLossError(
+        absl::StrCat("signal ", seq, " is missing below the head of the log"));
   }
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot read signal ", seq));
   tidings::v1::Signal signal;
@@ -983,8 +984,8 @@ absl::Status CheckRetained(const Db& db, const rocksdb::ReadOptions& options,
 absl::StatusOr<tidings::v1::Signal> RocksSignalStore::Get(uint64_t seq) const {
   const uint64_t head = head_seq();
   if (seq == 0 || seq > head) {
-    return absl::NotFoundError(absl::StrCat("no signal with seq ", seq,
-                                            " (the head is ", head, ")"));
+    return absl::NotFoundError(
+        absl::StrCat("no signal with seq ", seq, " (the head is ", head, ")"));
   }
   if (const uint64_t first = first_seq(); seq < first) {
     return Trimmed(seq, first);
@@ -1023,8 +1024,8 @@ absl::Status RocksSignalStore::Scan(
     tidings::v1::Signal signal;
     if (!signal.ParseFromArray(it->value().data(),
                                static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "a signal after seq ", after_seq, " does not parse"));
+      return absl::DataLossError(
+          absl::StrCat("a signal after seq ", after_seq, " does not parse"));
     }
     ++visited;
     if (!visit(signal)) return absl::OkStatus();
@@ -1079,8 +1080,8 @@ absl::Status RocksSignalStore::ScanEventType(
     const std::function<bool(const tidings::v1::Signal&)>& visit) const {
   if (type < 0 || type > internal::kMaxIndexedEventType) {
     return absl::InvalidArgumentError(
-        absl::StrCat("event type ", static_cast<int>(type),
-                     " is outside [0, ", internal::kMaxIndexedEventType, "]"));
+        absl::StrCat("event type ", static_cast<int>(type), " is outside [0, ",
+                     internal::kMaxIndexedEventType, "]"));
   }
   const uint64_t head = head_seq();
   if (after_seq >= head) return absl::OkStatus();

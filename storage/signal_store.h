@@ -225,8 +225,8 @@ class SignalStore {
   // The seqs stored for `idempotency_key` (possibly none, possibly below
   // first_seq() when trimmed), or NOT_FOUND when the key was never stored.
   // Lets the service skip scoring a retry; Append() remains the authority,
-  // since another Append() may store the key just after this returns. Thread-safe. The default returns UNIMPLEMENTED (for
-  // fakes).
+  // since another Append() may store the key just after this returns.
+  // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
   virtual absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const;
 

@@ -86,7 +86,8 @@ std::string FinishConnectionFlags() {
     return "--tls-cert needs --tls-ca (the CA that signed the server)";
   }
   const std::pair<const std::string*, std::string*> files[] = {
-      {&c.tls_ca, &c.ca_pem}, {&c.tls_cert, &c.cert_pem},
+      {&c.tls_ca, &c.ca_pem},
+      {&c.tls_cert, &c.cert_pem},
       {&c.tls_key, &c.key_pem}};
   for (const auto& [path, pem] : files) {
     if (path->empty()) continue;

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -74,8 +73,8 @@ void EvalSentimentSet(const scoring::Scorer& scorer, const EvalOptions& opt,
     c.Add(row[label], pred);
     if (opt.show_errors && pred != row[label]) {
       out << set.dataset << "\t" << row[label] << "\tpred=" << pred << "\t"
-          << (docs.empty() ? 0.0 : docs[0].sentiment.score) << "\t"
-          << row[text] << "\n";
+          << (docs.empty() ? 0.0 : docs[0].sentiment.score) << "\t" << row[text]
+          << "\n";
     }
   }
   report->Add(set.dataset, "accuracy", c.accuracy(), set.accuracy_target);
@@ -150,8 +149,7 @@ void EvalEntitySentiment(const scoring::Scorer& scorer, const EvalOptions& opt,
   report->Add(dataset, "recognised entities", all.n());
   report->Add(dataset, "macro-F1 on recognised entities", all.MacroF1());
   report->Add(dataset, "accuracy on recognised entities", all.accuracy());
-  report->Add(dataset, "macro-F1, headlines with 2+ entities",
-              multi.MacroF1());
+  report->Add(dataset, "macro-F1, headlines with 2+ entities", multi.MacroF1());
 }
 
 void EvalGoldHeadlines(const scoring::Scorer& scorer, const EvalOptions& opt,
@@ -173,10 +171,12 @@ void EvalGoldHeadlines(const scoring::Scorer& scorer, const EvalOptions& opt,
     std::string pred = GoldLabelOf(ScoreText(scorer, row[text]));
     c.Add(truth, pred);
     if (opt.show_errors && pred != truth) {
-      out << dataset << "\t" << truth << "\tpred=" << pred << "\t" << row[text] << "\n";
+      out << dataset << "\t" << truth << "\tpred=" << pred << "\t" << row[text]
+          << "\n";
     }
   }
-  report->Add(dataset, "direction macro-F1 (up/down/flat/none)", c.MacroF1(), 0.87);
+  report->Add(dataset, "direction macro-F1 (up/down/flat/none)", c.MacroF1(),
+              0.87);
   report->Add(dataset, "direction accuracy", c.accuracy());
   for (const char* l : {"up", "down", "flat", "none"}) {
     report->Add(dataset, absl::StrCat("F1 ", l), c.F1(l));
@@ -201,7 +201,8 @@ void EvalEvents(const scoring::Scorer& scorer, const EvalOptions& opt,
     auto has = [&](EventType t) {
       return !docs.empty() && FindEvent(docs[0], t) != nullptr;
     };
-    bool p_tariff = has(EventType::kTariff), p_sanction = has(EventType::kSanctions),
+    bool p_tariff = has(EventType::kTariff),
+         p_sanction = has(EventType::kSanctions),
          p_geo = has(EventType::kGeopoliticalTension);
     std::string p_gold = GoldLabelOf(docs);
     f_tariff.Add(row[tariff] == "1", p_tariff);
@@ -215,13 +216,16 @@ void EvalEvents(const scoring::Scorer& scorer, const EvalOptions& opt,
     if (opt.show_errors) {
       std::string miss;
       auto check = [&](const char* name, bool truth, bool pred) {
-        if (truth != pred) absl::StrAppend(&miss, truth ? " missed:" : " false:", name);
+        if (truth != pred)
+          absl::StrAppend(&miss, truth ? " missed:" : " false:", name);
       };
       check("tariff", row[tariff] == "1", p_tariff);
       check("sanction", row[sanction] == "1", p_sanction);
       check("geopolitical", row[geo] == "1", p_geo);
-      if (row[gold] != p_gold) absl::StrAppend(&miss, " gold:", row[gold], "->", p_gold);
-      if (!miss.empty()) out << dataset << "\t" << miss << "\t" << row[text] << "\n";
+      if (row[gold] != p_gold)
+        absl::StrAppend(&miss, " gold:", row[gold], "->", p_gold);
+      if (!miss.empty())
+        out << dataset << "\t" << miss << "\t" << row[text] << "\n";
     }
   }
   report->Add(dataset, "F1 tariff", f_tariff.F1(), 0.92);
@@ -249,14 +253,18 @@ void EvalExamplePage(const scoring::Scorer& scorer, const EvalOptions& opt,
     Direction gold = Direction::kUnspecified;
   };
   const Want want[] = {
-      {"Putin and Myanmar's Junta Chief Set to Deepen Military and Economic Ties",
+      {"Putin and Myanmar's Junta Chief Set to Deepen Military and Economic "
+       "Ties",
        {EventType::kSanctions, EventType::kGeopoliticalTension}},
       {"Gold Advances on Middle East Tensions and Trump's Tariff Pledge",
-       {EventType::kGoldPriceMove, EventType::kTariff, EventType::kGeopoliticalTension},
+       {EventType::kGoldPriceMove, EventType::kTariff,
+        EventType::kGeopoliticalTension},
        Direction::kUp},
-      {"New Russian ambassador tells Trump he will work to restore relations", {}},
+      {"New Russian ambassador tells Trump he will work to restore relations",
+       {}},
   };
-  std::vector<ScoredDocument> docs = scorer.Score({.title = "", .body = ReadFile(page)});
+  std::vector<ScoredDocument> docs =
+      scorer.Score({.title = "", .body = ReadFile(page)});
   bool exact = docs.size() == 3;
   for (size_t i = 0; exact && i < 3; ++i) {
     if (docs[i].title != want[i].title) exact = false;
@@ -280,7 +288,8 @@ void EvalExamplePage(const scoring::Scorer& scorer, const EvalOptions& opt,
       out << "\n";
     }
   }
-  report->Add(dataset, "three articles and events exact (1 = yes)", exact ? 1 : 0, 1);
+  report->Add(dataset, "three articles and events exact (1 = yes)",
+              exact ? 1 : 0, 1);
 }
 
 }  // namespace
@@ -300,7 +309,8 @@ absl::Status Evaluate(const scoring::Scorer& scorer, const EvalOptions& options,
   auto start = std::chrono::steady_clock::now();
   Report report;
   auto wanted = [&](std::string_view name) {
-    return options.only.empty() || name.find(options.only) != std::string_view::npos;
+    return options.only.empty() ||
+           name.find(options.only) != std::string_view::npos;
   };
   // Targets: the acceptance targets of the held-out halves (issue 8).
   const SentimentSet sets[] = {
@@ -332,7 +342,9 @@ absl::Status Evaluate(const scoring::Scorer& scorer, const EvalOptions& options,
         "gold/headlines.dev.tsv, events/events.dev.tsv, pages/dev/, "
         "pages/dev2/)"));
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   out << "scorer " << scorer.version() << ", data " << options.data_dir << "\n";
   report.Print(out);
   out << absl::StrFormat("evaluated in %.1f s\n", secs);

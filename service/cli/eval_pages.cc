@@ -39,8 +39,9 @@ bool PublishedMatches(const ScoredDocument& doc, const std::string& truth) {
 
 std::string FormatPublished(const ScoredDocument& doc) {
   if (doc.published_origin == scoring::TimeOrigin::kNone) return "(none)";
-  return absl::FormatTime(doc.published_date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M%Ez",
-                          doc.published_at, absl::UTCTimeZone());
+  return absl::FormatTime(
+      doc.published_date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M%Ez",
+      doc.published_at, absl::UTCTimeZone());
 }
 
 // The body as the ground truth has it, or (a cleaner keeps a "Key points"
@@ -57,8 +58,8 @@ bool BodyMatches(const ScoredDocument& doc,
   for (const auto& v : kp->list_value().values()) {
     points.push_back(v.string_value());
   }
-  return body == CollapseSpace(absl::StrCat(absl::StrJoin(points, "\n"), "\n",
-                                            truth));
+  return body ==
+         CollapseSpace(absl::StrCat(absl::StrJoin(points, "\n"), "\n", truth));
 }
 
 struct PageCounts {
@@ -75,8 +76,10 @@ void ScorePage(const scoring::Scorer& scorer, const EvalOptions& opt,
                const fs::path& txt, const google::protobuf::Struct& truth,
                const std::string& dataset, PageCounts* c, std::ostream& out) {
   const std::string page = txt.filename().string();
-  std::vector<ScoredDocument> docs = scorer.Score(
-      {.title = "", .body = ReadFile(txt), .kind = scoring::ContentKind::kAuto});
+  std::vector<ScoredDocument> docs =
+      scorer.Score({.title = "",
+                    .body = ReadFile(txt),
+                    .kind = scoring::ContentKind::kAuto});
   c->found_articles += docs.size();
   std::vector<bool> doc_matched(docs.size(), false);
   const google::protobuf::Value* articles = Field(truth, "articles");
@@ -119,12 +122,13 @@ void ScorePage(const scoring::Scorer& scorer, const EvalOptions& opt,
       out << dataset << "\t" << page << "\tbody differs: " << doc->title
           << "\n";
     }
-    const bool p[4] = {FindEvent(*doc, EventType::kTariff) != nullptr,
-                       FindEvent(*doc, EventType::kSanctions) != nullptr,
-                       FindEvent(*doc, EventType::kGeopoliticalTension) != nullptr,
-                       FindEvent(*doc, EventType::kGoldPriceMove) != nullptr};
-    static const char* const kNames[4] = {"tariff", "sanctions",
-                                          "geopolitical", "gold"};
+    const bool p[4] = {
+        FindEvent(*doc, EventType::kTariff) != nullptr,
+        FindEvent(*doc, EventType::kSanctions) != nullptr,
+        FindEvent(*doc, EventType::kGeopoliticalTension) != nullptr,
+        FindEvent(*doc, EventType::kGoldPriceMove) != nullptr};
+    static const char* const kNames[4] = {"tariff", "sanctions", "geopolitical",
+                                          "gold"};
     for (int k = 0; k < 4; ++k) {
       c->events.Add(t[k], p[k]);
       if (p[k] != t[k] && opt.show_errors) {
@@ -152,8 +156,8 @@ void ScorePage(const scoring::Scorer& scorer, const EvalOptions& opt,
       }
     }
     const bool author_right =
-        !author.empty() && absl::AsciiStrToLower(doc->author) ==
-                               absl::AsciiStrToLower(author);
+        !author.empty() &&
+        absl::AsciiStrToLower(doc->author) == absl::AsciiStrToLower(author);
     c->author_right += author_right;
     if (!author_right && !doc->author.empty()) ++c->author_wrong;
     if (!author_right && (!author.empty() || !doc->author.empty()) &&
@@ -224,8 +228,8 @@ void EvalPages(const scoring::Scorer& scorer, const EvalOptions& opt,
               Share(c.matched, c.truth_articles), 0.95);
   report->Add(dataset, "article title precision",
               Share(c.matched, c.found_articles), 0.95);
-  report->Add(dataset, "events on things that are no article",
-              c.stray_events, 0, true);
+  report->Add(dataset, "events on things that are no article", c.stray_events,
+              0, true);
   report->Add(dataset, "teaser headlines left in bodies", c.teaser_leaks, 0,
               true);
   report->Add(dataset, "bodies exactly right (of matched)",

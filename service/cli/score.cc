@@ -15,9 +15,9 @@
 #include "google/protobuf/struct.pb.h"
 #include "scoring/scorer.h"
 #include "service/cli/commands.h"
+#include "service/cli/eval.h"
 #include "service/cli/format.h"
 #include "service/convert.h"
-#include "service/cli/eval.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli {

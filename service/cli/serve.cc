@@ -126,13 +126,14 @@ int RunServe(const std::vector<std::string>& args) {
     return Fail(absl::StrCat(
         "cannot start the server: ", server.status().message(), hint));
   }
-  Log(absl::StrCat(
-      "serving on ", BoundAddress(options.listen, (*server)->port()), ", data ",
-      options.data_dir, ", scorer ", (*server)->scorer_version(),
-      options.retention > absl::ZeroDuration()
-          ? absl::StrCat(", retention ", absl::FormatDuration(options.retention))
-          : std::string(),
-      " (Ctrl-C or SIGTERM stops)"));
+  Log(absl::StrCat("serving on ",
+                   BoundAddress(options.listen, (*server)->port()), ", data ",
+                   options.data_dir, ", scorer ", (*server)->scorer_version(),
+                   options.retention > absl::ZeroDuration()
+                       ? absl::StrCat(", retention ",
+                                      absl::FormatDuration(options.retention))
+                       : std::string(),
+                   " (Ctrl-C or SIGTERM stops)"));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

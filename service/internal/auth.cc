@@ -69,8 +69,8 @@ absl::StatusOr<TokenTable> TokenTable::Parse(std::string_view text,
     }
     for (char c : token) {
       if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where(), "a token must be printable, without spaces"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where(), "a token must be printable, without spaces"));
       }
     }
     uint32_t bits = 0;
@@ -102,9 +102,8 @@ absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    std::string message =
-        absl::StrCat("cannot read the tokens file ", path, ": ",
-                     std::strerror(err));
+    std::string message = absl::StrCat("cannot read the tokens file ", path,
+                                       ": ", std::strerror(err));
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::NotFoundError(message);
   }
@@ -125,8 +124,9 @@ absl::Status Authorize(const TokenTable& table,
   const std::string m(method);
   if (!authorization) {
     return absl::UnauthenticatedError(absl::StrCat(
-        m, " needs a bearer token: send the metadata \"authorization: Bearer "
-           "<token>\" (tidings CLI: --token or $TIDINGS_TOKEN)"));
+        m,
+        " needs a bearer token: send the metadata \"authorization: Bearer "
+        "<token>\" (tidings CLI: --token or $TIDINGS_TOKEN)"));
   }
   absl::string_view value(authorization->data(), authorization->size());
   constexpr absl::string_view kBearer = "Bearer ";

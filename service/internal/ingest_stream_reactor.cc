@@ -190,10 +190,9 @@ class IngestStreamReactor final
     std::vector<IndexedArticle> articles;
     articles.reserve(take.size());
     for (const Unprocessed& u : take) articles.push_back({u.index, &u.article});
-    PreparedBatch batch =
-        PrepareBatch(*core_->deps.scorer, *core_->deps.store,
-                     core_->options.max_article_bytes, core_->deps.clock(),
-                     articles);
+    PreparedBatch batch = PrepareBatch(*core_->deps.scorer, *core_->deps.store,
+                                       core_->options.max_article_bytes,
+                                       core_->deps.clock(), articles);
     take.clear();  // The articles live on in `batch.pending` only.
     if (batch.pending.empty()) {
       Complete(std::move(batch.results), bytes);

@@ -97,8 +97,7 @@ std::string QueryResume(uint64_t first) {
                       " (or a later since)");
 }
 
-absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight,
-                             uint64_t cap) {
+absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight, uint64_t cap) {
   return absl::ResourceExhaustedError(absl::StrCat(
       "the server is busy: ", in_flight, " bytes of ingest are in flight and ",
       bytes, " more would exceed the limit of ", cap,
@@ -136,10 +135,10 @@ grpc::Status AdmitBatch(const ServiceCore* core,
     return admit;
   }
   if (static_cast<uint32_t>(articles) > core->options.max_batch) {
-    return InvalidArgument(absl::StrCat(
-        "the request has ", articles, " articles, over the limit of ",
-        core->options.max_batch,
-        " (max_batch); split it into smaller requests"));
+    return InvalidArgument(
+        absl::StrCat("the request has ", articles,
+                     " articles, over the limit of ", core->options.max_batch,
+                     " (max_batch); split it into smaller requests"));
   }
   return grpc::Status::OK;
 }

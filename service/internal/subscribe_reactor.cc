@@ -21,11 +21,8 @@ namespace {
 class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
                                public Hub::Listener {
  public:
-  SubscribeReactor(ServiceCore* core, SignalFilter filter,
-                   SubscribeStart start)
-      : CursorStream(core),
-        filter_(std::move(filter)),
-        start_(start) {}
+  SubscribeReactor(ServiceCore* core, SignalFilter filter, SubscribeStart start)
+      : CursorStream(core), filter_(std::move(filter)), start_(start) {}
 
   // Registers with the hub and schedules the first read (which resolves the
   // start and sends the first heartbeat). Called once, from the handler.

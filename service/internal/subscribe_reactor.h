@@ -24,7 +24,7 @@ namespace tidings::service::internal {
 struct SubscribeStart {
   enum From { kSeq, kTime, kNow };
   From from = kNow;
-  uint64_t seq = 0;                       // kSeq: deliver seq > this.
+  uint64_t seq = 0;                        // kSeq: deliver seq > this.
   absl::Time time = absl::InfinitePast();  // kTime: ingested at or after.
 };
 

@@ -22,8 +22,8 @@ inline constexpr size_t kMaxArticleIdBytes = 1024;
 
 // Checks one article: a title or a body that is not only whitespace (a
 // title alone is a headline-only article, scored as a headline), body and
-// title at most `max_article_bytes`, no NUL byte in body or title (rejected, not
-// replaced: NUL is never text, and the stored article stays what was sent),
+// title at most `max_article_bytes`, no NUL byte in body or title (rejected,
+// not replaced: NUL is never text, and the stored article stays what was sent),
 // a known content_type, a valid published_at, an article_id of at most
 // kMaxArticleIdBytes. (Invalid UTF-8 never gets here: protobuf rejects it
 // when it parses the request; see Article.body in tidings.proto.)

@@ -66,9 +66,8 @@ absl::Status WhyUnparseable(std::string_view bytes, std::string* article_id) {
   if (why.empty()) {
     why = "published_at is not a google.protobuf.Timestamp";
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("the article does not parse: ", why,
-                   "; nothing of it was stored"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the article does not parse: ", why, "; nothing of it was stored"));
 }
 
 }  // namespace

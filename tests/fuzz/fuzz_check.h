@@ -13,15 +13,15 @@
 
 // FUZZ_CHECK(cond, printf-style message...): aborts with the message when
 // `cond` is false.
-#define FUZZ_CHECK(cond, ...)                                            \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
+#define FUZZ_CHECK(cond, ...)                                              \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
       std::fprintf(stderr, "FUZZ_CHECK failed at %s:%d: %s\n  ", __FILE__, \
-                   __LINE__, #cond);                                     \
-      std::fprintf(stderr, __VA_ARGS__);                                 \
-      std::fprintf(stderr, "\n");                                        \
-      std::abort();                                                      \
-    }                                                                    \
+                   __LINE__, #cond);                                       \
+      std::fprintf(stderr, __VA_ARGS__);                                   \
+      std::fprintf(stderr, "\n");                                          \
+      std::abort();                                                        \
+    }                                                                      \
   } while (0)
 
 namespace tidings::fuzz {
@@ -76,7 +76,9 @@ inline bool IsCharBoundary(std::string_view s, size_t i) {
   return (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
 }
 
-inline bool InUnitRange(double x) { return std::isfinite(x) && x >= 0 && x <= 1; }
+inline bool InUnitRange(double x) {
+  return std::isfinite(x) && x >= 0 && x <= 1;
+}
 
 }  // namespace tidings::fuzz
 

@@ -102,8 +102,9 @@ class MemoryStore final : public storage::SignalStore {
   absl::StatusOr<v1::Signal> Get(uint64_t) const override {
     return absl::UnimplementedError("MemoryStore");
   }
-  absl::Status Scan(uint64_t, uint64_t,
-                    const std::function<bool(const v1::Signal&)>&) const override {
+  absl::Status Scan(
+      uint64_t, uint64_t,
+      const std::function<bool(const v1::Signal&)>&) const override {
     return absl::UnimplementedError("MemoryStore");
   }
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time) const override {
@@ -144,13 +145,15 @@ bool ExpectValid(const v1::Article& a, uint64_t max_article_bytes) {
       a.title().find('\0') != std::string::npos) {
     return false;  // NUL is rejected, not replaced.
   }
-  if (a.article_id().size() > service::internal::kMaxArticleIdBytes) return false;
+  if (a.article_id().size() > service::internal::kMaxArticleIdBytes)
+    return false;
   int ct = a.content_type();
   if (ct < 0 || ct > 2) return false;
   if (a.has_published_at()) {
     const auto& ts = a.published_at();
     // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
-    if (ts.seconds() < -62135596800 || ts.seconds() > 253402300799) return false;
+    if (ts.seconds() < -62135596800 || ts.seconds() > 253402300799)
+      return false;
     if (ts.nanos() < 0 || ts.nanos() > 999999999) return false;
   }
   return true;
@@ -185,8 +188,9 @@ void ZeroNegativeZeros(google::protobuf::Message* m) {
           break;
         }
         case FieldDescriptor::CPPTYPE_MESSAGE:
-          ZeroNegativeZeros(f->is_repeated() ? r->MutableRepeatedMessage(m, f, i)
-                                             : r->MutableMessage(m, f));
+          ZeroNegativeZeros(f->is_repeated()
+                                ? r->MutableRepeatedMessage(m, f, i)
+                                : r->MutableMessage(m, f));
           break;
         default:
           break;
@@ -235,8 +239,9 @@ void CheckEvidence(const v1::Evidence& e, const std::string& text) {
   FUZZ_CHECK(e.begin() <= e.end() && e.end() <= text.size(),
              "evidence [%u, %u) outside text of %zu bytes", e.begin(), e.end(),
              text.size());
-  FUZZ_CHECK(e.text() == std::string_view(text).substr(e.begin(), e.end() - e.begin()),
-             "evidence text is not text[%u, %u)", e.begin(), e.end());
+  FUZZ_CHECK(
+      e.text() == std::string_view(text).substr(e.begin(), e.end() - e.begin()),
+      "evidence text is not text[%u, %u)", e.begin(), e.end());
 }
 
 void CheckSignals(const v1::Article& article,
@@ -248,10 +253,11 @@ void CheckSignals(const v1::Article& article,
                    s.duplicate_of_seq() == 0,
                "signal %zu: seq %llu doc_index %u", k,
                static_cast<unsigned long long>(s.seq()), s.doc_index());
-    FUZZ_CHECK(s.article_id() == article.article_id() && s.url() == article.url() &&
-                   s.scorer_version() == version,
+    FUZZ_CHECK(s.article_id() == article.article_id() &&
+                   s.url() == article.url() && s.scorer_version() == version,
                "signal %zu does not carry the article's id/url or the scorer "
-               "version", k);
+               "version",
+               k);
     if (article.has_published_at()) {
       FUZZ_CHECK(s.published_origin() == v1::PUBLISHER &&
                      MessageDifferencer::Equals(s.published_at(),
@@ -273,12 +279,12 @@ void CheckSignals(const v1::Article& article,
     const v1::Sentiment& st = s.sentiment();
     FUZZ_CHECK(std::isfinite(st.score()) && st.score() >= -1 && st.score() <= 1,
                "signal %zu sentiment %g", k, st.score());
-    FUZZ_CHECK(InUnitRange(st.positive()) && InUnitRange(st.negative()) &&
-                   InUnitRange(st.neutral()) &&
-                   std::fabs(st.positive() + st.negative() + st.neutral() - 1) <=
-                       1e-6,
-               "signal %zu proportions %g %g %g", k, st.positive(),
-               st.negative(), st.neutral());
+    FUZZ_CHECK(
+        InUnitRange(st.positive()) && InUnitRange(st.negative()) &&
+            InUnitRange(st.neutral()) &&
+            std::fabs(st.positive() + st.negative() + st.neutral() - 1) <= 1e-6,
+        "signal %zu proportions %g %g %g", k, st.positive(), st.negative(),
+        st.neutral());
     FUZZ_CHECK(st.label() != v1::SENTIMENT_LABEL_UNSPECIFIED &&
                    v1::SentimentLabel_IsValid(st.label()),
                "signal %zu sentiment label %d", k, st.label());
@@ -311,7 +317,8 @@ void CheckKey(const v1::Article& article, const storage::PendingArticle& p) {
                article.article_id().c_str());
     return;
   }
-  FUZZ_CHECK(!p.signals.empty(), "no id and no signals, yet something to store");
+  FUZZ_CHECK(!p.signals.empty(),
+             "no id and no signals, yet something to store");
   FUZZ_CHECK(p.idempotency_key.size() == 3 + 16 * p.signals.size() &&
                  p.idempotency_key.compare(0, 3, "fp:") == 0,
              "fingerprint key '%s' for %zu signals", p.idempotency_key.c_str(),
@@ -340,9 +347,10 @@ bool Ingest(const v1::IngestRequest& request, MemoryStore* store,
     FUZZ_CHECK(valid.ok() == expected,
                "article %d: ValidateArticle says '%s', the contract says %s", i,
                valid.ToString().c_str(), expected ? "valid" : "invalid");
-    FUZZ_CHECK(valid.ok() || (valid.code() == absl::StatusCode::kInvalidArgument &&
-                              !valid.message().empty()),
-               "article %d rejected with %s", i, valid.ToString().c_str());
+    FUZZ_CHECK(
+        valid.ok() || (valid.code() == absl::StatusCode::kInvalidArgument &&
+                       !valid.message().empty()),
+        "article %d rejected with %s", i, valid.ToString().c_str());
 
     service::internal::PreparedArticle p = service::internal::PrepareArticle(
         scorer, *store, options.max_article_bytes, static_cast<uint32_t>(i),
@@ -353,8 +361,9 @@ bool Ingest(const v1::IngestRequest& request, MemoryStore* store,
                "result %d: index %u, article_id '%s'", i, r.index(),
                r.article_id().c_str());
     if (!valid.ok()) {
-      FUZZ_CHECK(!p.pending && r.error_code() == 3 && !r.error_message().empty() &&
-                     r.seqs_size() == 0 && !r.duplicate(),
+      FUZZ_CHECK(!p.pending && r.error_code() == 3 &&
+                     !r.error_message().empty() && r.seqs_size() == 0 &&
+                     !r.duplicate(),
                  "rejected article %d: error_code %d, %d seqs, pending %d", i,
                  r.error_code(), r.seqs_size(), p.pending.has_value());
     } else {
@@ -459,8 +468,7 @@ void CheckStream(const std::vector<std::string>& messages,
     FUZZ_CHECK(MessageDifferencer::Equals(article, truth),
                "message %zu parsed differently from protobuf", i);
     service::internal::PreparedArticle p = service::internal::PrepareArticle(
-        scorer, store, options.max_article_bytes, index, article,
-        absl::Now());
+        scorer, store, options.max_article_bytes, index, article, absl::Now());
     results[i] = std::move(p.result);
     if (p.pending) {
       documents[i] = p.pending->signals.size();
@@ -485,8 +493,8 @@ void CheckStream(const std::vector<std::string>& messages,
                r.error_code());
     if (r.duplicate()) continue;
     FUZZ_CHECK(static_cast<size_t>(r.seqs_size()) == documents[i],
-               "good article %zu: %d seqs for %zu documents", i,
-               r.seqs_size(), documents[i]);
+               "good article %zu: %d seqs for %zu documents", i, r.seqs_size(),
+               documents[i]);
     for (uint64_t seq : r.seqs()) {
       FUZZ_CHECK(seq == next, "article %zu got seq %llu, expected %llu", i,
                  static_cast<unsigned long long>(seq),
@@ -536,22 +544,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<v1::Signal> rescored;
   FUZZ_CHECK(fuzz::Ingest(request, &store, options, &retry, &rescored),
              "retry rejected");
-  FUZZ_CHECK(store.head_seq() == head, "the retry stored new signals: head %llu -> %llu",
+  FUZZ_CHECK(store.head_seq() == head,
+             "the retry stored new signals: head %llu -> %llu",
              static_cast<unsigned long long>(head),
              static_cast<unsigned long long>(store.head_seq()));
   for (int i = 0; i < first.results_size(); ++i) {
     const v1::IngestResult& a = first.results(i);
     const v1::IngestResult& b = retry.results(i);
-    FUZZ_CHECK(a.error_code() == b.error_code(), "article %d: error %d, retry %d",
-               i, a.error_code(), b.error_code());
+    FUZZ_CHECK(a.error_code() == b.error_code(),
+               "article %d: error %d, retry %d", i, a.error_code(),
+               b.error_code());
     if (a.error_code() != 0) continue;
     bool stored = a.seqs_size() > 0 || a.duplicate() || !a.article_id().empty();
     if (!stored) continue;  // No id and no documents: nothing to recognise.
     FUZZ_CHECK(b.duplicate(), "article %d: its retry is not a duplicate", i);
-    FUZZ_CHECK(a.seqs_size() == b.seqs_size() &&
-                   std::equal(a.seqs().begin(), a.seqs().end(), b.seqs().begin()),
-               "article %d: retry answered %d seqs, first %d (or others)", i,
-               b.seqs_size(), a.seqs_size());
+    FUZZ_CHECK(
+        a.seqs_size() == b.seqs_size() &&
+            std::equal(a.seqs().begin(), a.seqs().end(), b.seqs().begin()),
+        "article %d: retry answered %d seqs, first %d (or others)", i,
+        b.seqs_size(), a.seqs_size());
   }
 
   // The Score path (a dry run) drops the weak events of the same signals.

@@ -56,7 +56,8 @@ void CheckUtf8(std::string_view s, const char* what) {
              bad, s.size());
 }
 
-void CheckEvidence(const Evidence& e, const std::string& text, const char* what) {
+void CheckEvidence(const Evidence& e, const std::string& text,
+                   const char* what) {
   FUZZ_CHECK(e.begin <= e.end && e.end <= text.size(),
              "%s evidence [%u, %u) outside text of %zu bytes", what, e.begin,
              e.end, text.size());
@@ -77,13 +78,14 @@ void CheckDocument(const ScoredDocument& d, size_t position) {
   if (d.title.empty()) {
     FUZZ_CHECK(d.body_begin == 0, "no title but body_begin %u", d.body_begin);
   } else {
-    FUZZ_CHECK(d.text.size() >= d.title.size() + 2 &&
-                   std::string_view(d.text).substr(0, d.title.size()) == d.title &&
-                   std::string_view(d.text).substr(d.title.size(), 2) == "\n\n" &&
-                   d.body_begin == d.title.size() + 2,
-               "text is not title + \"\\n\\n\" + body (title %zu bytes, "
-               "body_begin %u)",
-               d.title.size(), d.body_begin);
+    FUZZ_CHECK(
+        d.text.size() >= d.title.size() + 2 &&
+            std::string_view(d.text).substr(0, d.title.size()) == d.title &&
+            std::string_view(d.text).substr(d.title.size(), 2) == "\n\n" &&
+            d.body_begin == d.title.size() + 2,
+        "text is not title + \"\\n\\n\" + body (title %zu bytes, "
+        "body_begin %u)",
+        d.title.size(), d.body_begin);
   }
 
   const scoring::Sentiment& s = d.sentiment;
@@ -107,10 +109,10 @@ void CheckDocument(const ScoredDocument& d, size_t position) {
     FUZZ_CHECK(dir >= 0 && dir <= 11, "event direction %d", dir);
     FUZZ_CHECK(InUnitRange(e.relevance), "event relevance %g outside [0, 1]",
                e.relevance);
-    FUZZ_CHECK(std::isfinite(e.magnitude.percent) &&
-                   std::isfinite(e.magnitude.price),
-               "magnitude percent %g price %g", e.magnitude.percent,
-               e.magnitude.price);
+    FUZZ_CHECK(
+        std::isfinite(e.magnitude.percent) && std::isfinite(e.magnitude.price),
+        "magnitude percent %g price %g", e.magnitude.percent,
+        e.magnitude.price);
     CheckUtf8(e.magnitude.unit, "magnitude unit");
     for (const std::string& a : e.actors) {
       FUZZ_CHECK(!a.empty(), "empty actor id");

@@ -41,9 +41,11 @@ using scoring::internal::Token;
 const TextAnalyzer& GetAnalyzer() {
   static const TextAnalyzer* analyzer = [] {
     auto lex = scoring::internal::LexiconSet::Load("");
-    FUZZ_CHECK(lex.ok(), "LexiconSet::Load: %s", lex.status().ToString().c_str());
+    FUZZ_CHECK(lex.ok(), "LexiconSet::Load: %s",
+               lex.status().ToString().c_str());
     auto a = TextAnalyzer::Create(*lex);
-    FUZZ_CHECK(a.ok(), "TextAnalyzer::Create: %s", a.status().ToString().c_str());
+    FUZZ_CHECK(a.ok(), "TextAnalyzer::Create: %s",
+               a.status().ToString().c_str());
     return new TextAnalyzer(*std::move(a));
   }();
   return *analyzer;
@@ -71,22 +73,26 @@ void CheckAnalysis(std::string_view text, const AnalyzedText& at) {
                "token %zu [%u, %u) starts before the previous one ends (%zu)",
                i, t.begin, t.end, prev_end);
     FUZZ_CHECK(IsCharBoundary(text, t.begin) && IsCharBoundary(text, t.end),
-               "token %zu [%u, %u) splits a UTF-8 character", i, t.begin, t.end);
+               "token %zu [%u, %u) splits a UTF-8 character", i, t.begin,
+               t.end);
     FUZZ_CHECK(t.sentence < at.sentences.size(),
                "token %zu in sentence %u of %zu", i, t.sentence,
                at.sentences.size());
-    FUZZ_CHECK(t.sentence >= prev_sentence, "token %zu sentence %u after %u",
-               i, t.sentence, prev_sentence);
+    FUZZ_CHECK(t.sentence >= prev_sentence, "token %zu sentence %u after %u", i,
+               t.sentence, prev_sentence);
     for (size_t b = prev_end; b < t.begin; ++b) {
       FUZZ_CHECK(!IsAsciiAlnum(text[b]),
-                 "byte %zu ('%c') before token %zu is in no token", b, text[b], i);
+                 "byte %zu ('%c') before token %zu is in no token", b, text[b],
+                 i);
     }
     prev_end = t.end;
     prev_sentence = t.sentence;
   }
   for (size_t b = prev_end; b < n; ++b) {
-    FUZZ_CHECK(!IsAsciiAlnum(text[b]), "byte %zu ('%c') after the last token "
-               "is in no token", b, text[b]);
+    FUZZ_CHECK(!IsAsciiAlnum(text[b]),
+               "byte %zu ('%c') after the last token "
+               "is in no token",
+               b, text[b]);
   }
 
   FUZZ_CHECK(at.tokens.empty() == at.sentences.empty(),
@@ -111,8 +117,8 @@ void CheckAnalysis(std::string_view text, const AnalyzedText& at) {
     }
     next_token = s.end_token;
   }
-  FUZZ_CHECK(next_token == at.tokens.size(),
-             "sentences end at token %u of %zu", next_token, at.tokens.size());
+  FUZZ_CHECK(next_token == at.tokens.size(), "sentences end at token %u of %zu",
+             next_token, at.tokens.size());
 }
 
 bool SameTokens(const AnalyzedText& a, const AnalyzedText& b) {

@@ -205,8 +205,8 @@ TEST_F(AuthTest, UnknownOrMalformedTokenIsUnauthenticated) {
 
 TEST_F(AuthTest, WrongRoleIsPermissionDenied) {
   // A subscriber cannot publish.
-  for (grpc::Status s :
-       {Ingest("sub-token", "a"), Score("sub-token"), IngestStream("sub-token")}) {
+  for (grpc::Status s : {Ingest("sub-token", "a"), Score("sub-token"),
+                         IngestStream("sub-token")}) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
         << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("publish role"));
@@ -255,7 +255,8 @@ TEST_F(AuthTest, HealthStaysOpen) {
                    cv.notify_all();
                  });
   std::unique_lock<std::mutex> lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return done; }));
+  ASSERT_TRUE(
+      cv.wait_for(lock, std::chrono::seconds(30), [&] { return done; }));
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
@@ -288,10 +289,10 @@ class TlsTest : public ::testing::Test {
     const std::string d = dir_.path();
     const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1";
     const std::string cmd = absl::StrCat(
-        "cd '", d, "' && (",
-        "openssl req -x509 ", key, " -nodes -keyout ca.key -out ca.pem ",
-        "-days 2 -subj /CN=tidings-test-ca && ",
-        "openssl req ", key, " -nodes -keyout server.key -out server.csr ",
+        "cd '", d, "' && (", "openssl req -x509 ", key,
+        " -nodes -keyout ca.key -out ca.pem ",
+        "-days 2 -subj /CN=tidings-test-ca && ", "openssl req ", key,
+        " -nodes -keyout server.key -out server.csr ",
         "-subj /CN=localhost && ",
         "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n"
         "extendedKeyUsage=serverAuth\\n' > server.ext && ",
@@ -303,8 +304,8 @@ class TlsTest : public ::testing::Test {
         "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key ",
         "-CAcreateserial -out client.pem -days 2 -extfile client.ext",
         ") > openssl.log 2>&1");
-    ASSERT_EQ(std::system(cmd.c_str()), 0)
-        << cmd << "\n" << ReadFile(d + "/openssl.log");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n"
+                                           << ReadFile(d + "/openssl.log");
   }
 
   void StartTls(bool mutual) {

@@ -48,8 +48,8 @@ class BadInputTest : public ::testing::Test {
  protected:
   void Start(service::ServerOptions options = TestOptions()) {
     server_.reset();
-    absl::StatusOr<std::unique_ptr<TestServer>> s = TestServer::Start(
-        StoreKind::kRocksDb, options, dir_.path(), nullptr);
+    absl::StatusOr<std::unique_ptr<TestServer>> s =
+        TestServer::Start(StoreKind::kRocksDb, options, dir_.path(), nullptr);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
   }
@@ -400,7 +400,8 @@ TEST_F(BadInputTest, HtmlPageIsStoredWhole) {
       "<script>var gold = 'tariff sanctions';</script></head><body>"
       "<nav><a href='/'>Home</a> | <a href='/markets'>Markets</a></nav>"
       "<article><h1>Gold climbs as investors seek safety</h1><p>",
-      StoryText(1), "</p><p>Gold prices rose 2% to $2,400 an ounce &amp; "
+      StoryText(1),
+      "</p><p>Gold prices rose 2% to $2,400 an ounce &amp; "
       "traders said demand was strong.</p></article>"
       "<footer>&copy; 2026 Example News</footer></body></html>"));
   v1::IngestResponse resp;
@@ -426,8 +427,9 @@ TEST_F(BadInputTest, HtmlPageIsStoredWhole) {
   v1::Article empty_page = MakeArticle("", 2);
   empty_page.set_content_type(v1::CONTENT_TYPE_RAW_PAGE);
   empty_page.set_title("");
-  empty_page.set_body("<html><head><script>x()</script></head><body></body>"
-                      "</html>");
+  empty_page.set_body(
+      "<html><head><script>x()</script></head><body></body>"
+      "</html>");
   v1::IngestResponse none;
   ASSERT_TRUE(Ingest({empty_page}, &none).ok());
   EXPECT_EQ(none.results(0).error_code(), 0);
@@ -444,7 +446,8 @@ TEST_F(BadInputTest, RightToLeftAndEmojiTextRoundTrips) {
       "\xd7\x96\xd7\x94\xd7\x91 \xd7\xa2\xd7\x9c\xd7\x94";  // "gold rose"
   const std::string emoji =
       "\xf0\x9f\x9a\x80\xf0\x9f\x93\x88 \xf0\x9f\xa5\x87 "
-      "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
+      "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91"
+      "\xa7";
   const std::string rlm = "\xe2\x80\x8f";  // RIGHT-TO-LEFT MARK
   v1::Article a = MakeArticle("rtl", 1);
   a.set_title(absl::StrCat(arabic, " ", emoji));

@@ -107,8 +107,8 @@ class CommitterTest : public ::testing::Test {
 };
 
 TEST_F(CommitterTest, BatchesQueuedDuringACommitShareTheNextAppend) {
-  service::internal::Committer committer(&store_, &hub_,
-                                         [] { return absl::Now(); }, 1000);
+  service::internal::Committer committer(
+      &store_, &hub_, [] { return absl::Now(); }, 1000);
   Outcome outcome;
   std::thread leader = StartSlowCommit(&committer, Batch("a", 1), &outcome,
                                        absl::Milliseconds(200));
@@ -122,15 +122,16 @@ TEST_F(CommitterTest, BatchesQueuedDuringACommitShareTheNextAppend) {
   EXPECT_EQ(data_->append_calls.load(), 2);  // a; then b, c and d together.
   absl::MutexLock lock(&outcome.mu);
   EXPECT_TRUE(outcome.errors.empty());
-  EXPECT_THAT(outcome.seqs, ElementsAre(ElementsAre(1u), ElementsAre(2u, 3u),
-                                        ElementsAre(4u), ElementsAre(5u, 6u, 7u)));
+  EXPECT_THAT(outcome.seqs,
+              ElementsAre(ElementsAre(1u), ElementsAre(2u, 3u), ElementsAre(4u),
+                          ElementsAre(5u, 6u, 7u)));
   EXPECT_THAT(outcome.heads, ElementsAre(1u, 7u, 7u, 7u));
   EXPECT_EQ(hub_.head(), 7u);  // Published before the callbacks ran.
 }
 
 TEST_F(CommitterTest, AGroupStopsAtTheLimitAndNeverSplitsABatch) {
-  service::internal::Committer committer(&store_, &hub_,
-                                         [] { return absl::Now(); }, 3);
+  service::internal::Committer committer(
+      &store_, &hub_, [] { return absl::Now(); }, 3);
   Outcome outcome;
   std::thread leader = StartSlowCommit(&committer, Batch("a", 1), &outcome,
                                        absl::Milliseconds(200));
@@ -147,8 +148,8 @@ TEST_F(CommitterTest, AGroupStopsAtTheLimitAndNeverSplitsABatch) {
 }
 
 TEST_F(CommitterTest, AFailedAppendFailsEveryBatchOfItsGroup) {
-  service::internal::Committer committer(&store_, &hub_,
-                                         [] { return absl::Now(); }, 1000);
+  service::internal::Committer committer(
+      &store_, &hub_, [] { return absl::Now(); }, 1000);
   Outcome outcome;
   std::thread leader = StartSlowCommit(&committer, Batch("a", 1), &outcome,
                                        absl::Milliseconds(200));

@@ -112,8 +112,8 @@ TEST_P(EndToEndTest, IngestSubscribeQueryRestartResume) {
     std::sort(t.begin(), t.end());
     return t;
   };
-  EXPECT_EQ(types(live[0]),
-            (std::vector<v1::EventType>{v1::SANCTIONS, v1::GEOPOLITICAL_TENSION}));
+  EXPECT_EQ(types(live[0]), (std::vector<v1::EventType>{
+                                v1::SANCTIONS, v1::GEOPOLITICAL_TENSION}));
   EXPECT_EQ(types(live[1]),
             (std::vector<v1::EventType>{v1::GOLD_PRICE_MOVE, v1::TARIFF,
                                         v1::GEOPOLITICAL_TENSION}));

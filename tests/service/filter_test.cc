@@ -5,8 +5,6 @@
 // (independent of scoring).
 
 #include "service/internal/filter.h"
-#include "service/internal/log_reader.h"
-#include "service/internal/validation.h"
 
 #include <cmath>
 #include <string>
@@ -17,6 +15,8 @@
 #include "gtest/gtest.h"
 #include "scoring/scorer.h"
 #include "service/convert.h"
+#include "service/internal/log_reader.h"
+#include "service/internal/validation.h"
 #include "tests/service/fake_signal_store.h"
 
 namespace tidings::service::internal {

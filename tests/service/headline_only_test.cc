@@ -70,8 +70,8 @@ class HeadlineOnlyTest : public ::testing::Test {
 };
 
 TEST_F(HeadlineOnlyTest, IngestStoresAHeadlineWithAnEmptyOrBlankBody) {
-  v1::IngestResponse resp = IngestOrDie(
-      stub(), {Newsflash("empty"), Newsflash("blank", " \n\t ")});
+  v1::IngestResponse resp =
+      IngestOrDie(stub(), {Newsflash("empty"), Newsflash("blank", " \n\t ")});
   ASSERT_EQ(resp.results_size(), 2);
   EXPECT_EQ(resp.results(0).error_code(), 0) << resp.results(0).error_message();
   EXPECT_THAT(resp.results(0).seqs(), ElementsAre(1u));

@@ -97,9 +97,9 @@ class RetentionTest : public ::testing::Test {
         service::Server::Start(options, std::move(deps));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    stub_ = v1::Tidings::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()),
-        grpc::InsecureChannelCredentials()));
+    stub_ = v1::Tidings::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
@@ -132,7 +132,8 @@ class RetentionTest : public ::testing::Test {
     auto reader = stub_->Subscribe(&ctx, req);
     v1::SubscribeEvent ev;
     while (reader->Read(&ev)) {
-      if (ev.has_signal() && signals != nullptr) signals->push_back(ev.signal());
+      if (ev.has_signal() && signals != nullptr)
+        signals->push_back(ev.signal());
     }
     return reader->Finish();
   }
@@ -249,8 +250,7 @@ TEST_F(RetentionTest, CursorsBelowTheRetainedRangeAreOutOfRange) {
 
   // A retry of a trimmed article is a duplicate with its old seqs.
   clock_.Advance(absl::Minutes(1));
-  v1::IngestResponse retry =
-      IngestOrDie(*stub_, {MakeArticle("id-0", 0)});
+  v1::IngestResponse retry = IngestOrDie(*stub_, {MakeArticle("id-0", 0)});
   ASSERT_EQ(retry.results_size(), 1);
   EXPECT_TRUE(retry.results(0).duplicate());
   EXPECT_EQ(store_->head_seq(), head);
@@ -293,8 +293,8 @@ TEST(RetentionOptionsTest, NegativeRetentionIsInvalidArgument) {
   options.retention = -absl::Hours(1);
   service::ServerDeps deps;
   deps.scorer = SharedScorer();
-  deps.store = std::make_unique<FakeSignalStore>(
-      std::make_shared<FakeStoreData>());
+  deps.store =
+      std::make_unique<FakeSignalStore>(std::make_shared<FakeStoreData>());
   absl::StatusOr<std::unique_ptr<service::Server>> server =
       service::Server::Start(options, std::move(deps));
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);

@@ -357,7 +357,7 @@ TEST_P(ServerTest, IngestStreamAnswersInOrderOnceDurable) {
   constexpr int kN = 20;
   for (int i = 0; i < kN; ++i) {
     v1::Article a = MakeArticle(absl::StrCat("s-", i), i);
-    if (i == 5) {                         // Invalid: nothing to score.
+    if (i == 5) {  // Invalid: nothing to score.
       a.set_body("");
       a.set_title("");
     }

@@ -130,8 +130,7 @@ TEST_F(UnparseableTest, IngestStreamAnswersABadMessageMidStreamAndGoesOn) {
 TEST_F(UnparseableTest, IngestStreamAnswersABadFirstMessage) {
   v1::Article bad = GoodArticle(7);
   bad.set_article_id(kMarker);  // Even the id is not UTF-8.
-  RawResult r =
-      Call("IngestStream", {WithBadUtf8(bad), Bytes(GoodArticle(1))});
+  RawResult r = Call("IngestStream", {WithBadUtf8(bad), Bytes(GoodArticle(1))});
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
   ASSERT_EQ(r.responses.size(), 2u);
   v1::IngestResult first = ParseResult(r.responses[0]);
@@ -146,9 +145,9 @@ TEST_F(UnparseableTest, IngestStreamAnswersABadFirstMessage) {
 TEST_F(UnparseableTest, IngestStreamAnswersBytesThatAreNoProtobuf) {
   // published_at (field 6, a Timestamp) holding a truncated varint.
   const std::string bad_time("\x32\x02\x08\xff", 4);
-  RawResult r = Call("IngestStream",
-                     {std::string(kNotProtobuf, 4), Bytes(GoodArticle(1)),
-                      bad_time, Bytes(GoodArticle(2))});
+  RawResult r =
+      Call("IngestStream", {std::string(kNotProtobuf, 4), Bytes(GoodArticle(1)),
+                            bad_time, Bytes(GoodArticle(2))});
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
   ASSERT_EQ(r.responses.size(), 4u);
   v1::IngestResult garbage = ParseResult(r.responses[0]);

@@ -18,7 +18,12 @@ namespace tidings::storage::internal {
 namespace {
 
 TEST(KeysTest, SeqKeyRoundTripsAndSortsNumerically) {
-  const std::vector<uint64_t> seqs = {0, 1, 255, 256, 65536, uint64_t{1} << 40,
+  const std::vector<uint64_t> seqs = {0,
+                                      1,
+                                      255,
+                                      256,
+                                      65536,
+                                      uint64_t{1} << 40,
                                       std::numeric_limits<uint64_t>::max()};
   for (size_t i = 0; i < seqs.size(); ++i) {
     uint64_t parsed = 0;
@@ -70,8 +75,8 @@ TEST(KeysTest, FingerprintKeysStayInsideTheirBucket) {
       const std::string lower = FingerprintBucket(band, value);
       const std::string upper = FingerprintBucketEnd(band, value);
       EXPECT_LT(lower, upper);
-      for (uint64_t seq : {uint64_t{0}, uint64_t{1},
-                           std::numeric_limits<uint64_t>::max()}) {
+      for (uint64_t seq :
+           {uint64_t{0}, uint64_t{1}, std::numeric_limits<uint64_t>::max()}) {
         const std::string key = FingerprintKey(band, value, seq);
         EXPECT_LE(lower, key);
         EXPECT_LT(key, upper);
@@ -87,8 +92,8 @@ TEST(KeysTest, FingerprintKeysStayInsideTheirBucket) {
   }
   uint64_t fp;
   int64_t micros;
-  ASSERT_TRUE(ParseFingerprintValue(FingerprintValue(0xfeedULL, -3), &fp,
-                                    &micros));
+  ASSERT_TRUE(
+      ParseFingerprintValue(FingerprintValue(0xfeedULL, -3), &fp, &micros));
   EXPECT_EQ(fp, 0xfeedULL);
   EXPECT_EQ(micros, -3);
 }
@@ -102,7 +107,8 @@ TEST(KeysTest, NearDuplicatesShareABand) {
   for (int trial = 0; trial < 20000; ++trial) {
     const uint64_t a = rng();
     uint64_t b = a;
-    const int flips = static_cast<int>(rng() % (scoring::kNearDuplicateBits + 1));
+    const int flips =
+        static_cast<int>(rng() % (scoring::kNearDuplicateBits + 1));
     for (int f = 0; f < flips; ++f) b ^= uint64_t{1} << (rng() % 64);
     ASSERT_LE(scoring::HammingDistance(a, b), scoring::kNearDuplicateBits);
     bool shared = false;

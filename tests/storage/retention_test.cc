@@ -24,10 +24,10 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Iota;
 using ::testing::IsEmpty;
 using testing::IsOk;
 using testing::IsOkAndHolds;
-using testing::Iota;
 using testing::MakeArticle;
 using testing::MakeArticleWith;
 using testing::ScanSeqs;
@@ -66,10 +66,9 @@ class RetentionTest : public ::testing::Test {
   // Entries per column family, read from the closed store's directory.
   std::map<std::string, int> CountEntries() {
     std::vector<std::string> names;
-    EXPECT_TRUE(
-        rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), options_.path,
-                                        &names)
-            .ok());
+    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                                options_.path, &names)
+                    .ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const std::string& name : names) {
       descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -173,8 +172,7 @@ TEST_F(RetentionFilledTest, TrimRemovesOldSignalsAndKeepsDenseSeqsAbove) {
   // trimmed signal was, so the answer is first_seq - 1; before kT0 lies in
   // the trimmed range (0).
   EXPECT_THAT(store_->SeqBeforeTime(kT0 + absl::Hours(1)), IsOkAndHolds(3u));
-  EXPECT_THAT(store_->SeqBeforeTime(kT0 + absl::Minutes(1)),
-              IsOkAndHolds(3u));
+  EXPECT_THAT(store_->SeqBeforeTime(kT0 + absl::Minutes(1)), IsOkAndHolds(3u));
   EXPECT_THAT(store_->SeqBeforeTime(kT0), IsOkAndHolds(0u));
   EXPECT_THAT(store_->SeqBeforeTime(kT0 + absl::Hours(2)), IsOkAndHolds(4u));
 
@@ -190,7 +188,8 @@ TEST_F(RetentionFilledTest, TrimRemovesOldSignalsAndKeepsDenseSeqsAbove) {
   // The near-duplicate index forgot the trimmed signal (fingerprint A), but
   // not the retained one (fingerprint B).
   std::vector<AppendResult> more = MustAppend(
-      *store_, {MakeArticleWith("a-again", kFpA), MakeArticleWith("b-again", kFpB)},
+      *store_,
+      {MakeArticleWith("a-again", kFpA), MakeArticleWith("b-again", kFpB)},
       kT0 + absl::Hours(3));
   ASSERT_EQ(more.size(), 2u);
   EXPECT_THAT(more[0].seqs, ElementsAre(6u));  // Dense after the head.
@@ -202,11 +201,11 @@ TEST_F(RetentionFilledTest, IndexEntriesGoWithTheirSignals) {
   ASSERT_THAT(store_->Trim(kT0 + absl::Minutes(90)), IsOk());
   store_.reset();
   std::map<std::string, int> counts = CountEntries();
-  EXPECT_EQ(counts["signals"], 2);             // Seqs 4, 5.
+  EXPECT_EQ(counts["signals"], 2);  // Seqs 4, 5.
   EXPECT_EQ(counts["time_index"], 2);
-  EXPECT_EQ(counts["event_index"], 1);         // Seq 4's TARIFF.
-  EXPECT_EQ(counts["fingerprint_index"], 4);   // Seq 4's 4 bands.
-  EXPECT_EQ(counts["key_index"], 4);           // a, a2, b, c: all kept.
+  EXPECT_EQ(counts["event_index"], 1);        // Seq 4's TARIFF.
+  EXPECT_EQ(counts["fingerprint_index"], 4);  // Seq 4's 4 bands.
+  EXPECT_EQ(counts["key_index"], 4);          // a, a2, b, c: all kept.
   EXPECT_EQ(counts["articles"], 4);
 }
 

@@ -24,12 +24,12 @@
 namespace tidings::storage {
 namespace {
 
+using testing::Batch;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using testing::Batch;
-using testing::IsOk;
 using testing::Iota;
+using testing::IsOk;
 using testing::MakeArticle;
 using testing::ScanSeqs;
 using testing::StatusIs;
@@ -64,8 +64,7 @@ class SignalStoreFaultTest : public ::testing::Test {
     EXPECT_THAT(ScanSeqs(store), ElementsAreArray(Iota(1, store.head_seq())));
     uint64_t total = 0;
     for (const std::string& id : ids) {
-      absl::StatusOr<std::vector<uint64_t>> seqs =
-          store.LookupKey("id:" + id);
+      absl::StatusOr<std::vector<uint64_t>> seqs = store.LookupKey("id:" + id);
       ASSERT_THAT(seqs, IsOk()) << id;
       for (uint64_t seq : *seqs) {
         absl::StatusOr<tidings::v1::Signal> signal = store.Get(seq);
@@ -200,15 +199,16 @@ TEST_F(SignalStoreFaultTest, RecoveryDuringAScanCallbackDoesNotDeadlock) {
   state_.fault = Fault::kNone;
 
   int visited = 0;
-  EXPECT_THAT(store->Scan(0, 1,
-                          [&](const tidings::v1::Signal&) {
-                            ++visited;
-                            EXPECT_THAT(store->Append(
-                                            Batch({MakeArticle("b", 1)}), kT0),
-                                        StatusIs(absl::StatusCode::kUnavailable));
-                            return true;
-                          }),
-              IsOk());
+  EXPECT_THAT(
+      store->Scan(0, 1,
+                  [&](const tidings::v1::Signal&) {
+                    ++visited;
+                    EXPECT_THAT(
+                        store->Append(Batch({MakeArticle("b", 1)}), kT0),
+                        StatusIs(absl::StatusCode::kUnavailable));
+                    return true;
+                  }),
+      IsOk());
   EXPECT_EQ(visited, 1);
   absl::StatusOr<std::vector<AppendResult>> results =
       store->Append(Batch({MakeArticle("b", 1)}), kT0);

@@ -23,14 +23,14 @@
 namespace tidings::storage {
 namespace {
 
+using testing::Batch;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using testing::Iota;
 using ::testing::IsEmpty;
-using testing::Batch;
 using testing::IsOk;
 using testing::IsOkAndHolds;
-using testing::Iota;
 using testing::MakeArticle;
 using testing::MakeArticleWith;
 using testing::MakeSignal;
@@ -186,9 +186,9 @@ TEST_F(SignalStoreTest, InvalidBatchWritesNothing) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   PendingArticle bad_event = MakeArticle("y", 1);
   bad_event.signals[0].add_events()->set_type(static_cast<EventType>(1000));
-  EXPECT_THAT(store->Append(Batch({MakeArticle("a"), std::move(bad_event)}),
-                            kT0),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      store->Append(Batch({MakeArticle("a"), std::move(bad_event)}), kT0),
+      StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(store->head_seq(), 0u);
   EXPECT_THAT(store->LookupKey("id:a"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(MustAppend(*store, Batch({MakeArticle("a")}))[0].seqs,
@@ -219,8 +219,9 @@ TEST_F(SignalStoreTest, RepeatedKeyAcrossBatchesWritesNothing) {
   MustAppend(*store, Batch({MakeArticle("a", 2)}));
   PendingArticle retry = MakeArticle("a", 3);
   retry.signals[0].set_title("changed on retry");
-  std::vector<AppendResult> results = MustAppend(
-      *store, Batch({std::move(retry), MakeArticle("b", 1)}), kT0 + absl::Minutes(1));
+  std::vector<AppendResult> results =
+      MustAppend(*store, Batch({std::move(retry), MakeArticle("b", 1)}),
+                 kT0 + absl::Minutes(1));
   EXPECT_THAT(results[0].seqs, ElementsAre(1, 2));
   EXPECT_TRUE(results[0].duplicate);
   EXPECT_THAT(results[1].seqs, ElementsAre(3));
@@ -233,8 +234,8 @@ TEST_F(SignalStoreTest, AllDuplicateBatchWritesNothing) {
   std::unique_ptr<SignalStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
   MustAppend(*store, Batch({MakeArticle("a", 1), MakeArticle("b", 1)}));
-  std::vector<AppendResult> results = MustAppend(
-      *store, Batch({MakeArticle("b", 1), MakeArticle("a", 1)}));
+  std::vector<AppendResult> results =
+      MustAppend(*store, Batch({MakeArticle("b", 1), MakeArticle("a", 1)}));
   EXPECT_THAT(results[0].seqs, ElementsAre(2));
   EXPECT_THAT(results[1].seqs, ElementsAre(1));
   EXPECT_TRUE(results[0].duplicate && results[1].duplicate);
@@ -292,7 +293,7 @@ TEST_F(SignalStoreTest, ConcurrentAppendsWithOverlappingKeys) {
 
   absl::Mutex mu;
   std::map<std::string, std::set<std::vector<uint64_t>>> seen;  // Under mu.
-  std::map<std::string, int> first_writes;  // Under mu.
+  std::map<std::string, int> first_writes;                      // Under mu.
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -326,7 +327,8 @@ TEST_F(SignalStoreTest, ConcurrentAppendsWithOverlappingKeys) {
     ASSERT_EQ(variants.size(), 1u) << key << " got different seqs";
     EXPECT_EQ(first_writes[key], 1) << key << " was written more than once";
     const std::vector<uint64_t>& seqs = *variants.begin();
-    EXPECT_EQ(seqs.size(), static_cast<size_t>(signals_of(std::stoi(key.substr(4)))));
+    EXPECT_EQ(seqs.size(),
+              static_cast<size_t>(signals_of(std::stoi(key.substr(4)))));
     expected_signals += seqs.size();
     for (uint64_t seq : seqs) {
       EXPECT_TRUE(all_seqs.insert(seq).second) << "seq " << seq << " reused";
@@ -389,11 +391,11 @@ TEST_F(SignalStoreTest, NearDuplicateWithinOneBatch) {
   PendingArticle page = MakeArticle("page", 0);
   page.signals.push_back(MakeSignal("page", 0, 0x1111222233334444ULL));  // 2
   page.signals.push_back(MakeSignal("page", 1, kFpNear));                // 3
-  std::vector<AppendResult> results = MustAppend(
-      *store,
-      Batch({std::move(page), MakeArticleWith("copy", kFp),            // 4
-             MakeArticleWith("other", 0x1111222233334445ULL)}),        // 5
-      kT0 + absl::Minutes(5));
+  std::vector<AppendResult> results =
+      MustAppend(*store,
+                 Batch({std::move(page), MakeArticleWith("copy", kFp),      // 4
+                        MakeArticleWith("other", 0x1111222233334445ULL)}),  // 5
+                 kT0 + absl::Minutes(5));
   EXPECT_THAT(results[0].seqs, ElementsAre(2, 3));
   EXPECT_EQ(MustGet(*store, 2).duplicate_of_seq(), 0u);
   EXPECT_EQ(MustGet(*store, 3).duplicate_of_seq(), 1u);  // Stored one.
@@ -411,8 +413,8 @@ TEST_F(SignalStoreTest, NearDuplicateFoundBehindManyBucketMates) {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 40; ++i) {
     // Same top band as kFp, random elsewhere.
-    const uint64_t fp = (kFp & 0xffff000000000000ULL) |
-                        (rng() & 0x0000ffffffffffffULL);
+    const uint64_t fp =
+        (kFp & 0xffff000000000000ULL) | (rng() & 0x0000ffffffffffffULL);
     mates.push_back(MakeArticleWith("mate" + std::to_string(i), fp));
   }
   MustAppend(*store, std::move(mates));  // 2..41
@@ -484,19 +486,19 @@ TEST_F(SignalStoreTest, ScanCallbackMayAppend) {
   ASSERT_NE(store, nullptr);
   MustAppend(*store, Batch({MakeArticle("a", 2)}));
   std::vector<uint64_t> visited;
-  EXPECT_THAT(store->Scan(0, 0,
-                          [&](const Signal& signal) {
-                            visited.push_back(signal.seq());
-                            EXPECT_THAT(
-                                store->Append(
-                                    Batch({MakeArticle(
-                                        "from-scan-" +
-                                        std::to_string(signal.seq()))}),
-                                    kT0),
-                                IsOk());
-                            return true;
-                          }),
-              IsOk());
+  EXPECT_THAT(
+      store->Scan(0, 0,
+                  [&](const Signal& signal) {
+                    visited.push_back(signal.seq());
+                    EXPECT_THAT(
+                        store->Append(
+                            Batch({MakeArticle("from-scan-" +
+                                               std::to_string(signal.seq()))}),
+                            kT0),
+                        IsOk());
+                    return true;
+                  }),
+      IsOk());
   // The scan saw the head as of its start only.
   EXPECT_THAT(visited, ElementsAre(1, 2));
   EXPECT_EQ(store->head_seq(), 4u);

@@ -31,10 +31,9 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0'
-                                          ? base
-                                          : "/tmp") +
-                          "/tidings_storage_test.XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
+        "/tidings_storage_test.XXXXXX";
     std::vector<char> buffer(pattern.begin(), pattern.end());
     buffer.push_back('\0');
     const char* made = mkdtemp(buffer.data());
@@ -138,11 +137,11 @@ inline std::vector<uint64_t> ScanSeqs(const SignalStore& store,
                                       uint64_t after_seq = 0,
                                       uint64_t max_count = 0) {
   std::vector<uint64_t> seqs;
-  absl::Status s = store.Scan(after_seq, max_count,
-                              [&](const tidings::v1::Signal& signal) {
-                                seqs.push_back(signal.seq());
-                                return true;
-                              });
+  absl::Status s =
+      store.Scan(after_seq, max_count, [&](const tidings::v1::Signal& signal) {
+        seqs.push_back(signal.seq());
+        return true;
+      });
   EXPECT_TRUE(s.ok()) << s;
   return seqs;
 }

@@ -73,8 +73,8 @@ class FaultyWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
                                      const rocksdb::IOOptions& options,
                                      rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = state_->Check(/*is_sync=*/false);
-    return s.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(
-                        data, offset, options, dbg)
+    return s.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset,
+                                                                 options, dbg)
                   : s;
   }
   rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data,
@@ -141,17 +141,17 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
       const rocksdb::FileOptions& file_opts,
       std::unique_ptr<rocksdb::FSWritableFile>* result,
       rocksdb::IODebugContext* dbg) override {
-    return Wrap(target()->ReuseWritableFile(fname, old_fname, file_opts,
-                                            result, dbg),
-                result);
+    return Wrap(
+        target()->ReuseWritableFile(fname, old_fname, file_opts, result, dbg),
+        result);
   }
 
  private:
   rocksdb::IOStatus Wrap(rocksdb::IOStatus s,
                          std::unique_ptr<rocksdb::FSWritableFile>* result) {
     if (s.ok()) {
-      *result = std::make_unique<FaultyWritableFile>(std::move(*result),
-                                                     state_);
+      *result =
+          std::make_unique<FaultyWritableFile>(std::move(*result), state_);
     }
     return s;
   }
