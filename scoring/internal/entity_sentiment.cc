@@ -152,7 +152,9 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
         sum.weights > 0 ? std::clamp(sum.weighted / sum.weights, -1.0, 1.0) : 0;
     out.positive = static_cast<double>(sum.positive) / sum.sentences;
     out.negative = static_cast<double>(sum.negative) / sum.sentences;
-    out.neutral = 1 - out.positive - out.negative;
+    out.neutral = static_cast<double>(sum.sentences - sum.positive -
+                                      sum.negative) /
+                  sum.sentences;
     out.label = out.score > band    ? SentimentLabel::kPositive
                 : out.score < -band ? SentimentLabel::kNegative
                                     : SentimentLabel::kNeutral;

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "scoring/types.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -67,6 +68,22 @@ void CheckEvidence(const Evidence& e, const std::string& text,
   for (const std::string& t : e.terms) CheckUtf8(t, "evidence term");
 }
 
+void CheckSentiment(const scoring::Sentiment& s, const std::string& text,
+                    const char* what) {
+  FUZZ_CHECK(std::isfinite(s.score) && s.score >= -1 && s.score <= 1,
+             "%s sentiment score %g outside [-1, 1]", what, s.score);
+  FUZZ_CHECK(InUnitRange(s.positive) && InUnitRange(s.negative) &&
+                 InUnitRange(s.neutral),
+             "%s sentiment proportions %g %g %g outside [0, 1]", what,
+             s.positive, s.negative, s.neutral);
+  double sum = s.positive + s.negative + s.neutral;
+  FUZZ_CHECK(std::fabs(sum - 1) <= 1e-6,
+             "%s sentiment proportions sum to %.9g", what, sum);
+  int label = static_cast<int>(s.label);
+  FUZZ_CHECK(label >= 1 && label <= 3, "%s sentiment label %d", what, label);
+  for (const Evidence& e : s.evidence) CheckEvidence(e, text, what);
+}
+
 void CheckDocument(const ScoredDocument& d, size_t position) {
   FUZZ_CHECK(d.doc_index == position, "doc_index %u at position %zu",
              d.doc_index, position);
@@ -88,19 +105,15 @@ void CheckDocument(const ScoredDocument& d, size_t position) {
         d.title.size(), d.body_begin);
   }
 
-  const scoring::Sentiment& s = d.sentiment;
-  FUZZ_CHECK(std::isfinite(s.score) && s.score >= -1 && s.score <= 1,
-             "sentiment score %g outside [-1, 1]", s.score);
-  FUZZ_CHECK(InUnitRange(s.positive) && InUnitRange(s.negative) &&
-                 InUnitRange(s.neutral),
-             "sentiment proportions %g %g %g outside [0, 1]", s.positive,
-             s.negative, s.neutral);
-  double sum = s.positive + s.negative + s.neutral;
-  FUZZ_CHECK(std::fabs(sum - 1) <= 1e-6, "sentiment proportions sum to %.9g",
-             sum);
-  int label = static_cast<int>(s.label);
-  FUZZ_CHECK(label >= 1 && label <= 3, "sentiment label %d", label);
-  for (const Evidence& e : s.evidence) CheckEvidence(e, d.text, "sentiment");
+  CheckSentiment(d.sentiment, d.text, "document");
+  CheckUtf8(d.author, "author");
+  int origin = static_cast<int>(d.published_origin);
+  FUZZ_CHECK(origin == 0 || origin == 2 || origin == 3, "published_origin %d",
+             origin);
+  FUZZ_CHECK((origin == 0) == (d.published_at == absl::InfinitePast()),
+             "published_origin %d does not match published_at", origin);
+  FUZZ_CHECK(origin != 0 || !d.published_date_only,
+             "published_date_only without a published time");
 
   for (const scoring::Event& e : d.events) {
     int type = static_cast<int>(e.type);
@@ -123,12 +136,13 @@ void CheckDocument(const ScoredDocument& d, size_t position) {
   for (const scoring::Entity& e : d.entities) {
     FUZZ_CHECK(!e.id.empty(), "empty entity id");
     int kind = static_cast<int>(e.kind);
-    FUZZ_CHECK(kind >= 1 && kind <= 5, "entity %s kind %d", e.id.c_str(), kind);
+    FUZZ_CHECK(kind >= 1 && kind <= 8, "entity %s kind %d", e.id.c_str(), kind);
     FUZZ_CHECK(e.mentions >= 1, "entity %s with %u mentions", e.id.c_str(),
                e.mentions);
     CheckUtf8(e.id, "entity id");
     CheckUtf8(e.name, "entity name");
     CheckUtf8(e.country, "entity country");
+    CheckSentiment(e.sentiment, d.text, "entity");
   }
 }
 
