@@ -177,6 +177,37 @@ inline bool MayHoldLink(std::string_view lower) {
   return false;
 }
 
+// Sets Token::markup: the tokens of links (when `may_link`), and of
+// cashtags, hashtags and @mentions ("$AAPL", "#economy", "@Reuters": the
+// sign, not glued to a word before it, and the word right after it).
+void MarkMarkup(std::string_view text, bool may_link, AnalyzedText* out) {
+  const std::string_view lower = out->lower;
+  Token* const tokens = out->tokens.data();
+  const size_t num_tokens = out->tokens.size();
+  size_t link_end = 0;  // The end of the current link.
+  for (size_t t = 0; t < num_tokens; ++t) {
+    Token& tok = tokens[t];
+    const size_t i = tok.begin;
+    if (may_link && i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
+      link_end = LinkEnd(lower, i);
+    }
+    if (i < link_end) tok.markup = true;
+    if (tok.kind != TokenKind::kSymbol ||
+        (text[i] != '$' && text[i] != '#' && text[i] != '@')) {
+      continue;
+    }
+    const bool after_word = t > 0 && tokens[t - 1].end == i &&
+                            tokens[t - 1].kind != TokenKind::kSymbol;
+    if (!after_word && i + 1 < text.size() &&
+        IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
+      tok.markup = true;
+      if (t + 1 < num_tokens && tokens[t + 1].begin == i + 1) {
+        tokens[t + 1].markup = true;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
@@ -270,12 +301,9 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // break follows).
   const size_t n = text.size();
   size_t i = 0;
-  // Markup (Token::markup): the end of the current link, and where the word
-  // of a cashtag, hashtag or @mention starts.
-  size_t link_end = 0, tag_word = std::string_view::npos;
-  // Most texts hold no link: one fast scan instead of a look per word.
-  const std::string_view lower_view(lower, n);
-  const bool may_link = MayHoldLink(lower_view);
+  // Whether a '$', '#' or '@' token was seen: the text may hold a cashtag,
+  // hashtag or @mention (MarkMarkup).
+  bool may_tag = false;
   auto mark_newline = [&]() {
     if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
   };
@@ -298,17 +326,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
-    if (may_link && i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
-      link_end = LinkEnd(lower_view, i);
-    }
-    if (i < link_end || i == tag_word) tok.markup = true;
     if (k == CharClass::kSymbol) {
-      // "$AAPL", "#economy", "@Reuters": the sign and the word after it.
-      if ((text[i] == '$' || text[i] == '#' || text[i] == '@') && !after_word &&
-          i + 1 < n && IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
-        tok.markup = true;
-        tag_word = i + 1;
-      }
+      may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
@@ -397,12 +416,17 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     tok.end = static_cast<uint32_t>(i);
   }
 
-  // Pass 2: sentence boundaries.
+  // Most texts hold no link and no tag: one fast scan instead of a look per
+  // token.
+  const bool may_link = MayHoldLink(std::string_view(lower, n));
+  if (may_link || may_tag) MarkMarkup(text, may_link, out);
+
+  // Pass 2: sentence boundaries. Markup ends nothing ("https://a.b/c?d=1").
   auto& toks = out->tokens;
   for (size_t t = 0; t < toks.size(); ++t) {
-    if (toks[t].markup) continue;  // "https://a.b/c?d=1" ends nothing.
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
-        t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kWord &&
+        !toks[t].markup && t + 1 < toks.size() &&
+        toks[t + 1].kind == TokenKind::kWord &&
         toks[t + 1].capitalized && IsOpener(out->norm(t + 1))) {
       // A dotted abbreviation that ends a sentence: "from the U.S. The deal".
       toks[t].sentence |= 1;
@@ -410,7 +434,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     }
     if (toks[t].kind != TokenKind::kSymbol) continue;
     char c = text[toks[t].begin];
-    if (c != '.' && c != '!' && c != '?') continue;
+    if ((c != '.' && c != '!' && c != '?') || toks[t].markup) continue;
     if (t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kSymbol) {
       char d = text[toks[t + 1].begin];
       if (d == '.' || d == '!' || d == '?') continue;  // "..." ends at the last
