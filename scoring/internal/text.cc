@@ -318,16 +318,16 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       i = NextChar(text, i);
       continue;
     }
-    // Whether the previous token is a word or number ending right here.
-    const bool after_word = !out->tokens.empty() &&
-                            out->tokens.back().end == i &&
-                            out->tokens.back().kind != TokenKind::kSymbol;
     // The token is built in place: assembling it elsewhere and copying it in
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
     if (k == CharClass::kSymbol) {
       may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
+      // Whether the token before is a word or number ending right here.
+      const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
+      const bool after_word = prev != nullptr && prev->end == i &&
+                              prev->kind != TokenKind::kSymbol;
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
@@ -346,8 +346,9 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
     tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
     while (i < n) {
-      // ASCII letters and digits, the bulk of a word, in a tight loop.
-      while (i < n && kAscii.alnum[static_cast<unsigned char>(text[i])]) ++i;
+      // ASCII letters and digits, the bulk of a word, in a tight loop (the
+      // same in `lower`, which ends in a NUL: no bound check).
+      while (kAscii.alnum[static_cast<unsigned char>(lower[i])]) ++i;
       if (i >= n) break;
       // Past a non-word character a word goes on only at an apostrophe,
       // '.', ',', ':', '-', '/' or '&' (below); any other ASCII ends it.

@@ -35,7 +35,16 @@ inline uint64_t Fnv1a64(std::string_view s) {
     h = (h ^ p[2]) * kPrime;
     h = (h ^ p[3]) * kPrime;
   }
-  for (; n > 0; --n, ++p) h = (h ^ *p) * kPrime;
+  switch (n) {  // The last 0-3 bytes, without a loop.
+    case 3:
+      h = (h ^ *p++) * kPrime;
+      [[fallthrough]];
+    case 2:
+      h = (h ^ *p++) * kPrime;
+      [[fallthrough]];
+    case 1:
+      h = (h ^ *p) * kPrime;
+  }
   return h;
 }
 
