@@ -281,8 +281,12 @@ void EntityModel::Find(const AnalyzedText& text,
       continue;
     }
     // A hyphenated compound: "US-China", "Iraq-Iran", "Trump-era".
+    if (!text.tokens[i].joined) {
+      ++i;
+      continue;
+    }
     std::string_view lower = text.norm(i);
-    if (text.tokens[i].joined && lower.find('-') != std::string_view::npos) {
+    if (lower.find('-') != std::string_view::npos) {
       std::string_view raw = text.raw(i);
       // Two rounds: strict case first; relaxed when two or more parts name
       // entities ("us-china" in a lower-case headline).
