@@ -341,6 +341,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       i = NextChar(text, i);
       tok.end = static_cast<uint32_t>(i);
       tok.kind = TokenKind::kSymbol;
+      if (lower[i] == ' ') ++i;  // The usual space after it, skipped here.
       continue;
     }
     tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
@@ -415,6 +416,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
     if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
     tok.end = static_cast<uint32_t>(i);
+    if (lower[i] == ' ') ++i;  // As above.
   }
 
   // Most texts hold no link and no tag: one fast scan instead of a look per
