@@ -268,6 +268,12 @@ absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
     }
   }
   analyzer.vocabulary_ = std::move(vocabulary);
+  analyzer.one_byte_.resize(256);
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const std::string_view word(&c, 1);
+    analyzer.one_byte_[b] = {Fnv1a64(word), analyzer.vocabulary_->Find(word)};
+  }
   return analyzer;
 }
 
@@ -498,9 +504,15 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   for (size_t t = 0; t < num_tokens; ++t) {
     Token& tok = tokens[t];
     const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
-    tok.hash = Fnv1a64(norm);
-    tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
-                                   : Vocabulary::kNone;
+    if (norm.size() == 1 && !one_byte_.empty()) {
+      const OneByte& b = one_byte_[static_cast<unsigned char>(norm[0])];
+      tok.hash = b.hash;
+      tok.id = b.id;
+    } else {
+      tok.hash = Fnv1a64(norm);
+      tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
+                                     : Vocabulary::kNone;
+    }
     const bool ends = tok.sentence != 0 || t + 1 == num_tokens;
     tok.sentence = sent;
     if (ends) {

@@ -112,6 +112,13 @@ class TextAnalyzer {
   absl::flat_hash_set<std::string> abbreviations_;
   absl::flat_hash_set<std::string> openers_;
   std::shared_ptr<const Vocabulary> vocabulary_;
+  // Token::hash and Token::id of each one-byte token (punctuation, "a"),
+  // a good third of all tokens, looked up here instead of hashed.
+  struct OneByte {
+    uint64_t hash = 0;
+    uint32_t id = Vocabulary::kNone;
+  };
+  std::vector<OneByte> one_byte_;  // By byte; empty until the vocabulary.
 };
 
 }  // namespace tidings::scoring::internal
