@@ -243,6 +243,7 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
         if (!rest_id.ok()) return rest_id.status();
         p.rest_ids.push_back(*rest_id);
       }
+      entry.second_words |= uint64_t{1} << (p.rest_ids[0] % 64);
     }
     entry.may_score = entry.has_single && MayScore(entry.single);
     for (const Phrase& p : entry.phrases) entry.may_score |= MayScore(p.term);

@@ -148,6 +148,9 @@ class SentimentModel {
     bool has_single = false;
     Term single;
     std::vector<Phrase> phrases;  // Longest first.
+    // Bit (id % 64) of each phrase's second word: most words after a
+    // common first word start none of its phrases, and are turned away here.
+    uint64_t second_words = 0;
     // The single term or a phrase term can score (MayScore below).
     bool may_score = false;
   };
