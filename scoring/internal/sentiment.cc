@@ -222,6 +222,7 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
   model.vocabulary_ = analyzer.vocabulary();
   model.vocabulary_digest_ = model.vocabulary_->digest();
   model.entry_of_id_.assign(model.vocabulary_->size() + 1, -1);
+  model.entry_kind_of_id_.assign(model.vocabulary_->size() + 1, kNoEntry);
   auto id_of = [&](const std::string& word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = model.vocabulary_->Find(word);
     if (id == Vocabulary::kNone) {
@@ -248,6 +249,7 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
     entry.may_score = entry.has_single && MayScore(entry.single);
     for (const Phrase& p : entry.phrases) entry.may_score |= MayScore(p.term);
     model.entry_of_id_[*id] = static_cast<int32_t>(model.entries_.size());
+    model.entry_kind_of_id_[*id] = entry.may_score ? kScoringEntry : kEntry;
     model.entries_.push_back(std::move(entry));
   }
   model.terms_.clear();

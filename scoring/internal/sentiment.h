@@ -246,6 +246,10 @@ class SentimentModel {
   absl::flat_hash_map<std::string, Entry> terms_;
   std::vector<Entry> entries_;
   std::vector<int32_t> entry_of_id_;
+  // By vocabulary id: kNoEntry, kEntry, or kScoringEntry (Entry::may_score),
+  // so that MayScoreSentence reads one small table, not the entries.
+  static constexpr uint8_t kNoEntry = 0, kEntry = 1, kScoringEntry = 2;
+  std::vector<uint8_t> entry_kind_of_id_;
   std::shared_ptr<const Vocabulary> vocabulary_;
   uint64_t vocabulary_digest_ = 0;
 

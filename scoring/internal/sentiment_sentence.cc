@@ -91,11 +91,14 @@ bool EndsWithNegation(std::string_view w) {
 bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
                                       const Sentence& s) const {
   const Token* tokens = text.tokens.data();
+  const uint8_t* kind_of_id = entry_kind_of_id_.data();
+  const size_t num_ids = entry_kind_of_id_.size();
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
     if (tokens[i].markup) continue;
-    const Entry* e = FindId(tokens[i].id);
-    if (e != nullptr) {
-      if (e->may_score) return true;
+    const uint8_t kind =
+        tokens[i].id < num_ids ? kind_of_id[tokens[i].id] : kNoEntry;
+    if (kind != kNoEntry) {
+      if (kind == kScoringEntry) return true;
     } else if (tokens[i].kind != TokenKind::kSymbol
                    ? tokens[i].joined
                    : SignedPercent(text, i, s.end_token, s.first_token) != 0) {
