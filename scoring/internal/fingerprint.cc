@@ -5,8 +5,6 @@
 namespace tidings::scoring::internal {
 namespace {
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ull;
-
 // splitmix64 finaliser: spreads a combined hash over all 64 bits.
 inline uint64_t Mix(uint64_t x) {
   x ^= x >> 30;

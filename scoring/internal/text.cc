@@ -342,20 +342,38 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
         i += apos + 1;
         tok.end = static_cast<uint32_t>(i);
         tok.kind = TokenKind::kWord;
+        tok.hash = Fnv1a64(std::string_view(lower + tok.begin, i - tok.begin));
         continue;
       }
+      const size_t begin = i;
       i = NextChar(text, i);
       tok.end = static_cast<uint32_t>(i);
       tok.kind = TokenKind::kSymbol;
+      tok.hash = i - begin == 1 && !one_byte_.empty()
+                     ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
+                     : Fnv1a64(std::string_view(lower + begin, i - begin));
       if (lower[i] == ' ') ++i;  // The usual space after it, skipped here.
       continue;
     }
     tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
     tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
+    // The token's hash (Token::hash) is taken as its bytes are scanned:
+    // `h` is that of lower[tok.begin, hashed).
+    uint64_t h = kFnvOffset;
+    size_t hashed = i;
+    auto hash_to = [&](size_t end) {
+      for (; hashed < end; ++hashed) {
+        h = (h ^ static_cast<unsigned char>(lower[hashed])) * kFnvPrime;
+      }
+    };
     while (i < n) {
+      hash_to(i);  // What the last round stepped over ("U.S", "3,364").
       // ASCII letters and digits, the bulk of a word, in a tight loop (the
       // same in `lower`, which ends in a NUL: no bound check).
-      while (kAscii.alnum[static_cast<unsigned char>(lower[i])]) ++i;
+      for (unsigned char c; kAscii.alnum[c = lower[i]]; ++i) {
+        h = (h ^ c) * kFnvPrime;
+      }
+      hashed = i;
       if (i >= n) break;
       // Past a non-word character a word goes on only at an apostrophe,
       // '.', ',', ':', '-', '/' or '&' (below); any other ASCII ends it.
@@ -422,6 +440,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
     if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
     tok.end = static_cast<uint32_t>(i);
+    hash_to(i);
+    tok.hash = h;
     if (lower[i] == ' ') ++i;  // As above.
   }
 
@@ -493,8 +513,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     t = last;
   }
 
-  // Pass 3: each token's hash and vocabulary id (the one lookup per token
-  // that all the stages share), and the sentences.
+  // Pass 3: each token's vocabulary id (the one lookup per token that all
+  // the stages share), and the sentences.
   const Vocabulary* vocabulary = vocabulary_.get();
   out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
   Token* const tokens = toks.data();
@@ -505,11 +525,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     Token& tok = tokens[t];
     const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
     if (norm.size() == 1 && !one_byte_.empty()) {
-      const OneByte& b = one_byte_[static_cast<unsigned char>(norm[0])];
-      tok.hash = b.hash;
-      tok.id = b.id;
+      tok.id = one_byte_[static_cast<unsigned char>(norm[0])].id;
     } else {
-      tok.hash = Fnv1a64(norm);
       tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
                                      : Vocabulary::kNone;
     }

@@ -24,11 +24,16 @@
 
 namespace tidings::scoring::internal {
 
+// FNV-1a 64: the offset basis and the prime (a byte b turns hash h into
+// (h ^ b) * kFnvPrime).
+inline constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+inline constexpr uint64_t kFnvPrime = 1099511628211ull;
+
 // FNV-1a 64 of `s`: the token hash (stored in Token::hash, used by the
 // fingerprints, whose stored values depend on it) and the vocabulary's.
 inline uint64_t Fnv1a64(std::string_view s) {
-  constexpr uint64_t kPrime = 1099511628211ull;
-  uint64_t h = 1469598103934665603ull;
+  constexpr uint64_t kPrime = kFnvPrime;
+  uint64_t h = kFnvOffset;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   for (; n >= 4; n -= 4, p += 4) {  // Unrolled: the same byte-serial hash.
