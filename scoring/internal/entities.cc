@@ -129,8 +129,8 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
 }
 
 PhraseIndex::Match PhraseIndex::LongestMatchIn(const List& list,
-                                              const AnalyzedText& text,
-                                              uint32_t i) const {
+                                               const AnalyzedText& text,
+                                               uint32_t i) const {
   const Token* tokens = text.tokens.data();
   const uint32_t sentence = tokens[i].sentence;
   const size_t n = text.tokens.size();

@@ -167,8 +167,8 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
       const bool phrase_may_follow =
           i + 1 < s.end_token &&
           (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
-      for (size_t k = 0; phrase_may_follow && k < e.phrases.size(); ++k) {
-        const Phrase& p = e.phrases[k];
+      for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
+        const Phrase& p = e.phrases[j];
         if (i + p.rest.size() >= s.end_token) continue;
         bool ok = true;
         for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {

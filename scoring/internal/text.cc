@@ -332,8 +332,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
       // Whether the token before is a word or number ending right here.
       const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
-      const bool after_word = prev != nullptr && prev->end == i &&
-                              prev->kind != TokenKind::kSymbol;
+      const bool after_word =
+          prev != nullptr && prev->end == i && prev->kind != TokenKind::kSymbol;
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
@@ -455,8 +455,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   for (size_t t = 0; t < toks.size(); ++t) {
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
         !toks[t].markup && t + 1 < toks.size() &&
-        toks[t + 1].kind == TokenKind::kWord &&
-        toks[t + 1].capitalized && IsOpener(out->norm(t + 1))) {
+        toks[t + 1].kind == TokenKind::kWord && toks[t + 1].capitalized &&
+        IsOpener(out->norm(t + 1))) {
       // A dotted abbreviation that ends a sentence: "from the U.S. The deal".
       toks[t].sentence |= 1;
       continue;

@@ -32,7 +32,7 @@ inline constexpr uint64_t kFnvPrime = 1099511628211ull;
 // FNV-1a 64 of `s`: the token hash (stored in Token::hash, used by the
 // fingerprints, whose stored values depend on it) and the vocabulary's.
 inline uint64_t Fnv1a64(std::string_view s) {
-  constexpr uint64_t kPrime = kFnvPrime;
+  constexpr uint64_t kPrime = kFnvPrime;  // Short, for the lines below.
   uint64_t h = kFnvOffset;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
