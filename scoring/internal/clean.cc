@@ -290,6 +290,8 @@ LineKind Cleaning::ClassifyDebris(const Line& line) {
 }
 
 bool Cleaning::ReadLines(std::string_view page) {
+  // One allocation for the lines, not one per doubling.
+  lines_.reserve(std::count(page.begin(), page.end(), '\n') + 1);
   size_t pos = 0;
   while (pos <= page.size()) {
     size_t nl = page.find('\n', pos);

@@ -695,7 +695,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   position.resize(own.size());
   std::vector<Entity> listed = model.Summarize(own, position.data());
   DistinctCompanies(text, companies, scratch);
-  const auto& found = scratch->found;
+  auto& found = scratch->found;
   // Most mentioned first; on a tie the known entities (in Summarize's
   // order), then the companies in order of first mention: the companies
   // sorted (a stable insertion sort) and merged into the known ones.
@@ -725,7 +725,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   }
   for (uint32_t d = 0; d < found.size(); ++d) {
     Entity& e = (*entities)[rank[num_known + d]];
-    e.id = found[d].id;
+    e.id = std::move(found[d].id);  // Not looked at again.
     e.name = std::string(found[d].name);
     e.kind = EntityKind::kCompany;
     e.mentions = found[d].mentions;

@@ -110,23 +110,36 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
     list_index = static_cast<int32_t>(lists_.size());
     lists_.emplace_back();
   }
-  std::vector<uint32_t>& list = lists_[list_index];
-  list.push_back(id);
+  List& list = lists_[list_index];
+  list.phrases.push_back(id);
   // Longest first; among equal lengths, the order of addition.
-  std::stable_sort(list.begin(), list.end(), [this](uint32_t a, uint32_t b) {
-    return phrases_[a].num_words > phrases_[b].num_words;
-  });
+  std::stable_sort(list.phrases.begin(), list.phrases.end(),
+                   [this](uint32_t a, uint32_t b) {
+                     return phrases_[a].num_words > phrases_[b].num_words;
+                   });
+  list.first_single = 0;
+  while (list.first_single < list.phrases.size() &&
+         phrases_[list.phrases[list.first_single]].num_words > 1) {
+    ++list.first_single;
+  }
+  if (ph.num_words > 1) {
+    list.second_words |= uint64_t{1} << (words_[ph.first_word + 1].id % 64);
+  }
   return absl::OkStatus();
 }
 
-PhraseIndex::Match PhraseIndex::LongestMatchIn(const std::vector<uint32_t>& list,
-                                              const AnalyzedText& text,
-                                              uint32_t i) const {
+PhraseIndex::Match PhraseIndex::LongestMatchIn(const List& list,
+                                               const AnalyzedText& text,
+                                               uint32_t i) const {
   const Token* tokens = text.tokens.data();
   const uint32_t sentence = tokens[i].sentence;
   const size_t n = text.tokens.size();
-  for (uint32_t p : list) {  // Longest first.
-    const Phrase& ph = phrases_[p];
+  // The longer phrases only when the next word may be one's second word.
+  const bool longer = i + 1 < n && tokens[i + 1].sentence == sentence &&
+                      (list.second_words >> (tokens[i + 1].id % 64) & 1);
+  for (size_t p = longer ? 0 : list.first_single; p < list.phrases.size();
+       ++p) {  // Longest first.
+    const Phrase& ph = phrases_[list.phrases[p]];
     if (i + ph.num_words > n) continue;
     const Word* words = &words_[ph.first_word];
     bool ok = true;
@@ -144,11 +157,10 @@ PhraseIndex::Match PhraseIndex::LongestMatchIn(const std::vector<uint32_t>& list
 bool PhraseIndex::WordMatch(std::string_view lower, std::string_view raw,
                             bool relax_case, uint32_t* payload) const {
   if (vocabulary_ == nullptr) return false;  // No phrases.
-  const std::vector<uint32_t>* list = StartingWith(vocabulary_->Find(lower));
+  const List* list = StartingWith(vocabulary_->Find(lower));
   if (list == nullptr) return false;
-  for (uint32_t p : *list) {
-    const Phrase& ph = phrases_[p];
-    if (ph.num_words != 1) continue;
+  for (size_t k = list->first_single; k < list->phrases.size(); ++k) {
+    const Phrase& ph = phrases_[list->phrases[k]];
     if (!relax_case && !CaseOk(words_[ph.first_word].rule, raw)) continue;
     *payload = ph.payload;
     return true;
@@ -281,8 +293,12 @@ void EntityModel::Find(const AnalyzedText& text,
       continue;
     }
     // A hyphenated compound: "US-China", "Iraq-Iran", "Trump-era".
+    if (!text.tokens[i].joined) {
+      ++i;
+      continue;
+    }
     std::string_view lower = text.norm(i);
-    if (text.tokens[i].joined && lower.find('-') != std::string_view::npos) {
+    if (lower.find('-') != std::string_view::npos) {
       std::string_view raw = text.raw(i);
       // Two rounds: strict case first; relaxed when two or more parts name
       // entities ("us-china" in a lower-case headline).

@@ -83,13 +83,22 @@ class PhraseIndex {
     CaseRule rule = CaseRule::kAny;
   };
   static bool CaseOk(CaseRule rule, std::string_view raw);
+  // The phrases that start with one word.
+  struct List {
+    std::vector<uint32_t> phrases;  // Indexes into phrases_, longest first.
+    uint32_t first_single = 0;      // Where the one-word phrases start.
+    // Bit (id % 64) of the second word of each longer phrase: a common
+    // first word ("the") is turned away from its longer phrases by the word
+    // after it, not by trying each.
+    uint64_t second_words = 0;
+  };
   // LongestMatch() among the phrases of `list` (those starting with the
   // word at token i).
-  Match LongestMatchIn(const std::vector<uint32_t>& list,
-                       const AnalyzedText& text, uint32_t i) const;
-  // The phrases (indexes into phrases_) starting with the word of vocabulary
-  // id `id`, longest first, or null. Most words start no phrase: one load.
-  const std::vector<uint32_t>* StartingWith(uint32_t id) const {
+  Match LongestMatchIn(const List& list, const AnalyzedText& text,
+                       uint32_t i) const;
+  // The phrases starting with the word of vocabulary id `id`, or null. Most
+  // words start no phrase: one load.
+  const List* StartingWith(uint32_t id) const {
     const int32_t list = id < list_of_id_.size() ? list_of_id_[id] : -1;
     return list < 0 ? nullptr : &lists_[list];
   }
@@ -97,7 +106,7 @@ class PhraseIndex {
   std::vector<Word> words_;
   std::vector<Phrase> phrases_;
   std::vector<int32_t> list_of_id_;  // First word's id -> index into lists_.
-  std::vector<std::vector<uint32_t>> lists_;
+  std::vector<List> lists_;
   std::shared_ptr<const Vocabulary> vocabulary_;  // For WordMatch().
   uint64_t vocabulary_digest_ = 0;
 };
@@ -164,7 +173,7 @@ inline PhraseIndex::Match PhraseIndex::LongestMatch(const AnalyzedText& text,
                                                    uint32_t i) const {
   assert(vocabulary_ == nullptr || text.vocabulary_digest == vocabulary_digest_);
   // Inline: the test that turns most tokens away. The rest is out of line.
-  const std::vector<uint32_t>* list = StartingWith(text.tokens[i].id);
+  const List* list = StartingWith(text.tokens[i].id);
   if (list == nullptr) return {};
   return LongestMatchIn(*list, text, i);
 }

@@ -864,9 +864,11 @@ bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
   // A strong alias is labelled at a token that is its first word (the alias
   // itself, or the first token of the phrase), or is a part of a compound
   // ("mcx-gold"; such tokens are `joined`), whose text then holds a needle.
+  const uint8_t* strong_first = strong_first_.data();
+  const size_t num_ids = strong_first_.size();
   for (size_t i = 0; i < text.tokens.size(); ++i) {
     const Token& t = text.tokens[i];
-    if (t.id < strong_first_.size() && strong_first_[t.id]) return true;
+    if (t.id < num_ids && strong_first[t.id]) return true;
     if (!t.joined) continue;
     const std::string_view norm = text.norm(i);
     for (const std::string& needle : needles_) {

@@ -176,7 +176,9 @@ class GoldDetector {
   std::shared_ptr<const Vocabulary> vocabulary_;
   uint64_t vocabulary_digest_ = 0;
   std::vector<std::string> needles_;  // Substrings every strong alias has.
-  std::vector<bool> strong_first_;    // By id: the first word of a strong alias.
+  // By id: the first word of a strong alias (bytes, not bits: one load per
+  // token in MayNameGold).
+  std::vector<uint8_t> strong_first_;
 };
 
 }  // namespace tidings::scoring::internal

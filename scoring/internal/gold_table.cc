@@ -275,7 +275,7 @@ absl::Status GoldDetector::Builder::Finish(const TextAnalyzer& analyzer) {
   d_.vocabulary_ = analyzer.vocabulary();
   d_.vocabulary_digest_ = d_.vocabulary_->digest();
   d_.term_of_id_.assign(d_.vocabulary_->size() + 1, -1);
-  d_.strong_first_.assign(d_.vocabulary_->size() + 1, false);
+  d_.strong_first_.assign(d_.vocabulary_->size() + 1, 0);
   auto id_of = [this](std::string_view word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = d_.vocabulary_->Find(word);
     if (id == Vocabulary::kNone) {
@@ -287,7 +287,7 @@ absl::Status GoldDetector::Builder::Finish(const TextAnalyzer& analyzer) {
   for (const std::string& f : firsts) {
     absl::StatusOr<uint32_t> id = id_of(f);
     if (!id.ok()) return id.status();
-    d_.strong_first_[*id] = true;
+    d_.strong_first_[*id] = 1;
   }
   for (const auto& [key, i] : index_) {
     const size_t sp = key.rfind(' ');

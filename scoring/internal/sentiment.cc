@@ -222,6 +222,7 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
   model.vocabulary_ = analyzer.vocabulary();
   model.vocabulary_digest_ = model.vocabulary_->digest();
   model.entry_of_id_.assign(model.vocabulary_->size() + 1, -1);
+  model.entry_kind_of_id_.assign(model.vocabulary_->size() + 1, kNoEntry);
   auto id_of = [&](const std::string& word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = model.vocabulary_->Find(word);
     if (id == Vocabulary::kNone) {
@@ -243,10 +244,12 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
         if (!rest_id.ok()) return rest_id.status();
         p.rest_ids.push_back(*rest_id);
       }
+      entry.second_words |= uint64_t{1} << (p.rest_ids[0] % 64);
     }
     entry.may_score = entry.has_single && MayScore(entry.single);
     for (const Phrase& p : entry.phrases) entry.may_score |= MayScore(p.term);
     model.entry_of_id_[*id] = static_cast<int32_t>(model.entries_.size());
+    model.entry_kind_of_id_[*id] = entry.may_score ? kScoringEntry : kEntry;
     model.entries_.push_back(std::move(entry));
   }
   model.terms_.clear();
@@ -283,6 +286,11 @@ Sentence Span(const AnalyzedText& text, uint32_t i, uint32_t* next) {
 
 void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
                                  size_t n, std::vector<std::string>* terms) {
+  size_t count = terms->size();  // Room for all at once.
+  for (size_t k = 0; k < n; ++k) {
+    count += m[k].contribution == 0 ? 0 : m[k].partner >= 0 ? 2 : 1;
+  }
+  terms->reserve(count);
   for (size_t k = 0; k < n; ++k) {
     const Match& x = m[k];
     if (x.contribution == 0) continue;
@@ -326,10 +334,6 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   std::vector<Match>& kept = scratch->kept;
   scored.clear();
   kept.clear();
-  // Capacity once, not growth step by step (a no-op for a reused scratch).
-  m.reserve(32);
-  scored.reserve(n);
-  kept.reserve(text.tokens.size() / 4 + 16);
   double sum = 0, weights = 0;
   int pos = 0, neg = 0;
   size_t spans = 0;
@@ -340,6 +344,9 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
     // A sentence with no term that may score scores 0 (its raw score is 0,
     // and 0 / sqrt(squash) is 0 for squash > 0): skip its matching.
     if (params_.squash <= 0 || MayScoreSentence(text, s)) {
+      // Capacity once, not growth step by step, and only for a text with
+      // terms (a no-op for a reused scratch); likewise below.
+      m.reserve(32);
       MatchSentence(text, s, &m);
     }
     double score = 0;
@@ -354,6 +361,10 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
     if (score > params_.neutral_band) ++pos;
     if (score < -params_.neutral_band) ++neg;
     if (score != 0) {
+      if (scored.empty()) {
+        scored.reserve(n);
+        kept.reserve(text.tokens.size() / 4 + 16);
+      }
       const uint32_t first = static_cast<uint32_t>(kept.size());
       kept.insert(kept.end(), m.begin(), m.end());
       scored.push_back(
@@ -388,6 +399,7 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
     }
     if (k < kMaxEvidence) best[k] = &sc;
   }
+  out.evidence.reserve(num_best);
   for (size_t b = 0; b < num_best; ++b) {
     const Scored& sc = *best[b];
     Evidence ev;

@@ -148,6 +148,9 @@ class SentimentModel {
     bool has_single = false;
     Term single;
     std::vector<Phrase> phrases;  // Longest first.
+    // Bit (id % 64) of each phrase's second word: most words after a
+    // common first word start none of its phrases, and are turned away here.
+    uint64_t second_words = 0;
     // The single term or a phrase term can score (MayScore below).
     bool may_score = false;
   };
@@ -243,6 +246,10 @@ class SentimentModel {
   absl::flat_hash_map<std::string, Entry> terms_;
   std::vector<Entry> entries_;
   std::vector<int32_t> entry_of_id_;
+  // By vocabulary id: kNoEntry, kEntry, or kScoringEntry (Entry::may_score),
+  // so that MayScoreSentence reads one small table, not the entries.
+  static constexpr uint8_t kNoEntry = 0, kEntry = 1, kScoringEntry = 2;
+  std::vector<uint8_t> entry_kind_of_id_;
   std::shared_ptr<const Vocabulary> vocabulary_;
   uint64_t vocabulary_digest_ = 0;
 

@@ -91,11 +91,14 @@ bool EndsWithNegation(std::string_view w) {
 bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
                                       const Sentence& s) const {
   const Token* tokens = text.tokens.data();
+  const uint8_t* kind_of_id = entry_kind_of_id_.data();
+  const size_t num_ids = entry_kind_of_id_.size();
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
     if (tokens[i].markup) continue;
-    const Entry* e = FindId(tokens[i].id);
-    if (e != nullptr) {
-      if (e->may_score) return true;
+    const uint8_t kind =
+        tokens[i].id < num_ids ? kind_of_id[tokens[i].id] : kNoEntry;
+    if (kind != kNoEntry) {
+      if (kind == kScoringEntry) return true;
     } else if (tokens[i].kind != TokenKind::kSymbol
                    ? tokens[i].joined
                    : SignedPercent(text, i, s.end_token, s.first_token) != 0) {
@@ -161,7 +164,11 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
     if (found != nullptr) {
       const Entry& e = *found;
       const Phrase* best = nullptr;
-      for (const Phrase& p : e.phrases) {
+      const bool phrase_may_follow =
+          i + 1 < s.end_token &&
+          (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
+      for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
+        const Phrase& p = e.phrases[j];
         if (i + p.rest.size() >= s.end_token) continue;
         bool ok = true;
         for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {

@@ -177,6 +177,37 @@ inline bool MayHoldLink(std::string_view lower) {
   return false;
 }
 
+// Sets Token::markup: the tokens of links (when `may_link`), and of
+// cashtags, hashtags and @mentions ("$AAPL", "#economy", "@Reuters": the
+// sign, not glued to a word before it, and the word right after it).
+void MarkMarkup(std::string_view text, bool may_link, AnalyzedText* out) {
+  const std::string_view lower = out->lower;
+  Token* const tokens = out->tokens.data();
+  const size_t num_tokens = out->tokens.size();
+  size_t link_end = 0;  // The end of the current link.
+  for (size_t t = 0; t < num_tokens; ++t) {
+    Token& tok = tokens[t];
+    const size_t i = tok.begin;
+    if (may_link && i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
+      link_end = LinkEnd(lower, i);
+    }
+    if (i < link_end) tok.markup = true;
+    if (tok.kind != TokenKind::kSymbol ||
+        (text[i] != '$' && text[i] != '#' && text[i] != '@')) {
+      continue;
+    }
+    const bool after_word = t > 0 && tokens[t - 1].end == i &&
+                            tokens[t - 1].kind != TokenKind::kSymbol;
+    if (!after_word && i + 1 < text.size() &&
+        IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
+      tok.markup = true;
+      if (t + 1 < num_tokens && tokens[t + 1].begin == i + 1) {
+        tokens[t + 1].markup = true;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
@@ -237,6 +268,12 @@ absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
     }
   }
   analyzer.vocabulary_ = std::move(vocabulary);
+  analyzer.one_byte_.resize(256);
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const std::string_view word(&c, 1);
+    analyzer.one_byte_[b] = {Fnv1a64(word), analyzer.vocabulary_->Find(word)};
+  }
   return analyzer;
 }
 
@@ -270,12 +307,9 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   // break follows).
   const size_t n = text.size();
   size_t i = 0;
-  // Markup (Token::markup): the end of the current link, and where the word
-  // of a cashtag, hashtag or @mention starts.
-  size_t link_end = 0, tag_word = std::string_view::npos;
-  // Most texts hold no link: one fast scan instead of a look per word.
-  const std::string_view lower_view(lower, n);
-  const bool may_link = MayHoldLink(lower_view);
+  // Whether a '$', '#' or '@' token was seen: the text may hold a cashtag,
+  // hashtag or @mention (MarkMarkup).
+  bool may_tag = false;
   auto mark_newline = [&]() {
     if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
   };
@@ -290,25 +324,16 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       i = NextChar(text, i);
       continue;
     }
-    // Whether the previous token is a word or number ending right here.
-    const bool after_word = !out->tokens.empty() &&
-                            out->tokens.back().end == i &&
-                            out->tokens.back().kind != TokenKind::kSymbol;
     // The token is built in place: assembling it elsewhere and copying it in
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
-    if (may_link && i >= link_end && (lower[i] == 'h' || lower[i] == 'w')) {
-      link_end = LinkEnd(lower_view, i);
-    }
-    if (i < link_end || i == tag_word) tok.markup = true;
     if (k == CharClass::kSymbol) {
-      // "$AAPL", "#economy", "@Reuters": the sign and the word after it.
-      if ((text[i] == '$' || text[i] == '#' || text[i] == '@') && !after_word &&
-          i + 1 < n && IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
-        tok.markup = true;
-        tag_word = i + 1;
-      }
+      may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
+      // Whether the token before is a word or number ending right here.
+      const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
+      const bool after_word =
+          prev != nullptr && prev->end == i && prev->kind != TokenKind::kSymbol;
       // Possessive "'s" / "’s" after a word is one word token.
       size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
       if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
@@ -317,18 +342,38 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
         i += apos + 1;
         tok.end = static_cast<uint32_t>(i);
         tok.kind = TokenKind::kWord;
+        tok.hash = Fnv1a64(std::string_view(lower + tok.begin, i - tok.begin));
         continue;
       }
+      const size_t begin = i;
       i = NextChar(text, i);
       tok.end = static_cast<uint32_t>(i);
       tok.kind = TokenKind::kSymbol;
+      tok.hash = i - begin == 1 && !one_byte_.empty()
+                     ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
+                     : Fnv1a64(std::string_view(lower + begin, i - begin));
+      if (lower[i] == ' ') ++i;  // The usual space after it, skipped here.
       continue;
     }
     tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
     tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
+    // The token's hash (Token::hash) is taken as its bytes are scanned:
+    // `h` is that of lower[tok.begin, hashed).
+    uint64_t h = kFnvOffset;
+    size_t hashed = i;
+    auto hash_to = [&](size_t end) {
+      for (; hashed < end; ++hashed) {
+        h = (h ^ static_cast<unsigned char>(lower[hashed])) * kFnvPrime;
+      }
+    };
     while (i < n) {
-      // ASCII letters and digits, the bulk of a word, in a tight loop.
-      while (i < n && kAscii.alnum[static_cast<unsigned char>(text[i])]) ++i;
+      hash_to(i);  // What the last round stepped over ("U.S", "3,364").
+      // ASCII letters and digits, the bulk of a word, in a tight loop (the
+      // same in `lower`, which ends in a NUL: no bound check).
+      for (unsigned char c; kAscii.alnum[c = lower[i]]; ++i) {
+        h = (h ^ c) * kFnvPrime;
+      }
+      hashed = i;
       if (i >= n) break;
       // Past a non-word character a word goes on only at an apostrophe,
       // '.', ',', ':', '-', '/' or '&' (below); any other ASCII ends it.
@@ -395,22 +440,30 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
     if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
     tok.end = static_cast<uint32_t>(i);
+    hash_to(i);
+    tok.hash = h;
+    if (lower[i] == ' ') ++i;  // As above.
   }
 
-  // Pass 2: sentence boundaries.
+  // Most texts hold no link and no tag: one fast scan instead of a look per
+  // token.
+  const bool may_link = MayHoldLink(std::string_view(lower, n));
+  if (may_link || may_tag) MarkMarkup(text, may_link, out);
+
+  // Pass 2: sentence boundaries. Markup ends nothing ("https://a.b/c?d=1").
   auto& toks = out->tokens;
   for (size_t t = 0; t < toks.size(); ++t) {
-    if (toks[t].markup) continue;  // "https://a.b/c?d=1" ends nothing.
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
-        t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kWord &&
-        toks[t + 1].capitalized && IsOpener(out->norm(t + 1))) {
+        !toks[t].markup && t + 1 < toks.size() &&
+        toks[t + 1].kind == TokenKind::kWord && toks[t + 1].capitalized &&
+        IsOpener(out->norm(t + 1))) {
       // A dotted abbreviation that ends a sentence: "from the U.S. The deal".
       toks[t].sentence |= 1;
       continue;
     }
     if (toks[t].kind != TokenKind::kSymbol) continue;
     char c = text[toks[t].begin];
-    if (c != '.' && c != '!' && c != '?') continue;
+    if ((c != '.' && c != '!' && c != '?') || toks[t].markup) continue;
     if (t + 1 < toks.size() && toks[t + 1].kind == TokenKind::kSymbol) {
       char d = text[toks[t + 1].begin];
       if (d == '.' || d == '!' || d == '?') continue;  // "..." ends at the last
@@ -460,8 +513,8 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     t = last;
   }
 
-  // Pass 3: each token's hash and vocabulary id (the one lookup per token
-  // that all the stages share), and the sentences.
+  // Pass 3: each token's vocabulary id (the one lookup per token that all
+  // the stages share), and the sentences.
   const Vocabulary* vocabulary = vocabulary_.get();
   out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
   Token* const tokens = toks.data();
@@ -471,9 +524,12 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   for (size_t t = 0; t < num_tokens; ++t) {
     Token& tok = tokens[t];
     const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
-    tok.hash = Fnv1a64(norm);
-    tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
-                                   : Vocabulary::kNone;
+    if (norm.size() == 1 && !one_byte_.empty()) {
+      tok.id = one_byte_[static_cast<unsigned char>(norm[0])].id;
+    } else {
+      tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
+                                     : Vocabulary::kNone;
+    }
     const bool ends = tok.sentence != 0 || t + 1 == num_tokens;
     tok.sentence = sent;
     if (ends) {

@@ -69,14 +69,17 @@ struct AnalyzedText {
   // a TextAnalyzer made from the same lexicons.
   uint64_t vocabulary_digest = 0;
 
-  // The lower-cased form of token `i` (a view into `lower`).
+  // The lower-cased form of token `i` (a view into `lower`). (Built from
+  // the pointer, not with substr(): a token is always inside the text, and
+  // the stages call these for most tokens.)
   std::string_view norm(size_t i) const {
-    return std::string_view(lower).substr(tokens[i].begin,
-                                          tokens[i].end - tokens[i].begin);
+    return std::string_view(lower.data() + tokens[i].begin,
+                            tokens[i].end - tokens[i].begin);
   }
   // The original form of token `i`.
   std::string_view raw(size_t i) const {
-    return text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+    return std::string_view(text.data() + tokens[i].begin,
+                            tokens[i].end - tokens[i].begin);
   }
 };
 
@@ -109,6 +112,13 @@ class TextAnalyzer {
   absl::flat_hash_set<std::string> abbreviations_;
   absl::flat_hash_set<std::string> openers_;
   std::shared_ptr<const Vocabulary> vocabulary_;
+  // Token::hash and Token::id of each one-byte token (punctuation, "a"),
+  // a good third of all tokens, looked up here instead of hashed.
+  struct OneByte {
+    uint64_t hash = 0;
+    uint32_t id = Vocabulary::kNone;
+  };
+  std::vector<OneByte> one_byte_;  // By byte; empty until the vocabulary.
 };
 
 }  // namespace tidings::scoring::internal

@@ -2,8 +2,6 @@
 
 #include "scoring/internal/vocabulary.h"
 
-#include <cstring>
-
 namespace tidings::scoring::internal {
 
 uint32_t Vocabulary::Add(std::string_view word) {
@@ -32,10 +30,7 @@ void Vocabulary::Place(uint32_t id) {
   slot.id = id;
   const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
   filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
-  if (word.size() <= kInline) {
-    slot.size = static_cast<uint8_t>(word.size());
-    std::memcpy(slot.bytes, word.data(), word.size());
-  }
+  slot.packed = word.size() <= kInline ? Pack(word) : kLongWord;
 }
 
 }  // namespace tidings::scoring::internal

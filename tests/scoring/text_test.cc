@@ -155,5 +155,44 @@ TEST_F(TextTest, MarkupIsMarkedAndEndsNoSentence) {
   }
 }
 
+TEST_F(TextTest, EachTokenHasTheHashAndIdOfItsText) {
+  // One-byte tokens take theirs from a table, longer ones are hashed and
+  // looked up: both must agree with the vocabulary.
+  const Vocabulary& vocabulary = *analyzer_->vocabulary();
+  analyzer_->Analyze(
+      "Gold, up 2 % (a record) -- Acme's Q3 profit & \"loss\" fell; "
+      "x y \xC2\xA3 \xE2\x82\xAC 1.5bn lowest-ever?!",
+      &at_);
+  ASSERT_GT(at_.tokens.size(), 20u);
+  for (size_t i = 0; i < at_.tokens.size(); ++i) {
+    EXPECT_EQ(at_.tokens[i].hash, Fnv1a64(at_.norm(i))) << at_.raw(i);
+    EXPECT_EQ(at_.tokens[i].id, vocabulary.Find(at_.norm(i))) << at_.raw(i);
+  }
+}
+
+TEST(VocabularyTest, IdsAreEqualExactlyWhenWordsAre) {
+  // Words of every length up to past the inline size, sharing prefixes
+  // and differing in their last byte only.
+  Vocabulary vocabulary;
+  std::vector<std::string> words;
+  for (size_t n = 0; n <= 10; ++n) {
+    words.push_back(std::string("abcdefghij").substr(0, n));
+    if (n > 0) words.push_back(words.back().substr(0, n - 1) + "Z");
+  }
+  std::vector<uint32_t> ids;
+  for (const std::string& w : words) ids.push_back(vocabulary.Add(w));
+  for (size_t i = 0; i < words.size(); ++i) {
+    EXPECT_EQ(vocabulary.Find(words[i]), ids[i]) << words[i];
+    for (size_t j = 0; j < i; ++j) EXPECT_NE(ids[i], ids[j]) << words[i];
+    // Not in it: one byte more, or one byte changed.
+    EXPECT_EQ(vocabulary.Find(words[i] + "!"), Vocabulary::kNone) << words[i];
+    if (!words[i].empty()) {
+      std::string changed = words[i];
+      changed[0] = '#';
+      EXPECT_EQ(vocabulary.Find(changed), Vocabulary::kNone) << words[i];
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tidings::scoring::internal
