@@ -605,44 +605,6 @@ size_t CeilingPass(std::string_view text,
 
 // --- the reference check -----------------------------------------------------
 
-const char* LabelName(scoring::SentimentLabel label) {
-  switch (label) {
-    case scoring::SentimentLabel::kPositive: return "positive";
-    case scoring::SentimentLabel::kNegative: return "negative";
-    case scoring::SentimentLabel::kNeutral: return "neutral";
-  }
-  return "label?";
-}
-
-std::string EventName(scoring::EventType type) {
-  switch (type) {
-    case scoring::EventType::kGoldPriceMove: return "gold_price_move";
-    case scoring::EventType::kTariff: return "tariff";
-    case scoring::EventType::kSanctions: return "sanctions";
-    case scoring::EventType::kGeopoliticalTension: return "geopolitical_tension";
-  }
-  return "event" + std::to_string(static_cast<int>(type));
-}
-
-std::string DirectionName(scoring::Direction d) {
-  using scoring::Direction;
-  switch (d) {
-    case Direction::kUnspecified: return "unspecified";
-    case Direction::kUp: return "up";
-    case Direction::kDown: return "down";
-    case Direction::kFlat: return "flat";
-    case Direction::kImposed: return "imposed";
-    case Direction::kRaised: return "raised";
-    case Direction::kThreatened: return "threatened";
-    case Direction::kDelayed: return "delayed";
-    case Direction::kEased: return "eased";
-    case Direction::kLifted: return "lifted";
-    case Direction::kEscalation: return "escalation";
-    case Direction::kDeEscalation: return "de_escalation";
-  }
-  return "direction" + std::to_string(static_cast<int>(d));
-}
-
 // Per document: the sentiment label, then each event as type:direction,
 // sorted, with a trailing '~' when its relevance is below
 // kDefaultMinRelevance (found but not reported by default). Documents of one
@@ -651,10 +613,12 @@ std::string DigestDocs(const std::vector<ScoredDocument>& docs) {
   std::string out;
   for (const ScoredDocument& doc : docs) {
     if (!out.empty()) out += " | ";
-    out += LabelName(doc.sentiment.label);
+    out += scoring::Name(doc.sentiment.label);
     std::vector<std::string> events;
     for (const scoring::Event& e : doc.events) {
-      std::string s = EventName(e.type) + ":" + DirectionName(e.direction);
+      std::string s(scoring::Name(e.type));
+      s += ':';
+      s += scoring::Name(e.direction);
       if (e.relevance < scoring::kDefaultMinRelevance) s += "~";
       events.push_back(std::move(s));
     }

@@ -1,7 +1,8 @@
 // Copyright 2026 The Tidings Authors.
 //
 // types.h: the value types that the scorer produces. Plain structs, no
-// behaviour; the service maps them to the protobuf `Signal` one to one.
+// behaviour beyond the enums' names; the service maps them to the protobuf
+// `Signal` one to one.
 // The numeric values of the enums equal those of tidings.v1 on purpose.
 
 #ifndef TIDINGS_SCORING_TYPES_H_
@@ -9,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -59,6 +61,44 @@ enum class EntityKind : uint8_t {
   kMarket = 7,    // A stock market, index or exchange ("Sensex", "Nasdaq").
   kCurrency = 8,  // "rupee", "euro", "yen".
 };
+
+
+// Lower-case names as in tidings.v1 without the prefix ("gold_price_move",
+// "de_escalation", "positive"), for evaluation and test output.
+constexpr std::string_view Name(EventType t) {
+  switch (t) {
+    case EventType::kGoldPriceMove: return "gold_price_move";
+    case EventType::kTariff: return "tariff";
+    case EventType::kSanctions: return "sanctions";
+    case EventType::kGeopoliticalTension: return "geopolitical_tension";
+  }
+  return "unknown_event";
+}
+constexpr std::string_view Name(Direction d) {
+  switch (d) {
+    case Direction::kUnspecified: return "unspecified";
+    case Direction::kUp: return "up";
+    case Direction::kDown: return "down";
+    case Direction::kFlat: return "flat";
+    case Direction::kImposed: return "imposed";
+    case Direction::kRaised: return "raised";
+    case Direction::kThreatened: return "threatened";
+    case Direction::kDelayed: return "delayed";
+    case Direction::kEased: return "eased";
+    case Direction::kLifted: return "lifted";
+    case Direction::kEscalation: return "escalation";
+    case Direction::kDeEscalation: return "de_escalation";
+  }
+  return "unknown_direction";
+}
+constexpr std::string_view Name(SentimentLabel l) {
+  switch (l) {
+    case SentimentLabel::kPositive: return "positive";
+    case SentimentLabel::kNegative: return "negative";
+    case SentimentLabel::kNeutral: return "neutral";
+  }
+  return "unknown_label";
+}
 
 // Where ScoredDocument::published_at came from (values as tidings.v1).
 enum class TimeOrigin : uint8_t {

@@ -338,8 +338,7 @@ absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
   auto rows = lexicons.Rows(kFile, 2, 5);
   if (!rows.ok()) return rows.status();
   auto error = [&](const LexiconRow& row, std::string_view what) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(AsAbsl(kFile), ":", row.line, ": ", AsAbsl(what)));
+    return RowError(kFile, row, what);
   };
   static constexpr std::pair<std::string_view, uint32_t> kKinds[] = {
       {"month", kMonth},     {"weekday", kWeekday},   {"zone", kZone},

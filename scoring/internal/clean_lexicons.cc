@@ -13,16 +13,6 @@
 #include "scoring/internal/page_text.h"
 
 namespace tidings::scoring::internal {
-namespace {
-
-absl::Status RowError(std::string_view file, const LexiconRow& row,
-                      std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(std::string(file), ":", row.line, ": ", std::string(what)));
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------
 // Lexicons.
 

@@ -21,17 +21,6 @@ constexpr std::string_view kFile = "companies.tsv";
 constexpr int kMaxRuns = 48;
 constexpr int kMaxNameWords = 4;
 
-absl::Status RowError(const LexiconRow& row, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s:%d: %s", std::string(kFile), row.line, std::string(what)));
-}
-
-bool IsSymbol(const AnalyzedText& text, uint32_t t, char c) {
-  const Token& tok = text.tokens[t];
-  return tok.kind == TokenKind::kSymbol && tok.end - tok.begin == 1 &&
-         text.text[tok.begin] == c;
-}
-
 // "ONGC", "L&T": two or more characters, capitals (and '&') only.
 bool IsAcronym(std::string_view raw) {
   if (raw.size() < 2) return false;
@@ -93,7 +82,7 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
                    std::string_view word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = vocabulary.Find(word);
     if (id == Vocabulary::kNone) {
-      return RowError(row, absl::StrCat("\"", std::string(word),
+      return RowError(kFile, row, absl::StrCat("\"", std::string(word),
                                         "\" is not one lower-case word"));
     }
     return id;
@@ -103,7 +92,7 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
         std::find_if(std::begin(kKinds), std::end(kKinds),
                      [&](const auto& k) { return k.first == row.fields[0]; });
     if (kind == std::end(kKinds)) {
-      return RowError(row, absl::StrCat("unknown kind \"",
+      return RowError(kFile, row, absl::StrCat("unknown kind \"",
                                         std::string(row.fields[0]), "\""));
     }
     for (absl::string_view alt : absl::StrSplit(AsAbsl(row.fields[1]), '|')) {
@@ -111,7 +100,7 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
           absl::StrSplit(alt, ' ', absl::SkipWhitespace());
       const size_t max_words = kind->second == kBefore ? 2 : 1;
       if (words.empty() || words.size() > max_words) {
-        return RowError(row, absl::StrCat("\"", alt, "\": ", max_words,
+        return RowError(kFile, row, absl::StrCat("\"", alt, "\": ", max_words,
                                           " word(s) expected"));
       }
       std::vector<uint32_t> ids;
@@ -294,7 +283,7 @@ class CompanyFinder::SentenceScan {
   void Judge(Run* r);
   // Whether token j separates two names of a list: ",", "&" or "and".
   bool Separator(uint32_t j) const {
-    return IsSymbol(text_, j, ',') || IsSymbol(text_, j, '&') ||
+    return text_.is_symbol(j, ',') || text_.is_symbol(j, '&') ||
            tokens_[j].id == f_.and_id_;
   }
   bool MayBe(const Run& r) const {
@@ -327,7 +316,7 @@ class CompanyFinder::SentenceScan {
   }
   // "&" ("Cox & Kings"), or "of" after an industry noun ("Bank of Baroda").
   bool Joiner(uint32_t j) const {
-    return IsSymbol(text_, j, '&') ||
+    return text_.is_symbol(j, '&') ||
            (tokens_[j].id == f_.of_id_ && j > first_ &&
             (f_.RolesOf(tokens_[j - 1].id) & kIndustry));
   }
@@ -367,7 +356,7 @@ void CompanyFinder::SentenceScan::Judge(Run* r) {
   const uint32_t a = r->end;
   const uint16_t after = a < end_ ? f_.RolesOf(tokens_[a].id) : 0;
   const bool acronym = r->words == 1 && IsAcronym(text_.raw(r->first));
-  if (r->first > first_ && IsSymbol(text_, r->first - 1, '$') &&
+  if (r->first > first_ && text_.is_symbol(r->first - 1, '$') &&
       tokens_[r->first - 1].end == tokens_[r->first].begin && acronym) {
     r->company = true;  // A cashtag.
     return;
@@ -380,7 +369,7 @@ void CompanyFinder::SentenceScan::Judge(Run* r) {
     return;
   }
   if (((after & kSuffix) && tokens_[a].capitalized) ||
-      ((after & kTicker) && a + 2 < end_ && IsSymbol(text_, a + 2, '>') &&
+      ((after & kTicker) && a + 2 < end_ && text_.is_symbol(a + 2, '>') &&
        IsAcronym(text_.raw(a + 1)))) {
     r->company = true;
     return;
@@ -417,8 +406,8 @@ void CompanyFinder::SentenceScan::Emit(CompanyMentions* out) {
       if (left == nullptr || !MayBe(*left)) break;
       const uint32_t b = left->first;
       const bool starts =
-          b == first_ || IsSymbol(text_, b - 1, ':') ||
-          IsSymbol(text_, b - 1, ';') ||
+          b == first_ || text_.is_symbol(b - 1, ':') ||
+          text_.is_symbol(b - 1, ';') ||
           (b >= first_ + 2 && Separator(b - 1) && NameWord(b - 2));
       if (!starts) break;
       left->company = left->cue_after = true;

@@ -18,11 +18,6 @@ constexpr std::string_view kFile = "entities.tsv";
 inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 inline bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 
-absl::Status RowError(const LexiconRow& row, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s:%d: %s", std::string(kFile), row.line, std::string(what)));
-}
-
 // Splits "a|b|c" into its non-empty, trimmed parts.
 std::vector<std::string_view> SplitBar(std::string_view s) {
   std::vector<std::string_view> out;
@@ -195,7 +190,7 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
     if (id != "-") {
       size_t colon = id.find(':');
       if (colon == std::string_view::npos || colon + 1 == id.size()) {
-        return RowError(row, "id must be <kind>:<name> or \"-\"");
+        return RowError(kFile, row, "id must be <kind>:<name> or \"-\"");
       }
       std::string_view prefix = id.substr(0, colon);
       EntityInfo info;
@@ -215,7 +210,7 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         info.kind = EntityKind::kCurrency;
       } else {
         return RowError(
-            row, absl::StrCat("unknown id prefix \"", std::string(prefix),
+            kFile, row, absl::StrCat("unknown id prefix \"", std::string(prefix),
                               "\" (country, bloc, person, inst, commodity, "
                               "market, currency)"));
       }
@@ -224,7 +219,7 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
       if (row.fields[2] != "-") info.country = std::string(row.fields[2]);
       if (!index.emplace(info.id, static_cast<uint32_t>(model.table_.size()))
                .second) {
-        return RowError(row, absl::StrCat("duplicate id ", info.id));
+        return RowError(kFile, row, absl::StrCat("duplicate id ", info.id));
       }
       entity = static_cast<uint32_t>(model.table_.size());
       model.table_.push_back(std::move(info));
@@ -249,7 +244,7 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
             (model.table_[it->second].kind != EntityKind::kCountry &&
              model.table_[it->second].kind != EntityKind::kBloc)) {
           return RowError(
-              *p.row, absl::StrCat("country ", info.country,
+              kFile, *p.row, absl::StrCat("country ", info.country,
                                    " is not a country or bloc id in the file"));
         }
         if (info.kind == EntityKind::kPerson) {
@@ -266,10 +261,10 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
   }
   for (const Pending& p : pending) {
     std::vector<std::string_view> aliases = SplitBar(p.row->fields[3]);
-    if (aliases.empty()) return RowError(*p.row, "no aliases");
+    if (aliases.empty()) return RowError(kFile, *p.row, "no aliases");
     for (std::string_view alias : aliases) {
       absl::Status s = model.aliases_.Add(analyzer, alias, p.entity);
-      if (!s.ok()) return RowError(*p.row, AsStd(s.message()));
+      if (!s.ok()) return RowError(kFile, *p.row, AsStd(s.message()));
     }
   }
   return model;

@@ -23,17 +23,6 @@ constexpr int kMaxClauses = 32;
 constexpr int kMaxLocal = 32;
 constexpr int kMaxRoles = 8;
 
-absl::Status RowError(const LexiconRow& row, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s:%d: %s", std::string(kFile), row.line, std::string(what)));
-}
-
-bool IsSymbol(const AnalyzedText& text, uint32_t t, char c) {
-  const Token& tok = text.tokens[t];
-  return tok.kind == TokenKind::kSymbol && tok.end - tok.begin == 1 &&
-         text.text[tok.begin] == c;
-}
-
 // The text of tokens [first, last).
 std::string_view TokenText(const AnalyzedText& text, uint32_t first,
                            uint32_t last) {
@@ -57,7 +46,7 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
   for (const LexiconRow& row : *rows) {
     const std::string_view kind = row.fields[0];
     if (kind == "param") {
-      if (row.fields.size() != 3) return RowError(row, "param NAME VALUE");
+      if (row.fields.size() != 3) return RowError(kFile, row, "param NAME VALUE");
       absl::StatusOr<double> v = ParseWeight(kFile, row, 2);
       if (!v.ok()) return v.status();
       Params& p = model.params_;
@@ -73,7 +62,7 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
       } else if (name == "source_tokens") {
         p.source_tokens = static_cast<int>(*v);
       } else {
-        return RowError(row, absl::StrCat("unknown param ", AsAbsl(name)));
+        return RowError(kFile, row, absl::StrCat("unknown param ", AsAbsl(name)));
       }
       continue;
     }
@@ -81,7 +70,7 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
         std::find_if(std::begin(kKinds), std::end(kKinds),
                      [&](const auto& x) { return x.first == kind; });
     if (k == std::end(kKinds)) {
-      return RowError(row, absl::StrCat("unknown kind ", AsAbsl(kind)));
+      return RowError(kFile, row, absl::StrCat("unknown kind ", AsAbsl(kind)));
     }
     Rule rule;
     rule.kind = k->second;
@@ -89,7 +78,7 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
         rule.kind == Kind::kActsOn || rule.kind == Kind::kDealsIn;
     if (valued != (row.fields.size() == 3)) {
       return RowError(
-          row, absl::StrCat(AsAbsl(kind),
+          kFile, row, absl::StrCat(AsAbsl(kind),
                             valued ? " needs a value" : " takes no value"));
     }
     if (valued) {
@@ -102,18 +91,18 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
     for (absl::string_view alt : absl::StrSplit(AsAbsl(row.fields[1]), '|')) {
       const std::vector<absl::string_view> words =
           absl::StrSplit(alt, ' ', absl::SkipWhitespace());
-      if (words.empty()) return RowError(row, "empty term");
+      if (words.empty()) return RowError(kFile, row, "empty term");
       const uint32_t id = vocabulary.Find(AsStd(words[0]));
       if (id == Vocabulary::kNone) {
         return RowError(
-            row, absl::StrCat("\"", words[0], "\" is not one lower-case word"));
+            kFile, row, absl::StrCat("\"", words[0], "\" is not one lower-case word"));
       }
       WordRoles& roles = model.roles_[id];
       if (words.size() == 1) {
         roles.rule = static_cast<int16_t>(payload);
       } else {
         absl::Status s = model.phrases_.Add(analyzer, AsStd(alt), payload);
-        if (!s.ok()) return RowError(row, AsStd(s.message()));
+        if (!s.ok()) return RowError(kFile, row, AsStd(s.message()));
         roles.starts_phrase = true;
       }
     }
@@ -253,7 +242,7 @@ void EntitySentimentModel::Split(const AnalyzedText& text, const Sentence& s,
         starts = true;
         break;
       case Kind::kComma:
-        starts = t > s.first_token && IsSymbol(text, t - 1, ',');
+        starts = t > s.first_token && text.is_symbol(t - 1, ',');
         break;
       case Kind::kDash:
         starts = t > s.first_token && t + 1 < s.end_token &&
@@ -471,7 +460,7 @@ void EntitySentimentModel::Assign(
   }
   // The source of a view: "...: Ajay Kumar, Acme Securities".
   const int last = c->n - 1;
-  if (last > 0 && IsSymbol(text, c->start[last], ':') && !c->has_terms[last] &&
+  if (last > 0 && text.is_symbol(c->start[last], ':') && !c->has_terms[last] &&
       static_cast<int>(c->end - c->start[last]) <= params_.source_tokens + 1) {
     c->counter[last] |= c->named[last];
   }

@@ -18,11 +18,6 @@ namespace {
 
 constexpr std::string_view kFile = "events.tsv";
 
-absl::Status RowError(const LexiconRow& row, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s:%d: %s", std::string(kFile), row.line, std::string(what)));
-}
-
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -134,19 +129,19 @@ class EventDetector::Builder {
 
 absl::Status EventDetector::Builder::DefineGroup(const LexiconRow& row) {
   if (row.fields.size() != 4) {
-    return RowError(row, "GROUP rows have 4 fields: GROUP, name, scope, terms");
+    return RowError(kFile, row, "GROUP rows have 4 fields: GROUP, name, scope, terms");
   }
   Scope scope;
-  if (!ParseScope(row.fields[2], &scope)) return RowError(row, "unknown scope");
+  if (!ParseScope(row.fields[2], &scope)) return RowError(kFile, row, "unknown scope");
   const int g = FindGroup(row.fields[1]);
   if (g < 0) {
     if (d_.group_names_.size() >= 64) {
-      return RowError(row, "more than 64 groups");
+      return RowError(kFile, row, "more than 64 groups");
     }
     d_.group_names_.emplace_back(row.fields[1]);
     default_scope_.push_back(scope);
   } else if (default_scope_[g] != scope) {
-    return RowError(row, "group redefined with another scope");
+    return RowError(kFile, row, "group redefined with another scope");
   }
   return absl::OkStatus();
 }
@@ -161,7 +156,7 @@ absl::Status EventDetector::Builder::AddRow(const LexiconRow& row) {
   if (kind == "ACTION") return AddAction(row);
   if (kind == "TRIGGER") return AddTrigger(row);
   return RowError(
-      row,
+      kFile, row,
       absl::StrCat(
           "unknown row kind \"", std::string(kind),
           "\" (GROUP, BLOCK, PARAM, YEARGUARD, DEFAULT, ACTION, TRIGGER)"));
@@ -206,7 +201,7 @@ absl::Status EventDetector::Builder::ParseRefs(
     GroupRef ref;
     if (!ParseRef(s, boost, &ref)) {
       return RowError(
-          row,
+          kFile, row,
           absl::StrCat(
               boost ? "bad boost \"" : "bad reject \"", std::string(s),
               boost ? "\" ([!]group[@scope]+weight)" : "\" (group[@scope])"));
@@ -226,7 +221,7 @@ absl::Status EventDetector::Builder::ForEachEntry(const LexiconRow& row,
       AnalyzedText at;
       analyzer_.Analyze(phrase, &at);
       if (at.tokens.empty()) {
-        return RowError(row, absl::StrCat("phrase \"", std::string(phrase),
+        return RowError(kFile, row, absl::StrCat("phrase \"", std::string(phrase),
                                           "\" has no tokens"));
       }
       d_.entries_.emplace_back();
@@ -248,7 +243,7 @@ absl::Status EventDetector::Builder::AddGroupTerms(const LexiconRow& row) {
 
 absl::Status EventDetector::Builder::AddBlock(const LexiconRow& row) {
   if (row.fields.size() != 2) {
-    return RowError(row, "BLOCK rows have 2 fields: BLOCK, phrases");
+    return RowError(kFile, row, "BLOCK rows have 2 fields: BLOCK, phrases");
   }
   return ForEachEntry(row, row.fields[1], [&](uint32_t e) {
     d_.entries_[e].block = true;
@@ -258,11 +253,11 @@ absl::Status EventDetector::Builder::AddBlock(const LexiconRow& row) {
 
 absl::Status EventDetector::Builder::SetParam(const LexiconRow& row) {
   if (row.fields.size() != 3) {
-    return RowError(row, "PARAM rows have 3 fields: PARAM, name, value");
+    return RowError(kFile, row, "PARAM rows have 3 fields: PARAM, name, value");
   }
   double v;
   if (!ParseDouble(row.fields[2], &v)) {
-    return RowError(row, "value must be a number");
+    return RowError(kFile, row, "value must be a number");
   }
   const std::string_view name = row.fields[1];
   Params& p = d_.params_;
@@ -279,7 +274,7 @@ absl::Status EventDetector::Builder::SetParam(const LexiconRow& row) {
   } else if (name == "max_evidence") {
     p.max_evidence = static_cast<int>(v);
   } else {
-    return RowError(row, "unknown PARAM");
+    return RowError(kFile, row, "unknown PARAM");
   }
   return absl::OkStatus();
 }
@@ -288,7 +283,7 @@ absl::Status EventDetector::Builder::AddYearGuard(const LexiconRow& row) {
   if (row.fields.size() != 3 ||
       (row.fields[1] != "before" && row.fields[1] != "after")) {
     return RowError(
-        row, "YEARGUARD rows have 3 fields: YEARGUARD, before|after, words");
+        kFile, row, "YEARGUARD rows have 3 fields: YEARGUARD, before|after, words");
   }
   auto& set = row.fields[1] == "before" ? d_.not_year_prev_ : d_.not_year_next_;
   for (std::string_view w : Split(row.fields[2], '|'))
@@ -298,38 +293,38 @@ absl::Status EventDetector::Builder::AddYearGuard(const LexiconRow& row) {
 
 absl::Status EventDetector::Builder::SetDefault(const LexiconRow& row) {
   if (row.fields.size() != 3) {
-    return RowError(row,
+    return RowError(kFile, row,
                     "DEFAULT rows have 3 fields: DEFAULT, type, direction");
   }
   uint8_t type;
   if (!ParseType(row.fields[1], &type)) {
-    return RowError(row, "unknown event type");
+    return RowError(kFile, row, "unknown event type");
   }
   if (!ParseDirection(row.fields[2], &d_.default_direction_[type])) {
-    return RowError(row, "unknown direction");
+    return RowError(kFile, row, "unknown direction");
   }
   return absl::OkStatus();
 }
 
 absl::Status EventDetector::Builder::AddAction(const LexiconRow& row) {
   if (row.fields.size() != 6) {
-    return RowError(row,
+    return RowError(kFile, row,
                     "ACTION rows have 6 fields: ACTION, direction, types, "
                     "max distance, priority, terms");
   }
   Action a;
   if (!ParseDirection(row.fields[1], &a.direction)) {
-    return RowError(row, "unknown direction");
+    return RowError(kFile, row, "unknown direction");
   }
   for (std::string_view t : Split(row.fields[2], ',')) {
     uint8_t type;
-    if (!ParseType(t, &type)) return RowError(row, "unknown event type");
+    if (!ParseType(t, &type)) return RowError(kFile, row, "unknown event type");
     a.types |= 1 << type;
   }
   double dist, prio;
   if (!ParseDouble(row.fields[3], &dist) ||
       !ParseDouble(row.fields[4], &prio)) {
-    return RowError(row, "max distance and priority must be numbers");
+    return RowError(kFile, row, "max distance and priority must be numbers");
   }
   a.max_distance = static_cast<uint8_t>(dist);
   a.priority = static_cast<uint8_t>(prio);
@@ -338,7 +333,7 @@ absl::Status EventDetector::Builder::AddAction(const LexiconRow& row) {
   return ForEachEntry(row, row.fields[5], [&](uint32_t e) {
     for (uint16_t other : d_.entries_[e].actions) {
       if (d_.actions_[other].types & a.types) {
-        return RowError(row, absl::StrCat("\"", std::string(phrase_of_[e]),
+        return RowError(kFile, row, absl::StrCat("\"", std::string(phrase_of_[e]),
                                           "\" already has an action for that "
                                           "type"));
       }
@@ -350,24 +345,24 @@ absl::Status EventDetector::Builder::AddAction(const LexiconRow& row) {
 
 absl::Status EventDetector::Builder::AddTrigger(const LexiconRow& row) {
   if (row.fields.size() != 7) {
-    return RowError(row,
+    return RowError(kFile, row,
                     "TRIGGER rows have 7 fields: TRIGGER, type, terms, base, "
                     "boosts, rejects, direction");
   }
   Rule r;
   if (!ParseType(row.fields[1], &r.type)) {
-    return RowError(row, "unknown event type");
+    return RowError(kFile, row, "unknown event type");
   }
   double base;
   if (!ParseDouble(row.fields[3], &base)) {
-    return RowError(row, "base must be a number");
+    return RowError(kFile, row, "base must be a number");
   }
   r.base = static_cast<float>(base);
   absl::Status s = ParseRefs(row, row.fields[4], true, &r.boosts);
   if (s.ok()) s = ParseRefs(row, row.fields[5], false, &r.rejects);
   if (!s.ok()) return s;
   if (row.fields[6] != "-" && !ParseDirection(row.fields[6], &r.direction)) {
-    return RowError(row, "unknown direction");
+    return RowError(kFile, row, "unknown direction");
   }
   d_.rules_.push_back(std::move(r));
   const auto index = static_cast<uint16_t>(d_.rules_.size() - 1);

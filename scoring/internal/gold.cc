@@ -114,11 +114,7 @@ class GoldDetector::Matcher {
   bool IsNumber(int i) const {
     return text_.tokens[i].kind == TokenKind::kNumber;
   }
-  bool IsSymbol(int i, char c) const {
-    return text_.tokens[i].kind == TokenKind::kSymbol &&
-           text_.text[text_.tokens[i].begin] == c;
-  }
-  bool IsComma(int i) const { return IsSymbol(i, ','); }
+  bool IsComma(int i) const { return text_.is_symbol(i, ','); }
   int Next(int i) const { return i + slots_[i].len; }
   int Prev(int i) const {
     int k = i - 1;

@@ -131,6 +131,12 @@ absl::StatusOr<std::vector<LexiconRow>> ParseLexicon(std::string_view name,
   return rows;
 }
 
+absl::Status RowError(std::string_view file, const LexiconRow& row,
+                      std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s:%d: %s", std::string(file), row.line, std::string(what)));
+}
+
 absl::StatusOr<double> ParseWeight(std::string_view name, const LexiconRow& row,
                                    int field) {
   double v = 0;
@@ -138,8 +144,8 @@ absl::StatusOr<double> ParseWeight(std::string_view name, const LexiconRow& row,
       !absl::SimpleAtod(absl::string_view(row.fields[field].data(),
                                           row.fields[field].size()),
                         &v)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s:%d: field %d must be a number", std::string(name), row.line, field + 1));
+    return RowError(name, row,
+                    absl::StrFormat("field %d must be a number", field + 1));
   }
   return v;
 }

@@ -56,6 +56,10 @@ absl::StatusOr<std::vector<LexiconRow>> ParseLexicon(std::string_view name,
                                                      int min_fields,
                                                      int max_fields);
 
+// INVALID_ARGUMENT "file:line: what", the form of every lexicon error.
+absl::Status RowError(std::string_view file, const LexiconRow& row,
+                      std::string_view what);
+
 // Parses a number field; INVALID_ARGUMENT with file:line on failure.
 absl::StatusOr<double> ParseWeight(std::string_view name, const LexiconRow& row,
                                    int field);

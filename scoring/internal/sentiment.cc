@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::string_view kFiles[] = {"sentiment.tsv", "sentiment_terms.tsv"};
 
-absl::Status RowError(std::string_view file, const LexiconRow& row,
-                      std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s:%d: %s", std::string(file), row.line, std::string(what)));
-}
-
 }  // namespace
 
 absl::Status SentimentModel::AddRow(

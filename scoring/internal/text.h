@@ -81,6 +81,12 @@ struct AnalyzedText {
     return std::string_view(text.data() + tokens[i].begin,
                             tokens[i].end - tokens[i].begin);
   }
+  // Whether token `i` is the one-character symbol `c` (",", "&", "$").
+  bool is_symbol(size_t i, char c) const {
+    const Token& t = tokens[i];
+    return t.kind == TokenKind::kSymbol && t.end - t.begin == 1 &&
+           text[t.begin] == c;
+  }
 };
 
 class TextAnalyzer {

@@ -27,23 +27,11 @@ std::vector<ScoredDocument> ScoreText(const scoring::Scorer& scorer,
   return scorer.Score({.title = "", .body = text});
 }
 
-const char* GoldName(Direction d) {
-  switch (d) {
-    case Direction::kUp:
-      return "up";
-    case Direction::kDown:
-      return "down";
-    case Direction::kFlat:
-      return "flat";
-    default:
-      return "none";
-  }
-}
-
 std::string GoldLabelOf(const std::vector<ScoredDocument>& docs) {
   if (docs.empty()) return "none";
   const scoring::Event* e = FindEvent(docs[0], EventType::kGoldPriceMove);
-  return e == nullptr ? "none" : GoldName(e->direction);
+  if (e == nullptr || e->direction == Direction::kUnspecified) return "none";
+  return std::string(scoring::Name(e->direction));
 }
 
 // A three-class sentiment set: id, label, text (+ more columns).
@@ -69,7 +57,8 @@ void EvalSentimentSet(const scoring::Scorer& scorer, const EvalOptions& opt,
   for (const auto& row : tsv->rows) {
     std::vector<ScoredDocument> docs = ScoreText(scorer, row[text]);
     const std::string pred =
-        docs.empty() ? "neutral" : SentimentName(docs[0].sentiment.label);
+        docs.empty() ? "neutral"
+                    : std::string(scoring::Name(docs[0].sentiment.label));
     c.Add(row[label], pred);
     if (opt.show_errors && pred != row[label]) {
       out << set.dataset << "\t" << row[label] << "\tpred=" << pred << "\t"
@@ -135,7 +124,7 @@ void EvalEntitySentiment(const scoring::Scorer& scorer, const EvalOptions& opt,
       const scoring::Entity* e =
           docs.empty() ? nullptr : MatchEntity(docs[0], kv[0]);
       if (e == nullptr) continue;
-      const std::string pred = SentimentName(e->sentiment.label);
+      const std::string pred(scoring::Name(e->sentiment.label));
       all.Add(kv[1], pred);
       if (pairs.size() > 1) multi.Add(kv[1], pred);
       if (opt.show_errors && pred != kv[1]) {

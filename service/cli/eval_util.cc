@@ -142,18 +142,6 @@ double Confusion::PredShare(const std::string& l) const {
   return n_ == 0 ? 0 : double(Get(tp_fp_, l)) / n_;
 }
 
-const char* SentimentName(scoring::SentimentLabel l) {
-  switch (l) {
-    case scoring::SentimentLabel::kPositive:
-      return "positive";
-    case scoring::SentimentLabel::kNegative:
-      return "negative";
-    case scoring::SentimentLabel::kNeutral:
-      return "neutral";
-  }
-  return "neutral";
-}
-
 const scoring::Event* FindEvent(const scoring::ScoredDocument& doc,
                                 scoring::EventType type) {
   for (const scoring::Event& e : doc.events) {

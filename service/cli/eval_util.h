@@ -99,8 +99,6 @@ struct BinaryCounts {
   double F1() const { return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn); }
 };
 
-const char* SentimentName(scoring::SentimentLabel l);
-
 // What a reader of `tidings score` output sees: the event of `type` at or
 // above the default relevance threshold, or null.
 const scoring::Event* FindEvent(const scoring::ScoredDocument& doc,

@@ -332,14 +332,10 @@ TEST(BylineLexiconTest, MalformedRowsAreReported) {
       {"by\tby\tghost\n", "by must be"},
   };
   for (const Case& c : cases) {
-    const std::string dir = LexiconDirWith("bylines.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto reader = BylineReader::Create(*lex);
-    ASSERT_FALSE(reader.ok()) << c.content;
-    EXPECT_EQ(reader.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(reader.status().message()), HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("bylines.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         return BylineReader::Create(l).status();
+                       });
   }
 }
 

@@ -352,16 +352,12 @@ TEST(CompanyFinderCreateTest, RejectsMalformedRows) {
       {"noun\n", "companies.tsv:1"},
   };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("companies.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto analyzer = TextAnalyzer::Create(*lex);
-    ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-    auto finder = CompanyFinder::Create(*lex, *analyzer);
-    ASSERT_FALSE(finder.ok()) << c.content;
-    EXPECT_EQ(finder.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(finder.status().message()), HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("companies.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         auto analyzer = TextAnalyzer::Create(l);
+                         if (!analyzer.ok()) return analyzer.status();
+                         return CompanyFinder::Create(l, *analyzer).status();
+                       });
   }
 }
 
@@ -377,14 +373,10 @@ TEST(EntityModelCreateTest, RejectsMalformedRows) {
       {"country:XX\tX\t-\txland\ncountry:XX\tX\t-\txland\n", "duplicate id"},
   };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("entities.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto model = EntityModel::Create(*lex);
-    ASSERT_FALSE(model.ok()) << c.content;
-    EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(model.status().message()), HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("entities.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         return EntityModel::Create(l).status();
+                       });
   }
 }
 

@@ -200,16 +200,12 @@ TEST(EntitySentimentModelCreateTest, RejectsMalformedRows) {
       {"param\tspeed\t3\n", "unknown param"},
   };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("entity_sentiment.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto analyzer = TextAnalyzer::Create(*lex);
-    ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-    auto model = EntitySentimentModel::Create(*lex, *analyzer);
-    ASSERT_FALSE(model.ok()) << c.content;
-    EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(model.status().message()), HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("entity_sentiment.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         auto analyzer = TextAnalyzer::Create(l);
+                         if (!analyzer.ok()) return analyzer.status();
+                         return EntitySentimentModel::Create(l, *analyzer).status();
+                       });
   }
 }
 

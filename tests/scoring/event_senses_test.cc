@@ -63,19 +63,6 @@ struct Counts {
   }
 };
 
-const char* DirectionName(Direction d) {
-  switch (d) {
-    case Direction::kUp:
-      return "up";
-    case Direction::kDown:
-      return "down";
-    case Direction::kFlat:
-      return "flat";
-    default:
-      return "none";
-  }
-}
-
 TEST(EventSensesTest, HeldOutSentences) {
   const std::vector<Row> rows = ReadRows();
   ASSERT_GE(rows.size(), 400u);
@@ -95,7 +82,10 @@ TEST(EventSensesTest, HeldOutSentences) {
       t |= e.type == EventType::kTariff;
       s |= e.type == EventType::kSanctions;
       g |= e.type == EventType::kGeopoliticalTension;
-      if (e.type == EventType::kGoldPriceMove) dir = DirectionName(e.direction);
+      if (e.type == EventType::kGoldPriceMove &&
+          e.direction != Direction::kUnspecified) {
+        dir = Name(e.direction);
+      }
     }
     gold.Add(row.gold != "none", dir != "none");
     tariff.Add(row.tariff, t);

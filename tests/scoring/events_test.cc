@@ -29,20 +29,6 @@ constexpr EventType kTariff = EventType::kTariff;
 constexpr EventType kSanctions = EventType::kSanctions;
 constexpr EventType kGeo = EventType::kGeopoliticalTension;
 
-const char* Name(EventType t) {
-  switch (t) {
-    case EventType::kGoldPriceMove:
-      return "gold";
-    case EventType::kTariff:
-      return "tariff";
-    case EventType::kSanctions:
-      return "sanctions";
-    case EventType::kGeopoliticalTension:
-      return "geopolitical";
-  }
-  return "?";
-}
-
 class EventsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -552,14 +538,10 @@ TEST(EventDetectorCreateTest, RejectsMalformedRows) {
       {"TRIGGER\ttariff\t#\t0.5\t-\t-\t-\n", "TRIGGER rows have 7 fields"},
   };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("events.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto detector = EventDetector::Create(*lex);
-    ASSERT_FALSE(detector.ok()) << c.content;
-    EXPECT_EQ(detector.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(detector.status().message()), HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("events.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         return EventDetector::Create(l).status();
+                       });
   }
 }
 

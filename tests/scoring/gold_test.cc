@@ -388,15 +388,10 @@ TEST(GoldDetectorCreateTest, RejectsMalformedRows) {
       {"unit\toz\n", "unit symbol required"},
   };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("gold.tsv", c.content);
-    auto lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    auto gold = GoldDetector::Create(*lex);
-    ASSERT_FALSE(gold.ok()) << c.content;
-    EXPECT_EQ(gold.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(gold.status().message()),
-                ::testing::HasSubstr(c.error));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("gold.tsv", c.content, c.error,
+                       [](const LexiconSet& l) -> absl::Status {
+                         return GoldDetector::Create(l).status();
+                       });
   }
 }
 

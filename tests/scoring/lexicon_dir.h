@@ -12,6 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scoring/internal/lexicon_set.h"
+
 namespace tidings::scoring::internal {
 
 // Defined in the generated embedded_lexicons.cc.
@@ -34,6 +40,23 @@ inline std::string LexiconDirWith(std::string_view name,
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
   }
   return dir.string();
+}
+
+// Loads the compiled-in lexicons with file `name` replaced by `content`,
+// calls `create(lexicons)` (a component's Create(), returning its status)
+// and expects INVALID_ARGUMENT with `error` in the message.
+template <typename CreateFn>
+void ExpectLexiconError(std::string_view name, std::string_view content,
+                        std::string_view error, CreateFn create) {
+  SCOPED_TRACE(std::string(name) + ":\n" + std::string(content));
+  const std::string dir = LexiconDirWith(name, content);
+  absl::StatusOr<LexiconSet> lexicons = LexiconSet::Load(dir);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(lexicons.ok()) << lexicons.status();
+  const absl::Status status = create(*lexicons);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::HasSubstr(std::string(error)));
 }
 
 }  // namespace tidings::scoring::internal

@@ -356,24 +356,14 @@ TEST(SentimentLexiconTest, MalformedRowsNameFileAndLine) {
       // A function word of sentiment.tsv given again.
       {"negator\tnot\n", "\"not\" is already a negator at sentiment.tsv:"},
   };
+  auto create = [](const LexiconSet& l) {
+    return SentimentModel::Create(l).status();
+  };
   for (const Case& c : cases) {
-    std::string dir = LexiconDirWith("sentiment_terms.tsv", c.content);
-    absl::StatusOr<LexiconSet> lex = LexiconSet::Load(dir);
-    ASSERT_TRUE(lex.ok()) << lex.status();
-    absl::StatusOr<SentimentModel> model = SentimentModel::Create(*lex);
-    ASSERT_FALSE(model.ok()) << c.content;
-    EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(model.status().message()), HasSubstr(c.message));
-    std::filesystem::remove_all(dir);
+    ExpectLexiconError("sentiment_terms.tsv", c.content, c.message, create);
   }
-  std::string dir = LexiconDirWith("sentiment.tsv", "param\tno_such_knob\t3\n");
-  absl::StatusOr<LexiconSet> lex = LexiconSet::Load(dir);
-  ASSERT_TRUE(lex.ok());
-  absl::StatusOr<SentimentModel> model = SentimentModel::Create(*lex);
-  ASSERT_FALSE(model.ok());
-  EXPECT_THAT(std::string(model.status().message()),
-              HasSubstr("sentiment.tsv:1: unknown param no_such_knob"));
-  std::filesystem::remove_all(dir);
+  ExpectLexiconError("sentiment.tsv", "param\tno_such_knob\t3\n",
+                     "sentiment.tsv:1: unknown param no_such_knob", create);
 }
 
 }  // namespace
