@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:50051
 DATA ?= ./var/tidings
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench format format-check clean
 
 all: build
 
@@ -30,6 +30,15 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/scoring_bench
+
+# clang-format (style in .clang-format) over every C++ file git tracks;
+# format-check changes nothing and fails on any difference (.ci/run runs it).
+CXX_SOURCES = git ls-files '*.cc' '*.h'
+format:
+	$(CXX_SOURCES) | xargs clang-format -i
+
+format-check:
+	$(CXX_SOURCES) | xargs clang-format --dry-run -Werror
 
 clean:
 	rm -rf $(BUILD_DIR)

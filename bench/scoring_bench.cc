@@ -50,15 +50,16 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "benchmark/benchmark.h"
 #include "bench/alloc_counter.h"
+#include "benchmark/benchmark.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/scorer.h"
 #include "scoring/types.h"
 
 #ifndef TIDINGS_BENCH_DATA_DIR
-#error "TIDINGS_BENCH_DATA_DIR must name bench/data (set by bench/CMakeLists.txt)"
+#error \
+    "TIDINGS_BENCH_DATA_DIR must name bench/data (set by bench/CMakeLists.txt)"
 #endif
 
 // Defined in the generated embedded_lexicons.cc of tidings_scoring (the
@@ -73,8 +74,8 @@ namespace {
 
 using scoring::ContentKind;
 using scoring::ScoredDocument;
-using scoring::Scorer;
 using scoring::ScoreInput;
+using scoring::Scorer;
 
 constexpr size_t kArticleMaxBytes = 8 * 1024;  // "ordinary" article: < 8 KB
 constexpr size_t kSampleItems = 200;           // reference sample: corpus items
@@ -142,7 +143,8 @@ double HeapMB() {
 double ThreadCpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  return static_cast<double>(ts.tv_sec) +
+         static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 std::string FormatMB(double mb) {
@@ -286,14 +288,30 @@ class LineParser {
       char e = Peek();
       ++pos_;
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = Hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 6 <= s_.size() &&
@@ -326,8 +344,8 @@ class LineParser {
 
 struct Corpus {
   std::string path;
-  std::string name;      // File stem: "news_corpus", "fixture_corpus".
-  uint64_t digest = 0;   // FNV-1a 64 of the file's bytes.
+  std::string name;     // File stem: "news_corpus", "fixture_corpus".
+  uint64_t digest = 0;  // FNV-1a 64 of the file's bytes.
   size_t file_bytes = 0;
   std::vector<Item> items;
 };
@@ -419,8 +437,7 @@ std::vector<Doc> MakePages(const Corpus& corpus, std::deque<std::string>* store,
       "The Daily Ledger", "MarketWire Online", "Newsroom Hub",
       "Global Finance Today", "Morning Briefing"};
   static constexpr std::string_view kAges[] = {
-      "12 minutes ago", "1 hour ago", "3 hours ago", "yesterday",
-      "2 days ago"};
+      "12 minutes ago", "1 hour ago", "3 hours ago", "yesterday", "2 days ago"};
 
   std::vector<const Item*> pool, teasers;
   for (const Item& item : corpus.items) {
@@ -453,7 +470,8 @@ std::vector<Doc> MakePages(const Corpus& corpus, std::deque<std::string>* store,
     size_t first_break = body_lines.find('\n');
     std::string teaser_run;
     for (size_t t = 0, n = 3 + rng.Below(4); t < n; ++t) {
-      teaser_run.append(teasers[rng.Below(teasers.size())]->title).push_back('\n');
+      teaser_run.append(teasers[rng.Below(teasers.size())]->title)
+          .push_back('\n');
     }
     if (first_break != std::string::npos) {
       body_lines.insert(first_break + 1, teaser_run);
@@ -524,14 +542,16 @@ std::vector<Doc> MakeLatencyDocs(const Corpus& corpus,
     if (!IsHeadline(item) && !item.body.empty()) articles.push_back(&item);
   }
   if (articles.empty()) Die("no articles to build a 5 KB article from");
-  for (size_t start = 0; start < std::min<size_t>(8, articles.size()); ++start) {
+  for (size_t start = 0; start < std::min<size_t>(8, articles.size());
+       ++start) {
     std::string body;
     for (size_t k = start; body.size() < kLatencyTarget - 100; ++k) {
       if (!body.empty()) body.append("\n\n");
       body.append(articles[k % articles.size()]->body);
     }
     store->push_back(std::move(body));
-    docs.push_back(Doc{articles[start]->id, articles[start]->title, store->back()});
+    docs.push_back(
+        Doc{articles[start]->id, articles[start]->title, store->back()});
   }
   return docs;
 }
@@ -545,7 +565,8 @@ std::vector<Doc> MakeLatencyDocs(const Corpus& corpus,
 absl::flat_hash_set<std::string> LexiconKeys() {
   namespace si = scoring::internal;
   absl::StatusOr<si::LexiconSet> lex = si::LexiconSet::Load("");
-  if (!lex.ok()) Die("loading lexicons: " + std::string(lex.status().message()));
+  if (!lex.ok())
+    Die("loading lexicons: " + std::string(lex.status().message()));
   absl::flat_hash_set<std::string> keys;
   for (int i = 0; i < si::EmbeddedLexiconCount(); ++i) {
     std::string_view name = si::EmbeddedLexiconName(i);
@@ -571,7 +592,8 @@ struct TokenTable {
     for (int c = 0; c < 256; ++c) {
       if (c >= 'A' && c <= 'Z') {
         map[c] = static_cast<unsigned char>(c | 0x20);
-      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c >= 0x80) {
         map[c] = static_cast<unsigned char>(c);
       }
     }
@@ -596,8 +618,8 @@ size_t CeilingPass(std::string_view text,
       ++len;
     }
     if (len != 0 && len <= kMaxToken) {
-      hits += keys.contains(
-          scoring::internal::AsAbsl(std::string_view(buf, len)));
+      hits +=
+          keys.contains(scoring::internal::AsAbsl(std::string_view(buf, len)));
     }
   }
   return hits;
@@ -679,14 +701,17 @@ void WriteReference(const std::string& path, const Corpus& corpus,
                     const Scorer& scorer, const RefMap& rows) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) Die("cannot write " + path);
-  out << "# scoring_bench reference: a digest of the scorer's output on a fixed\n"
+  out << "# scoring_bench reference: a digest of the scorer's output on a "
+         "fixed\n"
          "# sample (ids and labels only, no text). scoring_bench compares it\n"
          "# before it times anything and refuses to run on a difference.\n"
-         "# Regenerating is a reviewed change, made when lexicons or rules change\n"
+         "# Regenerating is a reviewed change, made when lexicons or rules "
+         "change\n"
          "# on purpose; look at the diff before committing it:\n"
          "#   TIDINGS_CORPUS=<corpus.jsonl> build/bench/scoring_bench "
          "--update_reference\n"
-         "# Columns: id, documents found, per document (\" | \" between them):\n"
+         "# Columns: id, documents found, per document (\" | \" between "
+         "them):\n"
          "# sentiment label then events type:direction, '~' = relevance below\n"
          "# kDefaultMinRelevance.\n"
       << CorpusLine(corpus) << "\n"
@@ -700,9 +725,11 @@ void WriteReference(const std::string& path, const Corpus& corpus,
 std::string RegenerateHint(const Corpus& corpus, const std::string& path) {
   return "If the change is intended (lexicons or rules changed on purpose), "
          "regenerate the reference and have the diff reviewed:\n"
-         "  TIDINGS_CORPUS=" + corpus.path +
+         "  TIDINGS_CORPUS=" +
+         corpus.path +
          " build/bench/scoring_bench --update_reference\n"
-         "(writes " + path + ")";
+         "(writes " +
+         path + ")";
 }
 
 // Returns a one-line summary for the benchmark context; dies on a mismatch.
@@ -724,7 +751,8 @@ std::string CheckReference(const std::string& path, const Corpus& corpus,
     size_t t1 = line.find('\t');
     size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 == std::string::npos) {
-      Die(path + ":" + std::to_string(line_no) + ": expected id<TAB>docs<TAB>digest");
+      Die(path + ":" + std::to_string(line_no) +
+          ": expected id<TAB>docs<TAB>digest");
     }
     const std::string count = line.substr(t1 + 1, t2 - t1 - 1);
     char* count_end = nullptr;
@@ -751,12 +779,13 @@ std::string CheckReference(const std::string& path, const Corpus& corpus,
       note(id + ": in the reference, not in this run's sample");
     } else if (!(it->second == row)) {
       note(id + ":\n      reference: " + std::to_string(row.docs) + " docs  " +
-           row.digest + "\n      this run:  " + std::to_string(it->second.docs) +
-           " docs  " + it->second.digest);
+           row.digest + "\n      this run:  " +
+           std::to_string(it->second.docs) + " docs  " + it->second.digest);
     }
   }
   for (const auto& [id, row] : got) {
-    if (!want.contains(id)) note(id + ": in this run's sample, not in the reference");
+    if (!want.contains(id))
+      note(id + ": in this run's sample, not in the reference");
   }
   if (n_diffs != 0) {
     std::string msg = "scorer output differs from " + path + " on " +
@@ -807,7 +836,8 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
     if (++i == n) i = 0;
   }
   const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
-  const double allocs = static_cast<double>(ThreadAllocations() - allocs_before);
+  const double allocs =
+      static_cast<double>(ThreadAllocations() - allocs_before);
   const double docs = static_cast<double>(state.iterations());
   using benchmark::Counter;
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
@@ -816,8 +846,9 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
       Counter(docs > 0 ? allocs / docs : 0, Counter::kAvgThreads);
   state.counters["out_docs_per_doc"] =
       Counter(docs > 0 ? found / docs : 0, Counter::kAvgThreads);
-  state.counters["cpu_MB_per_s"] = Counter(
-      cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0, Counter::kAvgThreads);
+  state.counters["cpu_MB_per_s"] =
+      Counter(cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0,
+              Counter::kAvgThreads);
   state.counters["scorer_rss_MB"] =
       Counter(g_env->scorer_rss_mb, Counter::kAvgThreads);
 }
@@ -840,8 +871,9 @@ void BM_Ceiling(benchmark::State& state, const Workload* w) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
   state.counters["docs_per_second"] =
       Counter(static_cast<double>(state.iterations()), Counter::kIsRate);
-  state.counters["cpu_MB_per_s"] = Counter(
-      cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0, Counter::kAvgThreads);
+  state.counters["cpu_MB_per_s"] =
+      Counter(cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0,
+              Counter::kAvgThreads);
   state.counters["lexicon_entries"] =
       Counter(static_cast<double>(keys.size()), Counter::kAvgThreads);
 }
@@ -887,7 +919,8 @@ void BM_ScoreLatency5KB(benchmark::State& state) {
       static_cast<double>(bytes) / static_cast<double>(wall_us.size());
 }
 
-// --- main ---------------------------------------------------------------------
+// --- main
+// ---------------------------------------------------------------------
 
 struct Flags {
   bool update_reference = false;
@@ -924,7 +957,8 @@ int Main(int argc, char** argv) {
   const double rss_before = ResidentMB(), heap_before = HeapMB();
   absl::StatusOr<std::unique_ptr<const Scorer>> scorer =
       Scorer::Create(scoring::ScorerOptions());
-  if (!scorer.ok()) Die("Scorer::Create: " + std::string(scorer.status().message()));
+  if (!scorer.ok())
+    Die("Scorer::Create: " + std::string(scorer.status().message()));
   env.scorer = *std::move(scorer);
   env.scorer_rss_mb = ResidentMB() - rss_before;
   env.scorer_heap_mb = HeapMB() - heap_before;
@@ -959,10 +993,9 @@ int Main(int argc, char** argv) {
   // Check before timing: the sample, scored on two threads at once (the
   // scorer is shared read-only), must agree with itself and the reference.
   const std::string ref_path =
-      !flags.reference.empty()
-          ? flags.reference
-          : std::string(TIDINGS_BENCH_DATA_DIR) + "/reference_" +
-                env.corpus.name + ".tsv";
+      !flags.reference.empty() ? flags.reference
+                               : std::string(TIDINGS_BENCH_DATA_DIR) +
+                                     "/reference_" + env.corpus.name + ".tsv";
   RefMap other;
   std::thread second([&] { other = ScoreSample(*env.scorer, sample); });
   RefMap got = ScoreSample(*env.scorer, sample);
@@ -988,7 +1021,8 @@ int Main(int argc, char** argv) {
   std::fprintf(stderr,
                "scoring_bench: WARNING: built without NDEBUG; numbers are not "
                "comparable (use -DCMAKE_BUILD_TYPE=Release)\n");
-  benchmark::AddCustomContext("tidings_build", "DEBUG (numbers not comparable)");
+  benchmark::AddCustomContext("tidings_build",
+                              "DEBUG (numbers not comparable)");
 #endif
   benchmark::AddCustomContext("corpus", env.corpus.path);
   benchmark::AddCustomContext(
@@ -996,9 +1030,9 @@ int Main(int argc, char** argv) {
                           FormatMB(env.corpus.file_bytes / 1048576.0) +
                           " MB file");
   for (const Workload& w : env.workloads) {
-    benchmark::AddCustomContext(
-        "workload_" + w.name, std::to_string(w.docs.size()) + " docs, " +
-                                  FormatMB(w.bytes / 1048576.0) + " MB");
+    benchmark::AddCustomContext("workload_" + w.name,
+                                std::to_string(w.docs.size()) + " docs, " +
+                                    FormatMB(w.bytes / 1048576.0) + " MB");
   }
   benchmark::AddCustomContext(
       "latency_articles", std::to_string(env.latency_docs.size()) + " docs");

@@ -56,10 +56,11 @@ absl::StatusOr<std::unique_ptr<const Scorer>> Scorer::Create(
   if (!entity_sentiment.ok()) return entity_sentiment.status();
   auto events = internal::EventDetector::Create(*lex, *analyzer);
   if (!events.ok()) return events.status();
-  auto impl = std::make_unique<Impl>(Impl{
-      absl::StrCat("tidings-scorer/1 lex:", lex->Digest()), *std::move(analyzer),
-      *std::move(cleaner), *std::move(sentiment), *std::move(entities),
-      *std::move(companies), *std::move(entity_sentiment), *std::move(events)});
+  auto impl = std::make_unique<Impl>(
+      Impl{absl::StrCat("tidings-scorer/1 lex:", lex->Digest()),
+           *std::move(analyzer), *std::move(cleaner), *std::move(sentiment),
+           *std::move(entities), *std::move(companies),
+           *std::move(entity_sentiment), *std::move(events)});
   return std::unique_ptr<const Scorer>(new Scorer(std::move(impl)));
 }
 
@@ -82,7 +83,8 @@ struct internal::ScoreScratch {
   EventDetector::Scratch events;
 };
 
-Scorer::Scratch::Scratch() : state_(std::make_unique<internal::ScoreScratch>()) {}
+Scorer::Scratch::Scratch()
+    : state_(std::make_unique<internal::ScoreScratch>()) {}
 Scorer::Scratch::~Scratch() = default;
 Scorer::Scratch::Scratch(Scratch&&) noexcept = default;
 Scorer::Scratch& Scorer::Scratch::operator=(Scratch&&) noexcept = default;
@@ -161,10 +163,9 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
                            &state->entity_mentions, &state->list);
     scored.sentiment =
         impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
-    impl_->entity_sentiment.Score(analyzed, scored.body_begin,
-                                  impl_->sentiment, state->entity_mentions,
-                                  &scored.entities, &state->sentiment,
-                                  &state->entity_sentiment);
+    impl_->entity_sentiment.Score(analyzed, scored.body_begin, impl_->sentiment,
+                                  state->entity_mentions, &scored.entities,
+                                  &state->sentiment, &state->entity_sentiment);
     impl_->events.Detect(analyzed, scored.body_begin, mentions, impl_->entities,
                          &scored.events, &state->events);
     const internal::Fingerprints fp = internal::ComputeFingerprints(analyzed);

@@ -57,45 +57,63 @@ enum class EntityKind : uint8_t {
   kInstitution = 3,
   kCommodity = 4,
   kBloc = 5,
-  kCompany = 6,  // Recognised by the shape of its mention, not from a list.
+  kCompany = 6,   // Recognised by the shape of its mention, not from a list.
   kMarket = 7,    // A stock market, index or exchange ("Sensex", "Nasdaq").
   kCurrency = 8,  // "rupee", "euro", "yen".
 };
-
 
 // Lower-case names as in tidings.v1 without the prefix ("gold_price_move",
 // "de_escalation", "positive"), for evaluation and test output.
 constexpr std::string_view Name(EventType t) {
   switch (t) {
-    case EventType::kGoldPriceMove: return "gold_price_move";
-    case EventType::kTariff: return "tariff";
-    case EventType::kSanctions: return "sanctions";
-    case EventType::kGeopoliticalTension: return "geopolitical_tension";
+    case EventType::kGoldPriceMove:
+      return "gold_price_move";
+    case EventType::kTariff:
+      return "tariff";
+    case EventType::kSanctions:
+      return "sanctions";
+    case EventType::kGeopoliticalTension:
+      return "geopolitical_tension";
   }
   return "unknown_event";
 }
 constexpr std::string_view Name(Direction d) {
   switch (d) {
-    case Direction::kUnspecified: return "unspecified";
-    case Direction::kUp: return "up";
-    case Direction::kDown: return "down";
-    case Direction::kFlat: return "flat";
-    case Direction::kImposed: return "imposed";
-    case Direction::kRaised: return "raised";
-    case Direction::kThreatened: return "threatened";
-    case Direction::kDelayed: return "delayed";
-    case Direction::kEased: return "eased";
-    case Direction::kLifted: return "lifted";
-    case Direction::kEscalation: return "escalation";
-    case Direction::kDeEscalation: return "de_escalation";
+    case Direction::kUnspecified:
+      return "unspecified";
+    case Direction::kUp:
+      return "up";
+    case Direction::kDown:
+      return "down";
+    case Direction::kFlat:
+      return "flat";
+    case Direction::kImposed:
+      return "imposed";
+    case Direction::kRaised:
+      return "raised";
+    case Direction::kThreatened:
+      return "threatened";
+    case Direction::kDelayed:
+      return "delayed";
+    case Direction::kEased:
+      return "eased";
+    case Direction::kLifted:
+      return "lifted";
+    case Direction::kEscalation:
+      return "escalation";
+    case Direction::kDeEscalation:
+      return "de_escalation";
   }
   return "unknown_direction";
 }
 constexpr std::string_view Name(SentimentLabel l) {
   switch (l) {
-    case SentimentLabel::kPositive: return "positive";
-    case SentimentLabel::kNegative: return "negative";
-    case SentimentLabel::kNeutral: return "neutral";
+    case SentimentLabel::kPositive:
+      return "positive";
+    case SentimentLabel::kNegative:
+      return "negative";
+    case SentimentLabel::kNeutral:
+      return "neutral";
   }
   return "unknown_label";
 }
@@ -120,7 +138,7 @@ struct Magnitude {
   double percent = 0;  // Signed: -1.2 for a 1.2% fall.
   bool has_price = false;
   double price = 0;
-  std::string unit;    // E.g. "USD/oz", "INR/10g".
+  std::string unit;  // E.g. "USD/oz", "INR/10g".
 };
 
 struct Event {
@@ -133,7 +151,7 @@ struct Event {
 };
 
 struct Sentiment {
-  double score = 0;  // [-1, 1].
+  double score = 0;     // [-1, 1].
   double positive = 0;  // Proportions of sentences; the three sum to 1.
   double negative = 0;
   double neutral = 1;
@@ -154,7 +172,7 @@ struct Entity {
 struct ScoredDocument {
   uint32_t doc_index = 0;  // Position on the page; 0 = main article.
   std::string title;       // May be empty when none was found.
-  std::string source;      // Source marker found in the text ("Reuters"), or "".
+  std::string source;  // Source marker found in the text ("Reuters"), or "".
   // The cleaned article: title, "\n\n", body (just the body when there is no
   // title). All evidence offsets point into this string.
   std::string text;
@@ -167,7 +185,7 @@ struct ScoredDocument {
   TimeOrigin published_origin = TimeOrigin::kNone;
   absl::Time published_at = absl::InfinitePast();  // Set with the origin.
   bool published_date_only = false;  // A date alone: midnight UTC of it.
-  uint64_t fingerprint = 0;        // SimHash of word shingles (near-duplicates).
+  uint64_t fingerprint = 0;  // SimHash of word shingles (near-duplicates).
   uint64_t exact_fingerprint = 0;  // Hash of the normalised text (exact).
 };
 

@@ -10,8 +10,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
 )
+# CI's extras: clang and its runtimes for the fuzz build, clang-format for
+# `make format-check`.
 if [[ "${TIDINGS_FUZZ_DEPS:-0}" == 1 ]]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev clang-format)
 fi
 
 missing=()

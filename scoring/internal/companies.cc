@@ -82,8 +82,9 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
                    std::string_view word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = vocabulary.Find(word);
     if (id == Vocabulary::kNone) {
-      return RowError(kFile, row, absl::StrCat("\"", std::string(word),
-                                        "\" is not one lower-case word"));
+      return RowError(kFile, row,
+                      absl::StrCat("\"", std::string(word),
+                                   "\" is not one lower-case word"));
     }
     return id;
   };
@@ -92,16 +93,18 @@ absl::StatusOr<CompanyFinder> CompanyFinder::Create(
         std::find_if(std::begin(kKinds), std::end(kKinds),
                      [&](const auto& k) { return k.first == row.fields[0]; });
     if (kind == std::end(kKinds)) {
-      return RowError(kFile, row, absl::StrCat("unknown kind \"",
-                                        std::string(row.fields[0]), "\""));
+      return RowError(
+          kFile, row,
+          absl::StrCat("unknown kind \"", std::string(row.fields[0]), "\""));
     }
     for (absl::string_view alt : absl::StrSplit(AsAbsl(row.fields[1]), '|')) {
       std::vector<absl::string_view> words =
           absl::StrSplit(alt, ' ', absl::SkipWhitespace());
       const size_t max_words = kind->second == kBefore ? 2 : 1;
       if (words.empty() || words.size() > max_words) {
-        return RowError(kFile, row, absl::StrCat("\"", alt, "\": ", max_words,
-                                          " word(s) expected"));
+        return RowError(
+            kFile, row,
+            absl::StrCat("\"", alt, "\": ", max_words, " word(s) expected"));
       }
       std::vector<uint32_t> ids;
       for (absl::string_view w : words) {

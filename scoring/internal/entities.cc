@@ -69,7 +69,8 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
     list_of_id_.assign(vocabulary_->size() + 1, -1);
   }
   if (at.vocabulary_digest != vocabulary_digest_) {
-    return absl::InternalError("phrases added with analyzers of different vocabularies");
+    return absl::InternalError(
+        "phrases added with analyzers of different vocabularies");
   }
   Phrase ph;
   ph.first_word = static_cast<uint32_t>(words_.size());
@@ -79,9 +80,9 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
     Word w;
     w.id = at.tokens[t].id;
     if (w.id == Vocabulary::kNone) {
-      return absl::InternalError(absl::StrCat(
-          "word \"", std::string(at.norm(t)), "\" of phrase \"",
-          std::string(phrase), "\" is not in the vocabulary"));
+      return absl::InternalError(
+          absl::StrCat("word \"", std::string(at.norm(t)), "\" of phrase \"",
+                       std::string(phrase), "\" is not in the vocabulary"));
     }
     std::string_view raw = at.raw(t);
     int upper = 0, lower = 0;
@@ -139,7 +140,8 @@ PhraseIndex::Match PhraseIndex::LongestMatchIn(const List& list,
     const Word* words = &words_[ph.first_word];
     bool ok = true;
     for (uint32_t k = 1; ok && k < ph.num_words; ++k) {
-      ok = tokens[i + k].sentence == sentence && tokens[i + k].id == words[k].id;
+      ok =
+          tokens[i + k].sentence == sentence && tokens[i + k].id == words[k].id;
     }
     for (uint32_t k = 0; ok && k < ph.num_words; ++k) {
       ok = CaseOk(words[k].rule, text.raw(i + k));
@@ -210,9 +212,10 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
         info.kind = EntityKind::kCurrency;
       } else {
         return RowError(
-            kFile, row, absl::StrCat("unknown id prefix \"", std::string(prefix),
-                              "\" (country, bloc, person, inst, commodity, "
-                              "market, currency)"));
+            kFile, row,
+            absl::StrCat("unknown id prefix \"", std::string(prefix),
+                         "\" (country, bloc, person, inst, commodity, "
+                         "market, currency)"));
       }
       info.id = std::string(id);
       info.name = std::string(row.fields[1]);
@@ -244,8 +247,9 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
             (model.table_[it->second].kind != EntityKind::kCountry &&
              model.table_[it->second].kind != EntityKind::kBloc)) {
           return RowError(
-              kFile, *p.row, absl::StrCat("country ", info.country,
-                                   " is not a country or bloc id in the file"));
+              kFile, *p.row,
+              absl::StrCat("country ", info.country,
+                           " is not a country or bloc id in the file"));
         }
         if (info.kind == EntityKind::kPerson) {
           model.actor_[p.entity] = static_cast<int32_t>(it->second);

@@ -170,8 +170,9 @@ class EntityModel {
 // Implementation details.
 
 inline PhraseIndex::Match PhraseIndex::LongestMatch(const AnalyzedText& text,
-                                                   uint32_t i) const {
-  assert(vocabulary_ == nullptr || text.vocabulary_digest == vocabulary_digest_);
+                                                    uint32_t i) const {
+  assert(vocabulary_ == nullptr ||
+         text.vocabulary_digest == vocabulary_digest_);
   // Inline: the test that turns most tokens away. The rest is out of line.
   const List* list = StartingWith(text.tokens[i].id);
   if (list == nullptr) return {};

@@ -46,7 +46,8 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
   for (const LexiconRow& row : *rows) {
     const std::string_view kind = row.fields[0];
     if (kind == "param") {
-      if (row.fields.size() != 3) return RowError(kFile, row, "param NAME VALUE");
+      if (row.fields.size() != 3)
+        return RowError(kFile, row, "param NAME VALUE");
       absl::StatusOr<double> v = ParseWeight(kFile, row, 2);
       if (!v.ok()) return v.status();
       Params& p = model.params_;
@@ -62,7 +63,8 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
       } else if (name == "source_tokens") {
         p.source_tokens = static_cast<int>(*v);
       } else {
-        return RowError(kFile, row, absl::StrCat("unknown param ", AsAbsl(name)));
+        return RowError(kFile, row,
+                        absl::StrCat("unknown param ", AsAbsl(name)));
       }
       continue;
     }
@@ -77,9 +79,9 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
     const bool valued =
         rule.kind == Kind::kActsOn || rule.kind == Kind::kDealsIn;
     if (valued != (row.fields.size() == 3)) {
-      return RowError(
-          kFile, row, absl::StrCat(AsAbsl(kind),
-                            valued ? " needs a value" : " takes no value"));
+      return RowError(kFile, row,
+                      absl::StrCat(AsAbsl(kind), valued ? " needs a value"
+                                                        : " takes no value"));
     }
     if (valued) {
       absl::StatusOr<double> v = ParseWeight(kFile, row, 2);
@@ -95,7 +97,8 @@ absl::StatusOr<EntitySentimentModel> EntitySentimentModel::Create(
       const uint32_t id = vocabulary.Find(AsStd(words[0]));
       if (id == Vocabulary::kNone) {
         return RowError(
-            kFile, row, absl::StrCat("\"", words[0], "\" is not one lower-case word"));
+            kFile, row,
+            absl::StrCat("\"", words[0], "\" is not one lower-case word"));
       }
       WordRoles& roles = model.roles_[id];
       if (words.size() == 1) {
@@ -141,9 +144,9 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
         sum.weights > 0 ? std::clamp(sum.weighted / sum.weights, -1.0, 1.0) : 0;
     out.positive = static_cast<double>(sum.positive) / sum.sentences;
     out.negative = static_cast<double>(sum.negative) / sum.sentences;
-    out.neutral = static_cast<double>(sum.sentences - sum.positive -
-                                      sum.negative) /
-                  sum.sentences;
+    out.neutral =
+        static_cast<double>(sum.sentences - sum.positive - sum.negative) /
+        sum.sentences;
     out.label = out.score > band    ? SentimentLabel::kPositive
                 : out.score < -band ? SentimentLabel::kNegative
                                     : SentimentLabel::kNeutral;

@@ -129,10 +129,12 @@ class EventDetector::Builder {
 
 absl::Status EventDetector::Builder::DefineGroup(const LexiconRow& row) {
   if (row.fields.size() != 4) {
-    return RowError(kFile, row, "GROUP rows have 4 fields: GROUP, name, scope, terms");
+    return RowError(kFile, row,
+                    "GROUP rows have 4 fields: GROUP, name, scope, terms");
   }
   Scope scope;
-  if (!ParseScope(row.fields[2], &scope)) return RowError(kFile, row, "unknown scope");
+  if (!ParseScope(row.fields[2], &scope))
+    return RowError(kFile, row, "unknown scope");
   const int g = FindGroup(row.fields[1]);
   if (g < 0) {
     if (d_.group_names_.size() >= 64) {
@@ -221,8 +223,9 @@ absl::Status EventDetector::Builder::ForEachEntry(const LexiconRow& row,
       AnalyzedText at;
       analyzer_.Analyze(phrase, &at);
       if (at.tokens.empty()) {
-        return RowError(kFile, row, absl::StrCat("phrase \"", std::string(phrase),
-                                          "\" has no tokens"));
+        return RowError(
+            kFile, row,
+            absl::StrCat("phrase \"", std::string(phrase), "\" has no tokens"));
       }
       d_.entries_.emplace_back();
       phrase_of_.push_back(phrase);
@@ -283,7 +286,8 @@ absl::Status EventDetector::Builder::AddYearGuard(const LexiconRow& row) {
   if (row.fields.size() != 3 ||
       (row.fields[1] != "before" && row.fields[1] != "after")) {
     return RowError(
-        kFile, row, "YEARGUARD rows have 3 fields: YEARGUARD, before|after, words");
+        kFile, row,
+        "YEARGUARD rows have 3 fields: YEARGUARD, before|after, words");
   }
   auto& set = row.fields[1] == "before" ? d_.not_year_prev_ : d_.not_year_next_;
   for (std::string_view w : Split(row.fields[2], '|'))
@@ -333,9 +337,10 @@ absl::Status EventDetector::Builder::AddAction(const LexiconRow& row) {
   return ForEachEntry(row, row.fields[5], [&](uint32_t e) {
     for (uint16_t other : d_.entries_[e].actions) {
       if (d_.actions_[other].types & a.types) {
-        return RowError(kFile, row, absl::StrCat("\"", std::string(phrase_of_[e]),
-                                          "\" already has an action for that "
-                                          "type"));
+        return RowError(kFile, row,
+                        absl::StrCat("\"", std::string(phrase_of_[e]),
+                                     "\" already has an action for that "
+                                     "type"));
       }
     }
     d_.entries_[e].actions.push_back(index);

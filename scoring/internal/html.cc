@@ -27,13 +27,14 @@ size_t FindNoCase(std::string_view s, std::string_view needle, size_t from) {
 }
 
 // Elements whose content is not shown.
-constexpr const char* kHidden[] = {"script", "style", "head", "noscript",
-                                   "template", "svg"};
+constexpr const char* kHidden[] = {"script",   "style",    "head",
+                                   "noscript", "template", "svg"};
 // Elements that start a new paragraph (blank line) or a new line.
 constexpr const char* kParagraph[] = {
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section",
-    "header", "footer", "nav", "aside", "main", "blockquote", "ul", "ol",
-    "table", "figure", "figcaption", "form", "hr", "pre", "title", "body"};
+    "p",    "div",        "h1",      "h2",     "h3",     "h4",     "h5",
+    "h6",   "article",    "section", "header", "footer", "nav",    "aside",
+    "main", "blockquote", "ul",      "ol",     "table",  "figure", "figcaption",
+    "form", "hr",         "pre",     "title",  "body"};
 constexpr const char* kLine[] = {"br", "li", "tr", "dt", "dd", "td", "th"};
 
 template <size_t N>
@@ -114,7 +115,8 @@ void HtmlToText(std::string_view html, std::string* out) {
                              html[name_end] <= '9'))) {
       ++name_end;
     }
-    if (name_end == name_begin && !(name_begin < n && html[name_begin] == '!')) {
+    if (name_end == name_begin &&
+        !(name_begin < n && html[name_begin] == '!')) {
       emit('<');  // Not a tag: "a < b".
       ++i;
       continue;

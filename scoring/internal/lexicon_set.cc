@@ -22,7 +22,8 @@ std::string_view EmbeddedLexiconName(int i);
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  absl::string_view t = absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()));
+  absl::string_view t =
+      absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()));
   return std::string_view(t.data(), t.size());
 }
 
@@ -54,7 +55,8 @@ absl::StatusOr<LexiconSet> LexiconSet::Load(std::string_view dir) {
 absl::StatusOr<std::string_view> LexiconSet::Get(std::string_view name) const {
   auto it = files_.find(name);
   if (it == files_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown lexicon file ", std::string(name)));
+    return absl::NotFoundError(
+        absl::StrCat("unknown lexicon file ", std::string(name)));
   }
   return std::string_view(it->second);
 }
@@ -112,19 +114,20 @@ absl::StatusOr<std::vector<LexiconRow>> ParseLexicon(std::string_view name,
     size_t start = 0;
     while (true) {
       size_t tab = line.find('\t', start);
-      std::string_view field =
-          line.substr(start, tab == std::string_view::npos ? std::string_view::npos
-                                                           : tab - start);
+      std::string_view field = line.substr(start, tab == std::string_view::npos
+                                                      ? std::string_view::npos
+                                                      : tab - start);
       row.fields.push_back(Trim(field));
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }
-    while (!row.fields.empty() && row.fields.back().empty()) row.fields.pop_back();
+    while (!row.fields.empty() && row.fields.back().empty())
+      row.fields.pop_back();
     int n = static_cast<int>(row.fields.size());
     if (n < min_fields || n > max_fields) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s:%d: expected %d to %d TAB-separated fields, found %d", std::string(name),
-          line_no, min_fields, max_fields, n));
+          "%s:%d: expected %d to %d TAB-separated fields, found %d",
+          std::string(name), line_no, min_fields, max_fields, n));
     }
     rows.push_back(std::move(row));
   }
@@ -141,9 +144,9 @@ absl::StatusOr<double> ParseWeight(std::string_view name, const LexiconRow& row,
                                    int field) {
   double v = 0;
   if (field >= static_cast<int>(row.fields.size()) ||
-      !absl::SimpleAtod(absl::string_view(row.fields[field].data(),
-                                          row.fields[field].size()),
-                        &v)) {
+      !absl::SimpleAtod(
+          absl::string_view(row.fields[field].data(), row.fields[field].size()),
+          &v)) {
     return RowError(name, row,
                     absl::StrFormat("field %d must be a number", field + 1));
   }

@@ -20,8 +20,8 @@
 namespace tidings::scoring::internal {
 
 struct LexiconRow {
-  int line = 0;                         // 1-based line number in the file.
-  std::vector<std::string_view> fields; // Trimmed; views into the file text.
+  int line = 0;                          // 1-based line number in the file.
+  std::vector<std::string_view> fields;  // Trimmed; views into the file text.
 };
 
 class LexiconSet {

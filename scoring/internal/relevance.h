@@ -7,7 +7,8 @@
 // Each evidence sentence contributes confidence x position weight, where
 // confidence in (0, 1] is how unambiguous the matched rule is (set by the
 // detector, from its rule table) and the position weight is
-//   title 1.0 · first body sentence 0.9 · 2nd-3rd 0.8 · 4th-6th 0.65 · later 0.5.
+//   title 1.0 · first body sentence 0.9 · 2nd-3rd 0.8 · 4th-6th 0.65 · later
+//   0.5.
 // Relevance = min(1, best contribution + 0.05 per further evidence sentence).
 // With scoring::kDefaultMinRelevance = 0.4, an unambiguous mention anywhere
 // passes and an ambiguous one (confidence < 0.8) passes only near the top.

@@ -26,7 +26,8 @@ constexpr std::string_view kFiles[] = {"sentiment.tsv", "sentiment_terms.tsv"};
 
 absl::Status SentimentModel::AddRow(
     std::string_view file, const LexiconRow& row,
-    absl::flat_hash_map<std::string, std::string>* seen, SentimentModel* model) {
+    absl::flat_hash_map<std::string, std::string>* seen,
+    SentimentModel* model) {
   std::string_view kind = row.fields[0];
   auto number = [&](int field, double* out) -> absl::Status {
     absl::StatusOr<double> v = ParseWeight(file, row, field);
@@ -40,14 +41,24 @@ absl::Status SentimentModel::AddRow(
     if (absl::Status st = number(2, &v); !st.ok()) return st;
     std::string_view name = row.fields[1];
     Params& p = model->params_;
-    struct IntParam { std::string_view name; int* field; };
-    struct FloatParam { std::string_view name; float* field; };
-    const IntParam ints[] = {
-        {"window_back", &p.window_back},       {"window_near", &p.window_near},
-        {"window_forward", &p.window_forward}, {"link_window", &p.link_window},
-        {"dest_window", &p.dest_window},       {"neg_window", &p.neg_window},
-        {"scale_window", &p.scale_window},     {"compare_window", &p.compare_window},
-        {"compare_back", &p.compare_back},     {"figure_window", &p.figure_window}};
+    struct IntParam {
+      std::string_view name;
+      int* field;
+    };
+    struct FloatParam {
+      std::string_view name;
+      float* field;
+    };
+    const IntParam ints[] = {{"window_back", &p.window_back},
+                             {"window_near", &p.window_near},
+                             {"window_forward", &p.window_forward},
+                             {"link_window", &p.link_window},
+                             {"dest_window", &p.dest_window},
+                             {"neg_window", &p.neg_window},
+                             {"scale_window", &p.scale_window},
+                             {"compare_window", &p.compare_window},
+                             {"compare_back", &p.compare_back},
+                             {"figure_window", &p.figure_window}};
     const FloatParam floats[] = {
         {"negation_factor", &p.negation_factor},
         {"contrast_before", &p.contrast_before},
@@ -141,10 +152,12 @@ absl::Status SentimentModel::AddRow(
   static constexpr std::string_view kValued[] = {
       "polar", "metric", "change", "verb", "scale", "unit", "rating"};
   static constexpr std::string_view kBare[] = {
-      "negator", "contrast", "concession", "compare", "link",   "dest",
-      "numsign", "block",    "figure",     "det",     "cue",    "reverse"};
-  bool valued = std::find(std::begin(kValued), std::end(kValued), kind) != std::end(kValued);
-  bool bare = std::find(std::begin(kBare), std::end(kBare), kind) != std::end(kBare);
+      "negator", "contrast", "concession", "compare", "link", "dest",
+      "numsign", "block",    "figure",     "det",     "cue",  "reverse"};
+  bool valued = std::find(std::begin(kValued), std::end(kValued), kind) !=
+                std::end(kValued);
+  bool bare =
+      std::find(std::begin(kBare), std::end(kBare), kind) != std::end(kBare);
   if (!valued && !bare) {
     return RowError(file, row, absl::StrCat("unknown kind ", AsAbsl(kind)));
   }
@@ -163,12 +176,13 @@ absl::Status SentimentModel::AddRow(
     // "change" and "verb" are one role; every other kind is its own.
     absl::string_view role = kind == "verb" ? "change" : AsAbsl(kind);
     std::string key = absl::StrCat(role, "\t", absl::StrJoin(words, " "));
-    auto [prev, inserted] =
-        seen->try_emplace(key, absl::StrFormat("%s:%d", std::string(file), row.line));
+    auto [prev, inserted] = seen->try_emplace(
+        key, absl::StrFormat("%s:%d", std::string(file), row.line));
     if (!inserted) {
-      return RowError(file, row,
-                      absl::StrCat("\"", absl::StrJoin(words, " "), "\" is already a ",
-                                   role, " at ", prev->second));
+      return RowError(
+          file, row,
+          absl::StrCat("\"", absl::StrJoin(words, " "), "\" is already a ",
+                       role, " at ", prev->second));
     }
     Entry& e = model->terms_[words[0]];
     if (words.size() == 1) {
@@ -188,14 +202,15 @@ absl::Status SentimentModel::AddRow(
   return absl::OkStatus();
 }
 
-absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons) {
+absl::StatusOr<SentimentModel> SentimentModel::Create(
+    const LexiconSet& lexicons) {
   absl::StatusOr<TextAnalyzer> analyzer = TextAnalyzer::Create(lexicons);
   if (!analyzer.ok()) return analyzer.status();
   return Create(lexicons, *analyzer);
 }
 
-absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons,
-                                                      const TextAnalyzer& analyzer) {
+absl::StatusOr<SentimentModel> SentimentModel::Create(
+    const LexiconSet& lexicons, const TextAnalyzer& analyzer) {
   SentimentModel model;
   model.suffix_negator_.flags = kNegator;
   absl::flat_hash_map<std::string, std::string> seen;
@@ -203,7 +218,8 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
     absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(file, 2, 4);
     if (!rows.ok()) return rows.status();
     for (const LexiconRow& row : *rows) {
-      if (absl::Status st = AddRow(file, row, &seen, &model); !st.ok()) return st;
+      if (absl::Status st = AddRow(file, row, &seen, &model); !st.ok())
+        return st;
     }
   }
   // A signed percentage weighs what a change with a figure after it does.
@@ -220,8 +236,8 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(const LexiconSet& lexicons
   auto id_of = [&](const std::string& word) -> absl::StatusOr<uint32_t> {
     const uint32_t id = model.vocabulary_->Find(word);
     if (id == Vocabulary::kNone) {
-      return absl::InternalError(absl::StrCat(
-          "sentiment term word \"", word, "\" is not in the vocabulary"));
+      return absl::InternalError(absl::StrCat("sentiment term word \"", word,
+                                              "\" is not in the vocabulary"));
     }
     return id;
   };
@@ -299,7 +315,8 @@ void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
   }
 }
 
-double SentimentModel::ScoreSentence(const AnalyzedText& text, uint32_t sentence,
+double SentimentModel::ScoreSentence(const AnalyzedText& text,
+                                     uint32_t sentence,
                                      std::vector<std::string>* terms) const {
   std::vector<Match> m;
   std::vector<int> at;
@@ -312,7 +329,8 @@ double SentimentModel::ScoreSentence(const AnalyzedText& text, uint32_t sentence
   return raw / std::sqrt(raw * raw + params_.squash);
 }
 
-Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin) const {
+Sentiment SentimentModel::Score(const AnalyzedText& text,
+                                uint32_t body_begin) const {
   Scratch scratch;
   return Score(text, body_begin, &scratch);
 }
@@ -408,10 +426,9 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   return out;
 }
 
-size_t SentimentModel::ScoredTerms(const AnalyzedText& text,
-                                   uint32_t sentence, bool rematch_zero,
-                                   Scratch* scratch, ScoredTerm* out,
-                                   size_t capacity) const {
+size_t SentimentModel::ScoredTerms(const AnalyzedText& text, uint32_t sentence,
+                                   bool rematch_zero, Scratch* scratch,
+                                   ScoredTerm* out, size_t capacity) const {
   const Match* m = nullptr;
   size_t n = 0;
   // Score() leaves `scored` in sentence order.

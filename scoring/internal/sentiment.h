@@ -111,36 +111,36 @@ class SentimentModel {
   // What a matched term can do; one word or phrase may play several roles
   // ("growth" is both a metric and a change).
   struct Term {
-    float polar = 0;       // Intrinsic sentiment weight ("warning" -1).
-    float metric = 0;      // Polarity of the quantity, 0 = not a metric.
-    float change = 0;      // Direction of change (+1 up, -1 down).
-    bool is_change = false;  // Also true for direction-0 "shift" verbs.
+    float polar = 0;           // Intrinsic sentiment weight ("warning" -1).
+    float metric = 0;          // Polarity of the quantity, 0 = not a metric.
+    float change = 0;          // Direction of change (+1 up, -1 down).
+    bool is_change = false;    // Also true for direction-0 "shift" verbs.
     bool object_only = false;  // A verb whose metric is its object, after it.
-    float alone = -1;      // Weight of a change with no metric; -1 = default.
-    float scale = 0;       // Intensifier / downtoner factor; 0 = none.
-    float unit = 0;        // Number multiplier ("mn" 1e6); 0 = none.
-    float rating = 0;      // An analyst rating's value (kRating): buy +1.
-    uint16_t flags = 0;    // kFlag* below.
+    float alone = -1;    // Weight of a change with no metric; -1 = default.
+    float scale = 0;     // Intensifier / downtoner factor; 0 = none.
+    float unit = 0;      // Number multiplier ("mn" 1e6); 0 = none.
+    float rating = 0;    // An analyst rating's value (kRating): buy +1.
+    uint16_t flags = 0;  // kFlag* below.
   };
   enum : uint16_t {
-    kNegator = 1 << 0,        // Flips the next sentiment term.
-    kContrastAfter = 1 << 1,  // "but": what comes before weighs less.
-    kContrastClause = 1 << 2, // "although": its own clause weighs less.
-    kCompare = 1 << 3,        // "compared to": numeric comparison marker.
-    kLink = 1 << 4,           // "in", "of": "increase in sales".
-    kDest = 1 << 5,           // "to", "into": "swung to a loss".
-    kNumSign = 1 << 6,        // "negative": flips the sign of a value.
-    kBlock = 1 << 7,          // Ends the search for a change's metric.
-    kFigure = 1 << 8,         // "percent", "%": a quantity, like a number.
-    kDeterminer = 1 << 9,     // "the", "on": "on increased tensions".
-    kRating = 1 << 10,        // "buy", "hold": a rating (Term::rating).
-    kRatingCue = 1 << 11,     // "at", "as": "starts at Buy" gives its value.
-    kReverse = 1 << 12,       // "ends", "settles": flips a bad term near it.
+    kNegator = 1 << 0,         // Flips the next sentiment term.
+    kContrastAfter = 1 << 1,   // "but": what comes before weighs less.
+    kContrastClause = 1 << 2,  // "although": its own clause weighs less.
+    kCompare = 1 << 3,         // "compared to": numeric comparison marker.
+    kLink = 1 << 4,            // "in", "of": "increase in sales".
+    kDest = 1 << 5,            // "to", "into": "swung to a loss".
+    kNumSign = 1 << 6,         // "negative": flips the sign of a value.
+    kBlock = 1 << 7,           // Ends the search for a change's metric.
+    kFigure = 1 << 8,          // "percent", "%": a quantity, like a number.
+    kDeterminer = 1 << 9,      // "the", "on": "on increased tensions".
+    kRating = 1 << 10,         // "buy", "hold": a rating (Term::rating).
+    kRatingCue = 1 << 11,      // "at", "as": "starts at Buy" gives its value.
+    kReverse = 1 << 12,        // "ends", "settles": flips a bad term near it.
   };
 
  private:
   struct Phrase {
-    std::vector<std::string> rest;  // Words after the first one.
+    std::vector<std::string> rest;   // Words after the first one.
     std::vector<uint32_t> rest_ids;  // Their vocabulary ids.
     Term term;
   };
@@ -155,15 +155,15 @@ class SentimentModel {
     bool may_score = false;
   };
   struct Params {
-    int window_back = 15;       // Tokens searched back for a change's metric.
-    int window_near = 3;        // A metric this close before wins.
-    int window_forward = 4;     // Object after a change: "cut (its) costs".
-    int link_window = 8;        // "increase of 5 % in sales".
-    int dest_window = 4;        // "swung to a net loss".
-    int neg_window = 4;         // Scope of a negator, in tokens.
-    int scale_window = 3;       // Scope of an intensifier.
-    int compare_window = 10;    // Tokens after "compared to" for the value.
-    int compare_back = 20;      // Tokens before "compared to" for the metric.
+    int window_back = 15;     // Tokens searched back for a change's metric.
+    int window_near = 3;      // A metric this close before wins.
+    int window_forward = 4;   // Object after a change: "cut (its) costs".
+    int link_window = 8;      // "increase of 5 % in sales".
+    int dest_window = 4;      // "swung to a net loss".
+    int neg_window = 4;       // Scope of a negator, in tokens.
+    int scale_window = 3;     // Scope of an intensifier.
+    int compare_window = 10;  // Tokens after "compared to" for the value.
+    int compare_back = 20;    // Tokens before "compared to" for the metric.
     float negation_factor = -1;
     float contrast_before = 0.5;
     float contrast_clause = 0.5;
@@ -174,7 +174,7 @@ class SentimentModel {
     int figure_window = 5;       // Tokens after a change searched for a figure.
     float compare_weight = 1;
     float compare_min_rel = 0.001;  // Relative difference to count.
-    float squash = 1;           // s = r / sqrt(r^2 + squash).
+    float squash = 1;               // s = r / sqrt(r^2 + squash).
     float neutral_band = 0.25;
     float question_weight = 1;  // Multiplies a sentence that ends in "?".
     float title_weight = 2;
@@ -227,9 +227,10 @@ class SentimentModel {
                       std::vector<int>* token_match) const;
   // Adds one lexicon row; `seen` maps "role<TAB>term" to the "file:line"
   // that defined it, to reject a term given the same role twice.
-  static absl::Status AddRow(std::string_view file, const LexiconRow& row,
-                             absl::flat_hash_map<std::string, std::string>* seen,
-                             SentimentModel* model);
+  static absl::Status AddRow(
+      std::string_view file, const LexiconRow& row,
+      absl::flat_hash_map<std::string, std::string>* seen,
+      SentimentModel* model);
 
   // The entry for a (lower-cased) word, or null: by the token's vocabulary
   // id, or (for a part of a word) by the string.
@@ -260,7 +261,7 @@ class SentimentModel {
   struct Scratch {
     std::vector<Match> matches;    // The current sentence's.
     std::vector<int> token_match;  // ScoreMatches: token -> match.
-    std::vector<Scored> scored;  // In sentence order.
+    std::vector<Scored> scored;    // In sentence order.
     // The matches of the sentences with a score, kept for the evidence
     // terms (instead of matching the evidence sentences a second time).
     std::vector<Match> kept;

@@ -51,11 +51,11 @@ struct AsciiTables {
   constexpr AsciiTables() {
     for (int c = 0; c < 128; ++c) {
       const auto u = static_cast<unsigned char>(c);
-      cls[c] = c == '\n'           ? CharClass::kNewline
-               : IsSpace(u)        ? CharClass::kSpace
-               : IsAsciiAlpha(u)   ? CharClass::kLetter
-               : IsDigit(u)        ? CharClass::kDigit
-                                   : CharClass::kSymbol;
+      cls[c] = c == '\n'         ? CharClass::kNewline
+               : IsSpace(u)      ? CharClass::kSpace
+               : IsAsciiAlpha(u) ? CharClass::kLetter
+               : IsDigit(u)      ? CharClass::kDigit
+                                 : CharClass::kSymbol;
       alnum[c] = IsAsciiAlnum(u);
       joiner[c] = c == '\'' || c == '.' || c == ',' || c == ':' || c == '-' ||
                   c == '/' || c == '&';

@@ -40,12 +40,12 @@ struct Token {
   uint32_t end = 0;
   TokenKind kind = TokenKind::kWord;
   bool capitalized = false;  // First byte is an ASCII upper-case letter.
-  bool joined = false;   // Holds an inner '-' or '/' ("year-to-date", "3-1/2",
-                         // "AUD/USD"); no other token holds either byte.
-  bool markup = false;   // Part of a link ("https://t.co/x"), a cashtag
-                         // ("$AAPL": both tokens), a hashtag or an @mention:
-                         // a pointer, not language. Such tokens are split
-                         // as any other text, but never end a sentence.
+  bool joined = false;    // Holds an inner '-' or '/' ("year-to-date", "3-1/2",
+                          // "AUD/USD"); no other token holds either byte.
+  bool markup = false;    // Part of a link ("https://t.co/x"), a cashtag
+                          // ("$AAPL": both tokens), a hashtag or an @mention:
+                          // a pointer, not language. Such tokens are split
+                          // as any other text, but never end a sentence.
   uint32_t sentence = 0;  // Index into AnalyzedText::sentences.
   uint32_t id = 0;        // Vocabulary id of norm(), Vocabulary::kNone if no
                           // lexicon names it (vocabulary.h).

@@ -19,13 +19,13 @@ size_t SequenceLength(std::string_view s, size_t i) {
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && p[i + 1] < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && p[i + 1] < 0xA0) return 0;   // overlong
     if (c == 0xED && p[i + 1] >= 0xA0) return 0;  // surrogates
     return 3;
   }
   if (c >= 0xF0 && c <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && p[i + 1] < 0x90) return 0;  // overlong
+    if (c == 0xF0 && p[i + 1] < 0x90) return 0;   // overlong
     if (c == 0xF4 && p[i + 1] >= 0x90) return 0;  // > U+10FFFF
     return 4;
   }
@@ -139,9 +139,9 @@ struct NamedEntity {
   uint32_t code_point;
 };
 constexpr NamedEntity kNamed[] = {
-    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-    {"apos", '\''},    {"nbsp", ' '},     {"pound", 0xA3},   {"euro", 0x20AC},
-    {"mdash", 0x2014}, {"ndash", 0x2013}, {"rsquo", 0x2019}, {"lsquo", 0x2018},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},    {"nbsp", ' '},     {"pound", 0xA3},    {"euro", 0x20AC},
+    {"mdash", 0x2014}, {"ndash", 0x2013}, {"rsquo", 0x2019},  {"lsquo", 0x2018},
     {"rdquo", 0x201D}, {"ldquo", 0x201C}, {"hellip", 0x2026}, {"copy", 0xA9},
 };
 
@@ -159,9 +159,10 @@ size_t DecodeAt(std::string_view s, size_t i, uint32_t* cp) {
     if (k >= name.size()) return 0;
     for (; k < name.size(); ++k) {
       char c = name[k];
-      int d = c >= '0' && c <= '9'                  ? c - '0'
-              : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-                                                    : -1;
+      int d = c >= '0' && c <= '9' ? c - '0'
+              : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
+                  ? (c | 0x20) - 'a' + 10
+                  : -1;
       if (d < 0) return 0;
       v = v * (hex ? 16 : 10) + d;
       if (v > 0x10FFFF) return 0;
@@ -192,7 +193,8 @@ bool DecodeHtmlEntities(std::string_view s, std::string* out) {
   size_t from = 0;    // Earlier starts reach an earlier ';' first.
   for (size_t semi = s.find(';'); semi != std::string_view::npos;
        from = semi + 1, semi = s.find(';', semi + 1)) {
-    size_t i = std::max({from, copied, semi >= kMaxReach ? semi - kMaxReach : 0});
+    size_t i =
+        std::max({from, copied, semi >= kMaxReach ? semi - kMaxReach : 0});
     for (; i < semi; ++i) {
       char c = s[i];
       size_t start = 0, len = 0;

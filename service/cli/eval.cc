@@ -58,7 +58,7 @@ void EvalSentimentSet(const scoring::Scorer& scorer, const EvalOptions& opt,
     std::vector<ScoredDocument> docs = ScoreText(scorer, row[text]);
     const std::string pred =
         docs.empty() ? "neutral"
-                    : std::string(scoring::Name(docs[0].sentiment.label));
+                     : std::string(scoring::Name(docs[0].sentiment.label));
     c.Add(row[label], pred);
     if (opt.show_errors && pred != row[label]) {
       out << set.dataset << "\t" << row[label] << "\tpred=" << pred << "\t"

@@ -77,8 +77,8 @@ void CheckSentiment(const scoring::Sentiment& s, const std::string& text,
              "%s sentiment proportions %g %g %g outside [0, 1]", what,
              s.positive, s.negative, s.neutral);
   double sum = s.positive + s.negative + s.neutral;
-  FUZZ_CHECK(std::fabs(sum - 1) <= 1e-6,
-             "%s sentiment proportions sum to %.9g", what, sum);
+  FUZZ_CHECK(std::fabs(sum - 1) <= 1e-6, "%s sentiment proportions sum to %.9g",
+             what, sum);
   int label = static_cast<int>(s.label);
   FUZZ_CHECK(label >= 1 && label <= 3, "%s sentiment label %d", what, label);
   for (const Evidence& e : s.evidence) CheckEvidence(e, text, what);

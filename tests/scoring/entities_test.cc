@@ -2,8 +2,6 @@
 
 #include "scoring/internal/entities.h"
 
-#include "scoring/internal/companies.h"
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +13,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "scoring/internal/companies.h"
 #include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
@@ -332,10 +331,10 @@ TEST_F(CompaniesTest, MarketsCurrenciesAndRegulators) {
   EXPECT_THAT(Ids("Sensex, Nifty end higher; rupee falls against the dollar"),
               ElementsAre("market:sensex", "market:nifty", "currency:INR",
                           "currency:USD"));
-  EXPECT_THAT(Ids("Wall Street and the FTSE 100 rose; Sebi and the SEC "
-                  "said nothing"),
-              ElementsAre("market:wallstreet", "market:ftse", "inst:sebi",
-                          "inst:sec"));
+  EXPECT_THAT(
+      Ids("Wall Street and the FTSE 100 rose; Sebi and the SEC "
+          "said nothing"),
+      ElementsAre("market:wallstreet", "market:ftse", "inst:sebi", "inst:sec"));
   EXPECT_EQ(model_->info(model_->size() - 1).kind, EntityKind::kInstitution);
   // "euro zone" is no currency.
   EXPECT_THAT(Ids("The euro zone economy grew"), IsEmpty());

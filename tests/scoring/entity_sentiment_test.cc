@@ -200,12 +200,13 @@ TEST(EntitySentimentModelCreateTest, RejectsMalformedRows) {
       {"param\tspeed\t3\n", "unknown param"},
   };
   for (const Case& c : cases) {
-    ExpectLexiconError("entity_sentiment.tsv", c.content, c.error,
-                       [](const LexiconSet& l) -> absl::Status {
-                         auto analyzer = TextAnalyzer::Create(l);
-                         if (!analyzer.ok()) return analyzer.status();
-                         return EntitySentimentModel::Create(l, *analyzer).status();
-                       });
+    ExpectLexiconError(
+        "entity_sentiment.tsv", c.content, c.error,
+        [](const LexiconSet& l) -> absl::Status {
+          auto analyzer = TextAnalyzer::Create(l);
+          if (!analyzer.ok()) return analyzer.status();
+          return EntitySentimentModel::Create(l, *analyzer).status();
+        });
   }
 }
 

@@ -12,9 +12,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/scoring/lexicon_dir.h"
 #include "scoring/internal/entities.h"
 #include "scoring/scorer.h"
+#include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
 

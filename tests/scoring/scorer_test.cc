@@ -96,8 +96,7 @@ TEST(ScorerTest, VersionFollowsTheLexicons) {
   EXPECT_EQ(MakeScorer()->version(), built_in->version());  // Deterministic.
 
   const std::string dir = internal::LexiconDirWith(
-      "sentiment_terms.tsv",
-      "polar\tsplendid\t1  # A lexicon of one word.\n");
+      "sentiment_terms.tsv", "polar\tsplendid\t1  # A lexicon of one word.\n");
   ScorerOptions options;
   options.lexicon_dir = dir;
   std::unique_ptr<const Scorer> changed = MakeScorer(options);
@@ -139,8 +138,8 @@ TEST(ScorerTest, RelativeBylineTimesNeedTheArrivalTime) {
   EXPECT_EQ(with_now[0].published_origin, TimeOrigin::kPageRelative);
   EXPECT_EQ(with_now[0].published_at, now - absl::Hours(3));
   // Without an arrival time a relative time means nothing.
-  std::vector<ScoredDocument> without = scorer->Score(
-      {.title = "", .body = page, .kind = ContentKind::kRawPage});
+  std::vector<ScoredDocument> without =
+      scorer->Score({.title = "", .body = page, .kind = ContentKind::kRawPage});
   ASSERT_FALSE(without.empty());
   EXPECT_EQ(without[0].published_origin, TimeOrigin::kNone);
 }

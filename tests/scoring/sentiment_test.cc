@@ -18,9 +18,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/scoring/lexicon_dir.h"
 #include "scoring/internal/lexicon_set.h"
 #include "scoring/internal/text.h"
+#include "tests/scoring/lexicon_dir.h"
 
 namespace tidings::scoring::internal {
 
@@ -85,7 +85,8 @@ TEST_F(SentimentTest, MetricBeforeOrAfterTheChange) {
   // The head of "<metric> of ..." changed, not a word inside a name.
   EXPECT_EQ(Label("Sales of the Industrial Oil unit fell 3 %."), kNeg);
   // "on increased tensions": the change modifies "tensions", not the index.
-  EXPECT_EQ(Label("The index was flat on increased tensions in the region."), kNeu);
+  EXPECT_EQ(Label("The index was flat on increased tensions in the region."),
+            kNeu);
 }
 
 TEST_F(SentimentTest, LossNarrowedIsGoodWidenedIsBad) {
@@ -97,7 +98,8 @@ TEST_F(SentimentTest, LossNarrowedIsGoodWidenedIsBad) {
 
 TEST_F(SentimentTest, DestinationOfAShift) {
   EXPECT_EQ(Label("The shipyard swung to a loss in the third quarter."), kNeg);
-  EXPECT_EQ(Label("The shipyard turned to a profit in the third quarter."), kPos);
+  EXPECT_EQ(Label("The shipyard turned to a profit in the third quarter."),
+            kPos);
   // "slipped" goes down, but to a loss: the destination decides.
   EXPECT_EQ(Label("The retailer slipped to a net loss."), kNeg);
 }
@@ -119,7 +121,8 @@ TEST_F(SentimentTest, NumericComparison) {
   // A larger loss than before.
   EXPECT_EQ(Label("Pretax loss was EUR 9 mn versus a loss of EUR 4 mn."), kNeg);
   // Pre-tokenised decimals ("EUR12 .5 m") are read as one number.
-  EXPECT_EQ(Label("Net sales totalled EUR12 .5 m compared to EUR10 .1 m."), kPos);
+  EXPECT_EQ(Label("Net sales totalled EUR12 .5 m compared to EUR10 .1 m."),
+            kPos);
 }
 
 TEST_F(SentimentTest, Negation) {
@@ -300,13 +303,15 @@ TEST_F(SentimentTest, DocumentProportionsAndTitleWeight) {
   const std::string bad_title = "Costs rose";
   Sentiment titled_bad =
       Score(bad_title + "\n\nProfit rose. Sales grew.", bad_title.size() + 2);
-  EXPECT_LT(titled_bad.score, Score("Costs rose. Profit rose. Sales grew.").score);
+  EXPECT_LT(titled_bad.score,
+            Score("Costs rose. Profit rose. Sales grew.").score);
 }
 
 TEST_F(SentimentTest, EvidenceOffsetsAndTerms) {
   const std::string title = "Ferry operator narrows loss";
   const std::string body =
-      "The line carried 2 million passengers. Its net loss narrowed to EUR 3 mn.";
+      "The line carried 2 million passengers. Its net loss narrowed to EUR 3 "
+      "mn.";
   const std::string text = title + "\n\n" + body;
   Sentiment s = Score(text, title.size() + 2);
   EXPECT_EQ(s.label, kPos);
@@ -321,7 +326,8 @@ TEST_F(SentimentTest, EvidenceOffsetsAndTerms) {
   // The title weighs most and comes first; the neutral sentence is no evidence.
   EXPECT_EQ(sentences[0], title);
   EXPECT_THAT(sentences, Contains("Its net loss narrowed to EUR 3 mn."));
-  EXPECT_THAT(sentences, Not(Contains("The line carried 2 million passengers.")));
+  EXPECT_THAT(sentences,
+              Not(Contains("The line carried 2 million passengers.")));
   for (const Evidence& ev : s.evidence) {
     if (text.substr(ev.begin, ev.end - ev.begin) ==
         "Its net loss narrowed to EUR 3 mn.") {
@@ -347,7 +353,8 @@ TEST(SentimentLexiconTest, MalformedRowsNameFileAndLine) {
   };
   const Case cases[] = {
       {"# header\nmetric\tprofit\n", "sentiment_terms.tsv:2"},
-      {"polar\tgood\tvery\n", "sentiment_terms.tsv:1: field 3 must be a number"},
+      {"polar\tgood\tvery\n",
+       "sentiment_terms.tsv:1: field 3 must be a number"},
       {"smell\tprofit\t1\n", "unknown kind smell"},
       {"negator\tnever\t2\n", "sentiment_terms.tsv:1: negator takes no value"},
       {"polar\tgood\t0.5\n# again\npolar\tbad|good\t0.6\n",

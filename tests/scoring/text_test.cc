@@ -136,12 +136,11 @@ TEST_F(TextTest, MarkupIsMarkedAndEndsNoSentence) {
   for (size_t i = 0; i < at_.tokens.size(); ++i) {
     (at_.tokens[i].markup ? marked : plain).emplace_back(at_.raw(i));
   }
-  EXPECT_EQ(marked, (std::vector<std::string>{"$", "ACME", "#", "earnings",
-                                              "@", "desk", "https", ":", "/",
-                                              "/", "t.co/Ab", ".", "C", "?",
-                                              "x", "=", "1"}));
-  EXPECT_EQ(plain, (std::vector<std::string>{"up", "on", ",", "says", "ok",
-                                             ".", "Next"}));
+  EXPECT_EQ(marked, (std::vector<std::string>{
+                        "$", "ACME", "#", "earnings", "@", "desk", "https", ":",
+                        "/", "/", "t.co/Ab", ".", "C", "?", "x", "=", "1"}));
+  EXPECT_EQ(plain, (std::vector<std::string>{"up", "on", ",", "says", "ok", ".",
+                                             "Next"}));
   // The "." and "?" inside the link end no sentence; the one after it does.
   EXPECT_EQ(Sentences(post),
             (std::vector<std::string>{
