@@ -28,7 +28,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -39,6 +38,8 @@
 #include "service/hub.h"
 #include "service/internal/auth.h"
 #include "service/internal/committer.h"
+#include "service/internal/recent_signals.h"
+#include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
 #include "service/tidings_service.h"
 
@@ -137,24 +138,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
 // which reads as "no such method". For Tidings methods this interceptor
 // turns that into INVALID_ARGUMENT saying what is wrong. (Our handlers never
 // answer UNIMPLEMENTED with an empty message, so nothing else is rewritten.)
-// What most often makes a request of `method` unparseable.
-std::string LikelyCause(const std::string& method) {
-  auto is = [&method](const char* name) {
-    return absl::EndsWith(method, absl::StrCat("/", name));
-  };
-  if (is("Ingest") || is("Score")) {
-    return "; most often a string field (an Article's body, title, source, "
-           "url or article_id) holds bytes that are not UTF-8. Send UTF-8 "
-           "(replace invalid bytes with U+FFFD)";
-  }
-  if (is("Subscribe") || is("Query")) {
-    return "; most often a filter's entities or sources hold bytes that are "
-           "not UTF-8, or the bytes are another message type";
-  }
-  return "; the bytes are not a request of this method (another message "
-         "type, or truncated)";
-}
-
 class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit ParseErrorInterceptor(const char* method)
@@ -167,10 +150,7 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           status.error_message().empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat(method_, ": the request does not parse as protobuf",
-                         LikelyCause(method_), "; nothing was stored")));
+        methods->ModifySendStatus(internal::UnparseableRequest(method_));
       }
     }
     methods->Proceed();
@@ -217,6 +197,7 @@ class ServerImpl final : public Server {
   std::shared_ptr<const scoring::Scorer> scorer_;
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<internal::WorkPool> pool_;
+  std::unique_ptr<internal::RecentSignals> recent_;
   std::unique_ptr<internal::Committer> committer_;
   std::unique_ptr<internal::TokenTable> tokens_;
   std::unique_ptr<TidingsService> service_;
@@ -345,14 +326,20 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     threads = std::max<size_t>(2, std::thread::hardware_concurrency());
   }
   pool_ = std::make_unique<internal::WorkPool>(threads);
+  if (options.recent_signals > 0) {
+    recent_ = std::make_unique<internal::RecentSignals>(
+        options.recent_signals, /*max_bytes=*/size_t{64} << 20,
+        scoring::kDefaultMinRelevance);
+  }
   committer_ = std::make_unique<internal::Committer>(
-      store_.get(), hub_.get(), deps.clock, options.max_batch);
+      store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get());
   TidingsService::Deps service_deps;
   service_deps.store = store_.get();
   service_deps.scorer = scorer_.get();
   service_deps.hub = hub_.get();
   service_deps.pool = pool_.get();
   service_deps.committer = committer_.get();
+  service_deps.recent = recent_.get();
   service_deps.clock = deps.clock;
   service_deps.tokens = tokens_.get();
   service_ = std::make_unique<TidingsService>(options, std::move(service_deps));

@@ -38,6 +38,12 @@ struct ServerOptions {
   // The same bound in bytes (serialized signals), whichever is reached
   // first; at least one signal is always queued. Default: 8 MiB.
   uint64_t subscriber_buffer_bytes = uint64_t{8} << 20;
+  // The newest signals kept in memory (at most 64 MiB of them) for
+  // subscribers that are caught up: each is serialised once and written to
+  // all of them, instead of being read back from storage and serialised
+  // once per subscriber. 0 = off (every subscriber reads storage).
+  // Default: 8192.
+  uint32_t recent_signals = 8192;
   // Heartbeat interval on Subscribe streams. Default: 5 s.
   absl::Duration heartbeat_interval = absl::Seconds(5);
   // Near-duplicate window (see storage::StoreOptions). Default: 72 h.

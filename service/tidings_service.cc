@@ -25,6 +25,7 @@
 #include "service/internal/service_core.h"
 #include "service/internal/subscribe_reactor.h"
 #include "service/internal/validation.h"
+#include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
 
 namespace tidings::service {
@@ -208,15 +209,22 @@ grpc::ServerUnaryReactor* TidingsService::Score(
   return reactor;
 }
 
-grpc::ServerWriteReactor<v1::SubscribeEvent>* TidingsService::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes) {
   ServiceCore* core = core_.get();
-  using Failed = FailedWriter<v1::SubscribeEvent>;
+  using Failed = FailedWriter<grpc::ByteBuffer>;
   if (grpc::Status admit =
           Admit(core, context, internal::kRoleSubscribe, "Subscribe");
       !admit.ok()) {
     return new Failed(std::move(admit));
   }
+  v1::SubscribeRequest parsed;
+  grpc::Slice flat;
+  if (!internal::Flatten(*bytes, &flat).ok() ||
+      !parsed.ParseFromArray(flat.begin(), static_cast<int>(flat.size()))) {
+    return new Failed(internal::UnparseableRequest("Subscribe"));
+  }
+  const v1::SubscribeRequest* request = &parsed;
   absl::StatusOr<SignalFilter> filter = SignalFilter::Create(request->filter());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   internal::SubscribeStart start;

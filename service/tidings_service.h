@@ -47,19 +47,22 @@ namespace tidings::service {
 
 namespace internal {
 class Committer;
+class RecentSignals;
 class TokenTable;
 class WorkPool;
 struct ServiceCore;
 }  // namespace internal
 
-// The generated CallbackService, but IngestStream reads and writes raw bytes:
-// gRPC ends a stream whose message does not parse as if the client had
-// closed it, silently; parsed by the service, such a message is answered
-// with INVALID_ARGUMENT and the stream goes on.
+// The generated CallbackService, but IngestStream and Subscribe read and
+// write raw bytes. IngestStream: gRPC ends a stream whose message does not
+// parse as if the client had closed it, silently; parsed by the service,
+// such a message is answered with INVALID_ARGUMENT and the stream goes on.
+// Subscribe: a new signal is serialised once for all subscribers that see
+// it as is (internal/recent_signals.h), not once per subscriber.
 using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
     v1::Tidings::WithRawCallbackMethod_IngestStream<
         v1::Tidings::WithCallbackMethod_Score<
-            v1::Tidings::WithCallbackMethod_Subscribe<
+            v1::Tidings::WithRawCallbackMethod_Subscribe<
                 v1::Tidings::WithCallbackMethod_Query<
                     v1::Tidings::WithCallbackMethod_GetSignal<
                         v1::Tidings::Service>>>>>>;
@@ -74,6 +77,9 @@ class TidingsService final : public ServiceBase {
     Hub* hub = nullptr;
     internal::WorkPool* pool = nullptr;
     internal::Committer* committer = nullptr;
+    // The newest signals, for caught-up subscribers; nullptr = they read
+    // storage.
+    const internal::RecentSignals* recent = nullptr;
     std::function<absl::Time()> clock;  // Default: absl::Now.
     // Access control; nullptr = every call is allowed (see
     // ServerOptions::tokens_file).
@@ -98,9 +104,11 @@ class TidingsService final : public ServiceBase {
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
                                   v1::ScoreResponse* response) override;
-  grpc::ServerWriteReactor<v1::SubscribeEvent>* Subscribe(
+  // The request is a serialised v1::SubscribeRequest; each message a
+  // serialised v1::SubscribeEvent.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext* context,
-      const v1::SubscribeRequest* request) override;
+      const grpc::ByteBuffer* request) override;
   grpc::ServerWriteReactor<v1::Signal>* Query(
       grpc::CallbackServerContext* context,
       const v1::QueryRequest* request) override;

@@ -828,6 +828,9 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   const uint64_t new_head = next_seq - 1;
   if (new_head != head) last_ingested_micros_ = now_micros;
   head_.store(new_head, std::memory_order_release);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!results[i].duplicate) results[i].stored = std::move(batch[i].signals);
+  }
   return results;
 }
 

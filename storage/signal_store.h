@@ -98,6 +98,11 @@ struct PendingArticle {
 struct AppendResult {
   std::vector<uint64_t> seqs;  // Signals of the article, in doc_index order.
   bool duplicate = false;      // Key seen before: nothing was written.
+  // The signals as stored (seq, ingested_at and duplicate_of_seq filled),
+  // moved out of the batch, so that the caller can serve them from memory
+  // without reading them back. Empty for a duplicate. A store may leave it
+  // empty; callers then read storage.
+  std::vector<tidings::v1::Signal> stored;
 };
 
 // Thread-safety: every method may be called concurrently from any thread,

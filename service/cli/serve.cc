@@ -65,6 +65,9 @@ int RunServe(const std::vector<std::string>& args) {
   flags.Uint32("subscriber-buffer", &options.subscriber_buffer, "N",
                "signals queued per subscriber before it falls back to "
                "reading storage");
+  flags.Uint32("recent-signals", &options.recent_signals, "N",
+               "newest signals kept in memory for caught-up subscribers "
+               "(serialised once for all); 0 = off");
   flags.Duration("heartbeat-interval", &options.heartbeat_interval,
                  "heartbeat interval on Subscribe streams");
   flags.Duration("duplicate-window", &options.duplicate_window,

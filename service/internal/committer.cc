@@ -6,14 +6,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/internal/recent_signals.h"
 
 namespace tidings::service::internal {
 
 Committer::Committer(storage::SignalStore* store, Hub* hub,
                      std::function<absl::Time()> clock,
-                     size_t max_group_articles)
+                     size_t max_group_articles, RecentSignals* recent)
     : store_(store),
       hub_(hub),
+      recent_(recent),
       clock_(std::move(clock)),
       max_group_articles_(max_group_articles == 0 ? 1 : max_group_articles) {}
 
@@ -65,6 +67,14 @@ void Committer::Commit(std::vector<Entry> group) {
     results =
         absl::InternalError(absl::StrCat("storage returned ", results->size(),
                                          " results for ", total, " articles"));
+  }
+  if (results.ok() && recent_ != nullptr) {
+    std::vector<v1::Signal> stored;
+    for (storage::AppendResult& r : *results) {
+      for (v1::Signal& s : r.stored) stored.push_back(std::move(s));
+      r.stored.clear();
+    }
+    if (!stored.empty()) recent_->Add(std::move(stored));
   }
   const uint64_t head = store_->head_seq();
   // Wake the subscribers before acknowledging: a publisher that sees its ack

@@ -26,6 +26,8 @@
 
 namespace tidings::service::internal {
 
+class RecentSignals;
+
 class Committer {
  public:
   // Called once the batch is durable (results in batch order, and the log
@@ -36,9 +38,12 @@ class Committer {
       uint64_t head)>;
 
   // `max_group_articles`: most articles in one Append, unless a single batch
-  // is larger. Not owned: store, hub; they must outlive the committer.
+  // is larger. `recent` (may be null) receives the stored signals of every
+  // commit before the hub is told. Not owned: store, hub, recent; they must
+  // outlive the committer.
   Committer(storage::SignalStore* store, Hub* hub,
-            std::function<absl::Time()> clock, size_t max_group_articles);
+            std::function<absl::Time()> clock, size_t max_group_articles,
+            RecentSignals* recent = nullptr);
 
   // Queues `batch` (REQUIRES: non-empty) for the next group commit. Returns
   // at once when another thread is committing; otherwise the calling thread
@@ -61,6 +66,7 @@ class Committer {
 
   storage::SignalStore* const store_;
   Hub* const hub_;
+  RecentSignals* const recent_;
   const std::function<absl::Time()> clock_;
   const size_t max_group_articles_;
 

@@ -80,11 +80,15 @@ bool SignalFilter::PreMatch(const v1::Signal& signal) const {
 
 bool SignalFilter::Apply(v1::Signal* signal) const {
   DropWeakEvents(min_relevance_, signal);
+  return MatchesEntities(*signal);
+}
+
+bool SignalFilter::MatchesEntities(const v1::Signal& signal) const {
   if (entities_.empty()) return true;
-  for (const v1::Entity& e : signal->entities()) {
+  for (const v1::Entity& e : signal.entities()) {
     if (entities_.contains(e.id())) return true;
   }
-  for (const v1::Event& e : signal->events()) {
+  for (const v1::Event& e : signal.events()) {
     for (const std::string& a : e.actors()) {
       if (entities_.contains(a)) return true;
     }

@@ -53,6 +53,10 @@ class SignalFilter {
   // REQUIRES: PreMatch(*signal).
   bool Apply(v1::Signal* signal) const;
 
+  // Apply() for a signal whose weak events (below min_relevance()) are
+  // already dropped: the entity test alone.
+  bool MatchesEntities(const v1::Signal& signal) const;
+
   double min_relevance() const { return min_relevance_; }
 
   // The one event type asked for, if exactly one: the reader can then use

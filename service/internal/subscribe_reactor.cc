@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -12,13 +13,15 @@
 #include "service/hub.h"
 #include "service/internal/cursor_stream.h"
 #include "service/internal/log_reader.h"
+#include "service/internal/recent_signals.h"
+#include "service/internal/wire.h"
 
 namespace tidings::service::internal {
 namespace {
 
 // A cursor over the signal log with heartbeats: replays from the start,
 // then waits on the hub for the head to move.
-class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
+class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
                                public Hub::Listener {
  public:
   SubscribeReactor(ServiceCore* core, SignalFilter filter, SubscribeStart start)
@@ -69,15 +72,51 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
     return started_ && position_ < known_head_;
   }
 
-  bool TakeExtraLocked(v1::SubscribeEvent* msg) override
+  bool TakeExtraLocked(grpc::ByteBuffer* msg) override
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!heartbeat_due_) return false;
     heartbeat_due_ = false;
-    msg->Clear();
-    v1::Heartbeat* hb = msg->mutable_heartbeat();
+    v1::SubscribeEvent event;
+    v1::Heartbeat* hb = event.mutable_heartbeat();
     hb->set_head_seq(
         std::max(core_->deps.store->head_seq(), core_->deps.hub->head()));
     ToProto(core_->deps.clock(), hb->mutable_server_time());
+    SerializeTo(event, msg);
+    return true;
+  }
+
+  struct Out {
+    grpc::ByteBuffer event;  // A serialised SubscribeEvent.
+    size_t bytes;
+  };
+
+  // Reads (after, end] from the recent signals when they hold seq after + 1
+  // and the filter sees the default view (the server's min_relevance):
+  // shares their serialised events, no storage read, copy or serialisation.
+  // Fills `out` within `room` events and about `room_bytes` bytes, and sets
+  // `*position` to the last seq considered. False: read storage instead.
+  bool ReadRecent(uint64_t after, uint64_t end, size_t room, size_t room_bytes,
+                  std::vector<Out>* out, uint64_t* position) const {
+    const RecentSignals* recent = core_->deps.recent;
+    if (recent == nullptr ||
+        filter_.min_relevance() != recent->min_relevance() ||
+        after + 1 < core_->deps.store->first_seq()) {  // Trimmed: storage says.
+      return false;
+    }
+    std::vector<RecentSignal> signals;
+    if (!recent->Read(after, end, kMaxVisitPerRead, &signals)) return false;
+    size_t bytes = 0;
+    *position = after;
+    for (const RecentSignal& r : signals) {
+      *position = r.seq;
+      if (!filter_.PreMatch(*r.view) || !filter_.MatchesEntities(*r.view)) {
+        continue;
+      }
+      grpc::Slice slice = r.event;
+      out->push_back(Out{grpc::ByteBuffer(&slice, 1), r.event.size()});
+      bytes += r.event.size();
+      if (out->size() >= room || bytes >= room_bytes) break;
+    }
     return true;
   }
 
@@ -133,9 +172,18 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
     const uint64_t head = core_->deps.store->head_seq();
     Chunk chunk;
     chunk.position = after;
-    if (head > after && room > 0 && room_bytes > 0) {
+    std::vector<Out> out;
+    if (head > after && room > 0 && room_bytes > 0 &&
+        !ReadRecent(after, head, room, room_bytes, &out, &chunk.position)) {
       chunk = ReadChunk(*core_->deps.store, filter_, after, head, room,
                         room_bytes, kMaxVisitPerRead);
+      v1::SubscribeEvent event;
+      for (size_t i = 0; i < chunk.signals.size(); ++i) {
+        event.mutable_signal()->Swap(&chunk.signals[i]);
+        Out o{grpc::ByteBuffer(), chunk.sizes[i]};
+        SerializeTo(event, &o.event);
+        out.push_back(std::move(o));
+      }
     }
     {
       absl::MutexLock lock(&mu_);
@@ -155,11 +203,7 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
       } else if (!finish_requested()) {
         const bool progressed = chunk.position > position_;
         position_ = std::max(position_, chunk.position);
-        for (size_t i = 0; i < chunk.signals.size(); ++i) {
-          v1::SubscribeEvent ev;
-          ev.mutable_signal()->Swap(&chunk.signals[i]);
-          PushLocked(std::move(ev), chunk.sizes[i]);
-        }
+        for (Out& o : out) PushLocked(std::move(o.event), o.bytes);
         // Without progress the hub's next head wakes us (no busy loop).
         if (progressed) MaybeReadLocked();
       }
@@ -179,7 +223,7 @@ class SubscribeReactor final : public CursorStream<v1::SubscribeEvent>,
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::SubscribeEvent>* NewSubscribeReactor(
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewSubscribeReactor(
     ServiceCore* core, SignalFilter filter, SubscribeStart start) {
   auto* reactor = new SubscribeReactor(core, std::move(filter), start);
   reactor->Begin();

@@ -29,7 +29,7 @@ struct SubscribeStart {
 };
 
 // Starts the stream (registers with the hub, schedules the first read).
-grpc::ServerWriteReactor<v1::SubscribeEvent>* NewSubscribeReactor(
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewSubscribeReactor(
     ServiceCore* core, SignalFilter filter, SubscribeStart start);
 
 }  // namespace tidings::service::internal

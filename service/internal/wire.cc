@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/stubs/common.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -95,6 +96,32 @@ void SerializeTo(const google::protobuf::MessageLite& message,
   std::string bytes = message.SerializeAsString();
   grpc::Slice slice(std::move(bytes));
   *out = grpc::ByteBuffer(&slice, 1);
+}
+
+grpc::Status UnparseableRequest(const std::string& method) {
+  auto is = [&method](const char* name) {
+    return method == name || absl::EndsWith(method, absl::StrCat("/", name));
+  };
+  std::string cause;
+  if (is("Ingest") || is("Score")) {
+    cause =
+        "; most often a string field (an Article's body, title, source, "
+        "url or article_id) holds bytes that are not UTF-8. Send UTF-8 "
+        "(replace invalid bytes with U+FFFD)";
+  } else if (is("Subscribe") || is("Query")) {
+    cause =
+        "; most often a filter's entities or sources hold bytes that are "
+        "not UTF-8, or the bytes are another message type";
+  } else {
+    cause =
+        "; the bytes are not a request of this method (another message "
+        "type, or truncated)";
+  }
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      absl::StrCat(method,
+                                   ": the request does not parse as "
+                                   "protobuf",
+                                   cause, "; nothing was stored"));
 }
 
 }  // namespace tidings::service::internal

@@ -34,6 +34,10 @@ inline std::string_view SliceView(const grpc::Slice& slice) {
                           slice.size());
 }
 
+// INVALID_ARGUMENT for a request of `method` (its full path, or its name)
+// that does not parse, saying what most often causes it.
+grpc::Status UnparseableRequest(const std::string& method);
+
 // Serialises `message` into `out` for a raw gRPC write.
 void SerializeTo(const google::protobuf::MessageLite& message,
                  grpc::ByteBuffer* out);

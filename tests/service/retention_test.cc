@@ -260,6 +260,7 @@ TEST_F(RetentionTest, StreamingCursorOvertakenByATrimEndsOutOfRange) {
   service::ServerOptions options = TestOptions();
   options.retention = absl::Hours(100);  // The periodic trim never bites.
   options.subscriber_buffer = 1;         // Read one signal at a time.
+  options.recent_signals = 0;            // From storage, under the trim.
   ASSERT_NO_FATAL_FAILURE(Start(options));
   const std::vector<uint64_t> old_seqs = Ingest(0, 4);
   ASSERT_GE(old_seqs.size(), 3u);
