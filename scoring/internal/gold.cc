@@ -131,6 +131,7 @@ class GoldDetector::Matcher {
   void LabelTokens(const Sentence& s);
   Mention Classify(int i) const;
   int AttachBack(int t) const;
+  int TopicBefore(int b) const;
   int CoordGold(int j) const;
   int AttachLinkForward(int t) const;
   int AttachAdjForward(int t) const;
@@ -308,9 +309,22 @@ int GoldDetector::Matcher::AttachBack(int t) const {
       if (!comma) return -1;
       continue;
     }
-    if (r & stop) return -1;
+    if (r & stop) return TopicBefore(j);
     if (s.mention == kNoMention && (r & kSubject)) return CoordGold(j);
     if (IsWord(j)) ++words;
+  }
+  return -1;
+}
+
+// A headline's topic label: the gold name right before a colon at slot b
+// ("Gold: bearish trend intact", "Gold rates: prices decline") is the
+// subject of the clause after it; -1 for any other boundary.
+int GoldDetector::Matcher::TopicBefore(int b) const {
+  if (!text_.is_symbol(b, ':')) return -1;
+  for (int j = Prev(b); j >= sentence_begin_; j = Prev(j)) {
+    if (slots_[j].mention == kPriceMention) return j;
+    if (slots_[j].mention != kNoMention || !(RolesAt(j) & kPriceWord))
+      return -1;
   }
   return -1;
 }

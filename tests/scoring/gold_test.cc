@@ -133,6 +133,16 @@ TEST_F(GoldTest, LeadingMoveAndOtherSubjects) {
             kDown);
 }
 
+// A gold name right before a colon labels the headline's topic: the clause
+// after it is about gold, unless it names another subject.
+TEST_F(GoldTest, TopicLabelBeforeAColon) {
+  EXPECT_EQ(Dir("Gold: slide extends into a third session"), kDown);
+  EXPECT_EQ(Dir("Gold prices: rebound seen as the dollar softens"), kUp);
+  EXPECT_EQ(Dir("Bullion rates: prices ease in early trade"), kDown);
+  EXPECT_EQ(Dir("Gold: silver jumps while stocks slip"), kNone);
+  EXPECT_EQ(Dir("Metals desk: copper rallies on supply worries"), kNone);
+}
+
 TEST_F(GoldTest, SilverOrPlatinumAloneIsNotGold) {
   EXPECT_EQ(Dir("Silver jumps 3% to a six-month high"), kNone);
   EXPECT_EQ(Dir("platinum falls on weak car sales, palladium steady"), kNone);
