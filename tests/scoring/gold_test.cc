@@ -66,6 +66,7 @@ constexpr Direction kNone = Direction::kUnspecified;
 TEST_F(GoldTest, ReportsUp) {
   EXPECT_EQ(Dir("Gold climbs to a two-week high on a softer dollar"), kUp);
   EXPECT_EQ(Dir("spot gold gains 1% in early Asian trade"), kUp);
+  EXPECT_EQ(Dir("gold futures trade in green after the data"), kUp);
   EXPECT_EQ(Dir("Bullion jumped after the payrolls report"), kUp);
   EXPECT_EQ(Dir("The yellow metal edged up on Monday"), kUp);
   EXPECT_EQ(Dir("gold futures firm in morning deals"), kUp);
@@ -81,6 +82,7 @@ TEST_F(GoldTest, ReportsDown) {
   EXPECT_EQ(Dir("Gold slides as the dollar strengthens"), kDown);
   EXPECT_EQ(Dir("gold prices ease after a four-session rally"), kDown);
   EXPECT_EQ(Dir("Spot gold dipped 0.3% by midday"), kDown);
+  EXPECT_EQ(Dir("MCX gold opens in red on profit taking"), kDown);
   EXPECT_EQ(Dir("gold futures retreat from last week's peak"), kDown);
   EXPECT_EQ(Dir("Gold sinks to a three-month low"), kDown);
   EXPECT_EQ(Dir("Gold surrenders early gains"), kDown);
