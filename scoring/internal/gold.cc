@@ -1,18 +1,17 @@
 // Copyright 2026 The Tidings Authors.
 //
-// gold.cc: GoldDetector::Detect() and its per-call Matcher (gold.h explains
-// the algorithm); Create() is in gold_table.cc.
+// gold.cc: GoldDetector::Detect() and its per-call Matcher's attachment
+// rules (gold.h explains the algorithm); the Matcher is declared in
+// gold_matcher.h, its magnitude parsing is in gold_magnitude.cc, Create() is
+// in gold_table.cc.
 
 #include "scoring/internal/gold.h"
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "scoring/internal/absl_compat.h"
+#include "scoring/internal/gold_matcher.h"
 #include "scoring/internal/relevance.h"
 
 namespace tidings::scoring::internal {
@@ -26,133 +25,7 @@ Direction Flip(Direction d) {
   return d;
 }
 
-// Parses the number at the start of `s` ("3,373.50", "40k"): digits with
-// thousands commas and one decimal point, optional k = thousand. Returns the
-// number of bytes read (0 = not a number).
-size_t ParseNumber(std::string_view s, double* value) {
-  double mantissa = 0, divisor = 1;
-  bool fraction = false, any = false;
-  size_t i = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    bool digit_next = i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9';
-    if (c >= '0' && c <= '9') {
-      any = true;
-      mantissa = mantissa * 10 + (c - '0');
-      if (fraction) divisor *= 10;
-    } else if (c == ',' && !fraction && digit_next) {
-      continue;
-    } else if (c == '.' && !fraction && digit_next) {
-      fraction = true;
-    } else {
-      break;
-    }
-  }
-  if (!any) return 0;
-  double v =
-      mantissa / divisor;  // The double nearest the decimal, as a literal.
-  if (i < s.size() && (s[i] == 'k' || s[i] == 'K') &&
-      (i + 1 == s.size() ||
-       !((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z'))) {
-    v *= 1000;
-    ++i;
-  }
-  *value = v;
-  return i;
-}
-
-std::string FormatQuantity(double q) {
-  if (q == std::floor(q)) return absl::StrFormat("%.0f", q);
-  return absl::StrFormat("%g", q);
-}
-
 }  // namespace
-
-// The analysis of one text: token slots, gold mentions, then per sentence
-// the first attached move. Holds references only; one per Detect() call.
-class GoldDetector::Matcher {
- public:
-  Matcher(const GoldDetector& d, const AnalyzedText& text)
-      : detector_(d), text_(text), slots_(text.tokens.size()) {}
-
-  std::optional<Event> Run(uint32_t body_begin);
-
- private:
-  enum Mention : uint8_t { kNoMention = 0, kPriceMention, kOtherMention };
-  static constexpr int kHoldFlat = -1;
-  static constexpr int kHoldNone = -2;
-
-  struct Slot {
-    int32_t term = -1;      // Index into detector_.terms_, or -1.
-    uint8_t len = 1;        // Tokens covered (phrases).
-    bool covered = false;   // Inside a phrase that starts earlier.
-    bool consumed = false;  // Used by an earlier rule of this sentence.
-    Mention mention = kNoMention;
-  };
-
-  struct Hit {
-    Direction dir = Direction::kUnspecified;
-    double conf = 0;
-    int mention = -1;  // Slot of the gold name.
-    int trigger = -1;  // Slot of the direction term.
-    int extra = -1;    // A second matched term (reversed noun, forecast noun).
-  };
-
-  // The current sentence's slots [sentence_begin_, sentence_end_): the
-  // bounds of every walk below.
-  int sentence_begin_ = 0, sentence_end_ = 0;
-
-  // The term at slot i (null if none) and its roles (0 if none).
-  const Term* TermAt(int i) const {
-    return slots_[i].term < 0 ? nullptr : &detector_.terms_[slots_[i].term];
-  }
-  uint64_t RolesAt(int i) const {
-    const Term* t = TermAt(i);
-    return t == nullptr ? 0 : t->roles & ~kIndexOnly;
-  }
-  bool IsWord(int i) const { return text_.tokens[i].kind == TokenKind::kWord; }
-  bool IsNumber(int i) const {
-    return text_.tokens[i].kind == TokenKind::kNumber;
-  }
-  bool IsComma(int i) const { return text_.is_symbol(i, ','); }
-  int Next(int i) const { return i + slots_[i].len; }
-  int Prev(int i) const {
-    int k = i - 1;
-    while (k >= sentence_begin_ && slots_[k].covered) --k;
-    return k;
-  }
-  // The sentence containing slot i sets sentence_begin_/sentence_end_.
-  void SetSentence(const Sentence& s) {
-    sentence_begin_ = static_cast<int>(s.first_token);
-    sentence_end_ = static_cast<int>(s.end_token);
-  }
-
-  int Lookup(int i, uint8_t* len) const;
-  void LabelTokens(const Sentence& s);
-  Mention Classify(int i) const;
-  int AttachBack(int t) const;
-  int CoordGold(int j) const;
-  int AttachLinkForward(int t) const;
-  int AttachAdjForward(int t) const;
-  int CauseForward(int c) const;
-  int ReverseTarget(int r) const;  // Slot, or -1.
-  int HoldResolve(int h) const;
-  bool Negated(int t) const;
-  bool InQuestion(int t) const;
-  bool Hypothetical(int mention) const;
-  bool IsModifier(int t) const;
-  bool AmountFollows(int t) const;
-  bool NounOfOther(int t) const;
-  bool LevelIsReference(int t) const;
-  std::optional<Hit> TryRevise(int r) const;
-  std::optional<Hit> AnalyzeSentence();
-  void AddTerm(int slot, std::vector<std::string>* terms) const;
-  void ParseMagnitude(const Hit& hit, Magnitude* m) const;
-
-  const GoldDetector& detector_;
-  const AnalyzedText& text_;
-  std::vector<Slot> slots_;
-};
 
 // Term index for the token (or phrase) at i, setting *len.
 int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
@@ -308,9 +181,22 @@ int GoldDetector::Matcher::AttachBack(int t) const {
       if (!comma) return -1;
       continue;
     }
-    if (r & stop) return -1;
+    if (r & stop) return TopicBefore(j);
     if (s.mention == kNoMention && (r & kSubject)) return CoordGold(j);
     if (IsWord(j)) ++words;
+  }
+  return -1;
+}
+
+// A headline's topic label: the gold name right before a colon at slot b
+// ("Gold: bearish trend intact", "Gold rates: prices decline") is the
+// subject of the clause after it; -1 for any other boundary.
+int GoldDetector::Matcher::TopicBefore(int b) const {
+  if (!text_.is_symbol(b, ':')) return -1;
+  for (int j = Prev(b); j >= sentence_begin_; j = Prev(j)) {
+    if (slots_[j].mention == kPriceMention) return j;
+    if (slots_[j].mention != kNoMention || !(RolesAt(j) & kPriceWord))
+      return -1;
   }
   return -1;
 }
@@ -631,135 +517,6 @@ void GoldDetector::Matcher::AddTerm(int slot,
   int last = slot + slots_[slot].len - 1;
   uint32_t b = text_.tokens[slot].begin, e = text_.tokens[last].end;
   terms->emplace_back(text_.text.substr(b, e - b));
-}
-
-// Percent, price and unit from the hit's clause: "rose as much as 0.6% to
-// around $3,373 an ounce". A currency amount right after a move term ("rises
-// $3.40", "up Rs 44", "by Rs 125") is the change, not the price.
-void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
-  // Start a little before the gold name or move ("a 0.6% rise in gold"),
-  // not crossing into another clause ("shares fell 4% as gold slipped").
-  int start = std::min(hit.mention, hit.trigger);
-  for (int k = 0; k < 3; ++k) {
-    int p = Prev(start);
-    if (p < sentence_begin_ || (RolesAt(p) & (kBoundary | kMove | kSubject)))
-      break;
-    start = p;
-  }
-  int anchor = std::max(hit.mention, hit.trigger);
-  Direction last_dir = Direction::kUnspecified;
-  for (int j = start; j < sentence_end_; j = Next(j)) {
-    uint64_t r = RolesAt(j);
-    if (j > anchor) {
-      if (r & kBoundaryHard) break;
-      if (slots_[j].mention == kOtherMention ||
-          (slots_[j].mention == kNoMention && (r & kSubject))) {
-        break;
-      }
-    }
-    if ((r & kMove) && TermAt(j)->move != Direction::kFlat)
-      last_dir = TermAt(j)->move;
-    // A currency before the number, or a number with a currency after it.
-    int num = -1, cur = -1, after = -1;
-    if ((r & kCurrency) && Next(j) < sentence_end_) {
-      int n = Next(j);
-      if (text_.tokens[n].kind == TokenKind::kSymbol && text_.norm(n) == "." &&
-          Next(n) < sentence_end_) {
-        n = Next(n);
-      }
-      if (IsNumber(n)) {
-        num = n;
-        cur = j;
-        after = Next(n);
-      }
-    } else if (IsNumber(j) && Next(j) < sentence_end_ &&
-               (RolesAt(Next(j)) & kCurrencyAfter)) {
-      num = j;
-      cur = Next(j);
-      after = Next(cur);
-    } else if (IsNumber(j) && Next(j) < sentence_end_ &&
-               (RolesAt(Next(j)) & kPercent)) {
-      double v = 0;
-      if (!m->has_percent && ParseNumber(text_.norm(j), &v) > 0) {
-        Direction sign = Direction::kUnspecified;
-        int a = Next(Next(j));
-        if (a < sentence_end_ && (RolesAt(a) & kMove)) sign = TermAt(a)->move;
-        if (sign != Direction::kUp && sign != Direction::kDown) sign = last_dir;
-        if (sign != Direction::kUp && sign != Direction::kDown) sign = hit.dir;
-        m->has_percent = true;
-        m->percent = sign == Direction::kDown ? -v : v;
-      }
-      continue;
-    }
-    if (num < 0) continue;
-    int before = Prev(cur < num ? cur : num);
-    while (before >= sentence_begin_ && (RolesAt(before) & kApprox))
-      before = Prev(before);  // "down over $20"
-    bool change =
-        before >= sentence_begin_ &&
-        (((RolesAt(before) & kMove) && !(RolesAt(before) & kMoveLevel)) ||
-         (RolesAt(before) & kChange));
-    double v = 0;
-    std::string_view ns = text_.norm(num);
-    size_t used = ParseNumber(ns, &v);
-    if (used == 0 || change || m->has_price) {
-      j = std::max(j, num);
-      continue;
-    }
-    // Unit: glued ("1,087.90/oz", "26600/10" + "gm") or after a per word.
-    std::string_view unit;
-    double qty = 0;
-    std::string_view rest = ns.substr(used);
-    if (!rest.empty() && rest[0] == '-') {  // A range: "1,107-08/ounce".
-      size_t k = 1;
-      while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
-      rest = rest.substr(k);
-    }
-    if (!rest.empty() && rest[0] == '/') {
-      rest = rest.substr(1);
-      // "/oz", "/10" + "gm"; a bare second price is a bid/ask pair
-      // ("405.50/406.00 dlrs"), not a quantity.
-      double q = 0;
-      size_t qn = ParseNumber(rest, &q);
-      rest = rest.substr(qn);
-      if (!rest.empty()) {
-        int u = detector_.Find(rest);
-        if (u >= 0 && (detector_.terms_[u].roles & kUnit)) {
-          unit = detector_.terms_[u].unit;
-          qty = q;
-        }
-      } else if (after >= 0 && after < sentence_end_ &&
-                 (RolesAt(after) & kUnit)) {
-        unit = TermAt(after)->unit;
-        qty = q;
-      }
-    }
-    if (unit.empty() && after >= 0 && after < sentence_end_) {
-      int k = after;
-      if (RolesAt(k) & kPer) {
-        k = Next(k);
-        double q = 0;
-        if (k < sentence_end_ && IsNumber(k) &&
-            ParseNumber(text_.norm(k), &q) > 0) {
-          qty = q;
-          k = Next(k);
-        }
-      }
-      if (k < sentence_end_ && (RolesAt(k) & kUnit)) unit = TermAt(k)->unit;
-    }
-    const Term& ct = *TermAt(cur);
-    m->has_price = true;
-    m->price = v;
-    if (unit.empty()) {
-      m->unit = absl::StrCat(ct.currency, "/", ct.default_unit);
-    } else if (qty > 0 && qty != 1) {
-      m->unit =
-          absl::StrCat(ct.currency, "/", FormatQuantity(qty), AsAbsl(unit));
-    } else {
-      m->unit = absl::StrCat(ct.currency, "/", AsAbsl(unit));
-    }
-    j = std::max(j, num);
-  }
 }
 
 std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {

@@ -66,6 +66,7 @@ constexpr Direction kNone = Direction::kUnspecified;
 TEST_F(GoldTest, ReportsUp) {
   EXPECT_EQ(Dir("Gold climbs to a two-week high on a softer dollar"), kUp);
   EXPECT_EQ(Dir("spot gold gains 1% in early Asian trade"), kUp);
+  EXPECT_EQ(Dir("gold futures trade in green after the data"), kUp);
   EXPECT_EQ(Dir("Bullion jumped after the payrolls report"), kUp);
   EXPECT_EQ(Dir("The yellow metal edged up on Monday"), kUp);
   EXPECT_EQ(Dir("gold futures firm in morning deals"), kUp);
@@ -81,6 +82,7 @@ TEST_F(GoldTest, ReportsDown) {
   EXPECT_EQ(Dir("Gold slides as the dollar strengthens"), kDown);
   EXPECT_EQ(Dir("gold prices ease after a four-session rally"), kDown);
   EXPECT_EQ(Dir("Spot gold dipped 0.3% by midday"), kDown);
+  EXPECT_EQ(Dir("MCX gold opens in red on profit taking"), kDown);
   EXPECT_EQ(Dir("gold futures retreat from last week's peak"), kDown);
   EXPECT_EQ(Dir("Gold sinks to a three-month low"), kDown);
   EXPECT_EQ(Dir("Gold surrenders early gains"), kDown);
@@ -131,6 +133,16 @@ TEST_F(GoldTest, LeadingMoveAndOtherSubjects) {
   EXPECT_EQ(Dir("Firm dollar hits gold"), kDown);
   EXPECT_EQ(Dir("Bullion, which touched a record last month, eased on Friday"),
             kDown);
+}
+
+// A gold name right before a colon labels the headline's topic: the clause
+// after it is about gold, unless it names another subject.
+TEST_F(GoldTest, TopicLabelBeforeAColon) {
+  EXPECT_EQ(Dir("Gold: slide extends into a third session"), kDown);
+  EXPECT_EQ(Dir("Gold prices: rebound seen as the dollar softens"), kUp);
+  EXPECT_EQ(Dir("Bullion rates: prices ease in early trade"), kDown);
+  EXPECT_EQ(Dir("Gold: silver jumps while stocks slip"), kNone);
+  EXPECT_EQ(Dir("Metals desk: copper rallies on supply worries"), kNone);
 }
 
 TEST_F(GoldTest, SilverOrPlatinumAloneIsNotGold) {

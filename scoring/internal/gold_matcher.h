@@ -1,0 +1,108 @@
+// Copyright 2026 The Tidings Authors.
+//
+// gold_matcher.h: GoldDetector::Matcher, the per-call analysis of one text
+// (gold.h explains the algorithm). Private to the gold detector: gold.cc has
+// the attachment rules, gold_magnitude.cc the magnitude parsing.
+
+#ifndef TIDINGS_SCORING_INTERNAL_GOLD_MATCHER_H_
+#define TIDINGS_SCORING_INTERNAL_GOLD_MATCHER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scoring/internal/gold.h"
+
+namespace tidings::scoring::internal {
+
+// The analysis of one text: token slots, gold mentions, then per sentence
+// the first attached move. Holds references only; one per Detect() call.
+class GoldDetector::Matcher {
+ public:
+  Matcher(const GoldDetector& d, const AnalyzedText& text)
+      : detector_(d), text_(text), slots_(text.tokens.size()) {}
+
+  std::optional<Event> Run(uint32_t body_begin);
+
+ private:
+  enum Mention : uint8_t { kNoMention = 0, kPriceMention, kOtherMention };
+  static constexpr int kHoldFlat = -1;
+  static constexpr int kHoldNone = -2;
+
+  struct Slot {
+    int32_t term = -1;      // Index into detector_.terms_, or -1.
+    uint8_t len = 1;        // Tokens covered (phrases).
+    bool covered = false;   // Inside a phrase that starts earlier.
+    bool consumed = false;  // Used by an earlier rule of this sentence.
+    Mention mention = kNoMention;
+  };
+
+  struct Hit {
+    Direction dir = Direction::kUnspecified;
+    double conf = 0;
+    int mention = -1;  // Slot of the gold name.
+    int trigger = -1;  // Slot of the direction term.
+    int extra = -1;    // A second matched term (reversed noun, forecast noun).
+  };
+
+  // The current sentence's slots [sentence_begin_, sentence_end_): the
+  // bounds of every walk below.
+  int sentence_begin_ = 0, sentence_end_ = 0;
+
+  // The term at slot i (null if none) and its roles (0 if none).
+  const Term* TermAt(int i) const {
+    return slots_[i].term < 0 ? nullptr : &detector_.terms_[slots_[i].term];
+  }
+  uint64_t RolesAt(int i) const {
+    const Term* t = TermAt(i);
+    return t == nullptr ? 0 : t->roles & ~kIndexOnly;
+  }
+  bool IsWord(int i) const { return text_.tokens[i].kind == TokenKind::kWord; }
+  bool IsNumber(int i) const {
+    return text_.tokens[i].kind == TokenKind::kNumber;
+  }
+  bool IsComma(int i) const { return text_.is_symbol(i, ','); }
+  int Next(int i) const { return i + slots_[i].len; }
+  int Prev(int i) const {
+    int k = i - 1;
+    while (k >= sentence_begin_ && slots_[k].covered) --k;
+    return k;
+  }
+  // The sentence containing slot i sets sentence_begin_/sentence_end_.
+  void SetSentence(const Sentence& s) {
+    sentence_begin_ = static_cast<int>(s.first_token);
+    sentence_end_ = static_cast<int>(s.end_token);
+  }
+
+  int Lookup(int i, uint8_t* len) const;
+  void LabelTokens(const Sentence& s);
+  Mention Classify(int i) const;
+  int AttachBack(int t) const;
+  int TopicBefore(int b) const;
+  int CoordGold(int j) const;
+  int AttachLinkForward(int t) const;
+  int AttachAdjForward(int t) const;
+  int CauseForward(int c) const;
+  int ReverseTarget(int r) const;  // Slot, or -1.
+  int HoldResolve(int h) const;
+  bool Negated(int t) const;
+  bool InQuestion(int t) const;
+  bool Hypothetical(int mention) const;
+  bool IsModifier(int t) const;
+  bool AmountFollows(int t) const;
+  bool NounOfOther(int t) const;
+  bool LevelIsReference(int t) const;
+  std::optional<Hit> TryRevise(int r) const;
+  std::optional<Hit> AnalyzeSentence();
+  void AddTerm(int slot, std::vector<std::string>* terms) const;
+  void ParseMagnitude(const Hit& hit, Magnitude* m) const;
+
+  const GoldDetector& detector_;
+  const AnalyzedText& text_;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace tidings::scoring::internal
+
+#endif  // TIDINGS_SCORING_INTERNAL_GOLD_MATCHER_H_
