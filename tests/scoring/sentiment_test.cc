@@ -193,6 +193,10 @@ TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
   EXPECT_EQ(Label("Acme beats forecasts"), kPos);
   EXPECT_EQ(Label("Acme EPS beats by $0.05"), kPos);
   EXPECT_EQ(Label("Acme misses revenue estimates"), kNeg);
+  // Beating on one metric and missing on another is mixed, whatever the
+  // metrics' weights.
+  EXPECT_EQ(Label("Acme EPS tops by $0.04, misses on revenue"), kNeu);
+  EXPECT_EQ(Label("Acme EPS misses by $0.02, beats on revenue"), kNeu);
   EXPECT_EQ(Label("Acme cuts full-year guidance"), kNeg);
   EXPECT_EQ(Label("Acme raises dividend"), kPos);
   // Events that hurt or help the company.
@@ -208,6 +212,13 @@ TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
   EXPECT_EQ(Label("The expansion will be finished next spring."), kNeu);
   // Raising money is no rise.
   EXPECT_EQ(Label("Acme to raise $50 million in a share sale"), kNeu);
+}
+
+TEST_F(SentimentTest, NeverBeforeADegreeWordIntensifies) {
+  EXPECT_EQ(Label("Fund managers have never been more bullish on Acme"), kPos);
+  EXPECT_EQ(Label("Traders have never been this bearish on copper"), kNeg);
+  EXPECT_EQ(Label("The outlook has never been better"), kPos);
+  EXPECT_EQ(Label("The unit has never been profitable"), kNeg);
 }
 
 TEST_F(SentimentTest, SensesOfAmbiguousWords) {
