@@ -214,6 +214,18 @@ TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
   EXPECT_EQ(Label("Acme to raise $50 million in a share sale"), kNeu);
 }
 
+TEST_F(SentimentTest, GeneralWordsOfPostsAndHeadlines) {
+  EXPECT_EQ(Label("Acme shares popped after the call"), kPos);
+  EXPECT_EQ(Label("Broker turns constructive on Acme"), kPos);
+  EXPECT_EQ(Label("Retailers are staging a comeback"), kPos);
+  EXPECT_EQ(Label("Acme sees slower demand for its chips"), kNeg);
+  EXPECT_EQ(Label("Eroding margins worry Acme investors"), kNeg);
+  EXPECT_EQ(Label("Exporters brace for a weaker quarter"), kNeg);
+  EXPECT_EQ(Label("The merger talks fizzled"), kNeg);
+  EXPECT_LT(Value("Acme reports a steep drop in orders"),
+            Value("Acme reports a drop in orders"));
+}
+
 TEST_F(SentimentTest, NeverBeforeADegreeWordIntensifies) {
   EXPECT_EQ(Label("Fund managers have never been more bullish on Acme"), kPos);
   EXPECT_EQ(Label("Traders have never been this bearish on copper"), kNeg);
