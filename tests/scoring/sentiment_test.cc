@@ -226,6 +226,15 @@ TEST_F(SentimentTest, GeneralWordsOfPostsAndHeadlines) {
             Value("Acme reports a drop in orders"));
 }
 
+TEST_F(SentimentTest, NamesAndSetPhrasesAreNotEvaluative) {
+  EXPECT_EQ(Label("Better Buy: Acme vs. Globex"), kNeu);
+  EXPECT_EQ(Label("Five ways to grow your retirement savings"), kNeu);
+  EXPECT_EQ(Label("Markets are closed for Good Friday"), kNeu);
+  EXPECT_EQ(Label("The plan should bring yearly savings of EUR 3 mn ."), kPos);
+  EXPECT_EQ(Label("A new bull emerges on Acme"), kPos);
+  EXPECT_EQ(Label("Another bear joins the Acme debate"), kNeg);
+}
+
 TEST_F(SentimentTest, NeverBeforeADegreeWordIntensifies) {
   EXPECT_EQ(Label("Fund managers have never been more bullish on Acme"), kPos);
   EXPECT_EQ(Label("Traders have never been this bearish on copper"), kNeg);
