@@ -226,6 +226,12 @@ TEST_F(SentimentTest, GeneralWordsOfPostsAndHeadlines) {
             Value("Acme reports a drop in orders"));
 }
 
+TEST_F(SentimentTest, PriceAgainstALevel) {
+  EXPECT_EQ(Label("The index closes below 9,000 for the first time"), kNeg);
+  EXPECT_EQ(Label("Acme holds above its 50-day average"), kPos);
+  EXPECT_EQ(Label("Acme settles class action lawsuit"), kPos);
+}
+
 TEST_F(SentimentTest, NamesAndSetPhrasesAreNotEvaluative) {
   EXPECT_EQ(Label("Better Buy: Acme vs. Globex"), kNeu);
   EXPECT_EQ(Label("Five ways to grow your retirement savings"), kNeu);
