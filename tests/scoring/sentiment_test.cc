@@ -222,6 +222,11 @@ TEST_F(SentimentTest, GeneralWordsOfPostsAndHeadlines) {
   EXPECT_EQ(Label("Eroding margins worry Acme investors"), kNeg);
   EXPECT_EQ(Label("Exporters brace for a weaker quarter"), kNeg);
   EXPECT_EQ(Label("The merger talks fizzled"), kNeg);
+  EXPECT_EQ(Label("Acme IPO oversubscribed 3 times on day two"), kPos);
+  EXPECT_EQ(Label("Central bank repo operation oversubscribed"), kNeu);
+  EXPECT_EQ(Label("Analyst says stay away from Acme"), kNeg);
+  EXPECT_EQ(Label("Jittery traders dump bank shares"), kNeg);
+  EXPECT_EQ(Label("Copper shines as supply tightens"), kPos);
   EXPECT_LT(Value("Acme reports a steep drop in orders"),
             Value("Acme reports a drop in orders"));
 }
