@@ -154,9 +154,9 @@ absl::Status SentimentModel::AddRow(
   static constexpr std::string_view kValued[] = {
       "polar", "metric", "change", "verb", "scale", "unit", "rating"};
   static constexpr std::string_view kBare[] = {
-      "negator", "contrast", "concession", "compare", "link", "dest",
-      "numsign", "block",    "figure",     "det",     "cue",  "reverse",
-      "benchmark"};
+      "negator", "contrast", "concession", "compare", "link",
+      "dest",    "numsign",  "block",      "figure",  "det",
+      "cue",     "reverse",  "benchmark"};
   bool valued = std::find(std::begin(kValued), std::end(kValued), kind) !=
                 std::end(kValued);
   bool bare =
