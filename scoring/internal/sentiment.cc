@@ -147,13 +147,16 @@ absl::Status SentimentModel::AddRow(
       t.flags |= kFigure;
     } else if (kind == "det") {
       t.flags |= kDeterminer;
+    } else if (kind == "benchmark") {
+      t.flags |= kBenchmark;
     }
   };
   static constexpr std::string_view kValued[] = {
       "polar", "metric", "change", "verb", "scale", "unit", "rating"};
   static constexpr std::string_view kBare[] = {
-      "negator", "contrast", "concession", "compare", "link", "dest",
-      "numsign", "block",    "figure",     "det",     "cue",  "reverse"};
+      "negator", "contrast", "concession", "compare", "link",
+      "dest",    "numsign",  "block",      "figure",  "det",
+      "cue",     "reverse",  "benchmark"};
   bool valued = std::find(std::begin(kValued), std::end(kValued), kind) !=
                 std::end(kValued);
   bool bare =

@@ -40,6 +40,8 @@
 //      ("Acme soars"; not before a plain noun it modifies: "high quality"),
 //      else a little when a figure follows ("fell 5 %") or a name precedes
 //      ("Infosys slips"), and hardly at all otherwise ("the expansion").
+//      A change against a benchmark ("beats", "misses" estimates) takes
+//      only the sign of its metric: "EPS beats, misses on revenue" is mixed.
 //   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
 //      is scored from the two values; a loss compared to a profit went down.
 //   5. Contrast: before "but"/"however" weighs less; so does the clause led
@@ -136,6 +138,7 @@ class SentimentModel {
     kRating = 1 << 10,         // "buy", "hold": a rating (Term::rating).
     kRatingCue = 1 << 11,      // "at", "as": "starts at Buy" gives its value.
     kReverse = 1 << 12,        // "ends", "settles": flips a bad term near it.
+    kBenchmark = 1 << 13,      // "beats", "misses": only the metric's sign.
   };
 
  private:

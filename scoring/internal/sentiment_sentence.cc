@@ -382,7 +382,10 @@ class SentimentModel::SentenceRules {
     } else if (destination) {
       value = m_[metric].term->metric;
     } else if (metric >= 0) {
-      value = ct.change * m_[metric].term->metric;
+      float polarity = m_[metric].term->metric;
+      // Beating or missing estimates is the same news for any metric.
+      if (ct.flags & kBenchmark) polarity = polarity > 0 ? 1 : -1;
+      value = ct.change * polarity;
     } else {
       value = ct.change * p_.default_polarity * WeightAlone(k, subject);
     }

@@ -193,6 +193,10 @@ TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
   EXPECT_EQ(Label("Acme beats forecasts"), kPos);
   EXPECT_EQ(Label("Acme EPS beats by $0.05"), kPos);
   EXPECT_EQ(Label("Acme misses revenue estimates"), kNeg);
+  // Beating on one metric and missing on another is mixed, whatever the
+  // metrics' weights.
+  EXPECT_EQ(Label("Acme EPS tops by $0.04, misses on revenue"), kNeu);
+  EXPECT_EQ(Label("Acme EPS misses by $0.02, beats on revenue"), kNeu);
   EXPECT_EQ(Label("Acme cuts full-year guidance"), kNeg);
   EXPECT_EQ(Label("Acme raises dividend"), kPos);
   // Events that hurt or help the company.
@@ -208,6 +212,45 @@ TEST_F(SentimentTest, HeadlineVerbsOfCorporateNews) {
   EXPECT_EQ(Label("The expansion will be finished next spring."), kNeu);
   // Raising money is no rise.
   EXPECT_EQ(Label("Acme to raise $50 million in a share sale"), kNeu);
+}
+
+TEST_F(SentimentTest, GeneralWordsOfPostsAndHeadlines) {
+  EXPECT_EQ(Label("Acme shares popped after the call"), kPos);
+  EXPECT_EQ(Label("Broker turns constructive on Acme"), kPos);
+  EXPECT_EQ(Label("Retailers are staging a comeback"), kPos);
+  EXPECT_EQ(Label("Acme sees slower demand for its chips"), kNeg);
+  EXPECT_EQ(Label("Eroding margins worry Acme investors"), kNeg);
+  EXPECT_EQ(Label("Exporters brace for a weaker quarter"), kNeg);
+  EXPECT_EQ(Label("The merger talks fizzled"), kNeg);
+  EXPECT_EQ(Label("Acme IPO oversubscribed 3 times on day two"), kPos);
+  EXPECT_EQ(Label("Central bank repo operation oversubscribed"), kNeu);
+  EXPECT_EQ(Label("Analyst says stay away from Acme"), kNeg);
+  EXPECT_EQ(Label("Jittery traders dump bank shares"), kNeg);
+  EXPECT_EQ(Label("Copper shines as supply tightens"), kPos);
+  EXPECT_LT(Value("Acme reports a steep drop in orders"),
+            Value("Acme reports a drop in orders"));
+}
+
+TEST_F(SentimentTest, PriceAgainstALevel) {
+  EXPECT_EQ(Label("The index closes below 9,000 for the first time"), kNeg);
+  EXPECT_EQ(Label("Acme holds above its 50-day average"), kPos);
+  EXPECT_EQ(Label("Acme settles class action lawsuit"), kPos);
+}
+
+TEST_F(SentimentTest, NamesAndSetPhrasesAreNotEvaluative) {
+  EXPECT_EQ(Label("Better Buy: Acme vs. Globex"), kNeu);
+  EXPECT_EQ(Label("Five ways to grow your retirement savings"), kNeu);
+  EXPECT_EQ(Label("Markets are closed for Good Friday"), kNeu);
+  EXPECT_EQ(Label("The plan should bring yearly savings of EUR 3 mn ."), kPos);
+  EXPECT_EQ(Label("A new bull emerges on Acme"), kPos);
+  EXPECT_EQ(Label("Another bear joins the Acme debate"), kNeg);
+}
+
+TEST_F(SentimentTest, NeverBeforeADegreeWordIntensifies) {
+  EXPECT_EQ(Label("Fund managers have never been more bullish on Acme"), kPos);
+  EXPECT_EQ(Label("Traders have never been this bearish on copper"), kNeg);
+  EXPECT_EQ(Label("The outlook has never been better"), kPos);
+  EXPECT_EQ(Label("The unit has never been profitable"), kNeg);
 }
 
 TEST_F(SentimentTest, SensesOfAmbiguousWords) {
