@@ -55,7 +55,48 @@ uint64_t Publish(LoadContext& ctx, uint64_t articles, double* seconds) {
   return total;
 }
 
-// One fan-out case: `n` live subscribers (+1 stalled when `stall`).
+// One publisher sending `per_second` articles a second for `duration`, in
+// 50 batches a second: a steady load whose deliveries the subscribers can
+// keep up with, so that the latency is the path's, not a backlog's.
+void PublishPaced(LoadContext& ctx, int per_second, absl::Duration duration) {
+  auto stub = ctx.NewStub();
+  const int batch = std::max(1, per_second / 50);
+  const int64_t period = 1'000'000'000LL * batch / per_second;
+  const int64_t start = MonotonicNs();
+  const int64_t end = start + absl::ToInt64Nanoseconds(duration);
+  uint64_t i = 0;
+  for (int64_t next = start; next < end; next += period) {
+    while (MonotonicNs() < next) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    v1::IngestRequest request;
+    for (int b = 0; b < batch; ++b)
+      *request.add_articles() = ctx.NextArticle(i++);
+    v1::IngestResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(60));
+    (void)stub->Ingest(&context, request, &response);
+  }
+}
+
+// Waits until every live subscriber saw the head; returns how many did.
+int AwaitHead(LoadContext& ctx, std::vector<std::unique_ptr<Subscriber>>& subs,
+              int n) {
+  const uint64_t head = ctx.HeadSeq();
+  int complete = 0;
+  for (int i = 0; i < n; ++i) {
+    subs[i]->SetUntil(head);
+    complete += subs[i]->AwaitUntil(absl::Seconds(120));
+  }
+  return complete;
+}
+
+// One fan-out case: `n` live subscribers (+1 stalled when `stall`). First
+// throughput: ingest as fast as it goes, deliveries/s until every
+// subscriber has every signal. Then latency: a paced ingest of
+// min(1000, 20000 / n) articles/s (20k deliveries/s at most) for
+// --duration, commit->deliver percentiles over every delivery.
 void RunCase(LoadContext& ctx, int n, bool stall, const std::string& kase,
              double* mean_bytes, uint64_t* signals_out) {
   const int channels =
@@ -69,37 +110,41 @@ void RunCase(LoadContext& ctx, int n, bool stall, const std::string& kase,
   }
   int ready = 0;
   for (auto& s : subs) ready += s->AwaitReady();
+
   const uint64_t articles =
       std::clamp<uint64_t>(ctx.config.fanout_deliveries / n, 200, 20000);
   double publish_seconds = 0;
   const int64_t start = MonotonicNs();
   const uint64_t signals = Publish(ctx, articles, &publish_seconds);
-  const uint64_t head = ctx.HeadSeq();
-  int complete = 0;
-  for (int i = 0; i < n; ++i) {
-    subs[i]->SetUntil(head);
-    complete += subs[i]->AwaitUntil(absl::Seconds(120));
-  }
-  const int64_t rss = ctx.server ? ctx.server->RssBytes() : -1;
-  for (auto& s : subs) s->CancelAndWait();
-
+  int complete = AwaitHead(ctx, subs, n);
   uint64_t delivered = 0, bytes = 0;
   int64_t last = start;
+  for (int i = 0; i < n; ++i) {
+    Subscriber::Tally t = subs[i]->TakeTally();
+    delivered += t.delivered;
+    bytes += t.bytes;
+    last = std::max(last, t.last_delivery_ns);
+  }
+
+  const int per_second = std::clamp(20000 / n, 10, 1000);
+  PublishPaced(ctx, per_second, ctx.config.duration);
+  complete = std::min(complete, AwaitHead(ctx, subs, n));
+  const int64_t rss = ctx.server ? ctx.server->RssBytes() : -1;
   std::vector<double> latency;
   for (int i = 0; i < n; ++i) {
-    delivered += subs[i]->delivered();
-    bytes += subs[i]->delivered_bytes();
-    last = std::max(last, subs[i]->last_delivery_ns());
-    auto& l = subs[i]->latency_ms();
-    latency.insert(latency.end(), l.begin(), l.end());
+    Subscriber::Tally t = subs[i]->TakeTally();
+    latency.insert(latency.end(), t.latency_ms.begin(), t.latency_ms.end());
   }
+  for (auto& s : subs) s->CancelAndWait();
+
   Report& r = *ctx.report;
   r.Add("fanout", kase, "deliveries/s", "1/s",
         delivered / ((last - start) * 1e-9));
+  r.Add("fanout", kase, "ingest signals/s", "1/s", signals / publish_seconds);
+  r.Add("fanout", kase, "paced ingest (latency)", "art/s", per_second);
   r.Add("fanout", kase, "commit->deliver p50", "ms", Quantile(latency, 0.5));
   r.Add("fanout", kase, "commit->deliver p99", "ms", Quantile(latency, 0.99));
   r.Add("fanout", kase, "commit->deliver p999", "ms", Quantile(latency, 0.999));
-  r.Add("fanout", kase, "ingest signals/s", "1/s", signals / publish_seconds);
   if (rss >= 0) r.Add("fanout", kase, "server RSS", "MB", rss / 1e6);
   if (ready < n + stall || complete < n) {
     r.Add("fanout", kase, "errors", "", (n + stall - ready) + (n - complete));

@@ -22,13 +22,13 @@ void Subscriber::OnReadDone(bool ok) {
   if (event_.has_signal()) {
     const int64_t now = MonotonicNs();
     const int64_t commit = ctx_.CommitNs(event_.signal());
-    if (commit > 0) latency_ms_.push_back((now - commit) * 1e-6);
-    ++delivered_;
-    delivered_bytes_ += event_.ByteSizeLong();
-    last_ns_ = now;
+    const size_t bytes = event_.ByteSizeLong();
     absl::MutexLock lock(&mu_);
+    if (commit > 0) tally_.latency_ms.push_back((now - commit) * 1e-6);
+    ++tally_.delivered;
+    tally_.bytes += bytes;
+    tally_.last_delivery_ns = now;
     last_seq_ = event_.signal().seq();
-    if (last_seq_ >= until_seq_) more = false;
   } else {
     absl::MutexLock lock(&mu_);
     ready_ = true;
@@ -58,6 +58,13 @@ bool Subscriber::AwaitUntil(absl::Duration timeout) {
   auto seen = [this] { return last_seq_ >= until_seq_ || done_; };
   mu_.AwaitWithTimeout(absl::Condition(&seen), timeout);
   return last_seq_ >= until_seq_;
+}
+
+Subscriber::Tally Subscriber::TakeTally() {
+  absl::MutexLock lock(&mu_);
+  Tally taken = std::move(tally_);
+  tally_ = Tally();
+  return taken;
 }
 
 void Subscriber::CancelAndWait() {

@@ -19,14 +19,14 @@ namespace tidings::load {
 class Subscriber : public grpc::ClientReadReactor<v1::SubscribeEvent> {
  public:
   // Subscribes from now (all signals, near-duplicates included) and reads
-  // until Cancel(), the server ends the stream, or it has seen seq
-  // `until_seq` (settable later with SetUntil).
+  // until CancelAndWait() or the server ends the stream (a stalling one
+  // stops after its first heartbeat).
   Subscriber(LoadContext& ctx, v1::Tidings::Stub* stub, bool stall);
 
   // Blocks until the first heartbeat (or the end of the stream, or 60 s);
   // false when none came.
   bool AwaitReady();
-  // Stops reading once a signal with seq >= until_seq arrived.
+  // The seq AwaitUntil() waits for.
   void SetUntil(uint64_t until_seq);
   // Blocks until seq `until_seq` was seen or the stream ended, at most
   // `timeout`; true when it was seen.
@@ -34,11 +34,14 @@ class Subscriber : public grpc::ClientReadReactor<v1::SubscribeEvent> {
   // Cancels the call and waits for its end.
   void CancelAndWait();
 
-  // After AwaitUntil/CancelAndWait only.
-  uint64_t delivered() const { return delivered_; }
-  uint64_t delivered_bytes() const { return delivered_bytes_; }
-  int64_t last_delivery_ns() const { return last_ns_; }
-  std::vector<double>& latency_ms() { return latency_ms_; }
+  struct Tally {
+    uint64_t delivered = 0;
+    uint64_t bytes = 0;  // Serialised SubscribeEvent bytes.
+    int64_t last_delivery_ns = 0;
+    std::vector<double> latency_ms;  // Commit->deliver, one per signal.
+  };
+  // What was delivered since the last call (or the start); starts anew.
+  Tally TakeTally();
 
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
@@ -54,11 +57,7 @@ class Subscriber : public grpc::ClientReadReactor<v1::SubscribeEvent> {
   bool done_ = false;                  // Guarded by mu_.
   uint64_t until_seq_ = ~uint64_t{0};  // Guarded by mu_.
   uint64_t last_seq_ = 0;              // Guarded by mu_.
-  // Written by the reactor only (reads are serialised by gRPC).
-  uint64_t delivered_ = 0;
-  uint64_t delivered_bytes_ = 0;
-  int64_t last_ns_ = 0;
-  std::vector<double> latency_ms_;
+  Tally tally_;                        // Guarded by mu_.
 };
 
 }  // namespace tidings::load
