@@ -212,12 +212,22 @@ int Main(int argc, char** argv) {
     }
   }
   if (server != nullptr) {
+    const uint64_t head = std::max<uint64_t>(1, ctx.HeadSeq());
     report.SetContext(
         "WAL bytes per signal (whole run)",
-        absl::StrFormat("%.0f", double(server->counters().wal_bytes.load()) /
-                                    std::max<uint64_t>(1, ctx.HeadSeq())));
+        absl::StrFormat("%.0f",
+                        double(server->counters().wal_bytes.load()) / head));
+    server.reset();  // A graceful stop, which flushes the memtables.
+    uintmax_t bytes = 0;
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(work + "/store")) {
+      if (entry.is_regular_file()) bytes += entry.file_size();
+    }
+    report.SetContext(
+        "store bytes on disk per signal (after the stop's flush)",
+        absl::StrFormat("%.0f (%llu signals)", double(bytes) / head,
+                        static_cast<unsigned long long>(head)));
   }
-  server.reset();
   std::filesystem::remove_all(work);
   if (absl::GetFlag(FLAGS_json)) {
     report.PrintJson(std::cout);

@@ -6,6 +6,7 @@
 #include "storage/signal_store.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
@@ -110,6 +111,40 @@ TEST_F(SignalStoreTest, EmptyStore) {
   EXPECT_THAT(ScanSeqs(*store), IsEmpty());
   EXPECT_THAT(store->SeqBeforeTime(kT0), IsOkAndHolds(0u));
   EXPECT_THAT(store->Get(1), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(SignalStoreTest, CloseFlushesSoThatReopenReplaysNoWal) {
+  {
+    std::unique_ptr<SignalStore> store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    for (int i = 0; i < 20; ++i) {
+      MustAppend(*store, Batch({MakeArticle(absl::StrCat("a", i), 3)}));
+    }
+  }
+  uintmax_t wal_bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.path)) {
+    if (entry.path().extension() == ".log") wal_bytes += entry.file_size();
+  }
+  EXPECT_EQ(wal_bytes, 0u) << "the WAL still holds writes after a clean close";
+  std::unique_ptr<SignalStore> reopened = OpenStore();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->head_seq(), 60u);
+}
+
+TEST_F(SignalStoreTest, AppendHandsBackTheStoredSignals) {
+  std::unique_ptr<SignalStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<AppendResult> results =
+      MustAppend(*store, Batch({MakeArticle("a", 2), MakeArticle("a", 2)}));
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_EQ(results[0].stored.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(results[0].stored[i].seq(), results[0].seqs[i]);
+    EXPECT_EQ(results[0].stored[i].SerializeAsString(),
+              MustGet(*store, results[0].seqs[i]).SerializeAsString());
+  }
+  EXPECT_TRUE(results[1].duplicate);
+  EXPECT_THAT(results[1].stored, IsEmpty());
 }
 
 // ---------------------------------------------------------------------------
