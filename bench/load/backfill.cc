@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/load/counting_reader.h"
 #include "bench/load/load.h"
 #include "bench/load/stats.h"
 #include "rocksdb/db.h"
@@ -109,15 +110,12 @@ Survey SurveyAndCopy(LoadContext& ctx, const std::string& path) {
 void TimedQuery(LoadContext& ctx, const std::string& kase,
                 const v1::QueryRequest& request) {
   auto stub = ctx.NewStub();
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::minutes(10));
   const int64_t start = MonotonicNs();
-  auto reader = stub->Query(&context, request);
-  v1::Signal signal;
-  uint64_t n = 0;
-  while (reader->Read(&signal)) ++n;
-  const grpc::Status status = reader->Finish();
+  CountingReader<v1::Signal> reader(
+      [&](grpc::ClientContext* context, CountingReader<v1::Signal>* r) {
+        stub->async()->Query(context, &request, r);
+      });
+  const grpc::Status status = reader.Await();
   const double seconds = (MonotonicNs() - start) * 1e-9;
   if (!status.ok()) {
     ctx.report->Add("backfill", kase, "errors", "", 1);
@@ -125,8 +123,9 @@ void TimedQuery(LoadContext& ctx, const std::string& kase,
                  status.error_message().c_str());
     return;
   }
-  ctx.report->Add("backfill", kase, "signals/s", "1/s", n / seconds);
-  ctx.report->Add("backfill", kase, "signals", "", n);
+  ctx.report->Add("backfill", kase, "signals/s", "1/s",
+                  reader.count() / seconds);
+  ctx.report->Add("backfill", kase, "signals", "", reader.count());
 }
 
 void RawScan(LoadContext& ctx, const std::string& path,

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/load/counting_reader.h"
 #include "bench/load/load.h"
 #include "bench/load/raw_stream.grpc.pb.h"
 #include "bench/load/stats.h"
@@ -161,40 +162,7 @@ void RunCase(LoadContext& ctx, int n, bool stall, const std::string& kase,
 // from the bare stream server in the server process.
 void RunRawReference(LoadContext& ctx, int n, uint64_t count, size_t size,
                      const std::string& kase) {
-  class Reader : public grpc::ClientReadReactor<RawMessage> {
-   public:
-    Reader(RawStream::Stub* stub, const RawRequest& request) {
-      stub->async()->Stream(&context_, &request, this);
-      StartRead(&message_);
-      StartCall();
-    }
-    void OnReadDone(bool ok) override {
-      if (!ok) return;
-      ++count_;
-      last_ns_ = MonotonicNs();
-      StartRead(&message_);
-    }
-    void OnDone(const grpc::Status&) override {
-      absl::MutexLock lock(&mu_);
-      done_ = true;
-    }
-    void Await() {
-      absl::MutexLock lock(&mu_);
-      auto done = [this] { return done_; };
-      if (!mu_.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(120))) {
-        context_.TryCancel();
-        mu_.Await(absl::Condition(&done));
-      }
-    }
-    uint64_t count_ = 0;
-    int64_t last_ns_ = 0;
-
-   private:
-    grpc::ClientContext context_;
-    RawMessage message_;
-    absl::Mutex mu_;
-    bool done_ = false;
-  };
+  using Reader = CountingReader<RawMessage>;
   const int channels =
       (n + kSubscribersPerChannel - 1) / kSubscribersPerChannel;
   std::vector<std::unique_ptr<RawStream::Stub>> stubs;
@@ -208,15 +176,18 @@ void RunRawReference(LoadContext& ctx, int n, uint64_t count, size_t size,
   const int64_t start = MonotonicNs();
   std::vector<std::unique_ptr<Reader>> readers;
   for (int i = 0; i < n; ++i) {
-    readers.push_back(std::make_unique<Reader>(
-        stubs[i / kSubscribersPerChannel].get(), request));
+    RawStream::Stub* stub = stubs[i / kSubscribersPerChannel].get();
+    readers.push_back(
+        std::make_unique<Reader>([&](grpc::ClientContext* context, Reader* r) {
+          stub->async()->Stream(context, &request, r);
+        }));
   }
   uint64_t total = 0;
   int64_t last = start;
   for (auto& r : readers) {
-    r->Await();
-    total += r->count_;
-    last = std::max(last, r->last_ns_);
+    r->Await(absl::Seconds(120));
+    total += r->count();
+    last = std::max(last, r->last_ns());
   }
   ctx.report->Add("ref", kase, "deliveries/s", "1/s",
                   total / ((last - start) * 1e-9));
