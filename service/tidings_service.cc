@@ -219,9 +219,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
     return new Failed(std::move(admit));
   }
   v1::SubscribeRequest parsed;
-  grpc::Slice flat;
-  if (!internal::Flatten(*bytes, &flat).ok() ||
-      !parsed.ParseFromArray(flat.begin(), static_cast<int>(flat.size()))) {
+  if (!internal::ParseRequest(*bytes, &parsed)) {
     return new Failed(internal::UnparseableRequest("Subscribe"));
   }
   const v1::SubscribeRequest* request = &parsed;
@@ -247,15 +245,20 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
   return internal::NewSubscribeReactor(core, *std::move(filter), start);
 }
 
-grpc::ServerWriteReactor<v1::Signal>* TidingsService::Query(
-    grpc::CallbackServerContext* context, const v1::QueryRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes) {
   ServiceCore* core = core_.get();
-  using Failed = FailedWriter<v1::Signal>;
+  using Failed = FailedWriter<grpc::ByteBuffer>;
   if (grpc::Status admit =
           Admit(core, context, internal::kRoleSubscribe, "Query");
       !admit.ok()) {
     return new Failed(std::move(admit));
   }
+  v1::QueryRequest parsed;
+  if (!internal::ParseRequest(*bytes, &parsed)) {
+    return new Failed(internal::UnparseableRequest("Query"));
+  }
+  const v1::QueryRequest* request = &parsed;
   TimeWindow window;
   switch (request->time_field()) {
     case v1::TIME_FIELD_UNSPECIFIED:

@@ -58,12 +58,14 @@ struct ServiceCore;
 // parse as if the client had closed it, silently; parsed by the service,
 // such a message is answered with INVALID_ARGUMENT and the stream goes on.
 // Subscribe: a new signal is serialised once for all subscribers that see
-// it as is (internal/recent_signals.h), not once per subscriber.
+// it as is (internal/recent_signals.h), not once per subscriber. Query:
+// signals are serialised by the read task on the pool, not on the stream's
+// thread.
 using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
     v1::Tidings::WithRawCallbackMethod_IngestStream<
         v1::Tidings::WithCallbackMethod_Score<
             v1::Tidings::WithRawCallbackMethod_Subscribe<
-                v1::Tidings::WithCallbackMethod_Query<
+                v1::Tidings::WithRawCallbackMethod_Query<
                     v1::Tidings::WithCallbackMethod_GetSignal<
                         v1::Tidings::Service>>>>>>;
 
@@ -109,9 +111,11 @@ class TidingsService final : public ServiceBase {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext* context,
       const grpc::ByteBuffer* request) override;
-  grpc::ServerWriteReactor<v1::Signal>* Query(
+  // The request is a serialised v1::QueryRequest; each message a
+  // serialised v1::Signal.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Query(
       grpc::CallbackServerContext* context,
-      const v1::QueryRequest* request) override;
+      const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* GetSignal(grpc::CallbackServerContext* context,
                                       const v1::GetSignalRequest* request,
                                       v1::Signal* response) override;

@@ -486,14 +486,14 @@ class RocksSignalStore final : public SignalStore {
   absl::StatusOr<tidings::v1::Signal> Get(uint64_t seq) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status Scan(uint64_t after_seq, uint64_t max_count,
-                    const std::function<bool(const tidings::v1::Signal&)>&
-                        visit) const override ABSL_LOCKS_EXCLUDED(db_mu_);
+                    const std::function<bool(tidings::v1::Signal&)>& visit)
+      const override ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status ScanEventType(
       tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const tidings::v1::Signal&)>& visit)
-      const override ABSL_LOCKS_EXCLUDED(db_mu_);
+      const std::function<bool(tidings::v1::Signal&)>& visit) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
@@ -1012,7 +1012,7 @@ absl::StatusOr<tidings::v1::Signal> RocksSignalStore::Get(uint64_t seq) const {
 
 absl::Status RocksSignalStore::Scan(
     uint64_t after_seq, uint64_t max_count,
-    const std::function<bool(const tidings::v1::Signal&)>& visit) const {
+    const std::function<bool(tidings::v1::Signal&)>& visit) const {
   const uint64_t head = head_seq();  // Before the snapshot: see the top.
   if (after_seq >= head) return absl::OkStatus();
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
@@ -1083,7 +1083,7 @@ absl::StatusOr<uint64_t> RocksSignalStore::SeqBeforeTime(absl::Time t) const {
 
 absl::Status RocksSignalStore::ScanEventType(
     tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-    const std::function<bool(const tidings::v1::Signal&)>& visit) const {
+    const std::function<bool(tidings::v1::Signal&)>& visit) const {
   if (type < 0 || type > internal::kMaxIndexedEventType) {
     return absl::InvalidArgumentError(
         absl::StrCat("event type ", static_cast<int>(type), " is outside [0, ",

@@ -202,6 +202,8 @@ class SignalStore {
   // snapshot. `visit` runs on the calling thread with no lock held (it may
   // call back into the store), but it pins a RocksDB snapshot while the scan
   // runs: scan in bounded chunks rather than holding one scan open for long.
+  // The signal is the caller's to change or move from (the store does not
+  // use it after `visit` returns), so it need not be copied.
   // Returns OK when `visit` stopped the scan; UNAVAILABLE or DATA_LOSS when
   // reading failed (signals already visited stay visited); OUT_OF_RANGE,
   // naming first_seq(), when after_seq + 1 < first_seq() as of the scan's
@@ -209,7 +211,7 @@ class SignalStore {
   // trimmed: the scan never silently skips them). Nothing is visited then.
   virtual absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
+      const std::function<bool(tidings::v1::Signal&)>& visit) const = 0;
 
   // The largest seq whose signal was ingested before `t` (so a scan from it
   // yields the signals ingested at or after `t`); 0 when none. Exact, since
@@ -225,7 +227,7 @@ class SignalStore {
   // for a type outside [0, 255].
   virtual absl::Status ScanEventType(
       tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const tidings::v1::Signal&)>& visit) const = 0;
+      const std::function<bool(tidings::v1::Signal&)>& visit) const = 0;
 
   // The seqs stored for `idempotency_key` (possibly none, possibly below
   // first_seq() when trimmed), or NOT_FOUND when the key was never stored.

@@ -143,7 +143,7 @@ class CommitTimedStore : public storage::SignalStore {
   }
   absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     return store_->Scan(after_seq, max_count, visit);
   }
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override {
@@ -151,7 +151,7 @@ class CommitTimedStore : public storage::SignalStore {
   }
   absl::Status ScanEventType(
       v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     return store_->ScanEventType(type, after_seq, max_count, visit);
   }
   absl::StatusOr<std::vector<uint64_t>> LookupKey(

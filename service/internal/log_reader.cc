@@ -15,20 +15,21 @@ Chunk ReadChunk(const storage::SignalStore& store, const SignalFilter& filter,
   bool stopped = false;  // `visit` ended the scan: position is exact.
   size_t visited = 0;
   uint64_t last = after;
-  auto visit = [&](const v1::Signal& s) {
+  auto visit = [&](v1::Signal& s) {
     if (s.seq() > end) {
       stopped = true;
       return false;
     }
     ++visited;
     last = s.seq();
+    // The store hands over its parsed signal: filtered in place and moved,
+    // not copied.
     if (filter.PreMatch(s)) {
-      v1::Signal copy = s;
-      if (filter.Apply(&copy)) {
-        const size_t size = copy.ByteSizeLong();
+      if (filter.Apply(&s)) {
+        const size_t size = s.ByteSizeLong();
         chunk.sizes.push_back(size);
         chunk.bytes += size;
-        chunk.signals.push_back(std::move(copy));
+        chunk.signals.push_back(std::move(s));
         if (chunk.signals.size() >= max_signals || chunk.bytes >= max_bytes) {
           stopped = true;
           return false;

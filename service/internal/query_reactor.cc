@@ -5,16 +5,18 @@
 #include <algorithm>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "service/internal/cursor_stream.h"
 #include "service/internal/log_reader.h"
+#include "service/internal/wire.h"
 
 namespace tidings::service::internal {
 namespace {
 
 // The Subscribe cursor over a fixed range, ending with OK.
-class QueryReactor final : public CursorStream<v1::Signal> {
+class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
  public:
   QueryReactor(ServiceCore* core, SignalFilter filter, TimeWindow window,
                uint64_t after_seq, uint32_t limit)
@@ -121,6 +123,11 @@ class QueryReactor final : public CursorStream<v1::Signal> {
       chunk = ReadChunk(*core_->deps.store, filter_, after, end, room,
                         room_bytes, kMaxVisitPerRead);
     }
+    // Serialised here, on the pool, so that the stream's thread only writes.
+    std::vector<grpc::ByteBuffer> out(chunk.signals.size());
+    for (size_t i = 0; i < chunk.signals.size(); ++i) {
+      SerializeTo(chunk.signals[i], &out[i]);
+    }
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
@@ -138,9 +145,9 @@ class QueryReactor final : public CursorStream<v1::Signal> {
           end_ = position_;  // No progress possible: end here.
         }
         position_ = std::max(position_, chunk.position);
-        queued_ += chunk.signals.size();
-        for (size_t i = 0; i < chunk.signals.size(); ++i) {
-          PushLocked(std::move(chunk.signals[i]), chunk.sizes[i]);
+        queued_ += out.size();
+        for (size_t i = 0; i < out.size(); ++i) {
+          PushLocked(std::move(out[i]), chunk.sizes[i]);
         }
         MaybeReadLocked();
       }
@@ -161,11 +168,11 @@ class QueryReactor final : public CursorStream<v1::Signal> {
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::Signal>* NewQueryReactor(ServiceCore* core,
-                                                      SignalFilter filter,
-                                                      TimeWindow window,
-                                                      uint64_t after_seq,
-                                                      uint32_t limit) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(ServiceCore* core,
+                                                            SignalFilter filter,
+                                                            TimeWindow window,
+                                                            uint64_t after_seq,
+                                                            uint32_t limit) {
   auto* reactor =
       new QueryReactor(core, std::move(filter), window, after_seq, limit);
   reactor->Begin();

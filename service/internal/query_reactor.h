@@ -18,11 +18,11 @@
 namespace tidings::service::internal {
 
 // Starts the stream (schedules the first read). `limit` 0 = no limit.
-grpc::ServerWriteReactor<v1::Signal>* NewQueryReactor(ServiceCore* core,
-                                                      SignalFilter filter,
-                                                      TimeWindow window,
-                                                      uint64_t after_seq,
-                                                      uint32_t limit);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(ServiceCore* core,
+                                                            SignalFilter filter,
+                                                            TimeWindow window,
+                                                            uint64_t after_seq,
+                                                            uint32_t limit);
 
 }  // namespace tidings::service::internal
 

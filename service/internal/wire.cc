@@ -98,6 +98,13 @@ void SerializeTo(const google::protobuf::MessageLite& message,
   *out = grpc::ByteBuffer(&slice, 1);
 }
 
+bool ParseRequest(const grpc::ByteBuffer& bytes,
+                  google::protobuf::MessageLite* out) {
+  grpc::Slice flat;
+  return Flatten(bytes, &flat).ok() &&
+         out->ParseFromArray(flat.begin(), static_cast<int>(flat.size()));
+}
+
 grpc::Status UnparseableRequest(const std::string& method) {
   auto is = [&method](const char* name) {
     return method == name || absl::EndsWith(method, absl::StrCat("/", name));

@@ -34,6 +34,10 @@ inline std::string_view SliceView(const grpc::Slice& slice) {
                           slice.size());
 }
 
+// Parses a request received as raw bytes; false when it does not parse.
+bool ParseRequest(const grpc::ByteBuffer& bytes,
+                  google::protobuf::MessageLite* out);
+
 // INVALID_ARGUMENT for a request of `method` (its full path, or its name)
 // that does not parse, saying what most often causes it.
 grpc::Status UnparseableRequest(const std::string& method);

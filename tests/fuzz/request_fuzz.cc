@@ -102,9 +102,8 @@ class MemoryStore final : public storage::SignalStore {
   absl::StatusOr<v1::Signal> Get(uint64_t) const override {
     return absl::UnimplementedError("MemoryStore");
   }
-  absl::Status Scan(
-      uint64_t, uint64_t,
-      const std::function<bool(const v1::Signal&)>&) const override {
+  absl::Status Scan(uint64_t, uint64_t,
+                    const std::function<bool(v1::Signal&)>&) const override {
     return absl::UnimplementedError("MemoryStore");
   }
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time) const override {
@@ -112,7 +111,7 @@ class MemoryStore final : public storage::SignalStore {
   }
   absl::Status ScanEventType(
       v1::EventType, uint64_t, uint64_t,
-      const std::function<bool(const v1::Signal&)>&) const override {
+      const std::function<bool(v1::Signal&)>&) const override {
     return absl::UnimplementedError("MemoryStore");
   }
   absl::StatusOr<std::vector<uint64_t>> LookupKey(

@@ -116,7 +116,7 @@ class FakeSignalStore final : public storage::SignalStore {
 
   absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     return ScanIf(after_seq, max_count, visit,
                   [](const v1::Signal&) { return true; });
   }
@@ -132,7 +132,7 @@ class FakeSignalStore final : public storage::SignalStore {
 
   absl::Status ScanEventType(
       v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     return ScanIf(after_seq, max_count, visit, [type](const v1::Signal& s) {
       for (const v1::Event& e : s.events()) {
         if (e.type() == type) return true;
@@ -176,7 +176,7 @@ class FakeSignalStore final : public storage::SignalStore {
 
   template <typename Pred>
   absl::Status ScanIf(uint64_t after_seq, uint64_t max_count,
-                      const std::function<bool(const v1::Signal&)>& visit,
+                      const std::function<bool(v1::Signal&)>& visit,
                       Pred pred) const {
     // Snapshot under the lock, visit without it (as the real store does).
     std::vector<v1::Signal> snapshot;
@@ -188,7 +188,7 @@ class FakeSignalStore final : public storage::SignalStore {
         if (max_count != 0 && snapshot.size() >= max_count) break;
       }
     }
-    for (const v1::Signal& s : snapshot) {
+    for (v1::Signal& s : snapshot) {
       if (!visit(s)) break;
     }
     return absl::OkStatus();

@@ -53,7 +53,7 @@ class HookedStore final : public storage::SignalStore {
   }
   absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     if (before_scan) before_scan(after_seq);
     return inner_->Scan(after_seq, max_count, visit);
   }
@@ -62,7 +62,7 @@ class HookedStore final : public storage::SignalStore {
   }
   absl::Status ScanEventType(
       v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(const v1::Signal&)>& visit) const override {
+      const std::function<bool(v1::Signal&)>& visit) const override {
     if (before_scan) before_scan(after_seq);
     return inner_->ScanEventType(type, after_seq, max_count, visit);
   }
