@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev
+  librocksdb-dev libabsl-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
 )

@@ -10,10 +10,12 @@
 #define TIDINGS_BENCH_LOAD_COUNTING_READER_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bench/load/stats.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/client_callback.h"
 
@@ -66,6 +68,56 @@ class CountingReader : public grpc::ClientReadReactor<Msg> {
   Msg message_;
   uint64_t count_ = 0;
   int64_t last_ns_ = 0;
+  absl::Mutex mu_;
+  bool done_ = false;
+  grpc::Status status_;
+};
+
+// A server-streaming call made through the generic stub: the request is
+// sent as bytes and each answer is counted as bytes, never parsed, so what
+// it measures is the server and the transport alone (the client's protobuf
+// parsing is left out). A server-streaming method on the wire is a stream
+// of one request message and the client's half-close.
+class BytesReader
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  BytesReader(grpc::GenericStub* stub, const std::string& method,
+              const std::string& request) {
+    context_.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::minutes(10));
+    grpc::Slice slice(request);
+    request_ = grpc::ByteBuffer(&slice, 1);
+    stub->PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(),
+                                   this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&message_);
+    StartCall();
+  }
+
+  grpc::Status Await() {
+    absl::MutexLock lock(&mu_);
+    auto done = [this] { return done_; };
+    mu_.Await(absl::Condition(&done));
+    return status_;
+  }
+  uint64_t count() const { return count_; }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    ++count_;
+    StartRead(&message_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer message_;
+  uint64_t count_ = 0;
   absl::Mutex mu_;
   bool done_ = false;
   grpc::Status status_;
