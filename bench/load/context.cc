@@ -27,6 +27,17 @@ v1::Article LoadContext::NextArticle(uint64_t i) {
   return a;
 }
 
+grpc::Status LoadContext::IngestBatch(v1::Tidings::Stub* stub, uint64_t first,
+                                      int count, v1::IngestResponse* response) {
+  v1::IngestRequest request;
+  for (int i = 0; i < count; ++i)
+    *request.add_articles() = NextArticle(first + i);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  return stub->Ingest(&context, request, response);
+}
+
 int64_t LoadContext::CommitNs(const v1::Signal& signal) const {
   if (server != nullptr) return server->counters().CommitNs(signal.seq());
   if (!signal.has_ingested_at()) return 0;

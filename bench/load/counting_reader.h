@@ -21,6 +21,31 @@
 
 namespace tidings::load {
 
+// The end of a call, set by its reactor and awaited by the tool's thread.
+class CallEnd {
+ public:
+  void Set(const grpc::Status& status) {
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+  // Waits for Set(); after `timeout` cancels `context` once and waits on.
+  grpc::Status Await(grpc::ClientContext* context, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto done = [this] { return done_; };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&done), timeout)) {
+      context->TryCancel();
+      mu_.Await(absl::Condition(&done));
+    }
+    return status_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool done_ = false;
+  grpc::Status status_;
+};
+
 template <typename Msg>
 class CountingReader : public grpc::ClientReadReactor<Msg> {
  public:
@@ -38,13 +63,7 @@ class CountingReader : public grpc::ClientReadReactor<Msg> {
 
   // Blocks until the call ended (cancelling it after `timeout`); its status.
   grpc::Status Await(absl::Duration timeout = absl::Minutes(10)) {
-    absl::MutexLock lock(&mu_);
-    auto done = [this] { return done_; };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&done), timeout)) {
-      context_.TryCancel();
-      mu_.Await(absl::Condition(&done));
-    }
-    return status_;
+    return end_.Await(&context_, timeout);
   }
 
   // After Await(): messages read, and when the last one arrived.
@@ -57,20 +76,14 @@ class CountingReader : public grpc::ClientReadReactor<Msg> {
     last_ns_ = MonotonicNs();
     this->StartRead(&message_);
   }
-  void OnDone(const grpc::Status& status) override {
-    absl::MutexLock lock(&mu_);
-    status_ = status;
-    done_ = true;
-  }
+  void OnDone(const grpc::Status& status) override { end_.Set(status); }
 
  private:
   grpc::ClientContext context_;
   Msg message_;
   uint64_t count_ = 0;
   int64_t last_ns_ = 0;
-  absl::Mutex mu_;
-  bool done_ = false;
-  grpc::Status status_;
+  CallEnd end_;
 };
 
 // A server-streaming call made through the generic stub: the request is
@@ -94,11 +107,8 @@ class BytesReader
     StartCall();
   }
 
-  grpc::Status Await() {
-    absl::MutexLock lock(&mu_);
-    auto done = [this] { return done_; };
-    mu_.Await(absl::Condition(&done));
-    return status_;
+  grpc::Status Await(absl::Duration timeout = absl::Minutes(10)) {
+    return end_.Await(&context_, timeout);
   }
   uint64_t count() const { return count_; }
 
@@ -107,20 +117,14 @@ class BytesReader
     ++count_;
     StartRead(&message_);
   }
-  void OnDone(const grpc::Status& status) override {
-    absl::MutexLock lock(&mu_);
-    status_ = status;
-    done_ = true;
-  }
+  void OnDone(const grpc::Status& status) override { end_.Set(status); }
 
  private:
   grpc::ClientContext context_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer message_;
   uint64_t count_ = 0;
-  absl::Mutex mu_;
-  bool done_ = false;
-  grpc::Status status_;
+  CallEnd end_;
 };
 
 }  // namespace tidings::load

@@ -36,15 +36,10 @@ uint64_t Publish(LoadContext& ctx, uint64_t articles, double* seconds) {
     threads.emplace_back([&, p] {
       auto stub = ctx.NewStub();
       for (uint64_t i = p * kBatch; i < articles; i += kPublishers * kBatch) {
-        v1::IngestRequest request;
-        for (uint64_t j = i; j < std::min(articles, i + kBatch); ++j) {
-          *request.add_articles() = ctx.NextArticle(j);
-        }
+        const int n =
+            static_cast<int>(std::min<uint64_t>(kBatch, articles - i));
         v1::IngestResponse response;
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::seconds(60));
-        if (!stub->Ingest(&context, request, &response).ok()) continue;
+        if (!ctx.IngestBatch(stub.get(), i, n, &response).ok()) continue;
         for (const auto& r : response.results()) signals[p] += r.seqs_size();
       }
     });
@@ -70,14 +65,9 @@ void PublishPaced(LoadContext& ctx, int per_second, absl::Duration duration) {
     while (MonotonicNs() < next) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    v1::IngestRequest request;
-    for (int b = 0; b < batch; ++b)
-      *request.add_articles() = ctx.NextArticle(i++);
     v1::IngestResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(60));
-    (void)stub->Ingest(&context, request, &response);
+    (void)ctx.IngestBatch(stub.get(), i, batch, &response);
+    i += batch;
   }
 }
 

@@ -61,6 +61,11 @@ class LoadContext {
   // before in this process, so that every send is stored (not a retry).
   v1::Article NextArticle(uint64_t i);
 
+  // One unary Ingest of `count` fresh articles (NextArticle(first), ...),
+  // with a 60 s deadline.
+  grpc::Status IngestBatch(v1::Tidings::Stub* stub, uint64_t first, int count,
+                           v1::IngestResponse* response);
+
   // The monotonic ns at which `signal` became durable: from the server
   // process's counters, or (with --server) its ingested_at on the wall clock
   // converted to the monotonic clock. 0 when unknown.
