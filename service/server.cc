@@ -304,6 +304,19 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     store_options.duplicate_window = options.duplicate_window;
     store_options.retention = options.retention;
     store_options.env = deps.store_env;
+    // A store written before the entity and published-time indexes gets
+    // them at open: one line every few seconds while that runs.
+    store_options.on_index_progress =
+        [last = absl::InfinitePast()](uint64_t done, uint64_t head) mutable {
+          const absl::Time now = absl::Now();
+          if (done < head && now - last < absl::Seconds(2)) return;
+          last = now;
+          std::fprintf(stderr,
+                       "tidings: indexing the entities and published times of "
+                       "stored signals: %llu of %llu\n",
+                       static_cast<unsigned long long>(done),
+                       static_cast<unsigned long long>(head));
+        };
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =
         storage::SignalStore::Open(store_options);
     if (!store.ok()) {

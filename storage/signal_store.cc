@@ -20,6 +20,10 @@
 //   fingerprint_index  band (1) | band value (2) | seq
 //                                                    -> fingerprint (8) |
 //                                                       ingested micros (8)
+//   entity_index       id length (2) | entity id | seq -> ""
+//   published_index    published_at micros (8) | seq -> ""
+//                      (event, entity and published-time indexes: indexes.h;
+//                      meta "indexes" says the last two cover every signal)
 //
 // Writes: Append() runs under `mu_`, so there is one writer at a time. It
 // reads the key and fingerprint indexes (which only it writes, so no snapshot
@@ -50,24 +54,22 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "rocksdb/cache.h"
-#include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 // Header-only (a constant and a popcount): storage does not link
 // tidings_scoring, it only shares the definition of "near-duplicate".
 #include "scoring/fingerprint.h"
+#include "storage/internal/db.h"
+#include "storage/internal/indexes.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/status_macros.h"
 
@@ -87,6 +89,24 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
 
 uint64_t SignalStore::first_seq() const { return 1; }
 
+absl::StatusOr<IndexedSeqs> SignalStore::ListIndexed(const IndexQuery& query,
+                                                     uint64_t after_seq,
+                                                     size_t max_count) const {
+  return absl::UnimplementedError(
+      "ListIndexed is not implemented by this store");
+}
+
+absl::Status SignalStore::ReadSeqs(
+    const std::vector<uint64_t>& seqs,
+    const std::function<bool(tidings::v1::Signal&)>& visit) const {
+  for (uint64_t seq : seqs) {
+    absl::StatusOr<tidings::v1::Signal> signal = Get(seq);
+    if (!signal.ok()) return signal.status();
+    if (!visit(*signal)) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
   return absl::UnimplementedError(
       "TrimBefore is not implemented by this store");
@@ -96,13 +116,25 @@ absl::Status SignalStore::Trim(absl::Time now) { return absl::OkStatus(); }
 
 namespace {
 
+using internal::AsStd;
+using internal::Db;
 using internal::EventKey;
 using internal::FingerprintBand;
 using internal::FingerprintBucket;
 using internal::FingerprintBucketEnd;
 using internal::FingerprintKey;
 using internal::FingerprintValue;
+using internal::FromRocks;
+using internal::kArticles;
+using internal::kEventIndex;
 using internal::kFingerprintBands;
+using internal::kFingerprintIndex;
+using internal::kKeyIndex;
+using internal::kMeta;
+using internal::kSignals;
+using internal::kTimeIndex;
+using internal::MicrosOf;
+using internal::OpenDb;
 using internal::SeqKey;
 using internal::TimeKey;
 
@@ -121,117 +153,6 @@ constexpr int kMaxCandidatesPerBand = 1024;
 
 // How long recovery waits for running reads to release the old database.
 constexpr absl::Duration kRecoveryReadersWait = absl::Seconds(1);
-
-absl::string_view AsAbsl(std::string_view s) {
-  return absl::string_view(s.data(), s.size());
-}
-
-std::string_view AsStd(const rocksdb::Slice& s) {
-  return std::string_view(s.data(), s.size());
-}
-
-// Maps a RocksDB status to the codes of the SignalStore contract.
-absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  std::string message = absl::StrCat(AsAbsl(what), ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(message);
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  return absl::UnavailableError(message);
-}
-
-// Column families, in the order of their descriptors at Open().
-enum Cf : int {
-  kMeta = 0,
-  kSignals,
-  kArticles,
-  kTimeIndex,
-  kEventIndex,
-  kKeyIndex,
-  kFingerprintIndex,
-  kNumCfs,
-};
-
-struct CfSpec {
-  const char* name;
-  // Served by point lookups (Get): worth a bloom filter.
-  bool point_lookups;
-  // Memtable size; index entries are small.
-  size_t write_buffer_bytes;
-};
-
-constexpr CfSpec kCfSpecs[kNumCfs] = {
-    {"default", true, 4 << 20},             // kMeta
-    {"signals", true, 32 << 20},            // kSignals
-    {"articles", true, 32 << 20},           // kArticles
-    {"time_index", false, 8 << 20},         // kTimeIndex
-    {"event_index", false, 8 << 20},        // kEventIndex
-    {"key_index", true, 8 << 20},           // kKeyIndex
-    {"fingerprint_index", false, 8 << 20},  // kFingerprintIndex
-};
-
-bool Supported(const std::vector<rocksdb::CompressionType>& supported,
-               rocksdb::CompressionType type) {
-  return std::find(supported.begin(), supported.end(), type) != supported.end();
-}
-
-rocksdb::ColumnFamilyOptions MakeCfOptions(
-    const CfSpec& spec, const std::shared_ptr<rocksdb::Cache>& cache) {
-  rocksdb::ColumnFamilyOptions cf;
-  rocksdb::BlockBasedTableOptions table;
-  // One LRU cache for the data, index and filter blocks of every CF, so the
-  // memory bound is the cache size rather than a sum over CFs and files.
-  table.block_cache = cache;
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  if (spec.point_lookups) {
-    // ~1% false positives: Get() of an absent key (a new idempotency key,
-    // the common case at ingest) rarely touches a data block.
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  }
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.write_buffer_size = spec.write_buffer_bytes;
-  // Keeps space amplification bounded as the log grows.
-  cf.level_compaction_dynamic_level_bytes = true;
-  // Compression from what this librocksdb was built with (Debian's has
-  // snappy, lz4, zstd, zlib, bzip2): fast LZ4 for the upper levels, denser
-  // ZSTD for the bottommost level, where most of an append-only log lives.
-  static const std::vector<rocksdb::CompressionType> supported =
-      rocksdb::GetSupportedCompressions();
-  if (Supported(supported, rocksdb::kLZ4Compression)) {
-    cf.compression = rocksdb::kLZ4Compression;
-  } else if (Supported(supported, rocksdb::kSnappyCompression)) {
-    cf.compression = rocksdb::kSnappyCompression;
-  } else {
-    cf.compression = rocksdb::kNoCompression;
-  }
-  if (Supported(supported, rocksdb::kZSTD)) {
-    cf.bottommost_compression = rocksdb::kZSTD;
-  }
-  return cf;
-}
-
-rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
-  rocksdb::DBOptions db;
-  db.create_if_missing = true;
-  db.create_missing_column_families = true;
-  if (options.env != nullptr) db.env = options.env;
-  // The WAL is on (never disabled) and every Append() syncs it when
-  // options.sync. A torn last record after a crash belongs to a batch that
-  // was never acknowledged; point-in-time recovery drops it and stops there.
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  // All CFs share one WAL, which can only be deleted once every CF has
-  // flushed past it; small index CFs flush rarely, so cap the WAL size to
-  // force those flushes.
-  db.max_total_wal_size = 256 << 20;
-  // Smooth the writeback of flushed and compacted files.
-  db.bytes_per_sync = 1 << 20;
-  db.max_background_jobs = 2;
-  db.keep_log_file_num = 10;  // Info LOG files, not the WAL.
-  return db;
-}
-
-int64_t MicrosOf(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000000 + ts.nanos() / 1000;
-}
 
 // Signals before `first` are no longer retained.
 absl::Status OutOfRange(uint64_t after_seq, uint64_t first) {
@@ -262,18 +183,6 @@ int64_t SaturatingSub(int64_t a, int64_t b) {
   return out;
 }
 
-// The event types a signal is indexed under, sorted and unique.
-std::vector<uint8_t> IndexedEventTypes(const tidings::v1::Signal& signal) {
-  std::vector<uint8_t> types;
-  types.reserve(signal.events_size());
-  for (const tidings::v1::Event& event : signal.events()) {
-    types.push_back(static_cast<uint8_t>(event.type()));
-  }
-  std::sort(types.begin(), types.end());
-  types.erase(std::unique(types.begin(), types.end()), types.end());
-  return types;
-}
-
 absl::Status ValidateBatch(const std::vector<PendingArticle>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     const PendingArticle& pending = batch[i];
@@ -282,67 +191,11 @@ absl::Status ValidateBatch(const std::vector<PendingArticle>& batch) {
           absl::StrCat("article ", i, " of the batch has no idempotency key"));
     }
     for (const tidings::v1::Signal& signal : pending.signals) {
-      for (const tidings::v1::Event& event : signal.events()) {
-        if (event.type() < 0 || event.type() > internal::kMaxIndexedEventType) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("article ", i, " has a signal with event type ",
-                           static_cast<int>(event.type()),
-                           ", outside the indexable range [0, ",
-                           internal::kMaxIndexedEventType, "]"));
-        }
-      }
+      TIDINGS_STORAGE_RETURN_IF_ERROR(
+          internal::CheckIndexable(signal, absl::StrCat("article ", i)));
     }
   }
   return absl::OkStatus();
-}
-
-// An open RocksDB database and its column families. Closes the database when
-// the last reference goes away.
-struct Db {
-  Db() = default;
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  ~Db() {
-    if (db == nullptr) return;
-    // Flush the memtables so that the next open need not replay the WAL
-    // (tens of MB after a busy run). A failure leaves it to that replay.
-    db->Flush(rocksdb::FlushOptions(), cfs).PermitUncheckedError();
-    for (rocksdb::ColumnFamilyHandle* handle : cfs) {
-      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
-    }
-    // Nothing to report to in a destructor; the WAL already holds every
-    // acknowledged write.
-    db->Close().PermitUncheckedError();
-  }
-
-  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
-
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // Owned, indexed by Cf.
-};
-
-absl::StatusOr<std::shared_ptr<Db>> OpenDb(
-    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.reserve(kNumCfs);
-  for (const CfSpec& spec : kCfSpecs) {
-    descriptors.emplace_back(spec.name, MakeCfOptions(spec, cache));
-  }
-  auto db = std::make_shared<Db>();
-  rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(MakeDbOptions(options), options.path,
-                                        descriptors, &db->cfs, &raw_db);
-  db->db.reset(raw_db);
-  if (!s.ok()) {
-    // On failure RocksDB returns neither a DB nor handles.
-    db->cfs.clear();
-    return absl::UnavailableError(absl::StrCat(
-        "cannot open the signal store at ", options.path, ": ", s.ToString()));
-  }
-  if (db->cfs.size() != kNumCfs) {
-    return absl::InternalError("RocksDB returned the wrong number of handles");
-  }
-  return db;
 }
 
 // What Open() reads back from a database.
@@ -402,6 +255,8 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
         "the signal store at ", options.path, " has format version '", version,
         "'; this build reads version ", kFormatVersion));
   }
+
+  TIDINGS_STORAGE_RETURN_IF_ERROR(internal::BuildMissingIndexes(db, options));
 
   Restored restored;
   // The head is the last key of the signals CF.
@@ -490,10 +345,13 @@ class RocksSignalStore final : public SignalStore {
       const override ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
-  absl::Status ScanEventType(
-      tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(tidings::v1::Signal&)>& visit) const override
+  absl::StatusOr<IndexedSeqs> ListIndexed(const IndexQuery& query,
+                                          uint64_t after_seq,
+                                          size_t max_count) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::Status ReadSeqs(const std::vector<uint64_t>& seqs,
+                        const std::function<bool(tidings::v1::Signal&)>& visit)
+      const override ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
@@ -789,10 +647,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
       write_batch.Put(db->cf(kSignals), SeqKey(seq), buffer);
       write_batch.Put(db->cf(kTimeIndex), TimeKey(now_micros, seq),
                       rocksdb::Slice());
-      for (uint8_t type : IndexedEventTypes(signal)) {
-        write_batch.Put(db->cf(kEventIndex), EventKey(type, seq),
-                        rocksdb::Slice());
-      }
+      internal::PutIndexEntries(*db, signal, seq, &write_batch);
       if (fingerprint != 0) {
         const std::string value = FingerprintValue(fingerprint, now_micros);
         for (int band = 0; band < kFingerprintBands; ++band) {
@@ -899,7 +754,10 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
           absl::StrCat("the log has a hole before seq ", seq, " (expected ",
                        last == 0 ? first : last + 1, ")"));
     }
-    for (uint8_t type : IndexedEventTypes(signal)) event_types.push_back(type);
+    for (uint8_t type : internal::IndexedEventTypes(signal)) {
+      event_types.push_back(type);
+    }
+    internal::DeletePointIndexEntries(*db, signal, seq, &write_batch);
     if (const uint64_t fingerprint = signal.fingerprint(); fingerprint != 0) {
       for (int band = 0; band < kFingerprintBands; ++band) {
         write_batch.Delete(
@@ -1081,46 +939,70 @@ absl::StatusOr<uint64_t> RocksSignalStore::SeqBeforeTime(absl::Time t) const {
   return std::min(seq, head);
 }
 
-absl::Status RocksSignalStore::ScanEventType(
-    tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-    const std::function<bool(tidings::v1::Signal&)>& visit) const {
-  if (type < 0 || type > internal::kMaxIndexedEventType) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("event type ", static_cast<int>(type), " is outside [0, ",
-                     internal::kMaxIndexedEventType, "]"));
+absl::StatusOr<IndexedSeqs> RocksSignalStore::ListIndexed(
+    const IndexQuery& query, uint64_t after_seq, size_t max_count) const {
+  TIDINGS_STORAGE_RETURN_IF_ERROR(internal::ValidateIndexQuery(query));
+  if (max_count == 0) {
+    return absl::InvalidArgumentError("ListIndexed needs max_count > 0");
   }
-  const uint64_t head = head_seq();
-  if (after_seq >= head) return absl::OkStatus();
+  const uint64_t head = head_seq();  // Before the snapshot: see the top.
+  if (after_seq >= head) return IndexedSeqs{{}, after_seq};
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
-  const auto type_byte = static_cast<uint8_t>(type);
   rocksdb::ManagedSnapshot snapshot(db->db.get());
-  const std::string upper = EventKey(type_byte, head + 1);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions index_options;
-  index_options.snapshot = snapshot.snapshot();
-  index_options.iterate_upper_bound = &upper_slice;
-  rocksdb::ReadOptions signal_options;
-  signal_options.snapshot = snapshot.snapshot();
-  TIDINGS_STORAGE_RETURN_IF_ERROR(
-      CheckRetained(*db, signal_options, after_seq));
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->db->NewIterator(index_options, db->cf(kEventIndex)));
-  uint64_t visited = 0;
-  for (it->Seek(EventKey(type_byte, after_seq + 1)); it->Valid(); it->Next()) {
-    uint8_t key_type;
-    uint64_t seq;
-    if (!internal::ParseEventKey(AsStd(it->key()), &key_type, &seq) ||
-        key_type != type_byte) {
-      return absl::DataLossError("malformed event index entry");
-    }
-    TIDINGS_STORAGE_ASSIGN_OR_RETURN(tidings::v1::Signal signal,
-                                     ReadSignal(*db, signal_options, seq));
-    ++visited;
-    if (!visit(signal)) return absl::OkStatus();
-    if (max_count != 0 && visited >= max_count) return absl::OkStatus();
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  TIDINGS_STORAGE_RETURN_IF_ERROR(CheckRetained(*db, read_options, after_seq));
+  return internal::ListIndexed(*db, read_options, query, after_seq, head,
+                               max_count);
+}
+
+absl::Status RocksSignalStore::ReadSeqs(
+    const std::vector<uint64_t>& seqs,
+    const std::function<bool(tidings::v1::Signal&)>& visit) const {
+  if (seqs.empty()) return absl::OkStatus();
+  const uint64_t head = head_seq();
+  if (seqs.back() > head) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ReadSeqs: seq ", seqs.back(), " is beyond the head ", head));
   }
-  if (!it->status().ok()) {
-    return FromRocks(it->status(), "cannot scan the event index");
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::ManagedSnapshot snapshot(db->db.get());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  TIDINGS_STORAGE_RETURN_IF_ERROR(
+      CheckRetained(*db, read_options, seqs.front() - 1));
+  // One MultiGet per slice of keys: batched block lookups, bounded memory.
+  constexpr size_t kSlice = 256;
+  std::vector<std::string> keys;
+  std::vector<rocksdb::Slice> key_slices;
+  std::vector<rocksdb::PinnableSlice> values(kSlice);
+  std::vector<rocksdb::Status> statuses(kSlice);
+  for (size_t begin = 0; begin < seqs.size(); begin += kSlice) {
+    const size_t n = std::min(kSlice, seqs.size() - begin);
+    keys.clear();
+    key_slices.clear();
+    for (size_t i = 0; i < n; ++i) keys.push_back(SeqKey(seqs[begin + i]));
+    for (const std::string& key : keys) key_slices.emplace_back(key);
+    db->db->MultiGet(read_options, db->cf(kSignals), n, key_slices.data(),
+                     values.data(), statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t seq = seqs[begin + i];
+      if (statuses[i].IsNotFound()) {
+        return absl::DataLossError(absl::StrCat(
+            "signal ", seq, " is missing below the head of the log"));
+      }
+      if (!statuses[i].ok()) {
+        return FromRocks(statuses[i], absl::StrCat("cannot read signal ", seq));
+      }
+      tidings::v1::Signal signal;
+      if (!signal.ParseFromArray(values[i].data(),
+                                 static_cast<int>(values[i].size()))) {
+        return absl::DataLossError(
+            absl::StrCat("signal ", seq, " does not parse"));
+      }
+      values[i].Reset();
+      if (!visit(signal)) return absl::OkStatus();
+    }
   }
   return absl::OkStatus();
 }

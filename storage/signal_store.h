@@ -19,8 +19,8 @@
 // Retention: TrimBefore() (or Trim() with StoreOptions::retention) deletes
 // the oldest signals, so the log holds the dense range
 // [first_seq(), head_seq()]. Seqs are never reused and stay dense above
-// first_seq(). Reads below first_seq() fail: Get() with NOT_FOUND, Scan() and
-// ScanEventType() with OUT_OF_RANGE, both naming first_seq().
+// first_seq(). Reads below first_seq() fail: Get() with NOT_FOUND, Scan(),
+// ListIndexed() and ReadSeqs() with OUT_OF_RANGE, all naming first_seq().
 //
 // Errors at this boundary are absl::Status codes:
 //   INVALID_ARGUMENT  bad options or input; nothing was written.
@@ -77,6 +77,11 @@ struct StoreOptions {
   // Size of the block cache shared by all column families. Default: 64 MiB.
   size_t block_cache_bytes = size_t{64} << 20;
 
+  // Called while Open() lists the signals of a store written before the
+  // entity and published-time indexes existed: (seq indexed so far, head).
+  // Default: none.
+  std::function<void(uint64_t done_seq, uint64_t head_seq)> on_index_progress;
+
   // RocksDB environment (tests inject failing ones). Default: nullptr = the
   // default environment. Not owned; must outlive the store.
   rocksdb::Env* env = nullptr;
@@ -103,6 +108,32 @@ struct AppendResult {
   // without reading them back. Empty for a duplicate. A store may leave it
   // empty; callers then read storage.
   std::vector<tidings::v1::Signal> stored;
+};
+
+// Entity ids up to this many bytes are indexed; Append() refuses longer ones.
+inline constexpr size_t kMaxIndexedEntityId = 1024;
+
+// A secondary-index lookup (ListIndexed): the signals that may match a
+// filter, found without reading the others.
+struct IndexQuery {
+  enum class Kind {
+    kEventTypes,   // Signals with an event of any of `event_types`.
+    kEntities,     // Signals naming any of `entities` (as an entity or as an
+                   // event's actor).
+    kPublishedAt,  // Signals with a published_at in [since, until).
+  };
+  Kind kind = Kind::kEventTypes;
+  std::vector<tidings::v1::EventType> event_types;
+  std::vector<std::string> entities;
+  absl::Time since = absl::InfinitePast();
+  absl::Time until = absl::InfiniteFuture();
+};
+
+// What ListIndexed found: every listed seq in (after_seq, through] is in
+// `seqs`, ascending.
+struct IndexedSeqs {
+  std::vector<uint64_t> seqs;
+  uint64_t through = 0;
 };
 
 // Thread-safety: every method may be called concurrently from any thread,
@@ -169,11 +200,11 @@ class SignalStore {
 
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,
-  // event-index and near-duplicate-index entries, and advances first_seq()
-  // past them. The idempotency keys and raw articles are kept: a retry of a
-  // trimmed article is still answered as a duplicate with its old seqs
-  // (which are then below first_seq()), never stored again under new seqs;
-  // that costs ~100 bytes plus the article per article ever ingested.
+  // event, entity, published-time and near-duplicate index entries, and
+  // advances first_seq() past them. The idempotency keys and raw articles are
+  // kept: a retry of a trimmed article is still answered as a duplicate with
+  // its old seqs (which are then below first_seq()), never stored again under
+  // new seqs; that costs ~100 bytes plus the article per article ever ingested.
   // Trimmed signals are no longer near-duplicate candidates.
   //
   // Works in atomic steps of at most a few thousand signals, each one
@@ -222,12 +253,31 @@ class SignalStore {
   // Thread-safe.
   virtual absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const = 0;
 
-  // Like Scan() but only over signals with an event of `type` (from the
-  // event-type index), with the same OUT_OF_RANGE check. INVALID_ARGUMENT
-  // for a type outside [0, 255].
-  virtual absl::Status ScanEventType(
-      tidings::v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(tidings::v1::Signal&)>& visit) const = 0;
+  // The seqs in (after_seq, head] of the signals `query` lists, at most
+  // `max_count` (> 0) of them: IndexedSeqs.through is the head when the
+  // listing is complete, else the last seq returned, and the next call
+  // continues with after_seq = through. The index is a superset of an exact
+  // filter: a published_at window is compared in whole microseconds, and an
+  // entity is listed whatever its events' relevance, so callers filter what
+  // they read. Event types and entity lookups cost one seek per term plus
+  // the entries returned; a published_at window reads every index entry in
+  // the window, so ask for many seqs at once. The same OUT_OF_RANGE check as
+  // Scan(); INVALID_ARGUMENT for no terms or more than 256, an event type
+  // outside [0, 255] or an entity id longer than 1,024 bytes. Thread-safe.
+  // The default returns UNIMPLEMENTED (for fakes; callers then Scan()).
+  virtual absl::StatusOr<IndexedSeqs> ListIndexed(const IndexQuery& query,
+                                                  uint64_t after_seq,
+                                                  size_t max_count) const;
+
+  // Calls `visit` for the signal at each of `seqs` (ascending, each at most
+  // the head), in order, until it returns false; like Scan(), the signal is
+  // the caller's to change or move from. Reads under one snapshot.
+  // OUT_OF_RANGE, naming first_seq(), when seqs.front() was trimmed;
+  // UNAVAILABLE or DATA_LOSS when reading failed. Thread-safe. The default
+  // calls Get() for each (for fakes).
+  virtual absl::Status ReadSeqs(
+      const std::vector<uint64_t>& seqs,
+      const std::function<bool(tidings::v1::Signal&)>& visit) const;
 
   // The seqs stored for `idempotency_key` (possibly none, possibly below
   // first_seq() when trimmed), or NOT_FOUND when the key was never stored.

@@ -149,10 +149,15 @@ class CommitTimedStore : public storage::SignalStore {
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override {
     return store_->SeqBeforeTime(t);
   }
-  absl::Status ScanEventType(
-      v1::EventType type, uint64_t after_seq, uint64_t max_count,
+  absl::StatusOr<storage::IndexedSeqs> ListIndexed(
+      const storage::IndexQuery& query, uint64_t after_seq,
+      size_t max_count) const override {
+    return store_->ListIndexed(query, after_seq, max_count);
+  }
+  absl::Status ReadSeqs(
+      const std::vector<uint64_t>& seqs,
       const std::function<bool(v1::Signal&)>& visit) const override {
-    return store_->ScanEventType(type, after_seq, max_count, visit);
+    return store_->ReadSeqs(seqs, visit);
   }
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view key) const override {

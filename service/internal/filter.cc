@@ -2,6 +2,7 @@
 
 #include "service/internal/filter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -49,9 +50,32 @@ absl::StatusOr<SignalFilter> SignalFilter::Create(const v1::Filter& filter,
   return f;
 }
 
-std::optional<v1::EventType> SignalFilter::single_event_type() const {
-  if (event_types_.size() != 1) return std::nullopt;
-  return static_cast<v1::EventType>(*event_types_.begin());
+std::optional<storage::IndexQuery> SignalFilter::IndexPlan() const {
+  storage::IndexQuery query;
+  const bool indexable_entities = std::all_of(
+      entities_.begin(), entities_.end(), [](const std::string& id) {
+        return id.size() <= storage::kMaxIndexedEntityId;
+      });
+  if (!entities_.empty() && entities_.size() <= kMaxIndexedEntities &&
+      indexable_entities) {
+    query.kind = storage::IndexQuery::Kind::kEntities;
+    query.entities.assign(entities_.begin(), entities_.end());
+    return query;
+  }
+  if (window_.field == v1::PUBLISHED_AT && (window_.since || window_.until)) {
+    query.kind = storage::IndexQuery::Kind::kPublishedAt;
+    if (window_.since) query.since = *window_.since;
+    if (window_.until) query.until = *window_.until;
+    return query;
+  }
+  if (!event_types_.empty()) {
+    query.kind = storage::IndexQuery::Kind::kEventTypes;
+    for (int type : event_types_) {
+      query.event_types.push_back(static_cast<v1::EventType>(type));
+    }
+    return query;
+  }
+  return std::nullopt;
 }
 
 bool SignalFilter::PreMatch(const v1::Signal& signal) const {

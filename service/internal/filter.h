@@ -39,6 +39,10 @@ struct TimeWindow {
   std::optional<absl::Time> until;        // Exclusive.
 };
 
+// A filter naming more entities than this scans the log instead of merging
+// that many index lists.
+inline constexpr size_t kMaxIndexedEntities = 64;
+
 class SignalFilter {
  public:
   // INVALID_ARGUMENT for an unknown or unspecified event type, a
@@ -59,9 +63,11 @@ class SignalFilter {
 
   double min_relevance() const { return min_relevance_; }
 
-  // The one event type asked for, if exactly one: the reader can then use
-  // the event-type index.
-  std::optional<v1::EventType> single_event_type() const;
+  // The index that leads to the signals this filter may match, if any: the
+  // entity index when it names entities (at most kMaxIndexedEntities), else
+  // the published-time index for a published_at window, else the event-type
+  // index. What it lists is a superset: PreMatch() and Apply() decide.
+  std::optional<storage::IndexQuery> IndexPlan() const;
 
  private:
   SignalFilter() = default;

@@ -27,15 +27,27 @@ struct Chunk {
   uint64_t position = 0;
 };
 
+// What a cursor keeps between chunks when its filter has an index
+// (SignalFilter::IndexPlan): the seqs the index listed and not yet read.
+// One per cursor, used by one ReadChunk() at a time.
+struct IndexCursor {
+  std::vector<uint64_t> seqs;  // Ascending.
+  size_t next = 0;             // seqs[next..] are not read yet.
+  uint64_t through = 0;        // The listing is complete up to this seq.
+  bool scan = false;           // The store has no index: scan the log.
+};
+
 // Reads the signals with seq in (after, end] that pass `filter`: at most
 // `max_signals` of them and, beyond the first, at most `max_bytes` in all,
-// visiting at most `max_visit` stored signals (index entries when the filter
-// names one event type). REQUIRES: end <= the store's head_seq(),
-// max_signals > 0, max_visit > 0. Blocks on storage: call it on the work
-// pool.
+// reading at most `max_visit` stored signals. With an index plan the reads
+// go only to the signals the index lists (`cursor` keeps them between
+// calls); otherwise the log is scanned. REQUIRES: end <= the store's
+// head_seq(), max_signals > 0, max_visit > 0, the same `cursor` for every
+// chunk of one cursor with non-decreasing `after`. Blocks on storage: call
+// it on the work pool.
 Chunk ReadChunk(const storage::SignalStore& store, const SignalFilter& filter,
-                uint64_t after, uint64_t end, size_t max_signals,
-                size_t max_bytes, size_t max_visit);
+                IndexCursor* cursor, uint64_t after, uint64_t end,
+                size_t max_signals, size_t max_bytes, size_t max_visit);
 
 }  // namespace tidings::service::internal
 

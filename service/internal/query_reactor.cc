@@ -120,8 +120,8 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
     Chunk chunk;
     chunk.position = after;
     if (end > after && room > 0 && room_bytes > 0) {
-      chunk = ReadChunk(*core_->deps.store, filter_, after, end, room,
-                        room_bytes, kMaxVisitPerRead);
+      chunk = ReadChunk(*core_->deps.store, filter_, &index_cursor_, after, end,
+                        room, room_bytes, kMaxVisitPerRead);
     }
     // Serialised here, on the pool, so that the stream's thread only writes.
     std::vector<grpc::ByteBuffer> out(chunk.signals.size());
@@ -159,7 +159,9 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
   const TimeWindow window_;
   const uint64_t after_seq_;
   const uint32_t limit_;
-  bool started_unlocked_ = false;  // Touched only by Read() (one at a time).
+  // Touched only by Read() (one at a time).
+  bool started_unlocked_ = false;
+  IndexCursor index_cursor_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;

@@ -175,8 +175,8 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
     std::vector<Out> out;
     if (head > after && room > 0 && room_bytes > 0 &&
         !ReadRecent(after, head, room, room_bytes, &out, &chunk.position)) {
-      chunk = ReadChunk(*core_->deps.store, filter_, after, head, room,
-                        room_bytes, kMaxVisitPerRead);
+      chunk = ReadChunk(*core_->deps.store, filter_, &index_cursor_, after,
+                        head, room, room_bytes, kMaxVisitPerRead);
       v1::SubscribeEvent event;
       for (size_t i = 0; i < chunk.signals.size(); ++i) {
         event.mutable_signal()->Swap(&chunk.signals[i]);
@@ -213,8 +213,10 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
 
   const SignalFilter filter_;
   const SubscribeStart start_;
-  bool registered_ = false;        // Set in Begin(), read in OnDone.
-  bool started_unlocked_ = false;  // Touched only by Read() (one at a time).
+  bool registered_ = false;  // Set in Begin(), read in OnDone.
+  // Touched only by Read() (one at a time).
+  bool started_unlocked_ = false;
+  IndexCursor index_cursor_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;  // Last seq considered.
   uint64_t known_head_ ABSL_GUARDED_BY(mu_) = 0;

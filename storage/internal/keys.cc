@@ -64,6 +64,32 @@ bool ParseEventKey(std::string_view key, uint8_t* type, uint64_t* seq) {
   return true;
 }
 
+std::string EntityPrefix(std::string_view id) {
+  std::string key;
+  key.reserve(2 + id.size() + 8);
+  key.push_back(static_cast<char>((id.size() >> 8) & 0xff));
+  key.push_back(static_cast<char>(id.size() & 0xff));
+  key.append(id);
+  return key;
+}
+
+std::string EntityKey(std::string_view id, uint64_t seq) {
+  std::string key = EntityPrefix(id);
+  PutBigEndian64(&key, seq);
+  return key;
+}
+
+bool ParseEntityKey(std::string_view key, std::string_view* id, uint64_t* seq) {
+  if (key.size() < 2 + 8) return false;
+  const size_t length =
+      (static_cast<size_t>(static_cast<uint8_t>(key[0])) << 8) |
+      static_cast<uint8_t>(key[1]);
+  if (key.size() != 2 + length + 8) return false;
+  *id = key.substr(2, length);
+  *seq = GetBigEndian64(key.data() + 2 + length);
+  return true;
+}
+
 uint16_t FingerprintBand(uint64_t fingerprint, int band) {
   return static_cast<uint16_t>(fingerprint >> (48 - 16 * band));
 }

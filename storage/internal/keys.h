@@ -10,6 +10,7 @@
 #ifndef TIDINGS_STORAGE_INTERNAL_KEYS_H_
 #define TIDINGS_STORAGE_INTERNAL_KEYS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,6 +55,22 @@ bool ParseTimeKey(std::string_view key, int64_t* micros, uint64_t* seq);
 inline constexpr int kMaxIndexedEventType = 255;
 std::string EventKey(uint8_t type, uint64_t seq);
 bool ParseEventKey(std::string_view key, uint8_t* type, uint64_t* seq);
+
+// ---------------------------------------------------------------------------
+// Entity index CF: key = id length (2, big-endian) | entity id | seq (8),
+// value empty. A signal is listed under each id among its entities and the
+// actors of its events. The length prefix keeps one id's keys contiguous and
+// in seq order even when another id extends it ("country:U" vs "country:US").
+
+// REQUIRES: id.size() <= storage::kMaxIndexedEntityId (signal_store.h).
+std::string EntityPrefix(std::string_view id);
+std::string EntityKey(std::string_view id, uint64_t seq);
+bool ParseEntityKey(std::string_view key, std::string_view* id, uint64_t* seq);
+
+// ---------------------------------------------------------------------------
+// Published-time index CF: key = ordered published_at micros (8) | seq (8),
+// value empty; only signals with a published_at are listed. Same layout as
+// the time index (TimeKey/ParseTimeKey).
 
 // ---------------------------------------------------------------------------
 // Near-duplicate index CF: the 64-bit SimHash split into 4 bands of 16 bits,

@@ -109,11 +109,6 @@ class MemoryStore final : public storage::SignalStore {
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time) const override {
     return absl::UnimplementedError("MemoryStore");
   }
-  absl::Status ScanEventType(
-      v1::EventType, uint64_t, uint64_t,
-      const std::function<bool(v1::Signal&)>&) const override {
-    return absl::UnimplementedError("MemoryStore");
-  }
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view key) const override {
     auto it = keys_.find(std::string(key));

@@ -130,17 +130,6 @@ class FakeSignalStore final : public storage::SignalStore {
     return seq;
   }
 
-  absl::Status ScanEventType(
-      v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(v1::Signal&)>& visit) const override {
-    return ScanIf(after_seq, max_count, visit, [type](const v1::Signal& s) {
-      for (const v1::Event& e : s.events()) {
-        if (e.type() == type) return true;
-      }
-      return false;
-    });
-  }
-
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view key) const override {
     absl::MutexLock lock(&data_->mu);

@@ -179,6 +179,13 @@ class ReadChunkTest : public ::testing::Test {
     }
     ASSERT_TRUE(store_.Append(std::move(batch), absl::Now()).ok());
   }
+  // One chunk of a new cursor.
+  Chunk ReadFresh(const SignalFilter& f, uint64_t after, uint64_t end,
+                  size_t max_signals, size_t max_bytes, size_t max_visit) {
+    IndexCursor cursor;
+    return ReadChunk(store_, f, &cursor, after, end, max_signals, max_bytes,
+                     max_visit);
+  }
   FakeSignalStore store_;
 };
 
@@ -196,42 +203,42 @@ TEST_F(ReadChunkTest, StopsAtEndRoomAndVisitLimit) {
   all.set_include_duplicates(true);
   SignalFilter f = MustCreate(all);
 
-  Chunk c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 100);
+  Chunk c = ReadFresh(f, 0, 10, 100, kAnyBytes, 100);
   EXPECT_EQ(Seqs(c).size(), 10u);
   EXPECT_EQ(c.position, 10u);
 
-  c = ReadChunk(store_, f, 2, 6, 100, kAnyBytes, 100);  // (2, 6]
+  c = ReadFresh(f, 2, 6, 100, kAnyBytes, 100);  // (2, 6]
   EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 4, 5, 6}));
   EXPECT_EQ(c.position, 6u);
 
-  c = ReadChunk(store_, f, 0, 10, 3, kAnyBytes, 100);  // Room for three.
+  c = ReadFresh(f, 0, 10, 3, kAnyBytes, 100);  // Room for three.
   EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{1, 2, 3}));
   EXPECT_EQ(c.position, 3u);
 
-  c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 4);  // Visits four.
+  c = ReadFresh(f, 0, 10, 100, kAnyBytes, 4);  // Visits four.
   EXPECT_EQ(c.position, 4u);
 
-  c = ReadChunk(store_, f, 10, 10, 100, kAnyBytes, 100);  // Nothing after.
+  c = ReadFresh(f, 10, 10, 100, kAnyBytes, 100);  // Nothing after.
   EXPECT_TRUE(c.signals.empty());
   EXPECT_EQ(c.position, 10u);
 
-  c = ReadChunk(store_, f, 0, 10, 100, 1, 100);  // Byte budget: one signal.
+  c = ReadFresh(f, 0, 10, 100, 1, 100);  // Byte budget: one signal.
   EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{1}));
   EXPECT_EQ(c.position, 1u);
   ASSERT_EQ(c.sizes.size(), 1u);
   EXPECT_EQ(c.bytes, c.sizes[0]);
 }
 
-TEST_F(ReadChunkTest, EventTypeIndexAdvancesToTheEnd) {
+TEST_F(ReadChunkTest, EventTypeFilterAdvancesToTheEnd) {
   ASSERT_NO_FATAL_FAILURE(Fill(10));
   v1::Filter tariff;
   tariff.add_event_types(v1::TARIFF);
   SignalFilter f = MustCreate(tariff);
-  Chunk c = ReadChunk(store_, f, 0, 10, 100, kAnyBytes, 100);
+  Chunk c = ReadFresh(f, 0, 10, 100, kAnyBytes, 100);
   EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 6, 9}));
   // Seq 10 has no tariff but the scan covered it.
   EXPECT_EQ(c.position, 10u);
-  c = ReadChunk(store_, f, 0, 10, 2, kAnyBytes, 100);
+  c = ReadFresh(f, 0, 10, 2, kAnyBytes, 100);
   EXPECT_EQ(Seqs(c), (std::vector<uint64_t>{3, 6}));
   EXPECT_EQ(c.position, 6u);
 }

@@ -30,7 +30,7 @@ using ::testing::HasSubstr;
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);  // 2026-01-01.
 
 // Delegates to a real store; `before_scan` runs before every Scan and
-// ScanEventType with its after_seq.
+// ListIndexed with its after_seq.
 class HookedStore final : public storage::SignalStore {
  public:
   explicit HookedStore(std::unique_ptr<storage::SignalStore> inner)
@@ -60,11 +60,16 @@ class HookedStore final : public storage::SignalStore {
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override {
     return inner_->SeqBeforeTime(t);
   }
-  absl::Status ScanEventType(
-      v1::EventType type, uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(v1::Signal&)>& visit) const override {
+  absl::StatusOr<storage::IndexedSeqs> ListIndexed(
+      const storage::IndexQuery& query, uint64_t after_seq,
+      size_t max_count) const override {
     if (before_scan) before_scan(after_seq);
-    return inner_->ScanEventType(type, after_seq, max_count, visit);
+    return inner_->ListIndexed(query, after_seq, max_count);
+  }
+  absl::Status ReadSeqs(
+      const std::vector<uint64_t>& seqs,
+      const std::function<bool(v1::Signal&)>& visit) const override {
+    return inner_->ReadSeqs(seqs, visit);
   }
   absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view key) const override {

@@ -116,18 +116,28 @@ TEST_F(RetentionTest, ZeroRetentionKeepsEverything) {
   EXPECT_EQ(ScanSeqs(*store), Iota(1, 3));
 }
 
+// The signal of `pending` names country:US and was published at kT0.
+PendingArticle NamingUs(PendingArticle pending) {
+  pending.signals[0].add_entities()->set_id("country:US");
+  pending.signals[0].mutable_published_at()->set_seconds(
+      absl::ToUnixSeconds(kT0));
+  return pending;
+}
+
 // Seqs 1..3 at kT0 (seq 1 with fingerprint A and a TARIFF event), seq 4 at
-// kT0+1h (fingerprint B, TARIFF), seq 5 at kT0+2h.
+// kT0+1h (fingerprint B, TARIFF), seq 5 at kT0+2h. Seqs 1 and 4 name
+// country:US and have a published_at.
 class RetentionFilledTest : public RetentionTest {
  protected:
   void SetUp() override {
     store_ = OpenStore();
     ASSERT_NE(store_, nullptr);
     MustAppend(*store_,
-               {MakeArticleWith("a", kFpA, {tidings::v1::TARIFF}),
+               {NamingUs(MakeArticleWith("a", kFpA, {tidings::v1::TARIFF})),
                 MakeArticle("a2", 2)},
                kT0);
-    MustAppend(*store_, {MakeArticleWith("b", kFpB, {tidings::v1::TARIFF})},
+    MustAppend(*store_,
+               {NamingUs(MakeArticleWith("b", kFpB, {tidings::v1::TARIFF}))},
                kT0 + absl::Hours(1));
     MustAppend(*store_, {MakeArticle("c", 1)}, kT0 + absl::Hours(2));
     ASSERT_EQ(store_->head_seq(), 5u);
@@ -149,17 +159,15 @@ TEST_F(RetentionFilledTest, TrimRemovesOldSignalsAndKeepsDenseSeqsAbove) {
   EXPECT_THAT(std::string(scan.message()), HasSubstr("before seq 4"));
   EXPECT_THAT(store_->Scan(2, 0, [](const Signal&) { return true; }),
               StatusIs(absl::StatusCode::kOutOfRange));
-  absl::Status by_type = store_->ScanEventType(
-      tidings::v1::TARIFF, 0, 0, [](const Signal&) { return true; });
-  EXPECT_THAT(by_type, StatusIs(absl::StatusCode::kOutOfRange));
-  std::vector<uint64_t> tariffs;
-  EXPECT_THAT(store_->ScanEventType(tidings::v1::TARIFF, 3, 0,
-                                    [&](const Signal& s) {
-                                      tariffs.push_back(s.seq());
-                                      return true;
-                                    }),
-              IsOk());
-  EXPECT_THAT(tariffs, ElementsAre(4u));
+  IndexQuery tariff;
+  tariff.event_types = {tidings::v1::TARIFF};
+  EXPECT_THAT(store_->ListIndexed(tariff, 0, 10),
+              StatusIs(absl::StatusCode::kOutOfRange));
+  absl::StatusOr<IndexedSeqs> tariffs = store_->ListIndexed(tariff, 3, 10);
+  ASSERT_THAT(tariffs, IsOk());
+  EXPECT_THAT(tariffs->seqs, ElementsAre(4u));
+  EXPECT_THAT(store_->ReadSeqs({3, 4}, [](const Signal&) { return true; }),
+              StatusIs(absl::StatusCode::kOutOfRange));
 
   for (uint64_t seq : {1, 2, 3}) {
     absl::StatusOr<Signal> got = store_->Get(seq);
@@ -204,6 +212,8 @@ TEST_F(RetentionFilledTest, IndexEntriesGoWithTheirSignals) {
   EXPECT_EQ(counts["signals"], 2);  // Seqs 4, 5.
   EXPECT_EQ(counts["time_index"], 2);
   EXPECT_EQ(counts["event_index"], 1);        // Seq 4's TARIFF.
+  EXPECT_EQ(counts["entity_index"], 1);       // Seq 4's country:US.
+  EXPECT_EQ(counts["published_index"], 1);    // Seq 4's published_at.
   EXPECT_EQ(counts["fingerprint_index"], 4);  // Seq 4's 4 bands.
   EXPECT_EQ(counts["key_index"], 4);          // a, a2, b, c: all kept.
   EXPECT_EQ(counts["articles"], 4);

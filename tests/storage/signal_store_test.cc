@@ -593,48 +593,6 @@ TEST_F(SignalStoreTest, IngestedAtNeverDecreases) {
   EXPECT_EQ(MustGet(*store, 3).ingested_at().nanos(), 1000);
 }
 
-TEST_F(SignalStoreTest, ScanEventType) {
-  std::unique_ptr<SignalStore> store = OpenStore();
-  ASSERT_NE(store, nullptr);
-  MustAppend(
-      *store,
-      Batch({MakeArticleWith("g1", 0, {tidings::v1::GOLD_PRICE_MOVE}),  // 1
-             MakeArticleWith("t1", 0, {tidings::v1::TARIFF}),           // 2
-             MakeArticleWith("gt", 0,
-                             {tidings::v1::TARIFF, tidings::v1::GOLD_PRICE_MOVE,
-                              tidings::v1::TARIFF}),  // 3, TARIFF twice
-             MakeArticleWith("none", 0),              // 4
-             MakeArticleWith("g2", 0, {tidings::v1::GOLD_PRICE_MOVE})}));  // 5
-  auto scan = [&](EventType type, uint64_t after, uint64_t max) {
-    std::vector<uint64_t> seqs;
-    EXPECT_THAT(store->ScanEventType(type, after, max,
-                                     [&](const Signal& signal) {
-                                       seqs.push_back(signal.seq());
-                                       return true;
-                                     }),
-                IsOk());
-    return seqs;
-  };
-  EXPECT_THAT(scan(tidings::v1::GOLD_PRICE_MOVE, 0, 0), ElementsAre(1, 3, 5));
-  EXPECT_THAT(scan(tidings::v1::TARIFF, 0, 0), ElementsAre(2, 3));
-  EXPECT_THAT(scan(tidings::v1::SANCTIONS, 0, 0), IsEmpty());
-  EXPECT_THAT(scan(tidings::v1::GOLD_PRICE_MOVE, 1, 0), ElementsAre(3, 5));
-  EXPECT_THAT(scan(tidings::v1::GOLD_PRICE_MOVE, 0, 2), ElementsAre(1, 3));
-  EXPECT_THAT(scan(tidings::v1::GOLD_PRICE_MOVE, 5, 0), IsEmpty());
-
-  int calls = 0;
-  EXPECT_THAT(store->ScanEventType(tidings::v1::GOLD_PRICE_MOVE, 0, 0,
-                                   [&](const Signal& signal) {
-                                     EXPECT_EQ(signal.article_id(), "g1");
-                                     return ++calls < 1;
-                                   }),
-              IsOk());
-  EXPECT_EQ(calls, 1);
-  EXPECT_THAT(store->ScanEventType(static_cast<EventType>(300), 0, 0,
-                                   [](const Signal&) { return true; }),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-}
-
 TEST_F(SignalStoreTest, WithSyncOn) {
   options_.sync = true;
   std::unique_ptr<SignalStore> store = OpenStore();
