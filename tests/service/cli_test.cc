@@ -569,13 +569,15 @@ TEST(CliBinaryTest, ClientCommandsExplainAnUnreachableServer) {
   EXPECT_THAT(run.out, HasSubstr("cannot reach server at 127.0.0.1:1"));
 }
 
-// `tidings serve` in a child process on a free port and a temporary data
-// directory; stopped with SIGTERM.
+// `tidings serve` in a child process, by default on a free port, with a
+// temporary data directory (named after `name`, so that a test can run two);
+// stopped with SIGTERM.
 class ServeProcess {
  public:
-  ServeProcess() {
-    dir_ =
-        ::testing::TempDir() + "/cli_test_serve." + std::to_string(::getpid());
+  explicit ServeProcess(const std::string& listen = "127.0.0.1:0",
+                        const std::string& name = "serve") {
+    dir_ = ::testing::TempDir() + "/cli_test_" + name + "." +
+           std::to_string(::getpid());
     std::string log = dir_ + ".log";
     ::unlink(log.c_str());
     pid_ = ::fork();
@@ -584,17 +586,20 @@ class ServeProcess {
       std::freopen("/dev/null", "w", stdout);
       std::string data = dir_ + "/data";
       ::execl(TIDINGS_BINARY, TIDINGS_BINARY, "serve", "--listen",
-              "127.0.0.1:0", "--data", data.c_str(), "--heartbeat-interval",
+              listen.c_str(), "--data", data.c_str(), "--heartbeat-interval",
               "1s", "--retention", "72h", static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
-    for (int i = 0; i < 300 && address_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto read_log = [&] {
       std::ifstream in(log);
       std::stringstream text;
       text << in.rdbuf();
       log_ = text.str();
+    };
+    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
+    for (int i = 0; i < 300 && address_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      read_log();
       size_t at = log_.find("serving on ");
       if (at != std::string::npos) {
         size_t end = log_.find(',', at);
@@ -604,6 +609,7 @@ class ServeProcess {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
         exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        read_log();  // All it wrote.
         break;
       }
     }
@@ -624,8 +630,15 @@ class ServeProcess {
     return exit_code_;
   }
   const std::string& address() const { return address_; }
-  // What the server wrote to stderr while starting.
+  // What the server wrote to stderr while starting (all of it, when it
+  // exited on its own).
   const std::string& log() const { return log_; }
+  // The exit code once it exited on its own (or was stopped), else -1.
+  int exit_code() const { return exit_code_; }
+  // Whether its data directory exists.
+  bool has_data_dir() const {
+    return ::access((dir_ + "/data").c_str(), F_OK) == 0;
+  }
 
  private:
   std::string log_;
@@ -634,6 +647,24 @@ class ServeProcess {
   std::string address_;
   int exit_code_ = -1;
 };
+
+TEST(CliBinaryTest, SecondServeOnTheSameAddressFailsAndSaysWhatToDo) {
+  ServeProcess first;
+  ASSERT_FALSE(first.address().empty())
+      << "tidings serve did not start: " << first.log();
+  ServeProcess second(first.address(), "serve2");
+  EXPECT_TRUE(second.address().empty()) << "a second server started";
+  EXPECT_EQ(second.exit_code(), 1) << second.log();
+  EXPECT_THAT(second.log(), HasSubstr(first.address()));
+  EXPECT_THAT(second.log(), HasSubstr("address already in use"));
+  EXPECT_THAT(second.log(), HasSubstr("choose another --listen"));
+  EXPECT_FALSE(second.has_data_dir());
+  // The first one still answers (its store is empty).
+  RunResult get = RunTidings("get 1 --server " + first.address(), "", true);
+  EXPECT_EQ(get.exit_code, 1);
+  EXPECT_THAT(get.out, HasSubstr("no signal with seq 1"));
+  EXPECT_EQ(first.Stop(), 0);
+}
 
 TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
   ServeProcess serve;
