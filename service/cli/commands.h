@@ -5,13 +5,15 @@
 // subcommand name, writes results to stdout and messages to stderr, and
 // returns the process exit code (kExitOk, kExitFailure, kExitUsage).
 //
-//   serve   cli_serve.cc    the gRPC server until SIGINT/SIGTERM
-//   ingest  cli_client.cc   send pages or JSONL articles to a server
-//   tail    cli_client.cc   Subscribe: live and replayed signals
-//   query   cli_client.cc   Query: history, as text, JSON lines or CSV
-//   get     cli_client.cc   GetSignal: one signal by seq
-//   score   cli_score.cc    local scoring, no server
-//   eval    cli_score.cc    the scorer on the labelled evaluation data
+//   serve   serve.cc    the gRPC server until SIGINT/SIGTERM
+//   ingest  ingest.cc   send pages or JSONL articles to a server
+//   tail    client.cc   Subscribe: live and replayed signals
+//   query   client.cc   Query: history, as text, JSON lines or CSV
+//   get     client.cc   GetSignal: one signal by seq
+//   score   score.cc    local scoring, no server
+//   eval    score.cc    the scorer on the labelled evaluation data
+//
+// The client commands reach the server through connection.h.
 
 #ifndef TIDINGS_SERVICE_CLI_COMMANDS_H_
 #define TIDINGS_SERVICE_CLI_COMMANDS_H_
