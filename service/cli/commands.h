@@ -18,6 +18,7 @@
 #ifndef TIDINGS_SERVICE_CLI_COMMANDS_H_
 #define TIDINGS_SERVICE_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -79,6 +80,8 @@ class LineReader {
   absl::Status status() const { return status_; }
   // 1-based number of the line last returned.
   size_t line_number() const { return line_number_; }
+  // Bytes read so far, line ends included.
+  uint64_t bytes_read() const { return bytes_read_; }
 
  private:
   std::string path_;
@@ -87,6 +90,7 @@ class LineReader {
   char* buffer_ = nullptr;
   size_t capacity_ = 0;
   size_t line_number_ = 0;
+  uint64_t bytes_read_ = 0;
   absl::Status status_;
 };
 
