@@ -11,6 +11,10 @@
 
 #include "service/server.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -28,9 +32,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -108,6 +114,58 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
         "the ", what, " file ", path, " holds no PEM block (-----BEGIN ...)"));
   }
   return pem;
+}
+
+// Binds a throwaway socket to `listen` ("host:port", "[v6]:port", ":port")
+// the way gRPC will (SO_REUSEADDR on, SO_REUSEPORT off) and returns the
+// errno of the first address that cannot be bound, EADDRINUSE first; 0 when
+// every address binds or the address is none this can check (port 0, unix:
+// sockets, names that do not resolve: gRPC then decides alone).
+int ProbeListen(const std::string& listen) {
+  if (listen.rfind("unix:", 0) == 0) return 0;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return 0;
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.find_first_not_of('0') == std::string::npos) {
+    return 0;  // Port 0: any free port.
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints,
+                  &found) != 0) {
+    return 0;
+  }
+  int first_error = 0;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;  // E.g. no IPv6 on this machine.
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    const int error = bind(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
+    close(fd);
+    if (error == EADDRINUSE || first_error == 0) first_error = error;
+    if (error == EADDRINUSE) break;
+  }
+  freeaddrinfo(found);
+  return first_error;
+}
+
+// UNAVAILABLE for an address another process listens on, with
+// kAddressInUsePayload.
+absl::Status AddressInUse(const std::string& listen) {
+  absl::Status status = absl::UnavailableError(absl::StrCat(
+      "cannot listen on ", listen,
+      ": address already in use (is another tidings server listening "
+      "there?)"));
+  status.SetPayload(kAddressInUsePayload, absl::Cord(listen));
+  return status;
 }
 
 // Plaintext, or TLS (mutual when a client CA is given) from the options.
@@ -287,6 +345,11 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     deps.scorer = *std::move(scorer);
   }
   scorer_ = std::move(deps.scorer);
+  // And the address: a second server on a busy port fails here, before it
+  // opens (or creates) its store. BuildAndStart below stays the authority.
+  if (ProbeListen(options.listen) == EADDRINUSE) {
+    return AddressInUse(options.listen);
+  }
 
   if (deps.store == nullptr) {
     if (options.data_dir.empty()) {
@@ -368,9 +431,24 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_request_bytes));
+  // gRPC sets SO_REUSEPORT by default, so a second server on the same port
+  // would start and take half of the connections: refuse to share.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
+    // Taken between the probe above and now, or not bindable at all.
+    const int error = ProbeListen(options.listen);
+    if (error == EADDRINUSE) return AddressInUse(options.listen);
+    if (error != 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", options.listen, ": ", std::strerror(error),
+          error == EACCES ? " (ports below 1024 need privileges)"
+          : error == EADDRNOTAVAIL
+              ? " (the host is no address of this machine; 0.0.0.0 listens "
+                "on all)"
+              : ""));
+    }
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", options.listen,
         ": the address is in use or invalid (use host:port; port 0 picks a "

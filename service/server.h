@@ -36,6 +36,11 @@ struct ServerDeps {
   rocksdb::Env* store_env = nullptr;
 };
 
+// The payload type URL on Start()'s status when the listen address is taken
+// by another process (value: the address), so that a front end can add its
+// own hint without matching the message.
+inline constexpr char kAddressInUsePayload[] = "tidings/address-in-use";
+
 class Server {
  public:
   // Opens the store, builds the scorer, loads the tokens and TLS files (when
@@ -44,6 +49,9 @@ class Server {
   // "tidings.v1.Tidings" until Shutdown) and server reflection. Returns
   // INVALID_ARGUMENT for bad options, UNAVAILABLE when the address cannot be
   // bound or the store cannot be opened (the message says which and why;
+  // an address another process listens on is refused, with SO_REUSEPORT off,
+  // before the store is opened: "address already in use", and the status
+  // carries kAddressInUsePayload;
   // FAILED_PRECONDITION when the data directory holds an unknown format),
   // NOT_FOUND / INVALID_ARGUMENT for a tokens or TLS file that cannot be read
   // or parsed,

@@ -75,8 +75,8 @@ struct ServerOptions {
   // holds between reading them and answering them (scoring and storing).
   // Over it, an Ingest call fails with RESOURCE_EXHAUSTED and an IngestStream
   // article gets error_code RESOURCE_EXHAUSTED (not stored); both say to
-  // retry, and the trailing metadata "tidings-retry-after-ms" (Ingest)
-  // suggests when. A request alone larger than the cap is admitted when
+  // retry, and gRPC's standard trailing metadata "grpc-retry-pushback-ms"
+  // (Ingest) says when. A request alone larger than the cap is admitted when
   // nothing else is in flight. 0 = no cap. Default: 256 MiB.
   uint64_t max_inflight_bytes = uint64_t{256} << 20;
   // Access control: a tokens file (one `token<TAB>role[,role]` a line, '#'

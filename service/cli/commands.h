@@ -5,17 +5,20 @@
 // subcommand name, writes results to stdout and messages to stderr, and
 // returns the process exit code (kExitOk, kExitFailure, kExitUsage).
 //
-//   serve   cli_serve.cc    the gRPC server until SIGINT/SIGTERM
-//   ingest  cli_client.cc   send pages or JSONL articles to a server
-//   tail    cli_client.cc   Subscribe: live and replayed signals
-//   query   cli_client.cc   Query: history, as text, JSON lines or CSV
-//   get     cli_client.cc   GetSignal: one signal by seq
-//   score   cli_score.cc    local scoring, no server
-//   eval    cli_score.cc    the scorer on the labelled evaluation data
+//   serve   serve.cc    the gRPC server until SIGINT/SIGTERM
+//   ingest  ingest.cc   send pages or JSONL articles to a server
+//   tail    client.cc   Subscribe: live and replayed signals
+//   query   client.cc   Query: history, as text, JSON lines or CSV
+//   get     client.cc   GetSignal: one signal by seq
+//   score   score.cc    local scoring, no server
+//   eval    score.cc    the scorer on the labelled evaluation data
+//
+// The client commands reach the server through connection.h.
 
 #ifndef TIDINGS_SERVICE_CLI_COMMANDS_H_
 #define TIDINGS_SERVICE_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -77,6 +80,8 @@ class LineReader {
   absl::Status status() const { return status_; }
   // 1-based number of the line last returned.
   size_t line_number() const { return line_number_; }
+  // Bytes read so far, line ends included.
+  uint64_t bytes_read() const { return bytes_read_; }
 
  private:
   std::string path_;
@@ -85,6 +90,7 @@ class LineReader {
   char* buffer_ = nullptr;
   size_t capacity_ = 0;
   size_t line_number_ = 0;
+  uint64_t bytes_read_ = 0;
   absl::Status status_;
 };
 

@@ -111,6 +111,7 @@ bool LineReader::Next(std::string_view* line) {
     return false;
   }
   ++line_number_;
+  bytes_read_ += static_cast<uint64_t>(n);
   size_t len = static_cast<size_t>(n);
   if (len > 0 && buffer_[len - 1] == '\n') --len;
   if (len > 0 && buffer_[len - 1] == '\r') --len;

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -232,6 +233,32 @@ std::string DescribeRpcError(const grpc::Status& status,
     default:
       return absl::StrCat(Absl(what), " failed ", detail);
   }
+}
+
+std::optional<int64_t> RetryPushbackMs(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& trailers) {
+  auto it = trailers.find("grpc-retry-pushback-ms");
+  if (it == trailers.end()) return std::nullopt;
+  int64_t ms = 0;
+  if (!absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
+                        &ms)) {
+    return std::nullopt;
+  }
+  return ms;
+}
+
+std::string FormatElapsed(absl::Duration d) {
+  const double seconds = absl::ToDoubleSeconds(d);
+  if (seconds < 10) return absl::StrFormat("%.2fs", seconds);
+  if (seconds < 60) return absl::StrFormat("%.1fs", seconds);
+  const int64_t whole = absl::ToInt64Seconds(d);
+  if (whole < 3600) return absl::StrFormat("%dm%02ds", whole / 60, whole % 60);
+  return absl::StrFormat("%dh%02dm", whole / 3600, whole % 3600 / 60);
+}
+
+std::string FormatRate(double per_second) {
+  if (per_second < 10) return absl::StrFormat("%.1f", per_second);
+  return absl::StrFormat("%.0f", per_second);
 }
 
 }  // namespace tidings::cli

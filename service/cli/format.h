@@ -9,13 +9,18 @@
 #ifndef TIDINGS_SERVICE_CLI_FORMAT_H_
 #define TIDINGS_SERVICE_CLI_FORMAT_H_
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/support/status.h"
+#include "grpcpp/support/string_ref.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli {
@@ -64,6 +69,18 @@ std::string DescribeRpcError(const grpc::Status& status,
 
 // "UNAVAILABLE", "INVALID_ARGUMENT", ... for a gRPC / absl status code.
 std::string CodeName(int code);
+
+// The server's retry hint in a call's trailing metadata: gRPC's standard
+// "grpc-retry-pushback-ms" (gRFC A6), in milliseconds; nullopt when absent or
+// not a number (a negative value means "do not retry").
+std::optional<int64_t> RetryPushbackMs(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& trailers);
+
+// A duration for people: "0.05s", "12.3s", "4m05s", "2h03m".
+std::string FormatElapsed(absl::Duration d);
+
+// A rate per second: "3.5" below 10, else whole ("850").
+std::string FormatRate(double per_second);
 
 }  // namespace tidings::cli
 

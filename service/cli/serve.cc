@@ -125,6 +125,8 @@ int RunServe(const std::vector<std::string>& args) {
     } else if (server.status().code() ==
                absl::StatusCode::kFailedPrecondition) {
       hint = " (point --data at a Tidings data directory or an empty one)";
+    } else if (server.status().GetPayload(service::kAddressInUsePayload)) {
+      hint = "; choose another --listen (port 0 picks a free one)";
     }
     return Fail(absl::StrCat(
         "cannot start the server: ", server.status().message(), hint));

@@ -82,9 +82,10 @@ inline constexpr char kShuttingDown[] =
     "the server is shutting down; reconnect (to another server) and resume";
 
 // How long a publisher refused for the in-flight byte cap should wait, in
-// the trailing metadata kRetryAfterKey.
+// the trailing metadata kRetryAfterKey: gRPC's standard pushback (gRFC A6),
+// which gRPC clients with a retry policy honour on their own.
 inline constexpr int kRetryAfterMs = 500;
-inline constexpr char kRetryAfterKey[] = "tidings-retry-after-ms";
+inline constexpr char kRetryAfterKey[] = "grpc-retry-pushback-ms";
 
 grpc::Status Unavailable(std::string message);
 grpc::Status InvalidArgument(std::string message);

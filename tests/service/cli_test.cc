@@ -5,13 +5,20 @@
 // built binary end to end (`score`, usage errors, help). Scoring quality is
 // not asserted here, only structure.
 
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -22,6 +29,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "grpcpp/support/string_ref.h"
 #include "gtest/gtest.h"
 #include "service/cli/args.h"
 #include "service/cli/format.h"
@@ -387,16 +395,26 @@ TEST(CliFormatTest, RpcErrorsSayWhatToDo) {
 struct RunResult {
   int exit_code = -1;
   std::string out;
+  std::string err;  // stderr, unless it went to `out`.
 };
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // Runs the built `tidings` with `args` (shell words, already quoted), with
-// `input` on stdin. stdout is returned; stderr is discarded unless
-// `with_stderr`, which appends it to the output.
+// `input` on stdin. stdout is returned in `out`, stderr in `err`, or
+// appended to `out` with `with_stderr`.
 RunResult RunTidings(const std::string& args, const std::string& input = "",
                      bool with_stderr = false) {
   // One file per process: ctest runs the cases of this binary in parallel.
-  const std::string stdin_path = ::testing::TempDir() + "/cli_test_stdin." +
-                                 std::to_string(::getpid()) + ".txt";
+  const std::string base =
+      ::testing::TempDir() + "/cli_test_std." + std::to_string(::getpid());
+  const std::string stdin_path = base + ".in";
+  const std::string stderr_path = base + ".err";
   {
     std::FILE* f = std::fopen(stdin_path.c_str(), "wb");
     if (f == nullptr) return {};
@@ -405,7 +423,7 @@ RunResult RunTidings(const std::string& args, const std::string& input = "",
   }
   std::string command = std::string("'") + TIDINGS_BINARY + "' " + args +
                         " < '" + stdin_path + "'" +
-                        (with_stderr ? " 2>&1" : " 2>/dev/null");
+                        (with_stderr ? " 2>&1" : " 2>'" + stderr_path + "'");
   RunResult run;
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -416,6 +434,9 @@ RunResult RunTidings(const std::string& args, const std::string& input = "",
   }
   int status = ::pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (!with_stderr) run.err = ReadFile(stderr_path);
+  ::unlink(stdin_path.c_str());
+  ::unlink(stderr_path.c_str());
   return run;
 }
 
@@ -569,13 +590,15 @@ TEST(CliBinaryTest, ClientCommandsExplainAnUnreachableServer) {
   EXPECT_THAT(run.out, HasSubstr("cannot reach server at 127.0.0.1:1"));
 }
 
-// `tidings serve` in a child process on a free port and a temporary data
-// directory; stopped with SIGTERM.
+// `tidings serve` in a child process, by default on a free port, with a
+// temporary data directory (named after `name`, so that a test can run two);
+// stopped with SIGTERM.
 class ServeProcess {
  public:
-  ServeProcess() {
-    dir_ =
-        ::testing::TempDir() + "/cli_test_serve." + std::to_string(::getpid());
+  explicit ServeProcess(const std::string& listen = "127.0.0.1:0",
+                        const std::string& name = "serve") {
+    dir_ = ::testing::TempDir() + "/cli_test_" + name + "." +
+           std::to_string(::getpid());
     std::string log = dir_ + ".log";
     ::unlink(log.c_str());
     pid_ = ::fork();
@@ -584,17 +607,20 @@ class ServeProcess {
       std::freopen("/dev/null", "w", stdout);
       std::string data = dir_ + "/data";
       ::execl(TIDINGS_BINARY, TIDINGS_BINARY, "serve", "--listen",
-              "127.0.0.1:0", "--data", data.c_str(), "--heartbeat-interval",
+              listen.c_str(), "--data", data.c_str(), "--heartbeat-interval",
               "1s", "--retention", "72h", static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
-    for (int i = 0; i < 300 && address_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto read_log = [&] {
       std::ifstream in(log);
       std::stringstream text;
       text << in.rdbuf();
       log_ = text.str();
+    };
+    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
+    for (int i = 0; i < 300 && address_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      read_log();
       size_t at = log_.find("serving on ");
       if (at != std::string::npos) {
         size_t end = log_.find(',', at);
@@ -604,6 +630,7 @@ class ServeProcess {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
         exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        read_log();  // All it wrote.
         break;
       }
     }
@@ -624,8 +651,15 @@ class ServeProcess {
     return exit_code_;
   }
   const std::string& address() const { return address_; }
-  // What the server wrote to stderr while starting.
+  // What the server wrote to stderr while starting (all of it, when it
+  // exited on its own).
   const std::string& log() const { return log_; }
+  // The exit code once it exited on its own (or was stopped), else -1.
+  int exit_code() const { return exit_code_; }
+  // Whether its data directory exists.
+  bool has_data_dir() const {
+    return ::access((dir_ + "/data").c_str(), F_OK) == 0;
+  }
 
  private:
   std::string log_;
@@ -634,6 +668,24 @@ class ServeProcess {
   std::string address_;
   int exit_code_ = -1;
 };
+
+TEST(CliBinaryTest, SecondServeOnTheSameAddressFailsAndSaysWhatToDo) {
+  ServeProcess first;
+  ASSERT_FALSE(first.address().empty())
+      << "tidings serve did not start: " << first.log();
+  ServeProcess second(first.address(), "serve2");
+  EXPECT_TRUE(second.address().empty()) << "a second server started";
+  EXPECT_EQ(second.exit_code(), 1) << second.log();
+  EXPECT_THAT(second.log(), HasSubstr(first.address()));
+  EXPECT_THAT(second.log(), HasSubstr("address already in use"));
+  EXPECT_THAT(second.log(), HasSubstr("choose another --listen"));
+  EXPECT_FALSE(second.has_data_dir());
+  // The first one still answers (its store is empty).
+  RunResult get = RunTidings("get 1 --server " + first.address(), "", true);
+  EXPECT_EQ(get.exit_code, 1);
+  EXPECT_THAT(get.out, HasSubstr("no signal with seq 1"));
+  EXPECT_EQ(first.Stop(), 0);
+}
 
 TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
   ServeProcess serve;
@@ -687,6 +739,289 @@ TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
   EXPECT_EQ(one[0].seq(), 1u);
   EXPECT_EQ(RunTidings("get 999" + server).exit_code, 1);
 
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
+// --- `tidings ingest` in bulk (issue 11, item 7) ---------------------------
+
+TEST(CliFormatTest, RetryPushbackIsGrpcsStandardTrailer) {
+  std::multimap<grpc::string_ref, grpc::string_ref> trailers;
+  EXPECT_EQ(RetryPushbackMs(trailers), std::nullopt);
+  trailers.emplace("tidings-retry-after-ms", "500");  // The old custom one.
+  EXPECT_EQ(RetryPushbackMs(trailers), std::nullopt);
+  trailers.emplace("grpc-retry-pushback-ms", "500");
+  EXPECT_EQ(RetryPushbackMs(trailers), 500);
+  std::multimap<grpc::string_ref, grpc::string_ref> bad;
+  bad.emplace("grpc-retry-pushback-ms", "soon");
+  EXPECT_EQ(RetryPushbackMs(bad), std::nullopt);
+}
+
+TEST(CliFormatTest, ElapsedAndRateAreShortAndReadable) {
+  EXPECT_EQ(FormatElapsed(absl::Milliseconds(52)), "0.05s");
+  EXPECT_EQ(FormatElapsed(absl::Seconds(12.34)), "12.3s");
+  EXPECT_EQ(FormatElapsed(absl::Seconds(245)), "4m05s");
+  EXPECT_EQ(FormatElapsed(absl::Minutes(123)), "2h03m");
+  EXPECT_EQ(FormatRate(3.46), "3.5");
+  EXPECT_EQ(FormatRate(850.4), "850");
+}
+
+// `n` JSONL articles with ids `prefix`-0... and distinct plain-text bodies.
+std::string JsonlArticles(int n, const std::string& prefix) {
+  static const char* kSubjects[] = {"Copper miners",  "The central bank",
+                                    "Shipping firms", "Wheat farmers",
+                                    "Chip makers",    "Airlines"};
+  static const char* kObjects[] = {
+      "record output", "a drop in orders", "new export licences",
+      "rising costs",  "a merger",         "port delays",
+      "higher fees"};
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    out +=
+        "{\"article_id\": \"" + prefix + "-" + std::to_string(i) +
+        "\", \"source\": \"wire\", \"title\": \"Story " + std::to_string(i) +
+        "\", \"content_type\": " + "\"CONTENT_TYPE_PLAIN_TEXT\", \"body\": \"" +
+        kSubjects[i % 6] + " reported " + kObjects[i % 7] + " in district " +
+        std::to_string(i * 31) + " on day " + std::to_string(i % 28 + 1) +
+        ", officials said.\"}\n";
+  }
+  return out;
+}
+
+// Writes `content` to a file in the test temp dir; returns its path.
+std::string WriteTempFile(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/cli_test_" + name + "." +
+                           std::to_string(::getpid());
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+// "PATH:LINE [ID]: stored seqs 4 5" -> {ID, "stored seqs 4 5"}, per line.
+std::vector<std::pair<std::string, std::string>> IngestLines(
+    const std::string& out) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const std::string& line : Lines(out)) {
+    const size_t open = line.find(" [");
+    const size_t close = line.find("]: ", open);
+    if (open == std::string::npos || close == std::string::npos) {
+      lines.push_back({"", line});
+      continue;
+    }
+    lines.push_back(
+        {line.substr(open + 2, close - open - 2), line.substr(close + 3)});
+  }
+  return lines;
+}
+
+std::vector<uint64_t> SeqsIn(const std::string& what) {
+  std::vector<uint64_t> seqs;
+  std::istringstream in(what.substr(what.rfind("seqs ") + 5));
+  uint64_t seq;
+  while (in >> seq) seqs.push_back(seq);
+  return seqs;
+}
+
+// The summary: "tidings: S stored (N signal(s)), D duplicate, F failed;
+// head seq H; A article(s) in 0.05s, 20 articles/s".
+const char kSummary[] =
+    R"(tidings: [0-9]+ stored \([0-9]+ signal\(s\)\), [0-9]+ duplicate, )"
+    R"([0-9]+ failed(, [0-9]+ not acknowledged \(and any not yet read\))?)"
+    R"((; head seq [0-9]+)?; [0-9]+ article\(s\) in [0-9hms.]+, )"
+    R"([0-9.]+ articles/s)";
+
+TEST(CliIngestTest, ParallelSendsAcknowledgeEveryArticleOnceAndIdempotently) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.address().empty()) << serve.log();
+  constexpr int kArticles = 40;
+  const std::string file =
+      WriteTempFile("parallel.jsonl", JsonlArticles(kArticles, "p"));
+  const std::string command =
+      "ingest --jsonl --batch 3 --parallel 4 --server " + serve.address() +
+      " '" + file + "'";
+
+  RunResult first = RunTidings(command);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  std::map<std::string, std::vector<uint64_t>> stored;
+  std::vector<uint64_t> all_seqs;
+  for (const auto& [id, what] : IngestLines(first.out)) {
+    ASSERT_THAT(what, ::testing::StartsWith("stored seqs ")) << id;
+    EXPECT_TRUE(stored.emplace(id, SeqsIn(what)).second) << id << " twice";
+    for (uint64_t seq : SeqsIn(what)) all_seqs.push_back(seq);
+  }
+  EXPECT_EQ(stored.size(), static_cast<size_t>(kArticles));
+  // Every seq once, densely from 1, whatever order the batches finished in.
+  std::sort(all_seqs.begin(), all_seqs.end());
+  ASSERT_FALSE(all_seqs.empty());
+  for (size_t i = 0; i < all_seqs.size(); ++i) EXPECT_EQ(all_seqs[i], i + 1);
+  EXPECT_THAT(first.err, ::testing::ContainsRegex(kSummary));
+  EXPECT_THAT(first.err, HasSubstr(std::to_string(kArticles) + " stored (" +
+                                   std::to_string(all_seqs.size()) +
+                                   " signal(s)), 0 duplicate, 0 failed"));
+
+  // Again: every article is a duplicate answered with its first seqs.
+  RunResult again = RunTidings(command);
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  std::set<std::string> seen;
+  for (const auto& [id, what] : IngestLines(again.out)) {
+    ASSERT_THAT(what, ::testing::StartsWith("duplicate, already stored as "))
+        << id;
+    EXPECT_TRUE(seen.insert(id).second) << id << " twice";
+    EXPECT_EQ(SeqsIn(what), stored[id]) << id;
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kArticles));
+  EXPECT_THAT(again.err,
+              HasSubstr("0 stored (0 signal(s)), " + std::to_string(kArticles) +
+                        " duplicate, 0 failed; head seq " +
+                        std::to_string(all_seqs.size())));
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
+TEST(CliIngestTest, QuietPrintsOnlyFailuresAndTheSummary) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.address().empty()) << serve.log();
+  const std::string file =
+      WriteTempFile("quiet.jsonl", JsonlArticles(5, "q") + "not json\n" +
+                                       JsonlArticles(2, "r"));
+  RunResult run = RunTidings("ingest --jsonl --quiet --server " +
+                             serve.address() + " '" + file + "'");
+  EXPECT_EQ(run.exit_code, 1);  // One line failed.
+  // stdout: the one failure, naming its line; nothing per stored article.
+  ASSERT_EQ(Lines(run.out).size(), 1u) << run.out;
+  EXPECT_THAT(run.out, HasSubstr(":6: error: not a tidings.v1.Article"));
+  // stderr: the summary line only (not a terminal: no progress, no '\r').
+  EXPECT_THAT(run.err, ::testing::ContainsRegex(kSummary));
+  EXPECT_THAT(run.err, HasSubstr("7 stored (7 signal(s)), 0 duplicate, "
+                                 "1 failed; head seq 7; 8 article(s) in "));
+  EXPECT_EQ(Lines(run.err).size(), 1u) << run.err;
+  EXPECT_EQ(run.err.find('\r'), std::string::npos);
+
+  // Without --quiet, the same input prints a line per article.
+  RunResult loud = RunTidings("ingest --jsonl --server " + serve.address() +
+                              " '" + file + "'");
+  EXPECT_EQ(Lines(loud.out).size(), 8u) << loud.out;
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
+TEST(CliIngestTest, ParallelIsBoundedAndDocumented) {
+  RunResult zero = RunTidings("ingest --parallel 0 x.jsonl", "", true);
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_THAT(zero.out, HasSubstr("--parallel must be between 1 and 64"));
+  RunResult many = RunTidings("ingest --parallel 65 x.jsonl", "", true);
+  EXPECT_EQ(many.exit_code, 2);
+  EXPECT_THAT(many.out, HasSubstr("--parallel"));
+  EXPECT_THAT(many.out, HasSubstr("at most 64"));
+  RunResult help = RunTidings("ingest --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* text : {"--parallel N", "--quiet", "out of input order",
+                           "progress line", "summary"}) {
+    EXPECT_THAT(help.out, HasSubstr(text));
+  }
+}
+
+// Runs `tidings` with `args` with stderr on a pseudo-terminal (raw mode, so
+// that the bytes are the program's own) and stdout on /dev/null. Returns
+// what the terminal received; the exit code goes to `exit_code`. Bounded by
+// `limit` and 1 MiB of output.
+std::string RunOnTerminal(const std::vector<std::string>& args, int* exit_code,
+                          absl::Duration limit = absl::Seconds(60)) {
+  *exit_code = -1;
+  struct termios raw;
+  ::memset(&raw, 0, sizeof(raw));
+  ::cfmakeraw(&raw);
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, &raw, nullptr);
+  if (pid < 0) {
+    ADD_FAILURE() << "forkpty: " << std::strerror(errno);
+    return "";
+  }
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(TIDINGS_BINARY));
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(TIDINGS_BINARY, argv.data());
+    ::_exit(127);
+  }
+  std::string out;
+  const absl::Time end = absl::Now() + limit;
+  while (absl::Now() < end && out.size() < (1u << 20)) {
+    struct pollfd p = {master, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 200);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(master, buffer, sizeof(buffer));
+    if (n <= 0) break;  // EIO: the child closed the terminal.
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  // The terminal closes as the child exits: wait for it, bounded too.
+  int status = 0;
+  bool exited = false;
+  while (!(exited = ::waitpid(pid, &status, WNOHANG) == pid) &&
+         absl::Now() < end) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  if (!exited) {  // Timed out: stop it.
+    ADD_FAILURE() << "tidings did not finish within "
+                  << absl::FormatDuration(limit) << "; output: " << out;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ::close(master);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST(CliIngestTest, ProgressLineOnATerminalEndsWithANewlineAndTheSummary) {
+  ServeProcess serve;
+  ASSERT_FALSE(serve.address().empty()) << serve.log();
+  constexpr int kArticles = 30;
+  const std::string file =
+      WriteTempFile("progress.jsonl", JsonlArticles(kArticles, "t"));
+  int exit_code = -1;
+  const std::string tty =
+      RunOnTerminal({"ingest", "--jsonl", "--batch", "4", "--parallel", "2",
+                     "--server", serve.address(), file},
+                    &exit_code);
+  EXPECT_EQ(exit_code, 0) << tty;
+  // Frames start with '\r' and are redrawn in place; the last one has the
+  // final counts and, the input being a regular file, 100%.
+  const std::string last_frame =
+      "\rtidings: 30 sent, 30 acknowledged, "
+      "0 failed, ";
+  const size_t last = tty.rfind(last_frame);
+  ASSERT_NE(last, std::string::npos) << tty;
+  const size_t newline = tty.find('\n', last);
+  ASSERT_NE(newline, std::string::npos) << tty;
+  const std::string frame = tty.substr(last + 1, newline - last - 1);
+  EXPECT_THAT(frame, ::testing::ContainsRegex(" articles/s, 100% done *$"));
+  EXPECT_EQ(frame.find('\r'), std::string::npos);
+  // Then the summary, on its own line.
+  const std::string after = tty.substr(newline + 1);
+  EXPECT_THAT(after, ::testing::StartsWith("tidings: 30 stored ("));
+  EXPECT_THAT(after, ::testing::ContainsRegex(kSummary));
+  EXPECT_THAT(after, ::testing::EndsWith("\n"));
+  // Every frame before it is a progress frame too.
+  size_t at = 0;
+  int frames = 0;
+  while ((at = tty.find('\r', at)) != std::string::npos && at < last + 1) {
+    EXPECT_TRUE(tty.compare(at, 10, "\rtidings: ") == 0 ||
+                tty.compare(at, 2, "\r ") == 0)
+        << tty.substr(at, 40);
+    ++at;
+    ++frames;
+  }
+  EXPECT_GE(frames, 1);
+
+  // The same with stderr not a terminal: the summary alone.
+  RunResult piped = RunTidings("ingest --jsonl --server " + serve.address() +
+                               " '" + file + "'");
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("acknowledged"), std::string::npos) << piped.err;
+  EXPECT_THAT(piped.err, ::testing::ContainsRegex(kSummary));
   EXPECT_EQ(serve.Stop(), 0);
 }
 
