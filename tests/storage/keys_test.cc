@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -59,6 +60,25 @@ TEST(KeysTest, EventKeyGroupsByTypeThenSeq) {
   ASSERT_TRUE(ParseEventKey(EventKey(4, 77), &type, &seq));
   EXPECT_EQ(type, 4);
   EXPECT_EQ(seq, 77u);
+}
+
+TEST(KeysTest, EntityKeyKeepsOneIdContiguousInSeqOrder) {
+  // "country:U" is a prefix of "country:US": without the length prefix its
+  // keys would interleave with the longer id's.
+  const std::string u = EntityKey("country:U", 5);
+  EXPECT_LT(EntityKey("country:U", 1), u);
+  EXPECT_LT(u, EntityKey("country:U", 6));
+  EXPECT_FALSE(EntityKey("country:US", 3) > EntityPrefix("country:U") &&
+               EntityKey("country:US", 3) < EntityKey("country:U", 6));
+  EXPECT_EQ(u.substr(0, EntityPrefix("country:U").size()),
+            EntityPrefix("country:U"));
+  std::string_view id;
+  uint64_t seq = 0;
+  ASSERT_TRUE(ParseEntityKey(u, &id, &seq));
+  EXPECT_EQ(id, "country:U");
+  EXPECT_EQ(seq, 5u);
+  EXPECT_FALSE(ParseEntityKey(u.substr(0, u.size() - 1), &id, &seq));
+  EXPECT_FALSE(ParseEntityKey("", &id, &seq));
 }
 
 TEST(KeysTest, FingerprintBandsCoverTheWholeValue) {
