@@ -97,6 +97,16 @@ void DropWeakEvents(double min_relevance, v1::Signal* signal) {
                 events->end());
 }
 
+void ApplyView(v1::SignalView view, v1::Signal* signal) {
+  if (view != v1::SIGNAL_VIEW_COMPACT) return;
+  signal->clear_body();
+  for (v1::Event& e : *signal->mutable_events()) e.clear_evidence();
+  if (signal->has_sentiment()) signal->mutable_sentiment()->clear_evidence();
+  for (v1::Entity& e : *signal->mutable_entities()) {
+    if (e.has_sentiment()) e.mutable_sentiment()->clear_evidence();
+  }
+}
+
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }

@@ -27,6 +27,10 @@ void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
 // prints and `Subscribe` delivers).
 void DropWeakEvents(double min_relevance, v1::Signal* signal);
 
+// Strips what `view` leaves out (SIGNAL_VIEW_COMPACT: body and evidence);
+// FULL and UNSPECIFIED change nothing.
+void ApplyView(v1::SignalView view, v1::Signal* signal);
+
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
 void ToProto(absl::Time t, google::protobuf::Timestamp* ts);
 

@@ -223,7 +223,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
     return new Failed(internal::UnparseableRequest("Subscribe"));
   }
   const v1::SubscribeRequest* request = &parsed;
-  absl::StatusOr<SignalFilter> filter = SignalFilter::Create(request->filter());
+  absl::StatusOr<SignalFilter> filter =
+      SignalFilter::Create(request->filter(), {}, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   internal::SubscribeStart start;
   switch (request->start_case()) {
@@ -289,7 +290,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
         ") is after until (", absl::FormatTime(*window.until), ")")));
   }
   absl::StatusOr<SignalFilter> filter =
-      SignalFilter::Create(request->filter(), window);
+      SignalFilter::Create(request->filter(), window, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   return internal::NewQueryReactor(core, *std::move(filter), window,
                                    request->after_seq(), request->limit());

@@ -206,6 +206,11 @@ void RunBackfillScenario(LoadContext& ctx) {
   }
   ctx.report->Compare("backfill", "unfiltered", "signals/s", "ref", scan,
                       "values/s", ">= 0.5, >= 200k/s");
+  v1::QueryRequest compact = all;
+  compact.set_view(v1::SIGNAL_VIEW_COMPACT);
+  TimedQuery(ctx, "unfiltered, compact view", compact);
+  ctx.report->Compare("backfill", "unfiltered, compact view", "signals/s",
+                      "ref", scan, "values/s", ">= 0.5, >= 200k/s");
 
   v1::QueryRequest by_event = all;
   by_event.mutable_filter()->add_event_types(survey.event_type);

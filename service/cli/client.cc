@@ -36,6 +36,7 @@ struct FilterFlags {
   std::vector<std::string> sources;
   double min_relevance = 0;
   bool include_duplicates = false;
+  bool compact = false;
 
   void Bind(FlagSet& flags) {
     flags.List("events", &events, "LIST",
@@ -51,6 +52,14 @@ struct FilterFlags {
                  1.0);
     flags.Bool("include-duplicates", &include_duplicates,
                "also deliver near-duplicate stories");
+    flags.Bool("compact", &compact,
+               "--json without body and evidence (the text and CSV outputs "
+               "never print them, so they always ask for less)");
+  }
+
+  // What to ask the server for: the full signal only when it is printed.
+  v1::SignalView View(bool json) const {
+    return json && !compact ? v1::SIGNAL_VIEW_FULL : v1::SIGNAL_VIEW_COMPACT;
   }
 
   // INVALID_ARGUMENT for an unknown event name.
@@ -191,6 +200,7 @@ int RunTail(const std::vector<std::string>& args) {
   if (absl::Status s = filter_flags.Fill(request.mutable_filter()); !s.ok()) {
     return UsageError(flags, s.message());
   }
+  request.set_view(filter_flags.View(json));
   if (from_seq.has_value()) {
     request.set_from_seq(*from_seq);
   } else if (from_time.has_value()) {
@@ -340,6 +350,7 @@ int RunQuery(const std::vector<std::string>& args) {
   if (until.has_value()) service::ToProto(*until, request.mutable_until());
   request.set_after_seq(after_seq);
   request.set_limit(limit);
+  request.set_view(filter_flags.View(json));
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   grpc::ClientContext context;

@@ -13,8 +13,22 @@
 namespace tidings::service::internal {
 
 absl::StatusOr<SignalFilter> SignalFilter::Create(const v1::Filter& filter,
-                                                  TimeWindow window) {
+                                                  TimeWindow window,
+                                                  v1::SignalView view) {
   SignalFilter f;
+  switch (view) {
+    case v1::SIGNAL_VIEW_UNSPECIFIED:
+    case v1::SIGNAL_VIEW_FULL:
+      f.view_ = v1::SIGNAL_VIEW_FULL;
+      break;
+    case v1::SIGNAL_VIEW_COMPACT:
+      f.view_ = v1::SIGNAL_VIEW_COMPACT;
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown view ", static_cast<int>(view),
+          "; use SIGNAL_VIEW_FULL (1) or SIGNAL_VIEW_COMPACT (2)"));
+  }
   double min = filter.min_relevance();
   if (std::isnan(min) || min < 0 || min > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -104,7 +118,9 @@ bool SignalFilter::PreMatch(const v1::Signal& signal) const {
 
 bool SignalFilter::Apply(v1::Signal* signal) const {
   DropWeakEvents(min_relevance_, signal);
-  return MatchesEntities(*signal);
+  if (!MatchesEntities(*signal)) return false;
+  ApplyView(view_, signal);
+  return true;
 }
 
 bool SignalFilter::MatchesEntities(const v1::Signal& signal) const {

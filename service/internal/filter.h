@@ -13,6 +13,8 @@
 //    of its kept events.
 //  - sources: the signal's source is one of these (exact match).
 //  Every non-empty list must match (AND across lists, OR within a list).
+//  A matching signal is delivered in the request's SignalView (COMPACT: no
+//  body, no evidence).
 
 #ifndef TIDINGS_SERVICE_INTERNAL_FILTER_H_
 #define TIDINGS_SERVICE_INTERNAL_FILTER_H_
@@ -46,22 +48,25 @@ inline constexpr size_t kMaxIndexedEntities = 64;
 class SignalFilter {
  public:
   // INVALID_ARGUMENT for an unknown or unspecified event type, a
-  // min_relevance outside [0, 1] (or NaN), or an empty entity/source string.
-  static absl::StatusOr<SignalFilter> Create(const v1::Filter& filter,
-                                             TimeWindow window = {});
+  // min_relevance outside [0, 1] (or NaN), an empty entity/source string, or
+  // an unknown view.
+  static absl::StatusOr<SignalFilter> Create(
+      const v1::Filter& filter, TimeWindow window = {},
+      v1::SignalView view = v1::SIGNAL_VIEW_UNSPECIFIED);
 
   // Cheap checks on the stored signal, before it is copied.
   bool PreMatch(const v1::Signal& signal) const;
 
-  // Drops the weak events from `signal` and says whether it matches.
-  // REQUIRES: PreMatch(*signal).
+  // Drops the weak events from `signal` and says whether it matches; a
+  // match is left in the view. REQUIRES: PreMatch(*signal).
   bool Apply(v1::Signal* signal) const;
 
   // Apply() for a signal whose weak events (below min_relevance()) are
-  // already dropped: the entity test alone.
+  // already dropped: the entity test alone (the view is not applied).
   bool MatchesEntities(const v1::Signal& signal) const;
 
   double min_relevance() const { return min_relevance_; }
+  v1::SignalView view() const { return view_; }
 
   // The index that leads to the signals this filter may match, if any: the
   // entity index when it names entities (at most kMaxIndexedEntities), else
@@ -74,6 +79,7 @@ class SignalFilter {
 
   double min_relevance_ = 0;
   bool include_duplicates_ = false;
+  v1::SignalView view_ = v1::SIGNAL_VIEW_FULL;
   absl::flat_hash_set<int> event_types_;
   absl::flat_hash_set<std::string> entities_;
   absl::flat_hash_set<std::string> sources_;

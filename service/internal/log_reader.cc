@@ -107,8 +107,7 @@ bool ReadIndexed(const storage::SignalStore& store, const SignalFilter& filter,
     chunk->position = std::max(after, collector.last());
     return true;
   }
-  if (cursor->next < cursor->seqs.size() &&
-      cursor->seqs[cursor->next] <= end) {
+  if (cursor->next < cursor->seqs.size() && cursor->seqs[cursor->next] <= end) {
     // Stopped by max_visit: every seq up to the last one read is considered.
     chunk->position = std::max(after, collector.last());
   } else {

@@ -9,6 +9,16 @@
 #include "service/convert.h"
 
 namespace tidings::service::internal {
+namespace {
+
+grpc::Slice Serialize(const v1::SubscribeEvent& event) {
+  const size_t size = event.ByteSizeLong();
+  grpc_slice slice = grpc_slice_malloc(size);
+  event.SerializeWithCachedSizesToArray(GRPC_SLICE_START_PTR(slice));
+  return grpc::Slice(slice, grpc::Slice::STEAL_REF);
+}
+
+}  // namespace
 
 RecentSignals::RecentSignals(size_t max_signals, size_t max_bytes,
                              double min_relevance)
@@ -25,11 +35,11 @@ void RecentSignals::Add(std::vector<v1::Signal> signals) {
     DropWeakEvents(min_relevance_, view.get());
     v1::SubscribeEvent event;
     *event.mutable_signal() = *view;  // One copy per signal, not per reader.
-    const size_t size = event.ByteSizeLong();
-    grpc_slice slice = grpc_slice_malloc(size);
-    event.SerializeWithCachedSizesToArray(GRPC_SLICE_START_PTR(slice));
+    grpc::Slice full = Serialize(event);
+    ApplyView(v1::SIGNAL_VIEW_COMPACT, event.mutable_signal());
+    grpc::Slice compact = Serialize(event);
     entries.push_back(RecentSignal{view->seq(), std::move(view),
-                                   grpc::Slice(slice, grpc::Slice::STEAL_REF)});
+                                   std::move(full), std::move(compact)});
   }
   absl::MutexLock lock(&mu_);
   for (RecentSignal& e : entries) {
@@ -37,11 +47,12 @@ void RecentSignals::Add(std::vector<v1::Signal> signals) {
       signals_.clear();
       bytes_ = 0;
     }
-    bytes_ += e.event.size();
+    bytes_ += e.event.size() + e.compact_event.size();
     signals_.push_back(std::move(e));
     while (signals_.size() > max_signals_ ||
            (signals_.size() > 1 && bytes_ > max_bytes_)) {
-      bytes_ -= signals_.front().event.size();
+      bytes_ -=
+          signals_.front().event.size() + signals_.front().compact_event.size();
       signals_.pop_front();
     }
   }

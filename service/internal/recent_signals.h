@@ -7,7 +7,8 @@
 // signal. Here each signal is kept as its default view (the events below
 // the server's default min_relevance dropped, as a Subscribe without its own
 // min_relevance sees it) and as that view serialised once as a
-// SubscribeEvent, which every such subscriber writes as is.
+// SubscribeEvent, in full and in SIGNAL_VIEW_COMPACT, which every such
+// subscriber writes as is.
 //
 // The committer adds each group of signals after it is durable and before
 // the hub wakes the subscribers, so a subscriber woken for head h finds
@@ -36,6 +37,8 @@ struct RecentSignal {
   std::shared_ptr<const v1::Signal> view;
   // SubscribeEvent{signal: *view}, serialised (shared, reference-counted).
   grpc::Slice event;
+  // The same in SIGNAL_VIEW_COMPACT.
+  grpc::Slice compact_event;
 };
 
 class RecentSignals {

@@ -112,9 +112,11 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
       if (!filter_.PreMatch(*r.view) || !filter_.MatchesEntities(*r.view)) {
         continue;
       }
-      grpc::Slice slice = r.event;
-      out->push_back(Out{grpc::ByteBuffer(&slice, 1), r.event.size()});
-      bytes += r.event.size();
+      grpc::Slice slice =
+          filter_.view() == v1::SIGNAL_VIEW_COMPACT ? r.compact_event : r.event;
+      const size_t size = slice.size();
+      out->push_back(Out{grpc::ByteBuffer(&slice, 1), size});
+      bytes += size;
       if (out->size() >= room || bytes >= room_bytes) break;
     }
     return true;

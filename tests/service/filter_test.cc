@@ -153,6 +153,44 @@ TEST(SignalFilterTest, TimeWindow) {
   EXPECT_FALSE(Matches(f, s));  // Until is exclusive.
 }
 
+TEST(SignalFilterTest, CompactViewDropsTheTextOfAMatch) {
+  v1::Signal s = MakeSignal(1);
+  s.set_body("Tariffs rose.");
+  AddEvent(&s, v1::TARIFF, 0.9, "country:US");
+  s.mutable_events(0)->add_evidence()->set_text("Tariffs rose.");
+  s.mutable_sentiment()->add_evidence()->set_text("Tariffs rose.");
+  v1::Entity* us = s.add_entities();
+  us->set_id("country:US");
+  us->mutable_sentiment()->add_evidence()->set_text("Tariffs rose.");
+
+  absl::StatusOr<SignalFilter> compact =
+      SignalFilter::Create(v1::Filter(), {}, v1::SIGNAL_VIEW_COMPACT);
+  ASSERT_TRUE(compact.ok()) << compact.status();
+  v1::Signal c = s;
+  ASSERT_TRUE(compact->PreMatch(c) && compact->Apply(&c));
+  EXPECT_EQ(c.body(), "");
+  EXPECT_EQ(c.events(0).evidence_size(), 0);
+  EXPECT_EQ(c.events(0).actors(0), "country:US");
+  EXPECT_EQ(c.sentiment().evidence_size(), 0);
+  EXPECT_EQ(c.entities(0).sentiment().evidence_size(), 0);
+  EXPECT_EQ(c.entities(0).id(), "country:US");
+
+  v1::Signal f = s;
+  ASSERT_TRUE(MustCreate(v1::Filter()).Apply(&f));
+  EXPECT_EQ(f.SerializeAsString(), s.SerializeAsString());
+
+  // A compact view adds nothing that was absent.
+  v1::Signal bare = MakeSignal(2);
+  ASSERT_TRUE(compact->Apply(&bare));
+  EXPECT_FALSE(bare.has_sentiment());
+
+  EXPECT_EQ(
+      SignalFilter::Create(v1::Filter(), {}, static_cast<v1::SignalView>(7))
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ValidateTimestampTest, Range) {
   google::protobuf::Timestamp ts;
   EXPECT_TRUE(ValidateTimestamp(ts, "t").ok());

@@ -108,5 +108,26 @@ TEST(RecentSignalsTest, TheViewDropsWeakEventsAndTheEventIsItsBytes) {
             got[0].view->SerializeAsString());
 }
 
+TEST(RecentSignalsTest, TheCompactEventHasNoText) {
+  RecentSignals recent(10, 1 << 20, kMin);
+  std::vector<v1::Signal> signals = {MakeSignal(1)};
+  signals[0].set_body("Gold rose 2% on Monday.");
+  signals[0].mutable_events(0)->add_evidence()->set_text("Gold rose 2%");
+  recent.Add(signals);
+  std::vector<RecentSignal> got;
+  ASSERT_TRUE(recent.Read(0, 1, 10, &got));
+  ASSERT_EQ(got.size(), 1u);
+  v1::SubscribeEvent event;
+  ASSERT_TRUE(
+      event.ParseFromArray(got[0].compact_event.begin(),
+                           static_cast<int>(got[0].compact_event.size())));
+  EXPECT_EQ(event.signal().body(), "");
+  ASSERT_EQ(event.signal().events_size(), 1);
+  EXPECT_EQ(event.signal().events(0).evidence_size(), 0);
+  EXPECT_EQ(event.signal().title(), got[0].view->title());
+  EXPECT_LT(got[0].compact_event.size(), got[0].event.size());
+  EXPECT_EQ(got[0].view->body(), "Gold rose 2% on Monday.");  // Untouched.
+}
+
 }  // namespace
 }  // namespace tidings::testing

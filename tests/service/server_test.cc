@@ -529,6 +529,24 @@ TEST_P(ServerTest, SubscribeFromSeqBeyondTheHeadWaits) {
   sub.Cancel();
 }
 
+TEST_P(ServerTest, SubscribeCompactViewLeavesOutTheText) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  IngestN(0, 2);
+  v1::SubscribeRequest req = FromSeq(0);
+  req.set_view(v1::SIGNAL_VIEW_COMPACT);
+  Subscription sub(stub(), req);
+  std::vector<v1::Signal> got = ReadSignals(sub.reader.get(), 2);
+  IngestN(2, 2);  // Live: from the recent signals when the server keeps any.
+  std::vector<v1::Signal> live = ReadSignals(sub.reader.get(), 2);
+  got.insert(got.end(), live.begin(), live.end());
+  ASSERT_EQ(SeqsOf(got), Range(1, 4));
+  for (const v1::Signal& s : got) {
+    EXPECT_EQ(s.body(), "") << s.seq();
+    EXPECT_NE(s.title(), "") << s.seq();
+  }
+  sub.Cancel();
+}
+
 TEST_P(ServerTest, SubscribeFromTime) {
   FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 1, 5, 9, 0, 0),
                                   absl::UTCTimeZone()));
@@ -834,6 +852,27 @@ TEST_P(QueryTest, AfterSeqAndLimitPage) {
   EXPECT_EQ(Query(req), std::vector<uint64_t>{});
   req.set_after_seq(1000);
   EXPECT_EQ(Query(req), std::vector<uint64_t>{});
+}
+
+TEST_P(QueryTest, CompactViewLeavesOutTheText) {
+  ASSERT_NO_FATAL_FAILURE(StartAndFill());
+  v1::QueryRequest req = AllOf();
+  std::vector<v1::Signal> full, compact;
+  ASSERT_TRUE(RunQuery(stub(), req, &full).ok());
+  req.set_view(v1::SIGNAL_VIEW_COMPACT);
+  ASSERT_TRUE(RunQuery(stub(), req, &compact).ok());
+  ASSERT_EQ(SeqsOf(compact), SeqsOf(full));
+  for (size_t i = 0; i < full.size(); ++i) {
+    EXPECT_NE(full[i].body(), "");
+    EXPECT_EQ(compact[i].body(), "");
+    EXPECT_EQ(compact[i].title(), full[i].title());
+    EXPECT_EQ(compact[i].sentiment().score(), full[i].sentiment().score());
+    EXPECT_EQ(compact[i].sentiment().evidence_size(), 0);
+  }
+  req.set_view(static_cast<v1::SignalView>(9));
+  std::vector<v1::Signal> none;
+  EXPECT_EQ(RunQuery(stub(), req, &none).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_P(QueryTest, FilterBySource) {
