@@ -248,16 +248,28 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes) {
+  return StartQuery(context, bytes, /*batched=*/false);
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::QueryBatches(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes) {
+  return StartQuery(context, bytes, /*batched=*/true);
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::StartQuery(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes,
+    bool batched) {
   ServiceCore* core = core_.get();
   using Failed = FailedWriter<grpc::ByteBuffer>;
+  const char* method = batched ? "QueryBatches" : "Query";
   if (grpc::Status admit =
-          Admit(core, context, internal::kRoleSubscribe, "Query");
+          Admit(core, context, internal::kRoleSubscribe, method);
       !admit.ok()) {
     return new Failed(std::move(admit));
   }
   v1::QueryRequest parsed;
   if (!internal::ParseRequest(*bytes, &parsed)) {
-    return new Failed(internal::UnparseableRequest("Query"));
+    return new Failed(internal::UnparseableRequest(method));
   }
   const v1::QueryRequest* request = &parsed;
   TimeWindow window;
@@ -293,7 +305,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
       SignalFilter::Create(request->filter(), window, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   return internal::NewQueryReactor(core, *std::move(filter), window,
-                                   request->after_seq(), request->limit());
+                                   request->after_seq(), request->limit(),
+                                   batched);
 }
 
 grpc::ServerUnaryReactor* TidingsService::GetSignal(

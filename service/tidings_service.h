@@ -66,8 +66,9 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
         v1::Tidings::WithCallbackMethod_Score<
             v1::Tidings::WithRawCallbackMethod_Subscribe<
                 v1::Tidings::WithRawCallbackMethod_Query<
-                    v1::Tidings::WithCallbackMethod_GetSignal<
-                        v1::Tidings::Service>>>>>>;
+                    v1::Tidings::WithRawCallbackMethod_QueryBatches<
+                        v1::Tidings::WithCallbackMethod_GetSignal<
+                            v1::Tidings::Service>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:
@@ -116,11 +117,19 @@ class TidingsService final : public ServiceBase {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Query(
       grpc::CallbackServerContext* context,
       const grpc::ByteBuffer* request) override;
+  // The same request; each message a serialised v1::SignalBatch.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* QueryBatches(
+      grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* GetSignal(grpc::CallbackServerContext* context,
                                       const v1::GetSignalRequest* request,
                                       v1::Signal* response) override;
 
  private:
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartQuery(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* bytes,
+      bool batched);
+
   std::unique_ptr<internal::ServiceCore> core_;
 };
 

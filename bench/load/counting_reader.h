@@ -18,8 +18,15 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/client_callback.h"
+#include "tidings/v1/tidings.pb.h"
 
 namespace tidings::load {
+
+// What one message counts for: a SignalBatch its signals, others one.
+inline uint64_t Weight(const google::protobuf::MessageLite&) { return 1; }
+inline uint64_t Weight(const v1::SignalBatch& batch) {
+  return static_cast<uint64_t>(batch.signals_size());
+}
 
 // The end of a call, set by its reactor and awaited by the tool's thread.
 class CallEnd {
@@ -66,13 +73,14 @@ class CountingReader : public grpc::ClientReadReactor<Msg> {
     return end_.Await(&context_, timeout);
   }
 
-  // After Await(): messages read, and when the last one arrived.
+  // After Await(): messages read (signals, for SignalBatch messages), and
+  // when the last one arrived.
   uint64_t count() const { return count_; }
   int64_t last_ns() const { return last_ns_; }
 
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    ++count_;
+    count_ += Weight(message_);
     last_ns_ = MonotonicNs();
     this->StartRead(&message_);
   }

@@ -19,12 +19,13 @@ namespace {
 class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
  public:
   QueryReactor(ServiceCore* core, SignalFilter filter, TimeWindow window,
-               uint64_t after_seq, uint32_t limit)
+               uint64_t after_seq, uint32_t limit, bool batched)
       : CursorStream(core),
         filter_(std::move(filter)),
         window_(window),
         after_seq_(after_seq),
-        limit_(limit) {}
+        limit_(limit),
+        batched_(batched) {}
 
   void Begin() {
     {
@@ -93,6 +94,11 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
       end = end_;
       room = RoomLocked();
       room_bytes = RoomBytesLocked();
+      if (batched_ && room > 0) {
+        // One message of up to a batch.
+        room = kBatchSignals;
+        room_bytes = std::min(room_bytes, kBatchBytes);
+      }
       if (limit_ != 0) room = std::min<size_t>(room, limit_ - queued_);
     }
     if (!started_unlocked_) {
@@ -124,9 +130,20 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
                         room, room_bytes, kMaxVisitPerRead);
     }
     // Serialised here, on the pool, so that the stream's thread only writes.
-    std::vector<grpc::ByteBuffer> out(chunk.signals.size());
-    for (size_t i = 0; i < chunk.signals.size(); ++i) {
-      SerializeTo(chunk.signals[i], &out[i]);
+    std::vector<grpc::ByteBuffer> out;
+    std::vector<size_t> out_bytes;
+    if (batched_) {
+      if (!chunk.signals.empty()) {
+        out.emplace_back();
+        SerializeBatch(chunk.signals, &out.back());
+        out_bytes.push_back(chunk.bytes);
+      }
+    } else {
+      out.resize(chunk.signals.size());
+      for (size_t i = 0; i < chunk.signals.size(); ++i) {
+        SerializeTo(chunk.signals[i], &out[i]);
+      }
+      out_bytes = std::move(chunk.sizes);
     }
     {
       absl::MutexLock lock(&mu_);
@@ -145,9 +162,9 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
           end_ = position_;  // No progress possible: end here.
         }
         position_ = std::max(position_, chunk.position);
-        queued_ += out.size();
+        queued_ += chunk.signals.size();
         for (size_t i = 0; i < out.size(); ++i) {
-          PushLocked(std::move(out[i]), chunk.sizes[i]);
+          PushLocked(std::move(out[i]), out_bytes[i]);
         }
         MaybeReadLocked();
       }
@@ -159,6 +176,7 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
   const TimeWindow window_;
   const uint64_t after_seq_;
   const uint32_t limit_;
+  const bool batched_;
   // Touched only by Read() (one at a time).
   bool started_unlocked_ = false;
   IndexCursor index_cursor_;
@@ -170,13 +188,11 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
 
 }  // namespace
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(ServiceCore* core,
-                                                            SignalFilter filter,
-                                                            TimeWindow window,
-                                                            uint64_t after_seq,
-                                                            uint32_t limit) {
-  auto* reactor =
-      new QueryReactor(core, std::move(filter), window, after_seq, limit);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(
+    ServiceCore* core, SignalFilter filter, TimeWindow window,
+    uint64_t after_seq, uint32_t limit, bool batched) {
+  auto* reactor = new QueryReactor(core, std::move(filter), window, after_seq,
+                                   limit, batched);
   reactor->Begin();
   return reactor;
 }

@@ -2,8 +2,8 @@
 //
 // query_reactor.h: Query, the Subscribe cursor over a fixed seq range
 // (after_seq and the time window), ending with OK after the last match or
-// `limit` signals. OUT_OF_RANGE when after_seq or an INGESTED_AT `since`
-// lies below the retained range.
+// `limit` signals; QueryBatches, the same in SignalBatch messages. OUT_OF_RANGE
+// when after_seq or an INGESTED_AT `since` lies below the retained range.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
 #define TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
@@ -17,12 +17,15 @@
 
 namespace tidings::service::internal {
 
+// Most signals and bytes (beyond its first signal) in one SignalBatch.
+inline constexpr size_t kBatchSignals = 1000;
+inline constexpr size_t kBatchBytes = size_t{1} << 20;
+
 // Starts the stream (schedules the first read). `limit` 0 = no limit.
-grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(ServiceCore* core,
-                                                            SignalFilter filter,
-                                                            TimeWindow window,
-                                                            uint64_t after_seq,
-                                                            uint32_t limit);
+// Each message is a v1::Signal, or with `batched` a v1::SignalBatch.
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(
+    ServiceCore* core, SignalFilter filter, TimeWindow window,
+    uint64_t after_seq, uint32_t limit, bool batched);
 
 }  // namespace tidings::service::internal
 

@@ -5,20 +5,10 @@
 #include <algorithm>
 #include <utility>
 
-#include "grpc/slice.h"
 #include "service/convert.h"
+#include "service/internal/wire.h"
 
 namespace tidings::service::internal {
-namespace {
-
-grpc::Slice Serialize(const v1::SubscribeEvent& event) {
-  const size_t size = event.ByteSizeLong();
-  grpc_slice slice = grpc_slice_malloc(size);
-  event.SerializeWithCachedSizesToArray(GRPC_SLICE_START_PTR(slice));
-  return grpc::Slice(slice, grpc::Slice::STEAL_REF);
-}
-
-}  // namespace
 
 RecentSignals::RecentSignals(size_t max_signals, size_t max_bytes,
                              double min_relevance)
@@ -35,9 +25,9 @@ void RecentSignals::Add(std::vector<v1::Signal> signals) {
     DropWeakEvents(min_relevance_, view.get());
     v1::SubscribeEvent event;
     *event.mutable_signal() = *view;  // One copy per signal, not per reader.
-    grpc::Slice full = Serialize(event);
+    grpc::Slice full = SerializeToSlice(event);
     ApplyView(v1::SIGNAL_VIEW_COMPACT, event.mutable_signal());
-    grpc::Slice compact = Serialize(event);
+    grpc::Slice compact = SerializeToSlice(event);
     entries.push_back(RecentSignal{view->seq(), std::move(view),
                                    std::move(full), std::move(compact)});
   }

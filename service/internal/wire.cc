@@ -6,8 +6,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/stubs/common.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "grpc/slice.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 
 namespace tidings::service::internal {
@@ -91,11 +93,44 @@ absl::Status Flatten(const grpc::ByteBuffer& bytes, grpc::Slice* out) {
       "the message could not be read from the stream");
 }
 
+grpc::Slice SerializeToSlice(const google::protobuf::MessageLite& message) {
+  const size_t size = message.ByteSizeLong();
+  grpc_slice slice = grpc_slice_malloc(size);
+  message.SerializeWithCachedSizesToArray(GRPC_SLICE_START_PTR(slice));
+  return grpc::Slice(slice, grpc::Slice::STEAL_REF);
+}
+
 void SerializeTo(const google::protobuf::MessageLite& message,
                  grpc::ByteBuffer* out) {
-  std::string bytes = message.SerializeAsString();
-  grpc::Slice slice(std::move(bytes));
+  grpc::Slice slice = SerializeToSlice(message);
   *out = grpc::ByteBuffer(&slice, 1);
+}
+
+void SerializeBatch(const std::vector<v1::Signal>& signals,
+                    grpc::ByteBuffer* out) {
+  using google::protobuf::io::CodedOutputStream;
+  // Field 1 (signals), wire type 2 (length-delimited): tag byte 0x0a.
+  constexpr uint8_t kSignalsTag = (1 << 3) | 2;
+  // Sized here: a moved message does not keep its cached size.
+  std::vector<size_t> sizes;
+  sizes.reserve(signals.size());
+  size_t total = 0;
+  for (const v1::Signal& signal : signals) {
+    const size_t size = signal.ByteSizeLong();
+    sizes.push_back(size);
+    total +=
+        1 + CodedOutputStream::VarintSize32(static_cast<uint32_t>(size)) + size;
+  }
+  grpc_slice slice = grpc_slice_malloc(total);
+  uint8_t* p = GRPC_SLICE_START_PTR(slice);
+  for (size_t i = 0; i < signals.size(); ++i) {
+    *p++ = kSignalsTag;
+    p = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(sizes[i]),
+                                                p);
+    p = signals[i].SerializeWithCachedSizesToArray(p);
+  }
+  grpc::Slice owned(slice, grpc::Slice::STEAL_REF);
+  *out = grpc::ByteBuffer(&owned, 1);
 }
 
 bool ParseRequest(const grpc::ByteBuffer& bytes,
@@ -115,7 +150,7 @@ grpc::Status UnparseableRequest(const std::string& method) {
         "; most often a string field (an Article's body, title, source, "
         "url or article_id) holds bytes that are not UTF-8. Send UTF-8 "
         "(replace invalid bytes with U+FFFD)";
-  } else if (is("Subscribe") || is("Query")) {
+  } else if (is("Subscribe") || is("Query") || is("QueryBatches")) {
     cause =
         "; most often a filter's entities or sources hold bytes that are "
         "not UTF-8, or the bytes are another message type";

@@ -7,8 +7,10 @@
 #ifndef TIDINGS_SERVICE_INTERNAL_WIRE_H_
 #define TIDINGS_SERVICE_INTERNAL_WIRE_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -42,9 +44,17 @@ bool ParseRequest(const grpc::ByteBuffer& bytes,
 // that does not parse, saying what most often causes it.
 grpc::Status UnparseableRequest(const std::string& method);
 
+// Serialises `message` into a slice of its own (no intermediate copy).
+grpc::Slice SerializeToSlice(const google::protobuf::MessageLite& message);
+
 // Serialises `message` into `out` for a raw gRPC write.
 void SerializeTo(const google::protobuf::MessageLite& message,
                  grpc::ByteBuffer* out);
+
+// Serialises `signals` as one v1::SignalBatch into `out`, each signal
+// straight into the one slice.
+void SerializeBatch(const std::vector<v1::Signal>& signals,
+                    grpc::ByteBuffer* out);
 
 }  // namespace tidings::service::internal
 

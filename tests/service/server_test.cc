@@ -770,9 +770,9 @@ class QueryTest : public ServerTest {
   // Three batches of two, ten seconds apart: seqs 1-2 at t0, 3-4 at t0+10s,
   // 5-6 at t0+20s; published one hour apart each (seq n at p0 + n h), the
   // odd seqs from "wire-a", the even from "wire-b".
-  void StartAndFill() {
+  void StartAndFill(service::ServerOptions options = TestOptions()) {
     clock_ = &clock_storage_;
-    ASSERT_NO_FATAL_FAILURE(Start());
+    ASSERT_NO_FATAL_FAILURE(Start(options));
     int n = 0;
     for (int batch = 0; batch < 3; ++batch) {
       std::vector<v1::Article> articles;
@@ -873,6 +873,42 @@ TEST_P(QueryTest, CompactViewLeavesOutTheText) {
   std::vector<v1::Signal> none;
   EXPECT_EQ(RunQuery(stub(), req, &none).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_P(QueryTest, BatchesCarryWhatQuerySends) {
+  ASSERT_NO_FATAL_FAILURE(StartAndFill());
+  std::vector<v1::QueryRequest> requests(5, AllOf());
+  requests[1].mutable_filter()->add_sources("wire-b");
+  requests[2].set_after_seq(1);
+  requests[2].set_limit(4);
+  requests[3].set_time_field(v1::PUBLISHED_AT);
+  service::ToProto(p0_ + absl::Hours(2), requests[3].mutable_since());
+  requests[4].set_view(v1::SIGNAL_VIEW_COMPACT);
+  for (const v1::QueryRequest& req : requests) {
+    SCOPED_TRACE(req.ShortDebugString());
+    std::vector<v1::Signal> one_by_one, batched;
+    std::vector<int> sizes;
+    ASSERT_TRUE(RunQuery(stub(), req, &one_by_one).ok());
+    ASSERT_TRUE(RunQueryBatches(stub(), req, &batched, &sizes).ok());
+    ASSERT_EQ(batched.size(), one_by_one.size());
+    for (size_t i = 0; i < batched.size(); ++i) {
+      EXPECT_EQ(batched[i].SerializeAsString(),
+                one_by_one[i].SerializeAsString());
+    }
+    // Small enough for one batch.
+    EXPECT_EQ(sizes, std::vector<int>{static_cast<int>(batched.size())});
+  }
+}
+
+TEST_P(QueryTest, BatchesStayWithinTheByteBudget) {
+  service::ServerOptions options = TestOptions();
+  options.subscriber_buffer_bytes = 1;  // One signal a batch.
+  ASSERT_NO_FATAL_FAILURE(StartAndFill(options));
+  std::vector<v1::Signal> batched;
+  std::vector<int> sizes;
+  ASSERT_TRUE(RunQueryBatches(stub(), AllOf(), &batched, &sizes).ok());
+  EXPECT_EQ(SeqsOf(batched), Range(1, 6));
+  EXPECT_EQ(sizes, std::vector<int>(6, 1));
 }
 
 TEST_P(QueryTest, FilterBySource) {

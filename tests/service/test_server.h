@@ -300,6 +300,24 @@ inline grpc::Status RunQuery(v1::Tidings::Stub& stub,
   return reader->Finish();
 }
 
+// QueryBatches: the signals in `*out`, the size of each batch in `*sizes`.
+inline grpc::Status RunQueryBatches(v1::Tidings::Stub& stub,
+                                    const v1::QueryRequest& req,
+                                    std::vector<v1::Signal>* out,
+                                    std::vector<int>* sizes,
+                                    size_t max_messages = 100000) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  std::unique_ptr<grpc::ClientReader<v1::SignalBatch>> reader =
+      stub.QueryBatches(&ctx, req);
+  v1::SignalBatch batch;
+  for (size_t i = 0; i < max_messages && reader->Read(&batch); ++i) {
+    sizes->push_back(batch.signals_size());
+    for (const v1::Signal& s : batch.signals()) out->push_back(s);
+  }
+  return reader->Finish();
+}
+
 }  // namespace tidings::testing
 
 #endif  // TIDINGS_TESTS_SERVICE_TEST_SERVER_H_

@@ -8,8 +8,8 @@
 //   - IngestStream answers an unparseable message with its own IngestResult
 //     (INVALID_ARGUMENT, its index, the article_id when it can be read) and
 //     goes on: every later article is processed and answered.
-//   - Ingest, Score, Subscribe, Query and GetSignal fail the call with
-//     INVALID_ARGUMENT naming the method; nothing is stored.
+//   - Ingest, Score, Subscribe, Query, QueryBatches and GetSignal fail the
+//     call with INVALID_ARGUMENT naming the method; nothing is stored.
 // In every case the log stays dense and the server up.
 
 #include <cstdint>
@@ -214,6 +214,8 @@ TEST_F(UnparseableTest, QueryRejectsTheRequest) {
   req.mutable_filter()->add_sources(kMarker);
   ExpectRejected("Query", WithBadUtf8(req));
   ExpectRejected("Query", std::string(kNotProtobuf, 4));
+  ExpectRejected("QueryBatches", WithBadUtf8(req));
+  ExpectRejected("QueryBatches", std::string(kNotProtobuf, 4));
   ExpectLog(1);
 }
 
