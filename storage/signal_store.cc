@@ -5,6 +5,9 @@
 // Column families (key layouts in storage/internal/keys.h; all big-endian):
 //
 //   default            meta: "format_version" -> "1". Checked at Open().
+//                      "store_id" -> 32 lowercase hex digits: 128 random
+//                      bits drawn when the store is created (or at the first
+//                      open of a store created before ids), never changed.
 //                      "trim_state" -> first_seq (8) | ordered ingested_at
 //                      micros (8) of the newest trimmed signal; absent until
 //                      the first trim (first_seq 1). Written in the same
@@ -47,6 +50,7 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -88,6 +92,11 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
 }
 
 uint64_t SignalStore::first_seq() const { return 1; }
+
+const std::string& SignalStore::store_id() const {
+  static const std::string* const kNone = new std::string();
+  return *kNone;
+}
 
 absl::StatusOr<IndexedSeqs> SignalStore::ListIndexed(const IndexQuery& query,
                                                      uint64_t after_seq,
@@ -141,6 +150,8 @@ using internal::TimeKey;
 constexpr char kFormatVersionKey[] = "format_version";
 constexpr char kFormatVersion[] = "1";
 constexpr char kTrimStateKey[] = "trim_state";
+constexpr char kStoreIdKey[] = "store_id";
+constexpr size_t kStoreIdHexDigits = 32;
 
 // Signals deleted per trim step (one WriteBatch, one hold of the writer
 // lock), so a large trim neither builds a huge batch nor stalls ingest.
@@ -203,7 +214,52 @@ struct Restored {
   uint64_t head = 0;
   int64_t last_ingested_micros = std::numeric_limits<int64_t>::min();
   uint64_t first_seq = 1;
+  std::string store_id;
 };
+
+// 128 bits from the operating system's entropy source, as 32 lowercase hex
+// digits.
+std::string NewStoreId() {
+  std::random_device entropy;
+  std::string id;
+  id.reserve(kStoreIdHexDigits);
+  constexpr char kHex[] = "0123456789abcdef";
+  while (id.size() < kStoreIdHexDigits) {
+    uint32_t bits = entropy();
+    for (int i = 0; i < 8; ++i, bits >>= 4) id.push_back(kHex[bits & 0xf]);
+  }
+  return id;
+}
+
+bool IsStoreId(std::string_view id) {
+  return id.size() == kStoreIdHexDigits &&
+         id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// The store's id, drawn and written (synced like Append) when it has none:
+// a new store, or one created before stores had ids.
+absl::StatusOr<std::string> ReadOrCreateStoreId(const Db& db,
+                                                const StoreOptions& options) {
+  std::string id;
+  rocksdb::Status s =
+      db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), kStoreIdKey, &id);
+  if (s.ok()) {
+    if (!IsStoreId(id)) {
+      return absl::DataLossError(
+          absl::StrCat("the signal store at ", options.path,
+                       " has a malformed store id (expected ",
+                       kStoreIdHexDigits, " hex digits)"));
+    }
+    return id;
+  }
+  if (!s.IsNotFound()) return FromRocks(s, "cannot read the store id");
+  id = NewStoreId();
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync;
+  s = db.db->Put(write_options, db.cf(kMeta), kStoreIdKey, id);
+  if (!s.ok()) return FromRocks(s, "cannot write the store id");
+  return id;
+}
 
 // The persisted outcome of the trims so far.
 struct TrimState {
@@ -259,6 +315,8 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
   TIDINGS_STORAGE_RETURN_IF_ERROR(internal::BuildMissingIndexes(db, options));
 
   Restored restored;
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(restored.store_id,
+                                   ReadOrCreateStoreId(db, options));
   // The head is the last key of the signals CF.
   {
     std::unique_ptr<rocksdb::Iterator> it(
@@ -335,6 +393,7 @@ class RocksSignalStore final : public SignalStore {
   uint64_t first_seq() const override {
     return first_seq_.load(std::memory_order_acquire);
   }
+  const std::string& store_id() const override { return store_id_; }
   absl::Status TrimBefore(absl::Time cutoff) override
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   absl::Status Trim(absl::Time now) override ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
@@ -364,6 +423,7 @@ class RocksSignalStore final : public SignalStore {
                    std::shared_ptr<rocksdb::Cache> cache,
                    std::shared_ptr<Db> db, const Restored& restored)
       : options_(options),
+        store_id_(restored.store_id),
         cache_(std::move(cache)),
         head_(restored.head),
         first_seq_(restored.first_seq),
@@ -410,6 +470,8 @@ class RocksSignalStore final : public SignalStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const StoreOptions options_;
+  // Read (or drawn) at Open(); a reopen after a write error reads the same.
+  const std::string store_id_;
   // Shared by the table factories of every CF, across reopens.
   const std::shared_ptr<rocksdb::Cache> cache_;
 

@@ -27,7 +27,8 @@
 //   NOT_FOUND         an absent seq or key.
 //   UNAVAILABLE       RocksDB could not read or write (I/O error, lock held,
 //                     disk full); retrying later may succeed.
-//   DATA_LOSS         stored bytes do not parse (corruption).
+//   DATA_LOSS         stored bytes do not parse (corruption), or a malformed
+//                     store id.
 //   FAILED_PRECONDITION  the directory holds an unknown store format.
 //   OUT_OF_RANGE      a scan starts below the retained range (first_seq()).
 
@@ -197,6 +198,16 @@ class SignalStore {
   // Thread-safe and wait-free. The default returns 1 (for fakes that never
   // trim).
   virtual uint64_t first_seq() const;
+
+  // The store's identity: 32 lowercase hex digits (128 random bits) drawn
+  // when the store was created, persisted, and the same at every Open() (a
+  // store created before stores had ids gets one at its next Open()). A seq
+  // means a signal only together with the store it came from: a wiped and
+  // recreated directory has a new id, while a copy of the directory (a
+  // backup, see Checkpoint()) keeps it. Thread-safe and wait-free; the
+  // reference lives as long as the store. The default returns "" (no id, for
+  // fakes).
+  virtual const std::string& store_id() const;
 
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,
