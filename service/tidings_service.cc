@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -120,6 +121,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
         response->add_results()->Swap(&r);
       }
       response->set_head_seq(core->deps.store->head_seq());
+      response->set_store_id(core->deps.store->store_id());
       admission->Release();
       reactor->Finish(grpc::Status::OK);
       return;
@@ -127,7 +129,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     std::vector<storage::PendingArticle> pending = std::move(batch.pending);
     core->deps.committer->Submit(
         std::move(pending),
-        [response, reactor, admission, batch = std::move(batch)](
+        [core, response, reactor, admission, batch = std::move(batch)](
             absl::StatusOr<std::vector<storage::AppendResult>> stored,
             uint64_t head) mutable {
           admission->Release();
@@ -142,6 +144,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
             response->add_results()->Swap(&r);
           }
           response->set_head_seq(head);
+          response->set_store_id(core->deps.store->store_id());
           reactor->Finish(grpc::Status::OK);
         });
   };
@@ -242,6 +245,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
     default:
       break;
   }
+  if (grpc::Status cursor = internal::CheckCursor(
+          core, request->expect_store_id(),
+          start.from == internal::SubscribeStart::kSeq
+              ? std::optional<uint64_t>(start.seq)
+              : std::nullopt,
+          "from_seq", internal::SubscribeRestart(core->deps.store->store_id()));
+      !cursor.ok()) {
+    return new Failed(std::move(cursor));
+  }
   return internal::NewSubscribeReactor(core, *std::move(filter), start);
 }
 
@@ -291,6 +303,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
   absl::StatusOr<SignalFilter> filter =
       SignalFilter::Create(request->filter(), window);
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
+  if (grpc::Status cursor = internal::CheckCursor(
+          core, request->expect_store_id(), request->after_seq(), "after_seq",
+          internal::QueryRestart(core->deps.store->store_id()));
+      !cursor.ok()) {
+    return new Failed(std::move(cursor));
+  }
   return internal::NewQueryReactor(core, *std::move(filter), window,
                                    request->after_seq(), request->limit());
 }

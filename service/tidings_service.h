@@ -25,9 +25,12 @@
 // retained range (ServerOptions::retention), and for a Query whose after_seq or
 // INGESTED_AT `since` lies below it: the message names the first available seq;
 // nothing is skipped silently. A Query with neither starts at the first
-// retained seq. With a tokens table, every call first checks its bearer token:
-// UNAUTHENTICATED (missing or unknown token), PERMISSION_DENIED (the token
-// lacks the role).
+// retained seq. OUT_OF_RANGE too for a Subscribe from_seq or Query after_seq
+// beyond the head (naming the head and the store id), and
+// FAILED_PRECONDITION for an expect_store_id that is not the store's id
+// (naming both): a cursor from another store is never served silently. With a
+// tokens table, every call first checks its bearer token: UNAUTHENTICATED
+// (missing or unknown token), PERMISSION_DENIED (the token lacks the role).
 
 #ifndef TIDINGS_SERVICE_TIDINGS_SERVICE_H_
 #define TIDINGS_SERVICE_TIDINGS_SERVICE_H_
