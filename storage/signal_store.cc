@@ -35,6 +35,10 @@
 // succeeded; readers load it (acquire) before taking a snapshot, so every
 // seq <= head they see is in their snapshot, and they never look past it.
 //
+// Backups: Checkpoint() flushes without `mu_`, then takes a RocksDB
+// checkpoint (no second flush, the WAL tail included) under `mu_`, so that
+// the backup holds exactly the batches up to `head_`.
+//
 // Failures: a failed write puts RocksDB into its background-error state
 // (paranoid_checks), in which it refuses further writes; RocksDB 7.8 deems a
 // failed WAL write or sync fatal, which DB::Resume() cannot clear. So the
@@ -49,6 +53,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <string>
@@ -68,6 +73,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 // Header-only (a constant and a popcount): storage does not link
 // tidings_scoring, it only shares the definition of "near-duplicate".
@@ -114,6 +120,11 @@ absl::Status SignalStore::ReadSeqs(
     if (!visit(*signal)) break;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<CheckpointInfo> SignalStore::Checkpoint(const std::string& dir) {
+  return absl::UnimplementedError(
+      "this store cannot take backups (Checkpoint is not implemented)");
 }
 
 absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
@@ -379,6 +390,59 @@ absl::Status ProbeWritable(const StoreOptions& options) {
   return absl::OkStatus();
 }
 
+// Checks a backup directory (see SignalStore::Checkpoint) and returns it
+// without trailing slashes.
+absl::StatusOr<std::string> CheckBackupDir(const StoreOptions& options,
+                                           std::string dir) {
+  if (dir.empty()) {
+    return absl::InvalidArgumentError(
+        "no backup directory: name a new directory (an absolute path)");
+  }
+  if (dir.front() != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the backup directory must be an absolute path, got \"", dir, "\""));
+  }
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  // Inside the store's directory (symlinks and ".." resolved as far as the
+  // paths exist)?
+  auto resolved = [](const std::string& path) {
+    std::error_code ec;
+    std::string out = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) return std::string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+  };
+  const std::string store = resolved(options.path);
+  const std::string backup = resolved(dir);
+  if (!store.empty() && !backup.empty() &&
+      (backup == store || backup.rfind(store + "/", 0) == 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the backup directory ", dir, " is inside the store's directory ",
+        options.path, "; name a directory outside it"));
+  }
+  rocksdb::Env* env =
+      options.env != nullptr ? options.env : rocksdb::Env::Default();
+  if (env->FileExists(dir).ok()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        dir,
+        " already exists: a backup goes to a new directory and never "
+        "overwrites; name one that does not exist yet"));
+  }
+  if (env->FileExists(dir + ".tmp").ok()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        dir,
+        ".tmp exists: the backup is staged there and RocksDB would "
+        "delete its files first; remove it or name another directory"));
+  }
+  const std::string parent = dir.substr(0, std::max<size_t>(dir.rfind('/'), 1));
+  if (rocksdb::Status s = env->FileExists(parent); s.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat("the parent directory ", parent, " of the backup ", dir,
+                     " does not exist; create it first"));
+  }
+  return dir;
+}
+
 class RocksSignalStore final : public SignalStore {
  public:
   static absl::StatusOr<std::unique_ptr<SignalStore>> Open(
@@ -417,6 +481,8 @@ class RocksSignalStore final : public SignalStore {
   absl::StatusOr<tidings::v1::Article> GetArticle(
       std::string_view idempotency_key) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir) override
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
  private:
   RocksSignalStore(const StoreOptions& options,
@@ -1109,6 +1175,47 @@ absl::StatusOr<tidings::v1::Article> RocksSignalStore::GetArticle(
     return absl::DataLossError("a stored article does not parse");
   }
   return article;
+}
+
+absl::StatusOr<CheckpointInfo> RocksSignalStore::Checkpoint(
+    const std::string& requested) {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(const std::string dir,
+                                   CheckBackupDir(options_, requested));
+  // Flush without the writer lock, so that the WAL the checkpoint takes
+  // under it is short (and the backup opens without a long replay).
+  {
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+    rocksdb::Status s = db->db->Flush(rocksdb::FlushOptions(), db->cfs);
+    if (!s.ok()) return FromRocks(s, "cannot flush the store for a backup");
+  }
+  // With no writer, the files and the WAL hold exactly the batches up to
+  // head_, each whole.
+  absl::MutexLock lock(&mu_);
+  TIDINGS_STORAGE_RETURN_IF_ERROR(RecoverIfNeeded());
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db->db.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (s.ok()) {
+    // No flush (the WAL is included instead): a flush here would hold the
+    // writer lock for its length.
+    s = checkpoint->CreateCheckpoint(dir, std::numeric_limits<uint64_t>::max());
+  }
+  if (!s.ok()) {
+    return FromRocks(s, absl::StrCat("cannot write the backup to ", dir));
+  }
+  CheckpointInfo info;
+  info.dir = dir;
+  info.head_seq = head_.load(std::memory_order_relaxed);
+  rocksdb::Env* env =
+      options_.env != nullptr ? options_.env : rocksdb::Env::Default();
+  std::vector<rocksdb::Env::FileAttributes> files;
+  if (env->GetChildrenFileAttributes(dir, &files).ok()) {
+    for (const rocksdb::Env::FileAttributes& file : files) {
+      info.bytes += file.size_bytes;
+    }
+  }
+  return info;
 }
 
 }  // namespace

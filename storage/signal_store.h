@@ -31,6 +31,7 @@
 //                     store id.
 //   FAILED_PRECONDITION  the directory holds an unknown store format.
 //   OUT_OF_RANGE      a scan starts below the retained range (first_seq()).
+//   ALREADY_EXISTS    Checkpoint() into a directory that exists.
 
 #ifndef TIDINGS_STORAGE_SIGNAL_STORE_H_
 #define TIDINGS_STORAGE_SIGNAL_STORE_H_
@@ -135,6 +136,19 @@ struct IndexQuery {
 struct IndexedSeqs {
   std::vector<uint64_t> seqs;
   uint64_t through = 0;
+};
+
+// What Checkpoint() wrote.
+struct CheckpointInfo {
+  // Where: the directory asked for, without trailing slashes.
+  std::string dir;
+  // The backup holds exactly the signals first_seq()..head_seq of the store
+  // as it was when the backup was taken, and the store's id.
+  uint64_t head_seq = 0;
+  // Total size of the backup's files. On the store's file system its table
+  // files are hard links to the store's (no extra space until compaction
+  // replaces those); elsewhere they are copies.
+  uint64_t bytes = 0;
 };
 
 // Thread-safety: every method may be called concurrently from any thread,
@@ -297,6 +311,29 @@ class SignalStore {
   // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
   virtual absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const;
+
+  // Writes a consistent backup of the store, while it serves, to `dir`: an
+  // absolute path that does not exist yet, in a directory that does. Open()
+  // of `dir` gives a store with the same store_id() holding exactly the
+  // signals up to the returned head_seq (and everything else stored with
+  // them: articles, indexes, idempotency keys, the trim state). It is a
+  // RocksDB checkpoint: table files hard-linked on the same file system and
+  // copied across file systems; the MANIFEST and the WAL tail copied.
+  //
+  // Consistency: the memtables are first flushed without the writer lock
+  // (Append() goes on); then, holding the writer lock, the checkpoint takes
+  // the table files with the WAL written since that flush, without flushing
+  // again. So every batch is in the backup whole or not at all, the head is
+  // exact, and Append() and trim steps wait only for links and the copy of
+  // a short WAL tail.
+  //
+  // Errors: INVALID_ARGUMENT for an empty or relative `dir`, or one inside
+  // the store's directory; ALREADY_EXISTS when `dir` exists (a backup never
+  // overwrites), or `dir` + ".tmp" does (RocksDB stages the backup there and
+  // would delete its files first); NOT_FOUND when the parent directory does
+  // not exist; UNAVAILABLE when RocksDB fails (it removes what it staged).
+  // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
+  virtual absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir);
 
   // The raw article stored under `idempotency_key` (as sent by the
   // publisher); NOT_FOUND when absent. Thread-safe. The default returns
