@@ -7,6 +7,7 @@
 #include "service/tidings_service.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -355,6 +356,55 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
     } else {
       reactor->Finish(StorageError(signal.status(), "reading the signal"));
     }
+  };
+  if (!core->deps.pool->Submit(std::move(work))) {
+    reactor->Finish(Unavailable(kShuttingDown));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TidingsService::Backup(
+    grpc::CallbackServerContext* context, const v1::BackupRequest* request,
+    v1::BackupResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ServiceCore* core = core_.get();
+  if (grpc::Status admit = Admit(core, context, internal::kRoleAdmin, "Backup");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
+    return reactor;
+  }
+  if (request->dir().empty()) {
+    reactor->Finish(InvalidArgument(
+        "dir: name the directory to write the backup to: an absolute path on "
+        "the server's machine that does not exist yet"));
+    return reactor;
+  }
+  // A flush and file links or copies: the pool's work, never this thread's.
+  auto work = [core, request, response, reactor] {
+    absl::StatusOr<storage::CheckpointInfo> info =
+        core->deps.store->Checkpoint(request->dir());
+    if (!info.ok()) {
+      // Storage names the directory and what is wrong with it; a failure
+      // of storage itself (UNAVAILABLE, ...) says that the backup failed.
+      const absl::Status& s = info.status();
+      reactor->Finish(absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
+                              absl::IsNotFound(s) || absl::IsUnimplemented(s)
+                          ? ToGrpc(s)
+                          : StorageError(s, "the backup failed"));
+      return;
+    }
+    response->set_dir(info->dir);
+    response->set_head_seq(info->head_seq);
+    response->set_store_id(core->deps.store->store_id());
+    response->set_bytes(info->bytes);
+    std::fprintf(stderr,
+                 "tidings: backup of store %s at head seq %llu written to %s "
+                 "(%llu bytes)\n",
+                 response->store_id().c_str(),
+                 static_cast<unsigned long long>(info->head_seq),
+                 info->dir.c_str(),
+                 static_cast<unsigned long long>(info->bytes));
+    reactor->Finish(grpc::Status::OK);
   };
   if (!core->deps.pool->Submit(std::move(work))) {
     reactor->Finish(Unavailable(kShuttingDown));

@@ -70,7 +70,8 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
             v1::Tidings::WithRawCallbackMethod_Subscribe<
                 v1::Tidings::WithRawCallbackMethod_Query<
                     v1::Tidings::WithCallbackMethod_GetSignal<
-                        v1::Tidings::Service>>>>>>;
+                        v1::Tidings::WithCallbackMethod_Backup<
+                            v1::Tidings::Service>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:
@@ -122,6 +123,10 @@ class TidingsService final : public ServiceBase {
   grpc::ServerUnaryReactor* GetSignal(grpc::CallbackServerContext* context,
                                       const v1::GetSignalRequest* request,
                                       v1::Signal* response) override;
+  // Admin role; storage::SignalStore::Checkpoint on the pool.
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* context,
+                                   const v1::BackupRequest* request,
+                                   v1::BackupResponse* response) override;
 
  private:
   std::unique_ptr<internal::ServiceCore> core_;
