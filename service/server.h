@@ -1,8 +1,8 @@
 // Copyright 2026 The Tidings Authors.
 //
 // server.h: the Tidings gRPC server (callback API): Ingest, IngestStream,
-// Score, Subscribe, Query, GetSignal, plus the standard health service and
-// server reflection, over an embedded RocksDB signal store.
+// Score, Subscribe, Query, GetSignal, Backup, plus the standard health service
+// and server reflection, over an embedded RocksDB signal store.
 
 #ifndef TIDINGS_SERVICE_SERVER_H_
 #define TIDINGS_SERVICE_SERVER_H_

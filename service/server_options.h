@@ -83,8 +83,8 @@ struct ServerOptions {
   // comments; roles publish, subscribe, admin; admin implies the others).
   // When set, every Tidings RPC needs "authorization: Bearer <token>" with
   // the right role (Ingest, IngestStream, Score: publish; Subscribe, Query,
-  // GetSignal: subscribe): UNAUTHENTICATED without a known token,
-  // PERMISSION_DENIED without the role. Health and reflection stay open.
+  // GetSignal: subscribe; Backup: admin): UNAUTHENTICATED without a known
+  // token, PERMISSION_DENIED without the role. Health and reflection stay open.
   // Default: "" = no access control.
   std::string tokens_file;
   // TLS: PEM files of the server's certificate chain and private key. Both

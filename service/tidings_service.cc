@@ -7,7 +7,9 @@
 #include "service/tidings_service.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -120,6 +122,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
         response->add_results()->Swap(&r);
       }
       response->set_head_seq(core->deps.store->head_seq());
+      response->set_store_id(core->deps.store->store_id());
       admission->Release();
       reactor->Finish(grpc::Status::OK);
       return;
@@ -127,7 +130,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     std::vector<storage::PendingArticle> pending = std::move(batch.pending);
     core->deps.committer->Submit(
         std::move(pending),
-        [response, reactor, admission, batch = std::move(batch)](
+        [core, response, reactor, admission, batch = std::move(batch)](
             absl::StatusOr<std::vector<storage::AppendResult>> stored,
             uint64_t head) mutable {
           admission->Release();
@@ -142,6 +145,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
             response->add_results()->Swap(&r);
           }
           response->set_head_seq(head);
+          response->set_store_id(core->deps.store->store_id());
           reactor->Finish(grpc::Status::OK);
         });
   };
@@ -243,6 +247,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
     default:
       break;
   }
+  if (grpc::Status cursor = internal::CheckCursor(
+          core, request->expect_store_id(),
+          start.from == internal::SubscribeStart::kSeq
+              ? std::optional<uint64_t>(start.seq)
+              : std::nullopt,
+          "from_seq", internal::SubscribeRestart(core->deps.store->store_id()));
+      !cursor.ok()) {
+    return new Failed(std::move(cursor));
+  }
   return internal::NewSubscribeReactor(core, *std::move(filter), start);
 }
 
@@ -304,6 +317,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::StartQuery(
   absl::StatusOr<SignalFilter> filter =
       SignalFilter::Create(request->filter(), window, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
+  if (grpc::Status cursor = internal::CheckCursor(
+          core, request->expect_store_id(), request->after_seq(), "after_seq",
+          internal::QueryRestart(core->deps.store->store_id()));
+      !cursor.ok()) {
+    return new Failed(std::move(cursor));
+  }
   return internal::NewQueryReactor(core, *std::move(filter), window,
                                    request->after_seq(), request->limit(),
                                    batched);
@@ -351,6 +370,55 @@ grpc::ServerUnaryReactor* TidingsService::GetSignal(
     } else {
       reactor->Finish(StorageError(signal.status(), "reading the signal"));
     }
+  };
+  if (!core->deps.pool->Submit(std::move(work))) {
+    reactor->Finish(Unavailable(kShuttingDown));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TidingsService::Backup(
+    grpc::CallbackServerContext* context, const v1::BackupRequest* request,
+    v1::BackupResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ServiceCore* core = core_.get();
+  if (grpc::Status admit = Admit(core, context, internal::kRoleAdmin, "Backup");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
+    return reactor;
+  }
+  if (request->dir().empty()) {
+    reactor->Finish(InvalidArgument(
+        "dir: name the directory to write the backup to: an absolute path on "
+        "the server's machine that does not exist yet"));
+    return reactor;
+  }
+  // A flush and file links or copies: the pool's work, never this thread's.
+  auto work = [core, request, response, reactor] {
+    absl::StatusOr<storage::CheckpointInfo> info =
+        core->deps.store->Checkpoint(request->dir());
+    if (!info.ok()) {
+      // Storage names the directory and what is wrong with it; a failure
+      // of storage itself (UNAVAILABLE, ...) says that the backup failed.
+      const absl::Status& s = info.status();
+      reactor->Finish(absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
+                              absl::IsNotFound(s) || absl::IsUnimplemented(s)
+                          ? ToGrpc(s)
+                          : StorageError(s, "the backup failed"));
+      return;
+    }
+    response->set_dir(info->dir);
+    response->set_head_seq(info->head_seq);
+    response->set_store_id(core->deps.store->store_id());
+    response->set_bytes(info->bytes);
+    std::fprintf(stderr,
+                 "tidings: backup of store %s at head seq %llu written to %s "
+                 "(%llu bytes)\n",
+                 response->store_id().c_str(),
+                 static_cast<unsigned long long>(info->head_seq),
+                 info->dir.c_str(),
+                 static_cast<unsigned long long>(info->bytes));
+    reactor->Finish(grpc::Status::OK);
   };
   if (!core->deps.pool->Submit(std::move(work))) {
     reactor->Finish(Unavailable(kShuttingDown));

@@ -25,9 +25,12 @@
 // retained range (ServerOptions::retention), and for a Query whose after_seq or
 // INGESTED_AT `since` lies below it: the message names the first available seq;
 // nothing is skipped silently. A Query with neither starts at the first
-// retained seq. With a tokens table, every call first checks its bearer token:
-// UNAUTHENTICATED (missing or unknown token), PERMISSION_DENIED (the token
-// lacks the role).
+// retained seq. OUT_OF_RANGE too for a Subscribe from_seq or Query after_seq
+// beyond the head (naming the head and the store id), and
+// FAILED_PRECONDITION for an expect_store_id that is not the store's id
+// (naming both): a cursor from another store is never served silently. With a
+// tokens table, every call first checks its bearer token: UNAUTHENTICATED
+// (missing or unknown token), PERMISSION_DENIED (the token lacks the role).
 
 #ifndef TIDINGS_SERVICE_TIDINGS_SERVICE_H_
 #define TIDINGS_SERVICE_TIDINGS_SERVICE_H_
@@ -68,7 +71,8 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
                 v1::Tidings::WithRawCallbackMethod_Query<
                     v1::Tidings::WithRawCallbackMethod_QueryBatches<
                         v1::Tidings::WithCallbackMethod_GetSignal<
-                            v1::Tidings::Service>>>>>>>;
+                            v1::Tidings::WithCallbackMethod_Backup<
+                                v1::Tidings::Service>>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:
@@ -124,6 +128,10 @@ class TidingsService final : public ServiceBase {
   grpc::ServerUnaryReactor* GetSignal(grpc::CallbackServerContext* context,
                                       const v1::GetSignalRequest* request,
                                       v1::Signal* response) override;
+  // Admin role; storage::SignalStore::Checkpoint on the pool.
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* context,
+                                   const v1::BackupRequest* request,
+                                   v1::BackupResponse* response) override;
 
  private:
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StartQuery(

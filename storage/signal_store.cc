@@ -5,6 +5,9 @@
 // Column families (key layouts in storage/internal/keys.h; all big-endian):
 //
 //   default            meta: "format_version" -> "1". Checked at Open().
+//                      "store_id" -> 32 lowercase hex digits: 128 random
+//                      bits drawn when the store is created (or at the first
+//                      open of a store created before ids), never changed.
 //                      "trim_state" -> first_seq (8) | ordered ingested_at
 //                      micros (8) of the newest trimmed signal; absent until
 //                      the first trim (first_seq 1). Written in the same
@@ -32,6 +35,10 @@
 // succeeded; readers load it (acquire) before taking a snapshot, so every
 // seq <= head they see is in their snapshot, and they never look past it.
 //
+// Backups: Checkpoint() flushes without `mu_`, then takes a RocksDB
+// checkpoint (no second flush, the WAL tail included) under `mu_`, so that
+// the backup holds exactly the batches up to `head_`.
+//
 // Failures: a failed write puts RocksDB into its background-error state
 // (paranoid_checks), in which it refuses further writes; RocksDB 7.8 deems a
 // failed WAL write or sync fatal, which DB::Resume() cannot clear. So the
@@ -46,7 +53,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +73,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 // Header-only (a constant and a popcount): storage does not link
 // tidings_scoring, it only shares the definition of "near-duplicate".
@@ -89,6 +99,11 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
 
 uint64_t SignalStore::first_seq() const { return 1; }
 
+const std::string& SignalStore::store_id() const {
+  static const std::string* const kNone = new std::string();
+  return *kNone;
+}
+
 absl::StatusOr<IndexedSeqs> SignalStore::ListIndexed(const IndexQuery& query,
                                                      uint64_t after_seq,
                                                      size_t max_count) const {
@@ -105,6 +120,11 @@ absl::Status SignalStore::ReadSeqs(
     if (!visit(*signal)) break;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<CheckpointInfo> SignalStore::Checkpoint(const std::string& dir) {
+  return absl::UnimplementedError(
+      "this store cannot take backups (Checkpoint is not implemented)");
 }
 
 absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
@@ -141,6 +161,8 @@ using internal::TimeKey;
 constexpr char kFormatVersionKey[] = "format_version";
 constexpr char kFormatVersion[] = "1";
 constexpr char kTrimStateKey[] = "trim_state";
+constexpr char kStoreIdKey[] = "store_id";
+constexpr size_t kStoreIdHexDigits = 32;
 
 // Signals deleted per trim step (one WriteBatch, one hold of the writer
 // lock), so a large trim neither builds a huge batch nor stalls ingest.
@@ -203,7 +225,52 @@ struct Restored {
   uint64_t head = 0;
   int64_t last_ingested_micros = std::numeric_limits<int64_t>::min();
   uint64_t first_seq = 1;
+  std::string store_id;
 };
+
+// 128 bits from the operating system's entropy source, as 32 lowercase hex
+// digits.
+std::string NewStoreId() {
+  std::random_device entropy;
+  std::string id;
+  id.reserve(kStoreIdHexDigits);
+  constexpr char kHex[] = "0123456789abcdef";
+  while (id.size() < kStoreIdHexDigits) {
+    uint32_t bits = entropy();
+    for (int i = 0; i < 8; ++i, bits >>= 4) id.push_back(kHex[bits & 0xf]);
+  }
+  return id;
+}
+
+bool IsStoreId(std::string_view id) {
+  return id.size() == kStoreIdHexDigits &&
+         id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// The store's id, drawn and written (synced like Append) when it has none:
+// a new store, or one created before stores had ids.
+absl::StatusOr<std::string> ReadOrCreateStoreId(const Db& db,
+                                                const StoreOptions& options) {
+  std::string id;
+  rocksdb::Status s =
+      db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), kStoreIdKey, &id);
+  if (s.ok()) {
+    if (!IsStoreId(id)) {
+      return absl::DataLossError(
+          absl::StrCat("the signal store at ", options.path,
+                       " has a malformed store id (expected ",
+                       kStoreIdHexDigits, " hex digits)"));
+    }
+    return id;
+  }
+  if (!s.IsNotFound()) return FromRocks(s, "cannot read the store id");
+  id = NewStoreId();
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync;
+  s = db.db->Put(write_options, db.cf(kMeta), kStoreIdKey, id);
+  if (!s.ok()) return FromRocks(s, "cannot write the store id");
+  return id;
+}
 
 // The persisted outcome of the trims so far.
 struct TrimState {
@@ -259,6 +326,8 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
   TIDINGS_STORAGE_RETURN_IF_ERROR(internal::BuildMissingIndexes(db, options));
 
   Restored restored;
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(restored.store_id,
+                                   ReadOrCreateStoreId(db, options));
   // The head is the last key of the signals CF.
   {
     std::unique_ptr<rocksdb::Iterator> it(
@@ -321,6 +390,59 @@ absl::Status ProbeWritable(const StoreOptions& options) {
   return absl::OkStatus();
 }
 
+// Checks a backup directory (see SignalStore::Checkpoint) and returns it
+// without trailing slashes.
+absl::StatusOr<std::string> CheckBackupDir(const StoreOptions& options,
+                                           std::string dir) {
+  if (dir.empty()) {
+    return absl::InvalidArgumentError(
+        "no backup directory: name a new directory (an absolute path)");
+  }
+  if (dir.front() != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the backup directory must be an absolute path, got \"", dir, "\""));
+  }
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  // Inside the store's directory (symlinks and ".." resolved as far as the
+  // paths exist)?
+  auto resolved = [](const std::string& path) {
+    std::error_code ec;
+    std::string out = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) return std::string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+  };
+  const std::string store = resolved(options.path);
+  const std::string backup = resolved(dir);
+  if (!store.empty() && !backup.empty() &&
+      (backup == store || backup.rfind(store + "/", 0) == 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the backup directory ", dir, " is inside the store's directory ",
+        options.path, "; name a directory outside it"));
+  }
+  rocksdb::Env* env =
+      options.env != nullptr ? options.env : rocksdb::Env::Default();
+  if (env->FileExists(dir).ok()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        dir,
+        " already exists: a backup goes to a new directory and never "
+        "overwrites; name one that does not exist yet"));
+  }
+  if (env->FileExists(dir + ".tmp").ok()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        dir,
+        ".tmp exists: the backup is staged there and RocksDB would "
+        "delete its files first; remove it or name another directory"));
+  }
+  const std::string parent = dir.substr(0, std::max<size_t>(dir.rfind('/'), 1));
+  if (rocksdb::Status s = env->FileExists(parent); s.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat("the parent directory ", parent, " of the backup ", dir,
+                     " does not exist; create it first"));
+  }
+  return dir;
+}
+
 class RocksSignalStore final : public SignalStore {
  public:
   static absl::StatusOr<std::unique_ptr<SignalStore>> Open(
@@ -335,6 +457,7 @@ class RocksSignalStore final : public SignalStore {
   uint64_t first_seq() const override {
     return first_seq_.load(std::memory_order_acquire);
   }
+  const std::string& store_id() const override { return store_id_; }
   absl::Status TrimBefore(absl::Time cutoff) override
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   absl::Status Trim(absl::Time now) override ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
@@ -358,12 +481,15 @@ class RocksSignalStore final : public SignalStore {
   absl::StatusOr<tidings::v1::Article> GetArticle(
       std::string_view idempotency_key) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir) override
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
  private:
   RocksSignalStore(const StoreOptions& options,
                    std::shared_ptr<rocksdb::Cache> cache,
                    std::shared_ptr<Db> db, const Restored& restored)
       : options_(options),
+        store_id_(restored.store_id),
         cache_(std::move(cache)),
         head_(restored.head),
         first_seq_(restored.first_seq),
@@ -410,6 +536,8 @@ class RocksSignalStore final : public SignalStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const StoreOptions options_;
+  // Read (or drawn) at Open(); a reopen after a write error reads the same.
+  const std::string store_id_;
   // Shared by the table factories of every CF, across reopens.
   const std::shared_ptr<rocksdb::Cache> cache_;
 
@@ -1047,6 +1175,47 @@ absl::StatusOr<tidings::v1::Article> RocksSignalStore::GetArticle(
     return absl::DataLossError("a stored article does not parse");
   }
   return article;
+}
+
+absl::StatusOr<CheckpointInfo> RocksSignalStore::Checkpoint(
+    const std::string& requested) {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(const std::string dir,
+                                   CheckBackupDir(options_, requested));
+  // Flush without the writer lock, so that the WAL the checkpoint takes
+  // under it is short (and the backup opens without a long replay).
+  {
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+    rocksdb::Status s = db->db->Flush(rocksdb::FlushOptions(), db->cfs);
+    if (!s.ok()) return FromRocks(s, "cannot flush the store for a backup");
+  }
+  // With no writer, the files and the WAL hold exactly the batches up to
+  // head_, each whole.
+  absl::MutexLock lock(&mu_);
+  TIDINGS_STORAGE_RETURN_IF_ERROR(RecoverIfNeeded());
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db->db.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (s.ok()) {
+    // No flush (the WAL is included instead): a flush here would hold the
+    // writer lock for its length.
+    s = checkpoint->CreateCheckpoint(dir, std::numeric_limits<uint64_t>::max());
+  }
+  if (!s.ok()) {
+    return FromRocks(s, absl::StrCat("cannot write the backup to ", dir));
+  }
+  CheckpointInfo info;
+  info.dir = dir;
+  info.head_seq = head_.load(std::memory_order_relaxed);
+  rocksdb::Env* env =
+      options_.env != nullptr ? options_.env : rocksdb::Env::Default();
+  std::vector<rocksdb::Env::FileAttributes> files;
+  if (env->GetChildrenFileAttributes(dir, &files).ok()) {
+    for (const rocksdb::Env::FileAttributes& file : files) {
+      info.bytes += file.size_bytes;
+    }
+  }
+  return info;
 }
 
 }  // namespace

@@ -27,9 +27,11 @@
 //   NOT_FOUND         an absent seq or key.
 //   UNAVAILABLE       RocksDB could not read or write (I/O error, lock held,
 //                     disk full); retrying later may succeed.
-//   DATA_LOSS         stored bytes do not parse (corruption).
+//   DATA_LOSS         stored bytes do not parse (corruption), or a malformed
+//                     store id.
 //   FAILED_PRECONDITION  the directory holds an unknown store format.
 //   OUT_OF_RANGE      a scan starts below the retained range (first_seq()).
+//   ALREADY_EXISTS    Checkpoint() into a directory that exists.
 
 #ifndef TIDINGS_STORAGE_SIGNAL_STORE_H_
 #define TIDINGS_STORAGE_SIGNAL_STORE_H_
@@ -136,6 +138,19 @@ struct IndexedSeqs {
   uint64_t through = 0;
 };
 
+// What Checkpoint() wrote.
+struct CheckpointInfo {
+  // Where: the directory asked for, without trailing slashes.
+  std::string dir;
+  // The backup holds exactly the signals first_seq()..head_seq of the store
+  // as it was when the backup was taken, and the store's id.
+  uint64_t head_seq = 0;
+  // Total size of the backup's files. On the store's file system its table
+  // files are hard links to the store's (no extra space until compaction
+  // replaces those); elsewhere they are copies.
+  uint64_t bytes = 0;
+};
+
 // Thread-safety: every method may be called concurrently from any thread,
 // except that the store must not be destroyed while a call is running.
 // Reads never wait for Append(); they wait only while the store reopens
@@ -197,6 +212,16 @@ class SignalStore {
   // Thread-safe and wait-free. The default returns 1 (for fakes that never
   // trim).
   virtual uint64_t first_seq() const;
+
+  // The store's identity: 32 lowercase hex digits (128 random bits) drawn
+  // when the store was created, persisted, and the same at every Open() (a
+  // store created before stores had ids gets one at its next Open()). A seq
+  // means a signal only together with the store it came from: a wiped and
+  // recreated directory has a new id, while a copy of the directory (a
+  // backup, see Checkpoint()) keeps it. Thread-safe and wait-free; the
+  // reference lives as long as the store. The default returns "" (no id, for
+  // fakes).
+  virtual const std::string& store_id() const;
 
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,
@@ -286,6 +311,29 @@ class SignalStore {
   // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
   virtual absl::StatusOr<std::vector<uint64_t>> LookupKey(
       std::string_view idempotency_key) const;
+
+  // Writes a consistent backup of the store, while it serves, to `dir`: an
+  // absolute path that does not exist yet, in a directory that does. Open()
+  // of `dir` gives a store with the same store_id() holding exactly the
+  // signals up to the returned head_seq (and everything else stored with
+  // them: articles, indexes, idempotency keys, the trim state). It is a
+  // RocksDB checkpoint: table files hard-linked on the same file system and
+  // copied across file systems; the MANIFEST and the WAL tail copied.
+  //
+  // Consistency: the memtables are first flushed without the writer lock
+  // (Append() goes on); then, holding the writer lock, the checkpoint takes
+  // the table files with the WAL written since that flush, without flushing
+  // again. So every batch is in the backup whole or not at all, the head is
+  // exact, and Append() and trim steps wait only for links and the copy of
+  // a short WAL tail.
+  //
+  // Errors: INVALID_ARGUMENT for an empty or relative `dir`, or one inside
+  // the store's directory; ALREADY_EXISTS when `dir` exists (a backup never
+  // overwrites), or `dir` + ".tmp" does (RocksDB stages the backup there and
+  // would delete its files first); NOT_FOUND when the parent directory does
+  // not exist; UNAVAILABLE when RocksDB fails (it removes what it staged).
+  // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
+  virtual absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir);
 
   // The raw article stored under `idempotency_key` (as sent by the
   // publisher); NOT_FOUND when absent. Thread-safe. The default returns

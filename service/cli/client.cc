@@ -158,6 +158,7 @@ int RunTail(const std::vector<std::string>& args) {
   bool heartbeats = false;
   std::optional<uint64_t> max;
   std::optional<absl::Duration> idle_timeout;
+  std::string expect_store;
   FlagSet flags(
       "tidings tail", "[flags]",
       "Subscribes to signals and prints them as they arrive, in seq order:\n"
@@ -167,7 +168,7 @@ int RunTail(const std::vector<std::string>& args) {
       "per line with --json; stdout carries signals only (heartbeats go to\n"
       "stderr with --heartbeats). Runs until interrupted, --max or\n"
       "--idle-timeout. To resume after a disconnect, pass the last seq seen\n"
-      "as --from-seq.");
+      "as --from-seq (and the store id of the heartbeats as --expect-store).");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
   BindConnectionFlags(flags);
@@ -183,6 +184,9 @@ int RunTail(const std::vector<std::string>& args) {
   flags.OptionalUint64("max", &max, "N", "stop after N signals");
   flags.OptionalDuration("idle-timeout", &idle_timeout,
                          "stop when no signal arrived for this long");
+  flags.String("expect-store", &expect_store, "ID",
+               "fail unless the server serves this store (the id its "
+               "heartbeats carry), e.g. when resuming with --from-seq");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (std::string error = FinishConnectionFlags(); !error.empty()) {
     return Fail(error);
@@ -208,6 +212,7 @@ int RunTail(const std::vector<std::string>& args) {
   } else {
     request.set_from_now(true);
   }
+  request.set_expect_store_id(expect_store);
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   const absl::Time started = absl::Now();
@@ -221,22 +226,26 @@ int RunTail(const std::vector<std::string>& args) {
   const OutputFormat format = json ? OutputFormat::kJson : OutputFormat::kText;
   uint64_t count = 0;
   uint64_t last_seq = from_seq.value_or(0);
+  std::string store_id = expect_store;  // As the heartbeats say.
   bool received = false;
   bool reached_max = false;
   v1::SubscribeEvent event;
   while (reader->Read(&event)) {
     received = true;
     if (event.has_heartbeat()) {
+      const v1::Heartbeat& h = event.heartbeat();
+      if (!h.store_id().empty()) store_id = h.store_id();
       if (heartbeats) {
-        const v1::Heartbeat& h = event.heartbeat();
         std::fprintf(
-            stderr, "heartbeat: head seq %llu, last seq seen %s, at %s\n",
+            stderr,
+            "heartbeat: head seq %llu, last seq seen %s, at %s, store %s\n",
             static_cast<unsigned long long>(h.head_seq()),
             count > 0 || from_seq.has_value() ? absl::StrCat(last_seq).c_str()
                                               : "-",
             h.has_server_time()
                 ? FormatRfc3339(service::FromProto(h.server_time())).c_str()
-                : "-");
+                : "-",
+            h.store_id().empty() ? "-" : h.store_id().c_str());
       }
       continue;
     }
@@ -276,6 +285,9 @@ int RunTail(const std::vector<std::string>& args) {
         : from_time.has_value()
             ? absl::StrCat("--from-time ", FormatRfc3339(*from_time))
             : absl::StrCat("--from-time ", FormatRfc3339(started));
+    if (!store_id.empty()) {
+      absl::StrAppend(&resume, " --expect-store ", store_id);
+    }
     return Fail(absl::StrCat(
         "the server at ", server, " ended the stream (UNAVAILABLE: ",
         status.error_message(), "); resume with ", resume));
@@ -297,6 +309,7 @@ int RunQuery(const std::vector<std::string>& args) {
   bool json = false;
   bool csv = false;
   absl::Duration timeout = absl::Minutes(5);
+  std::string expect_store;
   FlagSet flags(
       "tidings query", "[flags]",
       "Prints stored signals in seq order (history for backfills): one\n"
@@ -321,6 +334,10 @@ int RunQuery(const std::vector<std::string>& args) {
   flags.Bool("json", &json, "print one tidings.v1.Signal (JSON) a line");
   flags.Bool("csv", &csv, "print CSV with a header line");
   flags.Duration("timeout", &timeout, "deadline of the whole query");
+  flags.String("expect-store", &expect_store, "ID",
+               "fail unless the server serves this store (the store id that "
+               "`tail --heartbeats` prints), e.g. when paging with "
+               "--after-seq");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (std::string error = FinishConnectionFlags(); !error.empty()) {
     return Fail(error);
@@ -351,6 +368,7 @@ int RunQuery(const std::vector<std::string>& args) {
   request.set_after_seq(after_seq);
   request.set_limit(limit);
   request.set_view(filter_flags.View(json));
+  request.set_expect_store_id(expect_store);
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
   grpc::ClientContext context;

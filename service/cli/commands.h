@@ -10,6 +10,7 @@
 //   tail    client.cc   Subscribe: live and replayed signals
 //   query   client.cc   Query: history, as text, JSON lines or CSV
 //   get     client.cc   GetSignal: one signal by seq
+//   backup  backup.cc   Backup: a consistent copy of the server's store
 //   score   score.cc    local scoring, no server
 //   eval    score.cc    the scorer on the labelled evaluation data
 //
@@ -37,6 +38,7 @@ int RunIngest(const std::vector<std::string>& args);
 int RunTail(const std::vector<std::string>& args);
 int RunQuery(const std::vector<std::string>& args);
 int RunGet(const std::vector<std::string>& args);
+int RunBackup(const std::vector<std::string>& args);
 int RunScore(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
 

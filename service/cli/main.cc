@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"tail", RunTail, "stream signals as they are stored (Subscribe)"},
     {"query", RunQuery, "print stored signals: text, JSON lines or CSV"},
     {"get", RunGet, "print one stored signal by its seq"},
+    {"backup", RunBackup, "back up the server's store while it serves"},
     {"score", RunScore, "score text locally, no server; JSON lines out"},
     {"eval", RunEval, "measure the scorer on the labelled evaluation data"},
 };

@@ -145,7 +145,7 @@ absl::Status Authorize(const TokenTable& table,
     return absl::PermissionDeniedError(absl::StrCat(
         m, " needs the ", RoleName(needed),
         " role, which this token does not have; use a token with the ",
-        RoleName(needed), " (or admin) role"));
+        RoleName(needed), needed == kRoleAdmin ? " role" : " (or admin) role"));
   }
   return absl::OkStatus();
 }

@@ -5,7 +5,7 @@
 //
 //   publish    Ingest, IngestStream, Score
 //   subscribe  Subscribe, Query, GetSignal
-//   admin      everything (implies publish and subscribe)
+//   admin      Backup, and everything else (implies publish and subscribe)
 //
 // Health and reflection stay open (they are other services). Clients send
 // the token in the "authorization" metadata as "Bearer <token>".

@@ -3,6 +3,7 @@
 #include "service/internal/service_core.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -95,6 +96,52 @@ std::string SubscribeResume(uint64_t first) {
 std::string QueryResume(uint64_t first) {
   return absl::StrCat("query again with after_seq >= ", first - 1,
                       " (or a later since)");
+}
+
+grpc::Status CheckCursor(const ServiceCore* core,
+                         const std::string& expect_store_id,
+                         std::optional<uint64_t> seq, const char* field,
+                         const std::string& restart) {
+  const std::string& id = core->deps.store->store_id();
+  if (!expect_store_id.empty() && !id.empty() && expect_store_id != id) {
+    return grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        absl::StrCat(
+            "this cursor belongs to store ", expect_store_id,
+            "; this server serves store ", id,
+            " (wiped, or restored from another store's backup?), where its "
+            "seqs name other signals; ",
+            restart));
+  }
+  if (!seq.has_value()) return grpc::Status::OK;
+  if (const uint64_t head = core->deps.store->head_seq(); *seq > head) {
+    return grpc::Status(
+        grpc::StatusCode::OUT_OF_RANGE,
+        absl::StrCat(field, " ", *seq, " is beyond the head ", head,
+                     id.empty() ? "" : absl::StrCat(" of store ", id),
+                     ": no seq above it was ever stored here (a cursor from "
+                     "another store, or the store was restored from an older "
+                     "backup?); resume with ",
+                     field, " <= ", head,
+                     " (the last seq received from this "
+                     "store), or ",
+                     restart));
+  }
+  return grpc::Status::OK;
+}
+
+std::string SubscribeRestart(const std::string& store_id) {
+  return absl::StrCat("subscribe again with from_seq 0 or a from_time",
+                      store_id.empty()
+                          ? std::string()
+                          : absl::StrCat(" and expect_store_id ", store_id));
+}
+
+std::string QueryRestart(const std::string& store_id) {
+  return absl::StrCat(
+      "query again without after_seq",
+      store_id.empty() ? std::string()
+                       : absl::StrCat(" and with expect_store_id ", store_id));
 }
 
 absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight, uint64_t cap) {

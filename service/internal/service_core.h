@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -104,6 +105,22 @@ std::string QueryResume(uint64_t first);
 // " (retention 72h)", or "" when the server has no retention configured
 // (an injected store may still have been trimmed).
 std::string RetentionNote(const ServiceCore* core);
+
+// The checks of a cursor a client resumes, made before anything is read:
+//   FAILED_PRECONDITION naming both ids when `expect_store_id` is set and the
+//     store's id differs (an id-less store, such as a test fake, matches
+//     any);
+//   OUT_OF_RANGE naming the head and the store when `seq` (the cursor, its
+//     request field called `field`) is beyond the head: no store delivered
+//     it. A seq equal to the head is a caught-up cursor, and valid.
+// `restart` says how to start again without the cursor: SubscribeRestart()
+// or QueryRestart().
+grpc::Status CheckCursor(const ServiceCore* core,
+                         const std::string& expect_store_id,
+                         std::optional<uint64_t> seq, const char* field,
+                         const std::string& restart);
+std::string SubscribeRestart(const std::string& store_id);
+std::string QueryRestart(const std::string& store_id);
 
 // RESOURCE_EXHAUSTED for `bytes` more over the in-flight cap.
 absl::Status OverInflightCap(uint64_t bytes, uint64_t in_flight, uint64_t cap);

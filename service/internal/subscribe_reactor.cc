@@ -81,6 +81,7 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
     hb->set_head_seq(
         std::max(core_->deps.store->head_seq(), core_->deps.hub->head()));
     ToProto(core_->deps.clock(), hb->mutable_server_time());
+    hb->set_store_id(core_->deps.store->store_id());
     SerializeTo(event, msg);
     return true;
   }

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -41,6 +42,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 
 // --- FlagSet ----------------------------------------------------------------
 
@@ -740,6 +742,47 @@ TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
   EXPECT_EQ(RunTidings("get 999" + server).exit_code, 1);
 
   EXPECT_EQ(serve.Stop(), 0);
+}
+
+// Issue 11, items 5 and 6: `tidings backup`, and cursors beyond the head.
+TEST(CliBinaryTest, BackupWritesANewDirectoryAndCursorsBeyondTheHeadFail) {
+  ServeProcess serve("127.0.0.1:0", "backup");
+  ASSERT_FALSE(serve.address().empty())
+      << "tidings serve did not start: " << serve.log();
+  const std::string server = " --server " + serve.address();
+  // Beside (not inside) the server's directory "cli_test_backup.<pid>".
+  const std::string backup = ::testing::TempDir() + "/cli_test_backup_dir." +
+                             std::to_string(::getpid());
+  std::filesystem::remove_all(backup);
+  RunResult ingest = RunTidings("ingest --source cli-test" + server + " '" +
+                                kFixtures + "/cli_article.txt'");
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
+
+  RunResult first = RunTidings("backup " + backup + server, "", true);
+  EXPECT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_THAT(
+      first.out,
+      MatchesRegex("backup of store [0-9a-f]{32} at head seq [1-9][0-9]* "
+                   "written to " +
+                   backup + " \\([0-9.]+ (bytes|KiB|MiB)\\)\n"));
+  RunResult again = RunTidings("backup " + backup + server, "", true);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.out, HasSubstr(backup + " already exists"));
+  EXPECT_EQ(RunTidings("backup" + server).exit_code, 2);  // No DIR.
+
+  RunResult beyond = RunTidings("query --after-seq 1000000" + server, "", true);
+  EXPECT_EQ(beyond.exit_code, 1);
+  EXPECT_THAT(beyond.out, HasSubstr("after_seq 1000000 is beyond the head"));
+  RunResult other = RunTidings(
+      "tail --from-seq 0 --expect-store 0123456789abcdef0123456789abcdef "
+      "--idle-timeout 20s" +
+          server,
+      "", true);
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_THAT(other.out, HasSubstr("this cursor belongs to store "
+                                   "0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(serve.Stop(), 0);
+  std::filesystem::remove_all(backup);
 }
 
 // --- `tidings ingest` in bulk (issue 11, item 7) ---------------------------

@@ -44,6 +44,9 @@ struct FakeStoreData {
   std::atomic<int> append_calls{0};
   std::atomic<int64_t> append_delay_ms{0};
   absl::Duration duplicate_window = absl::Hours(72);
+  // What store_id() answers; a restarted server over the same data sees the
+  // same id. "" = an id-less store (expect_store_id is then not checked).
+  std::string store_id = "fa4efa4efa4efa4efa4efa4efa4efa4e";
 };
 
 class FakeSignalStore final : public storage::SignalStore {
@@ -105,6 +108,7 @@ class FakeSignalStore final : public storage::SignalStore {
   }
 
   uint64_t head_seq() const override { return data_->head.load(); }
+  const std::string& store_id() const override { return data_->store_id; }
 
   absl::StatusOr<v1::Signal> Get(uint64_t seq) const override {
     absl::MutexLock lock(&data_->mu);

@@ -520,12 +520,13 @@ TEST_P(ServerTest, SubscribeStartsWithAHeartbeatAtTheHead) {
   sub.Cancel();
 }
 
-TEST_P(ServerTest, SubscribeFromSeqBeyondTheHeadWaits) {
+// (A from_seq beyond the head is OUT_OF_RANGE: cursor_test.cc.)
+TEST_P(ServerTest, SubscribeFromTheHeadWaits) {
   ASSERT_NO_FATAL_FAILURE(Start());
   IngestN(0, 2);
-  Subscription sub(stub(), FromSeq(4));
+  Subscription sub(stub(), FromSeq(2));
   IngestN(2, 4);  // Seqs 3..6.
-  EXPECT_EQ(SeqsOf(ReadSignals(sub.reader.get(), 2)), Range(5, 6));
+  EXPECT_EQ(SeqsOf(ReadSignals(sub.reader.get(), 4)), Range(3, 6));
   sub.Cancel();
 }
 
@@ -848,10 +849,14 @@ TEST_P(QueryTest, AfterSeqAndLimitPage) {
   req.set_after_seq(2);
   req.set_limit(1);
   EXPECT_EQ(Query(req), Range(3, 3));
-  req.set_after_seq(6);
+  req.set_after_seq(6);  // The head: nothing yet.
   EXPECT_EQ(Query(req), std::vector<uint64_t>{});
+  // Beyond the head: OUT_OF_RANGE, not an empty page (cursor_test.cc).
   req.set_after_seq(1000);
-  EXPECT_EQ(Query(req), std::vector<uint64_t>{});
+  std::vector<v1::Signal> out;
+  EXPECT_EQ(RunQuery(stub(), req, &out).error_code(),
+            grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_TRUE(out.empty());
 }
 
 TEST_P(QueryTest, CompactViewLeavesOutTheText) {

@@ -8,8 +8,9 @@
 //   - IngestStream answers an unparseable message with its own IngestResult
 //     (INVALID_ARGUMENT, its index, the article_id when it can be read) and
 //     goes on: every later article is processed and answered.
-//   - Ingest, Score, Subscribe, Query, QueryBatches and GetSignal fail the
-//     call with INVALID_ARGUMENT naming the method; nothing is stored.
+//   - Ingest, Score, Subscribe, Query, QueryBatches, GetSignal and Backup
+//     fail the call with INVALID_ARGUMENT naming the method; nothing is
+//     stored.
 // In every case the log stays dense and the server up.
 
 #include <cstdint>
@@ -234,6 +235,13 @@ TEST_F(UnparseableTest, GetSignalRejectsTheRequest) {
   v1::Signal s;
   ASSERT_TRUE(s.ParseFromString(r.responses[0]));
   EXPECT_EQ(s.seq(), 1u);
+}
+
+TEST_F(UnparseableTest, BackupRejectsTheRequest) {
+  v1::BackupRequest req;
+  req.set_dir(kMarker);
+  ExpectRejected("Backup", WithBadUtf8(req));
+  ExpectRejected("Backup", std::string(kNotProtobuf, 4));
 }
 
 }  // namespace
