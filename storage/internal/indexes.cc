@@ -189,18 +189,31 @@ absl::Status CheckIndexable(const tidings::v1::Signal& signal,
   return absl::OkStatus();
 }
 
-void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
-                     uint64_t seq, rocksdb::WriteBatch* batch) {
-  for (uint8_t type : IndexedEventTypes(signal)) {
-    batch->Put(db.cf(kEventIndex), EventKey(type, seq), rocksdb::Slice());
-  }
+namespace {
+
+// The entity and published-time entries of `signal` (ids too long to index
+// are left out; Append() refuses them, so only an old store has any).
+void PutEntityAndPublishedEntries(const Db& db,
+                                  const tidings::v1::Signal& signal,
+                                  uint64_t seq, rocksdb::WriteBatch* batch) {
   for (std::string_view id : IndexedEntityIds(signal)) {
+    if (id.size() > storage::kMaxIndexedEntityId) continue;
     batch->Put(db.cf(kEntityIndex), EntityKey(id, seq), rocksdb::Slice());
   }
   if (signal.has_published_at()) {
     batch->Put(db.cf(kPublishedIndex),
                TimeKey(MicrosOf(signal.published_at()), seq), rocksdb::Slice());
   }
+}
+
+}  // namespace
+
+void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
+                     uint64_t seq, rocksdb::WriteBatch* batch) {
+  for (uint8_t type : IndexedEventTypes(signal)) {
+    batch->Put(db.cf(kEventIndex), EventKey(type, seq), rocksdb::Slice());
+  }
+  PutEntityAndPublishedEntries(db, signal, seq, batch);
 }
 
 void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
@@ -241,16 +254,7 @@ absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
       return absl::DataLossError(
           absl::StrCat("a signal after ", done, " indexed does not parse"));
     }
-    for (std::string_view id : IndexedEntityIds(signal)) {
-      if (id.size() <= storage::kMaxIndexedEntityId) {
-        batch.Put(db.cf(kEntityIndex), EntityKey(id, seq), rocksdb::Slice());
-      }
-    }
-    if (signal.has_published_at()) {
-      batch.Put(db.cf(kPublishedIndex),
-                TimeKey(MicrosOf(signal.published_at()), seq),
-                rocksdb::Slice());
-    }
+    PutEntityAndPublishedEntries(db, signal, seq, &batch);
     if (++done % kBuildStepSignals == 0) {
       s = db.db->Write(write_options, &batch);
       if (!s.ok()) return FromRocks(s, "cannot write index entries");
