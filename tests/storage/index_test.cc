@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/signal_store.h"
+#include "tests/storage/raw_db.h"
 #include "tests/storage/store_test_util.h"
 
 namespace tidings::storage {
@@ -231,40 +232,23 @@ TEST_F(IndexTest, RefusesWhatCannotBeIndexed) {
 // Empties the entity and published-time indexes and removes their marker,
 // as in a store written before they existed.
 void ForgetIndexes(const std::string& path) {
-  std::vector<std::string> names;
+  std::unique_ptr<testing::RawDb> raw = testing::RawDb::Open(path);
+  ASSERT_NE(raw, nullptr);
+  rocksdb::DB& db = raw->db();
   ASSERT_TRUE(
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &raw)
-          .ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
+      db.Delete(rocksdb::WriteOptions(), raw->cf("default"), "indexes").ok());
   int forgotten = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "default") {
-      ASSERT_TRUE(
-          db->Delete(rocksdb::WriteOptions(), handles[i], "indexes").ok());
-    }
-    if (names[i] != "entity_index" && names[i] != "published_index") continue;
+  for (const char* name : {"entity_index", "published_index"}) {
     std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+        db.NewIterator(rocksdb::ReadOptions(), raw->cf(name)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ASSERT_TRUE(
-          db->Delete(rocksdb::WriteOptions(), handles[i], it->key()).ok());
+          db.Delete(rocksdb::WriteOptions(), raw->cf(name), it->key()).ok());
       ++forgotten;
     }
   }
   // Entities: 1 US and CN, 2 U, 4 US, 5 US; published: 4, 5, 6.
   EXPECT_EQ(forgotten, 5 + 3);
-  for (rocksdb::ColumnFamilyHandle* h : handles) {
-    ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  }
-  ASSERT_TRUE(db->Close().ok());
 }
 
 TEST_F(IndexTest, AStoreWithoutTheIndexesGetsThemOnOpen) {

@@ -17,6 +17,7 @@
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "storage/signal_store.h"
+#include "tests/storage/raw_db.h"
 #include "tests/storage/store_test_util.h"
 
 namespace tidings::storage {
@@ -65,32 +66,17 @@ class RetentionTest : public ::testing::Test {
 
   // Entries per column family, read from the closed store's directory.
   std::map<std::string, int> CountEntries() {
-    std::vector<std::string> names;
-    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
-                                                options_.path, &names)
-                    .ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(
-        rocksdb::DBOptions(), options_.path, descriptors, &handles, &db);
-    EXPECT_TRUE(s.ok()) << s.ToString();
     std::map<std::string, int> counts;
-    if (!s.ok()) return counts;
-    for (size_t i = 0; i < handles.size(); ++i) {
+    std::unique_ptr<testing::RawDb> raw =
+        testing::RawDb::Open(options_.path, /*read_only=*/true);
+    if (raw == nullptr) return counts;
+    for (const auto& [name, handle] : raw->cfs()) {
       std::unique_ptr<rocksdb::Iterator> it(
-          db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+          raw->db().NewIterator(rocksdb::ReadOptions(), handle));
       int n = 0;
       for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-      counts[names[i]] = n;
+      counts[name] = n;
     }
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    }
-    delete db;
     return counts;
   }
 

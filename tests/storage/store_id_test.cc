@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/signal_store.h"
+#include "tests/storage/raw_db.h"
 #include "tests/storage/store_test_util.h"
 
 namespace tidings::storage {
@@ -47,35 +48,18 @@ class StoreIdTest : public ::testing::Test {
   // Opens the database under the store without it and sets (or, with
   // `value` null, deletes) the meta key "store_id".
   void RewriteStoreId(const std::string* value) {
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
-                                                options_.path, &names)
-                    .ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), options_.path,
-                                  descriptors, &handles, &raw)
-                    .ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::ColumnFamilyHandle* meta = nullptr;
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == rocksdb::kDefaultColumnFamilyName) meta = handles[i];
-    }
+    std::unique_ptr<testing::RawDb> raw = testing::RawDb::Open(options_.path);
+    ASSERT_NE(raw, nullptr);
+    rocksdb::ColumnFamilyHandle* meta = raw->cf("default");
     ASSERT_NE(meta, nullptr);
     if (value == nullptr) {
-      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), meta, "store_id").ok());
-    } else {
       ASSERT_TRUE(
-          db->Put(rocksdb::WriteOptions(), meta, "store_id", *value).ok());
+          raw->db().Delete(rocksdb::WriteOptions(), meta, "store_id").ok());
+    } else {
+      ASSERT_TRUE(raw->db()
+                      .Put(rocksdb::WriteOptions(), meta, "store_id", *value)
+                      .ok());
     }
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    }
-    ASSERT_TRUE(db->Close().ok());
   }
 
   TempDir dir_;
