@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/descriptor.h"
 #include "prometheus/collectable.h"
 #include "prometheus/exposer.h"
 #include "prometheus/metric_family.h"
@@ -87,7 +88,10 @@ class RpcMetricsInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   RpcMetricsInterceptorFactory(Metrics* m, const std::string& service)
-      : m_(m), prefix_(absl::StrCat("/", service, "/")) {}
+      : m_(m),
+        prefix_(absl::StrCat("/", service, "/")),
+        service_(google::protobuf::DescriptorPool::generated_pool()
+                     ->FindServiceByName(service)) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
@@ -98,6 +102,9 @@ class RpcMetricsInterceptorFactory final
     // client makes up) would add labels without bound.
     if (name.rfind(prefix_, 0) != 0) return nullptr;
     name.erase(0, prefix_.size());
+    if (service_ == nullptr || service_->FindMethodByName(name) == nullptr) {
+      return nullptr;
+    }
     m_->rpcs_started.Add({{"method", name}}).Increment();
     return new RpcMetricsInterceptor(m_, std::move(name));
   }
@@ -105,6 +112,8 @@ class RpcMetricsInterceptorFactory final
  private:
   Metrics* const m_;
   const std::string prefix_;
+  // The service's methods (from the generated descriptors).
+  const google::protobuf::ServiceDescriptor* const service_;
 };
 
 }  // namespace

@@ -26,11 +26,13 @@
 #include "gtest/gtest.h"
 #include "service/server.h"
 #include "tests/service/test_server.h"
+#include "tests/testing/raw_call.h"
 
 namespace tidings::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A loopback port that was free a moment ago (the Exposer cannot take port
 // 0): bind 127.0.0.1:0, read the port, close.
@@ -194,6 +196,38 @@ TEST(MetricsTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_ingest_signals_total counter"));
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_commit_seconds histogram"));
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_head_seq gauge"));
+}
+
+// The RPC counters see the code sent (after the parse-error rewrite) and
+// only the service's own methods.
+TEST(MetricsTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
+  const int port = FreePort();
+  ASSERT_NE(port, 0);
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
+  ASSERT_TRUE(server.ok()) << server.status();
+  TestServer& t = **server;
+  // Not protobuf: field 1, length-delimited, 100 bytes announced, 2 present.
+  RawResult bad = RawCall(t.channel(), "/tidings.v1.Tidings/Ingest",
+                          {std::string("\x0a\x64zz", 4)});
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  RawResult unknown =
+      RawCall(t.channel(), "/tidings.v1.Tidings/NoSuchMethod", {""});
+  // (Answered INVALID_ARGUMENT by the parse-error rewrite, which cannot
+  // tell an unknown method from a request that does not parse.)
+  EXPECT_FALSE(unknown.status.ok());
+
+  std::optional<std::string> text = Scrape(port);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
+                   "code=\"INVALID_ARGUMENT\",method=\"Ingest\""),
+            1)
+      << *text;
+  EXPECT_THAT(*text, Not(HasSubstr("UNIMPLEMENTED")));
+  EXPECT_THAT(*text, Not(HasSubstr("NoSuchMethod")));
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_started_total", "method=\"Ingest\""),
+            1);
 }
 
 TEST(MetricsTest, SubscribersGaugeCountsOpenStreams) {
