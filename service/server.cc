@@ -44,6 +44,7 @@
 #include "service/hub.h"
 #include "service/internal/auth.h"
 #include "service/internal/committer.h"
+#include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
@@ -256,6 +257,9 @@ class ServerImpl final : public Server {
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<internal::WorkPool> pool_;
   std::unique_ptr<internal::RecentSignals> recent_;
+  // Before the committer and the gRPC server, which count into it; after
+  // the store and hub, which its scrapes read.
+  std::unique_ptr<internal::MetricsExporter> metrics_;
   std::unique_ptr<internal::Committer> committer_;
   std::unique_ptr<internal::TokenTable> tokens_;
   std::unique_ptr<TidingsService> service_;
@@ -350,6 +354,23 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   if (ProbeListen(options.listen) == EADDRINUSE) {
     return AddressInUse(options.listen);
   }
+  // The metrics endpoint too (it binds at once).
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<internal::MetricsExporter>> metrics =
+        internal::MetricsExporter::Start(options.metrics_listen);
+    if (!metrics.ok()) {
+      const int error = ProbeListen(options.metrics_listen);
+      if (error == 0 || !absl::IsUnavailable(metrics.status())) {
+        return metrics.status();
+      }
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen for metrics on ", options.metrics_listen,
+                       ": ", std::strerror(error)));
+    }
+    metrics_ = *std::move(metrics);
+  }
+  internal::Metrics* const metrics =
+      metrics_ == nullptr ? nullptr : metrics_->metrics();
 
   if (deps.store == nullptr) {
     if (options.data_dir.empty()) {
@@ -408,7 +429,8 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         scoring::kDefaultMinRelevance);
   }
   committer_ = std::make_unique<internal::Committer>(
-      store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get());
+      store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get(),
+      metrics);
   TidingsService::Deps service_deps;
   service_deps.store = store_.get();
   service_deps.scorer = scorer_.get();
@@ -418,6 +440,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   service_deps.recent = recent_.get();
   service_deps.clock = deps.clock;
   service_deps.tokens = tokens_.get();
+  service_deps.metrics = metrics;
   service_ = std::make_unique<TidingsService>(options, std::move(service_deps));
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -429,6 +452,11 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  if (metrics != nullptr) {
+    // After the parse-error rewrite: it counts the code sent.
+    interceptors.push_back(
+        internal::NewRpcMetricsInterceptorFactory(metrics, kServiceName));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_request_bytes));
   // gRPC sets SO_REUSEPORT by default, so a second server on the same port
@@ -457,6 +485,15 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   if (grpc::HealthCheckServiceInterface* health =
           server_->GetHealthCheckService()) {
     health->SetServingStatus(kServiceName, true);
+  }
+  if (metrics_ != nullptr) {
+    metrics_->SetGaugeReader([this] {
+      internal::MetricsGauges g;
+      g.head_seq = store_->head_seq();
+      g.first_seq = store_->first_seq();
+      g.subscribers = hub_->size();
+      return g;
+    });
   }
   StartTrimmer();
   return absl::OkStatus();

@@ -99,6 +99,11 @@ struct ServerOptions {
   // before gRPC cancels them. In-flight ingest batches are stored either way.
   // Default: 5 s.
   absl::Duration shutdown_grace = absl::Seconds(5);
+  // Prometheus metrics over HTTP (GET /metrics) on this host:port (port
+  // 1-65535; port 0 is not supported). The server fails to start when it is
+  // malformed (INVALID_ARGUMENT) or cannot be bound (UNAVAILABLE). See
+  // service/internal/metrics.h for the metrics. Default: "" = off.
+  std::string metrics_listen;
 };
 
 }  // namespace tidings::service

@@ -52,6 +52,7 @@ namespace internal {
 class Committer;
 class RecentSignals;
 class TokenTable;
+struct Metrics;
 class WorkPool;
 struct ServiceCore;
 }  // namespace internal
@@ -91,6 +92,8 @@ class TidingsService final : public ServiceBase {
     // Access control; nullptr = every call is allowed (see
     // ServerOptions::tokens_file).
     const internal::TokenTable* tokens = nullptr;
+    // Prometheus metrics; nullptr = off.
+    internal::Metrics* metrics = nullptr;
   };
 
   TidingsService(const ServerOptions& options, Deps deps);

@@ -105,6 +105,9 @@ int RunServe(const std::vector<std::string>& args) {
   flags.String("tls-client-ca", &options.tls_client_ca_file, "FILE",
                "mutual TLS: require client certificates signed by this CA "
                "(PEM)");
+  flags.String("metrics-listen", &options.metrics_listen, "HOST:PORT",
+               "serve Prometheus metrics over HTTP at "
+               "http://HOST:PORT/metrics (default: off)");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
@@ -138,6 +141,10 @@ int RunServe(const std::vector<std::string>& args) {
                        ? absl::StrCat(", retention ",
                                       absl::FormatDuration(options.retention))
                        : std::string(),
+                   options.metrics_listen.empty()
+                       ? std::string()
+                       : absl::StrCat(", metrics on http://",
+                                      options.metrics_listen, "/metrics"),
                    " (Ctrl-C or SIGTERM stops)"));
 
   int signal_number = 0;

@@ -6,16 +6,19 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 
 namespace tidings::service::internal {
 
 Committer::Committer(storage::SignalStore* store, Hub* hub,
                      std::function<absl::Time()> clock,
-                     size_t max_group_articles, RecentSignals* recent)
+                     size_t max_group_articles, RecentSignals* recent,
+                     Metrics* metrics)
     : store_(store),
       hub_(hub),
       recent_(recent),
+      metrics_(metrics),
       clock_(std::move(clock)),
       max_group_articles_(max_group_articles == 0 ? 1 : max_group_articles) {}
 
@@ -61,12 +64,26 @@ void Committer::Commit(std::vector<Entry> group) {
     }
   }
   const size_t total = merged.size();
+  const absl::Time started = absl::Now();
   absl::StatusOr<std::vector<storage::AppendResult>> results =
       store_->Append(std::move(merged), clock_());
   if (results.ok() && results->size() != total) {
     results =
         absl::InternalError(absl::StrCat("storage returned ", results->size(),
                                          " results for ", total, " articles"));
+  }
+  if (metrics_ != nullptr) {
+    size_t stored = 0, signals = 0;
+    if (results.ok()) {
+      for (const storage::AppendResult& r : *results) {
+        if (!r.duplicate) {
+          ++stored;
+          signals += r.seqs.size();
+        }
+      }
+    }
+    Metrics::Commit(metrics_, absl::ToDoubleSeconds(absl::Now() - started),
+                    total, stored, signals, results.ok());
   }
   if (results.ok() && recent_ != nullptr) {
     std::vector<v1::Signal> stored;

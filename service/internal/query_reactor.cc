@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "service/internal/cursor_stream.h"
 #include "service/internal/log_reader.h"
+#include "service/internal/metrics.h"
 #include "service/internal/wire.h"
 
 namespace tidings::service::internal {
@@ -163,6 +164,7 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
         }
         position_ = std::max(position_, chunk.position);
         queued_ += chunk.signals.size();
+        Metrics::QuerySignals(core_->deps.metrics, chunk.signals.size());
         for (size_t i = 0; i < out.size(); ++i) {
           PushLocked(std::move(out[i]), out_bytes[i]);
         }

@@ -553,6 +553,11 @@ TEST(CliBinaryTest, UsageErrorsExitTwo) {
   EXPECT_EQ(RunTidings("serve --heartbeat-interval 0s").exit_code, 2);
   EXPECT_EQ(RunTidings("serve --retention -1h").exit_code, 2);
   EXPECT_EQ(RunTidings("serve --retention soon").exit_code, 2);
+  RunResult metrics =
+      RunTidings("serve --listen 127.0.0.1:0 --metrics-listen 9464", "", true);
+  EXPECT_NE(metrics.exit_code, 0);
+  EXPECT_THAT(metrics.out, HasSubstr("metrics_listen: \"9464\" is not "
+                                     "HOST:PORT"));
   EXPECT_EQ(RunTidings("ingest").exit_code, 2);
   EXPECT_EQ(RunTidings("get abc").exit_code, 2);
 }
@@ -571,7 +576,8 @@ TEST(CliBinaryTest, HelpListsCommandsAndFlags) {
   for (const char* flag :
        {"--listen", "--data", "--lexicons", "--max-article-bytes",
         "--max-batch", "--max-subscribers", "--subscriber-buffer",
-        "--heartbeat-interval", "--duplicate-window", "--retention"}) {
+        "--heartbeat-interval", "--duplicate-window", "--retention",
+        "--metrics-listen"}) {
     EXPECT_THAT(serve.out, HasSubstr(flag));
   }
   RunResult tail = RunTidings("help tail");

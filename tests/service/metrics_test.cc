@@ -1,0 +1,306 @@
+// Copyright 2026 The Tidings Authors.
+//
+// Prometheus metrics (issue 11, item 2): a real server with
+// metrics_listen on a free loopback port is scraped over plain HTTP; the
+// ingest, RPC and query counters move and the gauges show the log's range.
+// A malformed or busy metrics address fails the start.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server.h"
+#include "tests/service/test_server.h"
+#include "tests/testing/raw_call.h"
+
+namespace tidings::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A loopback port that was free a moment ago (the Exposer cannot take port
+// 0): bind 127.0.0.1:0, read the port, close.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// GET /metrics over a plain TCP socket, 10 s at most; the body, or nullopt.
+std::optional<std::string> Scrape(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  timeval timeout{};
+  timeout.tv_sec = 10;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return std::nullopt;
+  }
+  const std::string request =
+      absl::StrCat("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:", port,
+                   "\r\nConnection: close\r\n\r\n");
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return std::nullopt;
+  }
+  std::string response;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buffer[16384];
+  while (std::chrono::steady_clock::now() < deadline &&
+         response.size() < (size_t{16} << 20)) {
+    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;  // EOF, error or timeout.
+    response.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  if (response.rfind("HTTP/1.", 0) != 0 || body == std::string::npos ||
+      response.find(" 200 ") == std::string::npos) {
+    ADD_FAILURE() << "unexpected HTTP response: " << response.substr(0, 300);
+    return std::nullopt;
+  }
+  return response.substr(body + 4);
+}
+
+// The value of the sample `name` (exactly; labels sorted by name as the text
+// format writes them, e.g. `code="OK",method="Ingest"`), or nullopt.
+std::optional<double> Sample(const std::string& text, const std::string& name,
+                             const std::string& labels = "") {
+  const std::string key =
+      labels.empty() ? name : absl::StrCat(name, "{", labels, "}");
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.size() > key.size() && line.substr(0, key.size()) == key &&
+        line[key.size()] == ' ') {
+      double v = 0;
+      if (absl::SimpleAtod(line.substr(key.size() + 1), &v)) return v;
+    }
+  }
+  return std::nullopt;
+}
+
+service::ServerOptions MetricsOptions(int port) {
+  service::ServerOptions o = TestOptions();
+  o.metrics_listen = absl::StrCat("127.0.0.1:", port);
+  return o;
+}
+
+TEST(MetricsTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
+  const int port = FreePort();
+  ASSERT_NE(port, 0);
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
+  ASSERT_TRUE(server.ok()) << server.status();
+  TestServer& t = **server;
+
+  // Before any ingest: the metrics are there, at zero.
+  std::optional<std::string> before = Scrape(port);
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ(Sample(*before, "tidings_ingest_signals_total"), 0);
+  EXPECT_EQ(Sample(*before, "tidings_head_seq"), 0);
+  EXPECT_EQ(Sample(*before, "tidings_subscribers"), 0);
+
+  v1::IngestResponse first = IngestOrDie(
+      t.stub(),
+      {MakeArticle("a", 1), MakeArticle("b", 2), MakeArticle("c", 3)});
+  v1::IngestResponse again = IngestOrDie(t.stub(), {MakeArticle("a", 1)});
+  ASSERT_EQ(again.results_size(), 1);
+  EXPECT_TRUE(again.results(0).duplicate());
+  const size_t signals = AllSeqs(first).size();
+  ASSERT_GT(signals, 0u);
+  const uint64_t head = again.head_seq();
+  ASSERT_EQ(head, signals);
+
+  // One query that reads everything, one call that fails.
+  std::vector<v1::Signal> rows;
+  ASSERT_TRUE(RunQuery(t.stub(), v1::QueryRequest(), &rows).ok());
+  ASSERT_EQ(rows.size(), signals);
+  {
+    v1::GetSignalRequest req;
+    req.set_seq(head + 100);
+    v1::Signal out;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    EXPECT_FALSE(t.stub().GetSignal(&ctx, req, &out).ok());
+  }
+
+  std::optional<std::string> text = Scrape(port);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_ingest_signals_total"),
+            static_cast<double>(signals))
+      << *text;
+  // The retry of "a" is answered from its id before any commit.
+  EXPECT_EQ(Sample(*text, "tidings_ingest_articles_total"), 3);
+  EXPECT_EQ(Sample(*text, "tidings_commit_seconds_count"), 1);
+  EXPECT_EQ(Sample(*text, "tidings_commit_articles_sum"), 3);
+  EXPECT_EQ(Sample(*text, "tidings_commit_failures_total"), 0);
+  EXPECT_EQ(Sample(*text, "tidings_query_signals_total"),
+            static_cast<double>(signals));
+  EXPECT_EQ(Sample(*text, "tidings_head_seq"), static_cast<double>(head));
+  EXPECT_EQ(Sample(*text, "tidings_first_seq"), 1);
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_started_total", "method=\"Ingest\""),
+            2);
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
+                   "code=\"OK\",method=\"Ingest\""),
+            2);
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
+                   "code=\"OK\",method=\"Query\""),
+            1);
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_started_total", "method=\"GetSignal\""),
+            1);
+  std::optional<double> failed_get;
+  for (const char* code : {"NOT_FOUND", "OUT_OF_RANGE", "INVALID_ARGUMENT"}) {
+    if (!failed_get) {
+      failed_get =
+          Sample(*text, "tidings_rpcs_finished_total",
+                 absl::StrCat("code=\"", code, "\",method=\"GetSignal\""));
+    }
+  }
+  EXPECT_EQ(failed_get, 1) << *text;
+  // The types as Prometheus reads them.
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_ingest_signals_total counter"));
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_commit_seconds histogram"));
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_head_seq gauge"));
+}
+
+// The RPC counters see the code sent (after the parse-error rewrite) and
+// only the service's own methods.
+TEST(MetricsTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
+  const int port = FreePort();
+  ASSERT_NE(port, 0);
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
+  ASSERT_TRUE(server.ok()) << server.status();
+  TestServer& t = **server;
+  // Not protobuf: field 1, length-delimited, 100 bytes announced, 2 present.
+  RawResult bad = RawCall(t.channel(), "/tidings.v1.Tidings/Ingest",
+                          {std::string("\x0a\x64zz", 4)});
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  RawResult unknown =
+      RawCall(t.channel(), "/tidings.v1.Tidings/NoSuchMethod", {""});
+  // (Answered INVALID_ARGUMENT by the parse-error rewrite, which cannot
+  // tell an unknown method from a request that does not parse.)
+  EXPECT_FALSE(unknown.status.ok());
+
+  std::optional<std::string> text = Scrape(port);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
+                   "code=\"INVALID_ARGUMENT\",method=\"Ingest\""),
+            1)
+      << *text;
+  EXPECT_THAT(*text, Not(HasSubstr("UNIMPLEMENTED")));
+  EXPECT_THAT(*text, Not(HasSubstr("NoSuchMethod")));
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_started_total", "method=\"Ingest\""),
+            1);
+}
+
+TEST(MetricsTest, SubscribersGaugeCountsOpenStreams) {
+  const int port = FreePort();
+  ASSERT_NE(port, 0);
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
+  ASSERT_TRUE(server.ok()) << server.status();
+  TestServer& t = **server;
+  IngestOrDie(t.stub(), {MakeArticle("a", 1)});
+
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  v1::SubscribeRequest req;
+  req.set_from_seq(0);  // Replays the log: the first event is a signal.
+  std::unique_ptr<grpc::ClientReader<v1::SubscribeEvent>> reader =
+      t.stub().Subscribe(&ctx, req);
+  // The first event (a signal) proves the stream is registered.
+  v1::SubscribeEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  std::optional<std::string> text = Scrape(port);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_subscribers"), 1) << *text;
+  ctx.TryCancel();
+  reader->Finish();
+}
+
+TEST(MetricsTest, AMalformedMetricsAddressIsInvalidArgument) {
+  for (const char* bad :
+       {"nonsense", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:99999",
+        "127.0.0.1:port", ":9464", "::1:9464"}) {
+    service::ServerOptions o = TestOptions();
+    o.metrics_listen = bad;
+    TempDir dir;
+    o.data_dir = dir.path();
+    service::ServerDeps deps;
+    deps.scorer = SharedScorer();
+    absl::StatusOr<std::unique_ptr<service::Server>> s =
+        service::Server::Start(o, std::move(deps));
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr("metrics_listen"))
+        << bad;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(bad));
+  }
+}
+
+TEST(MetricsTest, ABusyMetricsAddressFailsTheStart) {
+  // Hold a listening socket on the port.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
+  close(fd);
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(
+      std::string(server.status().message()),
+      HasSubstr(absl::StrCat("cannot listen for metrics on 127.0.0.1:", port)));
+  EXPECT_THAT(std::string(server.status().message()),
+              HasSubstr("Address already in use"));
+}
+
+}  // namespace
+}  // namespace tidings::testing
