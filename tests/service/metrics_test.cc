@@ -119,17 +119,29 @@ service::ServerOptions MetricsOptions(int port) {
   return o;
 }
 
-TEST(MetricsTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
-  const int port = FreePort();
-  ASSERT_NE(port, 0);
-  TempDir dir;
-  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
-      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
-  ASSERT_TRUE(server.ok()) << server.status();
-  TestServer& t = **server;
+// A server (RocksDB in a temp dir) with metrics on a free loopback port.
+class MetricsServerTest : public ::testing::Test {
+ protected:
+  void StartServer() {
+    port_ = FreePort();
+    ASSERT_NE(port_, 0);
+    absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
+        StoreKind::kRocksDb, MetricsOptions(port_), dir_.path(), nullptr);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(MetricsServerTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestServer& t = *server_;
 
   // Before any ingest: the metrics are there, at zero.
-  std::optional<std::string> before = Scrape(port);
+  std::optional<std::string> before = Scrape(port_);
   ASSERT_TRUE(before.has_value());
   EXPECT_EQ(Sample(*before, "tidings_ingest_signals_total"), 0);
   EXPECT_EQ(Sample(*before, "tidings_head_seq"), 0);
@@ -159,7 +171,7 @@ TEST(MetricsTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
     EXPECT_FALSE(t.stub().GetSignal(&ctx, req, &out).ok());
   }
 
-  std::optional<std::string> text = Scrape(port);
+  std::optional<std::string> text = Scrape(port_);
   ASSERT_TRUE(text.has_value());
   EXPECT_EQ(Sample(*text, "tidings_ingest_signals_total"),
             static_cast<double>(signals))
@@ -200,14 +212,9 @@ TEST(MetricsTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
 
 // The RPC counters see the code sent (after the parse-error rewrite) and
 // only the service's own methods.
-TEST(MetricsTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
-  const int port = FreePort();
-  ASSERT_NE(port, 0);
-  TempDir dir;
-  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
-      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
-  ASSERT_TRUE(server.ok()) << server.status();
-  TestServer& t = **server;
+TEST_F(MetricsServerTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestServer& t = *server_;
   // Not protobuf: field 1, length-delimited, 100 bytes announced, 2 present.
   RawResult bad = RawCall(t.channel(), "/tidings.v1.Tidings/Ingest",
                           {std::string("\x0a\x64zz", 4)});
@@ -218,7 +225,7 @@ TEST(MetricsTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
   // tell an unknown method from a request that does not parse.)
   EXPECT_FALSE(unknown.status.ok());
 
-  std::optional<std::string> text = Scrape(port);
+  std::optional<std::string> text = Scrape(port_);
   ASSERT_TRUE(text.has_value());
   EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
                    "code=\"INVALID_ARGUMENT\",method=\"Ingest\""),
@@ -230,14 +237,9 @@ TEST(MetricsTest, RpcCountersSeeRewrittenCodesAndOnlyKnownMethods) {
             1);
 }
 
-TEST(MetricsTest, SubscribersGaugeCountsOpenStreams) {
-  const int port = FreePort();
-  ASSERT_NE(port, 0);
-  TempDir dir;
-  absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
-      StoreKind::kRocksDb, MetricsOptions(port), dir.path(), nullptr);
-  ASSERT_TRUE(server.ok()) << server.status();
-  TestServer& t = **server;
+TEST_F(MetricsServerTest, SubscribersGaugeCountsOpenStreams) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestServer& t = *server_;
   IngestOrDie(t.stub(), {MakeArticle("a", 1)});
 
   grpc::ClientContext ctx;
@@ -249,7 +251,7 @@ TEST(MetricsTest, SubscribersGaugeCountsOpenStreams) {
   // The first event (a signal) proves the stream is registered.
   v1::SubscribeEvent event;
   ASSERT_TRUE(reader->Read(&event));
-  std::optional<std::string> text = Scrape(port);
+  std::optional<std::string> text = Scrape(port_);
   ASSERT_TRUE(text.has_value());
   EXPECT_EQ(Sample(*text, "tidings_subscribers"), 1) << *text;
   ctx.TryCancel();

@@ -30,26 +30,11 @@ using testing::IsOk;
 using testing::MakeArticle;
 using testing::ScanSeqs;
 using testing::StatusIs;
-using testing::TempDir;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);  // 2026-01-01.
 
-class CheckpointTest : public ::testing::Test {
+class CheckpointTest : public testing::StoreDirTest {
  protected:
-  CheckpointTest() {
-    options_.path = dir_.Sub("db");
-    options_.sync = false;
-  }
-
-  std::unique_ptr<SignalStore> Open(const std::string& path) {
-    StoreOptions options = options_;
-    options.path = path;
-    absl::StatusOr<std::unique_ptr<SignalStore>> store =
-        SignalStore::Open(options);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-
   // Appends articles <prefix>0..<prefix>n-1, one signal each.
   void AppendN(SignalStore& store, const std::string& prefix, int n) {
     std::vector<PendingArticle> batch;
@@ -58,9 +43,6 @@ class CheckpointTest : public ::testing::Test {
     }
     ASSERT_THAT(store.Append(std::move(batch), kT0), IsOk());
   }
-
-  TempDir dir_;
-  StoreOptions options_;
 };
 
 TEST_F(CheckpointTest, TheBackupOpensAsTheSameStoreAtItsHead) {

@@ -25,26 +25,11 @@ using testing::IsOk;
 using testing::MakeArticle;
 using ::testing::MatchesRegex;
 using testing::StatusIs;
-using testing::TempDir;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);  // 2026-01-01.
 
-class StoreIdTest : public ::testing::Test {
+class StoreIdTest : public testing::StoreDirTest {
  protected:
-  StoreIdTest() {
-    options_.path = dir_.Sub("db");
-    options_.sync = false;
-  }
-
-  std::unique_ptr<SignalStore> Open(const std::string& path) {
-    StoreOptions options = options_;
-    options.path = path;
-    absl::StatusOr<std::unique_ptr<SignalStore>> store =
-        SignalStore::Open(options);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-
   // Opens the database under the store without it and sets (or, with
   // `value` null, deletes) the meta key "store_id".
   void RewriteStoreId(const std::string* value) {
@@ -61,9 +46,6 @@ class StoreIdTest : public ::testing::Test {
                       .ok());
     }
   }
-
-  TempDir dir_;
-  StoreOptions options_;
 };
 
 TEST_F(StoreIdTest, IsThirtyTwoHexDigitsAndDiffersBetweenStores) {

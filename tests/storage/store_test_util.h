@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -145,6 +146,29 @@ inline std::vector<uint64_t> ScanSeqs(const SignalStore& store,
   EXPECT_TRUE(s.ok()) << s;
   return seqs;
 }
+
+// A test with a store directory: options_.path is <temp>/db, WAL syncs off
+// (durability is the fault test's business); Open(path) opens a store with
+// these options at `path`.
+class StoreDirTest : public ::testing::Test {
+ protected:
+  StoreDirTest() {
+    options_.path = dir_.Sub("db");
+    options_.sync = false;
+  }
+
+  std::unique_ptr<SignalStore> Open(const std::string& path) {
+    StoreOptions options = options_;
+    options.path = path;
+    absl::StatusOr<std::unique_ptr<SignalStore>> store =
+        SignalStore::Open(options);
+    EXPECT_THAT(store, IsOk());
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  TempDir dir_;
+  StoreOptions options_;
+};
 
 inline std::vector<uint64_t> Iota(uint64_t first, uint64_t last) {
   std::vector<uint64_t> out;
