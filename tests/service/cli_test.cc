@@ -360,12 +360,15 @@ TEST(CliFormatTest, CsvQuotesFields) {
                              "\"Gold Advances, \"\"Again\"\"\""));
   EXPECT_THAT(row, HasSubstr("GOLD_PRICE_MOVE:UP:0.920"));
   EXPECT_THAT(row, HasSubstr("commodity:gold"));
-  // As many fields as the header names, the byline's last.
+  // As many fields as the header names, the byline's before received_at.
   v1::Signal bylined = SampleSignal();
   bylined.set_author("Jane Roe");
   bylined.set_published_origin(v1::PAGE);
   const std::string with_byline = FormatSignalCsv(bylined);
-  EXPECT_THAT(with_byline, ::testing::EndsWith(",Jane Roe,PAGE"));
+  EXPECT_THAT(with_byline, ::testing::EndsWith(",Jane Roe,PAGE,"));
+  bylined.mutable_received_at()->set_seconds(1735689600);
+  EXPECT_THAT(FormatSignalCsv(bylined),
+              ::testing::EndsWith(",Jane Roe,PAGE,2025-01-01T00:00:00Z"));
   auto fields = [](const std::string& line) {
     int n = 1;
     bool quoted = false;
@@ -1008,7 +1011,7 @@ TEST(CliIngestTest, QuietPrintsOnlyFailuresAndTheSummary) {
   EXPECT_EQ(run.exit_code, 1);  // One line failed.
   // stdout: the one failure, naming its line; nothing per stored article.
   ASSERT_EQ(Lines(run.out).size(), 1u) << run.out;
-  EXPECT_THAT(run.out, HasSubstr(":6: error: not a tidings.v1.Article"));
+  EXPECT_THAT(run.out, HasSubstr(":6: error: not a JSON object"));
   // stderr: the summary line only (not a terminal: no progress, no '\r').
   EXPECT_THAT(run.err, ::testing::ContainsRegex(kSummary));
   EXPECT_THAT(run.err, HasSubstr("7 stored (7 signal(s)), 0 duplicate, "
