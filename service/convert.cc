@@ -51,6 +51,9 @@ void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
         static_cast<v1::TimeOrigin>(doc.published_origin));
     signal->set_published_date_only(doc.published_date_only);
   }
+  if (article.has_received_at()) {
+    *signal->mutable_received_at() = article.received_at();
+  }
   signal->set_author(doc.author);
   signal->set_scorer_version(scorer_version);
 

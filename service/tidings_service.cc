@@ -48,7 +48,6 @@ using internal::RetentionNote;
 using internal::ServiceCore;
 using internal::SignalFilter;
 using internal::StorageError;
-using internal::TimeWindow;
 using internal::Unavailable;
 
 }  // namespace
@@ -285,37 +284,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::StartQuery(
     return new Failed(internal::UnparseableRequest(method));
   }
   const v1::QueryRequest* request = &parsed;
-  TimeWindow window;
-  switch (request->time_field()) {
-    case v1::TIME_FIELD_UNSPECIFIED:
-    case v1::INGESTED_AT:
-      window.field = v1::INGESTED_AT;
-      break;
-    case v1::PUBLISHED_AT:
-      window.field = v1::PUBLISHED_AT;
-      break;
-    default:
-      return new Failed(InvalidArgument(absl::StrCat(
-          "unknown time_field ", static_cast<int>(request->time_field()),
-          "; use INGESTED_AT (1) or PUBLISHED_AT (2)")));
-  }
-  if (request->has_since()) {
-    absl::Status valid = internal::ValidateTimestamp(request->since(), "since");
-    if (!valid.ok()) return new Failed(ToGrpc(valid));
-    window.since = FromProto(request->since());
-  }
-  if (request->has_until()) {
-    absl::Status valid = internal::ValidateTimestamp(request->until(), "until");
-    if (!valid.ok()) return new Failed(ToGrpc(valid));
-    window.until = FromProto(request->until());
-  }
-  if (window.since && window.until && *window.since > *window.until) {
-    return new Failed(InvalidArgument(absl::StrCat(
-        "inverted time range: since (", absl::FormatTime(*window.since),
-        ") is after until (", absl::FormatTime(*window.until), ")")));
-  }
+  absl::StatusOr<internal::TimeWindows> windows =
+      internal::QueryTimeWindows(*request);
+  if (!windows.ok()) return new Failed(ToGrpc(windows.status()));
   absl::StatusOr<SignalFilter> filter =
-      SignalFilter::Create(request->filter(), window, request->view());
+      SignalFilter::Create(request->filter(), *windows, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
   if (grpc::Status cursor = internal::CheckCursor(
           core, request->expect_store_id(), request->after_seq(), "after_seq",
@@ -323,7 +296,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::StartQuery(
       !cursor.ok()) {
     return new Failed(std::move(cursor));
   }
-  return internal::NewQueryReactor(core, *std::move(filter), window,
+  return internal::NewQueryReactor(core, *std::move(filter), windows->ingested,
                                    request->after_seq(), request->limit(),
                                    batched);
 }

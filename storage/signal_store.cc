@@ -25,8 +25,9 @@
 //                                                       ingested micros (8)
 //   entity_index       id length (2) | entity id | seq -> ""
 //   published_index    published_at micros (8) | seq -> ""
-//                      (event, entity and published-time indexes: indexes.h;
-//                      meta "indexes" says the last two cover every signal)
+//   received_index     received_at micros (8) | seq  -> ""
+//                      (event, entity and the two time indexes: indexes.h;
+//                      meta "indexes" says the last three cover every signal)
 //
 // Writes: Append() runs under `mu_`, so there is one writer at a time. It
 // reads the key and fingerprint indexes (which only it writes, so no snapshot

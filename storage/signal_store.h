@@ -123,6 +123,7 @@ struct IndexQuery {
     kEntities,     // Signals naming any of `entities` (as an entity or as an
                    // event's actor).
     kPublishedAt,  // Signals with a published_at in [since, until).
+    kReceivedAt,   // Signals with a received_at in [since, until).
   };
   Kind kind = Kind::kEventTypes;
   std::vector<tidings::v1::EventType> event_types;
@@ -282,11 +283,11 @@ class SignalStore {
   // `max_count` (> 0) of them: IndexedSeqs.through is the head when the
   // listing is complete, else the last seq returned, and the next call
   // continues with after_seq = through. The index is a superset of an exact
-  // filter: a published_at window is compared in whole microseconds, and an
-  // entity is listed whatever its events' relevance, so callers filter what
-  // they read. Event types and entity lookups cost one seek per term plus
-  // the entries returned; a published_at window reads every index entry in
-  // the window, so ask for many seqs at once. The same OUT_OF_RANGE check as
+  // filter: a published_at or received_at window is compared in whole
+  // microseconds, and an entity is listed whatever its events' relevance, so
+  // callers filter what they read. Event types and entity lookups cost one
+  // seek per term plus the entries returned; a time window reads every index
+  // entry in the window, so ask for many seqs at once. The same OUT_OF_RANGE check as
   // Scan(); INVALID_ARGUMENT for no terms or more than 256, an event type
   // outside [0, 255] or an entity id longer than 1,024 bytes. Thread-safe.
   // The default returns UNIMPLEMENTED (for fakes; callers then Scan()).

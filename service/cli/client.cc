@@ -303,6 +303,9 @@ int RunQuery(const std::vector<std::string>& args) {
   std::optional<absl::Time> since;
   std::optional<absl::Time> until;
   std::string time_field = "ingested";
+  std::optional<absl::Time> published_since, published_until;
+  std::optional<absl::Time> received_since, received_until;
+  std::optional<absl::Time> as_of;
   FilterFlags filter_flags;
   uint64_t after_seq = 0;
   uint32_t limit = 0;
@@ -316,8 +319,10 @@ int RunQuery(const std::vector<std::string>& args) {
       "readable line per signal, one tidings.v1.Signal in protobuf JSON per\n"
       "line with --json, or CSV with a header line with --csv. Times are\n"
       "RFC 3339 (2025-06-01T12:00:00Z), a date (2025-06-01 = midnight UTC),\n"
-      "\"now\", or a duration ago (-24h). To page, pass the last seq printed\n"
-      "as --after-seq.");
+      "\"now\", or a duration ago (-24h). Windows on the three times combine:\n"
+      "--since/--until (ingested_at unless --time-field), --published-*,\n"
+      "--received-*; --as-of T shows only what the server had stored at T.\n"
+      "To page, pass the last seq printed as --after-seq.");
   flags.String("server", &server, "ADDR",
                "server address; $TIDINGS_SERVER overrides the default");
   BindConnectionFlags(flags);
@@ -325,9 +330,20 @@ int RunQuery(const std::vector<std::string>& args) {
              "from this time, inclusive (default: the "
              "beginning)");
   flags.Time("until", &until, "up to this time, exclusive (default: now)");
-  flags.String("time-field", &time_field, "ingested|published",
-               "which time --since/--until apply to; backtests use ingested "
-               "(point in time)");
+  flags.String("time-field", &time_field, "ingested|published|received",
+               "which time --since/--until apply to");
+  flags.Time("published-since", &published_since,
+             "only signals published at or after this time");
+  flags.Time("published-until", &published_until,
+             "only signals published before this time");
+  flags.Time("received-since", &received_since,
+             "only signals whose article was received (Article.received_at) "
+             "at or after this time");
+  flags.Time("received-until", &received_until,
+             "only signals whose article was received before this time");
+  flags.Time("as-of", &as_of,
+             "point in time: only signals the server had stored at this "
+             "time (ingested at or before it)");
   filter_flags.Bind(flags);
   flags.Uint64("after-seq", &after_seq, "N", "only signals with seq > N");
   flags.Uint32("limit", &limit, "N", "at most N signals; 0 = no limit");
@@ -347,19 +363,37 @@ int RunQuery(const std::vector<std::string>& args) {
                                           flags.positional()[0], "\""));
   }
   if (json && csv) return UsageError(flags, "give --json or --csv, not both");
-  if (since.has_value() && until.has_value() && *since >= *until) {
-    return UsageError(flags, "--since must be before --until");
-  }
   v1::QueryRequest request;
-  if (time_field == "ingested" || time_field == "ingested_at") {
-    request.set_time_field(v1::INGESTED_AT);
-  } else if (time_field == "published" || time_field == "published_at") {
-    request.set_time_field(v1::PUBLISHED_AT);
-  } else {
+  const std::optional<v1::TimeField> field = ParseTimeField(time_field);
+  if (!field.has_value()) {
     return UsageError(flags,
                       absl::StrCat("bad value for --time-field: \"", time_field,
-                                   "\" (use ingested or published)"));
+                                   "\" (use ingested, published or "
+                                   "received)"));
   }
+  request.set_time_field(*field);
+  struct Window {
+    v1::TimeField field;
+    const char* name;
+    std::optional<absl::Time> since, until;
+  };
+  for (const Window& w :
+       {Window{*field, "", since, until},
+        Window{v1::PUBLISHED_AT, "published-", published_since,
+               published_until},
+        Window{v1::RECEIVED_AT, "received-", received_since, received_until}}) {
+    if (w.since.has_value() && w.until.has_value() && *w.since >= *w.until) {
+      return UsageError(
+          flags, absl::StrCat("--", w.name, "since must be before --", w.name,
+                              "until"));
+    }
+    if (w.name[0] == '\0' || !(w.since || w.until)) continue;
+    v1::TimeRange* range = request.add_time_ranges();
+    range->set_field(w.field);
+    if (w.since) service::ToProto(*w.since, range->mutable_since());
+    if (w.until) service::ToProto(*w.until, range->mutable_until());
+  }
+  if (as_of.has_value()) service::ToProto(*as_of, request.mutable_as_of());
   if (absl::Status s = filter_flags.Fill(request.mutable_filter()); !s.ok()) {
     return UsageError(flags, s.message());
   }

@@ -24,11 +24,9 @@ absl::string_view Absl(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
-std::string TimeOrDash(const v1::Signal& s, bool ingested) {
-  const bool has = ingested ? s.has_ingested_at() : s.has_published_at();
-  if (!has) return "";
-  return FormatRfc3339(
-      service::FromProto(ingested ? s.ingested_at() : s.published_at()));
+// `t` in RFC 3339, or "" when the signal does not have it.
+std::string TimeOrEmpty(bool has, const google::protobuf::Timestamp& t) {
+  return has ? FormatRfc3339(service::FromProto(t)) : std::string();
 }
 
 std::string Lower(const std::string& s) { return absl::AsciiStrToLower(s); }
@@ -93,6 +91,13 @@ absl::StatusOr<v1::EventType> ParseEventType(std::string_view name) {
                    "\": use gold, tariff, sanctions or geopolitical"));
 }
 
+std::optional<v1::TimeField> ParseTimeField(std::string_view name) {
+  if (name == "ingested" || name == "ingested_at") return v1::INGESTED_AT;
+  if (name == "published" || name == "published_at") return v1::PUBLISHED_AT;
+  if (name == "received" || name == "received_at") return v1::RECEIVED_AT;
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<v1::EventType>> ParseEventTypes(
     const std::vector<std::string>& names) {
   std::vector<v1::EventType> out;
@@ -120,8 +125,8 @@ std::string ShortEventName(v1::EventType type) {
 }
 
 std::string FormatSignalLine(const v1::Signal& s) {
-  std::string time = TimeOrDash(s, /*ingested=*/true);
-  if (time.empty()) time = TimeOrDash(s, /*ingested=*/false);
+  std::string time = TimeOrEmpty(s.has_ingested_at(), s.ingested_at());
+  if (time.empty()) time = TimeOrEmpty(s.has_published_at(), s.published_at());
   std::string line =
       absl::StrCat("#", s.seq(), " ", time.empty() ? std::string("-") : time,
                    " ", s.source().empty() ? "-" : s.source(), " \"",
@@ -152,7 +157,7 @@ std::string FormatSignalLine(const v1::Signal& s) {
 std::string CsvHeader() {
   return "seq,ingested_at,published_at,source,article_id,doc_index,title,url,"
          "sentiment_label,sentiment_score,events,entities,duplicate_of_seq,"
-         "scorer_version,author,published_origin";
+         "scorer_version,author,published_origin,received_at";
 }
 
 std::string FormatSignalCsv(const v1::Signal& s) {
@@ -171,8 +176,8 @@ std::string FormatSignalCsv(const v1::Signal& s) {
                           : v1::SentimentLabel_Name(s.sentiment().label());
   std::vector<std::string> fields = {
       absl::StrCat(s.seq()),
-      TimeOrDash(s, /*ingested=*/true),
-      TimeOrDash(s, /*ingested=*/false),
+      TimeOrEmpty(s.has_ingested_at(), s.ingested_at()),
+      TimeOrEmpty(s.has_published_at(), s.published_at()),
       CsvField(s.source()),
       CsvField(s.article_id()),
       absl::StrCat(s.doc_index()),
@@ -188,6 +193,7 @@ std::string FormatSignalCsv(const v1::Signal& s) {
       s.published_origin() == v1::TIME_ORIGIN_UNSPECIFIED
           ? std::string()
           : v1::TimeOrigin_Name(s.published_origin()),
+      TimeOrEmpty(s.has_received_at(), s.received_at()),
   };
   return absl::StrJoin(fields, ",");
 }

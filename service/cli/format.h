@@ -43,6 +43,9 @@ absl::StatusOr<v1::EventType> ParseEventType(std::string_view name);
 absl::StatusOr<std::vector<v1::EventType>> ParseEventTypes(
     const std::vector<std::string>& names);
 
+// "ingested", "published", "received" (or with "_at"); nullopt otherwise.
+std::optional<v1::TimeField> ParseTimeField(std::string_view name);
+
 // "gold", "tariff", "sanctions", "geopolitical".
 std::string ShortEventName(v1::EventType type);
 

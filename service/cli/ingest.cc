@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
+#include "service/cli/article_json.h"
 #include "service/cli/commands.h"
 #include "service/cli/connection.h"
 #include "service/cli/format.h"
@@ -451,6 +452,8 @@ int RunIngest(const std::vector<std::string>& args) {
   std::optional<absl::Time> published;
   std::string content_type = "auto";
   bool ignore_unknown = false;
+  std::string assume_tz;
+  std::vector<std::string> maps;
   absl::Duration timeout = absl::Seconds(60);
   uint64_t parallel = 1;
   bool quiet = false;
@@ -465,6 +468,9 @@ int RunIngest(const std::vector<std::string>& args) {
       "tidings.v1.Article in protobuf JSON, e.g.\n"
       "  {\"article_id\": \"a1\", \"source\": \"wire\", \"body\": \"Gold "
       "rose...\"}\n"
+      "Archives in other shapes: --map renames keys (id=article_id), and\n"
+      "published_at/received_at may be dates, times without a zone (read in\n"
+      "--assume-tz), RFC 1123 or seconds since 1970.\n"
       "Articles go in batches of --batch; --parallel N keeps N batches in\n"
       "flight, so lines stay whole and each names its article, but batches\n"
       "may finish (and print) out of input order. When stderr is a terminal\n"
@@ -488,6 +494,13 @@ int RunIngest(const std::vector<std::string>& args) {
                "text = one article, page = segment a scraped page");
   flags.Bool("ignore-unknown-fields", &ignore_unknown,
              "with --jsonl, ignore keys that are not Article fields");
+  flags.List("map", &maps, "KEY=FIELD",
+             "with --jsonl, read the file's KEY as the Article FIELD, e.g. "
+             "id=article_id,published=published_at");
+  flags.String("assume-tz", &assume_tz, "ZONE",
+               "with --jsonl, the zone of published_at/received_at values "
+               "written without one (dates, 1987-10-19T13:30:41): UTC, +05:30 "
+               "or a name such as America/New_York");
   flags.Duration("timeout", &timeout, "deadline of each Ingest call");
   flags.Uint64("parallel", &parallel, "N",
                "Ingest calls in flight at once (1 to 64); above 1, lines "
@@ -524,6 +537,22 @@ int RunIngest(const std::vector<std::string>& args) {
   if (std::count(files.begin(), files.end(), "-") > 1) {
     return UsageError(flags, "\"-\" (stdin) can be named only once");
   }
+
+  ArticleJsonOptions json_options;
+  json_options.ignore_unknown_fields = ignore_unknown;
+  if (!assume_tz.empty()) {
+    absl::StatusOr<absl::TimeZone> zone = ParseTimeZone(assume_tz);
+    if (!zone.ok()) return UsageError(flags, zone.status().message());
+    json_options.assume_tz = *zone;
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> renames =
+      ParseRenames(maps);
+  if (!renames.ok()) return UsageError(flags, renames.status().message());
+  json_options.renames = *std::move(renames);
+  absl::StatusOr<ArticleJsonReader> json_reader =
+      ArticleJsonReader::Create(std::move(json_options));
+  if (!json_reader.ok())
+    return UsageError(flags, json_reader.status().message());
 
   IngestOptions options;
   options.server = server;
@@ -578,14 +607,9 @@ int RunIngest(const std::vector<std::string>& args) {
       }
       std::string where = absl::StrCat(label, ":", reader.line_number());
       v1::Article article;
-      if (absl::Status s = FromJson(line, &article, ignore_unknown); !s.ok()) {
-        ingester.LocalError(
-            absl::StrCat(
-                where, ": error: not a tidings.v1.Article in protobuf JSON (",
-                s.message(), ")",
-                ignore_unknown ? ""
-                               : "; --ignore-unknown-fields skips extra keys"),
-            bytes);
+      if (absl::Status s = json_reader->Parse(line, &article); !s.ok()) {
+        ingester.LocalError(absl::StrCat(where, ": error: ", s.message()),
+                            bytes);
         continue;
       }
       if (!article.article_id().empty()) {

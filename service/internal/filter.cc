@@ -13,7 +13,7 @@
 namespace tidings::service::internal {
 
 absl::StatusOr<SignalFilter> SignalFilter::Create(const v1::Filter& filter,
-                                                  TimeWindow window,
+                                                  TimeWindows windows,
                                                   v1::SignalView view) {
   SignalFilter f;
   switch (view) {
@@ -60,7 +60,7 @@ absl::StatusOr<SignalFilter> SignalFilter::Create(const v1::Filter& filter,
     }
     f.sources_.insert(s);
   }
-  f.window_ = window;
+  f.windows_ = windows;
   return f;
 }
 
@@ -76,10 +76,14 @@ std::optional<storage::IndexQuery> SignalFilter::IndexPlan() const {
     query.entities.assign(entities_.begin(), entities_.end());
     return query;
   }
-  if (window_.field == v1::PUBLISHED_AT && (window_.since || window_.until)) {
-    query.kind = storage::IndexQuery::Kind::kPublishedAt;
-    if (window_.since) query.since = *window_.since;
-    if (window_.until) query.until = *window_.until;
+  for (const auto& [window, kind] :
+       {std::pair{&windows_.published, storage::IndexQuery::Kind::kPublishedAt},
+        std::pair{&windows_.received,
+                  storage::IndexQuery::Kind::kReceivedAt}}) {
+    if (!window->bounded()) continue;
+    query.kind = kind;
+    if (window->since) query.since = *window->since;
+    if (window->until) query.until = *window->until;
     return query;
   }
   if (!event_types_.empty()) {
@@ -95,14 +99,7 @@ std::optional<storage::IndexQuery> SignalFilter::IndexPlan() const {
 bool SignalFilter::PreMatch(const v1::Signal& signal) const {
   if (!include_duplicates_ && signal.duplicate_of_seq() != 0) return false;
   if (!sources_.empty() && !sources_.contains(signal.source())) return false;
-  if (window_.since || window_.until) {
-    const bool published = window_.field == v1::PUBLISHED_AT;
-    if (published && !signal.has_published_at()) return false;
-    absl::Time t =
-        FromProto(published ? signal.published_at() : signal.ingested_at());
-    if (window_.since && t < *window_.since) return false;
-    if (window_.until && t >= *window_.until) return false;
-  }
+  if (!windows_.Contains(signal)) return false;
   if (!event_types_.empty()) {
     bool any = false;
     for (const v1::Event& e : signal.events()) {

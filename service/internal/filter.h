@@ -12,6 +12,7 @@
 //  - entities: one of these ids is among the signal's entities or the actors
 //    of its kept events.
 //  - sources: the signal's source is one of these (exact match).
+//  - time windows (Query only): the signal is inside each.
 //  Every non-empty list must match (AND across lists, OR within a list).
 //  A matching signal is delivered in the request's SignalView (COMPACT: no
 //  body, no evidence).
@@ -29,17 +30,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/internal/time_windows.h"
 #include "storage/signal_store.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::service::internal {
-
-// A half-open time window [since, until) on one of the signal's timestamps.
-struct TimeWindow {
-  v1::TimeField field = v1::INGESTED_AT;  // INGESTED_AT or PUBLISHED_AT.
-  std::optional<absl::Time> since;        // Inclusive.
-  std::optional<absl::Time> until;        // Exclusive.
-};
 
 // A filter naming more entities than this scans the log instead of merging
 // that many index lists.
@@ -51,7 +46,7 @@ class SignalFilter {
   // min_relevance outside [0, 1] (or NaN), an empty entity/source string, or
   // an unknown view.
   static absl::StatusOr<SignalFilter> Create(
-      const v1::Filter& filter, TimeWindow window = {},
+      const v1::Filter& filter, TimeWindows windows = {},
       v1::SignalView view = v1::SIGNAL_VIEW_UNSPECIFIED);
 
   // Cheap checks on the stored signal, before it is copied.
@@ -70,8 +65,10 @@ class SignalFilter {
 
   // The index that leads to the signals this filter may match, if any: the
   // entity index when it names entities (at most kMaxIndexedEntities), else
-  // the published-time index for a published_at window, else the event-type
-  // index. What it lists is a superset: PreMatch() and Apply() decide.
+  // the published-time index for a published_at window, else the
+  // received-time index for a received_at window, else the event-type index
+  // (an ingested_at window is a seq range: the caller's, see SeqBeforeTime).
+  // What it lists is a superset: PreMatch() and Apply() decide.
   std::optional<storage::IndexQuery> IndexPlan() const;
 
  private:
@@ -83,7 +80,7 @@ class SignalFilter {
   absl::flat_hash_set<int> event_types_;
   absl::flat_hash_set<std::string> entities_;
   absl::flat_hash_set<std::string> sources_;
-  TimeWindow window_;
+  TimeWindows windows_;
 };
 
 }  // namespace tidings::service::internal

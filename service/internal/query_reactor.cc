@@ -19,11 +19,11 @@ namespace {
 // The Subscribe cursor over a fixed range, ending with OK.
 class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
  public:
-  QueryReactor(ServiceCore* core, SignalFilter filter, TimeWindow window,
+  QueryReactor(ServiceCore* core, SignalFilter filter, TimeWindow ingested,
                uint64_t after_seq, uint32_t limit, bool batched)
       : CursorStream(core),
         filter_(std::move(filter)),
-        window_(window),
+        ingested_(ingested),
         after_seq_(after_seq),
         limit_(limit),
         batched_(batched) {}
@@ -55,20 +55,18 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
     const uint64_t first = store.first_seq();
     *start = after_seq_;
     *end = store.head_seq();
-    const bool jump = window_.field == v1::INGESTED_AT && window_.since;
-    if (window_.field == v1::INGESTED_AT) {
-      if (jump) {
-        absl::StatusOr<uint64_t> s = store.SeqBeforeTime(*window_.since);
-        if (!s.ok()) return s.status();
-        // 0 (or anything below first - 1) means signals ingested at or
-        // after `since` were trimmed.
-        *start = std::max(*start, *s);
-      }
-      if (window_.until) {
-        absl::StatusOr<uint64_t> u = store.SeqBeforeTime(*window_.until);
-        if (!u.ok()) return u.status();
-        *end = std::min(*end, *u);
-      }
+    const bool jump = ingested_.since.has_value();
+    if (jump) {
+      absl::StatusOr<uint64_t> s = store.SeqBeforeTime(*ingested_.since);
+      if (!s.ok()) return s.status();
+      // 0 (or anything below first - 1) means signals ingested at or
+      // after `since` were trimmed.
+      *start = std::max(*start, *s);
+    }
+    if (ingested_.until) {
+      absl::StatusOr<uint64_t> u = store.SeqBeforeTime(*ingested_.until);
+      if (!u.ok()) return u.status();
+      *end = std::min(*end, *u);
     }
     if (*start + 1 < first) {
       if (after_seq_ != 0 || jump) {
@@ -175,7 +173,7 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
   }
 
   const SignalFilter filter_;
-  const TimeWindow window_;
+  const TimeWindow ingested_;
   const uint64_t after_seq_;
   const uint32_t limit_;
   const bool batched_;
@@ -191,9 +189,9 @@ class QueryReactor final : public CursorStream<grpc::ByteBuffer> {
 }  // namespace
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(
-    ServiceCore* core, SignalFilter filter, TimeWindow window,
+    ServiceCore* core, SignalFilter filter, TimeWindow ingested,
     uint64_t after_seq, uint32_t limit, bool batched) {
-  auto* reactor = new QueryReactor(core, std::move(filter), window, after_seq,
+  auto* reactor = new QueryReactor(core, std::move(filter), ingested, after_seq,
                                    limit, batched);
   reactor->Begin();
   return reactor;

@@ -1,9 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
 // query_reactor.h: Query, the Subscribe cursor over a fixed seq range
-// (after_seq and the time window), ending with OK after the last match or
-// `limit` signals; QueryBatches, the same in SignalBatch messages. OUT_OF_RANGE
-// when after_seq or an INGESTED_AT `since` lies below the retained range.
+// (after_seq and the ingested_at window, as seqs), ending with OK after the
+// last match or `limit` signals; QueryBatches, the same in SignalBatch
+// messages. OUT_OF_RANGE when after_seq or an INGESTED_AT `since` lies below
+// the retained range.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
 #define TIDINGS_SERVICE_INTERNAL_QUERY_REACTOR_H_
@@ -21,10 +22,12 @@ namespace tidings::service::internal {
 inline constexpr size_t kBatchSignals = 1000;
 inline constexpr size_t kBatchBytes = size_t{1} << 20;
 
-// Starts the stream (schedules the first read). `limit` 0 = no limit.
+// Starts the stream (schedules the first read). `ingested` is the request's
+// ingested_at window (with as_of); the filter checks the other windows.
+// `limit` 0 = no limit.
 // Each message is a v1::Signal, or with `batched` a v1::SignalBatch.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* NewQueryReactor(
-    ServiceCore* core, SignalFilter filter, TimeWindow window,
+    ServiceCore* core, SignalFilter filter, TimeWindow ingested,
     uint64_t after_seq, uint32_t limit, bool batched);
 
 }  // namespace tidings::service::internal

@@ -77,6 +77,10 @@ absl::Status ValidateArticle(const v1::Article& article,
     absl::Status s = ValidateTimestamp(article.published_at(), "published_at");
     if (!s.ok()) return s;
   }
+  if (article.has_received_at()) {
+    absl::Status s = ValidateTimestamp(article.received_at(), "received_at");
+    if (!s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

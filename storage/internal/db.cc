@@ -41,6 +41,7 @@ constexpr CfSpec kCfSpecs[kNumCfs] = {
     {"fingerprint_index", false, 8 << 20},  // kFingerprintIndex
     {"entity_index", false, 8 << 20},       // kEntityIndex
     {"published_index", false, 8 << 20},    // kPublishedIndex
+    {"received_index", false, 8 << 20},     // kReceivedIndex
 };
 
 bool Supported(const std::vector<rocksdb::CompressionType>& supported,

@@ -47,6 +47,7 @@ enum Cf : int {
   kFingerprintIndex,
   kEntityIndex,
   kPublishedIndex,
+  kReceivedIndex,
   kNumCfs,
 };
 

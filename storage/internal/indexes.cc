@@ -17,10 +17,11 @@
 namespace tidings::storage::internal {
 namespace {
 
-// Meta key set once every signal is listed in the entity and published-time
-// indexes (stores written before they existed lack it).
+// Meta key set once every signal is listed in the entity, published-time
+// and received-time indexes (stores written before they existed lack it or
+// hold an older list, and get them all rebuilt).
 constexpr char kIndexesKey[] = "indexes";
-constexpr char kIndexes[] = "entity,published";
+constexpr char kIndexes[] = "entity,published,received";
 
 // Signals indexed per WriteBatch when building missing indexes.
 constexpr int kBuildStepSignals = 4096;
@@ -84,14 +85,14 @@ absl::StatusOr<IndexedSeqs> ListPostings(
 }
 
 // The smallest `max_count` seqs in (after_seq, head] among the signals
-// published in [since, until); exact when both are whole microseconds,
-// else a superset by less than a microsecond. Reads the whole time range of
-// the index.
-absl::StatusOr<IndexedSeqs> ListPublished(const Db& db,
-                                          const rocksdb::ReadOptions& base,
-                                          absl::Time since, absl::Time until,
-                                          uint64_t after_seq, uint64_t head,
-                                          size_t max_count) {
+// whose time in the time-keyed index `cf` (published or received) is in
+// [since, until); exact when both are whole microseconds, else a superset by
+// less than a microsecond. Reads the whole time range of the index.
+absl::StatusOr<IndexedSeqs> ListTimeWindow(const Db& db,
+                                           const rocksdb::ReadOptions& base,
+                                           Cf cf, absl::Time since,
+                                           absl::Time until, uint64_t after_seq,
+                                           uint64_t head, size_t max_count) {
   std::string lower;
   if (since != absl::InfinitePast()) {
     lower = TimeKey(absl::ToUnixMicros(since), 0);  // Rounds down.
@@ -107,15 +108,14 @@ absl::StatusOr<IndexedSeqs> ListPublished(const Db& db,
     upper_slice = rocksdb::Slice(upper);
     options.iterate_upper_bound = &upper_slice;
   }
-  std::unique_ptr<rocksdb::Iterator> it(
-      db.db->NewIterator(options, db.cf(kPublishedIndex)));
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(options, db.cf(cf)));
   std::priority_queue<uint64_t> kept;  // The smallest seqs, largest on top.
   bool overflowed = false;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     int64_t micros;
     uint64_t seq;
     if (!ParseTimeKey(AsStd(it->key()), &micros, &seq)) {
-      return absl::DataLossError("malformed published-time index entry");
+      return absl::DataLossError("malformed time index entry");
     }
     if (seq <= after_seq || seq > head) continue;
     if (kept.size() < max_count) {
@@ -129,7 +129,7 @@ absl::StatusOr<IndexedSeqs> ListPublished(const Db& db,
     }
   }
   if (!it->status().ok()) {
-    return FromRocks(it->status(), "cannot read the published-time index");
+    return FromRocks(it->status(), "cannot read a time index");
   }
   IndexedSeqs out;
   out.through = overflowed ? kept.top() : head;
@@ -191,11 +191,11 @@ absl::Status CheckIndexable(const tidings::v1::Signal& signal,
 
 namespace {
 
-// The entity and published-time entries of `signal` (ids too long to index
-// are left out; Append() refuses them, so only an old store has any).
-void PutEntityAndPublishedEntries(const Db& db,
-                                  const tidings::v1::Signal& signal,
-                                  uint64_t seq, rocksdb::WriteBatch* batch) {
+// The entity, published-time and received-time entries of `signal` (ids
+// too long to index are left out; Append() refuses them, so only an old
+// store has any).
+void PutPointEntries(const Db& db, const tidings::v1::Signal& signal,
+                     uint64_t seq, rocksdb::WriteBatch* batch) {
   for (std::string_view id : IndexedEntityIds(signal)) {
     if (id.size() > storage::kMaxIndexedEntityId) continue;
     batch->Put(db.cf(kEntityIndex), EntityKey(id, seq), rocksdb::Slice());
@@ -203,6 +203,10 @@ void PutEntityAndPublishedEntries(const Db& db,
   if (signal.has_published_at()) {
     batch->Put(db.cf(kPublishedIndex),
                TimeKey(MicrosOf(signal.published_at()), seq), rocksdb::Slice());
+  }
+  if (signal.has_received_at()) {
+    batch->Put(db.cf(kReceivedIndex),
+               TimeKey(MicrosOf(signal.received_at()), seq), rocksdb::Slice());
   }
 }
 
@@ -213,7 +217,7 @@ void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
   for (uint8_t type : IndexedEventTypes(signal)) {
     batch->Put(db.cf(kEventIndex), EventKey(type, seq), rocksdb::Slice());
   }
-  PutEntityAndPublishedEntries(db, signal, seq, batch);
+  PutPointEntries(db, signal, seq, batch);
 }
 
 void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
@@ -224,6 +228,10 @@ void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
   if (signal.has_published_at()) {
     batch->Delete(db.cf(kPublishedIndex),
                   TimeKey(MicrosOf(signal.published_at()), seq));
+  }
+  if (signal.has_received_at()) {
+    batch->Delete(db.cf(kReceivedIndex),
+                  TimeKey(MicrosOf(signal.received_at()), seq));
   }
 }
 
@@ -254,7 +262,7 @@ absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
       return absl::DataLossError(
           absl::StrCat("a signal after ", done, " indexed does not parse"));
     }
-    PutEntityAndPublishedEntries(db, signal, seq, &batch);
+    PutPointEntries(db, signal, seq, &batch);
     if (++done % kBuildStepSignals == 0) {
       s = db.db->Write(write_options, &batch);
       if (!s.ok()) return FromRocks(s, "cannot write index entries");
@@ -283,8 +291,11 @@ absl::StatusOr<IndexedSeqs> ListIndexed(
   std::vector<std::pair<std::string, std::string>> ranges;
   switch (query.kind) {
     case IndexQuery::Kind::kPublishedAt:
-      return ListPublished(db, read_options, query.since, query.until,
-                           after_seq, head, max_count);
+      return ListTimeWindow(db, read_options, kPublishedIndex, query.since,
+                            query.until, after_seq, head, max_count);
+    case IndexQuery::Kind::kReceivedAt:
+      return ListTimeWindow(db, read_options, kReceivedIndex, query.since,
+                            query.until, after_seq, head, max_count);
     case IndexQuery::Kind::kEventTypes:
       for (tidings::v1::EventType type : query.event_types) {
         const auto byte = static_cast<uint8_t>(type);
@@ -308,8 +319,9 @@ absl::Status ValidateIndexQuery(const IndexQuery& query) {
   const size_t terms = query.kind == IndexQuery::Kind::kEventTypes
                            ? query.event_types.size()
                            : query.entities.size();
-  if (query.kind != IndexQuery::Kind::kPublishedAt &&
-      (terms == 0 || terms > kMaxTerms)) {
+  const bool time_window = query.kind == IndexQuery::Kind::kPublishedAt ||
+                           query.kind == IndexQuery::Kind::kReceivedAt;
+  if (!time_window && (terms == 0 || terms > kMaxTerms)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "an index query names 1 to ", kMaxTerms, " terms, not ", terms));
   }

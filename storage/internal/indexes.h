@@ -1,9 +1,9 @@
 // Copyright 2026 The Tidings Authors.
 //
 // indexes.h: the secondary indexes that lead a filtered read to the signals
-// it wants (event type, entity, published time), how a signal is listed in
-// them, how they are read, and how a store written before some of them
-// existed gets them. Layouts in keys.h.
+// it wants (event type, entity, published and received time), how a signal is
+// listed in them, how they are read, and how a store written before some of
+// them existed gets them. Layouts in keys.h.
 
 #ifndef TIDINGS_STORAGE_INTERNAL_INDEXES_H_
 #define TIDINGS_STORAGE_INTERNAL_INDEXES_H_
@@ -36,18 +36,21 @@ std::vector<std::string_view> IndexedEntityIds(
 absl::Status CheckIndexable(const tidings::v1::Signal& signal,
                             std::string_view what);
 
-// Adds the event-type, entity and published-time entries of `signal`,
+// Adds the event-type, entity, published- and received-time entries of
+// `signal`,
 // stored at `seq`. (The time and near-duplicate indexes are Append()'s.)
 void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
                      uint64_t seq, rocksdb::WriteBatch* batch);
 
-// Deletes the entity and published-time entries of `signal` one by one
+// Deletes the entity and published- and received-time entries of `signal`
+// one by one
 // (a trim deletes event-type entries by range).
 void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
                              uint64_t seq, rocksdb::WriteBatch* batch);
 
-// Writes the entity and published-time entries of every stored signal when
-// the store predates them (no "indexes" marker in the meta CF), then the
+// Writes the entity, published- and received-time entries of every stored
+// signal when the store predates some of them (no "indexes" marker in the
+// meta CF, or an older list in it), then the
 // marker; for a new store, just the marker. Idempotent and safe to
 // interrupt: entries are rewritten from the start until the marker is set.
 // Reports progress through options.on_index_progress.

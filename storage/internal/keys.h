@@ -68,9 +68,9 @@ std::string EntityKey(std::string_view id, uint64_t seq);
 bool ParseEntityKey(std::string_view key, std::string_view* id, uint64_t* seq);
 
 // ---------------------------------------------------------------------------
-// Published-time index CF: key = ordered published_at micros (8) | seq (8),
-// value empty; only signals with a published_at are listed. Same layout as
-// the time index (TimeKey/ParseTimeKey).
+// Published-time and received-time index CFs: key = ordered published_at
+// (or received_at) micros (8) | seq (8), value empty; only signals with that
+// time are listed. Same layout as the time index (TimeKey/ParseTimeKey).
 
 // ---------------------------------------------------------------------------
 // Near-duplicate index CF: the 64-bit SimHash split into 4 bands of 16 bits,

@@ -40,7 +40,7 @@ void AddEvent(v1::Signal* s, v1::EventType type, double relevance,
   if (!actor.empty()) e->add_actors(actor);
 }
 
-SignalFilter MustCreate(const v1::Filter& f, TimeWindow w = {}) {
+SignalFilter MustCreate(const v1::Filter& f, TimeWindows w = {}) {
   absl::StatusOr<SignalFilter> filter = SignalFilter::Create(f, w);
   EXPECT_TRUE(filter.ok()) << filter.status();
   return *filter;
@@ -140,10 +140,9 @@ TEST(SignalFilterTest, RejectsBadFilters) {
 
 TEST(SignalFilterTest, TimeWindow) {
   const absl::Time t = absl::FromUnixSeconds(1000);
-  TimeWindow w;
-  w.field = v1::PUBLISHED_AT;
-  w.since = t;
-  w.until = t + absl::Seconds(10);
+  TimeWindows w;
+  w.published.since = t;
+  w.published.until = t + absl::Seconds(10);
   SignalFilter f = MustCreate(v1::Filter(), w);
   v1::Signal s = MakeSignal(1);
   EXPECT_FALSE(Matches(f, s));  // No published_at: outside any window.
@@ -151,6 +150,115 @@ TEST(SignalFilterTest, TimeWindow) {
   EXPECT_TRUE(Matches(f, s));  // Since is inclusive.
   ToProto(t + absl::Seconds(10), s.mutable_published_at());
   EXPECT_FALSE(Matches(f, s));  // Until is exclusive.
+}
+
+TEST(SignalFilterTest, EveryTimeWindowMustHold) {
+  const absl::Time t = absl::FromUnixSeconds(1000);
+  TimeWindows w;
+  w.published.since = t;  // Published at or after t ...
+  w.received.until = t;   // ... and received before t.
+  w.ingested.until = t + absl::Hours(1);
+  SignalFilter f = MustCreate(v1::Filter(), w);
+  v1::Signal s = MakeSignal(1);
+  ToProto(t, s.mutable_published_at());
+  ToProto(t, s.mutable_ingested_at());
+  EXPECT_FALSE(Matches(f, s));  // No received_at.
+  ToProto(t - absl::Seconds(1), s.mutable_received_at());
+  EXPECT_TRUE(Matches(f, s));
+  ToProto(t + absl::Hours(1), s.mutable_ingested_at());
+  EXPECT_FALSE(Matches(f, s));  // Ingested too late.
+  ToProto(t, s.mutable_ingested_at());
+  ToProto(t, s.mutable_received_at());
+  EXPECT_FALSE(Matches(f, s));  // Received too late.
+}
+
+TEST(SignalFilterTest, IndexPlanPrefersEntitiesThenPublishedThenReceived) {
+  const absl::Time t = absl::FromUnixSeconds(1000);
+  TimeWindows received;
+  received.received.since = t;
+  v1::Filter types;
+  types.add_event_types(v1::TARIFF);
+  std::optional<storage::IndexQuery> plan =
+      MustCreate(types, received).IndexPlan();
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->kind, storage::IndexQuery::Kind::kReceivedAt);
+  EXPECT_EQ(plan->since, t);
+  EXPECT_EQ(plan->until, absl::InfiniteFuture());
+
+  TimeWindows both = received;
+  both.published.until = t;
+  plan = MustCreate(types, both).IndexPlan();
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->kind, storage::IndexQuery::Kind::kPublishedAt);
+
+  v1::Filter entity = types;
+  entity.add_entities("country:US");
+  plan = MustCreate(entity, both).IndexPlan();
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->kind, storage::IndexQuery::Kind::kEntities);
+
+  TimeWindows ingested;  // An ingested window is the caller's seq range.
+  ingested.ingested.since = t;
+  plan = MustCreate(types, ingested).IndexPlan();
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->kind, storage::IndexQuery::Kind::kEventTypes);
+}
+
+v1::QueryRequest QueryWithRange(v1::TimeField field, int64_t since,
+                                int64_t until) {
+  v1::QueryRequest r;
+  v1::TimeRange* range = r.add_time_ranges();
+  range->set_field(field);
+  range->mutable_since()->set_seconds(since);
+  range->mutable_until()->set_seconds(until);
+  return r;
+}
+
+TEST(QueryTimeWindowsTest, MergesLegacyRangesAndAsOf) {
+  v1::QueryRequest r = QueryWithRange(v1::PUBLISHED_AT, 100, 200);
+  r.set_time_field(v1::PUBLISHED_AT);
+  r.mutable_since()->set_seconds(150);  // Intersects with [100, 200).
+  v1::TimeRange* received = r.add_time_ranges();
+  received->set_field(v1::RECEIVED_AT);
+  received->mutable_until()->set_seconds(500);
+  r.mutable_as_of()->set_seconds(1000);
+  absl::StatusOr<TimeWindows> w = QueryTimeWindows(r);
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->published.since, absl::FromUnixSeconds(150));
+  EXPECT_EQ(w->published.until, absl::FromUnixSeconds(200));
+  EXPECT_FALSE(w->received.since.has_value());
+  EXPECT_EQ(w->received.until, absl::FromUnixSeconds(500));
+  // as_of is inclusive: ingested at 1000 s is visible, a nanosecond later
+  // is not.
+  EXPECT_FALSE(w->ingested.since.has_value());
+  EXPECT_TRUE(w->ingested.Contains(absl::FromUnixSeconds(1000)));
+  EXPECT_FALSE(
+      w->ingested.Contains(absl::FromUnixSeconds(1000) + absl::Nanoseconds(1)));
+}
+
+TEST(QueryTimeWindowsTest, RejectsBadRangesNamingThem) {
+  v1::QueryRequest inverted = QueryWithRange(v1::RECEIVED_AT, 200, 100);
+  absl::StatusOr<TimeWindows> w = QueryTimeWindows(inverted);
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(w.status().message()),
+              HasSubstr("time_ranges[0].since"));
+
+  v1::QueryRequest unknown =
+      QueryWithRange(static_cast<v1::TimeField>(9), 1, 2);
+  w = QueryTimeWindows(unknown);
+  EXPECT_THAT(std::string(w.status().message()),
+              HasSubstr("time_ranges[0].time_field 9 is unknown"));
+
+  v1::QueryRequest bad_as_of;
+  bad_as_of.mutable_as_of()->set_seconds(-1'000'000'000'000);
+  w = QueryTimeWindows(bad_as_of);
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(w.status().message()), HasSubstr("as_of"));
+
+  v1::QueryRequest many;
+  for (int i = 0; i <= kMaxTimeRanges; ++i) many.add_time_ranges();
+  EXPECT_EQ(QueryTimeWindows(many).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SignalFilterTest, CompactViewDropsTheTextOfAMatch) {

@@ -65,12 +65,17 @@ IndexQuery Types(std::vector<EventType> types) {
   return q;
 }
 
-IndexQuery Published(absl::Time since, absl::Time until) {
+IndexQuery Published(absl::Time since, absl::Time until,
+                     IndexQuery::Kind kind = IndexQuery::Kind::kPublishedAt) {
   IndexQuery q;
-  q.kind = IndexQuery::Kind::kPublishedAt;
+  q.kind = kind;
   q.since = since;
   q.until = until;
   return q;
+}
+
+IndexQuery Received(absl::Time since, absl::Time until) {
+  return Published(since, until, IndexQuery::Kind::kReceivedAt);
 }
 
 class IndexTest : public ::testing::Test {
@@ -90,10 +95,10 @@ class IndexTest : public ::testing::Test {
   // Seqs 1..6:
   //   1  entity country:US; TARIFF with actor country:CN
   //   2  entity country:U (a prefix of another id); GOLD_PRICE_MOVE
-  //   3  nothing
+  //   3  received day 2
   //   4  entity country:US; published day 2
   //   5  SANCTIONS with actor country:US; published day 1
-  //   6  published day 3 + 1.5 us
+  //   6  published day 3 + 1.5 us; received day 1
   void Fill() {
     ASSERT_NO_FATAL_FAILURE(Open());
     std::vector<PendingArticle> batch;
@@ -105,6 +110,10 @@ class IndexTest : public ::testing::Test {
     batch.push_back(Article("e", {}, {v1::SANCTIONS}, "country:US", kDay1));
     batch.push_back(Article("f", {}, {}, "",
                             kDay1 + absl::Hours(48) + absl::Nanoseconds(1500)));
+    batch[2].signals[0].mutable_received_at()->set_seconds(
+        absl::ToUnixSeconds(kDay1 + absl::Hours(24)));
+    batch[5].signals[0].mutable_received_at()->set_seconds(
+        absl::ToUnixSeconds(kDay1));
     ASSERT_THAT(store_->Append(std::move(batch), kT0), IsOk());
     ASSERT_EQ(store_->head_seq(), 6u);
   }
@@ -186,6 +195,19 @@ TEST_F(IndexTest, PublishedWindowListsTheSmallestSeqsFirst) {
   EXPECT_THAT(List(Published(f - absl::Nanoseconds(1), f)), ElementsAre(6));
 }
 
+TEST_F(IndexTest, ReceivedWindowHasItsOwnIndex) {
+  ASSERT_NO_FATAL_FAILURE(Fill());
+  const absl::Time day2 = kDay1 + absl::Hours(24);
+  EXPECT_THAT(List(Received(absl::InfinitePast(), absl::InfiniteFuture())),
+              ElementsAre(3, 6));
+  EXPECT_THAT(List(Received(kDay1, day2)), ElementsAre(6));
+  EXPECT_THAT(List(Received(day2, absl::InfiniteFuture())), ElementsAre(3));
+  uint64_t through = 0;
+  EXPECT_THAT(List(Received(kDay1, absl::InfiniteFuture()), 0, 1, &through),
+              ElementsAre(3));
+  EXPECT_EQ(through, 3u);
+}
+
 TEST_F(IndexTest, ReadSeqsVisitsInOrderAndStopsWhenAsked) {
   ASSERT_NO_FATAL_FAILURE(Fill());
   std::vector<std::string> ids;
@@ -229,16 +251,22 @@ TEST_F(IndexTest, RefusesWhatCannotBeIndexed) {
   EXPECT_EQ(store_->head_seq(), 6u);
 }
 
-// Empties the entity and published-time indexes and removes their marker,
-// as in a store written before they existed.
-void ForgetIndexes(const std::string& path) {
+// Empties the entity and time indexes and removes their marker, as in a
+// store written before they existed; or, with `old_marker`, sets the marker
+// of a store that had all but the received-time index.
+void ForgetIndexes(const std::string& path, const char* old_marker = nullptr) {
   std::unique_ptr<testing::RawDb> raw = testing::RawDb::Open(path);
   ASSERT_NE(raw, nullptr);
   rocksdb::DB& db = raw->db();
   ASSERT_TRUE(
-      db.Delete(rocksdb::WriteOptions(), raw->cf("default"), "indexes").ok());
+      (old_marker == nullptr
+           ? db.Delete(rocksdb::WriteOptions(), raw->cf("default"), "indexes")
+           : db.Put(rocksdb::WriteOptions(), raw->cf("default"), "indexes",
+                    old_marker))
+          .ok());
   int forgotten = 0;
-  for (const char* name : {"entity_index", "published_index"}) {
+  for (const char* name :
+       {"entity_index", "published_index", "received_index"}) {
     std::unique_ptr<rocksdb::Iterator> it(
         db.NewIterator(rocksdb::ReadOptions(), raw->cf(name)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -247,8 +275,9 @@ void ForgetIndexes(const std::string& path) {
       ++forgotten;
     }
   }
-  // Entities: 1 US and CN, 2 U, 4 US, 5 US; published: 4, 5, 6.
-  EXPECT_EQ(forgotten, 5 + 3);
+  // Entities: 1 US and CN, 2 U, 4 US, 5 US; published: 4, 5, 6; received:
+  // 3, 6.
+  EXPECT_EQ(forgotten, 5 + 3 + 2);
 }
 
 TEST_F(IndexTest, AStoreWithoutTheIndexesGetsThemOnOpen) {
@@ -264,11 +293,21 @@ TEST_F(IndexTest, AStoreWithoutTheIndexesGetsThemOnOpen) {
   EXPECT_THAT(List(Entities({"country:US"})), ElementsAre(1, 4, 5));
   EXPECT_THAT(List(Published(kDay1, absl::InfiniteFuture())),
               ElementsAre(4, 5, 6));
+  EXPECT_THAT(List(Received(kDay1, absl::InfiniteFuture())), ElementsAre(3, 6));
   // Built once: the next open finds the marker.
   store_.reset();
   progress.clear();
   ASSERT_NO_FATAL_FAILURE(Open());
   EXPECT_THAT(progress, IsEmpty());
+}
+
+TEST_F(IndexTest, AStoreFromBeforeTheReceivedIndexGetsIt) {
+  ASSERT_NO_FATAL_FAILURE(Fill());
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(ForgetIndexes(options_.path, "entity,published"));
+  ASSERT_NO_FATAL_FAILURE(Open());
+  EXPECT_THAT(List(Received(kDay1, absl::InfiniteFuture())), ElementsAre(3, 6));
+  EXPECT_THAT(List(Entities({"country:US"})), ElementsAre(1, 4, 5));
 }
 
 }  // namespace
