@@ -375,8 +375,9 @@ class SignalStore {
 
   // Sizes and RocksDB statistics, read now (a few RocksDB properties and a
   // listing of the WAL files: cheap enough for every metrics scrape).
-  // nullopt while the store is recovering from a write error, and from the
-  // default (for fakes). Thread-safe.
+  // nullopt while the store has no open database (a reopen after a write
+  // error failed; see Append()), and from the default (for fakes).
+  // Thread-safe.
   virtual std::optional<StoreStats> Stats() const;
 };
 

@@ -53,7 +53,7 @@
 //                                               compaction and flush, stall
 //                                               seconds, WAL syncs and bytes)
 // The RocksDB families are absent when the store has no statistics (a
-// store injected by tests) or is recovering from a write error.
+// store injected by tests) or no open database (SignalStore::Stats()).
 
 #ifndef TIDINGS_SERVICE_INTERNAL_METRICS_H_
 #define TIDINGS_SERVICE_INTERNAL_METRICS_H_
