@@ -2,6 +2,7 @@
 
 #include "service/hub.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,17 @@ void Hub::Stop() {
 size_t Hub::size() const {
   absl::MutexLock lock(&mu_);
   return listeners_.size();
+}
+
+Hub::Lag Hub::LagBehind(uint64_t head) const {
+  absl::MutexLock lock(&mu_);
+  Lag lag;
+  for (Listener* l : listeners_) {
+    const uint64_t behind = l->LagBehind(head);
+    lag.max = std::max(lag.max, behind);
+    lag.total += behind;
+  }
+  return lag;
 }
 
 void Hub::Tick() {

@@ -38,6 +38,9 @@ class Hub {
     virtual void OnTick() = 0;
     // The server is shutting down: end the stream (UNAVAILABLE).
     virtual void OnClose() = 0;
+    // How many seqs this listener trails `head` by (for metrics); may take
+    // the listener's own lock. The default: 0 (not tracked).
+    virtual uint64_t LagBehind(uint64_t head) { return 0; }
   };
 
   // `max_listeners`: most concurrent subscriptions. `tick`: heartbeat period
@@ -72,6 +75,13 @@ class Hub {
   void Stop();
 
   size_t size() const;
+
+  // The listeners' LagBehind(head): the largest and the sum. Thread-safe.
+  struct Lag {
+    uint64_t max = 0;
+    uint64_t total = 0;
+  };
+  Lag LagBehind(uint64_t head) const;
 
  private:
   void Tick();

@@ -388,6 +388,11 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     store_options.duplicate_window = options.duplicate_window;
     store_options.retention = options.retention;
     store_options.env = deps.store_env;
+    if (metrics != nullptr) {
+      store_options.on_wal_sync = [metrics](absl::Duration d) {
+        internal::Metrics::WalSynced(metrics, d);
+      };
+    }
     // A store written before the entity and published-time indexes gets
     // them at open: one line every few seconds while that runs.
     store_options.on_index_progress =
@@ -492,6 +497,10 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       g.head_seq = store_->head_seq();
       g.first_seq = store_->first_seq();
       g.subscribers = hub_->size();
+      const Hub::Lag lag = hub_->LagBehind(g.head_seq);
+      g.subscriber_max_lag = lag.max;
+      g.subscriber_total_lag = lag.total;
+      g.store = store_->Stats();
       return g;
     });
   }

@@ -115,7 +115,7 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
     }
     internal::PreparedBatch batch = internal::PrepareBatch(
         *core->deps.scorer, *core->deps.store, core->options.max_article_bytes,
-        core->deps.clock(), articles);
+        core->deps.clock(), articles, core->deps.metrics);
     if (batch.pending.empty()) {
       for (v1::IngestResult& r : batch.results) {
         response->add_results()->Swap(&r);
@@ -196,8 +196,8 @@ grpc::ServerUnaryReactor* TidingsService::Score(
         result->set_error_message(std::string(valid.message()));
         continue;
       }
-      std::vector<v1::Signal> signals =
-          internal::ScoreArticle(*core->deps.scorer, article, now);
+      std::vector<v1::Signal> signals = internal::ScoreArticle(
+          *core->deps.scorer, article, now, core->deps.metrics);
       result->set_signal_count(static_cast<uint32_t>(signals.size()));
       for (v1::Signal& s : signals) {
         DropWeakEvents(scoring::kDefaultMinRelevance, &s);

@@ -56,6 +56,7 @@
 #include <atomic>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -82,6 +83,7 @@
 #include "storage/internal/db.h"
 #include "storage/internal/indexes.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/stats.h"
 #include "storage/internal/status_macros.h"
 
 namespace tidings::storage {
@@ -134,6 +136,8 @@ absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
 }
 
 absl::Status SignalStore::Trim(absl::Time now) { return absl::OkStatus(); }
+
+std::optional<StoreStats> SignalStore::Stats() const { return std::nullopt; }
 
 namespace {
 
@@ -484,14 +488,17 @@ class RocksSignalStore final : public SignalStore {
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir) override
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  std::optional<StoreStats> Stats() const override ABSL_LOCKS_EXCLUDED(db_mu_);
 
  private:
   RocksSignalStore(const StoreOptions& options,
                    std::shared_ptr<rocksdb::Cache> cache,
+                   std::shared_ptr<rocksdb::Statistics> statistics,
                    std::shared_ptr<Db> db, const Restored& restored)
       : options_(options),
         store_id_(restored.store_id),
         cache_(std::move(cache)),
+        statistics_(std::move(statistics)),
         head_(restored.head),
         first_seq_(restored.first_seq),
         last_ingested_micros_(restored.last_ingested_micros),
@@ -541,6 +548,8 @@ class RocksSignalStore final : public SignalStore {
   const std::string store_id_;
   // Shared by the table factories of every CF, across reopens.
   const std::shared_ptr<rocksdb::Cache> cache_;
+  // RocksDB's tickers, kept across reopens (see Stats()).
+  const std::shared_ptr<rocksdb::Statistics> statistics_;
 
   // Serialises Append() (and so recovery).
   absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(db_mu_);
@@ -568,11 +577,13 @@ absl::StatusOr<std::unique_ptr<SignalStore>> RocksSignalStore::Open(
     const StoreOptions& options) {
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::shared_ptr<rocksdb::Statistics> statistics = internal::NewStatistics();
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<Db> db,
-                                   OpenDb(options, cache));
+                                   OpenDb(options, cache, statistics));
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(Restored restored, Restore(*db, options));
   return std::unique_ptr<SignalStore>(
-      new RocksSignalStore(options, std::move(cache), std::move(db), restored));
+      new RocksSignalStore(options, std::move(cache), std::move(statistics),
+                           std::move(db), restored));
 }
 
 absl::StatusOr<std::shared_ptr<const Db>> RocksSignalStore::ReaderDb() const {
@@ -612,7 +623,8 @@ absl::Status RocksSignalStore::RecoverIfNeeded() {
         "running reads to finish; retry shortly");
   }
   db_.reset();  // Closes the old database.
-  absl::StatusOr<std::shared_ptr<Db>> reopened = OpenDb(options_, cache_);
+  absl::StatusOr<std::shared_ptr<Db>> reopened =
+      OpenDb(options_, cache_, statistics_);
   if (!reopened.ok()) return reopened.status();
   absl::StatusOr<Restored> restored = Restore(**reopened, options_);
   if (!restored.ok()) return restored.status();
@@ -804,6 +816,8 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
 
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
+  std::optional<internal::SyncTimer> sync_timer;
+  if (options_.sync && options_.on_wal_sync) sync_timer.emplace();
   rocksdb::Status s = db->db->Write(write_options, &write_batch);
   if (!s.ok()) {
     needs_recovery_ = true;
@@ -812,6 +826,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
                      "acknowledged (retry later): ",
                      s.ToString()));
   }
+  if (sync_timer) options_.on_wal_sync(sync_timer->Elapsed());
   const uint64_t new_head = next_seq - 1;
   if (new_head != head) last_ingested_micros_ = now_micros;
   head_.store(new_head, std::memory_order_release);
@@ -1217,6 +1232,12 @@ absl::StatusOr<CheckpointInfo> RocksSignalStore::Checkpoint(
     }
   }
   return info;
+}
+
+std::optional<StoreStats> RocksSignalStore::Stats() const {
+  absl::StatusOr<std::shared_ptr<const Db>> db = ReaderDb();
+  if (!db.ok()) return std::nullopt;
+  return internal::ReadStats(**db, *statistics_);
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,13 @@ struct StoreOptions {
   // RocksDB environment (tests inject failing ones). Default: nullptr = the
   // default environment. Not owned; must outlive the store.
   rocksdb::Env* env = nullptr;
+
+  // Called after each Append() whose synced write succeeded, with the time
+  // the WAL file's sync took (RocksDB's I/O statistics of the appending
+  // thread: the fsync alone, not the rest of the write). Runs on that thread
+  // with the writer lock held: it must be quick. Not called when `sync` is
+  // off. Default: none.
+  std::function<void(absl::Duration)> on_wal_sync;
 };
 
 // One article of an ingest batch, as prepared by the service.
@@ -150,6 +158,30 @@ struct CheckpointInfo {
   // files are hard links to the store's (no extra space until compaction
   // replaces those); elsewhere they are copies.
   uint64_t bytes = 0;
+};
+
+// What Stats() reports: plain numbers for monitoring.
+struct StoreStats {
+  // Sizes in bytes, now: every table file on disk (including obsolete ones
+  // not deleted yet), the live table files alone, the write-ahead log files,
+  // the memtables (in memory, not yet flushed) and RocksDB's estimate of the
+  // bytes compaction still has to rewrite.
+  uint64_t sst_bytes = 0;
+  uint64_t live_sst_bytes = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t pending_compaction_bytes = 0;
+  // RocksDB's statistics (tickers), cumulative since Open().
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+  uint64_t bytes_written = 0;  // By writes (Put/Delete), before compaction.
+  uint64_t bytes_read = 0;     // By point lookups.
+  uint64_t compaction_bytes_read = 0;
+  uint64_t compaction_bytes_written = 0;
+  uint64_t flush_bytes_written = 0;
+  uint64_t stall_micros = 0;  // Writes held back by a write stall.
+  uint64_t wal_syncs = 0;
+  uint64_t wal_bytes_written = 0;
 };
 
 // Thread-safety: every method may be called concurrently from any thread,
@@ -341,6 +373,13 @@ class SignalStore {
   // UNIMPLEMENTED (for fakes).
   virtual absl::StatusOr<tidings::v1::Article> GetArticle(
       std::string_view idempotency_key) const;
+
+  // Sizes and RocksDB statistics, read now (a few RocksDB properties and a
+  // listing of the WAL files: cheap enough for every metrics scrape).
+  // nullopt while the store has no open database (a reopen after a write
+  // error failed; see Append()), and from the default (for fakes).
+  // Thread-safe.
+  virtual std::optional<StoreStats> Stats() const;
 };
 
 }  // namespace tidings::storage

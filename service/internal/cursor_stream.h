@@ -18,6 +18,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "service/internal/pooled_reactor.h"
 #include "service/internal/service_core.h"
@@ -105,16 +106,38 @@ class CursorStream : public grpc::ServerWriteReactor<Msg>,
     return queued_bytes_ >= max_bytes_ ? 0 : max_bytes_ - queued_bytes_;
   }
 
+  // The signal a queued message carries, for the subclass's accounting
+  // when the message is handed to gRPC (OnHanded).
+  struct SignalTag {
+    uint64_t seq = 0;  // 0: not a signal.
+    absl::Time ingested_at;
+  };
+
   // Queues a message of `bytes` serialized bytes.
-  void PushLocked(Msg msg, size_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    queue_.push_back(Queued{std::move(msg), bytes});
+  void PushLocked(Msg msg, size_t bytes, SignalTag tag = {})
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    queue_.push_back(Queued{std::move(msg), bytes, tag});
     queued_bytes_ += bytes;
+  }
+
+  // Called (without the lock) for each queued message just before it is
+  // handed to gRPC.
+  virtual void OnHanded(const SignalTag& tag) {}
+
+  // Every signal up to the returned seq was handed to gRPC or not queued at
+  // all: `position` (the last seq read) when nothing is queued, else the seq
+  // before the first queued signal.
+  uint64_t HandedThroughLocked(uint64_t position) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (queue_.empty() || queue_.front().tag.seq == 0) return position;
+    return queue_.front().tag.seq - 1;
   }
 
   // Starts the next write, or Finish, if due.
   void Pump() override ABSL_LOCKS_EXCLUDED(mu_) {
     enum class Op { kNone, kWrite, kFinish } op = Op::kNone;
     grpc::Status status;
+    SignalTag handed;
     {
       absl::MutexLock lock(&mu_);
       if (finished_ || writing_) return;
@@ -127,6 +150,7 @@ class CursorStream : public grpc::ServerWriteReactor<Msg>,
         op = Op::kWrite;
       } else if (!queue_.empty()) {
         current_ = std::move(queue_.front().msg);
+        handed = queue_.front().tag;
         queued_bytes_ -= std::min(queued_bytes_, queue_.front().bytes);
         queue_.pop_front();
         writing_ = true;
@@ -139,6 +163,9 @@ class CursorStream : public grpc::ServerWriteReactor<Msg>,
       }
     }
     if (op == Op::kWrite) {
+      // Before StartWrite: once the write is started the stream may end and
+      // this object go away.
+      if (handed.seq != 0) OnHanded(handed);
       this->StartWrite(&current_);
     } else if (op == Op::kFinish) {
       this->Finish(std::move(status));
@@ -157,6 +184,7 @@ class CursorStream : public grpc::ServerWriteReactor<Msg>,
   struct Queued {
     Msg msg;
     size_t bytes;
+    SignalTag tag;
   };
   const size_t buffer_;     // Most queued messages.
   const size_t low_water_;  // Read more when no more than this are queued.

@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "service/convert.h"
+#include "service/internal/metrics.h"
 #include "service/internal/wire.h"
 
 namespace tidings::service::internal {
@@ -27,8 +29,9 @@ scoring::ContentKind ToKind(v1::ContentType type) {
 }  // namespace
 
 std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
-                                     const v1::Article& article,
-                                     absl::Time now) {
+                                     const v1::Article& article, absl::Time now,
+                                     Metrics* metrics) {
+  const absl::Time started = absl::Now();
   scoring::ScoreInput input;
   input.title = std::string_view(article.title());
   input.body = std::string_view(article.body());
@@ -39,6 +42,7 @@ std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
   for (size_t i = 0; i < docs.size(); ++i) {
     ToSignal(docs[i], article, scorer.version(), &signals[i]);
   }
+  Metrics::Scored(metrics, absl::Now() - started);
   return signals;
 }
 
@@ -80,7 +84,8 @@ std::optional<v1::IngestResult> AdmitStreamMessage(std::string_view bytes,
 PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
                                const storage::SignalStore& store,
                                uint64_t max_article_bytes, uint32_t index,
-                               const v1::Article& article, absl::Time now) {
+                               const v1::Article& article, absl::Time now,
+                               Metrics* metrics) {
   PreparedArticle out;
   out.result.set_index(index);
   out.result.set_article_id(article.article_id());
@@ -102,7 +107,7 @@ PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
     // NOT_FOUND (new id), UNIMPLEMENTED (a fake store) or a read error:
     // score and let Append() decide.
   }
-  std::vector<v1::Signal> signals = ScoreArticle(scorer, article, now);
+  std::vector<v1::Signal> signals = ScoreArticle(scorer, article, now, metrics);
   std::optional<std::string> key = IdempotencyKey(article, signals);
   if (!key) return out;  // Nothing found in the page and no id: no signals.
   storage::PendingArticle pending;
@@ -116,18 +121,23 @@ PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
 PreparedBatch PrepareBatch(const scoring::Scorer& scorer,
                            const storage::SignalStore& store,
                            uint64_t max_article_bytes, absl::Time now,
-                           const std::vector<IndexedArticle>& articles) {
+                           const std::vector<IndexedArticle>& articles,
+                           Metrics* metrics) {
   PreparedBatch batch;
   batch.results.reserve(articles.size());
+  size_t duplicates = 0, rejected = 0;
   for (const IndexedArticle& a : articles) {
     PreparedArticle p = PrepareArticle(scorer, store, max_article_bytes,
-                                       a.index, *a.article, now);
+                                       a.index, *a.article, now, metrics);
+    duplicates += p.result.duplicate() ? 1 : 0;
+    rejected += p.result.error_code() != 0 ? 1 : 0;
     batch.results.push_back(std::move(p.result));
     if (p.pending) {
       batch.where.push_back(batch.results.size() - 1);
       batch.pending.push_back(*std::move(p.pending));
     }
   }
+  Metrics::IngestBatch(metrics, articles.size(), duplicates, rejected);
   return batch;
 }
 

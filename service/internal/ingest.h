@@ -22,13 +22,15 @@
 
 namespace tidings::service::internal {
 
+struct Metrics;
+
 // Scores `article` into one Signal per document found (seq 0, no
 // ingested_at). `now` is when the article arrived: a relative time on the
 // page ("3 hours ago") is resolved against it. Blocks for the time scoring
-// takes.
+// takes, which `metrics` (may be null) records.
 std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
-                                     const v1::Article& article,
-                                     absl::Time now);
+                                     const v1::Article& article, absl::Time now,
+                                     Metrics* metrics);
 
 // "id:" + article_id, or "fp:" + the 16-hex-digit exact fingerprints of the
 // signals in doc_index order; nullopt when the article has no id and no
@@ -48,11 +50,12 @@ struct PreparedArticle {
 // Validates, looks the id up (a retry skips scoring), scores (see
 // ScoreArticle for `now`), and builds the PendingArticle. `index` is the
 // article's position in its request/stream. Blocks on scoring and a storage
-// read: call it on the work pool.
+// read: call it on the work pool. `metrics` may be null.
 PreparedArticle PrepareArticle(const scoring::Scorer& scorer,
                                const storage::SignalStore& store,
                                uint64_t max_article_bytes, uint32_t index,
-                               const v1::Article& article, absl::Time now);
+                               const v1::Article& article, absl::Time now,
+                               Metrics* metrics);
 
 // One ingest batch on its way to the committer (shared by Ingest and
 // IngestStream): the result of every article, answered already (an error, a
@@ -70,12 +73,14 @@ struct IndexedArticle {
   const v1::Article* article;
 };
 
-// PrepareArticle() for each article. Blocks on scoring and storage reads:
+// PrepareArticle() for each article; `metrics` (may be null) counts the
+// batch, its duplicates and rejects. Blocks on scoring and storage reads:
 // call it on the work pool.
 PreparedBatch PrepareBatch(const scoring::Scorer& scorer,
                            const storage::SignalStore& store,
                            uint64_t max_article_bytes, absl::Time now,
-                           const std::vector<IndexedArticle>& articles);
+                           const std::vector<IndexedArticle>& articles,
+                           Metrics* metrics);
 
 // Fills the results of the appended articles from the committer's answer:
 // their seqs and whether they were duplicates, or, when the append failed,

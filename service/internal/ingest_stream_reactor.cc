@@ -15,6 +15,7 @@
 #include "service/convert.h"
 #include "service/internal/committer.h"
 #include "service/internal/ingest.h"
+#include "service/internal/metrics.h"
 #include "service/internal/pooled_reactor.h"
 #include "service/internal/wire.h"
 
@@ -149,6 +150,7 @@ class IngestStreamReactor final
                &*answer);
     }
     if (answer) {
+      Metrics::IngestRejected(core_->deps.metrics);
       slot.result = *std::move(answer);
       slot.ready = true;
     } else {
@@ -190,9 +192,10 @@ class IngestStreamReactor final
     std::vector<IndexedArticle> articles;
     articles.reserve(take.size());
     for (const Unprocessed& u : take) articles.push_back({u.index, &u.article});
-    PreparedBatch batch = PrepareBatch(*core_->deps.scorer, *core_->deps.store,
-                                       core_->options.max_article_bytes,
-                                       core_->deps.clock(), articles);
+    PreparedBatch batch =
+        PrepareBatch(*core_->deps.scorer, *core_->deps.store,
+                     core_->options.max_article_bytes, core_->deps.clock(),
+                     articles, core_->deps.metrics);
     take.clear();  // The articles live on in `batch.pending` only.
     if (batch.pending.empty()) {
       Complete(std::move(batch.results), bytes);

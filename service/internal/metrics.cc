@@ -2,7 +2,9 @@
 
 #include "service/internal/metrics.h"
 
+#include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "prometheus/collectable.h"
 #include "prometheus/exposer.h"
@@ -20,17 +23,105 @@
 namespace tidings::service::internal {
 namespace {
 
-const prometheus::Histogram::BucketBoundaries& CommitSecondsBuckets() {
+// Latencies from 100 us (a fast fsync, scoring a short article) to 10 s.
+const prometheus::Histogram::BucketBoundaries& SecondsBuckets() {
   static const auto* b = new prometheus::Histogram::BucketBoundaries{
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-      0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *b;
 }
 
-const prometheus::Histogram::BucketBoundaries& CommitArticlesBuckets() {
+const prometheus::Histogram::BucketBoundaries& ArticlesBuckets() {
   static const auto* b = new prometheus::Histogram::BucketBoundaries{
       1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
   return *b;
+}
+
+prometheus::Histogram& SecondsHistogram(prometheus::Registry& registry,
+                                        const std::string& name,
+                                        const std::string& help) {
+  return prometheus::BuildHistogram()
+      .Name(name)
+      .Help(help)
+      .Register(registry)
+      .Add({}, SecondsBuckets());
+}
+
+prometheus::Counter& Counter(prometheus::Registry& registry,
+                             const std::string& name, const std::string& help) {
+  return prometheus::BuildCounter()
+      .Name(name)
+      .Help(help)
+      .Register(registry)
+      .Add({});
+}
+
+prometheus::Gauge& Gauge(prometheus::Registry& registry,
+                         const std::string& name, const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add(
+      {});
+}
+
+// The store's numbers as metric families, read at scrape time (RocksDB keeps
+// the counts; copying them into registry counters would only add state).
+void AddStoreFamilies(const storage::StoreStats& s,
+                      std::vector<prometheus::MetricFamily>* out) {
+  auto add = [out](const char* name, const char* help,
+                   prometheus::MetricType type, double value) {
+    prometheus::MetricFamily f;
+    f.name = name;
+    f.help = help;
+    f.type = type;
+    f.metric.emplace_back();
+    if (type == prometheus::MetricType::Counter) {
+      f.metric.back().counter.value = value;
+    } else {
+      f.metric.back().gauge.value = value;
+    }
+    out->push_back(std::move(f));
+  };
+  using T = prometheus::MetricType;
+  auto d = [](uint64_t v) { return static_cast<double>(v); };
+  add("tidings_rocksdb_sst_bytes",
+      "Bytes of RocksDB table files on disk (obsolete ones not yet deleted "
+      "included).",
+      T::Gauge, d(s.sst_bytes));
+  add("tidings_rocksdb_live_sst_bytes", "Bytes of live RocksDB table files.",
+      T::Gauge, d(s.live_sst_bytes));
+  add("tidings_rocksdb_wal_bytes", "Bytes of RocksDB write-ahead log files.",
+      T::Gauge, d(s.wal_bytes));
+  add("tidings_rocksdb_memtable_bytes",
+      "Bytes of RocksDB memtables (in memory, not yet flushed).", T::Gauge,
+      d(s.memtable_bytes));
+  add("tidings_rocksdb_pending_compaction_bytes",
+      "RocksDB's estimate of the bytes compaction has yet to rewrite.",
+      T::Gauge, d(s.pending_compaction_bytes));
+  add("tidings_rocksdb_block_cache_hits_total", "RocksDB block cache hits.",
+      T::Counter, d(s.block_cache_hits));
+  add("tidings_rocksdb_block_cache_misses_total", "RocksDB block cache misses.",
+      T::Counter, d(s.block_cache_misses));
+  add("tidings_rocksdb_write_bytes_total",
+      "Bytes written to RocksDB by writes (before compaction).", T::Counter,
+      d(s.bytes_written));
+  add("tidings_rocksdb_read_bytes_total",
+      "Bytes read from RocksDB by point lookups.", T::Counter, d(s.bytes_read));
+  add("tidings_rocksdb_compaction_read_bytes_total",
+      "Bytes read by RocksDB compactions.", T::Counter,
+      d(s.compaction_bytes_read));
+  add("tidings_rocksdb_compaction_write_bytes_total",
+      "Bytes written by RocksDB compactions.", T::Counter,
+      d(s.compaction_bytes_written));
+  add("tidings_rocksdb_flush_write_bytes_total",
+      "Bytes written by RocksDB memtable flushes.", T::Counter,
+      d(s.flush_bytes_written));
+  add("tidings_rocksdb_stall_seconds_total",
+      "Time writes were held back by RocksDB write stalls.", T::Counter,
+      static_cast<double>(s.stall_micros) / 1e6);
+  add("tidings_rocksdb_wal_syncs_total", "RocksDB write-ahead log syncs.",
+      T::Counter, d(s.wal_syncs));
+  add("tidings_rocksdb_wal_write_bytes_total",
+      "Bytes written to the RocksDB write-ahead log.", T::Counter,
+      d(s.wal_bytes_written));
 }
 
 // INVALID_ARGUMENT unless `listen` is host:port or [v6]:port with a port in
@@ -128,55 +219,61 @@ Metrics::Metrics(prometheus::Registry& registry)
                         .Help("Tidings RPCs finished, by method and gRPC "
                               "status code.")
                         .Register(registry)),
-      ingest_articles(prometheus::BuildCounter()
-                          .Name("tidings_ingest_articles_total")
-                          .Help("Articles stored by Ingest and IngestStream "
-                                "(duplicates not counted).")
-                          .Register(registry)
-                          .Add({})),
-      ingest_signals(prometheus::BuildCounter()
-                         .Name("tidings_ingest_signals_total")
-                         .Help("Signals stored.")
-                         .Register(registry)
-                         .Add({})),
-      commit_seconds(prometheus::BuildHistogram()
-                         .Name("tidings_commit_seconds")
-                         .Help("Latency of a group commit (one store Append "
-                               "and its WAL sync), in seconds.")
-                         .Register(registry)
-                         .Add({}, CommitSecondsBuckets())),
+      ingest_articles(Counter(registry, "tidings_ingest_articles_total",
+                              "Articles stored by Ingest and IngestStream "
+                              "(duplicates not counted).")),
+      ingest_signals(
+          Counter(registry, "tidings_ingest_signals_total", "Signals stored.")),
+      commit_seconds(SecondsHistogram(registry, "tidings_commit_seconds",
+                                      "Latency of a group commit (one store "
+                                      "Append and its WAL sync), in seconds.")),
       commit_articles(prometheus::BuildHistogram()
                           .Name("tidings_commit_articles")
                           .Help("Articles per group commit.")
                           .Register(registry)
-                          .Add({}, CommitArticlesBuckets())),
-      commit_failures(prometheus::BuildCounter()
-                          .Name("tidings_commit_failures_total")
-                          .Help("Group commits that failed (nothing of them "
-                                "stored).")
-                          .Register(registry)
-                          .Add({})),
-      query_signals(prometheus::BuildCounter()
-                        .Name("tidings_query_signals_total")
-                        .Help("Signals read for Query and QueryBatches "
-                              "streams.")
-                        .Register(registry)
-                        .Add({})),
-      head_seq(prometheus::BuildGauge()
-                   .Name("tidings_head_seq")
-                   .Help("Seq of the newest stored signal (0: none).")
-                   .Register(registry)
-                   .Add({})),
-      first_seq(prometheus::BuildGauge()
-                    .Name("tidings_first_seq")
-                    .Help("Seq of the oldest retained signal.")
-                    .Register(registry)
-                    .Add({})),
-      subscribers(prometheus::BuildGauge()
-                      .Name("tidings_subscribers")
-                      .Help("Open Subscribe streams.")
-                      .Register(registry)
-                      .Add({})) {}
+                          .Add({}, ArticlesBuckets())),
+      commit_failures(Counter(registry, "tidings_commit_failures_total",
+                              "Group commits that failed (nothing of them "
+                              "stored).")),
+      query_signals(Counter(registry, "tidings_query_signals_total",
+                            "Signals read for Query and QueryBatches "
+                            "streams.")),
+      head_seq(Gauge(registry, "tidings_head_seq",
+                     "Seq of the newest stored signal (0: none).")),
+      first_seq(Gauge(registry, "tidings_first_seq",
+                      "Seq of the oldest retained signal.")),
+      subscribers(
+          Gauge(registry, "tidings_subscribers", "Open Subscribe streams.")),
+      ingest_duplicates(Counter(registry, "tidings_ingest_duplicates_total",
+                                "Articles answered as duplicates (nothing "
+                                "stored again).")),
+      ingest_rejected(Counter(registry, "tidings_ingest_rejected_total",
+                              "Articles answered with an error before "
+                              "storage (not valid, not parsable, over the "
+                              "in-flight byte cap).")),
+      ingest_batch_articles(prometheus::BuildHistogram()
+                                .Name("tidings_ingest_batch_articles")
+                                .Help("Articles per Ingest request or "
+                                      "IngestStream batch.")
+                                .Register(registry)
+                                .Add({}, ArticlesBuckets())),
+      scoring_seconds(SecondsHistogram(registry, "tidings_scoring_seconds",
+                                       "Time to score one article, in "
+                                       "seconds.")),
+      wal_sync_seconds(SecondsHistogram(registry, "tidings_wal_sync_seconds",
+                                        "Time of the WAL fsync of a group "
+                                        "commit, in seconds.")),
+      ingest_to_deliver_seconds(SecondsHistogram(
+          registry, "tidings_ingest_to_deliver_seconds",
+          "From a signal's ingested_at (its commit starting) to its "
+          "hand-over to gRPC by a Subscribe stream, for signals committed "
+          "after the stream began, in seconds.")),
+      subscriber_max_lag(Gauge(registry, "tidings_subscriber_max_lag_seqs",
+                               "Largest head_seq minus the last seq a "
+                               "subscriber handed to gRPC.")),
+      subscriber_total_lag(Gauge(registry, "tidings_subscriber_total_lag_seqs",
+                                 "Sum over subscribers of head_seq minus the "
+                                 "last seq handed to gRPC.")) {}
 
 void Metrics::Commit(Metrics* m, double seconds, size_t articles, size_t stored,
                      size_t signals, bool ok) {
@@ -189,11 +286,38 @@ void Metrics::Commit(Metrics* m, double seconds, size_t articles, size_t stored,
   }
   m->ingest_articles.Increment(static_cast<double>(stored));
   m->ingest_signals.Increment(static_cast<double>(signals));
+  m->ingest_duplicates.Increment(static_cast<double>(articles - stored));
 }
 
 void Metrics::QuerySignals(Metrics* m, size_t n) {
   if (m == nullptr || n == 0) return;
   m->query_signals.Increment(static_cast<double>(n));
+}
+
+void Metrics::IngestBatch(Metrics* m, size_t articles, size_t duplicates,
+                          size_t rejected) {
+  if (m == nullptr) return;
+  m->ingest_batch_articles.Observe(static_cast<double>(articles));
+  m->ingest_duplicates.Increment(static_cast<double>(duplicates));
+  m->ingest_rejected.Increment(static_cast<double>(rejected));
+}
+
+void Metrics::IngestRejected(Metrics* m) {
+  if (m != nullptr) m->ingest_rejected.Increment();
+}
+
+void Metrics::Scored(Metrics* m, absl::Duration d) {
+  if (m != nullptr) m->scoring_seconds.Observe(absl::ToDoubleSeconds(d));
+}
+
+void Metrics::WalSynced(Metrics* m, absl::Duration d) {
+  if (m != nullptr) m->wal_sync_seconds.Observe(absl::ToDoubleSeconds(d));
+}
+
+void Metrics::Delivered(Metrics* m, absl::Duration d) {
+  if (m == nullptr) return;
+  m->ingest_to_deliver_seconds.Observe(
+      absl::ToDoubleSeconds(std::max(d, absl::ZeroDuration())));
 }
 
 // The registry as the Exposer sees it: sets the gauges, then collects.
@@ -208,16 +332,23 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
   }
 
   std::vector<prometheus::MetricFamily> Collect() const override {
+    std::optional<storage::StoreStats> store;
     {
       absl::MutexLock lock(&mu_);
       if (read_) {
-        const MetricsGauges g = read_();
+        MetricsGauges g = read_();
         m_->head_seq.Set(static_cast<double>(g.head_seq));
         m_->first_seq.Set(static_cast<double>(g.first_seq));
         m_->subscribers.Set(static_cast<double>(g.subscribers));
+        m_->subscriber_max_lag.Set(static_cast<double>(g.subscriber_max_lag));
+        m_->subscriber_total_lag.Set(
+            static_cast<double>(g.subscriber_total_lag));
+        store = std::move(g.store);
       }
     }
-    return registry_->Collect();
+    std::vector<prometheus::MetricFamily> families = registry_->Collect();
+    if (store) AddStoreFamilies(*store, &families);
+    return families;
   }
 
  private:

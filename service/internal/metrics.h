@@ -6,22 +6,54 @@
 // and the static helpers below do nothing then.
 //
 // Names (Prometheus conventions: tidings_ prefix, _total for counters,
-// _seconds for durations):
+// _seconds for durations, _bytes for sizes):
 //   tidings_rpcs_started_total{method}          Tidings RPCs started
 //   tidings_rpcs_finished_total{method,code}    ... finished, by gRPC code
-//   tidings_ingest_articles_total               articles stored (new ones;
-//                                               a known id is answered
-//                                               before it reaches a commit)
+//   tidings_ingest_articles_total               articles stored (new ones)
 //   tidings_ingest_signals_total                signals stored
+//   tidings_ingest_duplicates_total             articles answered as
+//                                               duplicates (a known id
+//                                               before scoring, or a key
+//                                               found stored at commit)
+//   tidings_ingest_rejected_total               articles answered with an
+//                                               error before storage (not
+//                                               valid, not parsable, over
+//                                               the in-flight byte cap)
+//   tidings_ingest_batch_articles               articles per Ingest request
+//                                               or IngestStream batch
+//   tidings_scoring_seconds                     scoring one article (Ingest,
+//                                               IngestStream and Score)
 //   tidings_commit_seconds                      group-commit latency
 //                                               (one Append and its sync)
 //   tidings_commit_articles                     articles per group commit
 //   tidings_commit_failures_total               failed group commits
+//   tidings_wal_sync_seconds                    the WAL fsync of a commit
+//                                               alone
+//   tidings_ingest_to_deliver_seconds           from a signal's ingested_at
+//                                               (stamped as its commit
+//                                               starts) to its hand-over to
+//                                               gRPC by a Subscribe stream;
+//                                               only signals committed after
+//                                               the stream began (live ones,
+//                                               not replayed history)
 //   tidings_query_signals_total                 signals read for Query and
 //                                               QueryBatches streams
-//   tidings_head_seq, tidings_first_seq         the log's range (at scrape)
-//   tidings_subscribers                         open Subscribe streams (at
-//                                               scrape)
+// At scrape time:
+//   tidings_head_seq, tidings_first_seq         the log's range
+//   tidings_subscribers                         open Subscribe streams
+//   tidings_subscriber_max_lag_seqs             head_seq minus the last seq
+//   tidings_subscriber_total_lag_seqs           each subscriber has handed
+//                                               to gRPC: largest, and sum
+//                                               over subscribers
+//   tidings_rocksdb_{sst,live_sst,wal,memtable,pending_compaction}_bytes
+//                                               the store's sizes
+//   tidings_rocksdb_*_total                     RocksDB tickers since start
+//                                               (block cache hits/misses,
+//                                               bytes read/written, by
+//                                               compaction and flush, stall
+//                                               seconds, WAL syncs and bytes)
+// The RocksDB families are absent when the store has no statistics (a
+// store injected by tests) or no open database (SignalStore::Stats()).
 
 #ifndef TIDINGS_SERVICE_INTERNAL_METRICS_H_
 #define TIDINGS_SERVICE_INTERNAL_METRICS_H_
@@ -30,15 +62,18 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "storage/signal_store.h"
 
 namespace prometheus {
 class Exposer;
@@ -61,13 +96,32 @@ struct Metrics {
   prometheus::Gauge& head_seq;
   prometheus::Gauge& first_seq;
   prometheus::Gauge& subscribers;
+  prometheus::Counter& ingest_duplicates;
+  prometheus::Counter& ingest_rejected;
+  prometheus::Histogram& ingest_batch_articles;
+  prometheus::Histogram& scoring_seconds;
+  prometheus::Histogram& wal_sync_seconds;
+  prometheus::Histogram& ingest_to_deliver_seconds;
+  prometheus::Gauge& subscriber_max_lag;
+  prometheus::Gauge& subscriber_total_lag;
 
   // Null-safe helpers (m == nullptr: metrics are off).
-  // A group commit of `articles`, of which `stored` were new (not
+  // A group commit of `articles`, of which `stored` were new (the others
   // duplicates) with `signals` signals; ok = false: nothing was stored.
   static void Commit(Metrics* m, double seconds, size_t articles, size_t stored,
                      size_t signals, bool ok);
   static void QuerySignals(Metrics* m, size_t n);
+  // An ingest batch of `articles` before storage: `duplicates` of them
+  // answered from a known id, `rejected` with an error.
+  static void IngestBatch(Metrics* m, size_t articles, size_t duplicates,
+                          size_t rejected);
+  // One article refused before it joined a batch.
+  static void IngestRejected(Metrics* m);
+  static void Scored(Metrics* m, absl::Duration d);
+  static void WalSynced(Metrics* m, absl::Duration d);
+  // A live signal handed to gRPC `d` after its ingested_at (clamped at 0
+  // if the clock stepped back).
+  static void Delivered(Metrics* m, absl::Duration d);
 };
 
 // What the gauges read at scrape time.
@@ -75,6 +129,9 @@ struct MetricsGauges {
   uint64_t head_seq = 0;
   uint64_t first_seq = 0;
   uint64_t subscribers = 0;
+  uint64_t subscriber_max_lag = 0;
+  uint64_t subscriber_total_lag = 0;
+  std::optional<storage::StoreStats> store;
 };
 
 // The HTTP endpoint (GET /metrics) with its registry and metrics.

@@ -13,6 +13,7 @@
 #include "service/hub.h"
 #include "service/internal/cursor_stream.h"
 #include "service/internal/log_reader.h"
+#include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/wire.h"
 
@@ -38,6 +39,7 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
       } else {
         registered_ = true;
         known_head_ = core_->deps.hub->head();
+        live_after_ = known_head_;
         StartReadLocked();
       }
     }
@@ -62,10 +64,26 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
         absl::StrCat(kShuttingDown, " with from_seq = the last seq received")));
     SchedulePumpLocked();
   }
+  // Lag counts from the start: 0 until the start is resolved.
+  uint64_t LagBehind(uint64_t head) override {
+    absl::MutexLock lock(&mu_);
+    if (!started_) return 0;
+    const uint64_t handed = HandedThroughLocked(position_);
+    return head > handed ? head - handed : 0;
+  }
 
  private:
   void Detach() override {
     if (registered_) core_->deps.hub->Remove(this);
+  }
+
+  // Ingest-to-deliver latency, for live signals only: those committed after
+  // the stream began. A replay of history would measure the history's age.
+  void OnHanded(const SignalTag& tag) override {
+    if (tag.seq > live_after_) {
+      Metrics::Delivered(core_->deps.metrics,
+                         core_->deps.clock() - tag.ingested_at);
+    }
   }
 
   bool WantReadLocked() const override ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -89,6 +107,7 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
   struct Out {
     grpc::ByteBuffer event;  // A serialised SubscribeEvent.
     size_t bytes;
+    SignalTag tag;
   };
 
   // Reads (after, end] from the recent signals when they hold seq after + 1
@@ -116,7 +135,8 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
       grpc::Slice slice =
           filter_.view() == v1::SIGNAL_VIEW_COMPACT ? r.compact_event : r.event;
       const size_t size = slice.size();
-      out->push_back(Out{grpc::ByteBuffer(&slice, 1), size});
+      out->push_back(Out{grpc::ByteBuffer(&slice, 1), size,
+                         SignalTag{r.seq, FromProto(r.view->ingested_at())}});
       bytes += size;
       if (out->size() >= room || bytes >= room_bytes) break;
     }
@@ -182,8 +202,10 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
                         head, room, room_bytes, kMaxVisitPerRead);
       v1::SubscribeEvent event;
       for (size_t i = 0; i < chunk.signals.size(); ++i) {
+        const v1::Signal& s = chunk.signals[i];
+        Out o{grpc::ByteBuffer(), chunk.sizes[i],
+              SignalTag{s.seq(), FromProto(s.ingested_at())}};
         event.mutable_signal()->Swap(&chunk.signals[i]);
-        Out o{grpc::ByteBuffer(), chunk.sizes[i]};
         SerializeTo(event, &o.event);
         out.push_back(std::move(o));
       }
@@ -206,7 +228,7 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
       } else if (!finish_requested()) {
         const bool progressed = chunk.position > position_;
         position_ = std::max(position_, chunk.position);
-        for (Out& o : out) PushLocked(std::move(o.event), o.bytes);
+        for (Out& o : out) PushLocked(std::move(o.event), o.bytes, o.tag);
         // Without progress the hub's next head wakes us (no busy loop).
         if (progressed) MaybeReadLocked();
       }
@@ -217,6 +239,9 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
   const SignalFilter filter_;
   const SubscribeStart start_;
   bool registered_ = false;  // Set in Begin(), read in OnDone.
+  // The hub's head when the stream began: later seqs are live. Set in
+  // Begin() before the first read, read by OnHanded() after it.
+  uint64_t live_after_ = 0;
   // Touched only by Read() (one at a time).
   bool started_unlocked_ = false;
   IndexCursor index_cursor_;

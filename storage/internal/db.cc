@@ -85,8 +85,11 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(
   return cf;
 }
 
-rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
+rocksdb::DBOptions MakeDbOptions(
+    const StoreOptions& options,
+    const std::shared_ptr<rocksdb::Statistics>& statistics) {
   rocksdb::DBOptions db;
+  db.statistics = statistics;
   db.create_if_missing = true;
   db.create_missing_column_families = true;
   if (options.env != nullptr) db.env = options.env;
@@ -121,7 +124,8 @@ Db::~Db() {
 }
 
 absl::StatusOr<std::shared_ptr<Db>> OpenDb(
-    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache) {
+    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache,
+    const std::shared_ptr<rocksdb::Statistics>& statistics) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.reserve(kNumCfs);
   for (const CfSpec& spec : kCfSpecs) {
@@ -129,8 +133,9 @@ absl::StatusOr<std::shared_ptr<Db>> OpenDb(
   }
   auto db = std::make_shared<Db>();
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(MakeDbOptions(options), options.path,
-                                        descriptors, &db->cfs, &raw_db);
+  rocksdb::Status s =
+      rocksdb::DB::Open(MakeDbOptions(options, statistics), options.path,
+                        descriptors, &db->cfs, &raw_db);
   db->db.reset(raw_db);
   if (!s.ok()) {
     // On failure RocksDB returns neither a DB nor handles.

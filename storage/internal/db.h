@@ -20,6 +20,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/slice.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/status.h"
 #include "storage/signal_store.h"
 
@@ -66,9 +67,11 @@ struct Db {
 };
 
 // Opens (creating if needed) the database at options.path with every column
-// family; UNAVAILABLE with RocksDB's message when it cannot.
+// family, the block `cache` and the `statistics` (may be null); UNAVAILABLE
+// with RocksDB's message when it cannot.
 absl::StatusOr<std::shared_ptr<Db>> OpenDb(
-    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache);
+    const StoreOptions& options, const std::shared_ptr<rocksdb::Cache>& cache,
+    const std::shared_ptr<rocksdb::Statistics>& statistics);
 
 // Whole microseconds since the epoch (rounded towards zero).
 inline int64_t MicrosOf(const google::protobuf::Timestamp& ts) {

@@ -348,7 +348,7 @@ bool Ingest(const v1::IngestRequest& request, MemoryStore* store,
 
     service::internal::PreparedArticle p = service::internal::PrepareArticle(
         scorer, *store, options.max_article_bytes, static_cast<uint32_t>(i),
-        article, absl::Now());
+        article, absl::Now(), /*metrics=*/nullptr);
     const v1::IngestResult& r = p.result;
     FUZZ_CHECK(r.index() == static_cast<uint32_t>(i) &&
                    r.article_id() == article.article_id(),
@@ -462,7 +462,8 @@ void CheckStream(const std::vector<std::string>& messages,
     FUZZ_CHECK(MessageDifferencer::Equals(article, truth),
                "message %zu parsed differently from protobuf", i);
     service::internal::PreparedArticle p = service::internal::PrepareArticle(
-        scorer, store, options.max_article_bytes, index, article, absl::Now());
+        scorer, store, options.max_article_bytes, index, article, absl::Now(),
+        /*metrics=*/nullptr);
     results[i] = std::move(p.result);
     if (p.pending) {
       documents[i] = p.pending->signals.size();

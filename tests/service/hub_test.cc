@@ -2,6 +2,7 @@
 
 #include "service/hub.h"
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -20,6 +21,10 @@ class RecordingListener : public Hub::Listener {
   }
   void OnTick() override { ++ticks; }
   void OnClose() override { ++closes; }
+  uint64_t LagBehind(uint64_t head) override {
+    return head - std::min<uint64_t>(head, delivered);
+  }
+  std::atomic<uint64_t> delivered{0};
   std::atomic<uint64_t> last_head{0};
   std::atomic<int> heads{0}, ticks{0}, closes{0};
 };
@@ -53,6 +58,19 @@ TEST(HubTest, LimitAndClose) {
   EXPECT_EQ(a.closes, 1);
   hub.Remove(&a);
   EXPECT_EQ(hub.Add(&b).code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(HubTest, LagIsTheLargestAndTheSumOverListeners) {
+  Hub hub(10, absl::Hours(1), 0);
+  EXPECT_EQ(hub.LagBehind(100).max, 0u);
+  RecordingListener a, b, c;
+  a.delivered = 100;
+  b.delivered = 90;
+  c.delivered = 40;
+  for (RecordingListener* l : {&a, &b, &c}) ASSERT_TRUE(hub.Add(l).ok());
+  const Hub::Lag lag = hub.LagBehind(100);
+  EXPECT_EQ(lag.max, 60u);
+  EXPECT_EQ(lag.total, 70u);
 }
 
 TEST(HubTest, TicksUntilStopped) {

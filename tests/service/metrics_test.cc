@@ -2,8 +2,10 @@
 //
 // Prometheus metrics (issue 11, item 2): a real server with
 // metrics_listen on a free loopback port is scraped over plain HTTP; the
-// ingest, RPC and query counters move and the gauges show the log's range.
-// A malformed or busy metrics address fails the start.
+// ingest, scoring, commit, WAL sync, RPC, query and delivery metrics move,
+// the gauges show the log's range and subscribers, and the RocksDB families
+// are there with their types. A malformed or busy metrics address fails the
+// start.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -208,6 +210,130 @@ TEST_F(MetricsServerTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_ingest_signals_total counter"));
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_commit_seconds histogram"));
   EXPECT_THAT(*text, HasSubstr("# TYPE tidings_head_seq gauge"));
+}
+
+TEST_F(MetricsServerTest, ScrapeShowsBatchesScoringSyncsDuplicatesAndRejects) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestServer& t = *server_;
+  v1::Article empty;  // No title, no body: rejected, not stored.
+  empty.set_article_id("empty");
+  v1::IngestResponse first =
+      IngestOrDie(t.stub(), {MakeArticle("a", 1), MakeArticle("b", 2), empty});
+  ASSERT_EQ(first.results_size(), 3);
+  EXPECT_NE(first.results(2).error_code(), 0);
+  // A known id: answered before scoring.
+  IngestOrDie(t.stub(), {MakeArticle("a", 1)});
+  // The same new id twice in one request: both scored, the second found a
+  // duplicate at commit.
+  v1::IngestResponse twice =
+      IngestOrDie(t.stub(), {MakeArticle("c", 3), MakeArticle("c", 3)});
+  ASSERT_EQ(twice.results_size(), 2);
+  EXPECT_TRUE(twice.results(1).duplicate());
+
+  std::optional<std::string> text = Scrape(port_);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_ingest_batch_articles_count"), 3) << *text;
+  EXPECT_EQ(Sample(*text, "tidings_ingest_batch_articles_sum"), 6);
+  EXPECT_EQ(Sample(*text, "tidings_scoring_seconds_count"), 4);
+  EXPECT_EQ(Sample(*text, "tidings_ingest_rejected_total"), 1);
+  EXPECT_EQ(Sample(*text, "tidings_ingest_duplicates_total"), 2);
+  EXPECT_EQ(Sample(*text, "tidings_ingest_articles_total"), 3);
+  // Two commits, each with one WAL sync.
+  EXPECT_EQ(Sample(*text, "tidings_commit_seconds_count"), 2);
+  EXPECT_EQ(Sample(*text, "tidings_wal_sync_seconds_count"), 2);
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_wal_sync_seconds histogram"));
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_scoring_seconds histogram"));
+  EXPECT_THAT(*text,
+              HasSubstr("# TYPE tidings_ingest_batch_articles histogram"));
+  EXPECT_THAT(*text,
+              HasSubstr("# TYPE tidings_ingest_duplicates_total counter"));
+
+  // RocksDB: the WAL holds the batches; its counters saw them.
+  EXPECT_GT(Sample(*text, "tidings_rocksdb_wal_bytes").value_or(0), 0);
+  EXPECT_GT(Sample(*text, "tidings_rocksdb_memtable_bytes").value_or(0), 0);
+  EXPECT_GE(Sample(*text, "tidings_rocksdb_wal_syncs_total").value_or(0), 2);
+  EXPECT_GT(Sample(*text, "tidings_rocksdb_write_bytes_total").value_or(0), 0);
+  for (const char* gauge :
+       {"tidings_rocksdb_sst_bytes", "tidings_rocksdb_live_sst_bytes",
+        "tidings_rocksdb_wal_bytes", "tidings_rocksdb_memtable_bytes",
+        "tidings_rocksdb_pending_compaction_bytes"}) {
+    EXPECT_THAT(*text, HasSubstr(absl::StrCat("# TYPE ", gauge, " gauge")));
+    EXPECT_TRUE(Sample(*text, gauge).has_value()) << gauge;
+  }
+  for (const char* counter : {"tidings_rocksdb_block_cache_hits_total",
+                              "tidings_rocksdb_block_cache_misses_total",
+                              "tidings_rocksdb_read_bytes_total",
+                              "tidings_rocksdb_compaction_read_bytes_total",
+                              "tidings_rocksdb_compaction_write_bytes_total",
+                              "tidings_rocksdb_flush_write_bytes_total",
+                              "tidings_rocksdb_stall_seconds_total",
+                              "tidings_rocksdb_wal_write_bytes_total"}) {
+    EXPECT_THAT(*text, HasSubstr(absl::StrCat("# TYPE ", counter, " counter")));
+    EXPECT_TRUE(Sample(*text, counter).has_value()) << counter;
+  }
+}
+
+// Reads `reader` until an event of `kind` arrives (at most 20 events).
+bool ReadUntil(grpc::ClientReader<v1::SubscribeEvent>& reader,
+               v1::SubscribeEvent::EventCase kind, v1::SubscribeEvent* event) {
+  for (int i = 0; i < 20; ++i) {
+    if (!reader.Read(event)) return false;
+    if (event->event_case() == kind) return true;
+  }
+  return false;
+}
+
+TEST_F(MetricsServerTest, LiveDeliveriesAreTimedAndReplaysAreNot) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestServer& t = *server_;
+  IngestOrDie(t.stub(), {MakeArticle("old", 1)});
+
+  // One subscriber replays the log, one starts now.
+  grpc::ClientContext replay_ctx, live_ctx;
+  SetDeadline(&replay_ctx);
+  SetDeadline(&live_ctx);
+  v1::SubscribeRequest from_start;
+  from_start.set_from_seq(0);
+  v1::SubscribeRequest from_now;
+  from_now.set_from_now(true);
+  std::unique_ptr<grpc::ClientReader<v1::SubscribeEvent>> replay =
+      t.stub().Subscribe(&replay_ctx, from_start);
+  std::unique_ptr<grpc::ClientReader<v1::SubscribeEvent>> live =
+      t.stub().Subscribe(&live_ctx, from_now);
+  v1::SubscribeEvent event;
+  ASSERT_TRUE(ReadUntil(*replay, v1::SubscribeEvent::kSignal, &event));
+  // The first heartbeat: the stream has started.
+  ASSERT_TRUE(ReadUntil(*live, v1::SubscribeEvent::kHeartbeat, &event));
+
+  std::optional<std::string> replayed = Scrape(port_);
+  ASSERT_TRUE(replayed.has_value());
+  EXPECT_EQ(Sample(*replayed, "tidings_ingest_to_deliver_seconds_count"), 0)
+      << *replayed;
+
+  v1::IngestResponse fresh = IngestOrDie(t.stub(), {MakeArticle("new", 2)});
+  const uint64_t head = fresh.head_seq();
+  for (auto* reader : {replay.get(), live.get()}) {
+    do {
+      ASSERT_TRUE(ReadUntil(*reader, v1::SubscribeEvent::kSignal, &event));
+    } while (event.signal().seq() < head);
+  }
+  std::optional<std::string> text = Scrape(port_);
+  ASSERT_TRUE(text.has_value());
+  // Both subscribers received the new signals live.
+  EXPECT_EQ(Sample(*text, "tidings_ingest_to_deliver_seconds_count"),
+            2.0 * AllSeqs(fresh).size())
+      << *text;
+  EXPECT_THAT(*text,
+              HasSubstr("# TYPE tidings_ingest_to_deliver_seconds histogram"));
+  // Both have everything.
+  EXPECT_EQ(Sample(*text, "tidings_subscribers"), 2);
+  EXPECT_EQ(Sample(*text, "tidings_subscriber_max_lag_seqs"), 0);
+  EXPECT_EQ(Sample(*text, "tidings_subscriber_total_lag_seqs"), 0);
+  EXPECT_THAT(*text, HasSubstr("# TYPE tidings_subscriber_max_lag_seqs gauge"));
+  replay_ctx.TryCancel();
+  live_ctx.TryCancel();
+  replay->Finish();
+  live->Finish();
 }
 
 // The RPC counters see the code sent (after the parse-error rewrite) and
