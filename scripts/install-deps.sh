@@ -9,7 +9,7 @@ packages=(
   librocksdb-dev libabsl-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
-  prometheus-cpp-dev
+  prometheus-cpp-dev libspdlog-dev
 )
 # CI's extras: clang and its runtimes for the fuzz build, clang-format for
 # `make format-check`.

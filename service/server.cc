@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -46,8 +45,10 @@
 #include "service/internal/committer.h"
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
+#include "service/internal/request_log.h"
 #include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
+#include "service/log.h"
 #include "service/tidings_service.h"
 
 namespace tidings::service {
@@ -96,7 +97,10 @@ absl::Status ValidateOptions(const ServerOptions& o) {
         "tls_client_ca_file (mutual TLS) needs tls_cert_file and "
         "tls_key_file");
   }
-  return absl::OkStatus();
+  if (absl::Status s = ParseLogFormat(o.log_format).status(); !s.ok()) {
+    return s;
+  }
+  return ParseLogLevel(o.log_level).status();
 }
 
 // The whole content of a PEM file; NOT_FOUND naming it when unreadable,
@@ -167,6 +171,36 @@ absl::Status AddressInUse(const std::string& listen) {
       "there?)"));
   status.SetPayload(kAddressInUsePayload, absl::Cord(listen));
   return status;
+}
+
+// The effective configuration: every option (file paths, never what the
+// files hold).
+void LogConfig(const ServerOptions& o) {
+  Log(LogLevel::kInfo, "starting",
+      {{"listen", o.listen},
+       {"data_dir", o.data_dir},
+       {"lexicon_dir", o.lexicon_dir.empty() ? "(built in)" : o.lexicon_dir},
+       {"max_article_bytes", o.max_article_bytes},
+       {"max_batch", o.max_batch},
+       {"max_subscribers", o.max_subscribers},
+       {"subscriber_buffer", o.subscriber_buffer},
+       {"subscriber_buffer_bytes", o.subscriber_buffer_bytes},
+       {"recent_signals", o.recent_signals},
+       {"heartbeat_interval", o.heartbeat_interval},
+       {"duplicate_window", o.duplicate_window},
+       {"retention", o.retention},
+       {"retention_check_interval", o.retention_check_interval},
+       {"worker_threads", o.worker_threads},
+       {"max_request_bytes", o.max_request_bytes},
+       {"max_inflight_bytes", o.max_inflight_bytes},
+       {"tokens_file", o.tokens_file},
+       {"tls_cert_file", o.tls_cert_file},
+       {"tls_key_file", o.tls_key_file},
+       {"tls_client_ca_file", o.tls_client_ca_file},
+       {"shutdown_grace", o.shutdown_grace},
+       {"metrics_listen", o.metrics_listen},
+       {"log_format", o.log_format},
+       {"log_level", o.log_level}});
 }
 
 // Plaintext, or TLS (mutual when a client CA is given) from the options.
@@ -262,6 +296,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<internal::MetricsExporter> metrics_;
   std::unique_ptr<internal::Committer> committer_;
   std::unique_ptr<internal::TokenTable> tokens_;
+  // Before the service and the gRPC server, which report into it.
+  std::unique_ptr<internal::RequestLog> request_log_;
   std::unique_ptr<TidingsService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -284,12 +320,25 @@ class ServerImpl final : public Server {
 };
 
 void ServerImpl::TrimNow() {
-  absl::Status s = store_->TrimBefore(clock_() - options_.retention);
+  const uint64_t first_before = store_->first_seq();
+  const absl::Time cutoff = clock_() - options_.retention;
+  absl::Status s = store_->TrimBefore(cutoff);
   trim_pending_.store(false, std::memory_order_release);
+  const uint64_t first = store_->first_seq();
+  if (first > first_before) {  // Also what a failed trim did delete.
+    Log(LogLevel::kInfo, "retention trim",
+        {{"trimmed", first - first_before},
+         {"first_seq", first},
+         {"head_seq", store_->head_seq()},
+         {"cutoff",
+          absl::FormatTime(absl::RFC3339_sec, cutoff, absl::UTCTimeZone())}});
+  }
   if (!s.ok()) {
     // Retried at the next interval; ingest and reads are unaffected.
-    std::fprintf(stderr, "tidings: retention trim failed: %s\n",
-                 s.ToString().c_str());
+    Log(LogLevel::kWarn, "retention trim failed, retried at the next interval",
+        {{"code", absl::StatusCodeToString(s.code())},
+         {"reason", s.message()},
+         {"retry_in", options_.retention_check_interval}});
   }
 }
 
@@ -321,6 +370,9 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   options_ = options;
   absl::Status valid = ValidateOptions(options);
   if (!valid.ok()) return valid;
+  SetLogFormat(*ParseLogFormat(options.log_format));
+  SetLogLevel(*ParseLogLevel(options.log_level));
+  LogConfig(options);
   // Files first: a typo in a path fails fast, before the store opens.
   if (!options.tokens_file.empty()) {
     absl::StatusOr<internal::TokenTable> tokens =
@@ -400,11 +452,9 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
           const absl::Time now = absl::Now();
           if (done < head && now - last < absl::Seconds(2)) return;
           last = now;
-          std::fprintf(stderr,
-                       "tidings: indexing the entities and published times of "
-                       "stored signals: %llu of %llu\n",
-                       static_cast<unsigned long long>(done),
-                       static_cast<unsigned long long>(head));
+          Log(LogLevel::kInfo,
+              "indexing the entities and published times of stored signals",
+              {{"done", done}, {"head_seq", head}});
         };
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =
         storage::SignalStore::Open(store_options);
@@ -417,6 +467,11 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     deps.store = *std::move(store);
   }
   store_ = std::move(deps.store);
+  Log(LogLevel::kInfo, "store opened",
+      {{"data_dir", options.data_dir},
+       {"store_id", store_->store_id()},
+       {"first_seq", store_->first_seq()},
+       {"head_seq", store_->head_seq()}});
 
   if (!deps.clock) deps.clock = [] { return absl::Now(); };
   clock_ = deps.clock;
@@ -446,6 +501,8 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   service_deps.clock = deps.clock;
   service_deps.tokens = tokens_.get();
   service_deps.metrics = metrics;
+  request_log_ = std::make_unique<internal::RequestLog>();
+  service_deps.request_log = request_log_.get();
   service_ = std::make_unique<TidingsService>(options, std::move(service_deps));
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -462,6 +519,9 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     interceptors.push_back(
         internal::NewRpcMetricsInterceptorFactory(metrics, kServiceName));
   }
+  // After the parse-error rewrite too: it logs the code sent.
+  interceptors.push_back(internal::NewRequestLogInterceptorFactory(
+      request_log_.get(), kServiceName));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_request_bytes));
   // gRPC sets SO_REUSEPORT by default, so a second server on the same port
@@ -519,18 +579,39 @@ void ServerImpl::Shutdown() {
     done_.WaitForNotification();
     return;
   }
+  // Each step of a started server is logged with its time, so that a slow
+  // shutdown says where (a server that failed to start says nothing more).
+  const bool started = server_ != nullptr;
+  const absl::Time start = absl::Now();
+  absl::Time step_start = start;
+  auto step_done = [&](std::string_view step) {
+    const absl::Time now = absl::Now();
+    Log(LogLevel::kInfo, "shutdown step done",
+        {{"step", step}, {"took", now - step_start}});
+    step_start = now;
+  };
+  if (started) {
+    Log(LogLevel::kInfo, "shutting down", {{"grace", options_.shutdown_grace}});
+  }
   if (server_ != nullptr) {
     if (grpc::HealthCheckServiceInterface* health =
             server_->GetHealthCheckService()) {
       health->Shutdown();  // NOT_SERVING for everyone, ends Watch streams.
     }
     if (service_ != nullptr) service_->BeginShutdown();
+    step_done("refuse new calls, end streams");
     server_->Shutdown(
         absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+    step_done("finish in-flight calls");
   }
   if (hub_ != nullptr) hub_->Stop();
   StopTrimmer();  // Before the pool drains: it queues work there.
   if (pool_ != nullptr) pool_->Shutdown();
+  if (started) {
+    step_done("drain the work pool");
+    request_log_->Flush();
+    Log(LogLevel::kInfo, "shut down", {{"took", absl::Now() - start}});
+  }
   done_.Notify();
 }
 

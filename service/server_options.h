@@ -104,6 +104,11 @@ struct ServerOptions {
   // malformed (INVALID_ARGUMENT) or cannot be bound (UNAVAILABLE). See
   // service/internal/metrics.h for the metrics. Default: "" = off.
   std::string metrics_listen;
+  // The process log (service/log.h) on stderr: "text" or "json" lines, and
+  // the least level written, "debug", "info", "warn" or "error". Start()
+  // applies them to the process logger. Default: "text", "info".
+  std::string log_format = "text";
+  std::string log_level = "info";
 };
 
 }  // namespace tidings::service

@@ -7,7 +7,6 @@
 #include "service/tidings_service.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +28,7 @@
 #include "service/internal/validation.h"
 #include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
+#include "service/log.h"
 
 namespace tidings::service {
 namespace {
@@ -255,7 +255,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
       !cursor.ok()) {
     return new Failed(std::move(cursor));
   }
-  return internal::NewSubscribeReactor(core, *std::move(filter), start);
+  return internal::NewSubscribeReactor(core, *std::move(filter), start,
+                                       context->peer());
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Query(
@@ -384,13 +385,11 @@ grpc::ServerUnaryReactor* TidingsService::Backup(
     response->set_head_seq(info->head_seq);
     response->set_store_id(core->deps.store->store_id());
     response->set_bytes(info->bytes);
-    std::fprintf(stderr,
-                 "tidings: backup of store %s at head seq %llu written to %s "
-                 "(%llu bytes)\n",
-                 response->store_id().c_str(),
-                 static_cast<unsigned long long>(info->head_seq),
-                 info->dir.c_str(),
-                 static_cast<unsigned long long>(info->bytes));
+    Log(LogLevel::kInfo, "backup written",
+        {{"store_id", response->store_id()},
+         {"head_seq", info->head_seq},
+         {"dir", info->dir},
+         {"bytes", info->bytes}});
     reactor->Finish(grpc::Status::OK);
   };
   if (!core->deps.pool->Submit(std::move(work))) {

@@ -51,6 +51,7 @@ namespace tidings::service {
 namespace internal {
 class Committer;
 class RecentSignals;
+class RequestLog;
 class TokenTable;
 struct Metrics;
 class WorkPool;
@@ -94,6 +95,8 @@ class TidingsService final : public ServiceBase {
     const internal::TokenTable* tokens = nullptr;
     // Prometheus metrics; nullptr = off.
     internal::Metrics* metrics = nullptr;
+    // Logs auth failures; nullptr = not logged.
+    internal::RequestLog* request_log = nullptr;
   };
 
   TidingsService(const ServerOptions& options, Deps deps);

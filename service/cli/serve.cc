@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli/commands.h"
+#include "service/log.h"
 #include "service/server.h"
 
 namespace tidings::cli {
@@ -34,11 +34,6 @@ std::string BoundAddress(const std::string& listen, int port) {
   return absl::StrCat(listen.substr(0, colon + 1), port);
 }
 
-void Log(const std::string& line) {
-  std::fprintf(stderr, "tidings: %s\n", line.c_str());
-  std::fflush(stderr);
-}
-
 }  // namespace
 
 int RunServe(const std::vector<std::string>& args) {
@@ -47,8 +42,10 @@ int RunServe(const std::vector<std::string>& args) {
       "tidings serve", "[flags]",
       "Runs the Tidings gRPC server (Ingest, IngestStream, Score, Subscribe,\n"
       "Query, GetSignal, health, reflection) on an embedded RocksDB store.\n"
-      "Logs one line when ready. SIGINT (Ctrl-C) or SIGTERM shuts it down\n"
-      "gracefully and exits 0; a second signal exits at once.");
+      "Logs to stderr; the line \"serving on HOST:PORT, ...\" says it is "
+      "ready.\n"
+      "SIGINT (Ctrl-C) or SIGTERM shuts it down gracefully and exits 0; a\n"
+      "second signal exits at once.");
   flags.String("listen", &options.listen, "HOST:PORT",
                "address to listen on; port 0 picks a free port");
   flags.String("data", &options.data_dir, "DIR",
@@ -108,6 +105,10 @@ int RunServe(const std::vector<std::string>& args) {
   flags.String("metrics-listen", &options.metrics_listen, "HOST:PORT",
                "serve Prometheus metrics over HTTP at "
                "http://HOST:PORT/metrics (default: off)");
+  flags.String("log-format", &options.log_format, "FORMAT",
+               "log lines on stderr as text or json (one object a line)");
+  flags.String("log-level", &options.log_level, "LEVEL",
+               "least level logged: debug, info, warn or error");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
@@ -134,7 +135,9 @@ int RunServe(const std::vector<std::string>& args) {
     return Fail(absl::StrCat(
         "cannot start the server: ", server.status().message(), hint));
   }
-  Log(absl::StrCat("serving on ",
+  service::Log(
+      service::LogLevel::kInfo,
+      absl::StrCat("serving on ",
                    BoundAddress(options.listen, (*server)->port()), ", data ",
                    options.data_dir, ", scorer ", (*server)->scorer_version(),
                    options.retention > absl::ZeroDuration()
@@ -145,24 +148,25 @@ int RunServe(const std::vector<std::string>& args) {
                        ? std::string()
                        : absl::StrCat(", metrics on http://",
                                       options.metrics_listen, "/metrics"),
-                   " (Ctrl-C or SIGTERM stops)"));
+                   " (Ctrl-C or SIGTERM stops)"),
+      {{"address", BoundAddress(options.listen, (*server)->port())},
+       {"scorer", (*server)->scorer_version()}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  Log(absl::StrCat(signal_number == SIGINT ? "SIGINT" : "SIGTERM",
-                   " received: shutting down (send it again to exit at once)"));
+  service::Log(service::LogLevel::kInfo,
+               "stop signal received (send it again to exit at once)",
+               {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   std::thread([stop_signals] {
     int again = 0;
     sigwait(&stop_signals, &again);
-    static const char kMessage[] =
-        "tidings: exiting without a clean shutdown\n";
-    ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
-    (void)ignored;
+    service::Log(service::LogLevel::kWarn, "exiting without a clean shutdown",
+                 {{"signal", again == SIGINT ? "SIGINT" : "SIGTERM"}});
     _exit(128 + again);
   }).detach();
   (*server)->Shutdown();
   (*server)->Wait();
-  Log("stopped");
+  service::Log(service::LogLevel::kInfo, "stopped");
   return kExitOk;
 }
 

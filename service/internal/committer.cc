@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
+#include "service/log.h"
 
 namespace tidings::service::internal {
 
@@ -93,6 +94,7 @@ void Committer::Commit(std::vector<Entry> group) {
     }
     if (!stored.empty()) recent_->Add(std::move(stored));
   }
+  LogOutcome(results.status(), total);
   const uint64_t head = store_->head_seq();
   // Wake the subscribers before acknowledging: a publisher that sees its ack
   // can count on subscribers being on their way.
@@ -109,6 +111,26 @@ void Committer::Commit(std::vector<Entry> group) {
         std::make_move_iterator(results->begin() + end));
     group[i].done(std::move(mine), head);
   }
+}
+
+void Committer::LogOutcome(const absl::Status& status, size_t articles) {
+  if (status.ok()) {
+    if (failed_commits_ == 0) return;
+    Log(LogLevel::kInfo, "storage recovered: commits succeed again",
+        {{"failed_commits", failed_commits_},
+         {"failing_for", absl::Now() - failing_since_},
+         {"head_seq", store_->head_seq()}});
+    failed_commits_ = 0;
+    return;
+  }
+  const bool first = failed_commits_++ == 0;
+  if (first) failing_since_ = absl::Now();
+  Log(first ? LogLevel::kError : LogLevel::kDebug,
+      "storage write failed: ingest gets UNAVAILABLE until a commit succeeds",
+      {{"code", absl::StatusCodeToString(status.code())},
+       {"reason", status.message()},
+       {"articles", articles},
+       {"failed_commits", failed_commits_}});
 }
 
 }  // namespace tidings::service::internal

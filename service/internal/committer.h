@@ -64,6 +64,9 @@ class Committer {
   // (empty keys, event types out of range), so in practice a failure is
   // UNAVAILABLE and concerns them all.
   void Commit(std::vector<Entry> group);
+  // Logs the first failed commit and the first success after failures
+  // (storage faults and recovery), not every failure in between.
+  void LogOutcome(const absl::Status& status, size_t articles);
 
   storage::SignalStore* const store_;
   Hub* const hub_;
@@ -71,6 +74,9 @@ class Committer {
   Metrics* const metrics_;
   const std::function<absl::Time()> clock_;
   const size_t max_group_articles_;
+  // Touched only by the committing thread (one at a time; mu_ hands over).
+  uint64_t failed_commits_ = 0;  // Since the last commit that succeeded.
+  absl::Time failing_since_;
 
   absl::Mutex mu_;
   std::deque<Entry> queue_ ABSL_GUARDED_BY(mu_);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "service/convert.h"
+#include "service/internal/request_log.h"
 
 namespace tidings::service::internal {
 namespace {
@@ -162,7 +163,11 @@ grpc::Status CheckAccess(const ServiceCore* core,
   if (core->deps.tokens == nullptr) return grpc::Status::OK;
   absl::Status s =
       Authorize(*core->deps.tokens, AuthorizationOf(context), role, method);
-  return s.ok() ? grpc::Status::OK : ToGrpc(s);
+  if (s.ok()) return grpc::Status::OK;
+  if (core->deps.request_log != nullptr) {
+    core->deps.request_log->AuthFailed(method, context->peer(), role, s);
+  }
+  return ToGrpc(s);
 }
 
 grpc::Status Admit(const ServiceCore* core,

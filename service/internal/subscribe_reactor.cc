@@ -16,6 +16,7 @@
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/wire.h"
+#include "service/log.h"
 
 namespace tidings::service::internal {
 namespace {
@@ -25,8 +26,12 @@ namespace {
 class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
                                public Hub::Listener {
  public:
-  SubscribeReactor(ServiceCore* core, SignalFilter filter, SubscribeStart start)
-      : CursorStream(core), filter_(std::move(filter)), start_(start) {}
+  SubscribeReactor(ServiceCore* core, SignalFilter filter, SubscribeStart start,
+                   std::string peer)
+      : CursorStream(core),
+        filter_(std::move(filter)),
+        start_(start),
+        peer_(std::move(peer)) {}
 
   // Registers with the hub and schedules the first read (which resolves the
   // start and sends the first heartbeat). Called once, from the handler.
@@ -75,6 +80,30 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
  private:
   void Detach() override {
     if (registered_) core_->deps.hub->Remove(this);
+    LogEnd();
+  }
+
+  // Why the stream ended (a Subscribe never ends OK): the client went away
+  // (CANCELLED), the cursor could not go on, or the server shut down (debug
+  // only: one line per subscriber would bury the shutdown steps).
+  void LogEnd() {
+    grpc::Status status;
+    uint64_t position;
+    {
+      absl::MutexLock lock(&mu_);
+      status = finish_status();
+      position = position_;
+    }
+    const uint64_t head = core_->deps.store->head_seq();
+    Log(core_->shutting_down.load(std::memory_order_acquire) ? LogLevel::kDebug
+                                                             : LogLevel::kInfo,
+        "subscriber ended",
+        {{"peer", peer_},
+         {"code", absl::StatusCodeToString(
+                      static_cast<absl::StatusCode>(status.error_code()))},
+         {"reason", status.error_message()},
+         {"position", position},
+         {"lag", head > position ? head - position : 0}});
   }
 
   // Ingest-to-deliver latency, for live signals only: those committed after
@@ -198,6 +227,15 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
     std::vector<Out> out;
     if (head > after && room > 0 && room_bytes > 0 &&
         !ReadRecent(after, head, room, room_bytes, &out, &chunk.position)) {
+      if (std::exchange(live_, false)) {
+        // It was served from memory and has fallen out of it: a slow
+        // client (or a burst), now served from storage.
+        Log(LogLevel::kInfo, "subscriber fell behind, reading storage",
+            {{"peer", peer_},
+             {"position", after},
+             {"head", head},
+             {"lag", head - after}});
+      }
       chunk = ReadChunk(*core_->deps.store, filter_, &index_cursor_, after,
                         head, room, room_bytes, kMaxVisitPerRead);
       v1::SubscribeEvent event;
@@ -209,6 +247,10 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
         SerializeTo(event, &o.event);
         out.push_back(std::move(o));
       }
+    } else if (!out.empty() && !live_) {
+      live_ = true;
+      Log(LogLevel::kDebug, "subscriber caught up, reading memory",
+          {{"peer", peer_}, {"position", after}, {"head", head}});
     }
     {
       absl::MutexLock lock(&mu_);
@@ -238,12 +280,14 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
 
   const SignalFilter filter_;
   const SubscribeStart start_;
+  const std::string peer_;
   bool registered_ = false;  // Set in Begin(), read in OnDone.
   // The hub's head when the stream began: later seqs are live. Set in
   // Begin() before the first read, read by OnHanded() after it.
   uint64_t live_after_ = 0;
   // Touched only by Read() (one at a time).
   bool started_unlocked_ = false;
+  bool live_ = false;  // Last read from the recent signals (memory).
   IndexCursor index_cursor_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;  // Last seq considered.
@@ -254,8 +298,10 @@ class SubscribeReactor final : public CursorStream<grpc::ByteBuffer>,
 }  // namespace
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* NewSubscribeReactor(
-    ServiceCore* core, SignalFilter filter, SubscribeStart start) {
-  auto* reactor = new SubscribeReactor(core, std::move(filter), start);
+    ServiceCore* core, SignalFilter filter, SubscribeStart start,
+    std::string peer) {
+  auto* reactor =
+      new SubscribeReactor(core, std::move(filter), start, std::move(peer));
   reactor->Begin();
   return reactor;
 }

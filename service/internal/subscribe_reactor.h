@@ -11,6 +11,7 @@
 #define TIDINGS_SERVICE_INTERNAL_SUBSCRIBE_REACTOR_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
@@ -29,8 +30,10 @@ struct SubscribeStart {
 };
 
 // Starts the stream (registers with the hub, schedules the first read).
+// `peer` (the client's address) names the subscriber in the log.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* NewSubscribeReactor(
-    ServiceCore* core, SignalFilter filter, SubscribeStart start);
+    ServiceCore* core, SignalFilter filter, SubscribeStart start,
+    std::string peer);
 
 }  // namespace tidings::service::internal
 
