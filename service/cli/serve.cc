@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli/commands.h"
+#include "service/cli/systemd_notify.h"
 #include "service/server.h"
 
 namespace tidings::cli {
@@ -146,9 +147,11 @@ int RunServe(const std::vector<std::string>& args) {
                        : absl::StrCat(", metrics on http://",
                                       options.metrics_listen, "/metrics"),
                    " (Ctrl-C or SIGTERM stops)"));
+  NotifyReady((*server)->port());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  NotifyStopping();
   Log(absl::StrCat(signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                    " received: shutting down (send it again to exit at once)"));
   std::thread([stop_signals] {
