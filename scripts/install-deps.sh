@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
   prometheus-cpp-dev libspdlog-dev
+  libsystemd-dev
 )
 # CI's extras: clang and its runtimes for the fuzz build, clang-format for
 # `make format-check`.

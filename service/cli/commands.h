@@ -13,6 +13,7 @@
 //   backup  backup.cc   Backup: a consistent copy of the server's store
 //   score   score.cc    local scoring, no server
 //   eval    score.cc    the scorer on the labelled evaluation data
+//   version version.cc  version, scorer version and build of the binary
 //
 // The client commands reach the server through connection.h.
 
@@ -41,6 +42,7 @@ int RunGet(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);
 int RunScore(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
+int RunVersion(const std::vector<std::string>& args);
 
 // --- Shared helpers -------------------------------------------------------
 

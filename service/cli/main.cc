@@ -29,6 +29,7 @@ constexpr Command kCommands[] = {
     {"backup", RunBackup, "back up the server's store while it serves"},
     {"score", RunScore, "score text locally, no server; JSON lines out"},
     {"eval", RunEval, "measure the scorer on the labelled evaluation data"},
+    {"version", RunVersion, "print the version, scorer version and build"},
 };
 
 void PrintHelp(std::FILE* out) {
@@ -42,7 +43,8 @@ void PrintHelp(std::FILE* out) {
   }
   std::fprintf(out,
                "  help     show this list, or `tidings help COMMAND`\n\n"
-               "`tidings COMMAND --help` lists the flags of a command.\n"
+               "`tidings COMMAND --help` lists the flags of a command; "
+               "`tidings --version`\nprints the version.\n"
                "Exit status: 0 ok, 1 the command failed, 2 bad command "
                "line.\n");
 }
@@ -78,7 +80,8 @@ int Main(int argc, char** argv) {
     PrintHelp(stdout);
     return kExitOk;
   }
-  const Command* command = Find(name);
+  // `tidings --version` is `tidings version`.
+  const Command* command = Find(name == "--version" ? "version" : name);
   if (command == nullptr) {
     std::fprintf(stderr, "tidings: unknown command \"%s\"\n\n",
                  std::string(name).c_str());

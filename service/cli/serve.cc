@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli/commands.h"
+#include "service/cli/systemd_notify.h"
 #include "service/log.h"
 #include "service/server.h"
 
@@ -151,9 +152,11 @@ int RunServe(const std::vector<std::string>& args) {
                    " (Ctrl-C or SIGTERM stops)"),
       {{"address", BoundAddress(options.listen, (*server)->port())},
        {"scorer", (*server)->scorer_version()}});
+  NotifyReady((*server)->port());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  NotifyStopping();
   service::Log(service::LogLevel::kInfo,
                "stop signal received (send it again to exit at once)",
                {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});

@@ -2,13 +2,15 @@
 //
 // Tests of the `tidings` command line: the argument parser and value parsers
 // (service/cli_args.h), the output formats (service/cli_format.h), and the
-// built binary end to end (`score`, usage errors, help). Scoring quality is
-// not asserted here, only structure.
+// built binary end to end (`score`, usage errors, help, version, systemd
+// notifications). Scoring quality is not asserted here, only structure.
 
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -593,6 +595,35 @@ TEST(CliBinaryTest, HelpListsCommandsAndFlags) {
   }
 }
 
+// Issue 11, item 8: `tidings --version` names the release, the API, the
+// scorer version signals are stamped with, and the build.
+TEST(CliBinaryTest, VersionNamesReleaseApiScorerAndBuild) {
+  RunResult run = RunTidings("--version");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<std::string> lines = Lines(run.out);
+  ASSERT_EQ(lines.size(), 4u) << run.out;
+  EXPECT_THAT(lines[0], MatchesRegex("tidings [0-9]+\\.[0-9]+\\.[0-9]+"));
+  EXPECT_EQ(lines[1], "api tidings.v1");
+  EXPECT_THAT(lines[2], MatchesRegex("scorer tidings-scorer/[0-9]+ .+"));
+  // A 12-digit commit ("-dirty" when built with changes), or "unknown"
+  // outside git; then the build type and the compiler.
+  EXPECT_THAT(
+      lines[3],
+      MatchesRegex("build ([0-9a-f]{12}(-dirty)?|unknown) [A-Za-z]+ .+"));
+  EXPECT_EQ(RunTidings("version").out, run.out);
+  EXPECT_THAT(RunTidings("help").out, HasSubstr("  version "));
+
+  // The scorer version is the one `score` (and `serve`) stamps on signals.
+  std::vector<v1::Signal> scored =
+      ParseSignals(RunTidings("score '" + kFixtures + "/cli_article.txt'").out);
+  ASSERT_GE(scored.size(), 1u);
+  EXPECT_EQ("scorer " + scored[0].scorer_version(), lines[2]);
+
+  RunResult missing = RunTidings("version --lexicons /nonexistent/lexicons");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("cannot load the lexicons"));
+}
+
 TEST(CliBinaryTest, ClientCommandsExplainAnUnreachableServer) {
   // Port 1 on loopback: nothing listens there.
   RunResult run = RunTidings("get --server 127.0.0.1:1 --timeout 5s 1", "",
@@ -696,6 +727,48 @@ TEST(CliBinaryTest, SecondServeOnTheSameAddressFailsAndSaysWhatToDo) {
   EXPECT_EQ(get.exit_code, 1);
   EXPECT_THAT(get.out, HasSubstr("no signal with seq 1"));
   EXPECT_EQ(first.Stop(), 0);
+}
+
+// Issue 11, item 8: under systemd (deploy/tidings.service, Type=notify)
+// `serve` sends READY=1 once it serves and STOPPING=1 when it shuts down, as
+// datagrams to $NOTIFY_SOCKET; here a socket of the test's stands in for
+// systemd's.
+TEST(CliBinaryTest, ServeNotifiesReadyAndStoppingOnNotifySocket) {
+  const std::string path = ::testing::TempDir() + "/cli_test_notify_socket." +
+                           std::to_string(::getpid());
+  ::unlink(path.c_str());
+  int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(sock, 0) << std::strerror(errno);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof(addr.sun_path));
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0)
+      << std::strerror(errno);
+  // The next datagram, or "" after 10 s.
+  auto receive = [sock] {
+    pollfd p{sock, POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) return std::string();
+    char buffer[1024];
+    ssize_t n = ::recv(sock, buffer, sizeof(buffer), 0);
+    return n > 0 ? std::string(buffer, n) : std::string();
+  };
+
+  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);  // Inherited by the child.
+  ServeProcess serve("127.0.0.1:0", "notify");
+  ::unsetenv("NOTIFY_SOCKET");
+  ASSERT_FALSE(serve.address().empty())
+      << "tidings serve did not start: " << serve.log();
+  std::string ready = receive();
+  EXPECT_THAT(ready, HasSubstr("READY=1"));
+  const std::string port =
+      serve.address().substr(serve.address().rfind(':') + 1);
+  EXPECT_THAT(ready, HasSubstr("STATUS=serving on port " + port));
+
+  EXPECT_EQ(serve.Stop(), 0);
+  EXPECT_THAT(receive(), HasSubstr("STOPPING=1"));
+  ::close(sock);
+  ::unlink(path.c_str());
 }
 
 TEST(CliBinaryTest, ServeIngestQueryTailGetRoundTrip) {
