@@ -319,9 +319,9 @@ class SignalStore {
   // microseconds, and an entity is listed whatever its events' relevance, so
   // callers filter what they read. Event types and entity lookups cost one
   // seek per term plus the entries returned; a time window reads every index
-  // entry in the window, so ask for many seqs at once. The same OUT_OF_RANGE check as
-  // Scan(); INVALID_ARGUMENT for no terms or more than 256, an event type
-  // outside [0, 255] or an entity id longer than 1,024 bytes. Thread-safe.
+  // entry in the window, so ask for many seqs at once. The same OUT_OF_RANGE
+  // check as Scan(); INVALID_ARGUMENT for no terms or more than 256, an event
+  // type outside [0, 255] or an entity id longer than 1,024 bytes. Thread-safe.
   // The default returns UNIMPLEMENTED (for fakes; callers then Scan()).
   virtual absl::StatusOr<IndexedSeqs> ListIndexed(const IndexQuery& query,
                                                   uint64_t after_seq,
