@@ -46,6 +46,7 @@
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/request_log.h"
+#include "service/internal/series.h"
 #include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
 #include "service/log.h"
@@ -291,6 +292,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<internal::WorkPool> pool_;
   std::unique_ptr<internal::RecentSignals> recent_;
+  // Before the committer and the service, which use it.
+  std::unique_ptr<internal::SeriesIndex> series_;
   // Before the committer and the gRPC server, which count into it; after
   // the store and hub, which its scrapes read.
   std::unique_ptr<internal::MetricsExporter> metrics_;
@@ -325,6 +328,7 @@ void ServerImpl::TrimNow() {
   absl::Status s = store_->TrimBefore(cutoff);
   trim_pending_.store(false, std::memory_order_release);
   const uint64_t first = store_->first_seq();
+  if (first > first_before) series_->OnTrimmed(first);
   if (first > first_before) {  // Also what a failed trim did delete.
     Log(LogLevel::kInfo, "retention trim",
         {{"trimmed", first - first_before},
@@ -488,9 +492,10 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         options.recent_signals, /*max_bytes=*/size_t{64} << 20,
         scoring::kDefaultMinRelevance);
   }
+  series_ = std::make_unique<internal::SeriesIndex>(store_.get());
   committer_ = std::make_unique<internal::Committer>(
       store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get(),
-      metrics);
+      metrics, series_.get());
   TidingsService::Deps service_deps;
   service_deps.store = store_.get();
   service_deps.scorer = scorer_.get();
@@ -498,6 +503,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   service_deps.pool = pool_.get();
   service_deps.committer = committer_.get();
   service_deps.recent = recent_.get();
+  service_deps.series = series_.get();
   service_deps.clock = deps.clock;
   service_deps.tokens = tokens_.get();
   service_deps.metrics = metrics;

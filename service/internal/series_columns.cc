@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/string_view.h"
+
 namespace tidings::service::internal {
 
 uint32_t Dictionary::Intern(std::string_view s) {
@@ -15,7 +17,7 @@ uint32_t Dictionary::Intern(std::string_view s) {
 }
 
 std::optional<uint32_t> Dictionary::Find(std::string_view s) const {
-  auto it = ids_.find(s);
+  auto it = ids_.find(absl::string_view(s.data(), s.size()));
   if (it == ids_.end()) return std::nullopt;
   return it->second;
 }
