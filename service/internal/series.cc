@@ -497,7 +497,9 @@ void Emit(const Cells& cells, const std::map<std::string, double>* base,
                                     static_cast<double>(cell.events));
       }
       for (uint64_t h : cell.histogram) p->add_sentiment_histogram(h);
-      if (mean > 0) p->set_index(100.0 * Share(cell) / mean);
+      if (mean > 0 && cell.articles > 0) {
+        p->set_index(100.0 * Share(cell) / mean);
+      }
     }
   }
 }

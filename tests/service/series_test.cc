@@ -317,7 +317,7 @@ class SeriesTest : public ::testing::Test {
         }
         const auto mean = base_means.find(group);
         if (r.has_index_base() && mean != base_means.end() &&
-            mean->second > 0) {
+            mean->second > 0 && x.articles > 0) {
           ASSERT_TRUE(p.has_index());
           EXPECT_NEAR(p.index(), 100 * share / mean->second, 1e-9);
         } else {
