@@ -4,6 +4,7 @@
 // aligned table, CSV, or an SVG line chart (series_plot.h).
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -253,12 +254,12 @@ absl::Status WritePlot(const SeriesFlags& f, const v1::SeriesRequest& r,
     if (lines.empty() || lines.back().name != p.group()) {
       lines.push_back(PlotLine{p.group(), {}, {}});
     }
-    // Buckets without articles have no share, sentiment or index.
-    if (value.name != "count" && p.article_count() == 0) continue;
-    if (value.name == "index" && !p.has_index()) continue;
-    if (value.name == "event-sentiment" && p.event_count() == 0) continue;
+    // Buckets without articles have no share, sentiment or index: a gap.
+    const bool none = (value.name != "count" && p.article_count() == 0) ||
+                      (value.name == "index" && !p.has_index()) ||
+                      (value.name == "event-sentiment" && p.event_count() == 0);
     lines.back().times.push_back(service::FromProto(p.start()));
-    lines.back().values.push_back(ValueOf(p, value.name));
+    lines.back().values.push_back(none ? std::nan("") : ValueOf(p, value.name));
   }
   PlotText text;
   text.title = command_line;

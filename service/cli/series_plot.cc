@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 
 namespace tidings::cli {
@@ -19,11 +20,12 @@ constexpr double kWidth = 1000;
 constexpr double kHeight = 560;
 constexpr double kLeft = 80;
 constexpr double kRight = 220;  // The legend lives here.
-constexpr double kTop = 70;
+constexpr double kTop = 86;     // Two title lines and the subtitle.
 constexpr double kBottom = 70;
 constexpr double kPlotWidth = kWidth - kLeft - kRight;
 constexpr double kPlotHeight = kHeight - kTop - kBottom;
 constexpr int kMaxLegend = 16;
+constexpr size_t kTitleChars = 110;
 
 // Colour-blind-friendly palette (Okabe-Ito, then Tableau).
 constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
@@ -70,7 +72,8 @@ TimeTicks MakeTimeTicks(absl::Time from, absl::Time to) {
     const absl::Time origin = step >= absl::Hours(24 * 7)
                                   ? absl::FromUnixSeconds(-3 * 86400)
                                   : absl::UnixEpoch();
-    absl::Time t = origin + step * std::ceil((from - origin) / step);
+    absl::Time t =
+        origin + step * std::ceil(absl::FDivDuration(from - origin, step));
     for (; t <= to; t += step) ticks.at.push_back(t);
     return ticks;
   }
@@ -88,6 +91,22 @@ TimeTicks MakeTimeTicks(absl::Time from, absl::Time to) {
     return ticks;
   }
   return ticks;
+}
+
+// Splits `text` at spaces into lines of at most about `width` characters.
+std::vector<std::string> Wrap(std::string_view text, size_t width) {
+  std::vector<std::string> lines(1);
+  for (absl::string_view word :
+       absl::StrSplit(absl::string_view(text.data(), text.size()), ' ',
+                      absl::SkipEmpty())) {
+    if (!lines.back().empty() &&
+        lines.back().size() + 1 + word.size() > width) {
+      lines.emplace_back();
+    }
+    if (!lines.back().empty()) lines.back().push_back(' ');
+    absl::StrAppend(&lines.back(), word);
+  }
+  return lines;
 }
 
 std::string Text(double x, double y, std::string_view anchor,
@@ -135,6 +154,7 @@ std::string RenderLineChart(const std::vector<PlotLine>& lines,
     for (size_t i = 0; i < line.times.size(); ++i) {
       t0 = std::min(t0, line.times[i]);
       t1 = std::max(t1, line.times[i]);
+      if (std::isnan(line.values[i])) continue;
       lo = std::min(lo, line.values[i]);
       hi = std::max(hi, line.values[i]);
     }
@@ -152,7 +172,7 @@ std::string RenderLineChart(const std::vector<PlotLine>& lines,
   lo = std::floor(lo / step) * step;
   hi = std::ceil(hi / step) * step;
   auto x_of = [&](absl::Time t) {
-    return kLeft + kPlotWidth * ((t - t0) / (t1 - t0));
+    return kLeft + kPlotWidth * absl::FDivDuration(t - t0, t1 - t0);
   };
   auto y_of = [&](double v) {
     return kTop + kPlotHeight * (1 - (v - lo) / (hi - lo));
@@ -166,11 +186,15 @@ std::string RenderLineChart(const std::vector<PlotLine>& lines,
       "<title>%s</title>\n"
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
       kWidth, kHeight, kWidth, kHeight, XmlEscape(text.title));
-  absl::StrAppend(&svg,
-                  Text(kWidth / 2, 26, "middle",
-                       " font-size=\"15\" font-weight=\"bold\"", text.title));
-  absl::StrAppend(
-      &svg, Text(kWidth / 2, 46, "middle", " fill=\"#555\"", text.subtitle));
+  // The title (a command line, often long) wraps at spaces.
+  double title_y = 22;
+  for (const std::string& line : Wrap(text.title, kTitleChars)) {
+    absl::StrAppend(&svg, Text(kWidth / 2, title_y, "middle",
+                               " font-size=\"14\" font-weight=\"bold\"", line));
+    title_y += 18;
+  }
+  absl::StrAppend(&svg, Text(kWidth / 2, title_y + 2, "middle",
+                             " fill=\"#555\"", text.subtitle));
   // Value axis: grid, ticks, label.
   for (double v = lo; v <= hi + step / 2; v += step) {
     const double y = y_of(v);
@@ -208,19 +232,25 @@ std::string RenderLineChart(const std::vector<PlotLine>& lines,
   for (size_t i = 0; i < lines.size(); ++i) {
     const PlotLine& line = lines[i];
     const char* colour = kColours[i % (sizeof(kColours) / sizeof(*kColours))];
+    // One polyline per run of values; a NaN is a gap.
     std::string points;
-    for (size_t k = 0; k < line.times.size(); ++k) {
-      absl::StrAppendFormat(&points, "%s%.1f,%.1f", k == 0 ? "" : " ",
+    for (size_t k = 0; k <= line.times.size(); ++k) {
+      if (k == line.times.size() || std::isnan(line.values[k])) {
+        if (!points.empty()) {
+          absl::StrAppendFormat(&svg,
+                                "<polyline fill=\"none\" stroke=\"%s\" "
+                                "stroke-width=\"1.8\" points=\"%s\"/>\n",
+                                colour, points);
+        }
+        points.clear();
+        continue;
+      }
+      absl::StrAppendFormat(&points, "%s%.1f,%.1f", points.empty() ? "" : " ",
                             x_of(line.times[k]), y_of(line.values[k]));
-    }
-    if (!points.empty()) {
-      absl::StrAppendFormat(&svg,
-                            "<polyline fill=\"none\" stroke=\"%s\" "
-                            "stroke-width=\"1.8\" points=\"%s\"/>\n",
-                            colour, points);
     }
     if (line.times.size() <= 60) {
       for (size_t k = 0; k < line.times.size(); ++k) {
+        if (std::isnan(line.values[k])) continue;
         absl::StrAppendFormat(
             &svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
             x_of(line.times[k]), y_of(line.values[k]), colour);

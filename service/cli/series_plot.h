@@ -21,7 +21,7 @@ namespace tidings::cli {
 struct PlotLine {
   std::string name;  // Legend text.
   std::vector<absl::Time> times;
-  std::vector<double> values;  // Same length as times.
+  std::vector<double> values;  // Same length as times; NaN = a gap.
 };
 
 struct PlotText {
