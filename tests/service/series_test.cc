@@ -8,19 +8,25 @@
 
 #include "service/internal/series.h"
 
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -492,6 +498,143 @@ TEST_F(SeriesTest, RefusesWhatItCannotServeWithAHint) {
   grpc::Status s = Series(r, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("narrow the groups"));
+}
+
+// Runs the `tidings` binary with `args` (stderr to /dev/null); its stdout.
+std::string RunTidings(const std::string& args, int* exit_code) {
+  const std::string command =
+      absl::StrCat("'", TIDINGS_BINARY, "' ", args, " 2>/dev/null");
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  std::string out;
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    out.append(buffer, n);
+  }
+  const int status = ::pclose(pipe);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+// Whether `xml` is well-formed enough for a browser: every element closed
+// in order, attributes quoted, text without a raw '<' or a bare '&'.
+bool WellFormed(const std::string& xml, std::string* why) {
+  std::vector<std::string> open;
+  size_t i = 0;
+  while (i < xml.size()) {
+    if (xml[i] == '&') {
+      const size_t semi = xml.find(';', i);
+      const std::string entity = xml.substr(i, semi - i + 1);
+      if (semi == std::string::npos ||
+          !(entity == "&amp;" || entity == "&lt;" || entity == "&gt;" ||
+            entity == "&quot;" || entity == "&apos;")) {
+        *why = absl::StrCat("bad entity at ", i);
+        return false;
+      }
+    }
+    if (xml[i] != '<') {
+      ++i;
+      continue;
+    }
+    const size_t end = xml.find('>', i);
+    if (end == std::string::npos) {
+      *why = "unterminated tag";
+      return false;
+    }
+    std::string tag = xml.substr(i + 1, end - i - 1);
+    i = end + 1;
+    if (tag.front() == '?') continue;  // The XML declaration.
+    if (std::count(tag.begin(), tag.end(), '"') % 2 != 0) {
+      *why = absl::StrCat("unbalanced quotes in <", tag, ">");
+      return false;
+    }
+    if (tag.front() == '/') {
+      if (open.empty() || open.back() != tag.substr(1)) {
+        *why = absl::StrCat("</", tag.substr(1), "> closes nothing open");
+        return false;
+      }
+      open.pop_back();
+      continue;
+    }
+    const bool self_closing = tag.back() == '/';
+    const std::string name = tag.substr(0, tag.find_first_of(" /"));
+    if (!self_closing) open.push_back(name);
+  }
+  if (!open.empty()) *why = absl::StrCat("<", open.back(), "> never closed");
+  return open.empty();
+}
+
+TEST_F(SeriesTest, TheCliPrintsATableCsvAndAnSvgChart) {
+  const std::string server =
+      absl::StrCat(" --server 127.0.0.1:", server_->port());
+  const std::string window =
+      " --since 2026-01-01 --until 2026-01-15 --bucket day --group-by source"
+      " --events tariff,geopolitical --base-since 2026-01-01"
+      " --base-until 2026-01-08";
+  v1::SeriesRequest r = Request(v1::DAY, kT0, kT0 + absl::Hours(24 * 14));
+  r.set_group_by(v1::GROUP_BY_SOURCE);
+  r.add_event_types(v1::TARIFF);
+  r.add_event_types(v1::GEOPOLITICAL_TENSION);
+  r.set_dedup_near_duplicates(true);
+  ToProto(kT0, r.mutable_index_base()->mutable_since());
+  ToProto(kT0 + absl::Hours(24 * 7), r.mutable_index_base()->mutable_until());
+  v1::SeriesResponse expected;
+  ASSERT_TRUE(Series(r, &expected).ok());
+  ASSERT_EQ(expected.points_size(), 5 * 14);
+
+  int code = -1;
+  const std::vector<std::string> table =
+      SplitLines(RunTidings("series" + server + window, &code));
+  ASSERT_EQ(code, 0);
+  ASSERT_EQ(table.size(), 1u + expected.points_size());
+  EXPECT_THAT(table[0], HasSubstr("articles"));
+  EXPECT_THAT(table[0], HasSubstr("index"));
+  // Aligned: the numbers end in the same column on every line.
+  for (const std::string& line : table) {
+    EXPECT_EQ(line.size(), table[0].size()) << line;
+  }
+
+  const std::vector<std::string> csv =
+      SplitLines(RunTidings("series --csv" + server + window, &code));
+  ASSERT_EQ(code, 0);
+  ASSERT_EQ(csv.size(), 1u + expected.points_size());
+  EXPECT_EQ(csv[0],
+            "start,group,articles,events,share_pct,mean_sentiment,"
+            "event_sentiment,sentiment_bins,index");
+  for (int i = 0; i < expected.points_size(); ++i) {
+    const v1::SeriesPoint& p = expected.points(i);
+    std::vector<std::string> cells = absl::StrSplit(csv[i + 1], ',');
+    ASSERT_EQ(cells.size(), 9u) << csv[i + 1];
+    EXPECT_EQ(cells[1], p.group());
+    EXPECT_EQ(cells[2], absl::StrCat(p.article_count()));
+    EXPECT_EQ(cells[3], absl::StrCat(p.event_count()));
+  }
+
+  const std::string svg_path = dir_.path() + "/chart.svg";
+  RunTidings("series" + server + window + " --plot " + svg_path, &code);
+  ASSERT_EQ(code, 0);
+  std::ifstream in(svg_path);
+  std::stringstream svg;
+  svg << in.rdbuf();
+  std::string why;
+  EXPECT_TRUE(WellFormed(svg.str(), &why)) << why;
+  EXPECT_THAT(svg.str(),
+              HasSubstr("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_THAT(svg.str(), HasSubstr("<title>tidings series --server"));
+  EXPECT_THAT(svg.str(), HasSubstr("index (mean over the base period = 100)"));
+  EXPECT_THAT(svg.str(), HasSubstr("2026-01-05"));  // A date tick.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(svg.str(), HasSubstr(absl::StrCat(">src", i, "</text>")));
+  }
+  EXPECT_EQ(RunTidings("series" + server, &code), "");
+  EXPECT_EQ(code, 2);  // --since is required.
 }
 
 TEST(SeriesBucketTest, BucketsAreUtcAlignedAndWeeksStartOnMonday) {
