@@ -145,40 +145,48 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
-std::string RenderLineChart(const std::vector<PlotLine>& lines,
-                            const PlotText& text) {
-  // Ranges.
+namespace {
+
+// The plotted ranges and the mapping of times and values to the canvas.
+struct Frame {
   absl::Time t0 = absl::InfiniteFuture(), t1 = absl::InfinitePast();
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  double step = 1;  // Between value ticks.
+
+  double X(absl::Time t) const {
+    return kLeft + kPlotWidth * absl::FDivDuration(t - t0, t1 - t0);
+  }
+  double Y(double v) const {
+    return kTop + kPlotHeight * (1 - (v - lo) / (hi - lo));
+  }
+};
+
+Frame MakeFrame(const std::vector<PlotLine>& lines) {
+  Frame f;
   for (const PlotLine& line : lines) {
     for (size_t i = 0; i < line.times.size(); ++i) {
-      t0 = std::min(t0, line.times[i]);
-      t1 = std::max(t1, line.times[i]);
+      f.t0 = std::min(f.t0, line.times[i]);
+      f.t1 = std::max(f.t1, line.times[i]);
       if (std::isnan(line.values[i])) continue;
-      lo = std::min(lo, line.values[i]);
-      hi = std::max(hi, line.values[i]);
+      f.lo = std::min(f.lo, line.values[i]);
+      f.hi = std::max(f.hi, line.values[i]);
     }
   }
-  if (t0 == absl::InfiniteFuture()) {
-    t0 = absl::UnixEpoch();
-    t1 = t0 + absl::Hours(24);
-    lo = 0;
-    hi = 1;
-  }
-  if (t1 <= t0) t1 = t0 + absl::Hours(24);
-  lo = std::min(lo, 0.0);  // Counts and shares start at zero.
-  if (hi <= lo) hi = lo + 1;
-  const double step = NiceStep(hi - lo, 5);
-  lo = std::floor(lo / step) * step;
-  hi = std::ceil(hi / step) * step;
-  auto x_of = [&](absl::Time t) {
-    return kLeft + kPlotWidth * absl::FDivDuration(t - t0, t1 - t0);
-  };
-  auto y_of = [&](double v) {
-    return kTop + kPlotHeight * (1 - (v - lo) / (hi - lo));
-  };
+  if (f.t0 == absl::InfiniteFuture()) f.t0 = f.t1 = absl::UnixEpoch();
+  if (f.t1 <= f.t0) f.t1 = f.t0 + absl::Hours(24);
+  if (std::isinf(f.lo)) f.lo = f.hi = 0;
+  f.lo = std::min(f.lo, 0.0);  // Counts and shares start at zero.
+  if (f.hi <= f.lo) f.hi = f.lo + 1;
+  f.step = NiceStep(f.hi - f.lo, 5);
+  f.lo = std::floor(f.lo / f.step) * f.step;
+  f.hi = std::ceil(f.hi / f.step) * f.step;
+  return f;
+}
 
-  std::string svg = absl::StrFormat(
+void DrawHeader(const PlotText& text, std::string* svg) {
+  absl::StrAppendFormat(
+      svg,
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
       "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
@@ -187,87 +195,98 @@ std::string RenderLineChart(const std::vector<PlotLine>& lines,
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
       kWidth, kHeight, kWidth, kHeight, XmlEscape(text.title));
   // The title (a command line, often long) wraps at spaces.
-  double title_y = 22;
+  double y = 22;
   for (const std::string& line : Wrap(text.title, kTitleChars)) {
-    absl::StrAppend(&svg, Text(kWidth / 2, title_y, "middle",
-                               " font-size=\"14\" font-weight=\"bold\"", line));
-    title_y += 18;
+    absl::StrAppend(svg, Text(kWidth / 2, y, "middle",
+                              " font-size=\"14\" font-weight=\"bold\"", line));
+    y += 18;
   }
-  absl::StrAppend(&svg, Text(kWidth / 2, title_y + 2, "middle",
-                             " fill=\"#555\"", text.subtitle));
-  // Value axis: grid, ticks, label.
-  for (double v = lo; v <= hi + step / 2; v += step) {
-    const double y = y_of(v);
-    absl::StrAppendFormat(&svg,
+  absl::StrAppend(
+      svg, Text(kWidth / 2, y + 2, "middle", " fill=\"#555\"", text.subtitle));
+}
+
+void DrawAxes(const Frame& f, const PlotText& text, std::string* svg) {
+  for (double v = f.lo; v <= f.hi + f.step / 2; v += f.step) {
+    const double y = f.Y(v);
+    absl::StrAppendFormat(svg,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                           "y2=\"%.1f\" stroke=\"#ddd\"/>\n",
                           kLeft, y, kLeft + kPlotWidth, y);
-    absl::StrAppend(&svg,
-                    Text(kLeft - 6, y + 4, "end", "", FormatTick(v, step)));
+    absl::StrAppend(svg,
+                    Text(kLeft - 6, y + 4, "end", "", FormatTick(v, f.step)));
   }
-  absl::StrAppendFormat(&svg,
+  absl::StrAppendFormat(svg,
                         "<text transform=\"translate(20,%.1f) rotate(-90)\" "
                         "text-anchor=\"middle\">%s</text>\n",
                         kTop + kPlotHeight / 2, XmlEscape(text.y_label));
-  // Time axis.
-  const TimeTicks ticks = MakeTimeTicks(t0, t1);
+  const TimeTicks ticks = MakeTimeTicks(f.t0, f.t1);
   for (absl::Time t : ticks.at) {
-    const double x = x_of(t);
-    absl::StrAppendFormat(&svg,
+    const double x = f.X(t);
+    absl::StrAppendFormat(svg,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                           "y2=\"%.1f\" stroke=\"#eee\"/>\n",
                           x, kTop, x, kTop + kPlotHeight);
     const std::string label = absl::FormatTime(
         ticks.dates_only ? "%Y-%m-%d" : "%m-%d %H:%M", t, absl::UTCTimeZone());
-    absl::StrAppend(&svg,
-                    Text(x, kTop + kPlotHeight + 18, "middle", "", label));
+    absl::StrAppend(svg, Text(x, kTop + kPlotHeight + 18, "middle", "", label));
   }
-  absl::StrAppend(&svg, Text(kLeft + kPlotWidth / 2, kHeight - 22, "middle", "",
-                             text.x_label));
-  absl::StrAppendFormat(&svg,
+  absl::StrAppend(svg, Text(kLeft + kPlotWidth / 2, kHeight - 22, "middle", "",
+                            text.x_label));
+  absl::StrAppendFormat(svg,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                         "height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
                         kLeft, kTop, kPlotWidth, kPlotHeight);
-  // Lines and legend.
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const PlotLine& line = lines[i];
-    const char* colour = kColours[i % (sizeof(kColours) / sizeof(*kColours))];
-    // One polyline per run of values; a NaN is a gap.
-    std::string points;
-    for (size_t k = 0; k <= line.times.size(); ++k) {
-      if (k == line.times.size() || std::isnan(line.values[k])) {
-        if (!points.empty()) {
-          absl::StrAppendFormat(&svg,
-                                "<polyline fill=\"none\" stroke=\"%s\" "
-                                "stroke-width=\"1.8\" points=\"%s\"/>\n",
-                                colour, points);
-        }
-        points.clear();
-        continue;
+}
+
+// Line `i`: one polyline per run of values (a NaN is a gap), dots when
+// there are few points, and its legend entry.
+void DrawLine(const Frame& f, const PlotLine& line, size_t i,
+              std::string* svg) {
+  const char* colour = kColours[i % (sizeof(kColours) / sizeof(*kColours))];
+  std::string points;
+  for (size_t k = 0; k <= line.times.size(); ++k) {
+    if (k == line.times.size() || std::isnan(line.values[k])) {
+      if (!points.empty()) {
+        absl::StrAppendFormat(svg,
+                              "<polyline fill=\"none\" stroke=\"%s\" "
+                              "stroke-width=\"1.8\" points=\"%s\"/>\n",
+                              colour, points);
       }
-      absl::StrAppendFormat(&points, "%s%.1f,%.1f", points.empty() ? "" : " ",
-                            x_of(line.times[k]), y_of(line.values[k]));
+      points.clear();
+      continue;
     }
-    if (line.times.size() <= 60) {
-      for (size_t k = 0; k < line.times.size(); ++k) {
-        if (std::isnan(line.values[k])) continue;
-        absl::StrAppendFormat(
-            &svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
-            x_of(line.times[k]), y_of(line.values[k]), colour);
-      }
-    }
-    if (static_cast<int>(i) < kMaxLegend) {
-      const double y = kTop + 10 + 20 * static_cast<double>(i);
-      const double x = kLeft + kPlotWidth + 16;
-      absl::StrAppendFormat(&svg,
-                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                            "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n",
-                            x, y - 4, x + 20, y - 4, colour);
-      absl::StrAppend(&svg, Text(x + 26, y, "start", "",
-                                 line.name.empty() ? "all" : line.name));
-    }
+    absl::StrAppendFormat(&points, "%s%.1f,%.1f", points.empty() ? "" : " ",
+                          f.X(line.times[k]), f.Y(line.values[k]));
   }
-  if (static_cast<int>(lines.size()) > kMaxLegend) {
+  for (size_t k = 0; line.times.size() <= 60 && k < line.times.size(); ++k) {
+    if (std::isnan(line.values[k])) continue;
+    absl::StrAppendFormat(
+        svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
+        f.X(line.times[k]), f.Y(line.values[k]), colour);
+  }
+  if (i >= static_cast<size_t>(kMaxLegend)) return;
+  const double y = kTop + 10 + 20 * static_cast<double>(i);
+  const double x = kLeft + kPlotWidth + 16;
+  absl::StrAppendFormat(svg,
+                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                        "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n",
+                        x, y - 4, x + 20, y - 4, colour);
+  absl::StrAppend(
+      svg, Text(x + 26, y, "start", "", line.name.empty() ? "all" : line.name));
+}
+
+}  // namespace
+
+std::string RenderLineChart(const std::vector<PlotLine>& lines,
+                            const PlotText& text) {
+  const Frame frame = MakeFrame(lines);
+  std::string svg;
+  DrawHeader(text, &svg);
+  DrawAxes(frame, text, &svg);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    DrawLine(frame, lines[i], i, &svg);
+  }
+  if (lines.size() > static_cast<size_t>(kMaxLegend)) {
     absl::StrAppend(
         &svg, Text(kLeft + kPlotWidth + 16, kTop + 10 + 20 * kMaxLegend,
                    "start", " fill=\"#555\"",
