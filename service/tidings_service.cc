@@ -22,6 +22,7 @@
 #include "service/internal/filter.h"
 #include "service/internal/ingest.h"
 #include "service/internal/ingest_stream_reactor.h"
+#include "service/internal/metrics.h"
 #include "service/internal/query_reactor.h"
 #include "service/internal/series.h"
 #include "service/internal/service_core.h"
@@ -429,7 +430,10 @@ grpc::ServerUnaryReactor* TidingsService::Series(
                                    "cancelled before it was processed"));
       return;
     }
-    absl::StatusOr<v1::SeriesResponse> series = core->deps.series->Run(query);
+    size_t scanned = 0;
+    absl::StatusOr<v1::SeriesResponse> series =
+        core->deps.series->Run(query, &scanned);
+    internal::Metrics::SeriesSignals(core->deps.metrics, scanned);
     if (series.ok()) {
       response->Swap(&*series);
       reactor->Finish(grpc::Status::OK);

@@ -250,6 +250,7 @@ struct Cell {
 // The cells of one window: a row of buckets per group, groups created as
 // counted articles name them.
 struct Cells {
+  size_t scanned = 0;  // Rows of the window.
   int64_t origin = 0;  // Start of bucket 0.
   int64_t width = 0;
   size_t buckets = 0;
@@ -401,6 +402,7 @@ absl::StatusOr<Cells> Aggregate(SeriesColumns& c, const SeriesQuery& q,
   size_t begin, end;
   const std::vector<uint32_t>* order;
   c.Window(q.time, since, until, &begin, &end, &order);
+  cells.scanned = end - begin;
   for (size_t i = begin; i < end; ++i) {
     const size_t r = order == nullptr ? i : (*order)[i];
     if (!compiled.Counted(c, r)) continue;
@@ -577,7 +579,9 @@ absl::Status SeriesIndex::SyncLocked() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::SeriesResponse> SeriesIndex::Run(const SeriesQuery& q) {
+absl::StatusOr<v1::SeriesResponse> SeriesIndex::Run(const SeriesQuery& q,
+                                                    size_t* scanned) {
+  if (scanned != nullptr) *scanned = 0;
   absl::MutexLock lock(&mu_);
   if (absl::Status s = SyncLocked(); !s.ok()) return s;
   v1::SeriesResponse out;
@@ -587,9 +591,11 @@ absl::StatusOr<v1::SeriesResponse> SeriesIndex::Run(const SeriesQuery& q) {
         Aggregate(columns_, q, q.base_since, q.base_until);
     if (!cells.ok()) return cells.status();
     base = BaseMeans(*cells);
+    if (scanned != nullptr) *scanned += cells->scanned;
   }
   absl::StatusOr<Cells> cells = Aggregate(columns_, q, q.since, q.until);
   if (!cells.ok()) return cells.status();
+  if (scanned != nullptr) *scanned += cells->scanned;
   Emit(*cells, q.has_base ? &base : nullptr, &out);
   ToProto(absl::FromUnixMicros(cells->origin), out.mutable_since());
   ToProto(

@@ -95,7 +95,9 @@ class SeriesIndex {
 
   // Loads or catches up, then answers. UNAVAILABLE/DATA_LOSS when storage
   // fails; INVALID_ARGUMENT when the groups make more than max_points.
-  absl::StatusOr<v1::SeriesResponse> Run(const SeriesQuery& query)
+  // `*scanned` (optional) gets the number of rows in the windows read.
+  absl::StatusOr<v1::SeriesResponse> Run(const SeriesQuery& query,
+                                         size_t* scanned = nullptr)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Whether the columns were loaded (for tests and logs).
