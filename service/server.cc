@@ -449,15 +449,17 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         internal::Metrics::WalSynced(metrics, d);
       };
     }
-    // A store written before the entity and published-time indexes gets
-    // them at open: one line every few seconds while that runs.
+    // A store written before the entity, published- and received-time
+    // indexes or the signal summaries gets them at open: one line every few
+    // seconds while that runs.
     store_options.on_index_progress =
         [last = absl::InfinitePast()](uint64_t done, uint64_t head) mutable {
           const absl::Time now = absl::Now();
           if (done < head && now - last < absl::Seconds(2)) return;
           last = now;
           Log(LogLevel::kInfo,
-              "indexing the entities and published times of stored signals",
+              "indexing stored signals (entities, published and received "
+              "times, summaries)",
               {{"done", done}, {"head_seq", head}});
         };
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =

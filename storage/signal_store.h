@@ -82,7 +82,8 @@ struct StoreOptions {
   size_t block_cache_bytes = size_t{64} << 20;
 
   // Called while Open() lists the signals of a store written before the
-  // entity and published-time indexes existed: (seq indexed so far, head).
+  // entity, published- and received-time indexes or the signal summaries
+  // existed: (seq indexed so far, head).
   // Default: none.
   std::function<void(uint64_t done_seq, uint64_t head_seq)> on_index_progress;
 
