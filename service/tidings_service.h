@@ -52,7 +52,7 @@ namespace internal {
 class Committer;
 class RecentSignals;
 class RequestLog;
-class TokenTable;
+class TokenHolder;
 struct Metrics;
 class WorkPool;
 struct ServiceCore;
@@ -92,7 +92,7 @@ class TidingsService final : public ServiceBase {
     std::function<absl::Time()> clock;  // Default: absl::Now.
     // Access control; nullptr = every call is allowed (see
     // ServerOptions::tokens_file).
-    const internal::TokenTable* tokens = nullptr;
+    const internal::TokenHolder* tokens = nullptr;
     // Prometheus metrics; nullptr = off.
     internal::Metrics* metrics = nullptr;
     // Logs auth failures; nullptr = not logged.
