@@ -26,6 +26,14 @@
 //   if (absl::Status s = flags.Parse(args); !s.ok()) { ...usage, exit 2... }
 //
 // Not thread-safe; a FlagSet is used once, on one thread.
+//
+// Why not a library (issue 11 weighed it): absl flags are process globals
+// (one set for all subcommands, so every command's --help would list every
+// flag) and say no "did you mean"; CLI11 (Debian libcli11-dev) reports by
+// exceptions worded its own way. Either would still need the value parsers
+// below (byte sizes with units, durations, relative times) to keep today's
+// messages. What this parser lacked, config files and the environment, is
+// config.h's, with toml++ for the file format.
 
 #ifndef TIDINGS_SERVICE_CLI_ARGS_H_
 #define TIDINGS_SERVICE_CLI_ARGS_H_
