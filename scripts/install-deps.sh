@@ -10,7 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl
   prometheus-cpp-dev libspdlog-dev
-  libsystemd-dev
+  libsystemd-dev libtomlplusplus-dev
+  systemd  # systemd-analyze: the package test checks deploy/tidings.service
 )
 # CI's extras: clang and its runtimes for the fuzz build, clang-format for
 # `make format-check`.

@@ -282,6 +282,7 @@ class ServerImpl final : public Server {
   }
   void Shutdown() override;
   void Wait() override { done_.WaitForNotification(); }
+  absl::Status ReloadTokens() override;
 
  private:
   ServerOptions options_;
@@ -298,7 +299,7 @@ class ServerImpl final : public Server {
   // the store and hub, which its scrapes read.
   std::unique_ptr<internal::MetricsExporter> metrics_;
   std::unique_ptr<internal::Committer> committer_;
-  std::unique_ptr<internal::TokenTable> tokens_;
+  std::unique_ptr<internal::TokenHolder> tokens_;
   // Before the service and the gRPC server, which report into it.
   std::unique_ptr<internal::RequestLog> request_log_;
   std::unique_ptr<TidingsService> service_;
@@ -382,7 +383,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     absl::StatusOr<internal::TokenTable> tokens =
         internal::TokenTable::Load(options.tokens_file);
     if (!tokens.ok()) return tokens.status();
-    tokens_ = std::make_unique<internal::TokenTable>(*std::move(tokens));
+    tokens_ = std::make_unique<internal::TokenHolder>(*std::move(tokens));
   }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeCredentials(options);
@@ -573,6 +574,22 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     });
   }
   StartTrimmer();
+  return absl::OkStatus();
+}
+
+absl::Status ServerImpl::ReloadTokens() {
+  if (tokens_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the server was started without --tokens; restart it with --tokens "
+        "FILE to turn access control on");
+  }
+  absl::StatusOr<internal::TokenTable> tokens =
+      internal::TokenTable::Load(options_.tokens_file);
+  if (!tokens.ok()) return tokens.status();
+  const size_t count = tokens->size();
+  tokens_->Replace(*std::move(tokens));
+  Log(LogLevel::kInfo, "tokens reloaded",
+      {{"file", options_.tokens_file}, {"tokens", absl::StrCat(count)}});
   return absl::OkStatus();
 }
 

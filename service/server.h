@@ -80,6 +80,13 @@ class Server {
 
   // Blocks until Shutdown() has completed.
   virtual void Wait() = 0;
+
+  // Re-reads ServerOptions::tokens_file and puts it in force for calls
+  // checked from now on (calls already admitted keep their access). On
+  // error the tokens in force stay. FAILED_PRECONDITION when the server was
+  // started without a tokens file; otherwise TokenTable::Load's errors.
+  // Thread-safe.
+  virtual absl::Status ReloadTokens() = 0;
 };
 
 }  // namespace tidings::service

@@ -53,7 +53,7 @@ class Committer;
 class RecentSignals;
 class RequestLog;
 class SeriesIndex;
-class TokenTable;
+class TokenHolder;
 struct Metrics;
 class WorkPool;
 struct ServiceCore;
@@ -94,7 +94,7 @@ class TidingsService final : public ServiceBase {
     std::function<absl::Time()> clock;  // Default: absl::Now.
     // Access control; nullptr = every call is allowed (see
     // ServerOptions::tokens_file).
-    const internal::TokenTable* tokens = nullptr;
+    const internal::TokenHolder* tokens = nullptr;
     // Prometheus metrics; nullptr = off.
     internal::Metrics* metrics = nullptr;
     // Logs auth failures; nullptr = not logged.

@@ -46,6 +46,15 @@ std::string FormatDurationShort(absl::Duration d) {
   return absl::FormatDuration(d);
 }
 
+std::string BoolText(bool b) { return b ? "true" : "false"; }
+
+// 1048576 -> "1MiB", 1536 -> "1536": exact, so it parses back.
+std::string ByteSizeText(uint64_t n) {
+  if (n != 0 && n % (1 << 20) == 0) return absl::StrCat(n >> 20, "MiB");
+  if (n != 0 && n % (1 << 10) == 0) return absl::StrCat(n >> 10, "KiB");
+  return absl::StrCat(n);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -170,10 +179,12 @@ void FlagSet::String(std::string_view name, std::string* value,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = *value,
-       .parse = [value](std::string_view text) {
-         *value = Str(text);
-         return absl::OkStatus();
-       }});
+       .current = [value] { return std::optional<std::string>(*value); },
+       .parse =
+           [value](std::string_view text) {
+             *value = Str(text);
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Bool(std::string_view name, bool* value, std::string_view help) {
@@ -181,12 +192,16 @@ void FlagSet::Bool(std::string_view name, bool* value, std::string_view help) {
        .help = Str(help),
        .default_text = *value ? "true" : "",
        .is_bool = true,
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<bool> b = ParseBool(text);
-         if (!b.ok()) return b.status();
-         *value = *b;
-         return absl::OkStatus();
-       }});
+       .quoted = false,
+       .current =
+           [value] { return std::optional<std::string>(BoolText(*value)); },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<bool> b = ParseBool(text);
+             if (!b.ok()) return b.status();
+             *value = *b;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Uint64(std::string_view name, uint64_t* value,
@@ -196,16 +211,20 @@ void FlagSet::Uint64(std::string_view name, uint64_t* value,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = absl::StrCat(*value),
-       .parse = [value, max](std::string_view text) {
-         absl::StatusOr<uint64_t> n = ParseUint64(text);
-         if (!n.ok()) return n.status();
-         if (*n > max) {
-           return absl::InvalidArgumentError(
-               absl::StrCat("must be at most ", max, ", got ", *n));
-         }
-         *value = *n;
-         return absl::OkStatus();
-       }});
+       .quoted = false,
+       .current =
+           [value] { return std::optional<std::string>(absl::StrCat(*value)); },
+       .parse =
+           [value, max](std::string_view text) {
+             absl::StatusOr<uint64_t> n = ParseUint64(text);
+             if (!n.ok()) return n.status();
+             if (*n > max) {
+               return absl::InvalidArgumentError(
+                   absl::StrCat("must be at most ", max, ", got ", *n));
+             }
+             *value = *n;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Uint32(std::string_view name, uint32_t* value,
@@ -214,36 +233,37 @@ void FlagSet::Uint32(std::string_view name, uint32_t* value,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = absl::StrCat(*value),
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<uint64_t> n = ParseUint64(text);
-         if (!n.ok()) return n.status();
-         if (*n > UINT32_MAX) {
-           return absl::InvalidArgumentError(
-               absl::StrCat("must be at most ", UINT32_MAX, ", got ", *n));
-         }
-         *value = static_cast<uint32_t>(*n);
-         return absl::OkStatus();
-       }});
+       .quoted = false,
+       .current =
+           [value] { return std::optional<std::string>(absl::StrCat(*value)); },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<uint64_t> n = ParseUint64(text);
+             if (!n.ok()) return n.status();
+             if (*n > UINT32_MAX) {
+               return absl::InvalidArgumentError(
+                   absl::StrCat("must be at most ", UINT32_MAX, ", got ", *n));
+             }
+             *value = static_cast<uint32_t>(*n);
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Bytes(std::string_view name, uint64_t* value,
                     std::string_view help) {
-  std::string default_text = absl::StrCat(*value);
-  if (*value != 0 && *value % (1 << 20) == 0) {
-    default_text = absl::StrCat(*value >> 20, "MiB");
-  } else if (*value != 0 && *value % (1 << 10) == 0) {
-    default_text = absl::StrCat(*value >> 10, "KiB");
-  }
   Add({.name = Str(name),
        .value_name = "BYTES",
        .help = Str(help),
-       .default_text = default_text,
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<uint64_t> n = ParseByteSize(text);
-         if (!n.ok()) return n.status();
-         *value = *n;
-         return absl::OkStatus();
-       }});
+       .default_text = ByteSizeText(*value),
+       .current =
+           [value] { return std::optional<std::string>(ByteSizeText(*value)); },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<uint64_t> n = ParseByteSize(text);
+             if (!n.ok()) return n.status();
+             *value = *n;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Double(std::string_view name, double* value,
@@ -253,16 +273,19 @@ void FlagSet::Double(std::string_view name, double* value,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = absl::StrCat(*value),
-       .parse = [value, min, max](std::string_view text) {
-         absl::StatusOr<double> d = ParseDouble(text);
-         if (!d.ok()) return d.status();
-         if (*d < min || *d > max) {
-           return absl::InvalidArgumentError(absl::StrCat(
-               "must be between ", min, " and ", max, ", got ", *d));
-         }
-         *value = *d;
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] { return std::optional<std::string>(absl::StrCat(*value)); },
+       .parse =
+           [value, min, max](std::string_view text) {
+             absl::StatusOr<double> d = ParseDouble(text);
+             if (!d.ok()) return d.status();
+             if (*d < min || *d > max) {
+               return absl::InvalidArgumentError(absl::StrCat(
+                   "must be between ", min, " and ", max, ", got ", *d));
+             }
+             *value = *d;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Duration(std::string_view name, absl::Duration* value,
@@ -271,18 +294,23 @@ void FlagSet::Duration(std::string_view name, absl::Duration* value,
        .value_name = "DURATION",
        .help = Str(help),
        .default_text = FormatDurationShort(*value),
-       .parse = [value, allow_zero](std::string_view text) {
-         absl::StatusOr<absl::Duration> d = ParseDurationFlag(text);
-         if (!d.ok()) return d.status();
-         if (*d < absl::ZeroDuration() ||
-             (!allow_zero && *d == absl::ZeroDuration())) {
-           return absl::InvalidArgumentError(absl::StrCat(
-               "must be ", allow_zero ? "zero or positive" : "positive",
-               ", got ", absl::FormatDuration(*d)));
-         }
-         *value = *d;
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] {
+             return std::optional<std::string>(FormatDurationShort(*value));
+           },
+       .parse =
+           [value, allow_zero](std::string_view text) {
+             absl::StatusOr<absl::Duration> d = ParseDurationFlag(text);
+             if (!d.ok()) return d.status();
+             if (*d < absl::ZeroDuration() ||
+                 (!allow_zero && *d == absl::ZeroDuration())) {
+               return absl::InvalidArgumentError(absl::StrCat(
+                   "must be ", allow_zero ? "zero or positive" : "positive",
+                   ", got ", absl::FormatDuration(*d)));
+             }
+             *value = *d;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::OptionalDuration(std::string_view name,
@@ -292,16 +320,23 @@ void FlagSet::OptionalDuration(std::string_view name,
        .value_name = "DURATION",
        .help = Str(help),
        .default_text = value->has_value() ? FormatDurationShort(**value) : "",
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<absl::Duration> d = ParseDurationFlag(text);
-         if (!d.ok()) return d.status();
-         if (*d <= absl::ZeroDuration()) {
-           return absl::InvalidArgumentError(absl::StrCat(
-               "must be positive, got ", absl::FormatDuration(*d)));
-         }
-         *value = *d;
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] {
+             return value->has_value() ? std::optional<std::string>(
+                                             FormatDurationShort(**value))
+                                       : std::nullopt;
+           },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<absl::Duration> d = ParseDurationFlag(text);
+             if (!d.ok()) return d.status();
+             if (*d <= absl::ZeroDuration()) {
+               return absl::InvalidArgumentError(absl::StrCat(
+                   "must be positive, got ", absl::FormatDuration(*d)));
+             }
+             *value = *d;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::Time(std::string_view name, std::optional<absl::Time>* value,
@@ -310,12 +345,19 @@ void FlagSet::Time(std::string_view name, std::optional<absl::Time>* value,
        .value_name = "TIME",
        .help = Str(help),
        .default_text = value->has_value() ? FormatRfc3339(**value) : "",
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<absl::Time> t = ParseTimeFlag(text, absl::Now());
-         if (!t.ok()) return t.status();
-         *value = *t;
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] {
+             return value->has_value()
+                        ? std::optional<std::string>(FormatRfc3339(**value))
+                        : std::nullopt;
+           },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<absl::Time> t = ParseTimeFlag(text, absl::Now());
+             if (!t.ok()) return t.status();
+             *value = *t;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::OptionalUint64(std::string_view name,
@@ -326,12 +368,19 @@ void FlagSet::OptionalUint64(std::string_view name,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = value->has_value() ? absl::StrCat(**value) : "",
-       .parse = [value](std::string_view text) {
-         absl::StatusOr<uint64_t> n = ParseUint64(text);
-         if (!n.ok()) return n.status();
-         *value = *n;
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] {
+             return value->has_value()
+                        ? std::optional<std::string>(absl::StrCat(**value))
+                        : std::nullopt;
+           },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<uint64_t> n = ParseUint64(text);
+             if (!n.ok()) return n.status();
+             *value = *n;
+             return absl::OkStatus();
+           }});
 }
 
 void FlagSet::List(std::string_view name, std::vector<std::string>* value,
@@ -340,12 +389,17 @@ void FlagSet::List(std::string_view name, std::vector<std::string>* value,
        .value_name = Str(value_name),
        .help = Str(help),
        .default_text = absl::StrJoin(*value, ","),
-       .parse = [value](std::string_view text) {
-         for (std::string& item : SplitList(text)) {
-           value->push_back(std::move(item));
-         }
-         return absl::OkStatus();
-       }});
+       .current =
+           [value] {
+             return std::optional<std::string>(absl::StrJoin(*value, ","));
+           },
+       .parse =
+           [value](std::string_view text) {
+             for (std::string& item : SplitList(text)) {
+               value->push_back(std::move(item));
+             }
+             return absl::OkStatus();
+           }});
 }
 
 FlagSet::Flag* FlagSet::Find(std::string_view name) {
@@ -360,6 +414,11 @@ bool FlagSet::was_set(std::string_view name) const {
     if (f.name == name) return f.set;
   }
   return false;
+}
+
+bool FlagSet::has(std::string_view name) const {
+  return std::any_of(flags_.begin(), flags_.end(),
+                     [name](const Flag& f) { return f.name == name; });
 }
 
 std::string FlagSet::Suggest(std::string_view name) const {
@@ -429,6 +488,31 @@ absl::Status FlagSet::Parse(const std::vector<std::string>& args) {
     flag->set = true;
   }
   return absl::OkStatus();
+}
+
+absl::Status FlagSet::Set(std::string_view name, std::string_view value) {
+  Flag* flag = Find(name);
+  if (flag == nullptr) {
+    std::string message = absl::StrCat("unknown setting \"", Absl(name), "\"");
+    if (std::string hint = Suggest(name); !hint.empty()) {
+      absl::StrAppend(&message, " (did you mean \"", hint, "\"?)");
+    }
+    return absl::InvalidArgumentError(message);
+  }
+  if (absl::Status s = flag->parse(value); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value for ", flag->name, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<FlagSet::Setting> FlagSet::Settings() const {
+  std::vector<Setting> settings;
+  settings.reserve(flags_.size());
+  for (const Flag& f : flags_) {
+    settings.push_back({f.name, f.current(), f.quoted});
+  }
+  return settings;
 }
 
 std::string FlagSet::Synopsis() const {

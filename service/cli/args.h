@@ -26,6 +26,14 @@
 //   if (absl::Status s = flags.Parse(args); !s.ok()) { ...usage, exit 2... }
 //
 // Not thread-safe; a FlagSet is used once, on one thread.
+//
+// Why not a library (issue 11 weighed it): absl flags are process globals
+// (one set for all subcommands, so every command's --help would list every
+// flag) and say no "did you mean"; CLI11 (Debian libcli11-dev) reports by
+// exceptions worded its own way. Either would still need the value parsers
+// below (byte sizes with units, durations, relative times) to keep today's
+// messages. What this parser lacked, config files and the environment, is
+// config.h's, with toml++ for the file format.
 
 #ifndef TIDINGS_SERVICE_CLI_ARGS_H_
 #define TIDINGS_SERVICE_CLI_ARGS_H_
@@ -105,6 +113,25 @@ class FlagSet {
   // Whether the flag appeared on the command line.
   bool was_set(std::string_view name) const;
 
+  // Sets flag `name` (no dashes) from another source than the command line
+  // (a config file, the environment), with the flag's own parser; was_set()
+  // stays false. INVALID_ARGUMENT "unknown setting" (with a suggestion when
+  // one is close) or "bad value for NAME: ...".
+  absl::Status Set(std::string_view name, std::string_view value);
+  // Whether there is a flag `name`; else the closest name, or "".
+  bool has(std::string_view name) const;
+  std::string Suggest(std::string_view name) const;
+
+  // Every flag's current value, in binding order, as text its parser takes
+  // back; nullopt for an optional flag without a value. `quoted` is false
+  // for booleans and plain integers (how a TOML file writes them).
+  struct Setting {
+    std::string name;
+    std::optional<std::string> value;
+    bool quoted = true;
+  };
+  std::vector<Setting> Settings() const;
+
   // "usage: tidings tail [flags]" (no newline).
   std::string Synopsis() const;
   // The synopsis, the description and every flag with its default.
@@ -119,13 +146,14 @@ class FlagSet {
     std::string help{};
     std::string default_text{};  // Empty = no default shown.
     bool is_bool = false;
+    bool quoted = true;  // See Setting.
     bool set = false;
+    std::function<std::optional<std::string>()> current{};
     std::function<absl::Status(std::string_view)> parse{};
   };
 
   void Add(Flag flag);
   Flag* Find(std::string_view name);
-  std::string Suggest(std::string_view name) const;
 
   std::string command_;
   std::string synopsis_;

@@ -6,12 +6,18 @@
 // before the server starts its threads, which inherit it) and the main
 // thread takes them with sigwait(), so no work happens in a signal handler.
 // The first one shuts the server down gracefully (in-flight ingest batches
-// finish and sync); a second one during shutdown exits at once.
+// finish and sync); a second one during shutdown exits at once. SIGHUP
+// reloads the tokens file (Server::ReloadTokens) and logs the outcome; a file
+// that does not parse leaves the tokens in force.
+//
+// Settings, lowest precedence first: defaults, the --config file (or
+// $TIDINGS_CONFIG), TIDINGS_* variables, flags (config.h).
 
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,6 +27,7 @@
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli/commands.h"
+#include "service/cli/config.h"
 #include "service/cli/systemd_notify.h"
 #include "service/log.h"
 #include "service/server.h"
@@ -35,18 +42,76 @@ std::string BoundAddress(const std::string& listen, int port) {
   return absl::StrCat(listen.substr(0, colon + 1), port);
 }
 
-}  // namespace
+// Applies the config file (--config, else $TIDINGS_CONFIG), then the
+// environment over it; neither touches what the command line set.
+absl::Status ApplyConfig(FlagSet& flags, const std::string& config_path,
+                         ConfigSources& sources,
+                         std::vector<std::string>& warnings) {
+  std::string path = config_path;
+  if (const char* env = std::getenv("TIDINGS_CONFIG"); path.empty() && env) {
+    path = env;
+  }
+  if (!path.empty()) {
+    if (absl::Status s = ApplyConfigFile(path, flags, sources); !s.ok()) {
+      return s;
+    }
+  }
+  return ApplyEnvironment(environ, flags, sources, warnings);
+}
 
-int RunServe(const std::vector<std::string>& args) {
-  service::ServerOptions options;
-  FlagSet flags(
-      "tidings serve", "[flags]",
-      "Runs the Tidings gRPC server (Ingest, IngestStream, Score, Subscribe,\n"
-      "Query, GetSignal, health, reflection) on an embedded RocksDB store.\n"
-      "Logs to stderr; the line \"serving on HOST:PORT, ...\" says it is "
-      "ready.\n"
-      "SIGINT (Ctrl-C) or SIGTERM shuts it down gracefully and exits 0; a\n"
-      "second signal exits at once.");
+// Waits for the stop signal; SIGHUP meanwhile reloads the tokens.
+int WaitForStop(const sigset_t& signals, service::Server& server) {
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) return signal_number;
+    absl::Status reloaded = server.ReloadTokens();
+    if (!reloaded.ok()) {
+      service::Log(service::LogLevel::kError,
+                   absl::StrCat("SIGHUP: tokens not reloaded, the previous "
+                                "ones stay in force: ",
+                                reloaded.message()));
+    }
+  }
+}
+
+// What to do about a failed start, after its message.
+std::string StartFailureHint(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    return " (see `tidings serve --help`)";
+  }
+  if (status.code() == absl::StatusCode::kFailedPrecondition) {
+    return " (point --data at a Tidings data directory or an empty one)";
+  }
+  if (status.GetPayload(service::kAddressInUsePayload)) {
+    return "; choose another --listen (port 0 picks a free one)";
+  }
+  return "";
+}
+
+// "serving on HOST:PORT, ...": the line that says the server is ready.
+void LogServing(const service::ServerOptions& options,
+                const service::Server& server) {
+  const std::string address = BoundAddress(options.listen, server.port());
+  service::Log(
+      service::LogLevel::kInfo,
+      absl::StrCat("serving on ", address, ", data ", options.data_dir,
+                   ", scorer ", server.scorer_version(),
+                   options.retention > absl::ZeroDuration()
+                       ? absl::StrCat(", retention ",
+                                      absl::FormatDuration(options.retention))
+                       : std::string(),
+                   options.metrics_listen.empty()
+                       ? std::string()
+                       : absl::StrCat(", metrics on http://",
+                                      options.metrics_listen, "/metrics"),
+                   " (Ctrl-C or SIGTERM stops)"),
+      {{"address", address}, {"scorer", server.scorer_version()}});
+}
+
+// Binds every ServerOptions field to its flag (and so to its config key and
+// TIDINGS_* variable).
+void BindServeFlags(FlagSet& flags, service::ServerOptions& options) {
   flags.String("listen", &options.listen, "HOST:PORT",
                "address to listen on; port 0 picks a free port");
   flags.String("data", &options.data_dir, "DIR",
@@ -110,59 +175,79 @@ int RunServe(const std::vector<std::string>& args) {
                "log lines on stderr as text or json (one object a line)");
   flags.String("log-level", &options.log_level, "LEVEL",
                "least level logged: debug, info, warn or error");
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+  service::ServerOptions options;
+  FlagSet flags(
+      "tidings serve", "[flags]",
+      "Runs the Tidings gRPC server (Ingest, IngestStream, Score, Subscribe,\n"
+      "Query, GetSignal, health, reflection) on an embedded RocksDB store.\n"
+      "Logs to stderr; the line \"serving on HOST:PORT, ...\" says it is "
+      "ready.\n"
+      "SIGINT (Ctrl-C) or SIGTERM shuts it down gracefully and exits 0; a\n"
+      "second signal exits at once. SIGHUP reloads the --tokens file.\n"
+      "Every flag can also be set in a --config TOML file or a TIDINGS_<NAME>\n"
+      "variable (TIDINGS_MAX_ARTICLE_BYTES=1MiB); see --print-config.");
+  BindServeFlags(flags, options);
+  std::string config_path;
+  bool print_config = false;
+  flags.String("config", &config_path, "FILE",
+               "read settings from this TOML file (default: $TIDINGS_CONFIG); "
+               "keys are these flags' names; TIDINGS_<NAME> variables "
+               "override it and flags override both");
+  flags.Bool("print-config", &print_config,
+             "print the effective settings as a config file, with where each "
+             "came from, and exit");
   if (auto exit = ParseFlags(flags, args)) return *exit;
   if (!flags.positional().empty()) {
     return UsageError(flags, absl::StrCat("unexpected argument \"",
                                           flags.positional()[0], "\""));
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ConfigSources sources;
+  std::vector<std::string> warnings;
+  if (absl::Status s = ApplyConfig(flags, config_path, sources, warnings);
+      !s.ok()) {
+    Fail(absl::StrCat("cannot read the settings: ", s.message()));
+    return kExitUsage;
+  }
+  for (const std::string& warning : warnings) {
+    service::Log(service::LogLevel::kWarn, warning);
+  }
+  if (print_config) {
+    std::fputs(FormatConfig(flags, sources).c_str(), stdout);
+    return kExitOk;
+  }
+  // SIGHUP too: the default action would kill the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<service::Server>> server =
       service::Server::Start(options);
   if (!server.ok()) {
-    std::string hint;
-    if (server.status().code() == absl::StatusCode::kInvalidArgument) {
-      hint = " (see `tidings serve --help`)";
-    } else if (server.status().code() ==
-               absl::StatusCode::kFailedPrecondition) {
-      hint = " (point --data at a Tidings data directory or an empty one)";
-    } else if (server.status().GetPayload(service::kAddressInUsePayload)) {
-      hint = "; choose another --listen (port 0 picks a free one)";
-    }
-    return Fail(absl::StrCat(
-        "cannot start the server: ", server.status().message(), hint));
+    return Fail(
+        absl::StrCat("cannot start the server: ", server.status().message(),
+                     StartFailureHint(server.status())));
   }
-  service::Log(
-      service::LogLevel::kInfo,
-      absl::StrCat("serving on ",
-                   BoundAddress(options.listen, (*server)->port()), ", data ",
-                   options.data_dir, ", scorer ", (*server)->scorer_version(),
-                   options.retention > absl::ZeroDuration()
-                       ? absl::StrCat(", retention ",
-                                      absl::FormatDuration(options.retention))
-                       : std::string(),
-                   options.metrics_listen.empty()
-                       ? std::string()
-                       : absl::StrCat(", metrics on http://",
-                                      options.metrics_listen, "/metrics"),
-                   " (Ctrl-C or SIGTERM stops)"),
-      {{"address", BoundAddress(options.listen, (*server)->port())},
-       {"scorer", (*server)->scorer_version()}});
+  LogServing(options, **server);
   NotifyReady((*server)->port());
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  const int signal_number = WaitForStop(signals, **server);
   NotifyStopping();
   service::Log(service::LogLevel::kInfo,
                "stop signal received (send it again to exit at once)",
                {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
-  std::thread([stop_signals] {
+  std::thread([signals] {
     int again = 0;
-    sigwait(&stop_signals, &again);
+    do {
+      sigwait(&signals, &again);
+    } while (again == SIGHUP);
     service::Log(service::LogLevel::kWarn, "exiting without a clean shutdown",
                  {{"signal", again == SIGINT ? "SIGINT" : "SIGTERM"}});
     _exit(128 + again);

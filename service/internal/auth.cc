@@ -118,6 +118,20 @@ std::optional<uint32_t> TokenTable::RolesOf(std::string_view token) const {
   return it->second;
 }
 
+TokenHolder::TokenHolder(TokenTable table)
+    : table_(std::make_shared<const TokenTable>(std::move(table))) {}
+
+std::shared_ptr<const TokenTable> TokenHolder::current() const {
+  absl::MutexLock lock(&mu_);
+  return table_;
+}
+
+void TokenHolder::Replace(TokenTable table) {
+  auto fresh = std::make_shared<const TokenTable>(std::move(table));
+  absl::MutexLock lock(&mu_);
+  table_ = std::move(fresh);
+}
+
 absl::Status Authorize(const TokenTable& table,
                        std::optional<std::string_view> authorization,
                        Role needed, std::string_view method) {

@@ -17,6 +17,7 @@
 #define TIDINGS_SERVICE_INTERNAL_AUTH_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace tidings::service::internal {
 
@@ -57,6 +59,23 @@ class TokenTable {
 
  private:
   absl::flat_hash_map<std::string, uint32_t> roles_;
+};
+
+// The token table in force, replaceable while calls are being checked (SIGHUP
+// reloads the tokens file). Thread-safe.
+class TokenHolder {
+ public:
+  explicit TokenHolder(TokenTable table);
+
+  // The table to check one call against; a later Replace() does not change
+  // it.
+  std::shared_ptr<const TokenTable> current() const;
+
+  void Replace(TokenTable table);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const TokenTable> table_ ABSL_GUARDED_BY(mu_);
 };
 
 // Checks the "authorization" metadata value (nullopt when absent) of a call

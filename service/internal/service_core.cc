@@ -161,8 +161,8 @@ grpc::Status CheckAccess(const ServiceCore* core,
                          const grpc::CallbackServerContext* context, Role role,
                          const char* method) {
   if (core->deps.tokens == nullptr) return grpc::Status::OK;
-  absl::Status s =
-      Authorize(*core->deps.tokens, AuthorizationOf(context), role, method);
+  absl::Status s = Authorize(*core->deps.tokens->current(),
+                             AuthorizationOf(context), role, method);
   if (s.ok()) return grpc::Status::OK;
   if (core->deps.request_log != nullptr) {
     core->deps.request_log->AuthFailed(method, context->peer(), role, s);

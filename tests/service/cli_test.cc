@@ -36,6 +36,7 @@
 #include "gtest/gtest.h"
 #include "service/cli/args.h"
 #include "service/cli/format.h"
+#include "tests/service/tidings_binary.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli {
@@ -45,6 +46,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::tidings::testing::RunResult;
+using ::tidings::testing::RunTidings;
+using ::tidings::testing::ServeProcess;
 
 // --- FlagSet ----------------------------------------------------------------
 
@@ -399,54 +403,6 @@ TEST(CliFormatTest, RpcErrorsSayWhatToDo) {
 // --- The binary
 // -----------------------------------------------------------------
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;  // stderr, unless it went to `out`.
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs the built `tidings` with `args` (shell words, already quoted), with
-// `input` on stdin. stdout is returned in `out`, stderr in `err`, or
-// appended to `out` with `with_stderr`.
-RunResult RunTidings(const std::string& args, const std::string& input = "",
-                     bool with_stderr = false) {
-  // One file per process: ctest runs the cases of this binary in parallel.
-  const std::string base =
-      ::testing::TempDir() + "/cli_test_std." + std::to_string(::getpid());
-  const std::string stdin_path = base + ".in";
-  const std::string stderr_path = base + ".err";
-  {
-    std::FILE* f = std::fopen(stdin_path.c_str(), "wb");
-    if (f == nullptr) return {};
-    std::fwrite(input.data(), 1, input.size(), f);
-    std::fclose(f);
-  }
-  std::string command = std::string("'") + TIDINGS_BINARY + "' " + args +
-                        " < '" + stdin_path + "'" +
-                        (with_stderr ? " 2>&1" : " 2>'" + stderr_path + "'");
-  RunResult run;
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    run.out.append(buffer, n);
-  }
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (!with_stderr) run.err = ReadFile(stderr_path);
-  ::unlink(stdin_path.c_str());
-  ::unlink(stderr_path.c_str());
-  return run;
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -631,85 +587,6 @@ TEST(CliBinaryTest, ClientCommandsExplainAnUnreachableServer) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.out, HasSubstr("cannot reach server at 127.0.0.1:1"));
 }
-
-// `tidings serve` in a child process, by default on a free port, with a
-// temporary data directory (named after `name`, so that a test can run two);
-// stopped with SIGTERM.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::string& listen = "127.0.0.1:0",
-                        const std::string& name = "serve") {
-    dir_ = ::testing::TempDir() + "/cli_test_" + name + "." +
-           std::to_string(::getpid());
-    std::string log = dir_ + ".log";
-    ::unlink(log.c_str());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log.c_str(), "w", stderr);
-      std::freopen("/dev/null", "w", stdout);
-      std::string data = dir_ + "/data";
-      ::execl(TIDINGS_BINARY, TIDINGS_BINARY, "serve", "--listen",
-              listen.c_str(), "--data", data.c_str(), "--heartbeat-interval",
-              "1s", "--retention", "72h", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    auto read_log = [&] {
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      log_ = text.str();
-    };
-    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
-    for (int i = 0; i < 300 && address_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      read_log();
-      size_t at = log_.find("serving on ");
-      if (at != std::string::npos) {
-        size_t end = log_.find(',', at);
-        address_ = log_.substr(at + 11, end - at - 11);
-        break;
-      }
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        read_log();  // All it wrote.
-        break;
-      }
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && exit_code_ < 0) Stop();
-    std::string rm = "rm -rf '" + dir_ + "' '" + dir_ + ".log'";
-    if (std::system(rm.c_str()) != 0) {
-      // Leaving a temp dir behind is harmless.
-    }
-  }
-  // SIGTERM; returns the exit code.
-  int Stop() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return exit_code_;
-  }
-  const std::string& address() const { return address_; }
-  // What the server wrote to stderr while starting (all of it, when it
-  // exited on its own).
-  const std::string& log() const { return log_; }
-  // The exit code once it exited on its own (or was stopped), else -1.
-  int exit_code() const { return exit_code_; }
-  // Whether its data directory exists.
-  bool has_data_dir() const {
-    return ::access((dir_ + "/data").c_str(), F_OK) == 0;
-  }
-
- private:
-  std::string log_;
-  std::string dir_;
-  pid_t pid_ = -1;
-  std::string address_;
-  int exit_code_ = -1;
-};
 
 TEST(CliBinaryTest, SecondServeOnTheSameAddressFailsAndSaysWhatToDo) {
   ServeProcess first;
