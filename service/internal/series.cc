@@ -143,9 +143,10 @@ int64_t BucketCount(v1::SeriesBucket bucket, int64_t since, int64_t until) {
 absl::Status CheckBuckets(const std::string& field, const SeriesQuery& q,
                           int64_t since, int64_t until) {
   if (until <= since) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, "until must be after ", field,
-                     "since: the window [since, until) is empty or inverted"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, "until must be after ", field,
+        "since: the window [since, until) is empty or inverted",
+        field.empty() ? " (an unset until is the server's now)" : ""));
   }
   const int64_t n = BucketCount(q.bucket, since, until);
   if (n > q.max_points) {
