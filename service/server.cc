@@ -46,6 +46,7 @@
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/request_log.h"
+#include "service/internal/series.h"
 #include "service/internal/wire.h"
 #include "service/internal/work_pool.h"
 #include "service/log.h"
@@ -292,6 +293,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<internal::WorkPool> pool_;
   std::unique_ptr<internal::RecentSignals> recent_;
+  // Before the committer and the service, which use it.
+  std::unique_ptr<internal::SeriesIndex> series_;
   // Before the committer and the gRPC server, which count into it; after
   // the store and hub, which its scrapes read.
   std::unique_ptr<internal::MetricsExporter> metrics_;
@@ -326,6 +329,7 @@ void ServerImpl::TrimNow() {
   absl::Status s = store_->TrimBefore(cutoff);
   trim_pending_.store(false, std::memory_order_release);
   const uint64_t first = store_->first_seq();
+  if (first > first_before) series_->OnTrimmed(first);
   if (first > first_before) {  // Also what a failed trim did delete.
     Log(LogLevel::kInfo, "retention trim",
         {{"trimmed", first - first_before},
@@ -446,15 +450,17 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         internal::Metrics::WalSynced(metrics, d);
       };
     }
-    // A store written before the entity and published-time indexes gets
-    // them at open: one line every few seconds while that runs.
+    // A store written before the entity, published- and received-time
+    // indexes or the signal summaries gets them at open: one line every few
+    // seconds while that runs.
     store_options.on_index_progress =
         [last = absl::InfinitePast()](uint64_t done, uint64_t head) mutable {
           const absl::Time now = absl::Now();
           if (done < head && now - last < absl::Seconds(2)) return;
           last = now;
           Log(LogLevel::kInfo,
-              "indexing the entities and published times of stored signals",
+              "indexing stored signals (entities, published and received "
+              "times, summaries)",
               {{"done", done}, {"head_seq", head}});
         };
     absl::StatusOr<std::unique_ptr<storage::SignalStore>> store =
@@ -489,9 +495,10 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         options.recent_signals, /*max_bytes=*/size_t{64} << 20,
         scoring::kDefaultMinRelevance);
   }
+  series_ = std::make_unique<internal::SeriesIndex>(store_.get());
   committer_ = std::make_unique<internal::Committer>(
       store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get(),
-      metrics);
+      metrics, series_.get());
   TidingsService::Deps service_deps;
   service_deps.store = store_.get();
   service_deps.scorer = scorer_.get();
@@ -499,6 +506,7 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
   service_deps.pool = pool_.get();
   service_deps.committer = committer_.get();
   service_deps.recent = recent_.get();
+  service_deps.series = series_.get();
   service_deps.clock = deps.clock;
   service_deps.tokens = tokens_.get();
   service_deps.metrics = metrics;

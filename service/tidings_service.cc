@@ -22,7 +22,9 @@
 #include "service/internal/filter.h"
 #include "service/internal/ingest.h"
 #include "service/internal/ingest_stream_reactor.h"
+#include "service/internal/metrics.h"
 #include "service/internal/query_reactor.h"
+#include "service/internal/series.h"
 #include "service/internal/service_core.h"
 #include "service/internal/subscribe_reactor.h"
 #include "service/internal/validation.h"
@@ -391,6 +393,56 @@ grpc::ServerUnaryReactor* TidingsService::Backup(
          {"dir", info->dir},
          {"bytes", info->bytes}});
     reactor->Finish(grpc::Status::OK);
+  };
+  if (!core->deps.pool->Submit(std::move(work))) {
+    reactor->Finish(Unavailable(kShuttingDown));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TidingsService::Series(
+    grpc::CallbackServerContext* context, const v1::SeriesRequest* request,
+    v1::SeriesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ServiceCore* core = core_.get();
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleSubscribe, "Series");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
+    return reactor;
+  }
+  if (core->deps.series == nullptr) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                 "this server does not serve Series"));
+    return reactor;
+  }
+  absl::StatusOr<internal::SeriesQuery> query =
+      internal::ValidateSeriesRequest(*request, core->deps.clock());
+  if (!query.ok()) {
+    reactor->Finish(ToGrpc(query.status()));
+    return reactor;
+  }
+  // The first series loads the columns (seconds for millions of signals);
+  // every series scans memory: the pool's work.
+  auto work = [core, context, response, reactor, query = *std::move(query)] {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                                   "cancelled before it was processed"));
+      return;
+    }
+    size_t scanned = 0;
+    absl::StatusOr<v1::SeriesResponse> series =
+        core->deps.series->Run(query, &scanned);
+    internal::Metrics::SeriesSignals(core->deps.metrics, scanned);
+    if (series.ok()) {
+      response->Swap(&*series);
+      reactor->Finish(grpc::Status::OK);
+    } else if (absl::IsInvalidArgument(series.status())) {
+      reactor->Finish(ToGrpc(series.status()));
+    } else {
+      reactor->Finish(
+          StorageError(series.status(), "reading the signal summaries"));
+    }
   };
   if (!core->deps.pool->Submit(std::move(work))) {
     reactor->Finish(Unavailable(kShuttingDown));

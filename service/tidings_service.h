@@ -52,6 +52,7 @@ namespace internal {
 class Committer;
 class RecentSignals;
 class RequestLog;
+class SeriesIndex;
 class TokenHolder;
 struct Metrics;
 class WorkPool;
@@ -74,7 +75,8 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
                     v1::Tidings::WithRawCallbackMethod_QueryBatches<
                         v1::Tidings::WithCallbackMethod_GetSignal<
                             v1::Tidings::WithCallbackMethod_Backup<
-                                v1::Tidings::Service>>>>>>>>;
+                                v1::Tidings::WithCallbackMethod_Series<
+                                    v1::Tidings::Service>>>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:
@@ -97,6 +99,8 @@ class TidingsService final : public ServiceBase {
     internal::Metrics* metrics = nullptr;
     // Logs auth failures; nullptr = not logged.
     internal::RequestLog* request_log = nullptr;
+    // Answers Series; nullptr = Series is UNIMPLEMENTED.
+    internal::SeriesIndex* series = nullptr;
   };
 
   TidingsService(const ServerOptions& options, Deps deps);
@@ -138,6 +142,10 @@ class TidingsService final : public ServiceBase {
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* context,
                                    const v1::BackupRequest* request,
                                    v1::BackupResponse* response) override;
+  // Subscribe role; internal::SeriesIndex::Run on the pool.
+  grpc::ServerUnaryReactor* Series(grpc::CallbackServerContext* context,
+                                   const v1::SeriesRequest* request,
+                                   v1::SeriesResponse* response) override;
 
  private:
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StartQuery(

@@ -26,8 +26,11 @@
 //   entity_index       id length (2) | entity id | seq -> ""
 //   published_index    published_at micros (8) | seq -> ""
 //   received_index     received_at micros (8) | seq  -> ""
-//                      (event, entity and the two time indexes: indexes.h;
-//                      meta "indexes" says the last three cover every signal)
+//   summaries          seq (8)                      -> storage::SignalSummary
+//                      (signal_summary.h), for aggregates
+//                      (event, entity, the two time indexes and summaries:
+//                      indexes.h; meta "indexes" says the entity, the two
+//                      time indexes and the summaries cover every signal)
 //
 // Writes: Append() runs under `mu_`, so there is one writer at a time. It
 // reads the key and fingerprint indexes (which only it writes, so no snapshot
@@ -130,6 +133,14 @@ absl::StatusOr<CheckpointInfo> SignalStore::Checkpoint(const std::string& dir) {
       "this store cannot take backups (Checkpoint is not implemented)");
 }
 
+absl::Status SignalStore::ScanSummaries(
+    uint64_t after_seq, uint64_t max_count,
+    const std::function<bool(const SignalSummary&)>& visit) const {
+  return Scan(after_seq, max_count, [&](tidings::v1::Signal& signal) {
+    return visit(SummarizeSignal(signal));
+  });
+}
+
 absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
   return absl::UnimplementedError(
       "TrimBefore is not implemented by this store");
@@ -157,6 +168,7 @@ using internal::kFingerprintIndex;
 using internal::kKeyIndex;
 using internal::kMeta;
 using internal::kSignals;
+using internal::kSummaries;
 using internal::kTimeIndex;
 using internal::MicrosOf;
 using internal::OpenDb;
@@ -471,6 +483,10 @@ class RocksSignalStore final : public SignalStore {
   absl::Status Scan(uint64_t after_seq, uint64_t max_count,
                     const std::function<bool(tidings::v1::Signal&)>& visit)
       const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::Status ScanSummaries(
+      uint64_t after_seq, uint64_t max_count,
+      const std::function<bool(const SignalSummary&)>& visit) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::StatusOr<IndexedSeqs> ListIndexed(const IndexQuery& query,
@@ -927,6 +943,7 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
   // the event index; in the time index they are every key before
   // (last_micros, last + 1), since ingested_at never decreases along the log.
   write_batch.DeleteRange(db->cf(kSignals), SeqKey(first), SeqKey(last + 1));
+  write_batch.DeleteRange(db->cf(kSummaries), SeqKey(first), SeqKey(last + 1));
   write_batch.DeleteRange(db->cf(kTimeIndex), rocksdb::Slice(),
                           TimeKey(last_micros, last + 1));
   for (uint8_t type : event_types) {
@@ -1040,6 +1057,40 @@ absl::Status RocksSignalStore::Scan(
     if (max_count != 0 && visited >= max_count) return absl::OkStatus();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "cannot scan the log");
+  return absl::OkStatus();
+}
+
+absl::Status RocksSignalStore::ScanSummaries(
+    uint64_t after_seq, uint64_t max_count,
+    const std::function<bool(const SignalSummary&)>& visit) const {
+  const uint64_t head = head_seq();  // Before the snapshot: see the top.
+  if (after_seq >= head) return absl::OkStatus();
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::ManagedSnapshot snapshot(db->db.get());
+  const std::string upper = SeqKey(head + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  TIDINGS_STORAGE_RETURN_IF_ERROR(CheckRetained(*db, read_options, after_seq));
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(read_options, db->cf(kSummaries)));
+  uint64_t visited = 0;
+  SignalSummary summary;  // Reused: its vectors keep their capacity.
+  for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
+    uint64_t seq;
+    if (!internal::ParseSeqKey(AsStd(it->key()), &seq) ||
+        !DecodeSummary(AsStd(it->value()), seq, &summary)) {
+      return absl::DataLossError(absl::StrCat("a signal summary after seq ",
+                                              after_seq, " does not parse"));
+    }
+    ++visited;
+    if (!visit(summary)) return absl::OkStatus();
+    if (max_count != 0 && visited >= max_count) return absl::OkStatus();
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "cannot scan the signal summaries");
+  }
   return absl::OkStatus();
 }
 

@@ -48,6 +48,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/signal_summary.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace rocksdb {
@@ -81,7 +82,8 @@ struct StoreOptions {
   size_t block_cache_bytes = size_t{64} << 20;
 
   // Called while Open() lists the signals of a store written before the
-  // entity and published-time indexes existed: (seq indexed so far, head).
+  // entity, published- and received-time indexes or the signal summaries
+  // existed: (seq indexed so far, head).
   // Default: none.
   std::function<void(uint64_t done_seq, uint64_t head_seq)> on_index_progress;
 
@@ -258,12 +260,13 @@ class SignalStore {
 
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,
-  // event, entity, published-time and near-duplicate index entries, and
-  // advances first_seq() past them. The idempotency keys and raw articles are
-  // kept: a retry of a trimmed article is still answered as a duplicate with
-  // its old seqs (which are then below first_seq()), never stored again under
-  // new seqs; that costs ~100 bytes plus the article per article ever ingested.
-  // Trimmed signals are no longer near-duplicate candidates.
+  // event, entity, published-time and near-duplicate index entries and its
+  // summary, and advances first_seq() past them. The idempotency keys and raw
+  // articles are kept: a retry of a trimmed article is still answered as a
+  // duplicate with its old seqs (which are then below first_seq()), never
+  // stored again under new seqs; that costs ~100 bytes plus the article per
+  // article ever ingested. Trimmed signals are no longer near-duplicate
+  // candidates.
   //
   // Works in atomic steps of at most a few thousand signals, each one
   // WriteBatch (range deletions for the signals, time index and event index;
@@ -301,6 +304,17 @@ class SignalStore {
   virtual absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
       const std::function<bool(tidings::v1::Signal&)>& visit) const = 0;
+
+  // Scan() over the signals' summaries (signal_summary.h): each summary with
+  // seq > after_seq in seq order, until `visit` returns false, `max_count`
+  // were visited (0 = no limit) or the head (as of the call) is reached.
+  // Reads the summaries column family only (about a tenth of the bytes of
+  // the signals), under one snapshot: scan in bounded chunks. The same
+  // errors as Scan(). Thread-safe. The default summarises Scan()'s signals
+  // (for fakes).
+  virtual absl::Status ScanSummaries(
+      uint64_t after_seq, uint64_t max_count,
+      const std::function<bool(const SignalSummary&)>& visit) const;
 
   // The largest seq whose signal was ingested before `t` (so a scan from it
   // yields the signals ingested at or after `t`); 0 when none. Exact, since

@@ -21,6 +21,7 @@
 #include "grpcpp/client_context.h"
 #include "service/cli/commands.h"
 #include "service/cli/connection.h"
+#include "service/cli/filter_flags.h"
 #include "service/cli/format.h"
 #include "service/convert.h"
 #include "tidings/v1/tidings.grpc.pb.h"
@@ -28,52 +29,6 @@
 
 namespace tidings::cli {
 namespace {
-
-// The filter flags shared by `tail` and `query`.
-struct FilterFlags {
-  std::vector<std::string> events;
-  std::vector<std::string> entities;
-  std::vector<std::string> sources;
-  double min_relevance = 0;
-  bool include_duplicates = false;
-  bool compact = false;
-
-  void Bind(FlagSet& flags) {
-    flags.List("events", &events, "LIST",
-               "only signals with any of these events: gold, tariff, "
-               "sanctions, geopolitical (default: all)");
-    flags.List("entities", &entities, "LIST",
-               "only signals naming any of these entity ids, e.g. "
-               "country:RU,person:putin (default: all)");
-    flags.List("sources", &sources, "LIST",
-               "only signals from any of these sources (default: all)");
-    flags.Double("min-relevance", &min_relevance, "X",
-                 "events below X do not count; 0 = the server's default", 0.0,
-                 1.0);
-    flags.Bool("include-duplicates", &include_duplicates,
-               "also deliver near-duplicate stories");
-    flags.Bool("compact", &compact,
-               "--json without body and evidence (the text and CSV outputs "
-               "never print them, so they always ask for less)");
-  }
-
-  // What to ask the server for: the full signal only when it is printed.
-  v1::SignalView View(bool json) const {
-    return json && !compact ? v1::SIGNAL_VIEW_FULL : v1::SIGNAL_VIEW_COMPACT;
-  }
-
-  // INVALID_ARGUMENT for an unknown event name.
-  absl::Status Fill(v1::Filter* filter) const {
-    absl::StatusOr<std::vector<v1::EventType>> types = ParseEventTypes(events);
-    if (!types.ok()) return types.status();
-    for (v1::EventType t : *types) filter->add_event_types(t);
-    for (const std::string& e : entities) filter->add_entities(e);
-    for (const std::string& s : sources) filter->add_sources(s);
-    filter->set_min_relevance(min_relevance);
-    filter->set_include_duplicates(include_duplicates);
-    return absl::OkStatus();
-  }
-};
 
 enum class OutputFormat { kText, kJson, kCsv };
 

@@ -9,6 +9,7 @@
 //   ingest  ingest.cc   send pages or JSONL articles to a server
 //   tail    client.cc   Subscribe: live and replayed signals
 //   query   client.cc   Query: history, as text, JSON lines or CSV
+//   series  series.cc   Series: index series as a table, CSV or SVG chart
 //   get     client.cc   GetSignal: one signal by seq
 //   backup  backup.cc   Backup: a consistent copy of the server's store
 //   score   score.cc    local scoring, no server
@@ -38,6 +39,7 @@ int RunServe(const std::vector<std::string>& args);
 int RunIngest(const std::vector<std::string>& args);
 int RunTail(const std::vector<std::string>& args);
 int RunQuery(const std::vector<std::string>& args);
+int RunSeries(const std::vector<std::string>& args);
 int RunGet(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);
 int RunScore(const std::vector<std::string>& args);

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"ingest", RunIngest, "send pages (or JSONL articles) to a server"},
     {"tail", RunTail, "stream signals as they are stored (Subscribe)"},
     {"query", RunQuery, "print stored signals: text, JSON lines or CSV"},
+    {"series", RunSeries, "index series by time bucket: table, CSV, SVG"},
     {"get", RunGet, "print one stored signal by its seq"},
     {"backup", RunBackup, "back up the server's store while it serves"},
     {"score", RunScore, "score text locally, no server; JSON lines out"},

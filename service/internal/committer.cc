@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
+#include "service/internal/series.h"
 #include "service/log.h"
 
 namespace tidings::service::internal {
@@ -15,10 +16,11 @@ namespace tidings::service::internal {
 Committer::Committer(storage::SignalStore* store, Hub* hub,
                      std::function<absl::Time()> clock,
                      size_t max_group_articles, RecentSignals* recent,
-                     Metrics* metrics)
+                     Metrics* metrics, SeriesIndex* series)
     : store_(store),
       hub_(hub),
       recent_(recent),
+      series_(series),
       metrics_(metrics),
       clock_(std::move(clock)),
       max_group_articles_(max_group_articles == 0 ? 1 : max_group_articles) {}
@@ -86,13 +88,14 @@ void Committer::Commit(std::vector<Entry> group) {
     Metrics::Commit(metrics_, absl::ToDoubleSeconds(absl::Now() - started),
                     total, stored, signals, results.ok());
   }
-  if (results.ok() && recent_ != nullptr) {
+  if (results.ok() && (recent_ != nullptr || series_ != nullptr)) {
     std::vector<v1::Signal> stored;
     for (storage::AppendResult& r : *results) {
       for (v1::Signal& s : r.stored) stored.push_back(std::move(s));
       r.stored.clear();
     }
-    if (!stored.empty()) recent_->Add(std::move(stored));
+    if (series_ != nullptr) series_->OnStored(stored);
+    if (recent_ != nullptr && !stored.empty()) recent_->Add(std::move(stored));
   }
   LogOutcome(results.status(), total);
   const uint64_t head = store_->head_seq();

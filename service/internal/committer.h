@@ -27,6 +27,7 @@
 namespace tidings::service::internal {
 
 class RecentSignals;
+class SeriesIndex;
 struct Metrics;
 
 class Committer {
@@ -40,11 +41,13 @@ class Committer {
 
   // `max_group_articles`: most articles in one Append, unless a single batch
   // is larger. `recent` (may be null) receives the stored signals of every
-  // commit before the hub is told. `metrics` (may be null) counts commits.
-  // Not owned: store, hub, recent, metrics; they must outlive the committer.
+  // commit before the hub is told, and so does `series` (may be null).
+  // `metrics` (may be null) counts commits. Not owned: store, hub, recent,
+  // metrics, series; they must outlive the committer.
   Committer(storage::SignalStore* store, Hub* hub,
             std::function<absl::Time()> clock, size_t max_group_articles,
-            RecentSignals* recent = nullptr, Metrics* metrics = nullptr);
+            RecentSignals* recent = nullptr, Metrics* metrics = nullptr,
+            SeriesIndex* series = nullptr);
 
   // Queues `batch` (REQUIRES: non-empty) for the next group commit. Returns
   // at once when another thread is committing; otherwise the calling thread
@@ -71,6 +74,7 @@ class Committer {
   storage::SignalStore* const store_;
   Hub* const hub_;
   RecentSignals* const recent_;
+  SeriesIndex* const series_;
   Metrics* const metrics_;
   const std::function<absl::Time()> clock_;
   const size_t max_group_articles_;

@@ -238,6 +238,9 @@ Metrics::Metrics(prometheus::Registry& registry)
       query_signals(Counter(registry, "tidings_query_signals_total",
                             "Signals read for Query and QueryBatches "
                             "streams.")),
+      series_signals(Counter(registry, "tidings_series_signals_total",
+                             "Signal summaries in the time windows of "
+                             "Series calls (read from memory).")),
       head_seq(Gauge(registry, "tidings_head_seq",
                      "Seq of the newest stored signal (0: none).")),
       first_seq(Gauge(registry, "tidings_first_seq",
@@ -292,6 +295,11 @@ void Metrics::Commit(Metrics* m, double seconds, size_t articles, size_t stored,
 void Metrics::QuerySignals(Metrics* m, size_t n) {
   if (m == nullptr || n == 0) return;
   m->query_signals.Increment(static_cast<double>(n));
+}
+
+void Metrics::SeriesSignals(Metrics* m, size_t n) {
+  if (m == nullptr || n == 0) return;
+  m->series_signals.Increment(static_cast<double>(n));
 }
 
 void Metrics::IngestBatch(Metrics* m, size_t articles, size_t duplicates,

@@ -38,6 +38,9 @@
 //                                               not replayed history)
 //   tidings_query_signals_total                 signals read for Query and
 //                                               QueryBatches streams
+//   tidings_series_signals_total                signal summaries in the
+//                                               windows of Series calls
+//                                               (read from memory)
 // At scrape time:
 //   tidings_head_seq, tidings_first_seq         the log's range
 //   tidings_subscribers                         open Subscribe streams
@@ -93,6 +96,7 @@ struct Metrics {
   prometheus::Histogram& commit_articles;
   prometheus::Counter& commit_failures;
   prometheus::Counter& query_signals;
+  prometheus::Counter& series_signals;
   prometheus::Gauge& head_seq;
   prometheus::Gauge& first_seq;
   prometheus::Gauge& subscribers;
@@ -111,6 +115,7 @@ struct Metrics {
   static void Commit(Metrics* m, double seconds, size_t articles, size_t stored,
                      size_t signals, bool ok);
   static void QuerySignals(Metrics* m, size_t n);
+  static void SeriesSignals(Metrics* m, size_t n);
   // An ingest batch of `articles` before storage: `duplicates` of them
   // answered from a known id, `rejected` with an error.
   static void IngestBatch(Metrics* m, size_t articles, size_t duplicates,

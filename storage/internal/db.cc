@@ -42,6 +42,7 @@ constexpr CfSpec kCfSpecs[kNumCfs] = {
     {"entity_index", false, 8 << 20},       // kEntityIndex
     {"published_index", false, 8 << 20},    // kPublishedIndex
     {"received_index", false, 8 << 20},     // kReceivedIndex
+    {"summaries", false, 8 << 20},          // kSummaries
 };
 
 bool Supported(const std::vector<rocksdb::CompressionType>& supported,

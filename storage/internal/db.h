@@ -49,6 +49,7 @@ enum Cf : int {
   kEntityIndex,
   kPublishedIndex,
   kReceivedIndex,
+  kSummaries,
   kNumCfs,
 };
 

@@ -13,15 +13,16 @@
 #include "rocksdb/iterator.h"
 #include "rocksdb/slice.h"
 #include "storage/internal/keys.h"
+#include "storage/signal_summary.h"
 
 namespace tidings::storage::internal {
 namespace {
 
 // Meta key set once every signal is listed in the entity, published-time
-// and received-time indexes (stores written before they existed lack it or
-// hold an older list, and get them all rebuilt).
+// and received-time indexes and has its summary (stores written before they
+// existed lack it or hold an older list, and get them all rebuilt).
 constexpr char kIndexesKey[] = "indexes";
-constexpr char kIndexes[] = "entity,published,received";
+constexpr char kIndexes[] = "entity,published,received,summaries";
 
 // Signals indexed per WriteBatch when building missing indexes.
 constexpr int kBuildStepSignals = 4096;
@@ -191,9 +192,10 @@ absl::Status CheckIndexable(const tidings::v1::Signal& signal,
 
 namespace {
 
-// The entity, published-time and received-time entries of `signal` (ids
-// too long to index are left out; Append() refuses them, so only an old
-// store has any).
+// The entity, published-time and received-time entries and the summary of
+// `signal` (ids too long to index are left out; Append() refuses them, so
+// only an old store has any). REQUIRES: the signal's seq and ingested_at
+// are set.
 void PutPointEntries(const Db& db, const tidings::v1::Signal& signal,
                      uint64_t seq, rocksdb::WriteBatch* batch) {
   for (std::string_view id : IndexedEntityIds(signal)) {
@@ -208,6 +210,9 @@ void PutPointEntries(const Db& db, const tidings::v1::Signal& signal,
     batch->Put(db.cf(kReceivedIndex),
                TimeKey(MicrosOf(signal.received_at()), seq), rocksdb::Slice());
   }
+  SignalSummary summary = SummarizeSignal(signal);
+  summary.seq = seq;
+  batch->Put(db.cf(kSummaries), SeqKey(seq), EncodeSummary(summary));
 }
 
 }  // namespace

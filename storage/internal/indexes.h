@@ -36,9 +36,9 @@ std::vector<std::string_view> IndexedEntityIds(
 absl::Status CheckIndexable(const tidings::v1::Signal& signal,
                             std::string_view what);
 
-// Adds the event-type, entity, published- and received-time entries of
-// `signal`,
-// stored at `seq`. (The time and near-duplicate indexes are Append()'s.)
+// Adds the event-type, entity, published- and received-time entries and the
+// summary of `signal`, stored at `seq` (its seq and ingested_at set). (The
+// time and near-duplicate indexes are Append()'s.)
 void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
                      uint64_t seq, rocksdb::WriteBatch* batch);
 
@@ -48,12 +48,12 @@ void PutIndexEntries(const Db& db, const tidings::v1::Signal& signal,
 void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
                              uint64_t seq, rocksdb::WriteBatch* batch);
 
-// Writes the entity, published- and received-time entries of every stored
-// signal when the store predates some of them (no "indexes" marker in the
-// meta CF, or an older list in it), then the
-// marker; for a new store, just the marker. Idempotent and safe to
-// interrupt: entries are rewritten from the start until the marker is set.
-// Reports progress through options.on_index_progress.
+// Writes the entity, published- and received-time entries and the summary
+// of every stored signal when the store predates some of them (no "indexes"
+// marker in the meta CF, or an older list in it), then the marker; for a new
+// store, just the marker. Idempotent and safe to interrupt: entries are
+// rewritten from the start until the marker is set. Reports progress through
+// options.on_index_progress.
 absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options);
 
 // INVALID_ARGUMENT for a query SignalStore::ListIndexed refuses.

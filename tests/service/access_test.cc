@@ -167,6 +167,17 @@ class AuthTest : public ::testing::Test {
     Auth(&ctx, token);
     return server_->stub().GetSignal(&ctx, req, &s);
   }
+  grpc::Status Series(const std::string& token) {
+    v1::SeriesRequest req;
+    req.set_bucket(v1::DAY);
+    req.mutable_since()->set_seconds(1767225600);  // 2026-01-01.
+    req.mutable_until()->set_seconds(1767225600 + 86400 * 7);
+    v1::SeriesResponse out;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    Auth(&ctx, token);
+    return server_->stub().Series(&ctx, req, &out);
+  }
 
   TempDir dir_;
   std::shared_ptr<FakeStoreData> fake_ = std::make_shared<FakeStoreData>();
@@ -175,7 +186,7 @@ class AuthTest : public ::testing::Test {
 
 TEST_F(AuthTest, MissingTokenIsUnauthenticatedEverywhere) {
   for (grpc::Status s : {Ingest("", "a"), Score(""), IngestStream(""),
-                         Subscribe(""), Query(""), GetSignal("")}) {
+                         Subscribe(""), Query(""), GetSignal(""), Series("")}) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
         << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("Bearer"));
@@ -213,8 +224,8 @@ TEST_F(AuthTest, WrongRoleIsPermissionDenied) {
   }
   EXPECT_EQ(fake_->head.load(), 0u);
   // A publisher cannot read.
-  for (grpc::Status s :
-       {Subscribe("pub-token"), Query("pub-token"), GetSignal("pub-token")}) {
+  for (grpc::Status s : {Subscribe("pub-token"), Query("pub-token"),
+                         GetSignal("pub-token"), Series("pub-token")}) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
         << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("subscribe role"));
@@ -228,6 +239,7 @@ TEST_F(AuthTest, RightRolesAndAdminAreAllowed) {
   EXPECT_TRUE(Subscribe("sub-token").ok());
   EXPECT_TRUE(Query("sub-token").ok());
   EXPECT_TRUE(GetSignal("sub-token").ok());
+  EXPECT_TRUE(Series("sub-token").ok());
   EXPECT_TRUE(Ingest("admin-token", "b").ok());
   EXPECT_TRUE(Query("admin-token").ok());
   EXPECT_TRUE(GetSignal("admin-token").ok());

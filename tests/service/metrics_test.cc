@@ -173,8 +173,25 @@ TEST_F(MetricsServerTest, ScrapeShowsIngestRpcsQueriesAndTheLogRange) {
     EXPECT_FALSE(t.stub().GetSignal(&ctx, req, &out).ok());
   }
 
+  {
+    // A series over every signal: the summaries it counted.
+    v1::SeriesRequest req;
+    req.set_bucket(v1::DAY);
+    v1::SeriesResponse out;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    req.mutable_since()->set_seconds(absl::ToUnixSeconds(absl::Now()) -
+                                     86400 * 30);
+    ASSERT_TRUE(t.stub().Series(&ctx, req, &out).ok());
+  }
+
   std::optional<std::string> text = Scrape(port_);
   ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(Sample(*text, "tidings_series_signals_total"),
+            static_cast<double>(signals));
+  EXPECT_EQ(Sample(*text, "tidings_rpcs_finished_total",
+                   "code=\"OK\",method=\"Series\""),
+            1);
   EXPECT_EQ(Sample(*text, "tidings_ingest_signals_total"),
             static_cast<double>(signals))
       << *text;

@@ -244,5 +244,14 @@ TEST_F(UnparseableTest, BackupRejectsTheRequest) {
   ExpectRejected("Backup", std::string(kNotProtobuf, 4));
 }
 
+TEST_F(UnparseableTest, SeriesRejectsTheRequest) {
+  v1::SeriesRequest req;
+  req.set_bucket(v1::DAY);
+  req.mutable_since()->set_seconds(1767225600);
+  req.add_entities(kMarker);
+  ExpectRejected("Series", WithBadUtf8(req));
+  ExpectRejected("Series", std::string(kNotProtobuf, 4));
+}
+
 }  // namespace
 }  // namespace tidings::testing
