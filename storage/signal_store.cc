@@ -86,6 +86,7 @@
 #include "storage/internal/db.h"
 #include "storage/internal/indexes.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/novelty.h"
 #include "storage/internal/stats.h"
 #include "storage/internal/status_macros.h"
 
@@ -243,6 +244,7 @@ struct Restored {
   int64_t last_ingested_micros = std::numeric_limits<int64_t>::min();
   uint64_t first_seq = 1;
   std::string store_id;
+  internal::NoveltyCounter novelty;
 };
 
 // 128 bits from the operating system's entropy source, as 32 lowercase hex
@@ -385,6 +387,9 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
       return FromRocks(it->status(), "cannot read the time index");
     }
   }
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(
+      restored.novelty,
+      internal::LoadNoveltyCounter(db, restored.last_ingested_micros));
   return restored;
 }
 
@@ -510,7 +515,7 @@ class RocksSignalStore final : public SignalStore {
   RocksSignalStore(const StoreOptions& options,
                    std::shared_ptr<rocksdb::Cache> cache,
                    std::shared_ptr<rocksdb::Statistics> statistics,
-                   std::shared_ptr<Db> db, const Restored& restored)
+                   std::shared_ptr<Db> db, Restored restored)
       : options_(options),
         store_id_(restored.store_id),
         cache_(std::move(cache)),
@@ -518,6 +523,7 @@ class RocksSignalStore final : public SignalStore {
         head_(restored.head),
         first_seq_(restored.first_seq),
         last_ingested_micros_(restored.last_ingested_micros),
+        novelty_(std::move(restored.novelty)),
         db_(std::move(db)) {}
 
   // The open database for a reader, or UNAVAILABLE while it is being
@@ -550,12 +556,20 @@ class RocksSignalStore final : public SignalStore {
     uint64_t fingerprint;
   };
 
-  // The seq of the newest signal, stored or earlier in this batch, that is a
-  // near-duplicate of `fingerprint` ingested at or after `oldest_micros`;
-  // 0 when none. REQUIRES mu_.
+  // What Append() learns of a signal's near-duplicates, stored or earlier
+  // in this batch (those count as ingested `now`).
+  struct NearDuplicates {
+    // The newest one ingested at or after `duplicate_oldest_micros`; 0 when
+    // none.
+    uint64_t newest = 0;
+    // How many were ingested in each novelty window ending `now`.
+    internal::NoveltyCounts counts{};
+  };
   // `index` iterates the fingerprint index; one serves a whole Append().
-  absl::StatusOr<uint64_t> NearDuplicateOf(
-      rocksdb::Iterator& index, uint64_t fingerprint, int64_t oldest_micros,
+  // REQUIRES mu_.
+  absl::StatusOr<NearDuplicates> FindNearDuplicates(
+      rocksdb::Iterator& index, uint64_t fingerprint, int64_t now_micros,
+      int64_t duplicate_oldest_micros,
       const std::vector<BatchFingerprint>& in_batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -579,6 +593,8 @@ class RocksSignalStore final : public SignalStore {
   // ingested_at (micros) of the newest stored signal; the floor for the
   // next one, so ingested_at never decreases along the log.
   int64_t last_ingested_micros_ ABSL_GUARDED_BY(mu_);
+  // The event-type and entity counts of the last 7 days (novelty.h).
+  internal::NoveltyCounter novelty_ ABSL_GUARDED_BY(mu_);
   // Set when a write failed: RocksDB refuses writes until recovered.
   bool needs_recovery_ ABSL_GUARDED_BY(mu_) = false;
 
@@ -599,7 +615,7 @@ absl::StatusOr<std::unique_ptr<SignalStore>> RocksSignalStore::Open(
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(Restored restored, Restore(*db, options));
   return std::unique_ptr<SignalStore>(
       new RocksSignalStore(options, std::move(cache), std::move(statistics),
-                           std::move(db), restored));
+                           std::move(db), std::move(restored)));
 }
 
 absl::StatusOr<std::shared_ptr<const Db>> RocksSignalStore::ReaderDb() const {
@@ -655,6 +671,8 @@ absl::Status RocksSignalStore::RecoverIfNeeded() {
       std::memory_order_release);
   last_ingested_micros_ =
       std::max(last_ingested_micros_, restored->last_ingested_micros);
+  // Counts what the reopened log holds (a replayed batch included).
+  novelty_ = std::move(restored->novelty);
   needs_recovery_ = false;
   return absl::OkStatus();
 }
@@ -674,22 +692,28 @@ absl::StatusOr<bool> RocksSignalStore::StoredSeqs(const Db& db,
   return true;
 }
 
-absl::StatusOr<uint64_t> RocksSignalStore::NearDuplicateOf(
-    rocksdb::Iterator& index, uint64_t fingerprint, int64_t oldest_micros,
+absl::StatusOr<RocksSignalStore::NearDuplicates>
+RocksSignalStore::FindNearDuplicates(
+    rocksdb::Iterator& index, uint64_t fingerprint, int64_t now_micros,
+    int64_t duplicate_oldest_micros,
     const std::vector<BatchFingerprint>& in_batch) {
   constexpr int kMaxBits = scoring::kNearDuplicateBits;
-  // Signals earlier in this batch are newer than any stored one, and were
-  // all ingested `now`: the newest match among them wins.
-  for (auto it = in_batch.rbegin(); it != in_batch.rend(); ++it) {
-    if (scoring::HammingDistance(fingerprint, it->fingerprint) <= kMaxBits) {
-      return it->seq;
+  const int64_t oldest_micros = std::min(
+      duplicate_oldest_micros,
+      SaturatingSub(now_micros, internal::kNoveltyWindowMicros.back()));
+  // seq -> ingested_at of every match; a match shares several bands when
+  // close, so the map counts it once.
+  absl::flat_hash_map<uint64_t, int64_t> matches;
+  for (const BatchFingerprint& earlier : in_batch) {
+    if (scoring::HammingDistance(fingerprint, earlier.fingerprint) <=
+        kMaxBits) {
+      matches.emplace(earlier.seq, now_micros);
     }
   }
   // Any fingerprint within kMaxBits (< kFingerprintBands) shares at least one
-  // band exactly, so the newest match overall is the newest match of some
-  // band's bucket. Walk each bucket newest first; since ingested_at never
-  // decreases with seq, stop at the first entry older than the window.
-  uint64_t best = 0;
+  // band exactly, so every match is in some band's bucket. Walk each bucket
+  // newest first; since ingested_at never decreases with seq, stop at the
+  // first entry older than both windows.
   for (int band = 0; band < kFingerprintBands; ++band) {
     const uint16_t value = FingerprintBand(fingerprint, band);
     const std::string bucket = FingerprintBucket(band, value);
@@ -711,17 +735,23 @@ absl::StatusOr<uint64_t> RocksSignalStore::NearDuplicateOf(
                                            &micros)) {
         return absl::DataLossError("malformed near-duplicate index entry");
       }
-      if (seq <= best || micros < oldest_micros) break;
+      if (micros < oldest_micros) break;
       if (scoring::HammingDistance(fingerprint, candidate) <= kMaxBits) {
-        best = seq;
-        break;
+        matches.emplace(seq, micros);
       }
     }
     if (!index.status().ok()) {
       return FromRocks(index.status(), "cannot read the near-duplicate index");
     }
   }
-  return best;
+  NearDuplicates found;
+  for (const auto& [seq, micros] : matches) {
+    if (micros >= duplicate_oldest_micros) {
+      found.newest = std::max(found.newest, seq);
+    }
+    internal::CountAt(micros, now_micros, &found.counts);
+  }
+  return found;
 }
 
 absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
@@ -741,8 +771,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   SetTimestamp(now_micros, &ingested_at);
   const int64_t window_micros =
       absl::ToInt64Microseconds(options_.duplicate_window);
-  const bool mark_duplicates = window_micros > 0;
-  const int64_t oldest_micros = SaturatingSub(now_micros, window_micros);
+  // No stored signal is that new: marking off.
+  const int64_t duplicate_oldest_micros =
+      window_micros > 0 ? SaturatingSub(now_micros, window_micros)
+                        : std::numeric_limits<int64_t>::max();
+  internal::NoveltyBatch novelty(novelty_, now_micros);
 
   const uint64_t head = head_.load(std::memory_order_relaxed);
   uint64_t next_seq = head + 1;
@@ -783,18 +816,20 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
       signal.set_seq(seq);
       *signal.mutable_ingested_at() = ingested_at;
       const uint64_t fingerprint = signal.fingerprint();
-      uint64_t duplicate_of = 0;
-      if (mark_duplicates && fingerprint != 0) {
+      signal.set_duplicate_of_seq(0);
+      if (fingerprint != 0) {
         if (fingerprint_index == nullptr) {
           fingerprint_index.reset(db->db->NewIterator(
               rocksdb::ReadOptions(), db->cf(kFingerprintIndex)));
         }
         TIDINGS_STORAGE_ASSIGN_OR_RETURN(
-            duplicate_of,
-            NearDuplicateOf(*fingerprint_index, fingerprint, oldest_micros,
-                            fingerprints_in_batch));
+            const NearDuplicates near,
+            FindNearDuplicates(*fingerprint_index, fingerprint, now_micros,
+                               duplicate_oldest_micros, fingerprints_in_batch));
+        signal.set_duplicate_of_seq(near.newest);
+        internal::SetNovelty(near.counts, signal.mutable_near_duplicates());
       }
-      signal.set_duplicate_of_seq(duplicate_of);
+      novelty.Stamp(&signal);
 
       buffer.clear();
       if (!signal.SerializeToString(&buffer)) {
@@ -845,6 +880,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   if (sync_timer) options_.on_wal_sync(sync_timer->Elapsed());
   const uint64_t new_head = next_seq - 1;
   if (new_head != head) last_ingested_micros_ = now_micros;
+  novelty.CommitTo(&novelty_);
   head_.store(new_head, std::memory_order_release);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!results[i].duplicate) results[i].stored = std::move(batch[i].signals);
@@ -966,6 +1002,7 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
         s.ToString()));
   }
   first_seq_.store(last + 1, std::memory_order_release);
+  novelty_.DropThrough(last_micros);
   return absl::OkStatus();
 }
 
