@@ -78,6 +78,8 @@ class NoveltyCounter {
 
  private:
   void Sweep(int64_t now_micros);
+  // Drops every entry older than `bound` and the keys left empty.
+  void DropBelow(int64_t bound);
 
   absl::flat_hash_map<std::string, std::deque<int64_t>> times_;
   size_t entries_ = 0;
