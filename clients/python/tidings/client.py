@@ -11,9 +11,12 @@ from tidings.convert import pb
 from tidings.v1 import tidings_pb2_grpc
 
 # Codes after which subscribe() reconnects: the server went away, is
-# restarting, or is full for now. Anything else is raised.
+# restarting, or is full for now. A server that stops ends its streams with
+# UNAVAILABLE or, when its shutdown grace runs out, CANCELLED (the client
+# never cancels a stream it goes on reading). Anything else is raised.
 _RETRYABLE = frozenset({
-    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
     grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.ABORTED,
 })
 _MAX_MESSAGE = 64 * 1024 * 1024
