@@ -169,6 +169,8 @@ class Client:
                              for e in convert.listify(event_types))
         r.directions.extend(convert.direction(d)
                             for d in convert.listify(directions))
+        if not 0 <= min_relevance <= 1:
+            raise ValueError(f"min_relevance {min_relevance} is not in [0, 1]")
         r.min_relevance = float(min_relevance)
         r.time_field = convert.time_field(time_field)
         convert.set_time(r.since, since)
