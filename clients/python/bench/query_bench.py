@@ -117,12 +117,9 @@ def main():
 
 
 def run(client, repeats):
-    request = client.query_request(include_duplicates=True)
-    stub = client._stub
-
     def raw():
         n = 0
-        for batch in stub.QueryBatches(request):
+        for batch in client.query_batches(include_duplicates=True):
             n += len(batch.signals)
         return n
 

@@ -99,17 +99,23 @@ class Client:
         r.view = pb.SIGNAL_VIEW_FULL if body else pb.SIGNAL_VIEW_COMPACT
         return r
 
+    def query_batches(self, **kwargs):
+        """The QueryBatches stream: a generator of SignalBatch messages (up
+        to 1,000 signals each, in seq order), for backfills too large to
+        hold at once (arguments as query(), without events)."""
+        request = self.query_request(**kwargs)
+        try:
+            yield from self._stub.QueryBatches(request,
+                                               metadata=self._metadata)
+        except grpc.RpcError as e:
+            raise errors.from_rpc_error(e) from None
+
     def query_signals(self, **kwargs):
         """The signals query() would tabulate, as a list of Signal messages
         (arguments as query(), without events)."""
-        request = self.query_request(**kwargs)
         signals = []
-        try:
-            for batch in self._stub.QueryBatches(request,
-                                                 metadata=self._metadata):
-                signals.extend(batch.signals)
-        except grpc.RpcError as e:
-            raise errors.from_rpc_error(e) from None
+        for batch in self.query_batches(**kwargs):
+            signals.extend(batch.signals)
         return signals
 
     def query(self, *, events=False, **kwargs):

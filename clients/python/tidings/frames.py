@@ -55,32 +55,29 @@ def _ns(ts):
     return _NAT if s == 0 and n == 0 else s * _NS + n
 
 
-def signals_frame(signals, body=False):
-    """One row per signal, typed columns (see README). `signals`: a list of
-    Signal messages. `body`: add the cleaned text column (FULL view)."""
+def _collect(signals):
+    """One pass over the messages: a list per column (events: the strongest
+    of each type per signal)."""
     n = len(signals)
-    seq = [0] * n
-    doc_index = [0] * n
-    dup = [0] * n
-    article_id = [None] * n
-    title = [None] * n
-    source = [None] * n
-    url = [None] * n
-    author = [None] * n
-    version = [None] * n
-    published = [0] * n
-    ingested = [0] * n
-    received = [0] * n
-    origin = [0] * n
-    date_only = [False] * n
-    sent_score = [0.0] * n
-    sent_label = [0] * n
-    n_events = [0] * n
-    n_entities = [0] * n
-    nan = math.nan
-    rel = {t: [nan] * n for t in convert.EVENT_NAMES}
+    c = {name: [None] * n for name in (
+        "article_id", "title", "source", "url", "author", "scorer_version")}
+    c.update({name: [0] * n for name in (
+        "seq", "doc_index", "duplicate_of_seq", "published_at", "ingested_at",
+        "received_at", "published_origin", "sentiment_label", "n_events",
+        "n_entities")})
+    c["published_date_only"] = [False] * n
+    c["sentiment"] = [0.0] * n
+    c["gold_percent"] = [math.nan] * n
+    rel = {t: [math.nan] * n for t in convert.EVENT_NAMES}
     dirs = {t: [0] * n for t in convert.EVENT_NAMES}
-    gold_pct = [nan] * n
+    (seq, doc_index, dup, article_id, title, source, url, author, version,
+     published, ingested, received, origin, date_only, score, label,
+     n_events, n_entities, gold_pct) = (c[k] for k in (
+         "seq", "doc_index", "duplicate_of_seq", "article_id", "title",
+         "source", "url", "author", "scorer_version", "published_at",
+         "ingested_at", "received_at", "published_origin",
+         "published_date_only", "sentiment", "sentiment_label", "n_events",
+         "n_entities", "gold_percent"))
     gold = convert.pb.GOLD_PRICE_MOVE
     for i, s in enumerate(signals):
         seq[i] = s.seq
@@ -98,50 +95,59 @@ def signals_frame(signals, body=False):
         origin[i] = s.published_origin
         date_only[i] = s.published_date_only
         sentiment = s.sentiment
-        sent_score[i] = sentiment.score
-        sent_label[i] = sentiment.label
+        score[i] = sentiment.score
+        label[i] = sentiment.label
         n_entities[i] = len(s.entities)
         events = s.events
-        if events:
-            n_events[i] = len(events)
-            for e in events:
-                t = e.type
-                r = rel.get(t)
-                if r is None:
-                    continue  # A type this client does not know.
-                v = e.relevance
-                if not r[i] >= v:  # The first (NaN) or a stronger one.
-                    r[i] = v
-                    dirs[t][i] = e.direction
-                    if t == gold and e.magnitude.has_percent:
-                        gold_pct[i] = e.magnitude.percent
+        if not events:
+            continue
+        n_events[i] = len(events)
+        for e in events:
+            t = e.type
+            r = rel.get(t)
+            if r is None:
+                continue  # A type this client does not know.
+            v = e.relevance
+            if not r[i] >= v:  # The first (NaN) or a stronger one.
+                r[i] = v
+                dirs[t][i] = e.direction
+                if t == gold and e.magnitude.has_percent:
+                    gold_pct[i] = e.magnitude.percent
+    return c, rel, dirs
+
+
+def signals_frame(signals, body=False):
+    """One row per signal, typed columns (see README). `signals`: a list of
+    Signal messages. `body`: add the cleaned text column (FULL view)."""
+    c, rel, dirs = _collect(signals)
+    enum = _categorical_from_enum
     columns = {
-        "seq": np.asarray(seq, dtype=np.int64),
-        "article_id": article_id,
-        "doc_index": np.asarray(doc_index, dtype=np.int32),
-        "title": title,
-        "source": pd.Categorical(source),
-        "url": url,
-        "author": author,
-        "published_at": _times(published),
-        "published_origin": _categorical_from_enum(origin,
-                                                   convert.TIME_ORIGINS),
-        "published_date_only": np.asarray(date_only, dtype=bool),
-        "received_at": _times(received),
-        "ingested_at": _times(ingested),
-        "sentiment": np.asarray(sent_score, dtype=np.float64),
-        "sentiment_label": _categorical_from_enum(sent_label,
-                                                  convert.SENTIMENT_LABELS),
-        "n_events": np.asarray(n_events, dtype=np.int16),
-        "n_entities": np.asarray(n_entities, dtype=np.int16),
+        "seq": np.asarray(c["seq"], dtype=np.int64),
+        "article_id": c["article_id"],
+        "doc_index": np.asarray(c["doc_index"], dtype=np.int32),
+        "title": c["title"],
+        "source": pd.Categorical(c["source"]),
+        "url": c["url"],
+        "author": c["author"],
+        "published_at": _times(c["published_at"]),
+        "published_origin": enum(c["published_origin"], convert.TIME_ORIGINS),
+        "published_date_only": np.asarray(c["published_date_only"],
+                                          dtype=bool),
+        "received_at": _times(c["received_at"]),
+        "ingested_at": _times(c["ingested_at"]),
+        "sentiment": np.asarray(c["sentiment"], dtype=np.float64),
+        "sentiment_label": enum(c["sentiment_label"],
+                                convert.SENTIMENT_LABELS),
+        "n_events": np.asarray(c["n_events"], dtype=np.int16),
+        "n_entities": np.asarray(c["n_entities"], dtype=np.int16),
     }
     for t, name in convert.EVENT_NAMES.items():
         columns[name] = np.asarray(rel[t], dtype=np.float64)
-        columns[name + "_direction"] = _categorical_from_enum(
-            dirs[t], convert.DIRECTIONS)
-    columns["gold_percent"] = np.asarray(gold_pct, dtype=np.float64)
-    columns["duplicate_of_seq"] = np.asarray(dup, dtype=np.int64)
-    columns["scorer_version"] = pd.Categorical(version)
+        columns[name + "_direction"] = enum(dirs[t], convert.DIRECTIONS)
+    columns["gold_percent"] = np.asarray(c["gold_percent"], dtype=np.float64)
+    columns["duplicate_of_seq"] = np.asarray(c["duplicate_of_seq"],
+                                             dtype=np.int64)
+    columns["scorer_version"] = pd.Categorical(c["scorer_version"])
     if body:
         columns["body"] = [s.body for s in signals]
     df = pd.DataFrame(columns, copy=False)
