@@ -46,6 +46,7 @@ def test_a_batch_over_the_server_limit_fails_whole(server):
     with pytest.raises(tidings.InvalidArgument) as e:
         client.ingest(arts, batch_size=51)
     assert e.value.code.name == "INVALID_ARGUMENT"
+    client.close()
 
 
 def test_articles_from_a_dataframe_and_messages(fresh):

@@ -59,7 +59,7 @@ def test_replay_from_seq_then_stop(loaded):
 
 def test_live_signals_and_heartbeats(fresh):
     server, client = fresh
-    c = Consumer(server.addr, heartbeats=True)
+    c = Consumer(server.addr, heartbeats=True)  # Stopped before the server.
     hb = c.take(1)[0]
     assert hb.head_seq == 0 and len(hb.store_id) == 32
     client.ingest(ARTICLES[:2])
@@ -72,8 +72,8 @@ def test_resumes_after_the_server_restarts(tmp_path):
     first = tidings.testing.Server(data=data, keep_data=True)
     port = first.port
     try:
-        writer = tidings.Client(first.addr)
-        writer.ingest(ARTICLES[:3])
+        with tidings.Client(first.addr) as writer:
+            writer.ingest(ARTICLES[:3])
         c = Consumer(first.addr, from_seq=0, backoff=0.05,
                      max_backoff=0.5)
         assert [s.seq for s in c.take(3)] == [1, 2, 3]
@@ -81,7 +81,8 @@ def test_resumes_after_the_server_restarts(tmp_path):
         second = tidings.testing.Server(data=data, keep_data=True,
                                         listen=f"127.0.0.1:{port}")
         try:
-            tidings.Client(second.addr).ingest(ARTICLES[3:])
+            with tidings.Client(second.addr) as writer:
+                writer.ingest(ARTICLES[3:])
             # No gap, no repeat: resumed with from_seq 3.
             assert [s.seq for s in c.take(3)] == [4, 5, 6]
             assert c.items.empty()
@@ -96,7 +97,8 @@ def test_a_wiped_store_is_an_error_not_a_silent_replay(tmp_path):
     first = tidings.testing.Server(data=str(tmp_path / "a"), keep_data=True)
     port = first.port
     try:
-        tidings.Client(first.addr).ingest(ARTICLES[:2])
+        with tidings.Client(first.addr) as writer:
+            writer.ingest(ARTICLES[:2])
         c = Consumer(first.addr, from_seq=0, backoff=0.05,
                      max_backoff=0.5)
         c.take(2)  # The stream's first heartbeat gave it the store id.
@@ -105,7 +107,8 @@ def test_a_wiped_store_is_an_error_not_a_silent_replay(tmp_path):
                                         keep_data=True,
                                         listen=f"127.0.0.1:{port}")
         try:
-            tidings.Client(second.addr).ingest(ARTICLES)
+            with tidings.Client(second.addr) as writer:
+                writer.ingest(ARTICLES)
             with pytest.raises(tidings.FailedPrecondition) as e:
                 c.take(1)
             assert "store" in e.value.message
