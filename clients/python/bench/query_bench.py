@@ -8,6 +8,8 @@ Client.ingest unless the store already holds that many; then times, each
 --repeats times, alternating:
 
   query      Client.query() -> pandas.DataFrame (compact view), all signals
+             (include_duplicates: most synthetic articles are near-duplicates
+             of others, which a default query leaves out)
   raw        the same QueryBatches stream, messages parsed, no DataFrame
   frame      the DataFrame built from signals already received (client only)
 
@@ -26,10 +28,12 @@ import statistics
 import sys
 import time
 
-import tidings
-import tidings.testing
+import grpc
+import pandas as pd
 from google.protobuf.internal import api_implementation
 
+import tidings
+import tidings.testing
 from tidings import frames
 
 EVENTS = [
@@ -108,9 +112,9 @@ def main():
                                         keep_data=args.data is not None)
         addr = server.addr
     try:
-        client = tidings.Client(addr)
-        fill(client, args.signals)
-        run(client, args.repeats)
+        with tidings.Client(addr) as client:
+            fill(client, args.signals)
+            run(client, args.repeats)
     finally:
         if server:
             server.close()
@@ -126,7 +130,16 @@ def run(client, repeats):
     def query():
         return len(client.query(include_duplicates=True))
 
+    # Check the answer before timing: every stored signal, in seq order,
+    # the same through both paths.
     signals = client.query_signals(include_duplicates=True)
+    df = client.query(include_duplicates=True)
+    n = len(signals)
+    if n == 0 or list(df["seq"]) != list(range(1, n + 1)) or \
+            [s.seq for s in signals] != list(df["seq"]):
+        sys.exit(f"query() and the stream disagree or skip seqs ({len(df)} "
+                 f"rows, {n} signals)")
+    del df
 
     def frame():
         return len(frames.signals_frame(signals))
@@ -140,8 +153,7 @@ def run(client, repeats):
             rates[name].append(n / seconds)
     load = os.getloadavg()[0]
     print(f"python {sys.version.split()[0]}, pandas "
-          f"{tidings.frames.pd.__version__}, grpcio "
-          f"{tidings.client.grpc.__version__}, protobuf "
+          f"{pd.__version__}, grpcio {grpc.__version__}, protobuf "
           f"{api_implementation.Type()}; "
           f"load average {load:.2f}; median of {repeats}")
     med = {k: statistics.median(v) for k, v in rates.items()}
