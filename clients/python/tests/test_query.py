@@ -13,6 +13,12 @@ def by_id(df):
     return df.set_index("article_id")
 
 
+def by_id_of(client, seqs):
+    """The article ids of these seqs."""
+    df = client.query()
+    return list(df[df["seq"].isin(list(seqs))]["article_id"])
+
+
 def test_one_row_per_signal_with_typed_columns(loaded):
     client, _ = loaded
     df = client.query()
@@ -67,7 +73,12 @@ def test_filters(loaded):
     assert ids(entities="country:IR") == ["geo-2", "sanctions-1"]
     assert ids(sources=["daily"]) == ["company-1", "sanctions-1"]
     assert ids(sources="wire", event_types="geopolitical") == ["geo-1"]
-    assert ids(event_types="gold", min_relevance=0.99) in ([], ["gold-1"])
+    # min_relevance: events below it do not count, as in the events table.
+    ev = tidings.events(client.query(include_duplicates=True))
+    for x in (0.5, 0.9, 0.97, 1.0):
+        strong = ev[(ev.event_type == "tariff") & (ev.relevance >= x)]
+        want = sorted(by_id_of(client, strong["seq"]))
+        assert ids(event_types="tariff", min_relevance=x) == want, x
     df = client.query(after_seq=2, limit=3)
     assert list(df["seq"]) == [3, 4, 5]
     with pytest.raises(ValueError, match="unknown event type"):

@@ -35,6 +35,15 @@ class Consumer:
         self.client.close()
         self._thread.join(TIMEOUT)
 
+    def take_signals(self, n):
+        """The next n signals, skipping heartbeats."""
+        out = []
+        while len(out) < n:
+            item = self.take(1)[0]
+            if item.DESCRIPTOR.name == "Signal":
+                out.append(item)
+        return out
+
     def take(self, n):
         out = []
         for _ in range(n):
@@ -86,6 +95,31 @@ def test_resumes_after_the_server_restarts(tmp_path):
             # No gap, no repeat: resumed with from_seq 3.
             assert [s.seq for s in c.take(3)] == [4, 5, 6]
             assert c.items.empty()
+        finally:
+            c.stop()
+            second.close()
+    finally:
+        first.close()
+
+
+def test_from_now_resumes_at_the_head_it_started_at(tmp_path):
+    data = str(tmp_path / "data")
+    first = tidings.testing.Server(data=data, keep_data=True)
+    port = first.port
+    try:
+        with tidings.Client(first.addr) as writer:
+            writer.ingest(ARTICLES[:2])
+        c = Consumer(first.addr, heartbeats=True, backoff=0.05,
+                     max_backoff=0.5)
+        assert c.take(1)[0].head_seq == 2  # Started now: after seq 2.
+        first.stop()
+        second = tidings.testing.Server(data=data, keep_data=True,
+                                        listen=f"127.0.0.1:{port}")
+        try:
+            with tidings.Client(second.addr) as writer:
+                writer.ingest(ARTICLES[2:4])
+            # Not 1 and 2 again: resumed after the first stream's head.
+            assert [x.seq for x in c.take_signals(2)] == [3, 4]
         finally:
             c.stop()
             second.close()

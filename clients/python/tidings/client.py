@@ -211,8 +211,9 @@ class Client:
         that was wiped or replaced raises FailedPrecondition instead of
         silently replaying other seqs. Other errors are raised as
         TidingsError. ``heartbeats=True`` also yields the Heartbeat
-        messages (head seq, server time, store id). The generator's
-        attributes are not available; keep ``signal.seq`` to resume later.
+        messages (head seq, server time, store id). To resume in a later
+        run, keep the last ``signal.seq`` and the heartbeats' store id and
+        pass them as ``from_seq`` and ``expect_store_id``.
         """
         state = {"seq": from_seq, "store": expect_store_id or "",
                  "from_now": from_seq is None and from_time is None}
