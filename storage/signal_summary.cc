@@ -8,7 +8,11 @@
 namespace tidings::storage {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+// Version 2 adds the revision (rescore_of_seq) and the scorer version;
+// version 1 (written before rescoring) is still read: an original signal,
+// version unknown ("").
+constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersion1 = 1;
 constexpr uint8_t kHasPublished = 1;
 constexpr uint8_t kHasReceived = 2;
 
@@ -100,7 +104,9 @@ bool SignalSummary::operator==(const SignalSummary& o) const {
          published_micros == o.published_micros &&
          received_micros == o.received_micros && source == o.source &&
          entities == o.entities && events == o.events &&
-         sentiment == o.sentiment && duplicate_of_seq == o.duplicate_of_seq;
+         sentiment == o.sentiment && duplicate_of_seq == o.duplicate_of_seq &&
+         rescore_of_seq == o.rescore_of_seq &&
+         scorer_version == o.scorer_version;
 }
 
 SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
@@ -127,6 +133,8 @@ SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
                    s.entities.end());
   s.sentiment = signal.sentiment().score();
   s.duplicate_of_seq = signal.duplicate_of_seq();
+  s.rescore_of_seq = signal.rescore_of_seq();
+  s.scorer_version = signal.scorer_version();
   return s;
 }
 
@@ -153,13 +161,16 @@ std::string EncodeSummary(const SignalSummary& s) {
     PutZigzag(&out, e.direction);
     PutDouble(&out, e.relevance);
   }
+  PutVarint(&out, s.rescore_of_seq);
+  PutString(&out, s.scorer_version);
   return out;
 }
 
 bool DecodeSummary(std::string_view bytes, uint64_t seq, SignalSummary* s) {
   Reader r(bytes);
   uint8_t version, flags;
-  if (!r.Byte(&version) || version != kVersion || !r.Byte(&flags)) {
+  if (!r.Byte(&version) || (version != kVersion && version != kVersion1) ||
+      !r.Byte(&flags)) {
     return false;
   }
   s->seq = seq;
@@ -186,6 +197,12 @@ bool DecodeSummary(std::string_view bytes, uint64_t seq, SignalSummary* s) {
       return false;
     }
     e.direction = static_cast<int32_t>(direction);
+  }
+  s->rescore_of_seq = 0;
+  s->scorer_version.clear();
+  if (version == kVersion &&
+      (!r.Varint(&s->rescore_of_seq) || !r.String(&s->scorer_version))) {
+    return false;
   }
   return r.done();
 }
