@@ -29,6 +29,8 @@ void SeriesColumns::Append(const storage::SignalSummary& s) {
   source_.push_back(sources_.Intern(s.source));
   sentiment_.push_back(s.sentiment);
   duplicate_.push_back(s.duplicate_of_seq != 0 ? 1 : 0);
+  revision_.push_back(s.rescore_of_seq != 0 ? 1 : 0);
+  version_.push_back(versions_.Intern(s.scorer_version));
   for (const std::string& id : s.entities) {
     entity_ids_.push_back(entities_.Intern(id));
   }
@@ -73,6 +75,8 @@ void SeriesColumns::DropBefore(uint64_t first_seq) {
   ErasePrefix(&source_, drop);
   ErasePrefix(&sentiment_, drop);
   ErasePrefix(&duplicate_, drop);
+  ErasePrefix(&revision_, drop);
+  ErasePrefix(&version_, drop);
   ErasePrefix(&entity_ids_, DropOffsets(&entity_begin_, drop));
   const size_t events = DropOffsets(&event_begin_, drop);
   ErasePrefix(&event_type_, events);
@@ -154,7 +158,7 @@ void SeriesColumns::Window(TimeColumn column, int64_t since, int64_t until,
 
 size_t SeriesColumns::bytes() const {
   return rows() * (3 * sizeof(int64_t) + sizeof(uint32_t) + sizeof(double) + 1 +
-                   2 * sizeof(uint32_t)) +
+                   2 * sizeof(uint32_t) + 1 + sizeof(uint32_t)) +
          entity_ids_.size() * sizeof(uint32_t) +
          event_type_.size() * (1 + sizeof(int32_t) + sizeof(double)) +
          (by_published_.rows.size() + by_received_.rows.size()) *

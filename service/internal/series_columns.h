@@ -77,6 +77,11 @@ class SeriesColumns {
   const std::vector<uint32_t>& source() const { return source_; }
   const std::vector<double>& sentiment() const { return sentiment_; }
   const std::vector<uint8_t>& duplicate() const { return duplicate_; }
+  // 1 for a rescore (rescore_of_seq != 0), 0 for a signal as first
+  // delivered.
+  const std::vector<uint8_t>& revision() const { return revision_; }
+  // The scorer version, interned in versions().
+  const std::vector<uint32_t>& version() const { return version_; }
   // The entity ids of row r: entity_ids()[entity_begin()[r] ..
   // entity_begin()[r + 1]); events likewise.
   const std::vector<uint32_t>& entity_begin() const { return entity_begin_; }
@@ -92,6 +97,7 @@ class SeriesColumns {
 
   const Dictionary& sources() const { return sources_; }
   const Dictionary& entities() const { return entities_; }
+  const Dictionary& versions() const { return versions_; }
 
   // Approximate bytes held.
   size_t bytes() const;
@@ -112,6 +118,8 @@ class SeriesColumns {
   std::vector<uint32_t> source_;
   std::vector<double> sentiment_;
   std::vector<uint8_t> duplicate_;
+  std::vector<uint8_t> revision_;
+  std::vector<uint32_t> version_;
   std::vector<uint32_t> entity_begin_{0};
   std::vector<uint32_t> entity_ids_;
   std::vector<uint32_t> event_begin_{0};
@@ -122,6 +130,7 @@ class SeriesColumns {
   Sorted by_received_;
   Dictionary sources_;
   Dictionary entities_;
+  Dictionary versions_;
 };
 
 }  // namespace tidings::service::internal
