@@ -351,7 +351,6 @@ class RescoreReactor final
     } else {
       thread_.join();
     }
-    core_->rescoring.store(false);
     delete this;
   }
 
@@ -375,7 +374,9 @@ class RescoreReactor final
         StartLocked(p);
       }
     };
-    absl::Status status = Rescore(stop, report);
+    absl::Status status = RunRescore(core_, request_, stop, report);
+    // Free for the next call before the client hears of the end.
+    core_->rescoring.store(false);
     grpc::Status out = ToGrpc(status);
     if (!status.ok()) {
       Log(LogLevel::kWarn, "rescore ended early",
@@ -387,12 +388,6 @@ class RescoreReactor final
     } else {
       Finish(std::move(out));
     }
-  }
-
-  absl::Status Rescore(
-      const std::function<bool()>& stop,
-      const std::function<void(const v1::RescoreProgress&)>& report) {
-    return RunRescore(core_, request_, stop, report);
   }
 
   ServiceCore* const core_;

@@ -59,7 +59,7 @@ absl::Status RunRescore(
 
 // The stream: runs RunRescore on a thread of its own, writes the newest
 // progress whenever the previous write is done, and ends with the job's
-// status. Clears core->rescoring when done. REQUIRES: the request is valid
+// status. Clears core->rescoring when the job has ended. REQUIRES: the request is valid
 // and the caller set core->rescoring.
 grpc::ServerWriteReactor<v1::RescoreProgress>* NewRescoreReactor(
     ServiceCore* core, const v1::RescoreRequest& request);
