@@ -77,8 +77,9 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
                             v1::Tidings::WithCallbackMethod_Backup<
                                 v1::Tidings::WithCallbackMethod_Series<
                                     v1::Tidings::WithCallbackMethod_Rescore<
-                                        v1::Tidings::WithCallbackMethod_Versions<
-                                            v1::Tidings::Service>>>>>>>>>>>;
+                                        v1::Tidings::
+                                            WithCallbackMethod_Versions<
+                                                v1::Tidings::Service>>>>>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:

@@ -87,8 +87,8 @@
 #include "storage/internal/indexes.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/stats.h"
-#include "storage/internal/versions.h"
 #include "storage/internal/status_macros.h"
+#include "storage/internal/versions.h"
 
 namespace tidings::storage {
 
@@ -816,8 +816,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
       signal.set_seq(seq);
       *signal.mutable_ingested_at() = ingested_at;
       // A revision keeps its original's mark and is no candidate.
-      const uint64_t fingerprint =
-          pending.revision ? 0 : signal.fingerprint();
+      const uint64_t fingerprint = pending.revision ? 0 : signal.fingerprint();
       uint64_t duplicate_of =
           pending.revision ? signal.duplicate_of_seq() : uint64_t{0};
       if (mark_duplicates && fingerprint != 0) {

@@ -3,6 +3,7 @@
 #include "storage/signal_summary.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace tidings::storage {
@@ -106,7 +107,8 @@ bool SignalSummary::operator==(const SignalSummary& o) const {
          entities == o.entities && events == o.events &&
          sentiment == o.sentiment && duplicate_of_seq == o.duplicate_of_seq &&
          rescore_of_seq == o.rescore_of_seq &&
-         scorer_version == o.scorer_version;
+         scorer_version == o.scorer_version && doc_index == o.doc_index &&
+         article_id == o.article_id;
 }
 
 SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
@@ -135,6 +137,8 @@ SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
   s.duplicate_of_seq = signal.duplicate_of_seq();
   s.rescore_of_seq = signal.rescore_of_seq();
   s.scorer_version = signal.scorer_version();
+  s.doc_index = signal.doc_index();
+  s.article_id = signal.article_id();
   return s;
 }
 
@@ -163,6 +167,8 @@ std::string EncodeSummary(const SignalSummary& s) {
   }
   PutVarint(&out, s.rescore_of_seq);
   PutString(&out, s.scorer_version);
+  PutVarint(&out, s.doc_index);
+  PutString(&out, s.article_id);
   return out;
 }
 
@@ -200,10 +206,16 @@ bool DecodeSummary(std::string_view bytes, uint64_t seq, SignalSummary* s) {
   }
   s->rescore_of_seq = 0;
   s->scorer_version.clear();
+  s->doc_index = 0;
+  s->article_id.clear();
+  uint64_t doc_index = 0;
   if (version == kVersion &&
-      (!r.Varint(&s->rescore_of_seq) || !r.String(&s->scorer_version))) {
+      (!r.Varint(&s->rescore_of_seq) || !r.String(&s->scorer_version) ||
+       !r.Varint(&doc_index) || doc_index > UINT32_MAX ||
+       !r.String(&s->article_id))) {
     return false;
   }
+  s->doc_index = static_cast<uint32_t>(doc_index);
   return r.done();
 }
 

@@ -15,7 +15,8 @@
 //   endian) | duplicate_of_seq | source length | source |
 //   entity count | (length | id)* | event count |
 //   (type (1 byte) | zigzag direction | relevance (8 bytes, double))* |
-//   rescore_of_seq | scorer_version length | scorer_version
+//   rescore_of_seq | scorer_version length | scorer_version | doc_index |
+//   article_id length | article_id
 // Version 1 (read, no longer written) ends after the events: an original
 // signal of an unrecorded version.
 // The seq is the key's. Pure functions; thread-compatible.
@@ -65,8 +66,11 @@ struct SignalSummary {
   uint64_t duplicate_of_seq = 0;
   // Signal.rescore_of_seq: 0 for a signal as first delivered.
   uint64_t rescore_of_seq = 0;
-  // Signal.scorer_version; "" in a version-1 summary.
+  // Signal.scorer_version, doc_index and article_id; "", 0, "" in a
+  // version-1 summary. (Rescoring walks the summaries to find the articles.)
   std::string scorer_version;
+  uint32_t doc_index = 0;
+  std::string article_id;
 
   bool operator==(const SignalSummary& o) const;
 };

@@ -2,8 +2,8 @@
 //
 // filter_flags.h: the filter flags that `tidings tail`, `query` and
 // `series` share (--events, --entities, --sources, --min-relevance,
-// --include-duplicates, --version; --compact for the commands that print signals),
-// bound once and filled into a Filter or a SeriesRequest.
+// --include-duplicates, --version; --compact for the commands that print
+// signals), bound once and filled into a Filter or a SeriesRequest.
 
 #ifndef TIDINGS_SERVICE_CLI_FILTER_FLAGS_H_
 #define TIDINGS_SERVICE_CLI_FILTER_FLAGS_H_

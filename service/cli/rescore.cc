@@ -103,9 +103,9 @@ int RunRescore(const std::vector<std::string>& args) {
   v1::RescoreRequest request;
   std::optional<v1::TimeField> field = ParseTimeField(time_field);
   if (!field || *field == v1::RECEIVED_AT) {
-    return UsageError(flags, absl::StrCat("bad value for --time-field: \"",
-                                          time_field,
-                                          "\" (use ingested or published)"));
+    return UsageError(flags,
+                      absl::StrCat("bad value for --time-field: \"", time_field,
+                                   "\" (use ingested or published)"));
   }
   request.set_time_field(*field);
   if (since && until && *since >= *until) {
@@ -129,10 +129,10 @@ int RunRescore(const std::vector<std::string>& args) {
   while (reader->Read(&progress)) {
     last = progress;
     if (!any && progress.resumed()) {
-      std::fprintf(stderr,
-                   "rescore: continuing an earlier run of %s from seq %llu\n",
-                   progress.scorer_version().c_str(),
-                   static_cast<unsigned long long>(progress.resumed_from_seq()));
+      std::fprintf(
+          stderr, "rescore: continuing an earlier run of %s from seq %llu\n",
+          progress.scorer_version().c_str(),
+          static_cast<unsigned long long>(progress.resumed_from_seq()));
     }
     any = true;
     if (!quiet) std::fprintf(stderr, "%s\n", ProgressLine(progress).c_str());
@@ -150,10 +150,10 @@ int RunRescore(const std::vector<std::string>& args) {
       "rescored with ", last.scorer_version(), ": ", last.articles_rescored(),
       " articles, ", last.signals_stored(), " new signals in ",
       FormatElapsed(absl::Seconds(last.elapsed_seconds())), " (",
-      FormatRate(last.articles_per_second()), " articles/s); ", last.articles_skipped(),
-      " skipped (already of this version), ", last.articles_failed(),
-      " failed; seqs ", last.start_seq() + 1, "..", last.end_seq(),
-      " considered; head ", last.head_seq()));
+      FormatRate(last.articles_per_second()), " articles/s); ",
+      last.articles_skipped(), " skipped (already of this version), ",
+      last.articles_failed(), " failed; seqs ", last.start_seq() + 1, "..",
+      last.end_seq(), " considered; head ", last.head_seq()));
   std::fflush(stdout);
   return kExitOk;
 }

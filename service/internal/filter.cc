@@ -101,9 +101,9 @@ absl::Status SignalFilter::SetVersion(const v1::VersionSelector& version,
   using Selector = v1::VersionSelector;
   const int kind = version.kind();
   if (!Selector::Kind_IsValid(kind)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "version.kind: unknown value ", kind,
-        "; use AS_FIRST_DELIVERED (1), LATEST (2) or NAMED (3)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("version.kind: unknown value ", kind,
+                     "; use AS_FIRST_DELIVERED (1), LATEST (2) or NAMED (3)"));
   }
   if (kind == Selector::NAMED && version.scorer_version().empty()) {
     return absl::InvalidArgumentError(
@@ -129,9 +129,8 @@ bool SignalFilter::VersionMatches(const v1::Signal& signal) const {
       return signal.scorer_version() == version_name_;
     case v1::VersionSelector::LATEST: {
       if (store_ == nullptr) return true;
-      const uint64_t root = signal.rescore_of_seq() != 0
-                                ? signal.rescore_of_seq()
-                                : signal.seq();
+      const uint64_t root =
+          signal.rescore_of_seq() != 0 ? signal.rescore_of_seq() : signal.seq();
       const absl::Time before =
           windows_.ingested.until.value_or(absl::InfiniteFuture());
       absl::StatusOr<uint64_t> newest =

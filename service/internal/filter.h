@@ -94,7 +94,8 @@ class SignalFilter {
   absl::flat_hash_set<std::string> entities_;
   absl::flat_hash_set<std::string> sources_;
   TimeWindows windows_;
-  v1::VersionSelector::Kind version_kind_ = v1::VersionSelector::AS_FIRST_DELIVERED;
+  v1::VersionSelector::Kind version_kind_ =
+      v1::VersionSelector::AS_FIRST_DELIVERED;
   std::string version_name_;
   const storage::SignalStore* store_ = nullptr;  // For LATEST.
 };

@@ -26,8 +26,10 @@
 #include "service/internal/committer.h"
 #include "service/internal/ingest.h"
 #include "service/internal/service_core.h"
+#include "service/internal/work_pool.h"
 #include "service/log.h"
 #include "storage/signal_store.h"
+#include "storage/signal_summary.h"
 
 namespace tidings::service::internal {
 namespace {
@@ -46,35 +48,33 @@ std::string JobName(const std::string& version,
     return has ? absl::StrCat(Micros(ts)) : std::string("-");
   };
   return absl::StrCat("rescore/", version, "/",
-                      request.time_field() == v1::PUBLISHED_AT ? "p" : "i",
-                      "/", bound(request.has_since(), request.since()), "/",
+                      request.time_field() == v1::PUBLISHED_AT ? "p" : "i", "/",
+                      bound(request.has_since(), request.since()), "/",
                       bound(request.has_until(), request.until()));
 }
 
-// The idempotency key ingest gave the article of `group` (ingest.h).
-std::string ArticleKey(const std::vector<v1::Signal>& group) {
-  if (!group.front().article_id().empty()) {
-    return absl::StrCat("id:", group.front().article_id());
-  }
-  std::string key = "fp:";
-  for (const v1::Signal& s : group) {
-    absl::StrAppendFormat(&key, "%016x", s.exact_fingerprint());
-  }
-  return key;
-}
+// One signal of the walk, from its summary.
+struct Row {
+  uint64_t seq = 0;
+  std::string article_id;
+  uint32_t doc_index = 0;
+  int64_t ingested = 0;
+  int64_t published = storage::kNoTime;
+  std::string version;
+  uint64_t duplicate_of = 0;
+  uint64_t rescore_of = 0;
+};
 
 // Whether `next` continues the article of `last` (see rescore.h).
-bool SameArticle(const v1::Signal& last, const v1::Signal& next) {
-  return next.seq() == last.seq() + 1 && next.doc_index() > last.doc_index() &&
-         next.article_id() == last.article_id() &&
-         Micros(next.ingested_at()) == Micros(last.ingested_at());
+bool SameArticle(const Row& last, const Row& next) {
+  return next.seq == last.seq + 1 && next.doc_index > last.doc_index &&
+         next.article_id == last.article_id && next.ingested == last.ingested;
 }
 
 class Rescorer {
  public:
   Rescorer(ServiceCore* core, const scoring::Scorer& scorer,
-           const v1::RescoreRequest& request,
-           const std::function<bool()>& stop,
+           const v1::RescoreRequest& request, const std::function<bool()>& stop,
            const std::function<void(const v1::RescoreProgress&)>& report)
       : core_(core),
         store_(*core->deps.store),
@@ -92,21 +92,27 @@ class Rescorer {
     uint64_t scanned = progress_.position_seq();
     while (scanned < progress_.end_seq()) {
       if (stop_()) break;
-      std::vector<v1::Signal> chunk;
+      std::vector<Row> chunk;
       chunk.reserve(kRescoreScanChunk);
-      absl::Status s = store_.Scan(scanned, kRescoreScanChunk,
-                                   [&](v1::Signal& signal) {
-                                     if (signal.seq() > progress_.end_seq()) {
-                                       return false;
-                                     }
-                                     chunk.push_back(std::move(signal));
-                                     return true;
-                                   });
+      absl::Status s = store_.ScanSummaries(
+          scanned, kRescoreScanChunk, [&](const storage::SignalSummary& sum) {
+            if (sum.seq > progress_.end_seq()) return false;
+            Row& row = chunk.emplace_back();
+            row.seq = sum.seq;
+            row.article_id = sum.article_id;
+            row.doc_index = sum.doc_index;
+            row.ingested = sum.ingested_micros;
+            row.published = sum.published_micros;
+            row.version = sum.scorer_version;
+            row.duplicate_of = sum.duplicate_of_seq;
+            row.rescore_of = sum.rescore_of_seq;
+            return true;
+          });
       if (!s.ok()) return s;
       if (chunk.empty()) break;
-      for (v1::Signal& signal : chunk) {
-        scanned = signal.seq();
-        if (absl::Status t = Take(std::move(signal)); !t.ok()) return t;
+      for (Row& row : chunk) {
+        scanned = row.seq;
+        if (absl::Status t = Take(std::move(row)); !t.ok()) return t;
       }
       if (stop_()) break;
     }
@@ -114,7 +120,7 @@ class Rescorer {
     if (!stopped) {
       if (absl::Status s = Flush(); !s.ok()) return s;
     }
-    if (absl::Status s = Commit(); !s.ok()) return s;
+    if (absl::Status s = ScoreAndCommit(/*wait=*/true); !s.ok()) return s;
     if (stopped) {
       return absl::CancelledError(absl::StrCat(
           "the rescore stopped at seq ", progress_.position_seq(),
@@ -161,27 +167,55 @@ class Rescorer {
       progress_.set_resumed_from_seq(resumed);
       progress_.set_position_seq(std::min(resumed, progress_.end_seq()));
     }
+    // A version with no signal stored yet has no revision key to look up
+    // (Append still decides for one that races in).
+    absl::StatusOr<std::vector<v1::VersionInfo>> versions = store_.Versions();
+    fresh_ = versions.ok() && !progress_.resumed();
+    for (const v1::VersionInfo& v :
+         versions.ok() ? *versions : std::vector<v1::VersionInfo>()) {
+      if (v.scorer_version() == scorer_.version() && v.signal_count() > 0) {
+        fresh_ = false;
+      }
+    }
     return absl::OkStatus();
   }
 
   // One signal of the walk, in seq order.
-  absl::Status Take(v1::Signal signal) {
+  absl::Status Take(Row row) {
     if (!group_.empty() &&
-        (signal.rescore_of_seq() != 0 || !SameArticle(group_.back(), signal))) {
+        (row.rescore_of != 0 || !SameArticle(group_.back(), row))) {
       if (absl::Status s = Flush(); !s.ok()) return s;
     }
-    if (signal.rescore_of_seq() != 0) {
-      considered_ = signal.seq();
+    if (row.rescore_of != 0) {
+      considered_ = row.seq;
       return absl::OkStatus();
     }
-    group_.push_back(std::move(signal));
+    group_.push_back(std::move(row));
     return absl::OkStatus();
   }
 
-  bool InWindow(const v1::Signal& first) const {
+  // The idempotency key ingest gave the article of `group` (ingest.h):
+  // "id:" + its id, or, without one, "fp:" + the exact fingerprints of its
+  // signals (read from the signals).
+  absl::StatusOr<std::string> ArticleKey(const std::vector<Row>& group) const {
+    if (!group.front().article_id.empty()) {
+      return absl::StrCat("id:", group.front().article_id);
+    }
+    std::vector<uint64_t> seqs;
+    for (const Row& r : group) seqs.push_back(r.seq);
+    std::string key = "fp:";
+    absl::Status s = store_.ReadSeqs(seqs, [&key](v1::Signal& signal) {
+      absl::StrAppendFormat(&key, "%016x", signal.exact_fingerprint());
+      return true;
+    });
+    if (!s.ok()) return s;
+    return key;
+  }
+
+  bool InWindow(const Row& first) const {
     if (request_.time_field() != v1::PUBLISHED_AT) return true;
-    if (!first.has_published_at()) return false;
-    const int64_t p = Micros(first.published_at());
+    if (first.published == storage::kNoTime) return false;
+    const int64_t p = first.published;
     return (!request_.has_since() || p >= Micros(request_.since())) &&
            (!request_.has_until() || p < Micros(request_.until()));
   }
@@ -190,85 +224,154 @@ class Rescorer {
   // batch.
   absl::Status Flush() {
     if (group_.empty()) return absl::OkStatus();
-    std::vector<v1::Signal> group = std::move(group_);
+    std::vector<Row> group = std::move(group_);
     group_.clear();
-    considered_ = group.back().seq();
+    considered_ = group.back().seq;
     if (!InWindow(group.front())) return absl::OkStatus();
-    if (group.front().scorer_version() == scorer_.version()) {
+    if (group.front().version == scorer_.version()) {
       progress_.set_articles_skipped(progress_.articles_skipped() + 1);
       return MaybeCommit();
     }
-    const std::string key = ArticleKey(group);
-    absl::StatusOr<std::vector<uint64_t>> seqs = store_.LookupKey(key);
+    absl::StatusOr<std::string> key = ArticleKey(group);
+    absl::StatusOr<std::vector<uint64_t>> seqs =
+        key.ok() ? store_.LookupKey(*key) : key.status();
     bool matches = seqs.ok() && seqs->size() == group.size();
     for (size_t i = 0; matches && i < group.size(); ++i) {
-      matches = (*seqs)[i] == group[i].seq();
+      matches = (*seqs)[i] == group[i].seq;
     }
     absl::StatusOr<v1::Article> article =
-        matches ? store_.GetArticle(key)
+        matches ? store_.GetArticle(*key)
                 : absl::StatusOr<v1::Article>(absl::NotFoundError("no key"));
     if (!article.ok()) {
       progress_.set_articles_failed(progress_.articles_failed() + 1);
       return MaybeCommit();
     }
     std::string revision_key =
-        absl::StrCat("rescore:", scorer_.version(), "|", key);
-    if (store_.LookupKey(revision_key).ok()) {
+        absl::StrCat("rescore:", scorer_.version(), "|", *key);
+    if (!fresh_ && store_.LookupKey(revision_key).ok()) {
       progress_.set_articles_skipped(progress_.articles_skipped() + 1);
       return MaybeCommit();
     }
-    storage::PendingArticle pending;
-    pending.idempotency_key = std::move(revision_key);
-    pending.revision = true;
-    pending.signals =
-        ScoreArticle(scorer_, *article, FromProto(group.front().ingested_at()),
-                     core_->deps.metrics);
-    for (v1::Signal& s : pending.signals) {
-      const v1::Signal* original = &group.front();
-      for (const v1::Signal& g : group) {
-        if (g.doc_index() == s.doc_index()) original = &g;
-      }
-      s.set_rescore_of_seq(original->seq());
-      s.set_duplicate_of_seq(original->duplicate_of_seq());
+    Scoring& next = to_score_.emplace_back();
+    next.revision_key = std::move(revision_key);
+    next.article = *std::move(article);
+    next.as_of = absl::FromUnixMicros(group.front().ingested);
+    for (const Row& g : group) {
+      next.originals.push_back({g.doc_index, g.seq, g.duplicate_of});
     }
-    batch_.push_back(std::move(pending));
     return MaybeCommit();
+  }
+
+  // Scores the gathered articles, on this thread and one of the pool's
+  // (halves), into the batch; then Commit(wait).
+  absl::Status ScoreAndCommit(bool wait) {
+    const size_t n = to_score_.size();
+    std::vector<std::vector<v1::Signal>> scored(n);
+    auto score = [this, &scored](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        scored[i] = ScoreArticle(scorer_, to_score_[i].article,
+                                 to_score_[i].as_of, core_->deps.metrics);
+      }
+    };
+    const size_t half = n >= 16 ? n / 2 : n;
+    absl::Notification other_half;
+    const bool offloaded =
+        half < n && core_->deps.pool->Submit([&score, &other_half, half, n] {
+          score(half, n);
+          other_half.Notify();
+        });
+    score(0, half);
+    if (offloaded) {
+      other_half.WaitForNotification();
+    } else {
+      score(half, n);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      storage::PendingArticle& pending = batch_.emplace_back();
+      pending.idempotency_key = std::move(to_score_[i].revision_key);
+      pending.revision = true;
+      pending.signals = std::move(scored[i]);
+      const std::vector<Original>& originals = to_score_[i].originals;
+      for (v1::Signal& s : pending.signals) {
+        const Original* original = &originals.front();
+        for (const Original& o : originals) {
+          if (o.doc_index == s.doc_index()) original = &o;
+        }
+        s.set_rescore_of_seq(original->seq);
+        s.set_duplicate_of_seq(original->duplicate_of);
+      }
+    }
+    to_score_.clear();
+    return Commit(wait);
   }
 
   absl::Status MaybeCommit() {
     absl::Status s = absl::OkStatus();
-    if (batch_.size() >= kRescoreBatchArticles) s = Commit();
+    if (to_score_.size() >= kRescoreBatchArticles) {
+      s = ScoreAndCommit(/*wait=*/false);
+    }
     Report(/*force=*/false);
     return s;
   }
 
-  // Appends the batch through the committer (its durability, its hub
-  // publication) and keeps the position.
-  absl::Status Commit() {
-    if (!batch_.empty()) {
-      absl::Notification done;
-      absl::StatusOr<std::vector<storage::AppendResult>> results;
-      core_->deps.committer->Submit(
-          std::move(batch_),
-          [&](absl::StatusOr<std::vector<storage::AppendResult>> r, uint64_t) {
-            results = std::move(r);
-            done.Notify();
+  // A batch on its way through the committer.
+  struct InFlight {
+    absl::Notification done;
+    absl::StatusOr<std::vector<storage::AppendResult>> results;
+    uint64_t through = 0;  // Everything up to it is handled once stored.
+  };
+
+  // Hands the batch to the committer on the work pool (its durability, its
+  // hub publication), so that the next batch is scored while this one is
+  // written; first waits for the one before (one in flight at a time).
+  // With `wait`, also waits for this one.
+  absl::Status Commit(bool wait) {
+    if (absl::Status s = Await(); !s.ok()) return s;
+    if (batch_.empty()) {
+      // Everything up to considered_ needs nothing.
+      progress_.set_position_seq(
+          std::max(progress_.position_seq(), considered_));
+      SaveState();
+      return absl::OkStatus();
+    }
+    auto flight = std::make_shared<InFlight>();
+    flight->through = considered_;
+    auto batch = std::make_shared<std::vector<storage::PendingArticle>>(
+        std::move(batch_));
+    batch_.clear();
+    Committer* committer = core_->deps.committer;
+    auto submit = [committer, flight, batch] {
+      committer->Submit(
+          std::move(*batch),
+          [flight](absl::StatusOr<std::vector<storage::AppendResult>> r,
+                   uint64_t) {
+            flight->results = std::move(r);
+            flight->done.Notify();
           });
-      batch_.clear();
-      done.WaitForNotification();
-      if (!results.ok()) return results.status();
-      for (const storage::AppendResult& r : *results) {
-        if (r.duplicate) {  // Another rescore of this version got there.
-          progress_.set_articles_skipped(progress_.articles_skipped() + 1);
-        } else {
-          progress_.set_articles_rescored(progress_.articles_rescored() + 1);
-          progress_.set_signals_stored(progress_.signals_stored() +
-                                       r.seqs.size());
-        }
+    };
+    if (!core_->deps.pool->Submit(submit)) submit();  // Shutting down.
+    in_flight_ = std::move(flight);
+    return wait ? Await() : absl::OkStatus();
+  }
+
+  // Waits for the batch in flight, counts it and keeps the position.
+  absl::Status Await() {
+    if (in_flight_ == nullptr) return absl::OkStatus();
+    std::shared_ptr<InFlight> flight = std::move(in_flight_);
+    in_flight_.reset();
+    flight->done.WaitForNotification();
+    if (!flight->results.ok()) return flight->results.status();
+    for (const storage::AppendResult& r : *flight->results) {
+      if (r.duplicate) {  // Another rescore of this version got there.
+        progress_.set_articles_skipped(progress_.articles_skipped() + 1);
+      } else {
+        progress_.set_articles_rescored(progress_.articles_rescored() + 1);
+        progress_.set_signals_stored(progress_.signals_stored() +
+                                     r.seqs.size());
       }
     }
-    // Everything up to considered_ is stored or needs nothing.
-    progress_.set_position_seq(std::max(progress_.position_seq(), considered_));
+    progress_.set_position_seq(
+        std::max(progress_.position_seq(), flight->through));
     SaveState();
     return absl::OkStatus();
   }
@@ -286,9 +389,9 @@ class Rescorer {
     const double elapsed = absl::ToDoubleSeconds(now - started_);
     progress_.set_elapsed_seconds(elapsed);
     progress_.set_articles_per_second(
-        elapsed > 0 ? static_cast<double>(progress_.articles_rescored()) /
-                          elapsed
-                    : 0);
+        elapsed > 0
+            ? static_cast<double>(progress_.articles_rescored()) / elapsed
+            : 0);
     progress_.set_head_seq(store_.head_seq());
     report_(progress_);
   }
@@ -303,9 +406,24 @@ class Rescorer {
   const absl::Time started_ = absl::Now();
   absl::Time last_report_ = absl::InfinitePast();
   v1::RescoreProgress progress_;
-  std::vector<v1::Signal> group_;  // The article being gathered.
-  uint64_t considered_ = 0;        // Last seq of the walk fully handled.
+  std::vector<Row> group_;   // The article being gathered.
+  uint64_t considered_ = 0;  // Last seq of the walk fully handled.
+  // An article to score: its raw text and its original signals.
+  struct Original {
+    uint32_t doc_index;
+    uint64_t seq;
+    uint64_t duplicate_of;
+  };
+  struct Scoring {
+    std::string revision_key;
+    v1::Article article;
+    absl::Time as_of;  // The original ingested_at.
+    std::vector<Original> originals;
+  };
+  std::vector<Scoring> to_score_;
   std::vector<storage::PendingArticle> batch_;
+  std::shared_ptr<InFlight> in_flight_;
+  bool fresh_ = false;  // No signal of the version was stored before.
 };
 
 // The scorer of the request: the server's, or one from its lexicons.
@@ -447,7 +565,8 @@ absl::Status RunRescore(
       {{"scorer", scorer->version()}, {"lexicons", request.lexicons()}});
   Rescorer rescorer(core, *scorer, request, stop, report);
   absl::Status status = rescorer.Run();
-  if (status.ok()) Log(LogLevel::kInfo, "rescore done", {{"scorer", scorer->version()}});
+  if (status.ok())
+    Log(LogLevel::kInfo, "rescore done", {{"scorer", scorer->version()}});
   return status;
 }
 

@@ -39,7 +39,7 @@ namespace tidings::service::internal {
 struct ServiceCore;
 
 inline constexpr size_t kRescoreScanChunk = 1024;
-inline constexpr size_t kRescoreBatchArticles = 128;
+inline constexpr size_t kRescoreBatchArticles = 512;
 
 // The cheap checks of a request (INVALID_ARGUMENT naming the field):
 // inverted window, unknown or RECEIVED_AT time_field, relative lexicons
@@ -59,8 +59,8 @@ absl::Status RunRescore(
 
 // The stream: runs RunRescore on a thread of its own, writes the newest
 // progress whenever the previous write is done, and ends with the job's
-// status. Clears core->rescoring when the job has ended. REQUIRES: the request is valid
-// and the caller set core->rescoring.
+// status. Clears core->rescoring when the job has ended. REQUIRES: the request
+// is valid and the caller set core->rescoring.
 grpc::ServerWriteReactor<v1::RescoreProgress>* NewRescoreReactor(
     ServiceCore* core, const v1::RescoreRequest& request);
 

@@ -300,8 +300,9 @@ class Compiled {
     }
     if (q.version) {
       // A version never stored matches no row.
-      version_id_ = c.versions().Find(*q.version).value_or(
-          std::numeric_limits<uint32_t>::max());
+      version_id_ = c.versions()
+                        .Find(*q.version)
+                        .value_or(std::numeric_limits<uint32_t>::max());
     }
     for (int t : q.event_types) type_ok_[t] = 1;
     if (q.event_types.empty())

@@ -127,9 +127,9 @@ absl::Status VersionTally::Write(const Db& db, bool replace,
         return FromRocks(s, "cannot read a version record");
       }
       if (s.ok() && !info.ParseFromString(value)) {
-        return absl::DataLossError(absl::StrCat(
-            "the record of scorer version '", AsAbsl(version),
-            "' does not parse"));
+        return absl::DataLossError(
+            absl::StrCat("the record of scorer version '", AsAbsl(version),
+                         "' does not parse"));
       }
     }
     info.set_scorer_version(version);

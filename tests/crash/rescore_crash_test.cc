@@ -13,9 +13,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -33,7 +33,8 @@ namespace {
 
 constexpr int kArticles = 4000;
 constexpr int kIngestBatch = 500;
-// Kill once this many revisions are stored (two commits of 128 articles).
+// Kill once this many revisions are stored (after the first commit of
+// kRescoreBatchArticles = 512 articles).
 constexpr uint64_t kKillAfter = 256;
 
 std::unique_ptr<v1::Tidings::Stub> Connect(const std::string& address) {
@@ -55,8 +56,7 @@ v1::Article Story(int i) {
   v1::Article a;
   a.set_article_id("c" + std::to_string(i));
   a.set_source("wire");
-  a.set_title(std::string(kLeads[i % 4]) + " in district " +
-              std::to_string(i));
+  a.set_title(std::string(kLeads[i % 4]) + " in district " + std::to_string(i));
   a.set_body("Officials in district " + std::to_string(i * 7) +
              " said output rose " + std::to_string(i % 9 + 1) +
              "% while costs fell. Analysts warned that demand may weaken "

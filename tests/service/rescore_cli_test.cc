@@ -35,8 +35,8 @@ TEST(RescoreCliTest, BacktestRoundTrip) {
   {
     std::ofstream jsonl(tmp + "/articles.jsonl");
     for (int i = 0; i < 6; ++i) {
-      jsonl << R"({"id": "a)" << i << R"(", "published": "2024-03-0)"
-            << i + 1 << R"(", "title": "Gold climbs as profits rise )" << i
+      jsonl << R"({"id": "a)" << i << R"(", "published": "2024-03-0)" << i + 1
+            << R"(", "title": "Gold climbs as profits rise )" << i
             << R"(", "body": "Miners said output rose sharply on day )" << i
             << R"(."})"
             << "\n";
@@ -58,8 +58,8 @@ TEST(RescoreCliTest, BacktestRoundTrip) {
                            "articles, 6 new signals in .*\n"));
   EXPECT_THAT(rescore.err, HasSubstr("rescore: 100% (seq 6 of 6)"));
   EXPECT_THAT(rescore.err, HasSubstr("ETA"));
-  const std::string version = rescore.out.substr(
-      14, rescore.out.find(": 6 articles") - 14);
+  const std::string version =
+      rescore.out.substr(14, rescore.out.find(": 6 articles") - 14);
 
   RunResult versions = RunTidings("versions" + server);
   ASSERT_EQ(versions.exit_code, 0) << versions.err;
@@ -90,12 +90,10 @@ TEST(RescoreCliTest, BacktestRoundTrip) {
   RunResult again =
       RunTidings("rescore --quiet --lexicons '" + lexicons + "'" + server);
   EXPECT_THAT(again.out, HasSubstr(": 0 articles, 0 new signals"));
-  EXPECT_EQ(
-      RunTidings("rescore --since 2024-03-02 --until 2024-03-01" + server)
-          .exit_code,
-      2);
-  EXPECT_EQ(RunTidings("rescore --time-field received" + server).exit_code,
+  EXPECT_EQ(RunTidings("rescore --since 2024-03-02 --until 2024-03-01" + server)
+                .exit_code,
             2);
+  EXPECT_EQ(RunTidings("rescore --time-field received" + server).exit_code, 2);
   std::filesystem::remove_all(tmp);
 }
 

@@ -29,8 +29,8 @@ namespace tidings::testing {
 namespace {
 
 constexpr int kArticles = 12;
-const absl::Time kDay0 = absl::FromCivil(absl::CivilDay(2024, 3, 1),
-                                         absl::UTCTimeZone());
+const absl::Time kDay0 =
+    absl::FromCivil(absl::CivilDay(2024, 3, 1), absl::UTCTimeZone());
 
 // Articles with some sentiment (so that a changed squash changes scores),
 // published one a day from kDay0.
@@ -246,8 +246,8 @@ TEST_F(RescoreTest, LatestAndNamedSelection) {
     EXPECT_EQ(s.scorer_version(), second.scorer_version());
     roots.insert(s.rescore_of_seq());
   }
-  EXPECT_EQ(roots, std::set<uint64_t>(originals_seqs_.begin(),
-                                      originals_seqs_.end()));
+  EXPECT_EQ(roots,
+            std::set<uint64_t>(originals_seqs_.begin(), originals_seqs_.end()));
   // Latest as of before any rescore: the originals.
   std::vector<v1::Signal> then =
       Query(Selector(v1::VersionSelector::LATEST), before_rescore);
@@ -317,10 +317,9 @@ TEST_F(RescoreTest, RerunIsIdempotent) {
   // The server's own scorer: the originals are of its version.
   const v1::RescoreProgress own = RescoreOrDie("");
   EXPECT_EQ(own.articles_rescored(), 0u);
-  EXPECT_EQ(
-      Query(Selector(v1::VersionSelector::NAMED, first.scorer_version()))
-          .size(),
-      static_cast<size_t>(kArticles));
+  EXPECT_EQ(Query(Selector(v1::VersionSelector::NAMED, first.scorer_version()))
+                .size(),
+            static_cast<size_t>(kArticles));
   EXPECT_EQ(Head(), head);
 }
 

@@ -96,6 +96,8 @@ TEST(SignalSummaryTest, ReadsVersionOneAndKeepsTheRevision) {
   Signal signal = Varied(1).signals[0];
   signal.set_scorer_version("v-test");
   signal.set_rescore_of_seq(7);
+  signal.set_doc_index(0);
+  signal.set_article_id("a1");
   SignalSummary summary = SummarizeSignal(signal);
   EXPECT_EQ(summary.rescore_of_seq, 7u);
   EXPECT_EQ(summary.scorer_version, "v-test");
@@ -103,13 +105,14 @@ TEST(SignalSummaryTest, ReadsVersionOneAndKeepsTheRevision) {
   SignalSummary out;
   ASSERT_TRUE(DecodeSummary(bytes, signal.seq(), &out));
   EXPECT_EQ(out, summary);
-  // The same bytes in version 1: without the two trailing fields (the
-  // varint 7, then the length 6 and "v-test").
-  std::string v1 = bytes.substr(0, bytes.size() - 8);
+  // The same bytes in version 1: without the trailing fields (the varint
+  // 7, the length 6 and "v-test", the doc_index 0, the length 2 and "a1").
+  std::string v1 = bytes.substr(0, bytes.size() - 12);
   v1[0] = 1;
   ASSERT_TRUE(DecodeSummary(v1, signal.seq(), &out));
   EXPECT_EQ(out.rescore_of_seq, 0u);
   EXPECT_EQ(out.scorer_version, "");
+  EXPECT_EQ(out.article_id, "");
   EXPECT_EQ(out.events, summary.events);
   EXPECT_EQ(out.entities, summary.entities);
 }

@@ -57,10 +57,10 @@ class VersionsTest : public StoreDirTest {
 
 TEST_F(VersionsTest, RevisionsAreIndexedCountedAndNotCandidates) {
   constexpr uint64_t kFp = 0x0123456789abcdefULL;
-  ASSERT_THAT(store_->Append(Batch({MakeArticleWith("a", kFp),
-                                    MakeArticleWith("b", 0)}),
-                             kT0),
-              IsOk());
+  ASSERT_THAT(
+      store_->Append(
+          Batch({MakeArticleWith("a", kFp), MakeArticleWith("b", 0)}), kT0),
+      IsOk());
   auto rev = store_->Append(
       Batch({Revision("a", 1, "test-2", kFp, 0), Revision("b", 2, "test-2")}),
       kT0 + absl::Hours(1));
@@ -90,8 +90,8 @@ TEST_F(VersionsTest, RevisionsAreIndexedCountedAndNotCandidates) {
 
   // A new original near-duplicate of "a" is marked against the original,
   // not the revision (which is no candidate).
-  auto c = store_->Append(Batch({MakeArticleWith("c", kFp)}),
-                          kT0 + absl::Hours(3));
+  auto c =
+      store_->Append(Batch({MakeArticleWith("c", kFp)}), kT0 + absl::Hours(3));
   ASSERT_THAT(c, IsOk());
   EXPECT_THAT(store_->Get(5), IsOk());
   EXPECT_EQ(store_->Get(5)->duplicate_of_seq(), 1u);
@@ -117,12 +117,11 @@ TEST_F(VersionsTest, RevisionsAreIndexedCountedAndNotCandidates) {
 }
 
 TEST_F(VersionsTest, TrimCountsDownAndReopenKeeps) {
-  ASSERT_THAT(
-      store_->Append(Batch({MakeArticle("a"), MakeArticle("b")}), kT0),
-      IsOk());
-  ASSERT_THAT(store_->Append(Batch({Revision("a", 1, "test-2")}),
-                             kT0 + absl::Hours(2)),
+  ASSERT_THAT(store_->Append(Batch({MakeArticle("a"), MakeArticle("b")}), kT0),
               IsOk());
+  ASSERT_THAT(
+      store_->Append(Batch({Revision("a", 1, "test-2")}), kT0 + absl::Hours(2)),
+      IsOk());
   ASSERT_THAT(store_->TrimBefore(kT0 + absl::Hours(1)), IsOk());
   auto versions = store_->Versions();
   ASSERT_THAT(versions, IsOk());
@@ -143,9 +142,9 @@ TEST_F(VersionsTest, AStoreWrittenBeforeVersionsIsCountedAtOpen) {
   ASSERT_THAT(
       store_->Append(Batch({MakeArticle("a", 2), MakeArticle("b")}), kT0),
       IsOk());
-  ASSERT_THAT(store_->Append(Batch({Revision("a", 1, "test-2")}),
-                             kT0 + absl::Hours(2)),
-              IsOk());
+  ASSERT_THAT(
+      store_->Append(Batch({Revision("a", 1, "test-2")}), kT0 + absl::Hours(2)),
+      IsOk());
   store_.reset();
   {
     // As an older build left it: no version records, the old index marker.
