@@ -7,10 +7,15 @@
 //
 // Load step (not timed): the corpus ($TIDINGS_CORPUS, JSONL with id,
 // source, title, body, published; default bench/data/fixture_corpus.jsonl)
-// is ingested into a real server (in process, RocksDB in a temporary
-// directory, WAL synced as in production) through Ingest, repeated under
+// is ingested into the real server (the built `tidings serve` as a child
+// process, RocksDB in a temporary directory, WAL synced as in production)
+// through Ingest, repeated under
 // new ids until the store holds at least $TIDINGS_RESCORE_BENCH_ARTICLES
 // articles (default 3,000; a real corpus larger than that is stored once).
+// Every BM_Rescore repetition starts a new server on a new store, loads it
+// and waits $TIDINGS_RESCORE_BENCH_SETTLE_S seconds (default 5) for the
+// flushes and compactions of the load to finish (a store is loaded long
+// before it is rescored; 0 measures right after the load).
 //
 // Timed:
 //   BM_ScoreCorpus  reference: Scorer::Score() of every stored article's
@@ -28,12 +33,17 @@
 //                   lexicon load, which is reported apart).
 // At the end: the medians and the ratio rescore / score.
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -47,7 +57,6 @@
 #include "scoring/scorer.h"
 #include "service/cli/article_json.h"
 #include "service/internal/ingest.h"
-#include "service/server.h"
 #include "tidings/v1/tidings.grpc.pb.h"
 
 namespace tidings::bench {
@@ -60,14 +69,27 @@ std::map<std::string, std::vector<double>>& Timings() {
   return *timings;
 }
 
-// The server, its store filled, and the articles stored.
+// The articles (the corpus, repeated under new ids up to the size asked
+// for) and the reference scorer.
 struct Env {
   std::string dir;
-  std::unique_ptr<service::Server> server;
-  std::unique_ptr<v1::Tidings::Stub> stub;
   std::unique_ptr<const scoring::Scorer> scorer;
   std::vector<v1::Article> articles;
-  uint64_t signals = 0;
+};
+
+// A `tidings serve` child process over a new store in `dir`.
+struct Server {
+  pid_t pid = -1;
+  std::string dir;
+  std::unique_ptr<v1::Tidings::Stub> stub;
+
+  ~Server() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+    fs::remove_all(dir);
+  }
 };
 
 std::vector<v1::Article> ReadCorpus() {
@@ -101,21 +123,8 @@ Env* GetEnv() {
               absl::StrCat("tidings_rescore_bench.", ::getpid()))
                  .string();
     fs::remove_all(e->dir);
-    service::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.data_dir = e->dir + "/data";
-    service::ServerDeps deps;
-    deps.scorer = *scoring::Scorer::Create(scoring::ScorerOptions());
+    fs::create_directories(e->dir);
     e->scorer = *scoring::Scorer::Create(scoring::ScorerOptions());
-    auto server = service::Server::Start(options, std::move(deps));
-    if (!server.ok()) {
-      std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
-      std::exit(1);
-    }
-    e->server = *std::move(server);
-    e->stub = v1::Tidings::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", e->server->port()),
-                            grpc::InsecureChannelCredentials()));
     const std::vector<v1::Article> corpus = ReadCorpus();
     if (corpus.empty()) std::exit(1);
     const char* want_env = std::getenv("TIDINGS_RESCORE_BENCH_ARTICLES");
@@ -127,24 +136,70 @@ Env* GetEnv() {
         e->articles.push_back(std::move(c));
       }
     }
-    const absl::Time began = absl::Now();
-    for (size_t i = 0; i < e->articles.size(); i += 500) {
-      v1::IngestRequest req;
-      for (size_t k = i; k < std::min(i + 500, e->articles.size()); ++k) {
-        *req.add_articles() = e->articles[k];
-      }
-      grpc::ClientContext ctx;
-      v1::IngestResponse resp;
-      if (!e->stub->Ingest(&ctx, req, &resp).ok()) std::exit(1);
-      e->signals = resp.head_seq();
-    }
-    std::fprintf(stderr, "load step: %zu articles (%llu signals) in %s\n",
-                 e->articles.size(),
-                 static_cast<unsigned long long>(e->signals),
-                 absl::FormatDuration(absl::Now() - began).c_str());
     return e;
   }();
   return env;
+}
+
+// Starts `tidings serve` on a new store under `dir` and ingests the
+// articles (not timed). Exits the process when it cannot.
+std::unique_ptr<Server> StartLoaded(const Env& e, const std::string& dir) {
+  auto server = std::make_unique<Server>();
+  server->dir = dir;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string log = dir + "/serve.log";
+  server->pid = ::fork();
+  if (server->pid == 0) {  // Execs at once: nothing of gRPC runs here.
+    if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
+    std::string data = dir + "/data";
+    std::vector<std::string> args = {TIDINGS_BINARY, "serve",  "--listen",
+                                     "127.0.0.1:0",  "--data", data};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(TIDINGS_BINARY, argv.data());
+    ::_exit(127);
+  }
+  std::string address;
+  for (int i = 0; i < 600 && address.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    if (size_t at = text.find("serving on "); at != std::string::npos) {
+      address = text.substr(at + 11, text.find(',', at) - at - 11);
+    }
+  }
+  if (address.empty()) {
+    std::fprintf(stderr, "tidings serve did not start (see %s)\n", log.c_str());
+    std::exit(1);
+  }
+  server->stub = v1::Tidings::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  const absl::Time began = absl::Now();
+  uint64_t signals = 0;
+  for (size_t i = 0; i < e.articles.size(); i += 500) {
+    v1::IngestRequest req;
+    for (size_t k = i; k < std::min(i + 500, e.articles.size()); ++k) {
+      *req.add_articles() = e.articles[k];
+    }
+    grpc::ClientContext ctx;
+    v1::IngestResponse resp;
+    if (!server->stub->Ingest(&ctx, req, &resp).ok()) std::exit(1);
+    signals = resp.head_seq();
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - began);
+  std::fprintf(stderr, "load step: %zu articles (%llu signals) in %.2f s\n",
+               e.articles.size(), static_cast<unsigned long long>(signals),
+               seconds);
+  Timings()["load step (ingest): articles/s"].push_back(e.articles.size() /
+                                                        seconds);
+  // A store loaded long ago has its flushes and compactions behind it; give
+  // these the time to finish ($TIDINGS_RESCORE_BENCH_SETTLE_S, default 5).
+  const char* settle = std::getenv("TIDINGS_RESCORE_BENCH_SETTLE_S");
+  absl::SleepFor(absl::Seconds(settle != nullptr ? std::atof(settle) : 5.0));
+  return server;
 }
 
 // scoring/lexicons with the sentiment squash set to `squash`.
@@ -210,11 +265,17 @@ void BM_Rescore(benchmark::State& state) {
   Env& e = *GetEnv();
   static int run = 0;
   for (auto _ : state) {
+    // Each repetition on a freshly loaded store: "the whole corpus", once.
+    state.PauseTiming();
+    const int n = run++;
+    std::unique_ptr<Server> server =
+        StartLoaded(e, absl::StrCat(e.dir, "/run", n));
     v1::RescoreRequest request;
-    request.set_lexicons(LexiconDir(e, run++));
+    request.set_lexicons(LexiconDir(e, n));
+    state.ResumeTiming();
     grpc::ClientContext ctx;
     const absl::Time t = absl::Now();
-    auto reader = e.stub->Rescore(&ctx, request);
+    auto reader = server->stub->Rescore(&ctx, request);
     v1::RescoreProgress p, last;
     while (reader->Read(&p)) last = p;
     grpc::Status s = reader->Finish();
@@ -280,7 +341,6 @@ int main(int argc, char** argv) {
                 tidings::bench::Median(timings["rescore: articles/s"]) /
                     tidings::bench::Median(timings["score: articles/s"]));
   }
-  env->server->Shutdown();
   std::filesystem::remove_all(env->dir);
   return 0;
 }

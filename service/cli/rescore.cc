@@ -139,11 +139,6 @@ int RunRescore(const std::vector<std::string>& args) {
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) {
-    if (any) {
-      std::fprintf(stderr, "rescore: stopped at seq %llu of %llu\n",
-                   static_cast<unsigned long long>(last.position_seq()),
-                   static_cast<unsigned long long>(last.end_seq()));
-    }
     return Fail(DescribeRpcError(status, server, "rescore"));
   }
   WriteLine(absl::StrCat(

@@ -493,6 +493,11 @@ class RescoreReactor final
       }
     };
     absl::Status status = RunRescore(core_, request_, stop, report);
+    if (absl::IsCancelled(status) && core_->shutting_down.load()) {
+      // Not the client's doing: retry against a server that is up.
+      status = absl::UnavailableError(
+          absl::StrCat("the server is shutting down; ", status.message()));
+    }
     // Free for the next call before the client hears of the end.
     core_->rescoring.store(false);
     grpc::Status out = ToGrpc(status);
