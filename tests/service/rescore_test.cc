@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -371,6 +372,72 @@ TEST_F(RescoreTest, SeriesDefaultAndNamed) {
   EXPECT_EQ(total(named), static_cast<uint64_t>(kArticles));
   grpc::Status s = series(Selector(v1::VersionSelector::LATEST), &latest);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// A raw page with several articles and an article without an id (its key is
+// its content fingerprints): each revision points at the original of its
+// own doc_index, and a rerun stores nothing twice.
+TEST_F(RescoreTest, PagesAndArticlesWithoutIds) {
+  std::ifstream in(std::string(TIDINGS_FIXTURES_DIR) + "/example_page.txt");
+  std::stringstream page;
+  page << in.rdbuf();
+  ASSERT_FALSE(page.str().empty());
+  v1::Article raw;
+  raw.set_article_id("page-1");
+  raw.set_source("site");
+  raw.set_body(page.str());
+  raw.set_content_type(v1::CONTENT_TYPE_RAW_PAGE);
+  v1::Article anonymous = RescoreArticle(99);
+  anonymous.clear_article_id();
+  const std::vector<uint64_t> seqs =
+      AllSeqs(IngestOrDie(server_->stub(), {raw, anonymous}));
+  ASSERT_GE(seqs.size(), 3u);  // Several documents, and the anonymous one.
+  std::map<uint64_t, v1::Signal> originals;
+  for (const v1::Signal& s : Query({})) originals[s.seq()] = s;
+
+  const v1::RescoreProgress done = RescoreOrDie(lexicons_);
+  EXPECT_EQ(done.articles_rescored(), kArticles + 2u);
+  EXPECT_EQ(done.articles_failed(), 0u);
+  std::vector<v1::Signal> revised =
+      Query(Selector(v1::VersionSelector::NAMED, done.scorer_version()));
+  std::set<uint64_t> roots;
+  for (const v1::Signal& r : revised) {
+    ASSERT_TRUE(originals.count(r.rescore_of_seq()));
+    const v1::Signal& o = originals[r.rescore_of_seq()];
+    EXPECT_EQ(r.article_id(), o.article_id());
+    EXPECT_EQ(r.doc_index(), o.doc_index());
+    roots.insert(r.rescore_of_seq());
+  }
+  for (uint64_t seq : seqs) EXPECT_TRUE(roots.count(seq)) << seq;
+  EXPECT_EQ(roots.size(), revised.size());  // One revision per original.
+
+  v1::RescoreRequest other_window;  // Not the same job: no resumption.
+  other_window.set_lexicons(lexicons_);
+  service::ToProto(absl::Now() - absl::Hours(1), other_window.mutable_since());
+  std::vector<v1::RescoreProgress> progress;
+  ASSERT_TRUE(Rescore(other_window, &progress).ok());
+  EXPECT_EQ(progress.back().articles_rescored(), 0u);
+  EXPECT_EQ(progress.back().articles_skipped(), kArticles + 2u);
+}
+
+// After a rescore, a default subscriber goes on receiving new originals
+// (the rescore's commits leave a gap in the recent-signal window).
+TEST_F(RescoreTest, DefaultSubscriberGoesOnAfterARescore) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, std::chrono::seconds(30));
+  v1::SubscribeRequest request;  // From now.
+  auto reader = server_->stub().Subscribe(&ctx, request);
+  v1::Heartbeat hb;
+  ASSERT_TRUE(ReadHeartbeat(reader.get(), &hb));
+  RescoreOrDie(lexicons_);
+  IngestOrDie(server_->stub(), {RescoreArticle(50), RescoreArticle(51)});
+  std::vector<v1::Signal> live = ReadSignals(reader.get(), 2);
+  ctx.TryCancel();
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].article_id(), "r50");
+  EXPECT_EQ(live[1].article_id(), "r51");
+  EXPECT_EQ(live[0].seq(), 2u * kArticles + 1);
+  EXPECT_EQ(live[0].rescore_of_seq(), 0u);
 }
 
 TEST_F(RescoreTest, ValidationErrors) {
