@@ -55,6 +55,43 @@ std::string ProgressLine(const v1::RescoreProgress& p) {
       p.articles_skipped(), p.articles_failed(), Eta(p));
 }
 
+// Calls Rescore, printing its progress on stderr (unless `quiet`); the
+// last progress in `*last`.
+grpc::Status StreamRescore(v1::Tidings::Stub& stub,
+                           const v1::RescoreRequest& request, bool quiet,
+                           v1::RescoreProgress* last) {
+  grpc::ClientContext context;
+  Authorize(&context);
+  std::unique_ptr<grpc::ClientReader<v1::RescoreProgress>> reader =
+      stub.Rescore(&context, request);
+  v1::RescoreProgress progress;
+  bool any = false;
+  while (reader->Read(&progress)) {
+    if (!any && progress.resumed()) {
+      std::fprintf(
+          stderr, "rescore: continuing an earlier run of %s from seq %llu\n",
+          progress.scorer_version().c_str(),
+          static_cast<unsigned long long>(progress.resumed_from_seq()));
+    }
+    any = true;
+    if (!quiet) std::fprintf(stderr, "%s\n", ProgressLine(progress).c_str());
+    *last = progress;
+  }
+  return reader->Finish();
+}
+
+// The summary of a finished rescore (stdout).
+std::string SummaryLine(const v1::RescoreProgress& last) {
+  return absl::StrCat(
+      "rescored with ", last.scorer_version(), ": ", last.articles_rescored(),
+      " articles, ", last.signals_stored(), " new signals in ",
+      FormatElapsed(absl::Seconds(last.elapsed_seconds())), " (",
+      FormatRate(last.articles_per_second()), " articles/s); ",
+      last.articles_skipped(), " skipped (already of this version), ",
+      last.articles_failed(), " failed; seqs ", last.start_seq() + 1, "..",
+      last.end_seq(), " considered; head ", last.head_seq());
+}
+
 std::string TimeOrDash(bool has, const google::protobuf::Timestamp& ts) {
   return has ? absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", service::FromProto(ts),
                                 absl::UTCTimeZone())
@@ -120,35 +157,10 @@ int RunRescore(const std::vector<std::string>& args) {
   }
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);
-  grpc::ClientContext context;
-  Authorize(&context);
-  std::unique_ptr<grpc::ClientReader<v1::RescoreProgress>> reader =
-      stub->Rescore(&context, request);
-  v1::RescoreProgress progress, last;
-  bool any = false;
-  while (reader->Read(&progress)) {
-    last = progress;
-    if (!any && progress.resumed()) {
-      std::fprintf(
-          stderr, "rescore: continuing an earlier run of %s from seq %llu\n",
-          progress.scorer_version().c_str(),
-          static_cast<unsigned long long>(progress.resumed_from_seq()));
-    }
-    any = true;
-    if (!quiet) std::fprintf(stderr, "%s\n", ProgressLine(progress).c_str());
-  }
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) {
-    return Fail(DescribeRpcError(status, server, "rescore"));
-  }
-  WriteLine(absl::StrCat(
-      "rescored with ", last.scorer_version(), ": ", last.articles_rescored(),
-      " articles, ", last.signals_stored(), " new signals in ",
-      FormatElapsed(absl::Seconds(last.elapsed_seconds())), " (",
-      FormatRate(last.articles_per_second()), " articles/s); ",
-      last.articles_skipped(), " skipped (already of this version), ",
-      last.articles_failed(), " failed; seqs ", last.start_seq() + 1, "..",
-      last.end_seq(), " considered; head ", last.head_seq()));
+  v1::RescoreProgress last;
+  grpc::Status status = StreamRescore(*stub, request, quiet, &last);
+  if (!status.ok()) return Fail(DescribeRpcError(status, server, "rescore"));
+  WriteLine(SummaryLine(last));
   std::fflush(stdout);
   return kExitOk;
 }
