@@ -230,13 +230,17 @@ absl::StatusOr<SeriesQuery> ValidateSeriesRequest(const v1::SeriesRequest& r,
       q.version = r.version().scorer_version();
       break;
     case v1::VersionSelector::LATEST:
-      return absl::InvalidArgumentError(
-          "version: Series does not serve LATEST; name the version (NAMED) "
-          "or leave it unset for the signals as first delivered");
+      if (!r.version().scorer_version().empty()) {
+        return absl::InvalidArgumentError(
+            "version.scorer_version is set but version.kind is not NAMED");
+      }
+      q.latest = true;
+      break;
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("version.kind: unknown value ", r.version().kind(),
-                       "; use AS_FIRST_DELIVERED (1) or NAMED (3)"));
+                       "; use AS_FIRST_DELIVERED (1), LATEST (2) or NAMED "
+                       "(3)"));
   }
   if (absl::Status s = CheckBuckets("", q, q.since, q.until); !s.ok()) return s;
   if (r.has_index_base()) {
@@ -321,7 +325,9 @@ class Compiled {
   // Whether row r is counted.
   bool Counted(const SeriesColumns& c, size_t r) const {
     if (q_.dedup && c.duplicate()[r]) return false;
-    if (q_.version ? c.version()[r] != version_id_ : c.revision()[r] != 0) {
+    if (q_.version) {
+      if (c.version()[r] != version_id_) return false;
+    } else if (q_.latest ? c.superseded()[r] != 0 : c.revision()[r] != 0) {
       return false;
     }
     if (filter_sources_ && !source_ok_[c.source()[r]]) return false;

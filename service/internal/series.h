@@ -67,8 +67,10 @@ struct SeriesQuery {
   v1::SeriesGroupBy group_by = v1::GROUP_BY_NONE;
   bool dedup = false;
   // Only the signals of this scorer_version (originals and rescores);
-  // unset = only the signals as first delivered.
+  // unset = only the signals as first delivered (or, with `latest`, the
+  // newest version of each document).
   std::optional<std::string> version;
+  bool latest = false;
   bool has_base = false;
   int64_t base_since = 0;
   int64_t base_until = 0;

@@ -343,7 +343,7 @@ TEST_F(RescoreTest, PublishedWindow) {
   }
 }
 
-TEST_F(RescoreTest, SeriesDefaultAndNamed) {
+TEST_F(RescoreTest, SeriesSelectsVersions) {
   const v1::RescoreProgress done = RescoreOrDie(lexicons_);
   auto series = [&](v1::VersionSelector version, v1::SeriesResponse* out) {
     v1::SeriesRequest request;
@@ -370,8 +370,33 @@ TEST_F(RescoreTest, SeriesDefaultAndNamed) {
              &named)
           .ok());
   EXPECT_EQ(total(named), static_cast<uint64_t>(kArticles));
-  grpc::Status s = series(Selector(v1::VersionSelector::LATEST), &latest);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Latest: the newest version of each article, the same as the named one
+  // while it is the newest; after a second rescore, that one's.
+  ASSERT_TRUE(series(Selector(v1::VersionSelector::LATEST), &latest).ok());
+  ASSERT_EQ(latest.points_size(), named.points_size());
+  for (int i = 0; i < latest.points_size(); ++i) {
+    EXPECT_EQ(latest.points(i).SerializeAsString(),
+              named.points(i).SerializeAsString());
+  }
+  const v1::RescoreProgress second =
+      RescoreOrDie(MakeRescoreLexicons(dir_.path() + "/lexicons4", "4"));
+  v1::SeriesResponse second_named, second_latest;
+  ASSERT_TRUE(
+      series(Selector(v1::VersionSelector::NAMED, second.scorer_version()),
+             &second_named)
+          .ok());
+  ASSERT_TRUE(
+      series(Selector(v1::VersionSelector::LATEST), &second_latest).ok());
+  EXPECT_EQ(total(second_latest), static_cast<uint64_t>(kArticles));
+  ASSERT_EQ(second_latest.points_size(), second_named.points_size());
+  for (int i = 0; i < second_latest.points_size(); ++i) {
+    EXPECT_EQ(second_latest.points(i).SerializeAsString(),
+              second_named.points(i).SerializeAsString());
+  }
+  v1::SeriesResponse bad;
+  EXPECT_EQ(
+      series(Selector(v1::VersionSelector::LATEST, "x"), &bad).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 // A raw page with several articles and an article without an id (its key is
