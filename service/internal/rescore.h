@@ -5,14 +5,17 @@
 // (storage::PendingArticle::revision) through the group committer, like
 // ingest and with its durability.
 //
-// The walk: the signal log in seq order over (start, end] (the window's
+// The walk: the signals' summaries (storage/signal_summary.h, a tenth of
+// the bytes of the signals) in seq order over (start, end] (the window's
 // seqs for INGESTED_AT, the whole retained log for PUBLISHED_AT), in chunks
-// of kScanChunk signals. An article's original signals are consecutive
-// seqs with increasing doc_index, the same article_id and ingested_at, so
-// they are grouped as they come; revisions are passed over. Each article's
-// idempotency key is rebuilt from its signals (as ingest made it, checked
-// against the key index), its raw article read by that key and scored
-// again, "as of" its original ingested_at.
+// of kRescoreScanChunk. An article's original signals are consecutive seqs
+// with increasing doc_index, the same article_id and ingested_at, so they
+// are grouped as they come; revisions are passed over. Each article's
+// idempotency key is rebuilt (as ingest made it: from the id, else from the
+// signals' exact fingerprints, read for those articles only) and checked
+// against the key index, its raw article read by that key and scored again,
+// "as of" its original ingested_at. A batch is scored on this thread and
+// one of the work pool's (halves) while the batch before it commits.
 //
 // Idempotence: each revision batch is appended under the key "rescore:" +
 // scorer version + "|" + the article's key, so an article never gets two
@@ -21,8 +24,8 @@
 // commit the last seq considered is kept as a job state (named by version
 // and window), and the same call again starts after it.
 //
-// Memory is bounded: one chunk of signals and one batch of
-// kBatchArticles scored articles.
+// Memory is bounded: one chunk of summaries, one batch of
+// kRescoreBatchArticles raw articles being scored and one being committed.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_RESCORE_H_
 #define TIDINGS_SERVICE_INTERNAL_RESCORE_H_
