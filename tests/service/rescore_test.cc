@@ -6,6 +6,7 @@
 // tests/fixtures/rescore_lexicons laid over scoring/lexicons
 // (rescore_lexicons.h).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -463,6 +465,42 @@ TEST_F(RescoreTest, DefaultSubscriberGoesOnAfterARescore) {
   EXPECT_EQ(live[1].article_id(), "r51");
   EXPECT_EQ(live[0].seq(), 2u * kArticles + 1);
   EXPECT_EQ(live[0].rescore_of_seq(), 0u);
+}
+
+// Ingest goes on while a rescore runs: both through the group committer,
+// nothing lost or doubled, and articles stored after the rescore started
+// are not in its walk.
+TEST_F(RescoreTest, IngestDuringARescore) {
+  std::vector<v1::Article> more;
+  for (int i = 0; i < 600; ++i) more.push_back(RescoreArticle(100 + i));
+  IngestOrDie(server_->stub(), more);  // A walk long enough to overlap.
+  const uint64_t before = Head();
+  std::atomic<bool> done{false};
+  std::thread ingest([&] {
+    auto stub = server_->NewStub();
+    for (int i = 0; i < 20 && !done.load(); ++i) {
+      IngestOrDie(*stub,
+                  {RescoreArticle(1000 + 2 * i), RescoreArticle(1001 + 2 * i)});
+    }
+  });
+  const v1::RescoreProgress result = RescoreOrDie(lexicons_);
+  done = true;
+  ingest.join();
+  EXPECT_LE(result.end_seq(), Head());
+  EXPECT_GE(result.end_seq(), before);
+  std::vector<v1::Signal> revised =
+      Query(Selector(v1::VersionSelector::NAMED, result.scorer_version()));
+  std::set<uint64_t> roots;
+  for (const v1::Signal& r : revised) {
+    EXPECT_LE(r.rescore_of_seq(), result.end_seq());
+    EXPECT_TRUE(roots.insert(r.rescore_of_seq()).second) << r.rescore_of_seq();
+  }
+  EXPECT_EQ(revised.size(), result.articles_rescored());
+  EXPECT_GE(revised.size(), before);
+  std::vector<v1::Signal> originals = Query({});
+  for (size_t i = 0; i < originals.size(); ++i) {
+    EXPECT_EQ(originals[i].rescore_of_seq(), 0u);
+  }
 }
 
 TEST_F(RescoreTest, ValidationErrors) {
