@@ -189,6 +189,7 @@ absl::StatusOr<NoveltyCounter> LoadNoveltyCounter(const Db& db,
       return absl::DataLossError(
           "malformed signal summary while counting novelty");
     }
+    if (summary.rescore_of_seq != 0) continue;  // A revision: no new story.
     for (const std::string& key : NoveltyKeys(summary)) {
       counter.Add(key, summary.ingested_micros);
     }
