@@ -234,5 +234,43 @@ TEST_F(NoveltyTest, DuplicateWindowOffStillCountsNearDuplicates) {
   }
 }
 
+TEST_F(NoveltyTest, RevisionsAreNeitherStampedNorCounted) {
+  std::unique_ptr<SignalStore> store = Open(options_.path);
+  ASSERT_NE(store, nullptr);
+  const uint64_t fp = 0x0123456789abcdefULL;
+  auto original =
+      store->Append({testing::MakeArticleWith("o", fp, {v1::TARIFF})}, kT0);
+  ASSERT_THAT(original, IsOk());
+  // A rescore of it, as the Rescore RPC appends one.
+  PendingArticle revision = MakeArticle("o", 0);
+  revision.idempotency_key = "rescore:v2|id:o";
+  revision.revision = true;
+  Signal signal = testing::MakeSignal("o", 0, fp, {v1::TARIFF});
+  signal.set_scorer_version("v2");
+  signal.set_rescore_of_seq((*original)[0].seqs[0]);
+  revision.signals.push_back(signal);
+  auto revised = store->Append({std::move(revision)}, kT0 + absl::Hours(1));
+  ASSERT_THAT(revised, IsOk());
+  const Signal& r = (*revised)[0].stored[0];
+  EXPECT_FALSE(r.has_near_duplicates());
+  EXPECT_FALSE(r.events(0).has_novelty());
+  // The next story counts the original only, before and after a reopen.
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    if (reopen == 1) {
+      store.reset();
+      store = Open(options_.path);
+      ASSERT_NE(store, nullptr);
+    }
+    auto next =
+        store->Append({testing::MakeArticleWith("n" + std::to_string(reopen),
+                                                fp ^ 1, {v1::TARIFF})},
+                      kT0 + absl::Hours(2));
+    ASSERT_THAT(next, IsOk());
+    const Signal& n = (*next)[0].stored[0];
+    EXPECT_EQ(n.events(0).novelty().last_12h(), 1u + reopen);
+    EXPECT_EQ(n.near_duplicates().last_12h(), 1u + reopen);
+  }
+}
+
 }  // namespace
 }  // namespace tidings::storage
