@@ -76,9 +76,10 @@ class Client:
                       event_types=None, entities=None, sources=None,
                       min_relevance=0, include_duplicates=False,
                       after_seq=0, limit=0, expect_store_id=None,
-                      body=False):
+                      body=False, version=None):
         """The QueryRequest that query() sends (arguments as query())."""
         r = pb.QueryRequest()
+        convert.set_version(r.version, version)
         convert.fill_filter(r.filter, event_types, entities, sources,
                             min_relevance, include_duplicates)
         r.time_field = convert.time_field(time_field)
@@ -133,7 +134,10 @@ class Client:
           min_relevance: events below it do not count (0 = server default);
           include_duplicates: also near-duplicates (default False);
           after_seq, limit: paging; expect_store_id: fail with
-            FailedPrecondition when the server's store is another.
+            FailedPrecondition when the server's store is another;
+          version: "first" (default: the signals as first delivered),
+            "latest" (each article's newest rescore) or a scorer_version
+            name (see versions() and rescore()).
         Times: datetime, date, "2024-03-01", pandas.Timestamp or epoch
         seconds; naive times are UTC.
 
@@ -155,7 +159,7 @@ class Client:
     def series(self, since, until=None, *, bucket="day", event_types=None,
                directions=None, min_relevance=0, entities=None, sources=None,
                time_field=None, group_by=None, include_duplicates=False,
-               index_base=None, max_points=0):
+               index_base=None, max_points=0, version=None):
         """Index series (the Series RPC) as a DataFrame: one row per bucket
         (and group): start (UTC), group, article_count, event_count,
         event_share, mean_sentiment, event_mean_sentiment, index (NaN
@@ -166,9 +170,11 @@ class Client:
         directions ("up", "escalation", ...) say which articles are event
         articles; near-duplicates count once unless include_duplicates;
         index_base: (since, until) of the base period for the normalised
-        index (mean 100). attrs: head_seq, first_seq, store_id, since, until.
+        index (mean 100); version as query(). attrs: head_seq, first_seq,
+        store_id, since, until.
         """
         r = pb.SeriesRequest()
+        convert.set_version(r.version, version)
         r.entities.extend(convert.listify(entities))
         r.sources.extend(convert.listify(sources))
         r.event_types.extend(convert.event_type(e)
@@ -192,13 +198,50 @@ class Client:
         r.max_points = int(max_points)
         return frames.series_frame(self._unary(self._stub.Series, r))
 
+    # -- Versions and rescoring ---------------------------------------------
+
+    def versions(self):
+        """Every scorer_version in the store (the Versions RPC) as a
+        DataFrame: scorer_version, signal_count, rescored_count and the
+        first/last published_at and ingested_at (UTC). attrs:
+        server_scorer_version, head_seq, store_id."""
+        response = self._unary(self._stub.Versions, pb.VersionsRequest())
+        return frames.versions_frame(response)
+
+    def rescore(self, since=None, until=None, *, time_field=None,
+                lexicons=None, progress=None):
+        """Rescores the stored articles (admin; the Rescore RPC) and returns
+        the last RescoreProgress (done=True). since/until bound the
+        originals by time_field ("ingested", the default, or "published");
+        lexicons: a lexicon directory on the server's machine (default: the
+        server's scorer). progress(p) is called with each RescoreProgress
+        (about once a second). Rerunning after an interruption continues
+        where it stopped; nothing is stored twice for one version."""
+        r = pb.RescoreRequest()
+        if since is not None:
+            convert.set_time(r.since, since)
+        if until is not None:
+            convert.set_time(r.until, until)
+        r.time_field = convert.time_field(time_field)
+        if lexicons:
+            r.lexicons = lexicons
+        last = None
+        try:
+            for p in self._stub.Rescore(r, metadata=self._metadata):
+                last = p
+                if progress is not None:
+                    progress(p)
+        except grpc.RpcError as e:
+            raise errors.from_rpc_error(e) from None
+        return last
+
     # -- Subscribe -----------------------------------------------------------
 
     def subscribe(self, from_seq=None, *, from_time=None, event_types=None,
                   entities=None, sources=None, min_relevance=0,
                   include_duplicates=False, body=False, expect_store_id=None,
                   heartbeats=False, backoff=0.2, max_backoff=10.0,
-                  max_retries=None):
+                  max_retries=None, version=None):
         """A generator of Signal messages: stored ones after ``from_seq``
         (0 = the whole log) or from ``from_time``, or only new ones (neither),
         then live ones as they are stored, for ever.
@@ -223,6 +266,7 @@ class Client:
                                           else pb.SIGNAL_VIEW_COMPACT)
             convert.fill_filter(request.filter, event_types, entities, sources,
                                 min_relevance, include_duplicates)
+            convert.set_version(request.version, version)
             if state["seq"] is not None:
                 request.from_seq = int(state["seq"])
             elif from_time is not None:

@@ -159,3 +159,19 @@ def article(value):
                 f"unknown article field {key!r}; use article_id, source, url, "
                 "title, body, published_at, received_at, content_type")
     return a
+
+
+def set_version(selector, version):
+    """Fills a VersionSelector: None or "first" (as first delivered, the
+    server's default), "latest" (each article's newest version), or a
+    scorer_version name (only the signals of that version)."""
+    if version is None or version == "first":
+        selector.kind = pb.VersionSelector.AS_FIRST_DELIVERED
+    elif version == "latest":
+        selector.kind = pb.VersionSelector.LATEST
+    elif isinstance(version, str) and version:
+        selector.kind = pb.VersionSelector.NAMED
+        selector.scorer_version = version
+    else:
+        raise ValueError(f"version {version!r}: expected \"first\", "
+                         "\"latest\" or a scorer_version name")

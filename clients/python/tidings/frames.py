@@ -62,18 +62,19 @@ def _collect(signals):
     c = {name: [None] * n for name in (
         "article_id", "title", "source", "url", "author", "scorer_version")}
     c.update({name: [0] * n for name in (
-        "seq", "doc_index", "duplicate_of_seq", "published_at", "ingested_at",
-        "received_at", "published_origin", "sentiment_label", "n_events",
-        "n_entities")})
+        "seq", "doc_index", "duplicate_of_seq", "rescore_of_seq",
+        "published_at", "ingested_at", "received_at", "published_origin",
+        "sentiment_label", "n_events", "n_entities")})
     c["published_date_only"] = [False] * n
     c["sentiment"] = [0.0] * n
     c["gold_percent"] = [math.nan] * n
     rel = {t: [math.nan] * n for t in convert.EVENT_NAMES}
     dirs = {t: [0] * n for t in convert.EVENT_NAMES}
-    (seq, doc_index, dup, article_id, title, source, url, author, version,
-     published, ingested, received, origin, date_only, score, label,
+    (seq, doc_index, dup, rescore_of, article_id, title, source, url, author,
+     version, published, ingested, received, origin, date_only, score, label,
      n_events, n_entities, gold_pct) = (c[k] for k in (
-         "seq", "doc_index", "duplicate_of_seq", "article_id", "title",
+         "seq", "doc_index", "duplicate_of_seq", "rescore_of_seq",
+         "article_id", "title",
          "source", "url", "author", "scorer_version", "published_at",
          "ingested_at", "received_at", "published_origin",
          "published_date_only", "sentiment", "sentiment_label", "n_events",
@@ -83,6 +84,7 @@ def _collect(signals):
         seq[i] = s.seq
         doc_index[i] = s.doc_index
         dup[i] = s.duplicate_of_seq
+        rescore_of[i] = s.rescore_of_seq
         article_id[i] = s.article_id
         title[i] = s.title
         source[i] = s.source
@@ -148,6 +150,8 @@ def signals_frame(signals, body=False):
     columns["duplicate_of_seq"] = np.asarray(c["duplicate_of_seq"],
                                              dtype=np.int64)
     columns["scorer_version"] = pd.Categorical(c["scorer_version"])
+    columns["rescore_of_seq"] = np.asarray(c["rescore_of_seq"],
+                                           dtype=np.int64)
     if body:
         columns["body"] = [s.body for s in signals]
     df = pd.DataFrame(columns, copy=False)
@@ -287,4 +291,23 @@ def series_frame(response):
                     store_id=response.store_id,
                     since=convert.to_time(response.since),
                     until=convert.to_time(response.until))
+    return df
+
+
+def versions_frame(response):
+    """VersionsResponse -> one row per scorer_version (by first ingest)."""
+    v = response.versions
+    df = pd.DataFrame({
+        "scorer_version": [x.scorer_version for x in v],
+        "signal_count": np.asarray([x.signal_count for x in v],
+                                   dtype=np.int64),
+        "rescored_count": np.asarray([x.rescored_count for x in v],
+                                     dtype=np.int64),
+        "first_published_at": _times([_ns(x.first_published_at) for x in v]),
+        "last_published_at": _times([_ns(x.last_published_at) for x in v]),
+        "first_ingested_at": _times([_ns(x.first_ingested_at) for x in v]),
+        "last_ingested_at": _times([_ns(x.last_ingested_at) for x in v]),
+    })
+    df.attrs.update(server_scorer_version=response.server_scorer_version,
+                    head_seq=response.head_seq, store_id=response.store_id)
     return df
