@@ -8,6 +8,11 @@
 //                               bytes: split on non-alphanumerics, lower-case,
 //                               one hash lookup per token in a table of the
 //                               lexicon's size. Nothing a scorer could skip.
+//   BM_TightCeiling/<workload>  the tight loop of ../shared/tools/ceiling
+//                               (bench/tight_ceiling.h) over the same bytes.
+//                               BM_ScoreCorpus reports ceiling_ratio = its
+//                               CPU MB/s / this loop's CPU MB/s, the loop
+//                               measured at startup (README.md, "ceiling").
 //   BM_ScoreLatency5KB          p50/p99 time to score one ~5 KB article.
 //
 // Workloads (built once at startup, not timed; see README.md):
@@ -51,6 +56,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "bench/alloc_counter.h"
+#include "bench/tight_ceiling.h"
 #include "benchmark/benchmark.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
@@ -82,6 +88,7 @@ constexpr size_t kSampleItems = 200;           // reference sample: corpus items
 constexpr size_t kSamplePages = 20;            //   ... and synthesised pages
 constexpr size_t kLatencyTarget = 5 * 1024;    // BM_ScoreLatency5KB size
 constexpr size_t kLatencyPool = 256;           // distinct ~5 KB articles
+constexpr int kTightPasses = 5;                // tight ceiling: median of
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "scoring_bench: %s\n", message.c_str());
@@ -389,6 +396,7 @@ struct Workload {
   std::string name;
   std::vector<Doc> docs;  // Shuffled: any prefix is a fair sample.
   uint64_t bytes = 0;
+  double tight_mb_s = 0;  // The tight ceiling's CPU MB/s, set at startup.
 };
 
 bool IsHeadline(const Item& item) {
@@ -562,7 +570,9 @@ std::vector<Doc> MakeLatencyDocs(const Corpus& corpus,
 // lower-cased first column. A duplicate first column (the same term in two
 // files) gets a padding key that never matches, so that the table's size
 // equals the scorer's lexicon entry count.
-absl::flat_hash_set<std::string> LexiconKeys() {
+// `terms` (if not null) receives every row's key, duplicates included, as
+// ceiling.cc reads them.
+absl::flat_hash_set<std::string> LexiconKeys(std::vector<std::string>* terms) {
   namespace si = scoring::internal;
   absl::StatusOr<si::LexiconSet> lex = si::LexiconSet::Load("");
   if (!lex.ok())
@@ -574,6 +584,7 @@ absl::flat_hash_set<std::string> LexiconKeys() {
     if (!rows.ok()) Die(std::string(rows.status().message()));
     for (const si::LexiconRow& row : *rows) {
       std::string key = absl::AsciiStrToLower(si::AsAbsl(row.fields[0]));
+      if (terms != nullptr) terms->push_back(key);
       if (!keys.insert(key).second) {
         keys.insert(std::string("\x01") + std::string(name) + ":" +
                     std::to_string(row.line));
@@ -816,8 +827,29 @@ struct Env {
   std::vector<Workload> workloads;
   std::vector<Doc> latency_docs;
   absl::flat_hash_set<std::string> lexicon_keys;
+  std::unique_ptr<const TightTable> tight;
 };
 Env* g_env = nullptr;
+
+// The tight ceiling of one workload: thread CPU MB/s of whole passes over
+// its documents in the benchmark's (shuffled) order, median of `passes`.
+// Thread CPU time leaves out time lost to other processes, whole passes read
+// the text as cold as BM_ScoreCorpus does, and the median drops a pass that
+// shared the core with a noisy neighbour.
+double MeasureTight(const TightTable& table, const Workload& w, int passes) {
+  std::vector<double> mb_s;
+  size_t hits = 0;
+  for (int p = 0; p < passes; ++p) {
+    const double start = ThreadCpuSeconds();
+    for (const Doc& d : w.docs)
+      hits += table.Pass(d.title) + table.Pass(d.body);
+    const double seconds = ThreadCpuSeconds() - start;
+    mb_s.push_back(seconds > 0 ? w.bytes / 1048576.0 / seconds : 0);
+  }
+  benchmark::DoNotOptimize(hits);
+  std::sort(mb_s.begin(), mb_s.end());
+  return mb_s[mb_s.size() / 2];
+}
 
 void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
   const Scorer& scorer = *g_env->scorer;
@@ -851,6 +883,36 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
               Counter::kAvgThreads);
   state.counters["scorer_rss_MB"] =
       Counter(g_env->scorer_rss_mb, Counter::kAvgThreads);
+  // Per thread: each thread's CPU MB/s over the one-core ceiling.
+  state.counters["ceiling_ratio"] =
+      Counter(cpu_seconds > 0 && w->tight_mb_s > 0
+                  ? bytes / 1048576.0 / cpu_seconds / w->tight_mb_s
+                  : 0,
+              Counter::kAvgThreads);
+}
+
+void BM_TightCeiling(benchmark::State& state, const Workload* w) {
+  const TightTable& table = *g_env->tight;
+  const size_t n = w->docs.size();
+  size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
+  uint64_t bytes = 0;
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    const Doc& d = w->docs[i];
+    size_t hits = table.Pass(d.title) + table.Pass(d.body);
+    benchmark::DoNotOptimize(hits);
+    bytes += d.bytes();
+    if (++i == n) i = 0;
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  const double mb_s = cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0;
+  using benchmark::Counter;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["cpu_MB_per_s"] = Counter(mb_s, Counter::kAvgThreads);
+  // This run over the startup measurement that ceiling_ratio divides by: far
+  // from 1 means the machine changed speed between the two.
+  state.counters["vs_startup"] = Counter(
+      w->tight_mb_s > 0 ? mb_s / w->tight_mb_s : 0, Counter::kAvgThreads);
 }
 
 void BM_Ceiling(benchmark::State& state, const Workload* w) {
@@ -988,7 +1050,9 @@ int Main(int argc, char** argv) {
   env.workloads.push_back(MakeWorkload("pages", std::move(pages)));
   env.workloads.push_back(MakeWorkload("all", std::move(all)));
   env.latency_docs = MakeLatencyDocs(env.corpus, &env.store);
-  env.lexicon_keys = LexiconKeys();
+  std::vector<std::string> terms;
+  env.lexicon_keys = LexiconKeys(&terms);
+  env.tight = std::make_unique<const TightTable>(terms);
 
   // Check before timing: the sample, scored on two threads at once (the
   // scorer is shared read-only), must agree with itself and the reference.
@@ -1042,6 +1106,13 @@ int Main(int argc, char** argv) {
   benchmark::AddCustomContext("lexicon_entries",
                               std::to_string(env.lexicon_keys.size()));
   benchmark::AddCustomContext("reference_check", ref_status);
+  for (Workload& w : env.workloads) {
+    w.tight_mb_s = MeasureTight(*env.tight, w, kTightPasses);
+    benchmark::AddCustomContext("tight_ceiling_" + w.name,
+                                FormatMB(w.tight_mb_s) +
+                                    " CPU MB/s (median of " +
+                                    std::to_string(kTightPasses) + " passes)");
+  }
 
   for (const Workload& w : env.workloads) {
     benchmark::RegisterBenchmark(("BM_ScoreCorpus/" + w.name).c_str(),
@@ -1057,10 +1128,26 @@ int Main(int argc, char** argv) {
         ->Threads(1)
         ->Threads(2);
   }
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_TightCeiling/" + w.name).c_str(),
+                                 BM_TightCeiling, &w)
+        ->UseRealTime()
+        ->Threads(1);
+  }
   benchmark::RegisterBenchmark("BM_ScoreLatency5KB", BM_ScoreLatency5KB)
       ->UseManualTime();
 
   benchmark::RunSpecifiedBenchmarks();
+  // The ceiling again after everything ran: a large drift from the startup
+  // figure means the machine's speed changed during the run.
+  for (const Workload& w : env.workloads) {
+    const double end_mb_s = MeasureTight(*env.tight, w, kTightPasses);
+    std::fprintf(stderr,
+                 "tight ceiling %-9s startup %7.1f  end %7.1f CPU MB/s "
+                 "(drift %+.0f%%)\n",
+                 w.name.c_str(), w.tight_mb_s, end_mb_s,
+                 w.tight_mb_s > 0 ? 100 * (end_mb_s / w.tight_mb_s - 1) : 0);
+  }
   benchmark::Shutdown();
   return 0;
 }
