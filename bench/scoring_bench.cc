@@ -14,6 +14,9 @@
 //                               CPU MB/s / this loop's CPU MB/s, the loop
 //                               measured at startup (README.md, "ceiling").
 //   BM_ScoreLatency5KB          p50/p99 time to score one ~5 KB article.
+//   BM_Adversarial/<case>       cycles per byte on generated worst cases
+//                               (bench/adversarial.h) and their ratio to the
+//                               corpus's (README.md, "Worst cases").
 //
 // Workloads (built once at startup, not timed; see README.md):
 //   headlines  gold-headlines items: the title only.
@@ -55,6 +58,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
 #include "bench/tight_ceiling.h"
 #include "benchmark/benchmark.h"
@@ -828,8 +832,67 @@ struct Env {
   std::vector<Doc> latency_docs;
   absl::flat_hash_set<std::string> lexicon_keys;
   std::unique_ptr<const TightTable> tight;
+  std::vector<AdversarialCase> adversarial;
 };
 Env* g_env = nullptr;
+
+// Nominal cycles per second: the time-stamp counter's rate, which on this
+// machine (constant_tsc) is the nominal clock. The VM exposes no hardware
+// cycle counter (perf: cycles <not supported>), so cycles are estimated as
+// thread CPU time x this rate.
+double NominalHz() {
+  static const double hz = [] {
+#if defined(__x86_64__)
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t c0 = __builtin_ia32_rdtsc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const uint64_t c1 = __builtin_ia32_rdtsc();
+    const std::chrono::duration<double> dt =
+        std::chrono::steady_clock::now() - t0;
+    return static_cast<double>(c1 - c0) / dt.count();
+#else
+    return 0.0;  // Unknown: cycle counters report 0.
+#endif
+  }();
+  return hz;
+}
+
+// Scoring cycles per byte on the corpus (the `all` workload), measured once
+// on first use: `pass` = total CPU / total bytes of a whole pass, median of 3
+// passes; `doc_median` = the median over documents of each one's own.
+struct CorpusCycles {
+  double pass = 0;
+  double doc_median = 0;
+};
+const CorpusCycles& CorpusCyclesPerByte() {
+  static const CorpusCycles cycles = [] {
+    const Workload* all = nullptr;
+    for (const Workload& w : g_env->workloads) {
+      if (w.name == "all") all = &w;
+    }
+    const double hz = NominalHz();
+    std::vector<double> passes, per_doc;
+    per_doc.reserve(all->docs.size() * 3);
+    for (int p = 0; p < 3; ++p) {
+      double pass_cpu = 0;
+      for (const Doc& d : all->docs) {
+        const double start = ThreadCpuSeconds();
+        std::vector<ScoredDocument> out = g_env->scorer->Score(d.input());
+        benchmark::DoNotOptimize(out.data());
+        const double cpu = ThreadCpuSeconds() - start;
+        pass_cpu += cpu;
+        if (d.bytes() > 0) per_doc.push_back(cpu * hz / d.bytes());
+      }
+      passes.push_back(pass_cpu * hz / all->bytes);
+    }
+    auto median = [](std::vector<double>& v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    return CorpusCycles{median(passes), median(per_doc)};
+  }();
+  return cycles;
+}
 
 // The tight ceiling of one workload: thread CPU MB/s of whole passes over
 // its documents in the benchmark's (shuffled) order, median of `passes`.
@@ -981,6 +1044,34 @@ void BM_ScoreLatency5KB(benchmark::State& state) {
       static_cast<double>(bytes) / static_cast<double>(wall_us.size());
 }
 
+// One generated worst case per iteration (bench/adversarial.h).
+void BM_Adversarial(benchmark::State& state, const AdversarialCase* c) {
+  const CorpusCycles& corpus = CorpusCyclesPerByte();
+  const Scorer& scorer = *g_env->scorer;
+  const ScoreInput input{
+      .title = {}, .body = c->text, .kind = ContentKind::kAuto};
+  size_t found = 0;
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    std::vector<ScoredDocument> out = scorer.Score(input);
+    benchmark::DoNotOptimize(out.data());
+    found = out.size();
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  const double bytes = static_cast<double>(c->text.size()) *
+                       static_cast<double>(state.iterations());
+  const double cpb = bytes > 0 ? cpu_seconds * NominalHz() / bytes : 0;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["input_bytes"] = static_cast<double>(c->text.size());
+  state.counters["out_docs"] = static_cast<double>(found);
+  state.counters["cycles_per_byte"] = cpb;
+  state.counters["corpus_cpb"] = corpus.pass;
+  state.counters["x_corpus"] = corpus.pass > 0 ? cpb / corpus.pass : 0;
+  state.counters["corpus_doc_median_cpb"] = corpus.doc_median;
+  state.counters["x_doc_median"] =
+      corpus.doc_median > 0 ? cpb / corpus.doc_median : 0;
+}
+
 // --- main
 // ---------------------------------------------------------------------
 
@@ -1053,6 +1144,16 @@ int Main(int argc, char** argv) {
   std::vector<std::string> terms;
   env.lexicon_keys = LexiconKeys(&terms);
   env.tight = std::make_unique<const TightTable>(terms);
+  {
+    std::vector<std::string_view> bodies, titles;
+    for (const Item& item : env.corpus.items) {
+      if (!IsHeadline(item) && item.body.size() >= 200)
+        bodies.push_back(item.body);
+      if (!item.title.empty()) titles.push_back(item.title);
+    }
+    if (bodies.empty() || titles.empty()) Die("no text for the worst cases");
+    env.adversarial = MakeAdversarialCases(bodies, titles);
+  }
 
   // Check before timing: the sample, scored on two threads at once (the
   // scorer is shared read-only), must agree with itself and the reference.
@@ -1106,6 +1207,7 @@ int Main(int argc, char** argv) {
   benchmark::AddCustomContext("lexicon_entries",
                               std::to_string(env.lexicon_keys.size()));
   benchmark::AddCustomContext("reference_check", ref_status);
+  benchmark::AddCustomContext("nominal_MHz", FormatMB(NominalHz() / 1e6));
   for (Workload& w : env.workloads) {
     w.tight_mb_s = MeasureTight(*env.tight, w, kTightPasses);
     benchmark::AddCustomContext("tight_ceiling_" + w.name,
@@ -1136,6 +1238,11 @@ int Main(int argc, char** argv) {
   }
   benchmark::RegisterBenchmark("BM_ScoreLatency5KB", BM_ScoreLatency5KB)
       ->UseManualTime();
+  for (const AdversarialCase& c : env.adversarial) {
+    benchmark::RegisterBenchmark(("BM_Adversarial/" + c.name).c_str(),
+                                 BM_Adversarial, &c)
+        ->Unit(benchmark::kMillisecond);
+  }
 
   benchmark::RunSpecifiedBenchmarks();
   // The ceiling again after everything ran: a large drift from the startup
