@@ -153,9 +153,10 @@ std::string NestedHtml(const std::vector<std::string_view>& bodies) {
   return out;
 }
 
-// 1 MB of sentences of 12 words where nearly every word is a lexicon hit
-// (sentiment, events, gold, entities): every rule runs on every sentence.
-std::string DenseHits() {
+// Sentences of `sentence_words` words where nearly every word is a lexicon
+// hit (sentiment, events, gold, entities): every rule runs on every
+// sentence. Until `bytes`, or `sentence_words` words when bytes is 0.
+std::string DenseHits(size_t sentence_words, size_t bytes) {
   static constexpr std::string_view kWords[] = {
       "gold",    "prices", "surged",  "plunged",   "tariffs", "sanctions",
       "profit",  "loss",   "beat",    "missed",    "rally",   "slump",
@@ -164,10 +165,10 @@ std::string DenseHits() {
       "bullion", "China",  "Russia",  "embargo",   "soared",  "tumbled"};
   std::string out;
   uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (size_t w = 0; out.size() < kOneMB; ++w) {
+  for (size_t w = 0; bytes > 0 ? out.size() < bytes : w < sentence_words; ++w) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     std::string_view word = kWords[x % std::size(kWords)];
-    if (w % 12 == 0 && !out.empty())
+    if (w % sentence_words == 0 && !out.empty())
       out.append(". ");
     else if (!out.empty())
       out.push_back(' ');
@@ -189,9 +190,11 @@ std::vector<AdversarialCase> MakeAdversarialCases(
   cases.push_back({"rtl_flood_1MB", RtlFlood()});
   cases.push_back({"teaser_lines_100k", TeaserLines(titles)});
   cases.push_back({"nested_html_10k", NestedHtml(bodies)});
-  // Two more shapes: one 1 MB token, and text where every word is a hit.
+  // More shapes: one 1 MB token, and text where every word is a hit.
   cases.push_back({"one_token_1MB", std::string(kOneMB, 'a')});
-  cases.push_back({"dense_hits_1MB", DenseHits()});
+  cases.push_back({"dense_hits_1MB", DenseHits(12, kOneMB)});
+  // The 10,000-token sentence again, every word a hit.
+  cases.push_back({"dense_sentence_10k_tokens", DenseHits(10000, 0)});
   return cases;
 }
 
