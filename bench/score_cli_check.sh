@@ -7,7 +7,8 @@
 #   - JSON lines generated here to reach every branch of the fast input path
 #     and its fallback (escapes, \u escapes and surrogates, invalid UTF-8,
 #     numeric/null/nested ids, duplicate and unquoted keys, odd whitespace,
-#     control characters, code points the JSON printer escapes),
+#     control characters, code points the JSON printer escapes) and long
+#     sentences dense with lexicon hits,
 #   - with SHARED_DATA (e.g. ../shared/data): the news corpus as JSONL, every
 #     page of pages/ as a whole file (bylines: published_at, author) and the
 #     corpus again with --min-relevance 0 and --content-type page.
@@ -85,6 +86,20 @@ raw = [
     '{"id": "k\\u0069", "text": "escaped key"}', '{"id": "e", "text": ""}',
     '{"id":"nested","text":"Gold rose.","meta":{"a":[1,{"b":null}]}}',
 ]
+# Long sentences dense with lexicon hits (event triggers, cues, entities,
+# years): the scorer's paths for sentences with many cues.
+dense = ("gold prices surged plunged tariffs tariff sanctions embargo war strike "
+         "attack missile troops ceasefire talks Russia China Iran Ukraine Putin Xi "
+         "Biden OPEC EU NATO imposed lifted eased threatened retaliatory duties "
+         "1987 2001 1973-74 since $1950 record ounce bullion rally slump not").split()
+for i in range(2000):
+    n = random.choice([20, 60, 200, 600, 2000])
+    toks = [random.choice(dense) if random.random() < 0.7 else random.choice(words)
+            for _ in range(n)]
+    for k in range(len(toks)):
+        if random.random() < 0.002:
+            toks[k] += "."
+    lines.append(json.dumps({"id": f"dense{i}", "text": " ".join(toks) + "."}))
 bad_utf8 = [b'{"id": "u8", "text": "caf\xe9 latte rose"}', b'{"id": "u8b", "text": "\xc0\xaf overlong"}',
             b'{"id": "u8c", "text": "\xed\xa0\x80 surrogate bytes"}', b'{"id": "u8d", "text": "trunc \xe2\x82"}']
 with open(sys.argv[1], "wb") as f:
