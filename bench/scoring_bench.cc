@@ -8,6 +8,7 @@
 //                               bytes: split on non-alphanumerics, lower-case,
 //                               one hash lookup per token in a table of the
 //                               lexicon's size. Nothing a scorer could skip.
+//   BM_ScoreCorpusScratch/<w>   the same with one reused Scorer::Scratch.
 //   BM_TightCeiling/<workload>  the tight loop of ../shared/tools/ceiling
 //                               (bench/tight_ceiling.h) over the same bytes.
 //                               BM_ScoreCorpus reports ceiling_ratio = its
@@ -464,8 +465,12 @@ double MeasureTight(const TightTable& table, const Workload& w, int passes) {
   return mb_s[mb_s.size() / 2];
 }
 
-void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
+// `reuse_scratch`: pass one Scorer::Scratch to every call (as `tidings score`
+// does) instead of letting Score() make its working memory per call.
+void BM_ScoreCorpus(benchmark::State& state, const Workload* w,
+                    bool reuse_scratch) {
   const Scorer& scorer = *g_env->scorer;
+  Scorer::Scratch scratch;
   const size_t n = w->docs.size();
   // Each thread walks the (shuffled) workload from its own offset.
   size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
@@ -474,7 +479,9 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
   const double cpu_before = ThreadCpuSeconds();
   for (auto _ : state) {
     const Doc& d = w->docs[i];
-    std::vector<ScoredDocument> out = scorer.Score(d.input());
+    std::vector<ScoredDocument> out = reuse_scratch
+                                          ? scorer.Score(d.input(), &scratch)
+                                          : scorer.Score(d.input());
     benchmark::DoNotOptimize(out.data());
     found += out.size();
     bytes += d.bytes();
@@ -768,7 +775,7 @@ int Main(int argc, char** argv) {
 
   for (const Workload& w : env.workloads) {
     benchmark::RegisterBenchmark(("BM_ScoreCorpus/" + w.name).c_str(),
-                                 BM_ScoreCorpus, &w)
+                                 BM_ScoreCorpus, &w, false)
         ->UseRealTime()
         ->Threads(1)
         ->Threads(2);
@@ -779,6 +786,12 @@ int Main(int argc, char** argv) {
         ->UseRealTime()
         ->Threads(1)
         ->Threads(2);
+  }
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_ScoreCorpusScratch/" + w.name).c_str(),
+                                 BM_ScoreCorpus, &w, true)
+        ->UseRealTime()
+        ->Threads(1);
   }
   for (const Workload& w : env.workloads) {
     benchmark::RegisterBenchmark(("BM_TightCeiling/" + w.name).c_str(),
