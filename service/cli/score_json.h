@@ -6,8 +6,8 @@
 // Both produce exactly what the protobuf JSON code would, for the inputs and
 // messages they accept; for anything else they say no and the caller uses
 // protobuf (JsonStringToMessage into a Struct, MessageToJsonString), so the
-// output is the same byte for byte either way. bench/README.md ("tidings
-// score --jsonl") has the measurements and the check.
+// output is the same byte for byte either way. bench/README.md ("Issue 12")
+// has the measurements; bench/score_cli_check.sh is the check.
 
 #ifndef TIDINGS_SERVICE_CLI_SCORE_JSON_H_
 #define TIDINGS_SERVICE_CLI_SCORE_JSON_H_
