@@ -178,6 +178,25 @@ std::string DenseHits(size_t sentence_words, size_t bytes) {
   return out;
 }
 
+// `lines` lines, alternating `a` (with '#' replaced by a digit from the
+// line number) and `b` (likewise): many short sentences that each hold a hit,
+// so every per-sentence cost that depends on the sentence's index shows.
+std::string AlternatingLines(size_t lines, std::string_view a,
+                             std::string_view b) {
+  std::string out;
+  for (size_t i = 0; i < lines; ++i) {
+    for (char c : (i % 2 == 0 ? a : b)) {
+      if (c == '#') {
+        out.push_back(static_cast<char>('1' + i % 9));
+      } else {
+        out.push_back(c);
+      }
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<AdversarialCase> MakeAdversarialCases(
@@ -195,6 +214,13 @@ std::vector<AdversarialCase> MakeAdversarialCases(
   cases.push_back({"dense_hits_1MB", DenseHits(12, kOneMB)});
   // The 10,000-token sentence again, every word a hit.
   cases.push_back({"dense_sentence_10k_tokens", DenseHits(10000, 0)});
+  // 40,000 short lines, each a sentence with a gold move: a headline
+  // repeated between report sentences.
+  cases.push_back({"gold_lines_40k",
+                   AlternatingLines(40000,
+                                    "Gold prices rose #% on Tuesday as the "
+                                    "dollar fell sharply, traders said.",
+                                    "Gold Hits Record High As Dollar Slumps")});
   return cases;
 }
 

@@ -7,8 +7,8 @@
 #   - JSON lines generated here to reach every branch of the fast input path
 #     and its fallback (escapes, \u escapes and surrogates, invalid UTF-8,
 #     numeric/null/nested ids, duplicate and unquoted keys, odd whitespace,
-#     control characters, code points the JSON printer escapes) and long
-#     sentences dense with lexicon hits,
+#     control characters, code points the JSON printer escapes), long
+#     sentences dense with lexicon hits and articles of many short sentences,
 #   - with SHARED_DATA (e.g. ../shared/data): the news corpus as JSONL, every
 #     page of pages/ as a whole file (bylines: published_at, author) and the
 #     corpus again with --min-relevance 0 and --content-type page.
@@ -100,6 +100,16 @@ for i in range(2000):
         if random.random() < 0.002:
             toks[k] += "."
     lines.append(json.dumps({"id": f"dense{i}", "text": " ".join(toks) + "."}))
+# Articles of many short sentences with hits (position weights of late
+# sentences, pages of repeated lines).
+report = ["Gold prices rose 2% on Tuesday as the dollar fell sharply, traders said.",
+          "Gold Hits Record High As Dollar Slumps", "China imposed tariffs on US goods.",
+          "Russia faces new sanctions over the war.",
+          "Shares of Apple fell 3% after weak results.", "Oil slumped on supply fears."]
+for i in range(300):
+    n = random.choice([5, 20, 80, 300])
+    lines.append(json.dumps({"id": f"many{i}", "title": random.choice(report),
+                             "body": "\n".join(random.choice(report) for _ in range(n))}))
 bad_utf8 = [b'{"id": "u8", "text": "caf\xe9 latte rose"}', b'{"id": "u8b", "text": "\xc0\xaf overlong"}',
             b'{"id": "u8c", "text": "\xed\xa0\x80 surrogate bytes"}', b'{"id": "u8d", "text": "trunc \xe2\x82"}']
 with open(sys.argv[1], "wb") as f:
