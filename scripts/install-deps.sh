@@ -12,6 +12,9 @@ packages=(
   prometheus-cpp-dev libspdlog-dev
   libsystemd-dev libtomlplusplus-dev
   systemd  # systemd-analyze: the package test checks deploy/tidings.service
+  # The Python client (clients/python): its runtime, tests and examples.
+  python3 python3-grpcio python3-protobuf python3-pandas python3-pytest
+  python3-matplotlib
 )
 # CI's extras: clang and its runtimes for the fuzz build, clang-format for
 # `make format-check`.

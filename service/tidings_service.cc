@@ -24,6 +24,7 @@
 #include "service/internal/ingest_stream_reactor.h"
 #include "service/internal/metrics.h"
 #include "service/internal/query_reactor.h"
+#include "service/internal/rescore.h"
 #include "service/internal/series.h"
 #include "service/internal/service_core.h"
 #include "service/internal/subscribe_reactor.h"
@@ -231,6 +232,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::Subscribe(
   absl::StatusOr<SignalFilter> filter =
       SignalFilter::Create(request->filter(), {}, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
+  if (absl::Status v = filter->SetVersion(request->version(), core->deps.store);
+      !v.ok()) {
+    return new Failed(ToGrpc(v));
+  }
   internal::SubscribeStart start;
   switch (request->start_case()) {
     case v1::SubscribeRequest::kFromSeq:
@@ -293,6 +298,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* TidingsService::StartQuery(
   absl::StatusOr<SignalFilter> filter =
       SignalFilter::Create(request->filter(), *windows, request->view());
   if (!filter.ok()) return new Failed(ToGrpc(filter.status()));
+  if (absl::Status v = filter->SetVersion(request->version(), core->deps.store);
+      !v.ok()) {
+    return new Failed(ToGrpc(v));
+  }
   if (grpc::Status cursor = internal::CheckCursor(
           core, request->expect_store_id(), request->after_seq(), "after_seq",
           internal::QueryRestart(core->deps.store->store_id()));
@@ -443,6 +452,63 @@ grpc::ServerUnaryReactor* TidingsService::Series(
       reactor->Finish(
           StorageError(series.status(), "reading the signal summaries"));
     }
+  };
+  if (!core->deps.pool->Submit(std::move(work))) {
+    reactor->Finish(Unavailable(kShuttingDown));
+  }
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::RescoreProgress>* TidingsService::Rescore(
+    grpc::CallbackServerContext* context, const v1::RescoreRequest* request) {
+  ServiceCore* core = core_.get();
+  using Failed = FailedWriter<v1::RescoreProgress>;
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleAdmin, "Rescore");
+      !admit.ok()) {
+    return new Failed(std::move(admit));
+  }
+  if (absl::Status valid = internal::ValidateRescoreRequest(*request);
+      !valid.ok()) {
+    return new Failed(ToGrpc(valid));
+  }
+  if (core->rescoring.exchange(true)) {
+    return new Failed(grpc::Status(
+        grpc::StatusCode::ABORTED,
+        "another rescore is running on this server; wait for it to end (one "
+        "at a time), then call again"));
+  }
+  return internal::NewRescoreReactor(core, *request);
+}
+
+grpc::ServerUnaryReactor* TidingsService::Versions(
+    grpc::CallbackServerContext* context, const v1::VersionsRequest* request,
+    v1::VersionsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ServiceCore* core = core_.get();
+  if (grpc::Status admit =
+          Admit(core, context, internal::kRoleSubscribe, "Versions");
+      !admit.ok()) {
+    reactor->Finish(std::move(admit));
+    return reactor;
+  }
+  auto work = [core, response, reactor] {
+    absl::StatusOr<std::vector<v1::VersionInfo>> versions =
+        core->deps.store->Versions();
+    if (!versions.ok()) {
+      reactor->Finish(
+          absl::IsUnimplemented(versions.status())
+              ? ToGrpc(versions.status())
+              : StorageError(versions.status(), "reading the versions"));
+      return;
+    }
+    for (v1::VersionInfo& v : *versions) {
+      if (v.signal_count() > 0) response->add_versions()->Swap(&v);
+    }
+    response->set_server_scorer_version(core->deps.scorer->version());
+    response->set_head_seq(core->deps.store->head_seq());
+    response->set_store_id(core->deps.store->store_id());
+    reactor->Finish(grpc::Status::OK);
   };
   if (!core->deps.pool->Submit(std::move(work))) {
     reactor->Finish(Unavailable(kShuttingDown));

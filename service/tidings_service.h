@@ -76,7 +76,10 @@ using ServiceBase = v1::Tidings::WithCallbackMethod_Ingest<
                         v1::Tidings::WithCallbackMethod_GetSignal<
                             v1::Tidings::WithCallbackMethod_Backup<
                                 v1::Tidings::WithCallbackMethod_Series<
-                                    v1::Tidings::Service>>>>>>>>>;
+                                    v1::Tidings::WithCallbackMethod_Rescore<
+                                        v1::Tidings::
+                                            WithCallbackMethod_Versions<
+                                                v1::Tidings::Service>>>>>>>>>>>;
 
 class TidingsService final : public ServiceBase {
  public:
@@ -146,6 +149,15 @@ class TidingsService final : public ServiceBase {
   grpc::ServerUnaryReactor* Series(grpc::CallbackServerContext* context,
                                    const v1::SeriesRequest* request,
                                    v1::SeriesResponse* response) override;
+  // Admin role; internal/rescore.h (a thread of its own per call, one call
+  // at a time).
+  grpc::ServerWriteReactor<v1::RescoreProgress>* Rescore(
+      grpc::CallbackServerContext* context,
+      const v1::RescoreRequest* request) override;
+  // Subscribe role; storage::SignalStore::Versions on the pool.
+  grpc::ServerUnaryReactor* Versions(grpc::CallbackServerContext* context,
+                                     const v1::VersionsRequest* request,
+                                     v1::VersionsResponse* response) override;
 
  private:
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StartQuery(

@@ -89,6 +89,7 @@
 #include "storage/internal/novelty.h"
 #include "storage/internal/stats.h"
 #include "storage/internal/status_macros.h"
+#include "storage/internal/versions.h"
 
 namespace tidings::storage {
 
@@ -105,6 +106,27 @@ absl::StatusOr<tidings::v1::Article> SignalStore::GetArticle(
 }
 
 uint64_t SignalStore::first_seq() const { return 1; }
+
+absl::StatusOr<uint64_t> SignalStore::NewestRevision(uint64_t root_seq,
+                                                     uint32_t doc_index,
+                                                     absl::Time before) const {
+  return 0;
+}
+
+absl::StatusOr<std::vector<tidings::v1::VersionInfo>> SignalStore::Versions()
+    const {
+  return absl::UnimplementedError("Versions is not implemented by this store");
+}
+
+absl::StatusOr<std::optional<std::string>> SignalStore::GetJobState(
+    std::string_view name) const {
+  return absl::UnimplementedError("job states are not kept by this store");
+}
+
+absl::Status SignalStore::PutJobState(std::string_view name,
+                                      std::string_view value) {
+  return absl::UnimplementedError("job states are not kept by this store");
+}
 
 const std::string& SignalStore::store_id() const {
   static const std::string* const kNone = new std::string();
@@ -510,6 +532,16 @@ class RocksSignalStore final : public SignalStore {
   absl::StatusOr<CheckpointInfo> Checkpoint(const std::string& dir) override
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   std::optional<StoreStats> Stats() const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<uint64_t> NewestRevision(uint64_t root_seq, uint32_t doc_index,
+                                          absl::Time before) const override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<std::vector<tidings::v1::VersionInfo>> Versions()
+      const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::StatusOr<std::optional<std::string>> GetJobState(
+      std::string_view name) const override ABSL_LOCKS_EXCLUDED(db_mu_);
+  absl::Status PutJobState(std::string_view name,
+                           std::string_view value) override
+      ABSL_LOCKS_EXCLUDED(db_mu_);
 
  private:
   RocksSignalStore(const StoreOptions& options,
@@ -787,6 +819,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   // that is stored: mu_ excludes other writers.
   std::unique_ptr<rocksdb::Iterator> fingerprint_index;
   std::string buffer;
+  internal::VersionTally versions;
 
   for (size_t i = 0; i < batch.size(); ++i) {
     PendingArticle& pending = batch[i];
@@ -815,8 +848,10 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
       const uint64_t seq = next_seq++;
       signal.set_seq(seq);
       *signal.mutable_ingested_at() = ingested_at;
-      const uint64_t fingerprint = signal.fingerprint();
-      signal.set_duplicate_of_seq(0);
+      // A revision keeps its original's mark, is no near-duplicate
+      // candidate and no new story for the novelty counts.
+      const uint64_t fingerprint = pending.revision ? 0 : signal.fingerprint();
+      if (!pending.revision) signal.set_duplicate_of_seq(0);
       if (fingerprint != 0) {
         if (fingerprint_index == nullptr) {
           fingerprint_index.reset(db->db->NewIterator(
@@ -829,7 +864,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
         signal.set_duplicate_of_seq(near.newest);
         internal::SetNovelty(near.counts, signal.mutable_near_duplicates());
       }
-      novelty.Stamp(&signal);
+      if (!pending.revision) novelty.Stamp(&signal);
 
       buffer.clear();
       if (!signal.SerializeToString(&buffer)) {
@@ -840,6 +875,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
       write_batch.Put(db->cf(kTimeIndex), TimeKey(now_micros, seq),
                       rocksdb::Slice());
       internal::PutIndexEntries(*db, signal, seq, &write_batch);
+      versions.Add(signal);
       if (fingerprint != 0) {
         const std::string value = FingerprintValue(fingerprint, now_micros);
         for (int band = 0; band < kFingerprintBands; ++band) {
@@ -854,16 +890,20 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
     }
 
     buffer.clear();
-    if (!pending.article.SerializeToString(&buffer)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot serialise article ", i, " of the batch (too large?)"));
+    if (!pending.revision) {
+      if (!pending.article.SerializeToString(&buffer)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot serialise article ", i, " of the batch (too large?)"));
+      }
+      write_batch.Put(db->cf(kArticles), pending.idempotency_key, buffer);
     }
-    write_batch.Put(db->cf(kArticles), pending.idempotency_key, buffer);
     write_batch.Put(db->cf(kKeyIndex), pending.idempotency_key,
                     internal::EncodeSeqList(result.seqs));
   }
 
   if (write_batch.Count() == 0) return results;  // All duplicates.
+  TIDINGS_STORAGE_RETURN_IF_ERROR(
+      versions.Write(*db, /*replace=*/false, &write_batch));
 
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
@@ -929,6 +969,7 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
   uint64_t last = 0;
   int64_t last_micros = 0;
   std::vector<uint8_t> event_types;
+  internal::VersionTally versions;
   int count = 0;
   for (it->Seek(SeqKey(first)); it->Valid(); it->Next()) {
     if (count >= kTrimStepSignals) {
@@ -954,6 +995,7 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
       event_types.push_back(type);
     }
     internal::DeletePointIndexEntries(*db, signal, seq, &write_batch);
+    versions.Remove(signal);
     if (const uint64_t fingerprint = signal.fingerprint(); fingerprint != 0) {
       for (int band = 0; band < kFingerprintBands; ++band) {
         write_batch.Delete(
@@ -990,6 +1032,8 @@ absl::Status RocksSignalStore::TrimStep(int64_t cutoff_micros, bool* more) {
   state.first_seq = last + 1;
   state.trimmed_micros = last_micros;
   write_batch.Put(db->cf(kMeta), kTrimStateKey, EncodeTrimState(state));
+  TIDINGS_STORAGE_RETURN_IF_ERROR(
+      versions.Write(*db, /*replace=*/false, &write_batch));
 
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
@@ -1320,6 +1364,48 @@ absl::StatusOr<CheckpointInfo> RocksSignalStore::Checkpoint(
     }
   }
   return info;
+}
+
+absl::StatusOr<uint64_t> RocksSignalStore::NewestRevision(
+    uint64_t root_seq, uint32_t doc_index, absl::Time before) const {
+  const uint64_t head = head_seq();
+  if (head == 0 || before == absl::InfinitePast()) return 0;
+  int64_t before_micros = std::numeric_limits<int64_t>::max();
+  if (before != absl::InfiniteFuture()) {
+    // "Before t" in whole microseconds is "before ceil(t)".
+    before_micros = absl::ToUnixMicros(before);
+    if (absl::FromUnixMicros(before_micros) < before) ++before_micros;
+  }
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  return internal::NewestRevision(*db, rocksdb::ReadOptions(), root_seq,
+                                  doc_index, before_micros, head);
+}
+
+absl::StatusOr<std::vector<tidings::v1::VersionInfo>>
+RocksSignalStore::Versions() const {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  return internal::ReadVersions(*db);
+}
+
+absl::StatusOr<std::optional<std::string>> RocksSignalStore::GetJobState(
+    std::string_view name) const {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  std::string value;
+  rocksdb::Status s = db->db->Get(rocksdb::ReadOptions(), db->cf(kMeta),
+                                  internal::JobStateKey(name), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "cannot read a job state");
+  return value;
+}
+
+absl::Status RocksSignalStore::PutJobState(std::string_view name,
+                                           std::string_view value) {
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::Status s =
+      db->db->Put(rocksdb::WriteOptions(), db->cf(kMeta),
+                  internal::JobStateKey(name), rocksdb::Slice(value));
+  if (!s.ok()) return FromRocks(s, "cannot write a job state");
+  return absl::OkStatus();
 }
 
 std::optional<StoreStats> RocksSignalStore::Stats() const {

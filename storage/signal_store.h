@@ -110,6 +110,12 @@ struct PendingArticle {
   // doc_index order (a stable sort of this vector). May be empty: the key is
   // then remembered with no seqs.
   std::vector<tidings::v1::Signal> signals;
+  // A rescore (see Signal.rescore_of_seq, which each signal must then
+  // have set): the article is not stored again under this key, the signals
+  // keep the duplicate_of_seq they are given (their original's) and are not
+  // near-duplicate candidates, and each is listed in the revision index
+  // (NewestRevision). The key still makes the append idempotent.
+  bool revision = false;
 };
 
 struct AppendResult {
@@ -387,6 +393,32 @@ class SignalStore {
   // UNIMPLEMENTED (for fakes).
   virtual absl::StatusOr<tidings::v1::Article> GetArticle(
       std::string_view idempotency_key) const;
+
+  // The newest signal revising original `root_seq`'s document `doc_index`
+  // (Signal.rescore_of_seq == root_seq) that was ingested before `before`
+  // and is at most the head; 0 when none. One index seek. Thread-safe. The
+  // default returns 0 (fakes hold no revisions).
+  virtual absl::StatusOr<uint64_t> NewestRevision(uint64_t root_seq,
+                                                  uint32_t doc_index,
+                                                  absl::Time before) const;
+
+  // Every scorer_version stored, with its retained signal count, how many
+  // of them are revisions, and the time ranges of every signal of it ever
+  // stored: a record per version kept up to date by Append() and trims (and
+  // built once at Open() for a store written before it), not a scan.
+  // Thread-safe. The default returns UNIMPLEMENTED (for fakes).
+  virtual absl::StatusOr<std::vector<tidings::v1::VersionInfo>> Versions()
+      const;
+
+  // A small named value kept for long jobs (a rescore's progress): what was
+  // last put under `name`, nullopt when nothing was. PutJobState() writes
+  // without a sync of its own (the next Append()'s sync makes it durable),
+  // so a crash may lose the last value put: a job must tolerate resuming
+  // from an earlier one. Thread-safe. The defaults return UNIMPLEMENTED.
+  virtual absl::StatusOr<std::optional<std::string>> GetJobState(
+      std::string_view name) const;
+  virtual absl::Status PutJobState(std::string_view name,
+                                   std::string_view value);
 
   // Sizes and RocksDB statistics, read now (a few RocksDB properties and a
   // listing of the WAL files: cheap enough for every metrics scrape).

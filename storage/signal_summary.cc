@@ -3,12 +3,17 @@
 #include "storage/signal_summary.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace tidings::storage {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+// Version 2 adds the revision (rescore_of_seq) and the scorer version;
+// version 1 (written before rescoring) is still read: an original signal,
+// version unknown ("").
+constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersion1 = 1;
 constexpr uint8_t kHasPublished = 1;
 constexpr uint8_t kHasReceived = 2;
 
@@ -100,7 +105,10 @@ bool SignalSummary::operator==(const SignalSummary& o) const {
          published_micros == o.published_micros &&
          received_micros == o.received_micros && source == o.source &&
          entities == o.entities && events == o.events &&
-         sentiment == o.sentiment && duplicate_of_seq == o.duplicate_of_seq;
+         sentiment == o.sentiment && duplicate_of_seq == o.duplicate_of_seq &&
+         rescore_of_seq == o.rescore_of_seq &&
+         scorer_version == o.scorer_version && doc_index == o.doc_index &&
+         article_id == o.article_id;
 }
 
 SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
@@ -127,6 +135,10 @@ SignalSummary SummarizeSignal(const tidings::v1::Signal& signal) {
                    s.entities.end());
   s.sentiment = signal.sentiment().score();
   s.duplicate_of_seq = signal.duplicate_of_seq();
+  s.rescore_of_seq = signal.rescore_of_seq();
+  s.scorer_version = signal.scorer_version();
+  s.doc_index = signal.doc_index();
+  s.article_id = signal.article_id();
   return s;
 }
 
@@ -153,13 +165,18 @@ std::string EncodeSummary(const SignalSummary& s) {
     PutZigzag(&out, e.direction);
     PutDouble(&out, e.relevance);
   }
+  PutVarint(&out, s.rescore_of_seq);
+  PutString(&out, s.scorer_version);
+  PutVarint(&out, s.doc_index);
+  PutString(&out, s.article_id);
   return out;
 }
 
 bool DecodeSummary(std::string_view bytes, uint64_t seq, SignalSummary* s) {
   Reader r(bytes);
   uint8_t version, flags;
-  if (!r.Byte(&version) || version != kVersion || !r.Byte(&flags)) {
+  if (!r.Byte(&version) || (version != kVersion && version != kVersion1) ||
+      !r.Byte(&flags)) {
     return false;
   }
   s->seq = seq;
@@ -187,6 +204,18 @@ bool DecodeSummary(std::string_view bytes, uint64_t seq, SignalSummary* s) {
     }
     e.direction = static_cast<int32_t>(direction);
   }
+  s->rescore_of_seq = 0;
+  s->scorer_version.clear();
+  s->doc_index = 0;
+  s->article_id.clear();
+  uint64_t doc_index = 0;
+  if (version == kVersion &&
+      (!r.Varint(&s->rescore_of_seq) || !r.String(&s->scorer_version) ||
+       !r.Varint(&doc_index) || doc_index > UINT32_MAX ||
+       !r.String(&s->article_id))) {
+    return false;
+  }
+  s->doc_index = static_cast<uint32_t>(doc_index);
   return r.done();
 }
 

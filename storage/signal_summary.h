@@ -8,13 +8,17 @@
 // written in the signal's WriteBatch) and read by
 // SignalStore::ScanSummaries().
 //
-// Encoding (version 1), all integers as varints unless said:
+// Encoding (version 2), all integers as varints unless said:
 //   version (1 byte) | flags (1 byte: 1 = published, 2 = received) |
 //   zigzag ingested micros | [zigzag published micros] |
 //   [zigzag received micros] | sentiment (8 bytes, IEEE double, little
 //   endian) | duplicate_of_seq | source length | source |
 //   entity count | (length | id)* | event count |
-//   (type (1 byte) | zigzag direction | relevance (8 bytes, double))*
+//   (type (1 byte) | zigzag direction | relevance (8 bytes, double))* |
+//   rescore_of_seq | scorer_version length | scorer_version | doc_index |
+//   article_id length | article_id
+// Version 1 (read, no longer written) ends after the events: an original
+// signal of an unrecorded version.
 // The seq is the key's. Pure functions; thread-compatible.
 
 #ifndef TIDINGS_STORAGE_SIGNAL_SUMMARY_H_
@@ -60,6 +64,13 @@ struct SignalSummary {
   // The near-duplicate key: the earlier signal this one is a near-duplicate
   // of (Signal.duplicate_of_seq), 0 for the first of its cluster.
   uint64_t duplicate_of_seq = 0;
+  // Signal.rescore_of_seq: 0 for a signal as first delivered.
+  uint64_t rescore_of_seq = 0;
+  // Signal.scorer_version, doc_index and article_id; "", 0, "" in a
+  // version-1 summary. (Rescoring walks the summaries to find the articles.)
+  std::string scorer_version;
+  uint32_t doc_index = 0;
+  std::string article_id;
 
   bool operator==(const SignalSummary& o) const;
 };

@@ -160,6 +160,7 @@ int RunTail(const std::vector<std::string>& args) {
     return UsageError(flags, s.message());
   }
   request.set_view(filter_flags.View(json));
+  filter_flags.FillVersion(request.mutable_version());
   if (from_seq.has_value()) {
     request.set_from_seq(*from_seq);
   } else if (from_time.has_value()) {
@@ -357,6 +358,7 @@ int RunQuery(const std::vector<std::string>& args) {
   request.set_after_seq(after_seq);
   request.set_limit(limit);
   request.set_view(filter_flags.View(json));
+  filter_flags.FillVersion(request.mutable_version());
   request.set_expect_store_id(expect_store);
 
   std::unique_ptr<v1::Tidings::Stub> stub = MakeStub(server);

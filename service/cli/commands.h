@@ -12,6 +12,8 @@
 //   series  series.cc   Series: index series as a table, CSV or SVG chart
 //   get     client.cc   GetSignal: one signal by seq
 //   backup  backup.cc   Backup: a consistent copy of the server's store
+//   rescore rescore.cc  Rescore: score the stored articles again
+//   versions rescore.cc Versions: the scorer versions in the store
 //   score   score.cc    local scoring, no server
 //   eval    score.cc    the scorer on the labelled evaluation data
 //   version version.cc  version, scorer version and build of the binary
@@ -42,6 +44,8 @@ int RunQuery(const std::vector<std::string>& args);
 int RunSeries(const std::vector<std::string>& args);
 int RunGet(const std::vector<std::string>& args);
 int RunBackup(const std::vector<std::string>& args);
+int RunRescore(const std::vector<std::string>& args);
+int RunVersions(const std::vector<std::string>& args);
 int RunScore(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
 int RunVersion(const std::vector<std::string>& args);

@@ -2,8 +2,8 @@
 //
 // filter_flags.h: the filter flags that `tidings tail`, `query` and
 // `series` share (--events, --entities, --sources, --min-relevance,
-// --include-duplicates; --compact for the commands that print signals),
-// bound once and filled into a Filter or a SeriesRequest.
+// --include-duplicates, --version; --compact for the commands that print
+// signals), bound once and filled into a Filter or a SeriesRequest.
 
 #ifndef TIDINGS_SERVICE_CLI_FILTER_FLAGS_H_
 #define TIDINGS_SERVICE_CLI_FILTER_FLAGS_H_
@@ -26,6 +26,7 @@ struct FilterFlags {
   double min_relevance = 0;
   bool include_duplicates = false;
   bool compact = false;
+  std::string version;  // --version: first | latest | a scorer_version.
 
   // `signals`: the command prints signals (binds --compact).
   void Bind(FlagSet& flags, bool signals = true) {
@@ -46,6 +47,10 @@ struct FilterFlags {
                signals ? "also deliver near-duplicate stories"
                        : "count near-duplicate stories too (default: a "
                          "near-duplicate cluster counts once)");
+    flags.String("version", &version, "first|latest|NAME",
+                 "which versions of rescored signals: first = as first "
+                 "delivered (the default), latest = the newest of each, or a "
+                 "scorer_version (`tidings versions` lists them)");
     if (signals) {
       flags.Bool("compact", &compact,
                  "--json without body and evidence (the text and CSV "
@@ -70,6 +75,18 @@ struct FilterFlags {
     return absl::OkStatus();
   }
 
+  // --version as a selector ("" and "first": as first delivered).
+  void FillVersion(v1::VersionSelector* selector) const {
+    if (version.empty() || version == "first") {
+      selector->set_kind(v1::VersionSelector::AS_FIRST_DELIVERED);
+    } else if (version == "latest") {
+      selector->set_kind(v1::VersionSelector::LATEST);
+    } else {
+      selector->set_kind(v1::VersionSelector::NAMED);
+      selector->set_scorer_version(version);
+    }
+  }
+
   // The same flags in a SeriesRequest: --events are the events counted,
   // and near-duplicates count once unless --include-duplicates.
   absl::Status Fill(v1::SeriesRequest* request) const {
@@ -80,6 +97,7 @@ struct FilterFlags {
     for (const std::string& s : sources) request->add_sources(s);
     request->set_min_relevance(min_relevance);
     request->set_dedup_near_duplicates(!include_duplicates);
+    FillVersion(request->mutable_version());
     return absl::OkStatus();
   }
 };

@@ -151,13 +151,16 @@ std::string FormatSignalLine(const v1::Signal& s) {
   if (s.duplicate_of_seq() != 0) {
     absl::StrAppend(&line, " | duplicate of #", s.duplicate_of_seq());
   }
+  if (s.rescore_of_seq() != 0) {
+    absl::StrAppend(&line, " | rescore of #", s.rescore_of_seq());
+  }
   return line;
 }
 
 std::string CsvHeader() {
   return "seq,ingested_at,published_at,source,article_id,doc_index,title,url,"
          "sentiment_label,sentiment_score,events,entities,duplicate_of_seq,"
-         "scorer_version,author,published_origin,received_at";
+         "scorer_version,author,published_origin,received_at,rescore_of_seq";
 }
 
 std::string FormatSignalCsv(const v1::Signal& s) {
@@ -194,6 +197,7 @@ std::string FormatSignalCsv(const v1::Signal& s) {
           ? std::string()
           : v1::TimeOrigin_Name(s.published_origin()),
       TimeOrEmpty(s.has_received_at(), s.received_at()),
+      absl::StrCat(s.rescore_of_seq()),
   };
   return absl::StrJoin(fields, ",");
 }

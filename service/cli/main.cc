@@ -28,6 +28,8 @@ constexpr Command kCommands[] = {
     {"series", RunSeries, "index series by time bucket: table, CSV, SVG"},
     {"get", RunGet, "print one stored signal by its seq"},
     {"backup", RunBackup, "back up the server's store while it serves"},
+    {"rescore", RunRescore, "score the stored articles again (new version)"},
+    {"versions", RunVersions, "list the scorer versions in the store"},
     {"score", RunScore, "score text locally, no server; JSON lines out"},
     {"eval", RunEval, "measure the scorer on the labelled evaluation data"},
     {"version", RunVersion, "print the version, scorer version and build"},

@@ -90,12 +90,22 @@ void Committer::Commit(std::vector<Entry> group) {
   }
   if (results.ok() && (recent_ != nullptr || series_ != nullptr)) {
     std::vector<v1::Signal> stored;
+    bool all_revisions = true;
     for (storage::AppendResult& r : *results) {
-      for (v1::Signal& s : r.stored) stored.push_back(std::move(s));
+      for (v1::Signal& s : r.stored) {
+        all_revisions = all_revisions && s.rescore_of_seq() != 0;
+        stored.push_back(std::move(s));
+      }
       r.stored.clear();
     }
     if (series_ != nullptr) series_->OnStored(stored);
-    if (recent_ != nullptr && !stored.empty()) recent_->Add(std::move(stored));
+    // A commit of rescores alone (Rescore) is not serialised for the
+    // recent window: only subscribers that select a version deliver it,
+    // and the window's next commit then starts after a gap (those
+    // subscribers read storage, as for any gap).
+    if (recent_ != nullptr && !stored.empty() && !all_revisions) {
+      recent_->Add(std::move(stored));
+    }
   }
   LogOutcome(results.status(), total);
   const uint64_t head = store_->head_seq();

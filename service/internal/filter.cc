@@ -96,6 +96,53 @@ std::optional<storage::IndexQuery> SignalFilter::IndexPlan() const {
   return std::nullopt;
 }
 
+absl::Status SignalFilter::SetVersion(const v1::VersionSelector& version,
+                                      const storage::SignalStore* store) {
+  using Selector = v1::VersionSelector;
+  const int kind = version.kind();
+  if (!Selector::Kind_IsValid(kind)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("version.kind: unknown value ", kind,
+                     "; use AS_FIRST_DELIVERED (1), LATEST (2) or NAMED (3)"));
+  }
+  if (kind == Selector::NAMED && version.scorer_version().empty()) {
+    return absl::InvalidArgumentError(
+        "version: NAMED needs a scorer_version (`tidings versions` lists "
+        "them)");
+  }
+  if (kind != Selector::NAMED && !version.scorer_version().empty()) {
+    return absl::InvalidArgumentError(
+        "version.scorer_version is set but version.kind is not NAMED: set "
+        "kind NAMED to select that version");
+  }
+  version_kind_ = kind == Selector::KIND_UNSPECIFIED
+                      ? Selector::AS_FIRST_DELIVERED
+                      : static_cast<Selector::Kind>(kind);
+  version_name_ = version.scorer_version();
+  store_ = store;
+  return absl::OkStatus();
+}
+
+bool SignalFilter::VersionMatches(const v1::Signal& signal) const {
+  switch (version_kind_) {
+    case v1::VersionSelector::NAMED:
+      return signal.scorer_version() == version_name_;
+    case v1::VersionSelector::LATEST: {
+      if (store_ == nullptr) return true;
+      const uint64_t root =
+          signal.rescore_of_seq() != 0 ? signal.rescore_of_seq() : signal.seq();
+      const absl::Time before =
+          windows_.ingested.until.value_or(absl::InfiniteFuture());
+      absl::StatusOr<uint64_t> newest =
+          store_->NewestRevision(root, signal.doc_index(), before);
+      // A failed lookup delivers the signal rather than lose it.
+      return !newest.ok() || *newest <= signal.seq();
+    }
+    default:
+      return signal.rescore_of_seq() == 0;
+  }
+}
+
 bool SignalFilter::PreMatch(const v1::Signal& signal) const {
   if (!include_duplicates_ && signal.duplicate_of_seq() != 0) return false;
   if (!sources_.empty() && !sources_.contains(signal.source())) return false;
@@ -110,7 +157,8 @@ bool SignalFilter::PreMatch(const v1::Signal& signal) const {
     }
     if (!any) return false;
   }
-  return true;
+  // Last: LATEST costs an index seek.
+  return VersionMatches(signal);
 }
 
 bool SignalFilter::Apply(v1::Signal* signal) const {

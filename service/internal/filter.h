@@ -13,6 +13,11 @@
 //    of its kept events.
 //  - sources: the signal's source is one of these (exact match).
 //  - time windows (Query only): the signal is inside each.
+//  - version (VersionSelector): as first delivered (rescore_of_seq == 0,
+//    the default), a named scorer_version, or the newest version of each
+//    original's document (a signal no newer revision of which was ingested
+//    before the ingested_at window's end: one revision-index seek per
+//    candidate).
 //  Every non-empty list must match (AND across lists, OR within a list).
 //  A matching signal is delivered in the request's SignalView (COMPACT: no
 //  body, no evidence).
@@ -60,6 +65,13 @@ class SignalFilter {
   // already dropped: the entity test alone (the view is not applied).
   bool MatchesEntities(const v1::Signal& signal) const;
 
+  // Selects the versions delivered (the default: as first delivered).
+  // INVALID_ARGUMENT for an unknown kind, NAMED without a scorer_version or
+  // a scorer_version with another kind. For LATEST, `store` answers which
+  // revision is the newest (it must outlive the filter).
+  absl::Status SetVersion(const v1::VersionSelector& version,
+                          const storage::SignalStore* store);
+
   double min_relevance() const { return min_relevance_; }
   v1::SignalView view() const { return view_; }
 
@@ -73,6 +85,7 @@ class SignalFilter {
 
  private:
   SignalFilter() = default;
+  bool VersionMatches(const v1::Signal& signal) const;
 
   double min_relevance_ = 0;
   bool include_duplicates_ = false;
@@ -81,6 +94,10 @@ class SignalFilter {
   absl::flat_hash_set<std::string> entities_;
   absl::flat_hash_set<std::string> sources_;
   TimeWindows windows_;
+  v1::VersionSelector::Kind version_kind_ =
+      v1::VersionSelector::AS_FIRST_DELIVERED;
+  std::string version_name_;
+  const storage::SignalStore* store_ = nullptr;  // For LATEST.
 };
 
 }  // namespace tidings::service::internal

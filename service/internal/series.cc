@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -213,6 +214,35 @@ absl::StatusOr<SeriesQuery> ValidateSeriesRequest(const v1::SeriesRequest& r,
     q.until = CeilMicros(ts);
   }
   q.dedup = r.dedup_near_duplicates();
+  switch (r.version().kind()) {
+    case v1::VersionSelector::KIND_UNSPECIFIED:
+    case v1::VersionSelector::AS_FIRST_DELIVERED:
+      if (!r.version().scorer_version().empty()) {
+        return absl::InvalidArgumentError(
+            "version.scorer_version is set but version.kind is not NAMED");
+      }
+      break;
+    case v1::VersionSelector::NAMED:
+      if (r.version().scorer_version().empty()) {
+        return absl::InvalidArgumentError(
+            "version: NAMED needs a scorer_version (`tidings versions` lists "
+            "them)");
+      }
+      q.version = r.version().scorer_version();
+      break;
+    case v1::VersionSelector::LATEST:
+      if (!r.version().scorer_version().empty()) {
+        return absl::InvalidArgumentError(
+            "version.scorer_version is set but version.kind is not NAMED");
+      }
+      q.latest = true;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("version.kind: unknown value ", r.version().kind(),
+                       "; use AS_FIRST_DELIVERED (1), LATEST (2) or NAMED "
+                       "(3)"));
+  }
   if (absl::Status s = CheckBuckets("", q, q.since, q.until); !s.ok()) return s;
   if (r.has_index_base()) {
     const v1::SeriesIndexBase& base = r.index_base();
@@ -273,6 +303,12 @@ class Compiled {
     for (const std::string& e : q.entities) {
       if (auto id = c.entities().Find(e)) entity_ok_[*id] = 1;
     }
+    if (q.version) {
+      // A version never stored matches no row.
+      version_id_ = c.versions()
+                        .Find(*q.version)
+                        .value_or(std::numeric_limits<uint32_t>::max());
+    }
     for (int t : q.event_types) type_ok_[t] = 1;
     if (q.event_types.empty())
       std::fill(std::begin(type_ok_), std::end(type_ok_), 1);
@@ -290,6 +326,11 @@ class Compiled {
   // Whether row r is counted.
   bool Counted(const SeriesColumns& c, size_t r) const {
     if (q_.dedup && c.duplicate()[r]) return false;
+    if (q_.version) {
+      if (c.version()[r] != version_id_) return false;
+    } else if (q_.latest ? c.superseded()[r] != 0 : c.revision()[r] != 0) {
+      return false;
+    }
     if (filter_sources_ && !source_ok_[c.source()[r]]) return false;
     if (!filter_entities_) return true;
     for (uint32_t i = c.entity_begin()[r]; i < c.entity_begin()[r + 1]; ++i) {
@@ -325,6 +366,7 @@ class Compiled {
   const SeriesQuery& q_;
   bool filter_sources_ = false;
   bool filter_entities_ = false;
+  uint32_t version_id_ = 0;
   std::vector<uint8_t> source_ok_;
   std::vector<uint8_t> entity_ok_;
   uint8_t type_ok_[256] = {};

@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,11 @@ struct SeriesQuery {
   v1::SeriesBucket bucket = v1::DAY;
   v1::SeriesGroupBy group_by = v1::GROUP_BY_NONE;
   bool dedup = false;
+  // Only the signals of this scorer_version (originals and rescores);
+  // unset = only the signals as first delivered (or, with `latest`, the
+  // newest version of each document).
+  std::optional<std::string> version;
+  bool latest = false;
   bool has_base = false;
   int64_t base_since = 0;
   int64_t base_until = 0;

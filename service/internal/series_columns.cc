@@ -29,6 +29,11 @@ void SeriesColumns::Append(const storage::SignalSummary& s) {
   source_.push_back(sources_.Intern(s.source));
   sentiment_.push_back(s.sentiment);
   duplicate_.push_back(s.duplicate_of_seq != 0 ? 1 : 0);
+  revision_.push_back(s.rescore_of_seq != 0 ? 1 : 0);
+  version_.push_back(versions_.Intern(s.scorer_version));
+  doc_index_.push_back(s.doc_index);
+  superseded_.push_back(0);
+  if (s.rescore_of_seq != 0) Supersede(s.rescore_of_seq, s.doc_index, s.seq);
   for (const std::string& id : s.entities) {
     entity_ids_.push_back(entities_.Intern(id));
   }
@@ -39,6 +44,21 @@ void SeriesColumns::Append(const storage::SignalSummary& s) {
     event_relevance_.push_back(e.relevance);
   }
   event_begin_.push_back(static_cast<uint32_t>(event_type_.size()));
+}
+
+void SeriesColumns::Supersede(uint64_t root, uint32_t doc_index, uint64_t seq) {
+  const std::pair<uint64_t, uint32_t> key(root, doc_index);
+  auto it = newest_.find(key);
+  // The version it replaces: the newest revision so far, else the original
+  // (when it is retained and is that document).
+  uint64_t previous = it != newest_.end() ? it->second : root;
+  if (previous >= first_seq_ && previous < seq) {
+    const size_t row = static_cast<size_t>(previous - first_seq_);
+    if (it != newest_.end() || doc_index_[row] == doc_index) {
+      superseded_[row] = 1;
+    }
+  }
+  newest_[key] = seq;
 }
 
 namespace {
@@ -73,6 +93,10 @@ void SeriesColumns::DropBefore(uint64_t first_seq) {
   ErasePrefix(&source_, drop);
   ErasePrefix(&sentiment_, drop);
   ErasePrefix(&duplicate_, drop);
+  ErasePrefix(&revision_, drop);
+  ErasePrefix(&version_, drop);
+  ErasePrefix(&doc_index_, drop);
+  ErasePrefix(&superseded_, drop);
   ErasePrefix(&entity_ids_, DropOffsets(&entity_begin_, drop));
   const size_t events = DropOffsets(&event_begin_, drop);
   ErasePrefix(&event_type_, events);
@@ -154,8 +178,8 @@ void SeriesColumns::Window(TimeColumn column, int64_t since, int64_t until,
 
 size_t SeriesColumns::bytes() const {
   return rows() * (3 * sizeof(int64_t) + sizeof(uint32_t) + sizeof(double) + 1 +
-                   2 * sizeof(uint32_t)) +
-         entity_ids_.size() * sizeof(uint32_t) +
+                   2 * sizeof(uint32_t) + 2 + 2 * sizeof(uint32_t)) +
+         newest_.size() * 24 + entity_ids_.size() * sizeof(uint32_t) +
          event_type_.size() * (1 + sizeof(int32_t) + sizeof(double)) +
          (by_published_.rows.size() + by_received_.rows.size()) *
              sizeof(uint32_t);

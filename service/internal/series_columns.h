@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -77,6 +78,14 @@ class SeriesColumns {
   const std::vector<uint32_t>& source() const { return source_; }
   const std::vector<double>& sentiment() const { return sentiment_; }
   const std::vector<uint8_t>& duplicate() const { return duplicate_; }
+  // 1 for a rescore (rescore_of_seq != 0), 0 for a signal as first
+  // delivered.
+  const std::vector<uint8_t>& revision() const { return revision_; }
+  // The scorer version, interned in versions().
+  const std::vector<uint32_t>& version() const { return version_; }
+  // 1 when a newer version of the row's document (same original, same
+  // doc_index) has a row: LATEST leaves it out.
+  const std::vector<uint8_t>& superseded() const { return superseded_; }
   // The entity ids of row r: entity_ids()[entity_begin()[r] ..
   // entity_begin()[r + 1]); events likewise.
   const std::vector<uint32_t>& entity_begin() const { return entity_begin_; }
@@ -92,6 +101,7 @@ class SeriesColumns {
 
   const Dictionary& sources() const { return sources_; }
   const Dictionary& entities() const { return entities_; }
+  const Dictionary& versions() const { return versions_; }
 
   // Approximate bytes held.
   size_t bytes() const;
@@ -104,6 +114,8 @@ class SeriesColumns {
     size_t covered = 0;
   };
   void Extend(const std::vector<int64_t>& times, Sorted* sorted) const;
+  // Row `seq` revises (root, doc_index): marks the version it replaces.
+  void Supersede(uint64_t root, uint32_t doc_index, uint64_t seq);
 
   uint64_t first_seq_;
   std::vector<int64_t> ingested_;
@@ -112,6 +124,13 @@ class SeriesColumns {
   std::vector<uint32_t> source_;
   std::vector<double> sentiment_;
   std::vector<uint8_t> duplicate_;
+  std::vector<uint8_t> revision_;
+  std::vector<uint32_t> version_;
+  std::vector<uint32_t> doc_index_;
+  std::vector<uint8_t> superseded_;
+  // (original seq, doc_index) -> seq of its newest revision: one entry per
+  // revised document.
+  absl::flat_hash_map<std::pair<uint64_t, uint32_t>, uint64_t> newest_;
   std::vector<uint32_t> entity_begin_{0};
   std::vector<uint32_t> entity_ids_;
   std::vector<uint32_t> event_begin_{0};
@@ -122,6 +141,7 @@ class SeriesColumns {
   Sorted by_received_;
   Dictionary sources_;
   Dictionary entities_;
+  Dictionary versions_;
 };
 
 }  // namespace tidings::service::internal

@@ -73,6 +73,7 @@ struct ServiceCore {
   StreamRegistry ingest_streams;
   ByteBudget inflight;
   std::atomic<bool> shutting_down{false};
+  std::atomic<bool> rescoring{false};  // A Rescore call is running.
 };
 
 // Stored signals visited per storage read, so that a read task stays short

@@ -43,6 +43,7 @@ constexpr CfSpec kCfSpecs[kNumCfs] = {
     {"published_index", false, 8 << 20},    // kPublishedIndex
     {"received_index", false, 8 << 20},     // kReceivedIndex
     {"summaries", false, 8 << 20},          // kSummaries
+    {"revisions", false, 4 << 20},          // kRevisions
 };
 
 bool Supported(const std::vector<rocksdb::CompressionType>& supported,

@@ -50,6 +50,7 @@ enum Cf : int {
   kPublishedIndex,
   kReceivedIndex,
   kSummaries,
+  kRevisions,
   kNumCfs,
 };
 

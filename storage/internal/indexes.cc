@@ -13,6 +13,8 @@
 #include "rocksdb/iterator.h"
 #include "rocksdb/slice.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/status_macros.h"
+#include "storage/internal/versions.h"
 #include "storage/signal_summary.h"
 
 namespace tidings::storage::internal {
@@ -22,7 +24,10 @@ namespace {
 // and received-time indexes and has its summary (stores written before they
 // existed lack it or hold an older list, and get them all rebuilt).
 constexpr char kIndexesKey[] = "indexes";
-constexpr char kIndexes[] = "entity,published,received,summaries";
+// Version 2 summaries (with the revision and scorer version), the revision
+// index and the version records joined the list together.
+constexpr char kIndexes[] =
+    "entity,published,received,summaries2,revisions,versions";
 
 // Signals indexed per WriteBatch when building missing indexes.
 constexpr int kBuildStepSignals = 4096;
@@ -213,6 +218,7 @@ void PutPointEntries(const Db& db, const tidings::v1::Signal& signal,
   SignalSummary summary = SummarizeSignal(signal);
   summary.seq = seq;
   batch->Put(db.cf(kSummaries), SeqKey(seq), EncodeSummary(summary));
+  PutRevisionEntry(db, signal, seq, batch);
 }
 
 }  // namespace
@@ -238,6 +244,7 @@ void DeletePointIndexEntries(const Db& db, const tidings::v1::Signal& signal,
     batch->Delete(db.cf(kReceivedIndex),
                   TimeKey(MicrosOf(signal.received_at()), seq));
   }
+  DeleteRevisionEntry(db, signal, seq, batch);
 }
 
 absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
@@ -258,6 +265,7 @@ absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
   uint64_t done = 0;
   rocksdb::WriteBatch batch;
   rocksdb::WriteOptions write_options;
+  VersionTally versions;  // One entry per version: small.
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t seq;
     tidings::v1::Signal signal;
@@ -268,6 +276,7 @@ absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
           absl::StrCat("a signal after ", done, " indexed does not parse"));
     }
     PutPointEntries(db, signal, seq, &batch);
+    versions.Add(signal);
     if (++done % kBuildStepSignals == 0) {
       s = db.db->Write(write_options, &batch);
       if (!s.ok()) return FromRocks(s, "cannot write index entries");
@@ -278,6 +287,8 @@ absl::Status BuildMissingIndexes(const Db& db, const StoreOptions& options) {
   if (!it->status().ok()) {
     return FromRocks(it->status(), "cannot read the log to index it");
   }
+  // The records are the whole truth: every retained signal was counted.
+  TIDINGS_STORAGE_RETURN_IF_ERROR(versions.Write(db, /*replace=*/true, &batch));
   // The marker is synced after (or with) every entry it vouches for.
   batch.Put(db.cf(kMeta), kIndexesKey, kIndexes);
   write_options.sync = options.sync;

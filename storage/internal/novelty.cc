@@ -107,25 +107,22 @@ void NoveltyCounter::Add(std::string_view key, int64_t micros, uint32_t n) {
 
 void NoveltyCounter::Sweep(int64_t now_micros) {
   last_sweep_micros_ = now_micros;
-  const int64_t oldest = WindowStart(now_micros, kWidestMicros);
-  for (auto it = times_.begin(); it != times_.end();) {
-    std::deque<int64_t>& times = it->second;
-    while (!times.empty() && times.front() < oldest) {
-      times.pop_front();
-      --entries_;
-    }
-    if (times.empty()) {
-      times_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
+  DropBelow(WindowStart(now_micros, kWidestMicros));
 }
 
 void NoveltyCounter::DropThrough(int64_t micros) {
+  if (micros == std::numeric_limits<int64_t>::max()) {
+    times_.clear();
+    entries_ = 0;
+    return;
+  }
+  DropBelow(micros + 1);
+}
+
+void NoveltyCounter::DropBelow(int64_t bound) {
   for (auto it = times_.begin(); it != times_.end();) {
     std::deque<int64_t>& times = it->second;
-    while (!times.empty() && times.front() <= micros) {
+    while (!times.empty() && times.front() < bound) {
       times.pop_front();
       --entries_;
     }
@@ -192,6 +189,7 @@ absl::StatusOr<NoveltyCounter> LoadNoveltyCounter(const Db& db,
       return absl::DataLossError(
           "malformed signal summary while counting novelty");
     }
+    if (summary.rescore_of_seq != 0) continue;  // A revision: no new story.
     for (const std::string& key : NoveltyKeys(summary)) {
       counter.Add(key, summary.ingested_micros);
     }

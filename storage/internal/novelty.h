@@ -5,7 +5,8 @@
 // its entities and of its events' actors), how many signals stored before it
 // share that key and were ingested within each window of kNoveltyWindows
 // ending at its own ingested_at (earlier signals of the same batch count:
-// they were stored first, at the same time).
+// they were stored first, at the same time). Rescored signals (revisions)
+// are neither stamped nor counted: they are no new stories.
 //
 // The counter keeps, per key, the ingested_at of every signal in the widest
 // window: 8 bytes per (signal, key) of the last 7 days, plus a hash-map entry
@@ -78,6 +79,8 @@ class NoveltyCounter {
 
  private:
   void Sweep(int64_t now_micros);
+  // Drops every entry older than `bound` and the keys left empty.
+  void DropBelow(int64_t bound);
 
   absl::flat_hash_map<std::string, std::deque<int64_t>> times_;
   size_t entries_ = 0;

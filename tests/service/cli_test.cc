@@ -366,15 +366,16 @@ TEST(CliFormatTest, CsvQuotesFields) {
                              "\"Gold Advances, \"\"Again\"\"\""));
   EXPECT_THAT(row, HasSubstr("GOLD_PRICE_MOVE:UP:0.920"));
   EXPECT_THAT(row, HasSubstr("commodity:gold"));
-  // As many fields as the header names, the byline's before received_at.
+  // As many fields as the header names, the byline's before received_at,
+  // then rescore_of_seq (0: as first delivered).
   v1::Signal bylined = SampleSignal();
   bylined.set_author("Jane Roe");
   bylined.set_published_origin(v1::PAGE);
   const std::string with_byline = FormatSignalCsv(bylined);
-  EXPECT_THAT(with_byline, ::testing::EndsWith(",Jane Roe,PAGE,"));
+  EXPECT_THAT(with_byline, ::testing::EndsWith(",Jane Roe,PAGE,,0"));
   bylined.mutable_received_at()->set_seconds(1735689600);
   EXPECT_THAT(FormatSignalCsv(bylined),
-              ::testing::EndsWith(",Jane Roe,PAGE,2025-01-01T00:00:00Z"));
+              ::testing::EndsWith(",Jane Roe,PAGE,2025-01-01T00:00:00Z,0"));
   auto fields = [](const std::string& line) {
     int n = 1;
     bool quoted = false;

@@ -80,51 +80,26 @@ class ServeProcess {
  public:
   explicit ServeProcess(const std::string& listen = "127.0.0.1:0",
                         const std::string& name = "serve",
-                        std::vector<std::string> extra_args = {}) {
+                        std::vector<std::string> extra_args = {})
+      : listen_(listen), extra_args_(std::move(extra_args)) {
     dir_ = ::testing::TempDir() + "/cli_test_" + name + "." +
            std::to_string(::getpid());
-    std::string log = dir_ + ".log";
-    ::unlink(log.c_str());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log.c_str(), "w", stderr);
-      std::freopen("/dev/null", "w", stdout);
-      std::string data = dir_ + "/data";
-      std::vector<std::string> args = {TIDINGS_BINARY,
-                                       "serve",
-                                       "--listen",
-                                       listen,
-                                       "--data",
-                                       data,
-                                       "--heartbeat-interval",
-                                       "1s",
-                                       "--retention",
-                                       "72h"};
-      args.insert(args.end(), extra_args.begin(), extra_args.end());
-      std::vector<char*> argv;
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(TIDINGS_BINARY, argv.data());
-      ::_exit(127);
-    }
-    auto read_log = [this] { log_ = ReadLog(); };
-    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
-    for (int i = 0; i < 300 && address_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      read_log();
-      size_t at = log_.find("serving on ");
-      if (at != std::string::npos) {
-        size_t end = log_.find(',', at);
-        address_ = log_.substr(at + 11, end - at - 11);
-        break;
-      }
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        read_log();  // All it wrote.
-        break;
-      }
-    }
+    Launch();
+  }
+  // SIGKILL (no shutdown at all), then waits for the process.
+  void Kill() {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exit_code_ = 128 + SIGKILL;
+  }
+  // Starts the server again on the same data directory (after Kill() or
+  // Stop()), on a new free port when listening on port 0.
+  void Restart() {
+    address_.clear();
+    log_.clear();
+    exit_code_ = -1;
+    Launch();
   }
   ~ServeProcess() {
     if (pid_ > 0 && exit_code_ < 0) Stop();
@@ -162,6 +137,54 @@ class ServeProcess {
   }
 
  private:
+  // Forks and execs `tidings serve`; waits for its "serving on" line.
+  void Launch() {
+    std::string log = dir_ + ".log";
+    ::unlink(log.c_str());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen(log.c_str(), "w", stderr);
+      std::freopen("/dev/null", "w", stdout);
+      std::string data = dir_ + "/data";
+      std::vector<std::string> args = {TIDINGS_BINARY,
+                                       "serve",
+                                       "--listen",
+                                       listen_,
+                                       "--data",
+                                       data,
+                                       "--heartbeat-interval",
+                                       "1s",
+                                       "--retention",
+                                       "72h"};
+      args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+      std::vector<char*> argv;
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      ::execv(TIDINGS_BINARY, argv.data());
+      ::_exit(127);
+    }
+    auto read_log = [this] { log_ = ReadLog(); };
+    // Wait for "serving on 127.0.0.1:PORT, ..." in the log.
+    for (int i = 0; i < 300 && address_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      read_log();
+      size_t at = log_.find("serving on ");
+      if (at != std::string::npos) {
+        size_t end = log_.find(',', at);
+        address_ = log_.substr(at + 11, end - at - 11);
+        break;
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // It gave up.
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        read_log();  // All it wrote.
+        break;
+      }
+    }
+  }
+
+  std::string listen_;
+  std::vector<std::string> extra_args_;
   std::string log_;
   std::string dir_;
   pid_t pid_ = -1;

@@ -86,8 +86,35 @@ TEST(SignalSummaryTest, MalformedBytesAreRefused) {
   }
   EXPECT_FALSE(DecodeSummary(bytes + "x", 1, &out));
   std::string other_version = bytes;
-  other_version[0] = 2;
+  other_version[0] = 3;
   EXPECT_FALSE(DecodeSummary(other_version, 1, &out));
+}
+
+// Version 1 (before rescoring) is still read: an original of no recorded
+// version. Version 2 keeps the revision and the scorer version.
+TEST(SignalSummaryTest, ReadsVersionOneAndKeepsTheRevision) {
+  Signal signal = Varied(1).signals[0];
+  signal.set_scorer_version("v-test");
+  signal.set_rescore_of_seq(7);
+  signal.set_doc_index(0);
+  signal.set_article_id("a1");
+  SignalSummary summary = SummarizeSignal(signal);
+  EXPECT_EQ(summary.rescore_of_seq, 7u);
+  EXPECT_EQ(summary.scorer_version, "v-test");
+  const std::string bytes = EncodeSummary(summary);
+  SignalSummary out;
+  ASSERT_TRUE(DecodeSummary(bytes, signal.seq(), &out));
+  EXPECT_EQ(out, summary);
+  // The same bytes in version 1: without the trailing fields (the varint
+  // 7, the length 6 and "v-test", the doc_index 0, the length 2 and "a1").
+  std::string v1 = bytes.substr(0, bytes.size() - 12);
+  v1[0] = 1;
+  ASSERT_TRUE(DecodeSummary(v1, signal.seq(), &out));
+  EXPECT_EQ(out.rescore_of_seq, 0u);
+  EXPECT_EQ(out.scorer_version, "");
+  EXPECT_EQ(out.article_id, "");
+  EXPECT_EQ(out.events, summary.events);
+  EXPECT_EQ(out.entities, summary.entities);
 }
 
 class SummaryStoreTest : public StoreDirTest {
