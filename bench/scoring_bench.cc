@@ -8,7 +8,16 @@
 //                               bytes: split on non-alphanumerics, lower-case,
 //                               one hash lookup per token in a table of the
 //                               lexicon's size. Nothing a scorer could skip.
+//   BM_ScoreCorpusScratch/<w>   the same with one reused Scorer::Scratch.
+//   BM_TightCeiling/<workload>  the tight loop of ../shared/tools/ceiling
+//                               (bench/tight_ceiling.h) over the same bytes.
+//                               BM_ScoreCorpus reports ceiling_ratio = its
+//                               CPU MB/s / this loop's CPU MB/s, the loop
+//                               measured at startup (README.md, "ceiling").
 //   BM_ScoreLatency5KB          p50/p99 time to score one ~5 KB article.
+//   BM_Adversarial/<case>       cycles per byte on generated worst cases
+//                               (bench/adversarial.h) and their ratio to the
+//                               corpus's (README.md, "Worst cases").
 //
 // Workloads (built once at startup, not timed; see README.md):
 //   headlines  gold-headlines items: the title only.
@@ -50,7 +59,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
+#include "bench/corpus.h"
+#include "bench/reference.h"
+#include "bench/tight_ceiling.h"
 #include "benchmark/benchmark.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
@@ -78,51 +91,9 @@ using scoring::ScoreInput;
 using scoring::Scorer;
 
 constexpr size_t kArticleMaxBytes = 8 * 1024;  // "ordinary" article: < 8 KB
-constexpr size_t kSampleItems = 200;           // reference sample: corpus items
-constexpr size_t kSamplePages = 20;            //   ... and synthesised pages
 constexpr size_t kLatencyTarget = 5 * 1024;    // BM_ScoreLatency5KB size
 constexpr size_t kLatencyPool = 256;           // distinct ~5 KB articles
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "scoring_bench: %s\n", message.c_str());
-  std::fflush(stderr);
-  std::exit(EXIT_FAILURE);
-}
-
-// --- small utilities -------------------------------------------------------
-
-uint64_t Fnv1a64(std::string_view s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-// SplitMix64: a fixed, portable generator, so that the synthesised pages and
-// the shuffled walk order are the same on every machine and standard library.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  size_t Below(size_t n) { return static_cast<size_t>(Next() % n); }
-
- private:
-  uint64_t state_;
-};
-
-std::string ReadFileOrDie(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Die("cannot open " + path);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
+constexpr int kTightPasses = 5;                // tight ceiling: median of
 
 // Resident set size of this process, from /proc/self/statm (field 2, pages).
 double ResidentMB() {
@@ -153,242 +124,13 @@ std::string FormatMB(double mb) {
   return buf;
 }
 
-// --- corpus loading: a tiny JSON reader for the fixed JSONL shape ----------
-//
-// Each line is one flat object whose values are strings, null, numbers or
-// booleans. Strings are unescaped (\uXXXX with surrogate pairs to UTF-8; a
-// lone surrogate becomes U+FFFD). Anything else is a fatal error naming the
-// line: the corpus is a fixed file, so a parse error is a bug to look at.
-
-struct Item {
-  std::string id;
-  std::string source;
-  std::string title;
-  std::string body;
-};
-
-class LineParser {
- public:
-  LineParser(std::string_view line, size_t line_no)
-      : s_(line), line_no_(line_no) {}
-
-  Item Parse() {
-    Item item;
-    bool has_id = false;
-    SkipSpace();
-    Expect('{');
-    SkipSpace();
-    if (Peek() == '}') Fail("empty object");
-    while (true) {
-      SkipSpace();
-      std::string key = String();
-      SkipSpace();
-      Expect(':');
-      SkipSpace();
-      std::string* field = nullptr;
-      if (key == "id") {
-        field = &item.id;
-        has_id = true;
-      } else if (key == "source") {
-        field = &item.source;
-      } else if (key == "title") {
-        field = &item.title;
-      } else if (key == "body") {
-        field = &item.body;
-      }
-      if (Peek() == '"') {
-        std::string value = String();
-        if (field != nullptr) *field = std::move(value);
-      } else {
-        SkipScalar();  // null, a number, true/false ("published": null).
-      }
-      SkipSpace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      Expect('}');
-      break;
-    }
-    SkipSpace();
-    if (pos_ != s_.size()) Fail("trailing characters after the object");
-    if (!has_id || item.id.empty()) Fail("missing \"id\"");
-    return item;
-  }
-
- private:
-  [[noreturn]] void Fail(const std::string& what) {
-    Die("corpus line " + std::to_string(line_no_) + ", column " +
-        std::to_string(pos_ + 1) + ": " + what);
-  }
-  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-  void Expect(char c) {
-    if (Peek() != c) Fail(std::string("expected '") + c + "'");
-    ++pos_;
-  }
-  void SkipSpace() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r')) {
-      ++pos_;
-    }
-  }
-  void SkipScalar() {
-    size_t start = pos_;
-    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '}' &&
-           s_[pos_] != ' ') {
-      ++pos_;
-    }
-    if (pos_ == start) Fail("expected a value");
-  }
-  uint32_t Hex4() {
-    if (pos_ + 4 > s_.size()) Fail("truncated \\u escape");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_++];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        v |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        v |= c - 'A' + 10;
-      } else {
-        Fail("bad hex digit in \\u escape");
-      }
-    }
-    return v;
-  }
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-  std::string String() {
-    Expect('"');
-    std::string out;
-    while (true) {
-      size_t run = pos_;
-      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\') ++run;
-      out.append(s_.substr(pos_, run - pos_));
-      pos_ = run;
-      if (pos_ >= s_.size()) Fail("unterminated string");
-      if (s_[pos_++] == '"') return out;
-      char e = Peek();
-      ++pos_;
-      switch (e) {
-        case '"':
-          out.push_back('"');
-          break;
-        case '\\':
-          out.push_back('\\');
-          break;
-        case '/':
-          out.push_back('/');
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case 't':
-          out.push_back('\t');
-          break;
-        case 'u': {
-          uint32_t cp = Hex4();
-          if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 6 <= s_.size() &&
-              s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
-            size_t save = pos_;
-            pos_ += 2;
-            uint32_t lo = Hex4();
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else {
-              pos_ = save;
-              cp = 0xFFFD;
-            }
-          } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-          }
-          AppendUtf8(cp, &out);
-          break;
-        }
-        default:
-          Fail("bad escape in string");
-      }
-    }
-  }
-
-  std::string_view s_;
-  size_t line_no_;
-  size_t pos_ = 0;
-};
-
-struct Corpus {
-  std::string path;
-  std::string name;     // File stem: "news_corpus", "fixture_corpus".
-  uint64_t digest = 0;  // FNV-1a 64 of the file's bytes.
-  size_t file_bytes = 0;
-  std::vector<Item> items;
-};
-
-Corpus LoadCorpus(const std::string& path) {
-  Corpus corpus;
-  corpus.path = path;
-  corpus.name = std::filesystem::path(path).stem().string();
-  std::string data = ReadFileOrDie(path);
-  corpus.file_bytes = data.size();
-  corpus.digest = Fnv1a64(data);
-  size_t pos = 0, line_no = 0;
-  while (pos < data.size()) {
-    size_t eol = data.find('\n', pos);
-    if (eol == std::string::npos) eol = data.size();
-    std::string_view line(data.data() + pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    corpus.items.push_back(LineParser(line, line_no).Parse());
-  }
-  if (corpus.items.empty()) Die(path + " holds no items");
-  return corpus;
-}
-
 // --- workloads ---------------------------------------------------------------
-
-// One scorer input. Views point into the corpus items or the page store,
-// both of which live until exit.
-struct Doc {
-  std::string_view id;
-  std::string_view title;
-  std::string_view body;
-  size_t bytes() const { return title.size() + body.size(); }
-  ScoreInput input() const {
-    return ScoreInput{.title = title, .body = body, .kind = ContentKind::kAuto};
-  }
-};
 
 struct Workload {
   std::string name;
   std::vector<Doc> docs;  // Shuffled: any prefix is a fair sample.
   uint64_t bytes = 0;
+  double tight_mb_s = 0;  // The tight ceiling's CPU MB/s, set at startup.
 };
 
 bool IsHeadline(const Item& item) {
@@ -562,7 +304,9 @@ std::vector<Doc> MakeLatencyDocs(const Corpus& corpus,
 // lower-cased first column. A duplicate first column (the same term in two
 // files) gets a padding key that never matches, so that the table's size
 // equals the scorer's lexicon entry count.
-absl::flat_hash_set<std::string> LexiconKeys() {
+// `terms` (if not null) receives every row's key, duplicates included, as
+// ceiling.cc reads them.
+absl::flat_hash_set<std::string> LexiconKeys(std::vector<std::string>* terms) {
   namespace si = scoring::internal;
   absl::StatusOr<si::LexiconSet> lex = si::LexiconSet::Load("");
   if (!lex.ok())
@@ -574,6 +318,7 @@ absl::flat_hash_set<std::string> LexiconKeys() {
     if (!rows.ok()) Die(std::string(rows.status().message()));
     for (const si::LexiconRow& row : *rows) {
       std::string key = absl::AsciiStrToLower(si::AsAbsl(row.fields[0]));
+      if (terms != nullptr) terms->push_back(key);
       if (!keys.insert(key).second) {
         keys.insert(std::string("\x01") + std::string(name) + ":" +
                     std::to_string(row.line));
@@ -625,185 +370,6 @@ size_t CeilingPass(std::string_view text,
   return hits;
 }
 
-// --- the reference check -----------------------------------------------------
-
-// Per document: the sentiment label, then each event as type:direction,
-// sorted, with a trailing '~' when its relevance is below
-// kDefaultMinRelevance (found but not reported by default). Documents of one
-// item are joined by " | ".
-std::string DigestDocs(const std::vector<ScoredDocument>& docs) {
-  std::string out;
-  for (const ScoredDocument& doc : docs) {
-    if (!out.empty()) out += " | ";
-    out += scoring::Name(doc.sentiment.label);
-    std::vector<std::string> events;
-    for (const scoring::Event& e : doc.events) {
-      std::string s(scoring::Name(e.type));
-      s += ':';
-      s += scoring::Name(e.direction);
-      if (e.relevance < scoring::kDefaultMinRelevance) s += "~";
-      events.push_back(std::move(s));
-    }
-    std::sort(events.begin(), events.end());
-    for (const std::string& e : events) out += " " + e;
-  }
-  return out.empty() ? "-" : out;
-}
-
-struct RefRow {
-  size_t docs = 0;
-  std::string digest;
-  bool operator==(const RefRow&) const = default;
-};
-using RefMap = std::map<std::string, RefRow>;
-
-// The sample: kSampleItems corpus items spread evenly over the corpus sorted
-// by id (so every source is represented), plus the first kSamplePages pages.
-std::vector<Doc> ReferenceSample(const Corpus& corpus,
-                                 const std::vector<Doc>& pages) {
-  std::vector<const Item*> sorted;
-  for (const Item& item : corpus.items) sorted.push_back(&item);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Item* a, const Item* b) { return a->id < b->id; });
-  std::vector<Doc> sample;
-  const size_t n = std::min(kSampleItems, sorted.size());
-  for (size_t k = 0; k < n; ++k) {
-    const Item& item = *sorted[k * sorted.size() / n];
-    sample.push_back(Doc{item.id, item.title, item.body});
-  }
-  std::vector<Doc> ordered_pages = pages;
-  std::sort(ordered_pages.begin(), ordered_pages.end(),
-            [](const Doc& a, const Doc& b) { return a.id < b.id; });
-  for (size_t k = 0; k < std::min(kSamplePages, ordered_pages.size()); ++k) {
-    sample.push_back(ordered_pages[k]);
-  }
-  return sample;
-}
-
-RefMap ScoreSample(const Scorer& scorer, const std::vector<Doc>& sample) {
-  RefMap out;
-  for (const Doc& d : sample) {
-    std::vector<ScoredDocument> docs = scorer.Score(d.input());
-    out[std::string(d.id)] = RefRow{docs.size(), DigestDocs(docs)};
-  }
-  return out;
-}
-
-std::string CorpusLine(const Corpus& c) {
-  char digest[20];
-  std::snprintf(digest, sizeof(digest), "%016llx",
-                static_cast<unsigned long long>(c.digest));
-  return "# corpus\t" + c.name + "\tfnv1a64=" + digest +
-         "\titems=" + std::to_string(c.items.size());
-}
-
-void WriteReference(const std::string& path, const Corpus& corpus,
-                    const Scorer& scorer, const RefMap& rows) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) Die("cannot write " + path);
-  out << "# scoring_bench reference: a digest of the scorer's output on a "
-         "fixed\n"
-         "# sample (ids and labels only, no text). scoring_bench compares it\n"
-         "# before it times anything and refuses to run on a difference.\n"
-         "# Regenerating is a reviewed change, made when lexicons or rules "
-         "change\n"
-         "# on purpose; look at the diff before committing it:\n"
-         "#   TIDINGS_CORPUS=<corpus.jsonl> build/bench/scoring_bench "
-         "--update_reference\n"
-         "# Columns: id, documents found, per document (\" | \" between "
-         "them):\n"
-         "# sentiment label then events type:direction, '~' = relevance below\n"
-         "# kDefaultMinRelevance.\n"
-      << CorpusLine(corpus) << "\n"
-      << "# scorer\t" << scorer.version() << "\n";
-  for (const auto& [id, row] : rows) {
-    out << id << '\t' << row.docs << '\t' << row.digest << '\n';
-  }
-  if (!out.flush()) Die("error writing " + path);
-}
-
-std::string RegenerateHint(const Corpus& corpus, const std::string& path) {
-  return "If the change is intended (lexicons or rules changed on purpose), "
-         "regenerate the reference and have the diff reviewed:\n"
-         "  TIDINGS_CORPUS=" +
-         corpus.path +
-         " build/bench/scoring_bench --update_reference\n"
-         "(writes " +
-         path + ")";
-}
-
-// Returns a one-line summary for the benchmark context; dies on a mismatch.
-std::string CheckReference(const std::string& path, const Corpus& corpus,
-                           const Scorer& scorer, const RefMap& got) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Die("no reference file " + path + " for corpus '" + corpus.name +
-        "'; nothing is timed without one.\n" + RegenerateHint(corpus, path));
-  }
-  RefMap want;
-  std::string line, ref_corpus, ref_scorer;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.starts_with("# corpus\t")) ref_corpus = line;
-    if (line.starts_with("# scorer\t")) ref_scorer = line.substr(9);
-    if (line.empty() || line[0] == '#') continue;
-    size_t t1 = line.find('\t');
-    size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) {
-      Die(path + ":" + std::to_string(line_no) +
-          ": expected id<TAB>docs<TAB>digest");
-    }
-    const std::string count = line.substr(t1 + 1, t2 - t1 - 1);
-    char* count_end = nullptr;
-    const unsigned long docs = std::strtoul(count.c_str(), &count_end, 10);
-    if (count.empty() || *count_end != '\0') {
-      Die(path + ":" + std::to_string(line_no) + ": bad document count '" +
-          count + "'");
-    }
-    want[line.substr(0, t1)] = RefRow{docs, line.substr(t2 + 1)};
-  }
-  if (ref_corpus != CorpusLine(corpus)) {
-    Die(path + " was made for another corpus:\n  reference: " + ref_corpus +
-        "\n  this run:  " + CorpusLine(corpus) + "\n" +
-        RegenerateHint(corpus, path));
-  }
-  std::vector<std::string> diffs;
-  size_t n_diffs = 0;
-  auto note = [&](std::string s) {
-    if (++n_diffs <= 10) diffs.push_back(std::move(s));
-  };
-  for (const auto& [id, row] : want) {
-    auto it = got.find(id);
-    if (it == got.end()) {
-      note(id + ": in the reference, not in this run's sample");
-    } else if (!(it->second == row)) {
-      note(id + ":\n      reference: " + std::to_string(row.docs) + " docs  " +
-           row.digest + "\n      this run:  " +
-           std::to_string(it->second.docs) + " docs  " + it->second.digest);
-    }
-  }
-  for (const auto& [id, row] : got) {
-    if (!want.contains(id))
-      note(id + ": in this run's sample, not in the reference");
-  }
-  if (n_diffs != 0) {
-    std::string msg = "scorer output differs from " + path + " on " +
-                      std::to_string(n_diffs) + " of " +
-                      std::to_string(got.size()) +
-                      " sample items; nothing was timed.\n";
-    if (ref_scorer != scorer.version()) {
-      msg += "  (reference scorer " + ref_scorer + ", this scorer " +
-             scorer.version() + ")\n";
-    }
-    msg += "First differences:\n";
-    for (const std::string& d : diffs) msg += "  " + d + "\n";
-    Die(msg + RegenerateHint(corpus, path));
-  }
-  return "ok, " + std::to_string(got.size()) + " items match " +
-         std::filesystem::path(path).filename().string();
-}
-
 // --- benchmarks --------------------------------------------------------------
 
 struct Env {
@@ -816,11 +382,95 @@ struct Env {
   std::vector<Workload> workloads;
   std::vector<Doc> latency_docs;
   absl::flat_hash_set<std::string> lexicon_keys;
+  std::unique_ptr<const TightTable> tight;
+  std::vector<AdversarialCase> adversarial;
 };
 Env* g_env = nullptr;
 
-void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
+// Nominal cycles per second: the time-stamp counter's rate, which on this
+// machine (constant_tsc) is the nominal clock. The VM exposes no hardware
+// cycle counter (perf: cycles <not supported>), so cycles are estimated as
+// thread CPU time x this rate.
+double NominalHz() {
+  static const double hz = [] {
+#if defined(__x86_64__)
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t c0 = __builtin_ia32_rdtsc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const uint64_t c1 = __builtin_ia32_rdtsc();
+    const std::chrono::duration<double> dt =
+        std::chrono::steady_clock::now() - t0;
+    return static_cast<double>(c1 - c0) / dt.count();
+#else
+    return 0.0;  // Unknown: cycle counters report 0.
+#endif
+  }();
+  return hz;
+}
+
+// Scoring cycles per byte on the corpus (the `all` workload), measured once
+// on first use: `pass` = total CPU / total bytes of a whole pass, median of 3
+// passes; `doc_median` = the median over documents of each one's own.
+struct CorpusCycles {
+  double pass = 0;
+  double doc_median = 0;
+};
+const CorpusCycles& CorpusCyclesPerByte() {
+  static const CorpusCycles cycles = [] {
+    const Workload* all = nullptr;
+    for (const Workload& w : g_env->workloads) {
+      if (w.name == "all") all = &w;
+    }
+    const double hz = NominalHz();
+    std::vector<double> passes, per_doc;
+    per_doc.reserve(all->docs.size() * 3);
+    for (int p = 0; p < 3; ++p) {
+      double pass_cpu = 0;
+      for (const Doc& d : all->docs) {
+        const double start = ThreadCpuSeconds();
+        std::vector<ScoredDocument> out = g_env->scorer->Score(d.input());
+        benchmark::DoNotOptimize(out.data());
+        const double cpu = ThreadCpuSeconds() - start;
+        pass_cpu += cpu;
+        if (d.bytes() > 0) per_doc.push_back(cpu * hz / d.bytes());
+      }
+      passes.push_back(pass_cpu * hz / all->bytes);
+    }
+    auto median = [](std::vector<double>& v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    return CorpusCycles{median(passes), median(per_doc)};
+  }();
+  return cycles;
+}
+
+// The tight ceiling of one workload: thread CPU MB/s of whole passes over
+// its documents in the benchmark's (shuffled) order, median of `passes`.
+// Thread CPU time leaves out time lost to other processes, whole passes read
+// the text as cold as BM_ScoreCorpus does, and the median drops a pass that
+// shared the core with a noisy neighbour.
+double MeasureTight(const TightTable& table, const Workload& w, int passes) {
+  std::vector<double> mb_s;
+  size_t hits = 0;
+  for (int p = 0; p < passes; ++p) {
+    const double start = ThreadCpuSeconds();
+    for (const Doc& d : w.docs)
+      hits += table.Pass(d.title) + table.Pass(d.body);
+    const double seconds = ThreadCpuSeconds() - start;
+    mb_s.push_back(seconds > 0 ? w.bytes / 1048576.0 / seconds : 0);
+  }
+  benchmark::DoNotOptimize(hits);
+  std::sort(mb_s.begin(), mb_s.end());
+  return mb_s[mb_s.size() / 2];
+}
+
+// `reuse_scratch`: pass one Scorer::Scratch to every call (as `tidings score`
+// does) instead of letting Score() make its working memory per call.
+void BM_ScoreCorpus(benchmark::State& state, const Workload* w,
+                    bool reuse_scratch) {
   const Scorer& scorer = *g_env->scorer;
+  Scorer::Scratch scratch;
   const size_t n = w->docs.size();
   // Each thread walks the (shuffled) workload from its own offset.
   size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
@@ -829,7 +479,9 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
   const double cpu_before = ThreadCpuSeconds();
   for (auto _ : state) {
     const Doc& d = w->docs[i];
-    std::vector<ScoredDocument> out = scorer.Score(d.input());
+    std::vector<ScoredDocument> out = reuse_scratch
+                                          ? scorer.Score(d.input(), &scratch)
+                                          : scorer.Score(d.input());
     benchmark::DoNotOptimize(out.data());
     found += out.size();
     bytes += d.bytes();
@@ -851,6 +503,36 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w) {
               Counter::kAvgThreads);
   state.counters["scorer_rss_MB"] =
       Counter(g_env->scorer_rss_mb, Counter::kAvgThreads);
+  // Per thread: each thread's CPU MB/s over the one-core ceiling.
+  state.counters["ceiling_ratio"] =
+      Counter(cpu_seconds > 0 && w->tight_mb_s > 0
+                  ? bytes / 1048576.0 / cpu_seconds / w->tight_mb_s
+                  : 0,
+              Counter::kAvgThreads);
+}
+
+void BM_TightCeiling(benchmark::State& state, const Workload* w) {
+  const TightTable& table = *g_env->tight;
+  const size_t n = w->docs.size();
+  size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
+  uint64_t bytes = 0;
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    const Doc& d = w->docs[i];
+    size_t hits = table.Pass(d.title) + table.Pass(d.body);
+    benchmark::DoNotOptimize(hits);
+    bytes += d.bytes();
+    if (++i == n) i = 0;
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  const double mb_s = cpu_seconds > 0 ? bytes / 1048576.0 / cpu_seconds : 0;
+  using benchmark::Counter;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["cpu_MB_per_s"] = Counter(mb_s, Counter::kAvgThreads);
+  // This run over the startup measurement that ceiling_ratio divides by: far
+  // from 1 means the machine changed speed between the two.
+  state.counters["vs_startup"] = Counter(
+      w->tight_mb_s > 0 ? mb_s / w->tight_mb_s : 0, Counter::kAvgThreads);
 }
 
 void BM_Ceiling(benchmark::State& state, const Workload* w) {
@@ -917,6 +599,34 @@ void BM_ScoreLatency5KB(benchmark::State& state) {
   state.counters["p99_cpu_us"] = percentile(cpu_us, 0.99);
   state.counters["article_bytes"] =
       static_cast<double>(bytes) / static_cast<double>(wall_us.size());
+}
+
+// One generated worst case per iteration (bench/adversarial.h).
+void BM_Adversarial(benchmark::State& state, const AdversarialCase* c) {
+  const CorpusCycles& corpus = CorpusCyclesPerByte();
+  const Scorer& scorer = *g_env->scorer;
+  const ScoreInput input{
+      .title = {}, .body = c->text, .kind = ContentKind::kAuto};
+  size_t found = 0;
+  const double cpu_before = ThreadCpuSeconds();
+  for (auto _ : state) {
+    std::vector<ScoredDocument> out = scorer.Score(input);
+    benchmark::DoNotOptimize(out.data());
+    found = out.size();
+  }
+  const double cpu_seconds = ThreadCpuSeconds() - cpu_before;
+  const double bytes = static_cast<double>(c->text.size()) *
+                       static_cast<double>(state.iterations());
+  const double cpb = bytes > 0 ? cpu_seconds * NominalHz() / bytes : 0;
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["input_bytes"] = static_cast<double>(c->text.size());
+  state.counters["out_docs"] = static_cast<double>(found);
+  state.counters["cycles_per_byte"] = cpb;
+  state.counters["corpus_cpb"] = corpus.pass;
+  state.counters["x_corpus"] = corpus.pass > 0 ? cpb / corpus.pass : 0;
+  state.counters["corpus_doc_median_cpb"] = corpus.doc_median;
+  state.counters["x_doc_median"] =
+      corpus.doc_median > 0 ? cpb / corpus.doc_median : 0;
 }
 
 // --- main
@@ -988,7 +698,19 @@ int Main(int argc, char** argv) {
   env.workloads.push_back(MakeWorkload("pages", std::move(pages)));
   env.workloads.push_back(MakeWorkload("all", std::move(all)));
   env.latency_docs = MakeLatencyDocs(env.corpus, &env.store);
-  env.lexicon_keys = LexiconKeys();
+  std::vector<std::string> terms;
+  env.lexicon_keys = LexiconKeys(&terms);
+  env.tight = std::make_unique<const TightTable>(terms);
+  {
+    std::vector<std::string_view> bodies, titles;
+    for (const Item& item : env.corpus.items) {
+      if (!IsHeadline(item) && item.body.size() >= 200)
+        bodies.push_back(item.body);
+      if (!item.title.empty()) titles.push_back(item.title);
+    }
+    if (bodies.empty() || titles.empty()) Die("no text for the worst cases");
+    env.adversarial = MakeAdversarialCases(bodies, titles);
+  }
 
   // Check before timing: the sample, scored on two threads at once (the
   // scorer is shared read-only), must agree with itself and the reference.
@@ -1042,10 +764,18 @@ int Main(int argc, char** argv) {
   benchmark::AddCustomContext("lexicon_entries",
                               std::to_string(env.lexicon_keys.size()));
   benchmark::AddCustomContext("reference_check", ref_status);
+  benchmark::AddCustomContext("nominal_MHz", FormatMB(NominalHz() / 1e6));
+  for (Workload& w : env.workloads) {
+    w.tight_mb_s = MeasureTight(*env.tight, w, kTightPasses);
+    benchmark::AddCustomContext("tight_ceiling_" + w.name,
+                                FormatMB(w.tight_mb_s) +
+                                    " CPU MB/s (median of " +
+                                    std::to_string(kTightPasses) + " passes)");
+  }
 
   for (const Workload& w : env.workloads) {
     benchmark::RegisterBenchmark(("BM_ScoreCorpus/" + w.name).c_str(),
-                                 BM_ScoreCorpus, &w)
+                                 BM_ScoreCorpus, &w, false)
         ->UseRealTime()
         ->Threads(1)
         ->Threads(2);
@@ -1057,10 +787,37 @@ int Main(int argc, char** argv) {
         ->Threads(1)
         ->Threads(2);
   }
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_ScoreCorpusScratch/" + w.name).c_str(),
+                                 BM_ScoreCorpus, &w, true)
+        ->UseRealTime()
+        ->Threads(1);
+  }
+  for (const Workload& w : env.workloads) {
+    benchmark::RegisterBenchmark(("BM_TightCeiling/" + w.name).c_str(),
+                                 BM_TightCeiling, &w)
+        ->UseRealTime()
+        ->Threads(1);
+  }
   benchmark::RegisterBenchmark("BM_ScoreLatency5KB", BM_ScoreLatency5KB)
       ->UseManualTime();
+  for (const AdversarialCase& c : env.adversarial) {
+    benchmark::RegisterBenchmark(("BM_Adversarial/" + c.name).c_str(),
+                                 BM_Adversarial, &c)
+        ->Unit(benchmark::kMillisecond);
+  }
 
   benchmark::RunSpecifiedBenchmarks();
+  // The ceiling again after everything ran: a large drift from the startup
+  // figure means the machine's speed changed during the run.
+  for (const Workload& w : env.workloads) {
+    const double end_mb_s = MeasureTight(*env.tight, w, kTightPasses);
+    std::fprintf(stderr,
+                 "tight ceiling %-9s startup %7.1f  end %7.1f CPU MB/s "
+                 "(drift %+.0f%%)\n",
+                 w.name.c_str(), w.tight_mb_s, end_mb_s,
+                 w.tight_mb_s > 0 ? 100 * (end_mb_s / w.tight_mb_s - 1) : 0);
+  }
   benchmark::Shutdown();
   return 0;
 }

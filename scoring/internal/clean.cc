@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "scoring/internal/cleaning.h"
@@ -523,7 +524,10 @@ void PageCleaner::Clean(std::string_view title, std::string_view body,
   if (kind == ContentKind::kAuto && body.find('\n') == std::string_view::npos)
     return plain();
 
-  cleaning::Cleaning c(*this, title, now);
+  if (out->buffers == nullptr) {
+    out->buffers = std::make_shared<cleaning::Buffers>();
+  }
+  cleaning::Cleaning c(*this, title, now, out->buffers.get());
   bool structured = c.ReadLines(body);
   if (kind == ContentKind::kAuto && !structured) return plain();
   out->docs = c.Segment();

@@ -47,6 +47,7 @@
 #define TIDINGS_SCORING_INTERNAL_CLEAN_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,10 @@
 #include "scoring/types.h"
 
 namespace tidings::scoring::internal {
+
+namespace cleaning {
+struct Buffers;  // cleaning.h
+}  // namespace cleaning
 
 struct CleanDocument {
   std::string title;  // "" when none was found.
@@ -103,6 +108,8 @@ class PageCleaner {
     std::string_view whole_title;  // Trimmed.
     std::string_view whole_body;
     std::vector<CleanDocument> docs;
+    // Working memory of the next Clean() into this (made on first use).
+    std::shared_ptr<cleaning::Buffers> buffers;
   };
   void Clean(std::string_view title, std::string_view body, ContentKind kind,
              absl::Time now, Cleaned* out) const;

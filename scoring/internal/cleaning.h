@@ -76,11 +76,40 @@ struct Line {
   bool bulleted = false;  // Printed after a bullet (not in `text`).
 };
 
+// The buffers of a Clean() call, kept by the caller across calls
+// (PageCleaner::Cleaned) so that they keep their capacity. Cleaning clears
+// them when it starts, except `teasers`, which every paragraph overwrites.
+struct Buffers {
+  std::vector<Line> lines;
+  std::vector<BylineLine> metas;
+  std::vector<std::string_view> learned_sites;
+  std::string norm;
+  std::vector<Piece> pieces;
+  std::vector<std::pair<size_t, size_t>> quoted;
+  TeaserScratch teasers;
+};
+
 // One Clean() call.
 class Cleaning {
  public:
-  Cleaning(const PageCleaner& pc, std::string_view title, absl::Time now)
-      : pc_(pc), now_(now), title_arg_(Trim(title)), teasers_(pc) {
+  Cleaning(const PageCleaner& pc, std::string_view title, absl::Time now,
+           Buffers* b)
+      : pc_(pc),
+        now_(now),
+        lines_(b->lines),
+        metas_(b->metas),
+        learned_sites_(b->learned_sites),
+        title_arg_(Trim(title)),
+        norm_(b->norm),
+        teasers_(pc, &b->teasers),
+        pieces_(b->pieces),
+        quoted_(b->quoted) {
+    lines_.clear();
+    metas_.clear();
+    learned_sites_.clear();
+    norm_.clear();
+    pieces_.clear();
+    quoted_.clear();
     if (!title_arg_.empty()) title_arg_key_ = TitleKey(title_arg_);
   }
 
@@ -155,22 +184,22 @@ class Cleaning {
 
   const PageCleaner& pc_;
   const absl::Time now_;
-  std::vector<Line> lines_;
-  std::vector<BylineLine> metas_;  // Line::meta - 1 indexes it.
-  std::vector<std::string_view> learned_sites_;
+  std::vector<Line>& lines_;
+  std::vector<BylineLine>& metas_;  // Line::meta - 1 indexes it.
+  std::vector<std::string_view>& learned_sites_;
   std::string_view title_arg_;
   uint64_t title_arg_key_ = 0;
-  std::string norm_;  // The boilerplate form of the line being classified.
+  std::string& norm_;  // The boilerplate form of the line being classified.
   uint32_t norm_words_[kMaxDetailWords];  // Where its words start.
   uint8_t marks_ = 0;                     // Its furniture marks.
   TeaserSplitter teasers_;
-  std::vector<Piece> pieces_;
+  std::vector<Piece>& pieces_;
 
   std::vector<CleanDocument> docs_;
   MetaDealer dealer_{&metas_};
   // Paragraphs of the open article that are a quotation whole, as
   // [begin, end) in its body: pull-quote candidates.
-  std::vector<std::pair<size_t, size_t>> quoted_;
+  std::vector<std::pair<size_t, size_t>>& quoted_;
   bool open_ = false;
   bool first_paragraph_ = false;
 };

@@ -77,18 +77,82 @@ bool EventDetector::NearHistoricYear(const AnalyzedText& text, const Rule& rule,
   return false;
 }
 
+uint32_t EventDetector::CueReach() const {
+  uint32_t reach =
+      std::max<uint32_t>({static_cast<uint32_t>(std::max(params_.window, 0)),
+                          static_cast<uint32_t>(kNearDistance), 1u});
+  for (const Action& a : actions_) {
+    reach = std::max<uint32_t>(reach, a.max_distance);
+  }
+  return reach;
+}
+
+void EventDetector::FarCues::Build(const std::vector<CueHit>& cues,
+                                   size_t begin, size_t end) {
+  const size_t n = end - begin;
+  max_end.resize(n);
+  pre_whole.resize(n);
+  pre_all.resize(n);
+  suf_whole.resize(n + 1);
+  suf_all.resize(n + 1);
+  uint32_t m = 0;
+  uint64_t whole = 0, all = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const CueHit& h = cues[begin + j];
+    m = std::max(m, h.end);
+    all |= h.groups;
+    if (!h.part) whole |= h.groups;
+    max_end[j] = m;
+    pre_whole[j] = whole;
+    pre_all[j] = all;
+  }
+  suf_whole[n] = suf_all[n] = 0;
+  for (size_t j = n; j-- > 0;) {
+    const CueHit& h = cues[begin + j];
+    suf_all[j] = suf_all[j + 1] | h.groups;
+    suf_whole[j] = suf_whole[j + 1] | (h.part ? 0 : h.groups);
+  }
+}
+
+// Cues [begin, lo) all end at least `reach` tokens before the trigger and
+// cues [hi, end) all start at least `reach` tokens after it (cues are sorted
+// by their first token): those count only in kSentence, as their ORs.
+EventDetector::CueSpan EventDetector::FarCues::Span(
+    const std::vector<CueHit>& cues, size_t begin, size_t end, uint32_t first,
+    uint32_t trigger_end, uint32_t reach) const {
+  const size_t lo =
+      std::partition_point(max_end.begin(), max_end.end(),
+                           [&](uint32_t e) { return e + reach <= first; }) -
+      max_end.begin();
+  const size_t hi =
+      std::partition_point(
+          cues.begin() + begin, cues.begin() + end,
+          [&](const CueHit& h) { return h.first < trigger_end + reach; }) -
+      (cues.begin() + begin);
+  CueSpan span{begin + lo, begin + hi, 0, 0};
+  if (lo > 0) {
+    span.far_whole |= pre_whole[lo - 1];
+    span.far_all |= pre_all[lo - 1];
+  }
+  span.far_whole |= suf_whole[hi];
+  span.far_all |= suf_all[hi];
+  return span;
+}
+
 double EventDetector::Score(const AnalyzedText& text, const Rule& rule,
                             uint32_t first, uint32_t end,
-                            const std::vector<CueHit>& cues, size_t cue_begin,
-                            size_t cue_end, int actors_in_sentence,
+                            const std::vector<CueHit>& cues,
+                            const CueSpan& span, int actors_in_sentence,
                             Direction* direction, int32_t* action_cue) const {
   uint64_t masks[kNumScopes] = {0};   // Whole cues: boosts and rejects.
   uint64_t rmasks[kNumScopes] = {0};  // Also compound parts: rejects.
+  masks[static_cast<int>(Scope::kSentence)] = span.far_whole;
+  rmasks[static_cast<int>(Scope::kSentence)] = span.far_all;
   const uint32_t window = static_cast<uint32_t>(params_.window);
   int best_prio = -1;
   uint32_t best_dist = UINT32_MAX;
   *action_cue = -1;
-  for (size_t c = cue_begin; c < cue_end; ++c) {
+  for (size_t c = span.begin; c < span.end; ++c) {
     const CueHit& h = cues[c];
     bool before;
     uint32_t dist;
@@ -194,6 +258,9 @@ std::string TokenSpan(const AnalyzedText& text, uint32_t first, uint32_t end) {
 }
 
 constexpr int kMaxActors = 16;
+// Sentences with more cues than this index them (FarCues) for their
+// triggers; shorter ones are walked whole.
+constexpr size_t kManyCues = 48;
 
 }  // namespace
 
@@ -305,6 +372,8 @@ void EventDetector::ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
   int last_hit[kNumTypes] = {-1, -1, -1};
   uint32_t cached_sentence = UINT32_MAX;
   size_t cue_begin = 0, cue_end = 0;
+  bool many_cues = false;
+  uint32_t reach = 0;  // CueReach(), computed when first needed.
   int actor_count = 0;
   for (const TriggerHit& tr : scratch->triggers) {
     const uint32_t sentence = text.tokens[tr.first].sentence;
@@ -316,13 +385,21 @@ void EventDetector::ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
       int32_t actors[kMaxActors];
       actor_count =
           ActorsOf(text, mentions, entities, sentence, actors, kMaxActors);
+      many_cues = cue_end - cue_begin > kManyCues;
+      if (many_cues) {
+        if (reach == 0) reach = CueReach();
+        scratch->far.Build(cues, cue_begin, cue_end);
+      }
     }
+    const CueSpan span = many_cues ? scratch->far.Span(cues, cue_begin, cue_end,
+                                                       tr.first, tr.end, reach)
+                                   : CueSpan{cue_begin, cue_end, 0, 0};
     for (uint16_t r : entries_[tr.entry].rules) {
       const Rule& rule = rules_[r];
       SentenceHit h;
       h.action_cue = -1;
-      h.confidence = Score(text, rule, tr.first, tr.end, cues, cue_begin,
-                           cue_end, actor_count, &h.direction, &h.action_cue);
+      h.confidence = Score(text, rule, tr.first, tr.end, cues, span,
+                           actor_count, &h.direction, &h.action_cue);
       if (h.confidence < params_.min_confidence) continue;
       h.type = rule.type;
       h.sentence = sentence;

@@ -145,10 +145,32 @@ class EventDetector {
     uint32_t term_first = 0, term_end = 0;  // The strongest trigger.
     int32_t action_cue = -1;                // Index into the cue hits, or -1.
   };
+  // The cues a trigger is scored against: cues[begin, end) one by one, and
+  // the groups of the sentence's other cues, too far from the trigger to
+  // count in any scope but kSentence, already OR-ed together (whole cues,
+  // and all cues including compound parts).
+  struct CueSpan {
+    size_t begin = 0, end = 0;
+    uint64_t far_whole = 0, far_all = 0;
+  };
+  // Per sentence with many cues: prefix and suffix ORs of the cue groups
+  // and the running maximum of cue ends, so that a trigger's CueSpan is two
+  // binary searches instead of a walk over the whole sentence (a long
+  // sentence full of cues would otherwise cost triggers x cues).
+  struct FarCues {
+    std::vector<uint32_t> max_end;
+    std::vector<uint64_t> pre_whole, pre_all, suf_whole, suf_all;
+    void Build(const std::vector<CueHit>& cues, size_t begin, size_t end);
+    CueSpan Span(const std::vector<CueHit>& cues, size_t begin, size_t end,
+                 uint32_t first, uint32_t trigger_end, uint32_t reach) const;
+  };
   double Score(const AnalyzedText& text, const Rule& rule, uint32_t first,
-               uint32_t end, const std::vector<CueHit>& cues, size_t cue_begin,
-               size_t cue_end, int actors_in_sentence, Direction* direction,
-               int32_t* action_cue) const;
+               uint32_t end, const std::vector<CueHit>& cues,
+               const CueSpan& span, int actors_in_sentence,
+               Direction* direction, int32_t* action_cue) const;
+  // The largest distance at which a cue counts in any scope but kSentence
+  // or for an action.
+  uint32_t CueReach() const;
   bool IsHistoricYear(const AnalyzedText& text, uint32_t t) const;
   bool NearHistoricYear(const AnalyzedText& text, const Rule& rule,
                         uint32_t first, uint32_t end) const;
@@ -179,6 +201,7 @@ class EventDetector {
     std::vector<CueHit> cues;
     std::vector<SentenceHit> hits;
     std::vector<const SentenceHit*> of_type;
+    FarCues far;
   };
   void Detect(const AnalyzedText& text, uint32_t body_begin,
               const std::vector<EntityMention>& mentions,

@@ -9,7 +9,8 @@
 // capitalised function word after the seam, a neighbouring teaser). Word
 // classes come from the page cleaner ("headline_words.tsv").
 //
-// Not thread-safe: one splitter per Clean() call (it keeps its buffers).
+// Not thread-safe: one splitter per Clean() call; its buffers (TeaserScratch)
+// may be the caller's, kept across calls.
 
 #ifndef TIDINGS_SCORING_INTERNAL_TEASERS_H_
 #define TIDINGS_SCORING_INTERNAL_TEASERS_H_
@@ -30,9 +31,51 @@ struct Piece {
   bool teaser;
 };
 
+// TeaserSplitter's per-paragraph working state. Every paragraph overwrites
+// what it uses, so it may be reused across paragraphs and across Clean()
+// calls (ScoreScratch keeps one).
+struct TeaserScratch {
+  struct Tok {
+    uint32_t b = 0, e = 0;    // Raw word [b, e) in the paragraph.
+    uint32_t cb = 0, ce = 0;  // Its core.
+    uint16_t cls = 0;         // Word classes of the core.
+    uint16_t flags = 0;
+  };
+  std::vector<Tok> toks;
+  // seam[i]: 0 none, 1 weak, 2 strong, 3 weak inside a run of capitals
+  // ("on Tuesday | Exchange rates"), before token i.
+  std::vector<uint8_t> seam;
+  std::vector<uint8_t> seg_end;  // seg_end[i]: a sentence ends before tok i.
+  // Prefix counts over tokens [0, i).
+  struct Counts {
+    uint32_t lower = 0;   // Lower-case words other than short function words.
+    uint32_t caps = 0;    // Capitalised words.
+    uint32_t fcap = 0;    // Capitalised function words ("Has", "Its").
+    uint32_t prose = 0;   // "said", "told".
+    uint32_t aux = 0;     // "has", "was", "its".
+    uint32_t art = 0;     // "the", "a", "an".
+    uint32_t dquote = 0;  // Words with a double quote.
+    uint32_t clause = 0;  // ", which" openers.
+    uint32_t comma = 0;   // Words ending with a comma.
+    uint32_t minor = 0;   // Lower-case short function words ("for", "a").
+  };
+  std::vector<Counts> cnt;  // cnt[i]: counts over tokens [0, i).
+  struct Node {
+    double t = -std::numeric_limits<double>::infinity(),
+           s = -std::numeric_limits<double>::infinity();
+    int t_from = -1, s_from = -1;
+    bool t_from_t = false, s_from_t = false;
+  };
+  std::vector<Node> nodes;
+  std::vector<uint32_t> pts;
+};
+
 class TeaserSplitter {
  public:
-  explicit TeaserSplitter(const PageCleaner& pc) : pc_(pc) {}
+  // `scratch`: the caller's buffers (kept across calls to save
+  // allocations), or null for the splitter's own.
+  TeaserSplitter(const PageCleaner& pc, TeaserScratch* scratch)
+      : pc_(pc), scratch_(scratch != nullptr ? *scratch : own_) {}
 
   // Labels the pieces of paragraph `p`, in order, into *pieces.
   void Split(std::string_view p, std::vector<Piece>* pieces);
@@ -41,43 +84,8 @@ class TeaserSplitter {
   uint32_t WordEnd(uint32_t i) const { return scratch_.toks[i].e; }
 
  private:
-  struct Tok {
-    uint32_t b = 0, e = 0;    // Raw word [b, e) in the paragraph.
-    uint32_t cb = 0, ce = 0;  // Its core.
-    uint16_t cls = 0;         // Word classes of the core.
-    uint16_t flags = 0;
-  };
-
-  // Per-paragraph working state, reused across paragraphs of one Clean() call.
-  struct Scratch {
-    std::vector<Tok> toks;
-    // seam[i]: 0 none, 1 weak, 2 strong, 3 weak inside a run of capitals
-    // ("on Tuesday | Exchange rates"), before token i.
-    std::vector<uint8_t> seam;
-    std::vector<uint8_t> seg_end;  // seg_end[i]: a sentence ends before tok i.
-    // Prefix counts over tokens [0, i).
-    struct Counts {
-      uint32_t lower = 0;   // Lower-case words other than short function words.
-      uint32_t caps = 0;    // Capitalised words.
-      uint32_t fcap = 0;    // Capitalised function words ("Has", "Its").
-      uint32_t prose = 0;   // "said", "told".
-      uint32_t aux = 0;     // "has", "was", "its".
-      uint32_t art = 0;     // "the", "a", "an".
-      uint32_t dquote = 0;  // Words with a double quote.
-      uint32_t clause = 0;  // ", which" openers.
-      uint32_t comma = 0;   // Words ending with a comma.
-      uint32_t minor = 0;   // Lower-case short function words ("for", "a").
-    };
-    std::vector<Counts> cnt;  // cnt[i]: counts over tokens [0, i).
-    struct Node {
-      double t = -std::numeric_limits<double>::infinity(),
-             s = -std::numeric_limits<double>::infinity();
-      int t_from = -1, s_from = -1;
-      bool t_from_t = false, s_from_t = false;
-    };
-    std::vector<Node> nodes;
-    std::vector<uint32_t> pts;
-  };
+  using Tok = TeaserScratch::Tok;
+  using Scratch = TeaserScratch;
 
   // Tokenises `p` into scratch_.toks with classes and flags.
   void Tokenize(std::string_view p);
@@ -85,7 +93,8 @@ class TeaserSplitter {
                        bool after_teaser) const;
 
   const PageCleaner& pc_;
-  Scratch scratch_;
+  TeaserScratch own_;  // Used when the caller gives none.
+  TeaserScratch& scratch_;
 };
 
 }  // namespace tidings::scoring::internal

@@ -17,6 +17,7 @@
 #include "service/cli/commands.h"
 #include "service/cli/eval.h"
 #include "service/cli/format.h"
+#include "service/cli/score_json.h"
 #include "service/convert.h"
 #include "tidings/v1/tidings.pb.h"
 
@@ -110,6 +111,10 @@ std::string IdOf(const google::protobuf::Value& v) {
   }
 }
 
+using score_json::FastLineParser;
+using score_json::LineFields;
+using score_json::SignalJsonPrinter;
+
 class ScoreRun {
  public:
   ScoreRun(const scoring::Scorer& scorer, double min_relevance,
@@ -119,12 +124,15 @@ class ScoreRun {
   // Scores one text and prints its signals.
   void Emit(std::string_view title, std::string_view body) {
     std::vector<scoring::ScoredDocument> docs =
-        scorer_.Score({.title = title, .body = body, .kind = kind_});
+        scorer_.Score({.title = title, .body = body, .kind = kind_}, &scratch_);
     for (const scoring::ScoredDocument& doc : docs) {
       signal_.Clear();
       service::ToSignal(doc, article_, scorer_.version(), &signal_);
       service::DropWeakEvents(min_relevance_, &signal_);
-      WriteLine(ToJson(signal_));
+      out_.clear();
+      if (!printer_.Print(signal_, &out_)) out_ = ToJson(signal_);
+      out_.push_back('\n');
+      std::fwrite(out_.data(), 1, out_.size(), stdout);
       ++signals_;
     }
   }
@@ -132,6 +140,23 @@ class ScoreRun {
   // Scores one (non-blank) JSONL line. Returns false (after printing why) when
   // the line is not usable.
   bool Line(const std::string& label, size_t number, std::string_view line) {
+    if (fast_parser_.Parse(line, &fields_)) {
+      const LineFields& f = fields_;
+      const std::string* text = f.has_text ? &f.text : nullptr;
+      const std::string* title = nullptr;
+      if (text == nullptr) {
+        text = f.has_body ? &f.body : nullptr;
+        title = f.has_title ? &f.title : nullptr;
+      }
+      if (text == nullptr) {
+        return Skip(label, number, "no string \"text\" (or \"body\") key");
+      }
+      article_.set_article_id(f.has_id           ? f.id
+                              : f.has_article_id ? f.article_id
+                                                 : std::string());
+      Emit(title == nullptr ? "" : *title, *text);
+      return true;
+    }
     object_.Clear();
     absl::Status parsed = FromJson(line, &object_, true);
     if (!parsed.ok() && RepairUtf8(line, &repaired_)) {
@@ -189,8 +214,13 @@ class ScoreRun {
   const scoring::ContentKind kind_;
   v1::Article article_;  // Only article_id is used by ToSignal here.
   v1::Signal signal_;
-  google::protobuf::Struct object_;
+  google::protobuf::Struct object_;  // The protobuf path for other lines.
   std::string repaired_;
+  FastLineParser fast_parser_;
+  LineFields fields_;
+  SignalJsonPrinter printer_;
+  std::string out_;  // One output line, reused.
+  scoring::Scorer::Scratch scratch_;
   uint64_t signals_ = 0;
 };
 

@@ -1,0 +1,526 @@
+// Copyright 2026 The Tidings Authors.
+//
+// score_json.h: the fast JSON paths of `tidings score --jsonl` (score.cc
+// only; header-only so that it needs no build change).
+//
+// Both produce exactly what the protobuf JSON code would, for the inputs and
+// messages they accept; for anything else they say no and the caller uses
+// protobuf (JsonStringToMessage into a Struct, MessageToJsonString), so the
+// output is the same byte for byte either way. bench/README.md ("Issue 12")
+// has the measurements; bench/score_cli_check.sh is the check.
+
+#ifndef TIDINGS_SERVICE_CLI_SCORE_JSON_H_
+#define TIDINGS_SERVICE_CLI_SCORE_JSON_H_
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/stubs/strutil.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace tidings::cli::score_json {
+
+// Decodes the UTF-8 sequence at s[i] strictly (no overlong forms, surrogates
+// or values above U+10FFFF): its length, or 0 when it is not valid.
+inline size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xE  ? 3
+                     : (c >> 3) == 0x1E ? 4
+                                        : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  uint32_t v = len == 1 ? c : c & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char t = static_cast<unsigned char>(s[i + k]);
+    if ((t & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (t & 0x3F);
+  }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (v < kMin[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return len;
+}
+
+inline bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    uint32_t cp;
+    const size_t len = DecodeUtf8(s, i, &cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Prints a message as MessageToJsonString (protobuf 3.21) does with
+// preserve_proto_field_names and no whitespace: fields in number order,
+// proto3 defaults left out, 64-bit integers quoted, doubles by SimpleDtoa,
+// enums by name, Timestamps in RFC 3339, strings escaped as its
+// JsonEscaping does. Returns false (the output then unusable) on anything
+// else: maps, other well-known types, bytes, non-finite numbers, unnamed enum
+// values, out-of-range Timestamps, strings that are not valid UTF-8.
+class SignalJsonPrinter {
+ public:
+  bool Print(const google::protobuf::Message& message, std::string* out) {
+    depth_ = 0;
+    return Message(message, out);
+  }
+
+ private:
+  static constexpr int kMaxDepth = 16;
+
+  bool Message(const google::protobuf::Message& m, std::string* out) {
+    const google::protobuf::Descriptor* d = m.GetDescriptor();
+    if (d->file()->package() == "google.protobuf") {
+      return d->full_name() == "google.protobuf.Timestamp" && Timestamp(m, out);
+    }
+    if (depth_ == kMaxDepth) return false;
+    std::vector<const google::protobuf::FieldDescriptor*>& fields =
+        fields_[depth_++];
+    m.GetReflection()->ListFields(m, &fields);
+    out->push_back('{');
+    bool first = true;
+    for (const google::protobuf::FieldDescriptor* f : fields) {
+      if (f->is_map()) return false;
+      if (!first) out->push_back(',');
+      first = false;
+      out->push_back('"');
+      out->append(f->name());
+      out->append("\":");
+      if (!f->is_repeated()) {
+        if (!Field(m, f, -1, out)) return false;
+        continue;
+      }
+      out->push_back('[');
+      const int n = m.GetReflection()->FieldSize(m, f);
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) out->push_back(',');
+        if (!Field(m, f, i, out)) return false;
+      }
+      out->push_back(']');
+    }
+    out->push_back('}');
+    --depth_;
+    return true;
+  }
+
+  // One value of `f`: element `i` of a repeated field, or the singular
+  // value when i < 0.
+  bool Field(const google::protobuf::Message& m,
+             const google::protobuf::FieldDescriptor* f, int i,
+             std::string* out) {
+    using FD = google::protobuf::FieldDescriptor;
+    const google::protobuf::Reflection* r = m.GetReflection();
+    const bool rep = i >= 0;
+    switch (f->cpp_type()) {
+      case FD::CPPTYPE_MESSAGE:
+        return Message(
+            rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), out);
+      case FD::CPPTYPE_STRING: {
+        if (f->type() == FD::TYPE_BYTES) return false;
+        const std::string& s =
+            rep ? r->GetRepeatedStringReference(m, f, i, &scratch_)
+                : r->GetStringReference(m, f, &scratch_);
+        return EscapedString(s, out);
+      }
+      case FD::CPPTYPE_DOUBLE: {
+        const double v =
+            rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f);
+        if (!std::isfinite(v)) return false;
+        AppendDouble(v, out);
+        return true;
+      }
+      case FD::CPPTYPE_FLOAT: {
+        const float v = rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f);
+        if (!std::isfinite(v)) return false;
+        out->append(google::protobuf::SimpleFtoa(v));
+        return true;
+      }
+      case FD::CPPTYPE_INT32:
+        absl::StrAppend(out,
+                        rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f));
+        return true;
+      case FD::CPPTYPE_UINT32:
+        absl::StrAppend(
+            out, rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f));
+        return true;
+      case FD::CPPTYPE_INT64:
+        absl::StrAppend(out, "\"",
+                        rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f),
+                        "\"");
+        return true;
+      case FD::CPPTYPE_UINT64:
+        absl::StrAppend(
+            out, "\"", rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f),
+            "\"");
+        return true;
+      case FD::CPPTYPE_BOOL:
+        out->append((rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f))
+                        ? "true"
+                        : "false");
+        return true;
+      case FD::CPPTYPE_ENUM: {
+        const int v =
+            rep ? r->GetRepeatedEnumValue(m, f, i) : r->GetEnumValue(m, f);
+        const google::protobuf::EnumValueDescriptor* e =
+            f->enum_type()->FindValueByNumber(v);
+        if (e == nullptr) return false;
+        out->push_back('"');
+        out->append(e->name());
+        out->push_back('"');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // google::protobuf::SimpleDtoa (%.15g, or %.17g when that does not read
+  // back as the same double) without printf: to_chars with a precision
+  // prints what printf does, and from_chars reads back exactly as strtod.
+  // Checked against SimpleDtoa on 12 million doubles (bench/README.md).
+  static void AppendDouble(double v, std::string* out) {
+    char buf[32];
+    std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), v,
+                                           std::chars_format::general, 15);
+    double back = 0;
+    std::from_chars(buf, r.ptr, back);
+    if (back != v) {
+      r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
+                        17);
+    }
+    out->append(buf, r.ptr);
+  }
+
+  bool Timestamp(const google::protobuf::Message& m, std::string* out) {
+    google::protobuf::Timestamp t;
+    t.CopyFrom(m);
+    // The printer's own limits: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).
+    if (t.seconds() < -62135596800 || t.seconds() > 253402300799 ||
+        t.nanos() < 0 || t.nanos() >= 1000000000) {
+      return false;
+    }
+    out->push_back('"');
+    out->append(google::protobuf::util::TimeUtil::ToString(t));
+    out->push_back('"');
+    return true;
+  }
+
+  // JsonEscaping::Escape of protobuf 3.21 on valid UTF-8.
+  static bool EscapedString(std::string_view s, std::string* out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out->push_back('"');
+    size_t i = 0, plain = 0;
+    auto flush = [&] { out->append(s.substr(plain, i - plain)); };
+    auto hex4 = [&](uint32_t u) {
+      const char h[6] = {'\\',
+                         'u',
+                         kHex[(u >> 12) & 15],
+                         kHex[(u >> 8) & 15],
+                         kHex[(u >> 4) & 15],
+                         kHex[u & 15]};
+      out->append(h, 6);
+    };
+    while (i < s.size()) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' &&
+          c != '\\') {
+        ++i;
+        continue;
+      }
+      uint32_t cp = c;
+      size_t len = 1;
+      if (c >= 0x80) {
+        len = DecodeUtf8(s, i, &cp);
+        if (len == 0) return false;
+        if (!NeedsEscape(cp)) {
+          i += len;
+          continue;
+        }
+      }
+      flush();
+      switch (cp) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        default:
+          if (cp >= 0x10000) {  // As a surrogate pair.
+            hex4(0xD800 + ((cp - 0x10000) >> 10));
+            hex4(0xDC00 + ((cp - 0x10000) & 0x3FF));
+          } else {
+            hex4(cp);
+          }
+      }
+      i += len;
+      plain = i;
+    }
+    flush();
+    out->push_back('"');
+    return true;
+  }
+
+  // The code points >= 0x80 that JsonEscaping escapes.
+  static bool NeedsEscape(uint32_t cp) {
+    return cp < 0xA0 || cp == 0xAD || cp == 0x6DD || cp == 0x70F ||
+           cp == 0x17B4 || cp == 0x17B5 || cp == 0xFEFF ||
+           (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0x600 && cp <= 0x603) ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) ||
+           cp == 0xE0001 || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+           (cp >= 0xE0020 && cp <= 0xE007F);
+  }
+
+  std::vector<const google::protobuf::FieldDescriptor*> fields_[kMaxDepth];
+  int depth_ = 0;
+  std::string scratch_;
+};
+
+// The keys of a JSONL line that `score` reads. A string key's value is kept
+// only when it is a JSON string (as Field() below treats the Struct).
+struct LineFields {
+  bool has_text = false, has_body = false, has_title = false;
+  bool has_id = false, has_article_id = false;
+  std::string text, body, title, id, article_id;
+};
+
+class FastLineParser {
+ public:
+  // Returns false when the line is not of the plain shape handled here: one
+  // flat object of unique, double-quoted keys whose values are strings
+  // (valid UTF-8, simple escapes, no control characters, surrogates only
+  // in pairs), short plain numbers, true, false or null; "id" and
+  // "article_id" only as strings.
+  bool Parse(std::string_view line, LineFields* out) {
+    s_ = line;
+    pos_ = 0;
+    out_ = out;
+    *out = LineFields();
+    n_keys_ = 0;
+    SkipSpace();
+    if (!Eat('{')) return false;
+    SkipSpace();
+    if (Eat('}')) return End();
+    while (true) {
+      SkipSpace();
+      if (!String(&key_)) return false;
+      for (size_t k = 0; k < n_keys_; ++k) {
+        if (keys_[k] == key_) return false;  // Duplicate key.
+      }
+      if (n_keys_ == std::size(keys_)) return false;
+      keys_[n_keys_++] = key_;
+      SkipSpace();
+      if (!Eat(':')) return false;
+      SkipSpace();
+      if (!Value()) return false;
+      SkipSpace();
+      if (Eat(',')) continue;
+      if (!Eat('}')) return false;
+      return End();
+    }
+  }
+
+ private:
+  bool End() {
+    SkipSpace();
+    return pos_ == s_.size();
+  }
+  bool Eat(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  void SkipSpace() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
+  }
+  std::string* Target(bool is_string) {
+    std::string* target = nullptr;
+    bool* has = nullptr;
+    if (key_ == "text") {
+      target = &out_->text, has = &out_->has_text;
+    } else if (key_ == "body") {
+      target = &out_->body, has = &out_->has_body;
+    } else if (key_ == "title") {
+      target = &out_->title, has = &out_->has_title;
+    } else if (key_ == "id") {
+      target = &out_->id, has = &out_->has_id;
+    } else if (key_ == "article_id") {
+      target = &out_->article_id, has = &out_->has_article_id;
+    }
+    if (has != nullptr && is_string) *has = true;
+    return target;
+  }
+  bool Value() {
+    if (pos_ >= s_.size()) return false;
+    const char c = s_[pos_];
+    if (c == '"') {
+      std::string* target = Target(true);
+      return String(target != nullptr ? target : &skipped_);
+    }
+    // A non-string "id" or "article_id" is printed by IdOf: leave it to the
+    // Struct path.
+    if (key_ == "id" || key_ == "article_id") return false;
+    for (std::string_view literal : {"true", "false", "null"}) {
+      if (s_.substr(pos_, literal.size()) == literal) {
+        pos_ += literal.size();
+        return true;
+      }
+    }
+    return Number();
+  }
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most 15 digits: exact as a double.
+  bool Number() {
+    Eat('-');
+    size_t digits = 0;
+    const size_t int_start = pos_;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+      ++pos_, ++digits;
+    }
+    const size_t int_digits = pos_ - int_start;
+    if (int_digits == 0 || (int_digits > 1 && s_[int_start] == '0')) {
+      return false;
+    }
+    if (Eat('.')) {
+      const size_t frac_start = pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+        ++pos_, ++digits;
+      }
+      if (pos_ == frac_start) return false;
+    }
+    return digits <= 15;
+  }
+  static int Hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  bool Hex4(uint32_t* cp) {
+    if (pos_ + 4 > s_.size()) return false;
+    for (int i = 0; i < 4; ++i) {
+      const int h = Hex(s_[pos_++]);
+      if (h < 0) return false;
+      *cp = *cp << 4 | static_cast<uint32_t>(h);
+    }
+    return true;
+  }
+  bool Escape(std::string* out) {
+    if (pos_ >= s_.size()) return false;
+    const char e = s_[pos_++];
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        out->push_back(e);
+        return true;
+      case 'b':
+        out->push_back('\b');
+        return true;
+      case 'f':
+        out->push_back('\f');
+        return true;
+      case 'n':
+        out->push_back('\n');
+        return true;
+      case 'r':
+        out->push_back('\r');
+        return true;
+      case 't':
+        out->push_back('\t');
+        return true;
+      case 'u':
+        break;
+      default:
+        return false;
+    }
+    uint32_t cp = 0;
+    if (!Hex4(&cp) || cp < 0x20 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
+      return false;
+    }
+    if (cp >= 0xD800 && cp <= 0xDBFF) {  // Only as a pair.
+      uint32_t low = 0;
+      if (!Eat('\\') || !Eat('u') || !Hex4(&low) || low < 0xDC00 ||
+          low > 0xDFFF) {
+        return false;
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+    return true;
+  }
+  // A double-quoted string into `out`.
+  bool String(std::string* out) {
+    out->clear();
+    if (!Eat('"')) return false;
+    while (true) {
+      size_t run = pos_;
+      while (run < s_.size()) {
+        const unsigned char c = static_cast<unsigned char>(s_[run]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++run;
+      }
+      std::string_view chunk = s_.substr(pos_, run - pos_);
+      if (!IsValidUtf8(chunk)) return false;
+      out->append(chunk);
+      pos_ = run;
+      if (pos_ >= s_.size()) return false;
+      const char c = s_[pos_++];
+      if (c == '"') return true;
+      if (c != '\\' || !Escape(out)) return false;
+    }
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+  LineFields* out_ = nullptr;
+  std::string key_, skipped_;
+  std::string keys_[32];
+  size_t n_keys_ = 0;
+};
+
+}  // namespace tidings::cli::score_json
+
+#endif  // TIDINGS_SERVICE_CLI_SCORE_JSON_H_
