@@ -18,7 +18,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -48,7 +47,7 @@ std::string VariableOf(const std::string& name) {
 // A scalar TOML value as the text a flag parses; nullopt for tables, arrays
 // of non-scalars and dates (which no setting takes in TOML form).
 std::optional<std::string> ScalarText(const toml::node& node) {
-  if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+  if (auto s = node.as_string()) return s->get();
   if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
   if (auto i = node.as_integer()) return absl::StrCat(i->get());
   if (auto d = node.as_floating_point()) return absl::StrCat(d->get());

@@ -183,8 +183,8 @@ int RunServe(const std::vector<std::string>& args) {
   service::ServerOptions options;
   FlagSet flags(
       "tidings serve", "[flags]",
-      "Runs the Tidings gRPC server (Ingest, IngestStream, Score, Subscribe,\n"
-      "Query, GetSignal, health, reflection) on an embedded RocksDB store.\n"
+      "Runs the Tidings gRPC server (the tidings.v1.Tidings API, health,\n"
+      "reflection) on an embedded RocksDB store.\n"
       "Logs to stderr; the line \"serving on HOST:PORT, ...\" says it is "
       "ready.\n"
       "SIGINT (Ctrl-C) or SIGTERM shuts it down gracefully and exits 0; a\n"
