@@ -576,6 +576,15 @@ class RocksSignalStore final : public SignalStore {
   absl::Status TrimStep(int64_t cutoff_micros, bool* more)
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
+  // The entries of column family `cf` (keyed by SeqKey) for the seqs in
+  // (after_seq, head], under one snapshot, after Scan()'s retention check;
+  // `visit` returns whether to go on, or an error that ends the scan.
+  absl::Status ScanLog(
+      internal::Cf cf, uint64_t after_seq, uint64_t max_count,
+      const std::function<absl::StatusOr<bool>(
+          const rocksdb::Slice& key, const rocksdb::Slice& value)>& visit) const
+      ABSL_LOCKS_EXCLUDED(db_mu_);
+
   // Whether `key` was stored, and if so its seqs in `*seqs`. Reads the
   // latest state: REQUIRES mu_, held by the only writer.
   absl::StatusOr<bool> StoredSeqs(const Db& db, const std::string& key,
@@ -1110,9 +1119,10 @@ absl::StatusOr<tidings::v1::Signal> RocksSignalStore::Get(uint64_t seq) const {
   return signal;
 }
 
-absl::Status RocksSignalStore::Scan(
-    uint64_t after_seq, uint64_t max_count,
-    const std::function<bool(tidings::v1::Signal&)>& visit) const {
+absl::Status RocksSignalStore::ScanLog(
+    internal::Cf cf, uint64_t after_seq, uint64_t max_count,
+    const std::function<absl::StatusOr<bool>(
+        const rocksdb::Slice& key, const rocksdb::Slice& value)>& visit) const {
   const uint64_t head = head_seq();  // Before the snapshot: see the top.
   if (after_seq >= head) return absl::OkStatus();
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
@@ -1124,55 +1134,51 @@ absl::Status RocksSignalStore::Scan(
   TIDINGS_STORAGE_RETURN_IF_ERROR(CheckRetained(*db, read_options, after_seq));
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
-      db->db->NewIterator(read_options, db->cf(kSignals)));
+      db->db->NewIterator(read_options, db->cf(cf)));
   uint64_t visited = 0;
   for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
-    tidings::v1::Signal signal;
-    if (!signal.ParseFromArray(it->value().data(),
-                               static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(
-          absl::StrCat("a signal after seq ", after_seq, " does not parse"));
-    }
+    TIDINGS_STORAGE_ASSIGN_OR_RETURN(const bool more,
+                                     visit(it->key(), it->value()));
     ++visited;
-    if (!visit(signal)) return absl::OkStatus();
+    if (!more) return absl::OkStatus();
     if (max_count != 0 && visited >= max_count) return absl::OkStatus();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "cannot scan the log");
   return absl::OkStatus();
 }
 
+absl::Status RocksSignalStore::Scan(
+    uint64_t after_seq, uint64_t max_count,
+    const std::function<bool(tidings::v1::Signal&)>& visit) const {
+  return ScanLog(kSignals, after_seq, max_count,
+                 [&](const rocksdb::Slice&,
+                     const rocksdb::Slice& value) -> absl::StatusOr<bool> {
+                   tidings::v1::Signal signal;
+                   if (!signal.ParseFromArray(value.data(),
+                                              static_cast<int>(value.size()))) {
+                     return absl::DataLossError(absl::StrCat(
+                         "a signal after seq ", after_seq, " does not parse"));
+                   }
+                   return visit(signal);
+                 });
+}
+
 absl::Status RocksSignalStore::ScanSummaries(
     uint64_t after_seq, uint64_t max_count,
     const std::function<bool(const SignalSummary&)>& visit) const {
-  const uint64_t head = head_seq();  // Before the snapshot: see the top.
-  if (after_seq >= head) return absl::OkStatus();
-  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
-  rocksdb::ManagedSnapshot snapshot(db->db.get());
-  const std::string upper = SeqKey(head + 1);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot.snapshot();
-  TIDINGS_STORAGE_RETURN_IF_ERROR(CheckRetained(*db, read_options, after_seq));
-  read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->db->NewIterator(read_options, db->cf(kSummaries)));
-  uint64_t visited = 0;
   SignalSummary summary;  // Reused: its vectors keep their capacity.
-  for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
-    uint64_t seq;
-    if (!internal::ParseSeqKey(AsStd(it->key()), &seq) ||
-        !DecodeSummary(AsStd(it->value()), seq, &summary)) {
-      return absl::DataLossError(absl::StrCat("a signal summary after seq ",
-                                              after_seq, " does not parse"));
-    }
-    ++visited;
-    if (!visit(summary)) return absl::OkStatus();
-    if (max_count != 0 && visited >= max_count) return absl::OkStatus();
-  }
-  if (!it->status().ok()) {
-    return FromRocks(it->status(), "cannot scan the signal summaries");
-  }
-  return absl::OkStatus();
+  return ScanLog(
+      kSummaries, after_seq, max_count,
+      [&](const rocksdb::Slice& key,
+          const rocksdb::Slice& value) -> absl::StatusOr<bool> {
+        uint64_t seq;
+        if (!internal::ParseSeqKey(AsStd(key), &seq) ||
+            !DecodeSummary(AsStd(value), seq, &summary)) {
+          return absl::DataLossError(absl::StrCat(
+              "a signal summary after seq ", after_seq, " does not parse"));
+        }
+        return visit(summary);
+      });
 }
 
 absl::StatusOr<uint64_t> RocksSignalStore::SeqBeforeTime(absl::Time t) const {
