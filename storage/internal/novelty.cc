@@ -30,10 +30,6 @@ std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
 
 }  // namespace
 
-void AddCounts(const NoveltyCounts& counts, NoveltyCounts* to) {
-  for (int w = 0; w < kNoveltyWindowCount; ++w) (*to)[w] += counts[w];
-}
-
 void SetNovelty(const NoveltyCounts& counts, tidings::v1::Novelty* novelty) {
   novelty->set_last_12h(counts[0]);
   novelty->set_last_24h(counts[1]);
@@ -96,13 +92,12 @@ void NoveltyCounter::Add(std::string_view key, int64_t micros, uint32_t n) {
   std::deque<int64_t>& times =
       times_[absl::string_view(key.data(), key.size())];
   times.insert(times.end(), n, micros);
-  entries_ += n;
   const int64_t oldest = WindowStart(micros, kWidestMicros);
   while (!times.empty() && times.front() < oldest) {
     times.pop_front();
-    --entries_;
   }
-  if (micros - last_sweep_micros_ >= kSweepEveryMicros) Sweep(micros);
+  // (The sum cannot overflow: the sweep time is a real time or min().)
+  if (micros >= last_sweep_micros_ + kSweepEveryMicros) Sweep(micros);
 }
 
 void NoveltyCounter::Sweep(int64_t now_micros) {
@@ -113,7 +108,6 @@ void NoveltyCounter::Sweep(int64_t now_micros) {
 void NoveltyCounter::DropThrough(int64_t micros) {
   if (micros == std::numeric_limits<int64_t>::max()) {
     times_.clear();
-    entries_ = 0;
     return;
   }
   DropBelow(micros + 1);
@@ -124,7 +118,6 @@ void NoveltyCounter::DropBelow(int64_t bound) {
     std::deque<int64_t>& times = it->second;
     while (!times.empty() && times.front() < bound) {
       times.pop_front();
-      --entries_;
     }
     if (times.empty()) {
       times_.erase(it++);

@@ -43,8 +43,6 @@ inline constexpr std::array<int64_t, kNoveltyWindowCount> kNoveltyWindowMicros =
 
 using NoveltyCounts = std::array<uint32_t, kNoveltyWindowCount>;
 
-// Adds `counts` to `*to`.
-void AddCounts(const NoveltyCounts& counts, NoveltyCounts* to);
 // Fills a tidings.v1.Novelty.
 void SetNovelty(const NoveltyCounts& counts, tidings::v1::Novelty* novelty);
 // The counts of earlier signals ingested at `micros` (each in every window
@@ -74,16 +72,12 @@ class NoveltyCounter {
   // Drops the signals ingested at or before `micros` (a trim deleted them).
   void DropThrough(int64_t micros);
 
-  // Signal-key entries held.
-  size_t entries() const { return entries_; }
-
  private:
   void Sweep(int64_t now_micros);
   // Drops every entry older than `bound` and the keys left empty.
   void DropBelow(int64_t bound);
 
   absl::flat_hash_map<std::string, std::deque<int64_t>> times_;
-  size_t entries_ = 0;
   int64_t last_sweep_micros_ = std::numeric_limits<int64_t>::min();
 };
 
