@@ -224,27 +224,6 @@ absl::Status OutOfRange(uint64_t after_seq, uint64_t first) {
       after_seq, ": resume with after_seq >= ", first - 1));
 }
 
-// Converts whole microseconds since the epoch to a protobuf Timestamp.
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* ts) {
-  int64_t seconds = micros / 1000000;
-  int64_t rest = micros % 1000000;
-  if (rest < 0) {
-    rest += 1000000;
-    --seconds;
-  }
-  ts->set_seconds(seconds);
-  ts->set_nanos(static_cast<int32_t>(rest * 1000));
-}
-
-int64_t SaturatingSub(int64_t a, int64_t b) {
-  int64_t out;
-  if (__builtin_sub_overflow(a, b, &out)) {
-    return b > 0 ? std::numeric_limits<int64_t>::min()
-                 : std::numeric_limits<int64_t>::max();
-  }
-  return out;
-}
-
 absl::Status ValidateBatch(const std::vector<PendingArticle>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     const PendingArticle& pending = batch[i];
@@ -739,9 +718,10 @@ RocksSignalStore::FindNearDuplicates(
     int64_t duplicate_oldest_micros,
     const std::vector<BatchFingerprint>& in_batch) {
   constexpr int kMaxBits = scoring::kNearDuplicateBits;
-  const int64_t oldest_micros = std::min(
-      duplicate_oldest_micros,
-      SaturatingSub(now_micros, internal::kNoveltyWindowMicros.back()));
+  const int64_t oldest_micros =
+      std::min(duplicate_oldest_micros,
+               internal::SaturatingSub(now_micros,
+                                       internal::kNoveltyWindowMicros.back()));
   // seq -> ingested_at of every match; a match shares several bands when
   // close, so the map counts it once.
   absl::flat_hash_map<uint64_t, int64_t> matches;
@@ -809,12 +789,12 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   const int64_t now_micros =
       std::max(absl::ToUnixMicros(now), last_ingested_micros_);
   google::protobuf::Timestamp ingested_at;
-  SetTimestamp(now_micros, &ingested_at);
+  internal::SetMicros(now_micros, &ingested_at);
   const int64_t window_micros =
       absl::ToInt64Microseconds(options_.duplicate_window);
   // No stored signal is that new: marking off.
   const int64_t duplicate_oldest_micros =
-      window_micros > 0 ? SaturatingSub(now_micros, window_micros)
+      window_micros > 0 ? internal::SaturatingSub(now_micros, window_micros)
                         : std::numeric_limits<int64_t>::max();
   internal::NoveltyBatch novelty(novelty_, now_micros);
 

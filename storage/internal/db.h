@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,28 @@ absl::StatusOr<std::shared_ptr<Db>> OpenDb(
 // Whole microseconds since the epoch (rounded towards zero).
 inline int64_t MicrosOf(const google::protobuf::Timestamp& ts) {
   return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+// a - b, clamped to the int64 range instead of overflowing.
+inline int64_t SaturatingSub(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_sub_overflow(a, b, &out)) {
+    return b > 0 ? std::numeric_limits<int64_t>::min()
+                 : std::numeric_limits<int64_t>::max();
+  }
+  return out;
+}
+
+// The Timestamp of whole microseconds since the epoch (MicrosOf's inverse).
+inline void SetMicros(int64_t micros, google::protobuf::Timestamp* ts) {
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  ts->set_seconds(seconds);
+  ts->set_nanos(static_cast<int32_t>(rest * 1000));
 }
 
 }  // namespace tidings::storage::internal

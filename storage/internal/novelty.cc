@@ -16,12 +16,6 @@ namespace {
 constexpr int64_t kWidestMicros = kNoveltyWindowMicros.back();
 constexpr int64_t kSweepEveryMicros = int64_t{60} * 1000000;
 
-int64_t WindowStart(int64_t now_micros, int64_t window_micros) {
-  return now_micros < std::numeric_limits<int64_t>::min() + window_micros
-             ? std::numeric_limits<int64_t>::min()
-             : now_micros - window_micros;
-}
-
 std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -39,7 +33,7 @@ void SetNovelty(const NoveltyCounts& counts, tidings::v1::Novelty* novelty) {
 
 void CountAt(int64_t micros, int64_t now_micros, NoveltyCounts* counts) {
   for (int w = 0; w < kNoveltyWindowCount; ++w) {
-    if (micros >= WindowStart(now_micros, kNoveltyWindowMicros[w])) {
+    if (micros >= SaturatingSub(now_micros, kNoveltyWindowMicros[w])) {
       ++(*counts)[w];
     }
   }
@@ -80,7 +74,7 @@ NoveltyCounts NoveltyCounter::Count(std::string_view key,
   if (it == times_.end()) return counts;
   const std::deque<int64_t>& times = it->second;
   for (int w = 0; w < kNoveltyWindowCount; ++w) {
-    const int64_t start = WindowStart(now_micros, kNoveltyWindowMicros[w]);
+    const int64_t start = SaturatingSub(now_micros, kNoveltyWindowMicros[w]);
     auto first = std::lower_bound(times.begin(), times.end(), start);
     auto last = std::upper_bound(first, times.end(), now_micros);
     counts[w] = static_cast<uint32_t>(last - first);
@@ -92,7 +86,7 @@ void NoveltyCounter::Add(std::string_view key, int64_t micros, uint32_t n) {
   std::deque<int64_t>& times =
       times_[absl::string_view(key.data(), key.size())];
   times.insert(times.end(), n, micros);
-  const int64_t oldest = WindowStart(micros, kWidestMicros);
+  const int64_t oldest = SaturatingSub(micros, kWidestMicros);
   while (!times.empty() && times.front() < oldest) {
     times.pop_front();
   }
@@ -102,7 +96,7 @@ void NoveltyCounter::Add(std::string_view key, int64_t micros, uint32_t n) {
 
 void NoveltyCounter::Sweep(int64_t now_micros) {
   last_sweep_micros_ = now_micros;
-  DropBelow(WindowStart(now_micros, kWidestMicros));
+  DropBelow(SaturatingSub(now_micros, kWidestMicros));
 }
 
 void NoveltyCounter::DropThrough(int64_t micros) {
@@ -156,7 +150,7 @@ void NoveltyBatch::CommitTo(NoveltyCounter* counter) const {
 absl::StatusOr<NoveltyCounter> LoadNoveltyCounter(const Db& db,
                                                   int64_t newest_micros) {
   NoveltyCounter counter;
-  const int64_t oldest = WindowStart(newest_micros, kWidestMicros);
+  const int64_t oldest = SaturatingSub(newest_micros, kWidestMicros);
   // The first seq ingested in the window, from the time index.
   uint64_t first_seq = 0;
   {

@@ -16,17 +16,6 @@ namespace {
 constexpr char kVersionPrefix[] = "version/";
 constexpr char kJobPrefix[] = "job/";
 
-void SetMicros(int64_t micros, google::protobuf::Timestamp* ts) {
-  int64_t seconds = micros / 1000000;
-  int64_t rest = micros % 1000000;
-  if (rest < 0) {
-    rest += 1000000;
-    --seconds;
-  }
-  ts->set_seconds(seconds);
-  ts->set_nanos(static_cast<int32_t>(rest * 1000));
-}
-
 void PutBigEndian32(std::string* dst, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) {
     dst->push_back(static_cast<char>((v >> shift) & 0xff));
