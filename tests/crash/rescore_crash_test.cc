@@ -152,8 +152,15 @@ TEST(RescoreCrashTest, RerunAfterSigkillCompletesWithoutDuplicates) {
   ASSERT_FALSE(progress.empty());
   const v1::RescoreProgress& done = progress.back();
   EXPECT_TRUE(done.done());
-  EXPECT_TRUE(done.resumed());
-  EXPECT_GT(done.resumed_from_seq(), 0u);
+  // The position is saved after each commit (PutJobState): a kill between a
+  // commit and that save leaves the rerun to start over, skipping exactly
+  // what was stored (seen once in CI: 512 stored, resumed from 0, skipped
+  // 512). Either way nothing is stored twice (below).
+  if (done.resumed()) {
+    EXPECT_GT(done.resumed_from_seq(), 0u);
+  } else {
+    EXPECT_EQ(done.articles_skipped(), stored);
+  }
   std::printf(
       "killed with %llu revisions seen (%llu stored after the restart); the "
       "rerun resumed from seq %llu and rescored %llu more, skipped %llu\n",
