@@ -67,6 +67,12 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(
   }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.write_buffer_size = spec.write_buffer_bytes;
+  if (spec.point_lookups) {
+    // The same for the memtable, where a store's recent keys are: the
+    // idempotency check of each new article (a miss) skips the skiplist.
+    cf.memtable_whole_key_filtering = true;
+    cf.memtable_prefix_bloom_size_ratio = 0.02;
+  }
   // Keeps space amplification bounded as the log grows.
   cf.level_compaction_dynamic_level_bytes = true;
   // Compression from what this librocksdb was built with (Debian's has
