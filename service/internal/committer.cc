@@ -91,7 +91,9 @@ void Committer::Commit(std::vector<Entry> group) {
   if (results.ok() && (recent_ != nullptr || series_ != nullptr)) {
     std::vector<v1::Signal> stored;
     bool all_revisions = true;
+    std::vector<size_t> counts;  // Of each result's signals, in order.
     for (storage::AppendResult& r : *results) {
+      counts.push_back(r.stored.size());
       for (v1::Signal& s : r.stored) {
         all_revisions = all_revisions && s.rescore_of_seq() != 0;
         stored.push_back(std::move(s));
@@ -105,6 +107,15 @@ void Committer::Commit(std::vector<Entry> group) {
     // subscribers read storage, as for any gap).
     if (recent_ != nullptr && !stored.empty() && !all_revisions) {
       recent_->Add(std::move(stored));
+    } else {
+      // Back to their results, so that the submitter frees them on its own
+      // thread rather than this one, which every commit waits for.
+      auto next = stored.begin();
+      for (size_t i = 0; i < results->size(); ++i) {
+        for (size_t k = 0; k < counts[i]; ++k) {
+          (*results)[i].stored.push_back(std::move(*next++));
+        }
+      }
     }
   }
   LogOutcome(results.status(), total);

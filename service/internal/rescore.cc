@@ -256,6 +256,7 @@ class Rescorer {
     next.revision_key = std::move(revision_key);
     next.article = *std::move(article);
     next.as_of = absl::FromUnixMicros(group.front().ingested);
+    to_score_bytes_ += next.article.ByteSizeLong();
     for (const Row& g : group) {
       next.originals.push_back({g.doc_index, g.seq, g.duplicate_of});
     }
@@ -302,12 +303,14 @@ class Rescorer {
       }
     }
     to_score_.clear();
+    to_score_bytes_ = 0;
     return Commit(wait);
   }
 
   absl::Status MaybeCommit() {
     absl::Status s = absl::OkStatus();
-    if (to_score_.size() >= kRescoreBatchArticles) {
+    if (to_score_.size() >= kRescoreBatchArticles ||
+        to_score_bytes_ >= kRescoreBatchBytes) {
       s = ScoreAndCommit(/*wait=*/false);
     }
     Report(/*force=*/false);
@@ -360,8 +363,12 @@ class Rescorer {
     std::shared_ptr<InFlight> flight = std::move(in_flight_);
     in_flight_.reset();
     flight->done.WaitForNotification();
-    if (!flight->results.ok()) return flight->results.status();
-    for (const storage::AppendResult& r : *flight->results) {
+    // Moved out so that the stored signals are freed on this thread, not
+    // the committer's.
+    const absl::StatusOr<std::vector<storage::AppendResult>> results =
+        std::move(flight->results);
+    if (!results.ok()) return results.status();
+    for (const storage::AppendResult& r : *results) {
       if (r.duplicate) {  // Another rescore of this version got there.
         progress_.set_articles_skipped(progress_.articles_skipped() + 1);
       } else {
@@ -421,6 +428,7 @@ class Rescorer {
     std::vector<Original> originals;
   };
   std::vector<Scoring> to_score_;
+  size_t to_score_bytes_ = 0;  // Serialised size of to_score_'s articles.
   std::vector<storage::PendingArticle> batch_;
   std::shared_ptr<InFlight> in_flight_;
   bool fresh_ = false;  // No signal of the version was stored before.

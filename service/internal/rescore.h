@@ -24,8 +24,9 @@
 // commit the last seq considered is kept as a job state (named by version
 // and window), and the same call again starts after it.
 //
-// Memory is bounded: one chunk of summaries, one batch of
-// kRescoreBatchArticles raw articles being scored and one being committed.
+// Memory is bounded: one chunk of summaries, one batch (kRescoreBatchArticles
+// raw articles or kRescoreBatchBytes of their text, and one article more)
+// being scored and one being committed.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_RESCORE_H_
 #define TIDINGS_SERVICE_INTERNAL_RESCORE_H_
@@ -42,7 +43,12 @@ namespace tidings::service::internal {
 struct ServiceCore;
 
 inline constexpr size_t kRescoreScanChunk = 1024;
-inline constexpr size_t kRescoreBatchArticles = 512;
+// A batch is scored and committed once it holds this many articles or this
+// many bytes of raw text, whichever comes first. Larger batches pay fewer
+// WAL syncs (each commit syncs once); the byte bound keeps a batch of
+// maximum-size articles in memory bounds.
+inline constexpr size_t kRescoreBatchArticles = 2048;
+inline constexpr size_t kRescoreBatchBytes = 16 << 20;
 
 // The cheap checks of a request (INVALID_ARGUMENT naming the field):
 // inverted window, unknown or RECEIVED_AT time_field, relative lexicons

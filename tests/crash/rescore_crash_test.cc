@@ -34,7 +34,7 @@ namespace {
 constexpr int kArticles = 4000;
 constexpr int kIngestBatch = 500;
 // Kill once this many revisions are stored (after the first commit of
-// kRescoreBatchArticles = 512 articles).
+// kRescoreBatchArticles articles).
 constexpr uint64_t kKillAfter = 256;
 
 std::unique_ptr<v1::Tidings::Stub> Connect(const std::string& address) {
