@@ -1,0 +1,84 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "cluster/nats/pull_consumer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace tidings::cluster::nats {
+
+absl::StatusOr<std::unique_ptr<PullConsumer>> PullConsumer::Create(
+    NatsClient& client, const PullConsumerOptions& options) {
+  jsSubOptions sub_opts;
+  jsSubOptions_Init(&sub_opts);
+  sub_opts.Stream = options.stream.c_str();
+  sub_opts.Config.DeliverPolicy = js_DeliverByStartSequence;
+  sub_opts.Config.OptStartSeq = std::max<uint64_t>(1, options.start_seq);
+  // Pull consumers need an ack policy on 2.9; AckAll needs one ack a batch.
+  sub_opts.Config.AckPolicy = js_AckAll;
+  sub_opts.Config.MaxAckPending = options.max_ack_pending;
+  sub_opts.Config.InactiveThreshold =
+      absl::ToInt64Nanoseconds(options.inactive_threshold);
+  jsOptions js_opts = client.RequestOptions();
+  natsSubscription* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      js_PullSubscribe(&raw, client.js(), options.subject.c_str(),
+                       /*durable=*/nullptr, &js_opts, &sub_opts, &code);
+  if (s != NATS_OK) {
+    return NatsError(
+        s, code,
+        absl::StrCat("create a pull consumer on stream ", options.stream,
+                     " from seq ", options.start_seq));
+  }
+  return std::unique_ptr<PullConsumer>(
+      new PullConsumer(client, SubscriptionPtr(raw)));
+}
+
+absl::Status PullConsumer::Fetch(int batch, absl::Duration wait, MsgList& out) {
+  // 1. What is there now: the server answers at once, with messages or with
+  //    "404 no messages". The bound only matters if the consumer is gone.
+  jsFetchRequest req;
+  jsFetchRequest_Init(&req);
+  req.Batch = batch;
+  req.NoWait = true;
+  req.Expires = absl::ToInt64Nanoseconds(
+      std::min(client_.options().request_timeout, absl::Seconds(2)));
+  natsStatus s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
+  if (s == NATS_OK) return absl::OkStatus();
+  if (s != NATS_NOT_FOUND) return NatsError(s, 0, "fetch from JetStream");
+  // 2. Nothing yet: wait for the first message, and return it alone.
+  jsFetchRequest_Init(&req);
+  req.Batch = 1;
+  req.Expires = absl::ToInt64Nanoseconds(std::max(wait, absl::Milliseconds(1)));
+  s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
+  if (s == NATS_OK || s == NATS_TIMEOUT) return absl::OkStatus();
+  return NatsError(s, 0, "wait for JetStream messages");
+}
+
+absl::StatusOr<uint64_t> PullConsumer::Check() {
+  jsOptions js_opts = client_.RequestOptions();
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      natsSubscription_GetConsumerInfo(&raw, sub_.get(), &js_opts, &code);
+  ConsumerInfoPtr info(raw);
+  if (s != NATS_OK) return NatsError(s, code, "check the pull consumer");
+  return info->NumPending;
+}
+
+void PullConsumer::AckThrough(natsMsg* msg) {
+  // Best effort: a lost ack only means a redelivery, which readers skip.
+  (void)natsMsg_Ack(msg, nullptr);
+}
+
+uint64_t StreamSeqOf(natsMsg* msg) {
+  jsMsgMetaData* raw = nullptr;
+  if (natsMsg_GetMetaData(&raw, msg) != NATS_OK) return 0;
+  MetaDataPtr meta(raw);
+  return meta->Sequence.Stream;
+}
+
+}  // namespace tidings::cluster::nats
