@@ -1,0 +1,442 @@
+// Copyright 2026 The Tidings Authors.
+//
+// JetStreamLog against a real 3-node nats-server cluster on loopback
+// (nats_cluster.h): round trip, msg-id dedup, dense seqs, reading from a
+// seq, ExpectLastSeq, and kill -9 of the stream leader and of a follower
+// under load. Skipped when nats-server is not installed.
+
+#include "cluster/jetstream_log.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/cluster/nats_cluster.h"
+
+namespace tidings::cluster {
+namespace {
+
+using ::tidings::testing::NatsCluster;
+
+OutgoingRecord Record(std::string data, std::string dedup_id) {
+  OutgoingRecord r;
+  r.data = std::move(data);
+  r.dedup_id = std::move(dedup_id);
+  return r;
+}
+
+class JetStreamLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TIDINGS_REQUIRE_NATS_SERVER();
+    absl::StatusOr<std::unique_ptr<NatsCluster>> c = NatsCluster::Start(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(c.ok()) << c.status();
+    cluster_ = *std::move(c);
+  }
+
+  std::unique_ptr<JetStreamLog> OpenLog(
+      absl::Duration publish_timeout = absl::Seconds(20)) {
+    JetStreamLogOptions opts;
+    opts.client.servers = cluster_->urls();
+    opts.client.request_timeout = absl::Seconds(2);
+    opts.publish_timeout = publish_timeout;
+    absl::StatusOr<std::unique_ptr<JetStreamLog>> log =
+        JetStreamLog::Open(opts);
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? *std::move(log) : nullptr;
+  }
+
+  // Reads records from `from` until `count` came or `timeout` passed.
+  static std::vector<LogRecord> ReadN(
+      SignalLog& log, uint64_t from, size_t count,
+      absl::Duration timeout = absl::Seconds(20)) {
+    std::vector<LogRecord> out;
+    absl::StatusOr<std::unique_ptr<LogReader>> reader = log.OpenReader(from);
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    if (!reader.ok()) return out;
+    const absl::Time deadline = absl::Now() + timeout;
+    while (out.size() < count && absl::Now() < deadline) {
+      absl::StatusOr<std::vector<LogRecord>> batch =
+          (*reader)->Next(count - out.size(), absl::Milliseconds(500));
+      EXPECT_TRUE(batch.ok()) << batch.status();
+      if (!batch.ok()) break;
+      for (LogRecord& r : *batch) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  static OutgoingRecord Rec(const std::string& id) {
+    return Record("payload of " + id, id);
+  }
+
+  std::unique_ptr<NatsCluster> cluster_;
+};
+
+TEST_F(JetStreamLogTest, PublishAndReadBackInOrder) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  for (int i = 1; i <= 100; ++i) {
+    absl::StatusOr<PublishAck> ack = log->Publish(Rec(absl::StrCat("a", i)));
+    ASSERT_TRUE(ack.ok()) << ack.status();
+    EXPECT_EQ(ack->seq, static_cast<uint64_t>(i));
+    EXPECT_FALSE(ack->duplicate);
+  }
+  absl::StatusOr<LogState> state = log->State();
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->first_seq, 1u);
+  EXPECT_EQ(state->last_seq, 100u);
+
+  std::vector<LogRecord> got = ReadN(*log, 1, 100);
+  ASSERT_EQ(got.size(), 100u);
+  for (int i = 1; i <= 100; ++i) {
+    EXPECT_EQ(got[i - 1].seq, static_cast<uint64_t>(i));
+    EXPECT_EQ(got[i - 1].dedup_id, absl::StrCat("a", i));
+    EXPECT_EQ(got[i - 1].data, absl::StrCat("payload of a", i));
+  }
+}
+
+TEST_F(JetStreamLogTest, SameDedupIdIsAppendedOnce) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  absl::StatusOr<PublishAck> a = log->Publish(Rec("x"));
+  absl::StatusOr<PublishAck> b = log->Publish(Rec("y"));
+  OutgoingRecord again = Rec("x");
+  again.data = "a different payload under the same id";
+  absl::StatusOr<PublishAck> c = log->Publish(again);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->seq, 1u);
+  EXPECT_EQ(b->seq, 2u);
+  EXPECT_TRUE(c->duplicate);
+  EXPECT_EQ(c->seq, 1u);  // The first copy's seq.
+  EXPECT_EQ(log->State()->last_seq, 2u);
+  std::vector<LogRecord> got = ReadN(*log, 1, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].data, "payload of x");
+
+  // An empty id is refused, through the callback.
+  absl::StatusOr<PublishAck> bad = log->Publish(Record("z", ""));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument)
+      << bad.status();
+}
+
+TEST_F(JetStreamLogTest, ConcurrentAsyncPublishesGetDenseSeqs) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  constexpr int kCount = 3000;
+  absl::Mutex mu;
+  std::map<std::string, uint64_t> acked;
+  int failed = 0;
+  int answered = 0;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kCount; ++i) {
+    std::string id = absl::StrCat("c", i);
+    log->PublishAsync(Rec(id), [&, id](absl::StatusOr<PublishAck> r) {
+      absl::MutexLock lock(&mu);
+      ++answered;
+      if (r.ok()) {
+        acked[id] = r->seq;
+      } else {
+        ++failed;
+      }
+    });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_TRUE(mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](int* n) { return *n == kCount; }, &answered),
+        absl::Seconds(30)));
+  }
+  const absl::Duration took = absl::Now() - start;
+  std::printf("%d async publishes acknowledged in %s (%.0f/s)\n", kCount,
+              absl::FormatDuration(took).c_str(),
+              kCount / absl::ToDoubleSeconds(took));
+  EXPECT_EQ(failed, 0);
+  std::set<uint64_t> seqs;
+  for (const auto& [id, seq] : acked) seqs.insert(seq);
+  ASSERT_EQ(seqs.size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(*seqs.begin(), 1u);
+  EXPECT_EQ(*seqs.rbegin(), static_cast<uint64_t>(kCount));
+
+  std::vector<LogRecord> got = ReadN(*log, 1, kCount);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kCount));
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].seq, i + 1);
+    EXPECT_EQ(acked[got[i].dedup_id], got[i].seq);
+  }
+}
+
+TEST_F(JetStreamLogTest, ReadsFromAGivenSeqAndTailsNewRecords) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  for (int i = 1; i <= 50; ++i)
+    ASSERT_TRUE(log->Publish(Rec(absl::StrCat("r", i))).ok());
+
+  std::vector<LogRecord> got = ReadN(*log, 30, 21);
+  ASSERT_EQ(got.size(), 21u);
+  EXPECT_EQ(got.front().seq, 30u);
+  EXPECT_EQ(got.front().dedup_id, "r30");
+  EXPECT_EQ(got.back().seq, 50u);
+
+  // A reader at the end waits, then gets a new record promptly.
+  absl::StatusOr<std::unique_ptr<LogReader>> tail = log->OpenReader(51);
+  ASSERT_TRUE(tail.ok()) << tail.status();
+  absl::StatusOr<std::vector<LogRecord>> none =
+      (*tail)->Next(10, absl::Milliseconds(300));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+  std::thread later([&] {
+    absl::SleepFor(absl::Milliseconds(200));
+    EXPECT_TRUE(log->Publish(Rec("r51")).ok());
+  });
+  const absl::Time asked = absl::Now();
+  absl::StatusOr<std::vector<LogRecord>> one =
+      (*tail)->Next(10, absl::Seconds(5));
+  const absl::Duration waited = absl::Now() - asked;
+  later.join();
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].seq, 51u);
+  EXPECT_LT(waited, absl::Seconds(2)) << "the tail was not delivered promptly";
+  EXPECT_EQ((*tail)->next_seq(), 52u);
+
+  EXPECT_EQ(log->OpenReader(0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(JetStreamLogTest, ExpectedLastSeqIsChecked) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  OutgoingRecord first = Rec("e1");
+  first.expected_last_seq = 0;  // The log is empty.
+  absl::StatusOr<PublishAck> a = log->Publish(first);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->seq, 1u);
+
+  OutgoingRecord stale = Rec("e2");
+  stale.expected_last_seq = 0;
+  absl::StatusOr<PublishAck> b = log->Publish(stale);
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kFailedPrecondition)
+      << b.status();
+
+  OutgoingRecord next = Rec("e2");
+  next.expected_last_seq = 1;
+  absl::StatusOr<PublishAck> c = log->Publish(next);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->seq, 2u);
+}
+
+// Publishes continuously (bounded in flight) from a thread, recording every
+// acknowledged id with its seq and the longest time without an ack.
+class LoadPublisher {
+ public:
+  explicit LoadPublisher(SignalLog& log) : log_(log) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~LoadPublisher() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    // Wait for every callback (each is bounded by the publish timeout).
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(
+                             +[](int* n) { return *n == 0; }, &in_flight_),
+                         absl::Seconds(60));
+  }
+  size_t acked_count() {
+    absl::MutexLock lock(&mu_);
+    return acked_.size();
+  }
+  std::map<std::string, uint64_t> acked() {
+    absl::MutexLock lock(&mu_);
+    return acked_;
+  }
+  int failed() {
+    absl::MutexLock lock(&mu_);
+    return failed_;
+  }
+  int sent() const { return sent_; }
+  // The longest time between two acks since `since`.
+  absl::Duration LongestAckGap(absl::Time since) {
+    absl::MutexLock lock(&mu_);
+    absl::Duration gap;
+    absl::Time prev = since;
+    for (absl::Time t : ack_times_) {
+      if (t < since) continue;
+      gap = std::max(gap, t - prev);
+      prev = t;
+    }
+    return gap;
+  }
+
+ private:
+  void Run() {
+    for (int i = 0; !stop_ && i < 100000; ++i) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](int* n) { return *n < 64; }, &in_flight_));
+        ++in_flight_;
+      }
+      std::string id = absl::StrCat("load-", i);
+      log_.PublishAsync(Record("load " + id, id),
+                        [this, id](absl::StatusOr<PublishAck> r) {
+                          absl::MutexLock lock(&mu_);
+                          --in_flight_;
+                          if (r.ok()) {
+                            acked_[id] = r->seq;
+                            ack_times_.push_back(absl::Now());
+                          } else {
+                            ++failed_;
+                          }
+                        });
+      sent_ = i + 1;
+      absl::SleepFor(absl::Microseconds(500));  // ~2k/s at most.
+    }
+  }
+
+  SignalLog& log_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0};
+  absl::Mutex mu_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int failed_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, uint64_t> acked_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::Time> ack_times_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+// Every acknowledged id is in the log once, at its acked seq; no id twice;
+// seqs dense 1..last.
+void ExpectLogHoldsExactly(SignalLog& log,
+                           const std::map<std::string, uint64_t>& acked) {
+  absl::StatusOr<LogState> state = log.State();
+  ASSERT_TRUE(state.ok()) << state.status();
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = log.OpenReader(1);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::map<std::string, uint64_t> seen;
+  uint64_t expect = 1;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (expect <= state->last_seq && absl::Now() < deadline) {
+    absl::StatusOr<std::vector<LogRecord>> batch =
+        (*reader)->Next(1000, absl::Milliseconds(500));
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    for (const LogRecord& r : *batch) {
+      ASSERT_EQ(r.seq, expect) << "seqs not dense";
+      ++expect;
+      EXPECT_TRUE(seen.emplace(r.dedup_id, r.seq).second)
+          << "duplicated in the log: " << r.dedup_id;
+    }
+  }
+  ASSERT_EQ(expect, state->last_seq + 1) << "could not read the whole log";
+  int lost = 0;
+  for (const auto& [id, seq] : acked) {
+    auto it = seen.find(id);
+    if (it == seen.end() || it->second != seq) ++lost;
+  }
+  EXPECT_EQ(lost, 0) << "acknowledged records missing or at another seq";
+}
+
+TEST_F(JetStreamLogTest, KillingTheStreamLeaderPausesWritesBriefly) {
+  std::unique_ptr<JetStreamLog> log = OpenLog(absl::Seconds(30));
+  ASSERT_NE(log, nullptr);
+  LoadPublisher load(*log);
+  absl::SleepFor(absl::Seconds(1));
+  absl::StatusOr<std::string> leader =
+      log->client().StreamLeader(log->options().stream.name);
+  ASSERT_TRUE(leader.ok()) << leader.status();
+  const int victim = cluster_->IndexOf(*leader);
+  ASSERT_GE(victim, 0) << "leader '" << *leader << "'";
+  const size_t before = load.acked_count();
+  ASSERT_GT(before, 0u);
+  const absl::Time killed_at = absl::Now();
+  cluster_->Kill(victim);
+  // Wait (bounded) for acks to flow again, then a little more load.
+  const absl::Time give_up = killed_at + absl::Seconds(20);
+  while (load.acked_count() < before + 200 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  load.Stop();
+  const absl::Duration pause = load.LongestAckGap(killed_at);
+  std::printf(
+      "leader %s killed: longest ack gap %s; %zu acked, %d failed, "
+      "%d sent\n",
+      leader->c_str(), absl::FormatDuration(pause).c_str(), load.acked_count(),
+      load.failed(), load.sent());
+  EXPECT_LT(pause, absl::Seconds(10));
+  EXPECT_GE(load.acked_count(), before + 200) << "writes did not resume";
+  EXPECT_EQ(load.failed(), 0);
+  ExpectLogHoldsExactly(*log, load.acked());
+}
+
+TEST_F(JetStreamLogTest, KillingAFollowerNeitherStopsWritesNorReaders) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  // A reader tails the log meanwhile; it must see every seq once, in order.
+  std::atomic<bool> stop_reading{false};
+  std::atomic<uint64_t> read_through{0};
+  std::atomic<int> reader_errors{0};
+  std::thread reader_thread([&] {
+    absl::StatusOr<std::unique_ptr<LogReader>> reader = log->OpenReader(1);
+    if (!reader.ok()) {
+      ++reader_errors;
+      return;
+    }
+    while (!stop_reading) {
+      absl::StatusOr<std::vector<LogRecord>> batch =
+          (*reader)->Next(500, absl::Milliseconds(200));
+      if (!batch.ok()) {
+        ++reader_errors;
+        continue;
+      }
+      for (const LogRecord& r : *batch) {
+        if (r.seq != read_through + 1) ++reader_errors;
+        read_through = r.seq;
+      }
+    }
+  });
+  LoadPublisher load(*log);
+  absl::SleepFor(absl::Seconds(1));
+  absl::StatusOr<std::string> leader =
+      log->client().StreamLeader(log->options().stream.name);
+  ASSERT_TRUE(leader.ok()) << leader.status();
+  const int victim = (cluster_->IndexOf(*leader) + 1) % cluster_->size();
+  const absl::Time killed_at = absl::Now();
+  cluster_->Kill(victim);
+  absl::SleepFor(absl::Seconds(2));
+  load.Stop();
+  const absl::Duration pause = load.LongestAckGap(killed_at);
+  std::printf("follower %s killed: longest ack gap %s; %zu acked\n",
+              cluster_->name(victim).c_str(),
+              absl::FormatDuration(pause).c_str(), load.acked_count());
+  EXPECT_LT(pause, absl::Seconds(3));
+  EXPECT_EQ(load.failed(), 0);
+  absl::StatusOr<LogState> state = log->State();
+  ASSERT_TRUE(state.ok()) << state.status();
+  // The tailing reader catches up with the whole log (bounded wait).
+  const absl::Time until = absl::Now() + absl::Seconds(15);
+  while (read_through < state->last_seq && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  stop_reading = true;
+  reader_thread.join();
+  EXPECT_EQ(read_through.load(), state->last_seq);
+  EXPECT_EQ(reader_errors.load(), 0);
+  ExpectLogHoldsExactly(*log, load.acked());
+}
+
+}  // namespace
+}  // namespace tidings::cluster
