@@ -58,7 +58,7 @@ struct JetStreamLogOptions {
   absl::Duration open_timeout = absl::Seconds(30);
   // One publish attempt's wait for its ack (jsPubOptions.MaxWait: without
   // it a lost ack is never reported, research gotcha 1).
-  absl::Duration ack_wait = absl::Seconds(2);
+  absl::Duration ack_wait = absl::Seconds(1);
   // A record's whole budget, retries included.
   absl::Duration publish_timeout = absl::Seconds(20);
   // Backoff between retries of one record: doubles from min up to max.

@@ -84,6 +84,13 @@ absl::Status JetStreamReader::Take(nats::MsgList& msgs,
   return result;
 }
 
+absl::StatusOr<std::string> JetStreamReader::ConsumerServer() {
+  if (consumer_ == nullptr) return std::string();
+  absl::StatusOr<nats::PullConsumer::Status> check = consumer_->Check();
+  if (!check.ok()) return check.status();
+  return check->server;
+}
+
 absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
     size_t max_records, absl::Duration wait) {
   if (max_records == 0) {
@@ -116,6 +123,7 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
         continue;
       }
       consumer_ = *std::move(c);
+      ++consumers_created_;
       undelivered_checks_ = 0;
     }
     absl::Status result;
@@ -141,13 +149,13 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
     if (empty) {
       // Nothing within the wait: the log is idle, or the consumer no longer
       // delivers (its server died, or it was dropped). Ask it.
-      absl::StatusOr<uint64_t> pending = consumer_->Check();
-      if (!pending.ok()) {
+      absl::StatusOr<nats::PullConsumer::Status> check = consumer_->Check();
+      if (!check.ok()) {
         replace_consumer_ = true;
-        if (absl::Status u = NoteFailure(pending.status()); !u.ok()) return u;
-      } else if (*pending > 0 && ++undelivered_checks_ >= 2) {
+        if (absl::Status u = NoteFailure(check.status()); !u.ok()) return u;
+      } else if (check->pending > 0 && ++undelivered_checks_ >= 2) {
         replace_consumer_ = true;  // It has records but does not send them.
-      } else if (*pending == 0) {
+      } else if (check->pending == 0) {
         failing_since_.reset();
         undelivered_checks_ = 0;
       }

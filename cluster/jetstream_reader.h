@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,6 +37,12 @@ class JetStreamReader final : public LogReader {
                                               absl::Duration wait) override;
   uint64_t next_seq() const override { return next_; }
 
+  // For monitoring and tests: the server its consumer lives on ("" before
+  // the first Next()), asked of the cluster (blocking); and how many
+  // consumers it has created (one, unless servers died or it idled out).
+  absl::StatusOr<std::string> ConsumerServer();
+  int consumers_created() const { return consumers_created_; }
+
  private:
   // Records a failure to reach the log; returns UNAVAILABLE once failures
   // have lasted reader_unavailable_after, else OK (keep trying).
@@ -52,6 +59,7 @@ class JetStreamReader final : public LogReader {
   bool replace_consumer_ = false;
   // Empty polls in a row whose consumer had undelivered records.
   int undelivered_checks_ = 0;
+  int consumers_created_ = 0;
   // Since when every attempt to reach the log failed; unset after a success.
   std::optional<absl::Time> failing_since_;
 };

@@ -38,27 +38,23 @@ absl::StatusOr<std::unique_ptr<PullConsumer>> PullConsumer::Create(
 }
 
 absl::Status PullConsumer::Fetch(int batch, absl::Duration wait, MsgList& out) {
-  // 1. What is there now: the server answers at once, with messages or with
-  //    "404 no messages". The bound only matters if the consumer is gone.
+  // nats-server 2.9 reads "no_wait" with "expires" as a one-shot request:
+  // it answers at once with the messages there are (up to the batch), or
+  // waits up to `expires` for the first ones and then answers with what it
+  // has (ending with a 408 status when that is nothing).
   jsFetchRequest req;
   jsFetchRequest_Init(&req);
   req.Batch = batch;
   req.NoWait = true;
-  req.Expires = absl::ToInt64Nanoseconds(
-      std::min(client_.options().request_timeout, absl::Seconds(2)));
-  natsStatus s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
-  if (s == NATS_OK) return absl::OkStatus();
-  if (s != NATS_NOT_FOUND) return NatsError(s, 0, "fetch from JetStream");
-  // 2. Nothing yet: wait for the first message, and return it alone.
-  jsFetchRequest_Init(&req);
-  req.Batch = 1;
   req.Expires = absl::ToInt64Nanoseconds(std::max(wait, absl::Milliseconds(1)));
-  s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
-  if (s == NATS_OK || s == NATS_TIMEOUT) return absl::OkStatus();
-  return NatsError(s, 0, "wait for JetStream messages");
+  natsStatus s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
+  if (s == NATS_OK || s == NATS_TIMEOUT || s == NATS_NOT_FOUND) {
+    return absl::OkStatus();  // Messages, or none within the wait.
+  }
+  return NatsError(s, 0, "fetch from JetStream");
 }
 
-absl::StatusOr<uint64_t> PullConsumer::Check() {
+absl::StatusOr<PullConsumer::Status> PullConsumer::Check() {
   jsOptions js_opts = client_.RequestOptions();
   jsConsumerInfo* raw = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
@@ -66,7 +62,12 @@ absl::StatusOr<uint64_t> PullConsumer::Check() {
       natsSubscription_GetConsumerInfo(&raw, sub_.get(), &js_opts, &code);
   ConsumerInfoPtr info(raw);
   if (s != NATS_OK) return NatsError(s, code, "check the pull consumer");
-  return info->NumPending;
+  Status out;
+  out.pending = info->NumPending;
+  if (info->Cluster != nullptr && info->Cluster->Leader != nullptr) {
+    out.server = info->Cluster->Leader;
+  }
+  return out;
 }
 
 void PullConsumer::AckThrough(natsMsg* msg) {

@@ -45,18 +45,22 @@ class PullConsumer {
   static absl::StatusOr<std::unique_ptr<PullConsumer>> Create(
       NatsClient& client, const PullConsumerOptions& options);
 
-  // Up to `batch` messages. First asks for what is there now without
-  // waiting; when nothing is, waits up to `wait` for the first message and
-  // returns it alone (so a tail is delivered as soon as it is appended, not
-  // when a batch fills). An empty list when nothing came within `wait`.
-  // Errors: UNAVAILABLE or DEADLINE_EXCEEDED when the consumer did not
-  // answer (its server died, or it was deleted): create a new one.
+  // Up to `batch` messages: at once when some are there (without waiting
+  // to fill the batch, so a tail is delivered as soon as it is appended),
+  // else the first ones to arrive within `wait`. An empty list when none
+  // came within `wait`, which is also what a consumer whose server died
+  // gives: Check() tells the two apart. Errors (UNAVAILABLE when the
+  // connection is down) mean: create a new consumer.
   absl::Status Fetch(int batch, absl::Duration wait, MsgList& out);
 
-  // Asks the consumer's server whether the consumer is alive; returns the
-  // number of stream messages it has not delivered yet. An error means it
-  // is gone. Blocking (the client's request_timeout).
-  absl::StatusOr<uint64_t> Check();
+  // Asks the consumer's server whether the consumer is alive, and how far
+  // it is. An error means it is gone. Blocking (the client's
+  // request_timeout).
+  struct Status {
+    uint64_t pending = 0;  // Stream messages it has not delivered yet.
+    std::string server;    // The server it lives on ("" if not reported).
+  };
+  absl::StatusOr<Status> Check();
 
   // Acks `msg` and everything delivered before it (AckAll). Does not wait
   // for the server.

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cluster/jetstream_reader.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_cluster.h"
 
@@ -78,6 +79,26 @@ class JetStreamLogTest : public ::testing::Test {
 
   static OutgoingRecord Rec(const std::string& id) {
     return Record("payload of " + id, id);
+  }
+
+  // Publishes ids prefix0..prefix(n-1) asynchronously; waits for all.
+  static void PublishMany(SignalLog& log, const std::string& prefix, int n) {
+    absl::Mutex mu;
+    int answered = 0;
+    int failed = 0;
+    for (int i = 0; i < n; ++i) {
+      log.PublishAsync(Rec(absl::StrCat(prefix, i)),
+                       [&](absl::StatusOr<PublishAck> r) {
+                         absl::MutexLock lock(&mu);
+                         ++answered;
+                         if (!r.ok()) ++failed;
+                       });
+    }
+    absl::MutexLock lock(&mu);
+    auto all_answered = [&] { return answered == n; };
+    EXPECT_TRUE(
+        mu.AwaitWithTimeout(absl::Condition(&all_answered), absl::Seconds(30)));
+    EXPECT_EQ(failed, 0);
   }
 
   std::unique_ptr<NatsCluster> cluster_;
@@ -372,8 +393,8 @@ TEST_F(JetStreamLogTest, KillingTheStreamLeaderPausesWritesBriefly) {
   load.Stop();
   const absl::Duration pause = load.LongestAckGap(killed_at);
   std::printf(
-      "leader %s killed: longest ack gap %s; %zu acked, %d failed, "
-      "%d sent\n",
+      "leader %s killed: longest ack gap %s; %zu acked, %d failed, %d "
+      "sent\n",
       leader->c_str(), absl::FormatDuration(pause).c_str(), load.acked_count(),
       load.failed(), load.sent());
   EXPECT_LT(pause, absl::Seconds(10));
@@ -436,6 +457,49 @@ TEST_F(JetStreamLogTest, KillingAFollowerNeitherStopsWritesNorReaders) {
   EXPECT_EQ(read_through.load(), state->last_seq);
   EXPECT_EQ(reader_errors.load(), 0);
   ExpectLogHoldsExactly(*log, load.acked());
+}
+
+TEST_F(JetStreamLogTest, AReaderWhoseConsumerServerDiesResumesWhereItWas) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  constexpr int kCount = 2000;
+  PublishMany(*log, "k", kCount);
+  absl::StatusOr<std::unique_ptr<LogReader>> opened = log->OpenReader(1);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto* reader = dynamic_cast<JetStreamReader*>(opened->get());
+  ASSERT_NE(reader, nullptr);
+  uint64_t expect = 1;
+  auto read_until = [&](uint64_t last, absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (expect <= last && absl::Now() < deadline) {
+      absl::StatusOr<std::vector<LogRecord>> batch = reader->Next(
+          std::min<uint64_t>(100, last - expect + 1), absl::Milliseconds(500));
+      ASSERT_TRUE(batch.ok()) << batch.status();
+      for (const LogRecord& r : *batch) {
+        ASSERT_EQ(r.seq, expect);
+        ASSERT_EQ(r.dedup_id, absl::StrCat("k", expect - 1));
+        ++expect;
+      }
+    }
+  };
+  read_until(100, absl::Seconds(10));
+  ASSERT_EQ(expect, 101u);
+  absl::StatusOr<std::string> host = reader->ConsumerServer();
+  ASSERT_TRUE(host.ok()) << host.status();
+  const int victim = cluster_->IndexOf(*host);
+  ASSERT_GE(victim, 0) << "consumer on '" << *host << "'";
+  const absl::Time killed_at = absl::Now();
+  cluster_->Kill(victim);
+  read_until(kCount, absl::Seconds(30));
+  const absl::Duration took = absl::Now() - killed_at;
+  std::printf(
+      "consumer host %s killed: the reader read the remaining %d "
+      "records in %s, with %d consumers in all\n",
+      host->c_str(), kCount - 100, absl::FormatDuration(took).c_str(),
+      reader->consumers_created());
+  EXPECT_EQ(expect, static_cast<uint64_t>(kCount) + 1);
+  EXPECT_GE(reader->consumers_created(), 2);
+  EXPECT_LT(took, absl::Seconds(15));
 }
 
 }  // namespace
