@@ -502,5 +502,79 @@ TEST_F(JetStreamLogTest, AReaderWhoseConsumerServerDiesResumesWhereItWas) {
   EXPECT_LT(took, absl::Seconds(15));
 }
 
+TEST_F(JetStreamLogTest, ReadingBelowTheRetainedRangeIsOutOfRange) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  PublishMany(*log, "t", 10);
+  absl::StatusOr<std::unique_ptr<LogReader>> early = log->OpenReader(5);
+  ASSERT_TRUE(early.ok()) << early.status();
+  // Retention drops seqs 1..10 (a purge stands in for max_age here).
+  jsOptions o = log->client().RequestOptions();
+  jsErrCode code = static_cast<jsErrCode>(0);
+  ASSERT_EQ(js_PurgeStream(log->client().js(),
+                           log->options().stream.name.c_str(), &o, &code),
+            NATS_OK);
+  PublishMany(*log, "u", 3);  // Seqs 11..13.
+  absl::StatusOr<LogState> state = log->State();
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->first_seq, 11u);
+  EXPECT_EQ(state->last_seq, 13u);
+
+  EXPECT_EQ(log->OpenReader(3).status().code(), absl::StatusCode::kOutOfRange);
+  // The reader opened before the purge never skips the hole silently.
+  absl::StatusOr<std::vector<LogRecord>> next =
+      (*early)->Next(10, absl::Seconds(2));
+  EXPECT_EQ(next.status().code(), absl::StatusCode::kOutOfRange)
+      << next.status();
+  // From the first retained seq on, reading works.
+  std::vector<LogRecord> got = ReadN(*log, 11, 3);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].dedup_id, "u0");
+}
+
+TEST_F(JetStreamLogTest, WithNoServerUpAPublishFailsAsOutcomeUnknown) {
+  std::unique_ptr<JetStreamLog> log = OpenLog(absl::Seconds(3));
+  ASSERT_NE(log, nullptr);
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->Kill(i);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<PublishAck> r = log->Publish(Rec("lonely"));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(absl::IsUnavailable(r.status()) ||
+              absl::IsDeadlineExceeded(r.status()))
+      << r.status();
+  EXPECT_NE(r.status().message().find("outcome unknown"), std::string::npos)
+      << r.status();
+  EXPECT_LT(took, absl::Seconds(6));
+  // Closing with nothing reachable is bounded too.
+  const absl::Time closing = absl::Now();
+  log.reset();
+  EXPECT_LT(absl::Now() - closing, absl::Seconds(5));
+}
+
+TEST_F(JetStreamLogTest, AllServersKilledAtOnceKeepEveryAcknowledgedRecord) {
+  std::unique_ptr<JetStreamLog> log = OpenLog(absl::Seconds(30));
+  ASSERT_NE(log, nullptr);
+  PublishMany(*log, "before", 500);
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->Kill(i);
+  const absl::Time restarted_at = absl::Now();
+  for (int i = 0; i < cluster_->size(); ++i) {
+    ASSERT_TRUE(cluster_->Restart(i).ok()) << cluster_->Log(i);
+  }
+  // The same log object: its connection reconnects, its publish retries.
+  absl::StatusOr<PublishAck> after = log->Publish(Rec("after"));
+  const absl::Duration back = absl::Now() - restarted_at;
+  ASSERT_TRUE(after.ok()) << after.status();
+  std::printf("all 3 servers killed and restarted: writes back after %s\n",
+              absl::FormatDuration(back).c_str());
+  EXPECT_EQ(after->seq, 501u);
+  std::map<std::string, uint64_t> acked;
+  for (int i = 0; i < 500; ++i) acked[absl::StrCat("before", i)] = 0;
+  std::vector<LogRecord> got = ReadN(*log, 1, 501);
+  ASSERT_EQ(got.size(), 501u);
+  for (const LogRecord& r : got) acked.erase(r.dedup_id);
+  EXPECT_TRUE(acked.empty()) << acked.size() << " acknowledged records lost";
+  EXPECT_EQ(got.back().dedup_id, "after");
+}
+
 }  // namespace
 }  // namespace tidings::cluster
