@@ -46,6 +46,13 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
         absl::FormatDuration(options.stream.duplicate_window),
         "): a retry after the window could append a second copy"));
   }
+  if (options.max_in_flight < 1) {
+    return absl::InvalidArgumentError(
+        "JetStream log: max_in_flight must be at least 1");
+  }
+  // cnats' bound above ours: its count drops a moment after our OnAck
+  // (research gotcha 2), and only our retry thread may ever exceed ours.
+  options.client.max_pending_publishes = options.max_in_flight + 64;
   if (options.max_fetch_batch < 1) {
     return absl::InvalidArgumentError(
         "JetStream log: max_fetch_batch must be at least 1");
@@ -117,14 +124,33 @@ void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {
     p->final_status = absl::InvalidArgumentError(
         absl::StrCat("publish: the dedup id must have 1..", kMaxDedupId,
                      " bytes (got ", p->record.dedup_id.size(), ")"));
-    absl::MutexLock lock(&mu_);
-    due_.emplace(absl::InfinitePast(), std::move(p));
-    return;
   }
-  Attempt(std::move(p));
+  {
+    absl::MutexLock lock(&mu_);
+    if (!p->final_status.has_value() &&
+        static_cast<int>(in_flight_.size()) < options_.max_in_flight &&
+        due_.empty()) {
+      // A slot, and nobody waits for one: send from here. Reserved under
+      // the lock, so cnats never makes this thread wait for a slot.
+      ++reserved_;
+    } else {
+      if (!p->final_status.has_value() &&
+          due_.size() >= options_.max_queued_publishes) {
+        p->final_status = absl::ResourceExhaustedError(absl::StrCat(
+            "publish: ", due_.size(),
+            " publishes already wait for the JetStream log (it is slow or "
+            "unreachable); retry later"));
+      }
+      const absl::Time when =
+          p->final_status.has_value() ? absl::InfinitePast() : absl::Now();
+      due_.emplace(when, std::move(p));
+      return;
+    }
+  }
+  Attempt(std::move(p), /*reserved=*/true);
 }
 
-void JetStreamLog::Attempt(std::unique_ptr<Pending> p) {
+void JetStreamLog::Attempt(std::unique_ptr<Pending> p, bool reserved) {
   ++p->attempts;
   const OutgoingRecord& r = p->record;
   natsMsg* raw = nullptr;
@@ -138,6 +164,10 @@ void JetStreamLog::Attempt(std::unique_ptr<Pending> p) {
                           absl::StrCat(*r.expected_last_seq).c_str());
   }
   if (s != NATS_OK) {
+    if (reserved) {
+      absl::MutexLock lock(&mu_);
+      --reserved_;
+    }
     Failed(std::move(p), nats::NatsError(s, 0, "publish: build the message"),
            false);
     return;
@@ -151,6 +181,7 @@ void JetStreamLog::Attempt(std::unique_ptr<Pending> p) {
   Pending* raw_p = p.get();
   {
     absl::MutexLock lock(&mu_);
+    if (reserved) --reserved_;
     in_flight_.emplace(key, std::move(p));
   }
   // The ack may arrive (OnAck) before this returns; it finds the entry.
@@ -169,33 +200,37 @@ void JetStreamLog::Attempt(std::unique_ptr<Pending> p) {
   if (back != nullptr) Failed(std::move(back), st, false);
 }
 
+absl::Status JetStreamLog::FinalStatus(const Pending& p, absl::Status error) {
+  if (!nats::IsTransient(error)) return error;
+  return absl::Status(
+      error.code(),
+      absl::StrCat("publish of '", p.record.dedup_id, "' gave up after ",
+                   p.attempts,
+                   " attempts (outcome unknown; publish again with the same "
+                   "dedup id): ",
+                   error.message()));
+}
+
 void JetStreamLog::Failed(std::unique_ptr<Pending> p, absl::Status error,
                           bool from_ack_thread) {
   const absl::Time now = absl::Now();
-  absl::MutexLock lock(&mu_);
-  if (nats::IsTransient(error) && !closing_ && now + p->backoff < p->deadline) {
-    const absl::Time when = now + p->backoff;
-    p->backoff = std::min(p->backoff * 2, options_.retry_backoff_max);
-    due_.emplace(when, std::move(p));
-    return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (nats::IsTransient(error) && !closing_ &&
+        now + p->backoff < p->deadline) {
+      const absl::Time when = now + p->backoff;
+      p->backoff = std::min(p->backoff * 2, options_.retry_backoff_max);
+      due_.emplace(when, std::move(p));
+      return;
+    }
+    if (!from_ack_thread && !closing_) {
+      // Answered on the retry thread: never on the publishing caller's.
+      p->final_status = FinalStatus(*p, std::move(error));
+      due_.emplace(absl::InfinitePast(), std::move(p));
+      return;
+    }
   }
-  absl::Status final_status =
-      nats::IsTransient(error)
-          ? absl::Status(error.code(),
-                         absl::StrCat("publish of '", p->record.dedup_id,
-                                      "' gave up after ", p->attempts,
-                                      " attempts (outcome unknown; publish "
-                                      "again with the same dedup id): ",
-                                      error.message()))
-          : error;
-  if (from_ack_thread || closing_) {
-    mu_.Unlock();
-    std::move(p->done)(std::move(final_status));
-    mu_.Lock();
-    return;
-  }
-  p->final_status = std::move(final_status);
-  due_.emplace(absl::InfinitePast(), std::move(p));
+  std::move(p->done)(FinalStatus(*p, std::move(error)));
 }
 
 void JetStreamLog::OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
@@ -228,34 +263,44 @@ void JetStreamLog::RetryLoop() {
     bool closing = false;
     {
       absl::MutexLock lock(&mu_);
-      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return closing_ ||
-               (!due_.empty() && due_.begin()->first <= absl::Now());
+      // The first due entry may go: an answer, or an attempt with a slot.
+      auto ready_now = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (due_.empty() || due_.begin()->first > absl::Now()) return false;
+        return due_.begin()->second->final_status.has_value() ||
+               static_cast<int>(in_flight_.size()) + reserved_ <
+                   options_.max_in_flight;
       };
-      // Bounded waits, so that a newly due entry is noticed in time.
+      auto wake = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return closing_ || ready_now();
+      };
+      // Bounded waits: a condition on the clock is not re-checked by itself.
       while (!wake()) {
-        absl::Time until = due_.empty() ? absl::Now() + absl::Milliseconds(100)
-                                        : due_.begin()->first;
-        mu_.AwaitWithDeadline(
-            absl::Condition(&wake),
-            std::min(until, absl::Now() + absl::Milliseconds(100)));
+        absl::Time until = absl::Now() + absl::Milliseconds(100);
+        if (!due_.empty()) until = std::min(until, due_.begin()->first);
+        mu_.AwaitWithDeadline(absl::Condition(&wake), until);
       }
       closing = closing_;
-      const absl::Time now = absl::Now();
-      while (!due_.empty() && (closing || due_.begin()->first <= now)) {
+      while (closing ? !due_.empty() : ready_now()) {
+        if (!due_.begin()->second->final_status.has_value()) ++reserved_;
         ready.push_back(std::move(due_.begin()->second));
         due_.erase(due_.begin());
       }
     }
     for (std::unique_ptr<Pending>& p : ready) {
+      const bool reserved = !p->final_status.has_value();
       if (p->final_status.has_value()) {
         std::move(p->done)(*std::move(p->final_status));
       } else if (closing) {
         std::move(p->done)(absl::UnavailableError(
-            "JetStream log closed while the publish waited for a retry; "
+            "JetStream log closed while the publish waited to be sent; "
             "outcome unknown, publish again with the same dedup id"));
       } else {
-        Attempt(std::move(p));
+        Attempt(std::move(p), /*reserved=*/true);
+        continue;
+      }
+      if (reserved) {
+        absl::MutexLock lock(&mu_);
+        --reserved_;
       }
     }
     if (closing) return;

@@ -89,8 +89,10 @@ struct LogState {
 // library (never the caller's): it must be quick and must not block (hand
 // the result to a gRPC reactor's Finish() or a queue). The status is OK with
 // the ack, FAILED_PRECONDITION (expected_last_seq did not match),
-// INVALID_ARGUMENT (bad record), or UNAVAILABLE / DEADLINE_EXCEEDED
-// ("outcome unknown", see above) after the log's own retries ran out.
+// INVALID_ARGUMENT (bad record), RESOURCE_EXHAUSTED (the log's queue is
+// full: nothing was sent), or UNAVAILABLE / DEADLINE_EXCEEDED ("outcome
+// unknown", see above) after the log's own retries ran out. It may call
+// PublishAsync() again.
 using PublishCallback = absl::AnyInvocable<void(absl::StatusOr<PublishAck>) &&>;
 
 // Reads records in log-seq order from a position. Not thread-safe: one
@@ -125,8 +127,9 @@ class SignalLog {
   // Appends `record` and calls `done` once with the outcome (see
   // PublishCallback). Retries transient failures (a log server down, a
   // leader election) itself with the same dedup id until its publish timeout
-  // runs out. May block the caller briefly while too many publishes are in
-  // flight (the implementation's bound); otherwise returns at once.
+  // runs out. Returns at once, without network waits: safe on a gRPC
+  // reactor thread. Beyond the implementation's in-flight bound records wait
+  // in its queue; when that is full, `done` gets RESOURCE_EXHAUSTED.
   virtual void PublishAsync(OutgoingRecord record, PublishCallback done) = 0;
 
   // PublishAsync() and wait for the outcome. Blocking: see the top.

@@ -218,6 +218,24 @@ absl::StatusOr<std::string> NatsClient::StreamLeader(
   return std::string(si->Cluster->Leader);
 }
 
+absl::Status NatsClient::StepDownStreamLeader(const std::string& stream) {
+  const std::string subject =
+      absl::StrCat("$JS.API.STREAM.LEADER.STEPDOWN.", stream);
+  natsMsg* raw = nullptr;
+  natsStatus s =
+      natsConnection_Request(&raw, connection_.get(), subject.c_str(), "", 0,
+                             Millis(options_.request_timeout));
+  MsgPtr reply(raw);
+  const std::string what = absl::StrCat("step down the leader of ", stream);
+  if (s != NATS_OK) return NatsError(s, 0, what);
+  const std::string body(natsMsg_GetData(reply.get()),
+                         natsMsg_GetDataLength(reply.get()));
+  if (body.find("\"success\":true") != std::string::npos) {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(what, ": ", body));
+}
+
 absl::Status NatsClient::PublishAsync(MsgPtr& msg, jsPubOptions& options) {
   natsMsg* raw = msg.get();
   natsStatus s = js_PublishMsgAsync(js_.get(), &raw, &options);

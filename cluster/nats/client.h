@@ -101,6 +101,12 @@ class NatsClient {
   // NOT_FOUND when there is no such stream. Blocking.
   absl::StatusOr<std::string> StreamLeader(const std::string& stream);
 
+  // Asks the stream's leader to step down so that another replica leads
+  // (planned maintenance: a much shorter write pause than killing the
+  // leader). OK once the leader accepted; the new one is elected within
+  // about a second. Blocking.
+  absl::Status StepDownStreamLeader(const std::string& stream);
+
   // Sends `msg` (ownership passes to cnats on success, else stays with the
   // caller) with `options`; the result comes to the AckHandler. Blocks only
   // while max_pending_publishes are in flight (up to publish_stall_wait).

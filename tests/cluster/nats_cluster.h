@@ -5,7 +5,8 @@
 //
 // Each node gets a free client port and a free cluster (route) port on
 // 127.0.0.1, a JetStream store under a temporary directory, and a config
-// file written there (server_name nK, routes to every node). Start() waits,
+// file written there (server_name nK, routes to every node, a monitoring
+// port for /jsz). Start() waits,
 // bounded, until every node listens and JetStream answers. Nodes are
 // stopped by PID: Kill(i) is SIGKILL (a crash), Restart(i) starts it again
 // on the same ports and store. The destructor SIGKILLs whatever still runs
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,7 +89,8 @@ class NatsCluster {
     for (Node& n : c->nodes_) {
       n.client_port = PickPort(held);
       n.cluster_port = PickPort(held);
-      if (n.client_port == 0 || n.cluster_port == 0) {
+      n.http_port = PickPort(held);
+      if (n.client_port == 0 || n.cluster_port == 0 || n.http_port == 0) {
         for (int fd : held) ::close(fd);
         return absl::InternalError("no free loopback port");
       }
@@ -151,6 +154,24 @@ class NatsCluster {
     return WaitListening(i, absl::Now() + timeout);
   }
 
+  // The server name of the JetStream meta leader, as the first live node's
+  // monitoring endpoint (/jsz) reports it; "" when none answers.
+  std::string MetaLeader() const {
+    for (int i = 0; i < size(); ++i) {
+      if (!alive(i)) continue;
+      const std::string body = HttpGet(nodes_[i].http_port, "/jsz");
+      size_t at = body.find("\"meta_cluster\"");
+      if (at == std::string::npos) continue;
+      at = body.find("\"leader\": \"", at);
+      if (at == std::string::npos) continue;
+      at += 11;
+      const size_t end = body.find('"', at);
+      if (end != std::string::npos && end > at)
+        return body.substr(at, end - at);
+    }
+    return "";
+  }
+
   // What node i wrote to its log so far.
   std::string Log(int i) const {
     std::ifstream in(LogPath(i));
@@ -163,6 +184,7 @@ class NatsCluster {
   struct Node {
     int client_port = 0;
     int cluster_port = 0;
+    int http_port = 0;  // Monitoring (/jsz).
     pid_t pid = -1;
   };
 
@@ -198,6 +220,35 @@ class NatsCluster {
     return ok;
   }
 
+  // The whole HTTP/1.0 response to GET `path` on a loopback port ("" on any
+  // failure); reads time out after 2 s.
+  static std::string HttpGet(int port, const std::string& path) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return "";
+    timeval tv{.tv_sec = 2, .tv_usec = 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    std::string out;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+      const std::string req = "GET " + path + " HTTP/1.0\r\n\r\n";
+      if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(req.size())) {
+        char buf[4096];
+        for (int i = 0; i < 1000; ++i) {  // Bounded: at most ~4 MB.
+          ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+          if (n <= 0) break;
+          out.append(buf, static_cast<size_t>(n));
+        }
+      }
+    }
+    ::close(fd);
+    return out;
+  }
+
   std::string ConfigPath(int i) const {
     return absl::StrCat(dir_, "/", name(i), ".conf");
   }
@@ -213,6 +264,7 @@ class NatsCluster {
     std::ofstream out(ConfigPath(i));
     out << "server_name: " << name(i) << "\n"
         << "listen: 127.0.0.1:" << nodes_[i].client_port << "\n"
+        << "http: 127.0.0.1:" << nodes_[i].http_port << "\n"
         << "jetstream {\n  store_dir: \"" << dir_ << "/store/" << name(i)
         << "\"\n}\n"
         << "cluster {\n  name: tidings_test\n  listen: 127.0.0.1:"
