@@ -14,6 +14,10 @@ namespace tidings::cluster {
 namespace {
 
 constexpr absl::Duration kReconnectPause = absl::Milliseconds(100);
+constexpr absl::Duration kCheckEvery = absl::Seconds(1);
+// A live consumer answers a check in milliseconds; waiting longer only
+// delays replacing a dead one (a false alarm costs one new consumer).
+constexpr absl::Duration kCheckTimeout = absl::Seconds(1);
 // Next() gives up its wait after this many rounds whatever the clock says
 // (every round waits on the network or sleeps, so this is a safety net).
 constexpr int kMaxRounds = 1000;
@@ -86,7 +90,8 @@ absl::Status JetStreamReader::Take(nats::MsgList& msgs,
 
 absl::StatusOr<std::string> JetStreamReader::ConsumerServer() {
   if (consumer_ == nullptr) return std::string();
-  absl::StatusOr<nats::PullConsumer::Status> check = consumer_->Check();
+  absl::StatusOr<nats::PullConsumer::Status> check =
+      consumer_->Check(kCheckTimeout);
   if (!check.ok()) return check.status();
   return check->server;
 }
@@ -135,7 +140,8 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
       if (absl::Status st = consumer_->Fetch(batch, left, msgs); !st.ok()) {
         replace_consumer_ = true;
         if (absl::Status u = NoteFailure(st); !u.ok()) return u;
-        if (absl::Now() >= deadline) return out;
+        if (absl::Now() + kReconnectPause >= deadline) return out;
+        absl::SleepFor(kReconnectPause);
         continue;
       }
       empty = msgs.size() == 0;
@@ -146,10 +152,13 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
       }
     }  // The messages are released before their consumer may be.
     if (!result.ok()) return result;
-    if (empty) {
+    if (empty && absl::Now() - last_check_ >= kCheckEvery) {
       // Nothing within the wait: the log is idle, or the consumer no longer
-      // delivers (its server died, or it was dropped). Ask it.
-      absl::StatusOr<nats::PullConsumer::Status> check = consumer_->Check();
+      // delivers (its server died, or it was dropped). Ask it (at most once
+      // per kCheckEvery, however short the caller's waits).
+      last_check_ = absl::Now();
+      absl::StatusOr<nats::PullConsumer::Status> check =
+          consumer_->Check(kCheckTimeout);
       if (!check.ok()) {
         replace_consumer_ = true;
         if (absl::Status u = NoteFailure(check.status()); !u.ok()) return u;

@@ -60,6 +60,8 @@ class JetStreamReader final : public LogReader {
   // Empty polls in a row whose consumer had undelivered records.
   int undelivered_checks_ = 0;
   int consumers_created_ = 0;
+  // When the consumer was last asked whether it is alive (Check()).
+  absl::Time last_check_ = absl::InfinitePast();
   // Since when every attempt to reach the log failed; unset after a success.
   std::optional<absl::Time> failing_since_;
 };

@@ -54,8 +54,10 @@ absl::Status PullConsumer::Fetch(int batch, absl::Duration wait, MsgList& out) {
   return NatsError(s, 0, "fetch from JetStream");
 }
 
-absl::StatusOr<PullConsumer::Status> PullConsumer::Check() {
+absl::StatusOr<PullConsumer::Status> PullConsumer::Check(
+    absl::Duration timeout) {
   jsOptions js_opts = client_.RequestOptions();
+  js_opts.Wait = Millis(timeout);
   jsConsumerInfo* raw = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s =

@@ -54,13 +54,13 @@ class PullConsumer {
   absl::Status Fetch(int batch, absl::Duration wait, MsgList& out);
 
   // Asks the consumer's server whether the consumer is alive, and how far
-  // it is. An error means it is gone. Blocking (the client's
-  // request_timeout).
+  // it is. An error (no answer within `timeout`) means it is gone.
+  // Blocking.
   struct Status {
     uint64_t pending = 0;  // Stream messages it has not delivered yet.
     std::string server;    // The server it lives on ("" if not reported).
   };
-  absl::StatusOr<Status> Check();
+  absl::StatusOr<Status> Check(absl::Duration timeout);
 
   // Acks `msg` and everything delivered before it (AckAll). Does not wait
   // for the server.
