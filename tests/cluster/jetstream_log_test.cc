@@ -451,7 +451,7 @@ TEST_F(JetStreamLogTest, KillingTheStreamLeaderPausesWritesBriefly) {
   std::unique_ptr<JetStreamLog> log = OpenLog(absl::Seconds(30));
   ASSERT_NE(log, nullptr);
   LoadPublisher load(*log);
-  absl::SleepFor(absl::Seconds(1));
+  absl::SleepFor(absl::Milliseconds(500));
   // Keep the stream leader off the meta leader's node: on 2.9.10, killing
   // a node that leads both paused writes for 5-31 s in our runs (the
   // stream's election waits for the meta layer's), against 4.6-6.8 s
@@ -517,14 +517,14 @@ TEST_F(JetStreamLogTest, KillingAFollowerNeitherStopsWritesNorReaders) {
     }
   });
   LoadPublisher load(*log);
-  absl::SleepFor(absl::Seconds(1));
+  absl::SleepFor(absl::Milliseconds(500));
   absl::StatusOr<std::string> leader =
       log->client().StreamLeader(log->options().stream.name);
   ASSERT_TRUE(leader.ok()) << leader.status();
   const int victim = (cluster_->IndexOf(*leader) + 1) % cluster_->size();
   const absl::Time killed_at = absl::Now();
   cluster_->Kill(victim);
-  absl::SleepFor(absl::Seconds(2));
+  absl::SleepFor(absl::Milliseconds(1500));
   load.Stop();
   const absl::Duration pause = load.LongestAckGap(killed_at);
   std::printf("follower %s killed: longest ack gap %s; %zu acked\n",
