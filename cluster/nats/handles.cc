@@ -35,6 +35,8 @@ absl::StatusCode CodeFor(natsStatus s, int code) {
     case NATS_STALE_CONNECTION:
     case NATS_MISSED_HEARTBEAT:
     case NATS_DRAINING:
+    case NATS_INSUFFICIENT_BUFFER:  // The reconnect buffer is full.
+    case NATS_SLOW_CONSUMER:
       return absl::StatusCode::kUnavailable;
     case NATS_NOT_FOUND:
       return absl::StatusCode::kNotFound;

@@ -73,7 +73,8 @@ class MsgList {
 // and the JetStream error code. The code:
 //   NATS_TIMEOUT                       DEADLINE_EXCEEDED
 //   NATS_NO_RESPONDERS, NATS_NO_SERVER, connection closed/disconnected,
-//   NATS_IO_ERROR, NATS_STALE_CONNECTION, missed heartbeat,
+//   NATS_IO_ERROR, NATS_STALE_CONNECTION, missed heartbeat, a full
+//   reconnect buffer, a slow consumer,
 //   JetStream "cluster not available" / "insufficient resources"
 //                                      UNAVAILABLE
 //   wrong last sequence (10071)        FAILED_PRECONDITION
