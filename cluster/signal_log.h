@@ -59,8 +59,9 @@ struct OutgoingRecord {
   std::string dedup_id;
   // When set, append only if the log's last seq is exactly this (0 = empty
   // log); else fail with FAILED_PRECONDITION and append nothing. For strict
-  // pipelines (log seq = expected + 1). Logs that cannot check it return
-  // UNIMPLEMENTED.
+  // pipelines (log seq = expected + 1). The dedup id is checked first: a
+  // retry of a record that was appended is answered as its duplicate, not
+  // refused. Logs that cannot check it return UNIMPLEMENTED.
   std::optional<uint64_t> expected_last_seq;
 };
 

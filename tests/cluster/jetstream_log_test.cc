@@ -322,6 +322,13 @@ TEST_F(JetStreamLogTest, ExpectedLastSeqIsChecked) {
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->seq, 1u);
 
+  // A retry of e1 (same id, same expectation) after the log moved on: the
+  // dedup check comes first, so it is answered as the duplicate it is.
+  absl::StatusOr<PublishAck> retry = log->Publish(first);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->seq, 1u);
+
   OutgoingRecord stale = Rec("e2");
   stale.expected_last_seq = 0;
   absl::StatusOr<PublishAck> b = log->Publish(stale);
