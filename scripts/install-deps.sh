@@ -12,6 +12,9 @@ packages=(
   prometheus-cpp-dev libspdlog-dev
   libsystemd-dev libtomlplusplus-dev
   systemd  # systemd-analyze: the package test checks deploy/tidings.service
+  # Cluster mode (cluster/): the cnats client library, and the JetStream
+  # server that the `cluster` tests start three of.
+  libnats-dev nats-server
   # The Python client (clients/python): its runtime, tests and examples.
   python3 python3-grpcio python3-protobuf python3-pandas python3-pytest
   python3-matplotlib

@@ -1,0 +1,331 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "cluster/jetstream_log.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cluster/jetstream_reader.h"
+
+namespace tidings::cluster {
+
+// One record on its way: the request, its callback and its retry state.
+struct JetStreamLog::Pending {
+  OutgoingRecord record;
+  PublishCallback done;
+  absl::Time deadline;
+  absl::Duration backoff;
+  int attempts = 0;
+  // Set when the retry thread is to answer rather than retry.
+  std::optional<absl::Status> final_status;
+};
+
+namespace {
+
+constexpr size_t kMaxDedupId = 256;
+constexpr char kExpectedLastSeqHeader[] = "Nats-Expected-Last-Sequence";
+
+}  // namespace
+
+JetStreamLog::JetStreamLog(JetStreamLogOptions options)
+    : options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
+    JetStreamLogOptions options) {
+  if (options.publish_timeout <= options.ack_wait ||
+      options.stream.duplicate_window <= options.publish_timeout) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "JetStream log: need ack_wait < publish_timeout < the stream's "
+        "duplicate_window (got ",
+        absl::FormatDuration(options.ack_wait), ", ",
+        absl::FormatDuration(options.publish_timeout), ", ",
+        absl::FormatDuration(options.stream.duplicate_window),
+        "): a retry after the window could append a second copy"));
+  }
+  if (options.max_in_flight < 1) {
+    return absl::InvalidArgumentError(
+        "JetStream log: max_in_flight must be at least 1");
+  }
+  // cnats' bound above ours: its count drops a moment after our OnAck
+  // (research gotcha 2), and only our retry thread may ever exceed ours.
+  options.client.max_pending_publishes = options.max_in_flight + 64;
+  if (options.max_fetch_batch < 1) {
+    return absl::InvalidArgumentError(
+        "JetStream log: max_fetch_batch must be at least 1");
+  }
+  std::unique_ptr<JetStreamLog> log(new JetStreamLog(std::move(options)));
+  JetStreamLog* self = log.get();
+  absl::StatusOr<std::unique_ptr<nats::NatsClient>> client =
+      nats::NatsClient::Connect(
+          self->options_.client,
+          [self](natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
+            self->OnAck(msg, ack, error);
+          });
+  if (!client.ok()) return client.status();
+  log->client_ = *std::move(client);
+
+  // The cluster elects its JetStream meta leader about a second after it
+  // starts; until then stream requests fail as unavailable.
+  const absl::Time give_up = absl::Now() + log->options_.open_timeout;
+  absl::Status st;
+  for (int attempt = 0;; ++attempt) {
+    if (log->options_.create_stream) {
+      st = log->client_->EnsureStream(log->options_.stream);
+    } else {
+      st = log->client_->StreamState(log->options_.stream.name).status();
+    }
+    if (st.ok() || !nats::IsTransient(st) || absl::Now() >= give_up) break;
+    absl::SleepFor(
+        absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500)));
+  }
+  if (!st.ok()) {
+    return absl::Status(
+        st.code(), absl::StrCat("JetStream log: open stream ",
+                                log->options_.stream.name, ": ", st.message()));
+  }
+  log->retry_thread_ = std::thread([self] { self->RetryLoop(); });
+  return log;
+}
+
+JetStreamLog::~JetStreamLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    closing_ = true;
+  }
+  if (retry_thread_.joinable()) retry_thread_.join();
+  if (client_ == nullptr) return;
+  // Every attempt in flight has an ack_wait, so cnats answers each of them
+  // (OnAck, which no longer retries) within that bound.
+  (void)client_->WaitForPublishes(options_.ack_wait + absl::Seconds(2));
+  absl::flat_hash_map<natsMsg*, std::unique_ptr<Pending>> left;
+  {
+    absl::MutexLock lock(&mu_);
+    left.swap(in_flight_);
+  }
+  for (auto& [msg, p] : left) {
+    std::move(p->done)(absl::UnavailableError(
+        "JetStream log closed before the publish was acknowledged; outcome "
+        "unknown, publish again with the same dedup id"));
+  }
+  client_.reset();
+}
+
+void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {
+  auto p = std::make_unique<Pending>();
+  p->record = std::move(record);
+  p->done = std::move(done);
+  p->deadline = absl::Now() + options_.publish_timeout;
+  p->backoff = options_.retry_backoff_min;
+  if (p->record.dedup_id.empty() || p->record.dedup_id.size() > kMaxDedupId) {
+    p->final_status = absl::InvalidArgumentError(
+        absl::StrCat("publish: the dedup id must have 1..", kMaxDedupId,
+                     " bytes (got ", p->record.dedup_id.size(), ")"));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (!p->final_status.has_value() &&
+        static_cast<int>(in_flight_.size()) < options_.max_in_flight &&
+        due_.empty()) {
+      // A slot, and nobody waits for one: send from here. Reserved under
+      // the lock, so cnats never makes this thread wait for a slot.
+      ++reserved_;
+    } else {
+      if (!p->final_status.has_value() &&
+          due_.size() >= options_.max_queued_publishes) {
+        p->final_status = absl::ResourceExhaustedError(absl::StrCat(
+            "publish: ", due_.size(),
+            " publishes already wait for the JetStream log (it is slow or "
+            "unreachable); retry later"));
+      }
+      const absl::Time when =
+          p->final_status.has_value() ? absl::InfinitePast() : absl::Now();
+      due_.emplace(when, std::move(p));
+      return;
+    }
+  }
+  Attempt(std::move(p), /*reserved=*/true);
+}
+
+void JetStreamLog::Attempt(std::unique_ptr<Pending> p, bool reserved) {
+  ++p->attempts;
+  const OutgoingRecord& r = p->record;
+  natsMsg* raw = nullptr;
+  natsStatus s = natsMsg_Create(&raw, options_.stream.subject.c_str(), nullptr,
+                                r.data.data(), static_cast<int>(r.data.size()));
+  nats::MsgPtr msg(raw);
+  if (s == NATS_OK && r.expected_last_seq.has_value()) {
+    // As a header rather than jsPubOptions.ExpectLastSeq, where 0 means
+    // "unset" and an empty log could not be asked for.
+    s = natsMsgHeader_Set(msg.get(), kExpectedLastSeqHeader,
+                          absl::StrCat(*r.expected_last_seq).c_str());
+  }
+  if (s != NATS_OK) {
+    if (reserved) {
+      absl::MutexLock lock(&mu_);
+      --reserved_;
+    }
+    Failed(std::move(p), nats::NatsError(s, 0, "publish: build the message"),
+           false);
+    return;
+  }
+  jsPubOptions opts;
+  jsPubOptions_Init(&opts);
+  opts.MsgId = r.dedup_id.c_str();
+  opts.ExpectStream = options_.stream.name.c_str();
+  opts.MaxWait = nats::Millis(options_.ack_wait);
+  natsMsg* key = msg.get();
+  Pending* raw_p = p.get();
+  {
+    absl::MutexLock lock(&mu_);
+    if (reserved) --reserved_;
+    in_flight_.emplace(key, std::move(p));
+  }
+  // The ack may arrive (OnAck) before this returns; it finds the entry.
+  absl::Status st = client_->PublishAsync(msg, opts);
+  if (st.ok()) return;
+  // Not sent: cnats did not take the message, so no ack will come.
+  std::unique_ptr<Pending> back;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = in_flight_.find(key);
+    if (it != in_flight_.end() && it->second.get() == raw_p) {
+      back = std::move(it->second);
+      in_flight_.erase(it);
+    }
+  }
+  if (back != nullptr) Failed(std::move(back), st, false);
+}
+
+absl::Status JetStreamLog::FinalStatus(const Pending& p, absl::Status error) {
+  if (!nats::IsTransient(error)) return error;
+  return absl::Status(
+      error.code(),
+      absl::StrCat("publish of '", p.record.dedup_id, "' gave up after ",
+                   p.attempts,
+                   " attempts (outcome unknown; publish again with the same "
+                   "dedup id): ",
+                   error.message()));
+}
+
+void JetStreamLog::Failed(std::unique_ptr<Pending> p, absl::Status error,
+                          bool from_ack_thread) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (nats::IsTransient(error) && !closing_ &&
+        now + p->backoff < p->deadline) {
+      const absl::Time when = now + p->backoff;
+      p->backoff = std::min(p->backoff * 2, options_.retry_backoff_max);
+      due_.emplace(when, std::move(p));
+      return;
+    }
+    if (!from_ack_thread && !closing_) {
+      // Answered on the retry thread: never on the publishing caller's.
+      p->final_status = FinalStatus(*p, std::move(error));
+      due_.emplace(absl::InfinitePast(), std::move(p));
+      return;
+    }
+  }
+  std::move(p->done)(FinalStatus(*p, std::move(error)));
+}
+
+void JetStreamLog::OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
+  nats::MsgPtr owned(msg);  // With an AckHandler, the message is ours.
+  std::unique_ptr<Pending> p;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = in_flight_.find(msg);
+    if (it == in_flight_.end()) return;  // Not ours (cannot happen).
+    p = std::move(it->second);
+    in_flight_.erase(it);
+  }
+  owned.reset();
+  if (ack != nullptr) {
+    std::move(p->done)(
+        PublishAck{.seq = ack->Sequence, .duplicate = ack->Duplicate});
+    return;
+  }
+  absl::Status st =
+      error != nullptr
+          ? nats::NatsError(error->Err, error->ErrCode, error->ErrText,
+                            "publish to JetStream")
+          : absl::InternalError("publish to JetStream: no ack and no error");
+  Failed(std::move(p), std::move(st), /*from_ack_thread=*/true);
+}
+
+void JetStreamLog::RetryLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Pending>> ready;
+    bool closing = false;
+    {
+      absl::MutexLock lock(&mu_);
+      // The first due entry may go: an answer, or an attempt with a slot.
+      auto ready_now = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (due_.empty() || due_.begin()->first > absl::Now()) return false;
+        return due_.begin()->second->final_status.has_value() ||
+               static_cast<int>(in_flight_.size()) + reserved_ <
+                   options_.max_in_flight;
+      };
+      auto wake = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return closing_ || ready_now();
+      };
+      // Bounded waits: a condition on the clock is not re-checked by itself.
+      while (!wake()) {
+        absl::Time until = absl::Now() + absl::Milliseconds(100);
+        if (!due_.empty()) until = std::min(until, due_.begin()->first);
+        mu_.AwaitWithDeadline(absl::Condition(&wake), until);
+      }
+      closing = closing_;
+      while (closing ? !due_.empty() : ready_now()) {
+        if (!due_.begin()->second->final_status.has_value()) ++reserved_;
+        ready.push_back(std::move(due_.begin()->second));
+        due_.erase(due_.begin());
+      }
+    }
+    for (std::unique_ptr<Pending>& p : ready) {
+      const bool reserved = !p->final_status.has_value();
+      if (p->final_status.has_value()) {
+        std::move(p->done)(*std::move(p->final_status));
+      } else if (closing) {
+        std::move(p->done)(absl::UnavailableError(
+            "JetStream log closed while the publish waited to be sent; "
+            "outcome unknown, publish again with the same dedup id"));
+      } else {
+        Attempt(std::move(p), /*reserved=*/true);
+        continue;
+      }
+      if (reserved) {
+        absl::MutexLock lock(&mu_);
+        --reserved_;
+      }
+    }
+    if (closing) return;
+  }
+}
+
+absl::StatusOr<LogState> JetStreamLog::State() {
+  absl::StatusOr<jsStreamState> st = client_->StreamState(options_.stream.name);
+  if (!st.ok()) return st.status();
+  LogState out{.first_seq = st->FirstSeq, .last_seq = st->LastSeq};
+  if (out.first_seq == 0) out.first_seq = out.last_seq + 1;  // Never written.
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::OpenReader(
+    uint64_t from_seq) {
+  if (from_seq < 1) {
+    return absl::InvalidArgumentError("OpenReader: seqs start at 1");
+  }
+  absl::StatusOr<LogState> state = State();
+  if (!state.ok()) return state.status();
+  if (from_seq < state->first_seq && from_seq <= state->last_seq) {
+    return TruncatedError(from_seq, state->first_seq);
+  }
+  return std::unique_ptr<LogReader>(new JetStreamReader(*this, from_seq));
+}
+
+}  // namespace tidings::cluster

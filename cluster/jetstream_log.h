@@ -1,0 +1,138 @@
+// Copyright 2026 The Tidings Authors.
+//
+// jetstream_log.h: the SignalLog on a NATS JetStream stream (cnats 3.4,
+// nats-server 2.9 as Debian 12 ships them).
+//
+// One stream, one subject; a record is one message whose Nats-Msg-Id header
+// is the record's dedup id, and whose stream sequence is its log seq.
+//
+// Publishing is asynchronous (js_PublishMsgAsync, at most max_in_flight
+// awaiting their ack, more waiting in the log's queue, each attempt waiting
+// up to ack_wait for its ack). Transient failures are retried with the same
+// Nats-Msg-Id, with backoff, on the log's own retry thread (never inside
+// cnats' ack callback: research gotcha 2) until publish_timeout after the
+// PublishAsync() call. A stream-leader election pauses writes for 4-9 s on
+// nats-server 2.9 (measured 4.4-6.9 s), so publish_timeout must exceed
+// that; the stream's dedup window must exceed publish_timeout.
+//
+// What an ack means here: JetStream answered the publish with a sequence,
+// which it does once the stream's leader and a quorum of its replicas (2 of
+// 3 for R3) have the message. nats-server 2.9 writes it to its file store
+// at once but fsyncs only on a 60 s timer (its sync_interval cannot be set
+// in 2.9), so an ack survives the SIGKILL of any server, and of all of them
+// at once (the page cache survives a process kill); it survives the power
+// loss of one server; a power loss of 2 of 3 servers within 60 s of the ack
+// may lose it. See /work/shared/research/scaleout-jetstream.md ("Risks").
+//
+// Reading uses an ephemeral pull consumer per reader, created at the
+// reader's position, acked AckAll per batch; a reader whose consumer's
+// server dies (or whose consumer the server dropped) creates a new one at
+// its position by itself. A reader never skips: a hole below the stream's
+// first seq (retention) is OUT_OF_RANGE.
+
+#ifndef TIDINGS_CLUSTER_JETSTREAM_LOG_H_
+#define TIDINGS_CLUSTER_JETSTREAM_LOG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "cluster/nats/client.h"
+#include "cluster/signal_log.h"
+
+namespace tidings::cluster {
+
+struct JetStreamLogOptions {
+  nats::ClientOptions client;
+  nats::StreamSpec stream = {.name = "TIDINGS", .subject = "tidings.log"};
+  // Create the stream when missing (else it must exist: NOT_FOUND).
+  bool create_stream = true;
+  // How long Open() keeps trying while the cluster has no JetStream quorum
+  // yet (it elects its leaders about a second after start).
+  absl::Duration open_timeout = absl::Seconds(30);
+  // One publish attempt's wait for its ack (jsPubOptions.MaxWait: without
+  // it a lost ack is never reported, research gotcha 1).
+  absl::Duration ack_wait = absl::Seconds(1);
+  // A record's whole budget, retries included.
+  absl::Duration publish_timeout = absl::Seconds(20);
+  // Publishes awaiting their ack at once (a record beyond it waits in the
+  // log's queue, and PublishAsync() still returns at once). cnats' own
+  // bound (client.max_pending_publishes) is set above it, so the sending
+  // thread never stalls in cnats. The research measured 256-1024 as best.
+  int max_in_flight = 256;
+  // Records waiting to be sent (new or to retry) at most; beyond it,
+  // PublishAsync() answers RESOURCE_EXHAUSTED.
+  size_t max_queued_publishes = 100000;
+  // Backoff between retries of one record: doubles from min up to max.
+  absl::Duration retry_backoff_min = absl::Milliseconds(50);
+  absl::Duration retry_backoff_max = absl::Milliseconds(500);
+  // Largest batch a reader fetches at once.
+  int max_fetch_batch = 1000;
+  // A reader's server-side consumer is dropped after this long idle.
+  absl::Duration reader_inactive_threshold = absl::Seconds(30);
+  // A reader that cannot reach the log for this long returns UNAVAILABLE
+  // from Next() (before that it keeps retrying and returns empty batches).
+  absl::Duration reader_unavailable_after = absl::Seconds(30);
+};
+
+class JetStreamLog final : public SignalLog {
+ public:
+  // Connects, creates or checks the stream (retrying UNAVAILABLE up to
+  // open_timeout) and starts the retry thread. Blocking.
+  static absl::StatusOr<std::unique_ptr<JetStreamLog>> Open(
+      JetStreamLogOptions options);
+
+  // Stops retrying (queued retries fail with UNAVAILABLE), waits up to
+  // ack_wait + 2 s for publishes in flight to be answered, then closes.
+  // Every PublishAsync() callback has run when it returns. Blocking.
+  ~JetStreamLog() override;
+
+  void PublishAsync(OutgoingRecord record, PublishCallback done) override;
+  absl::StatusOr<LogState> State() override;
+  absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(
+      uint64_t from_seq) override;
+
+  const JetStreamLogOptions& options() const { return options_; }
+  nats::NatsClient& client() { return *client_; }
+
+ private:
+  struct Pending;
+
+  explicit JetStreamLog(JetStreamLogOptions options);
+  // Sends one attempt in a slot reserved by the caller (reserved_); on a
+  // synchronous failure schedules a retry or the final answer. Any thread
+  // but cnats' ack thread.
+  void Attempt(std::unique_ptr<Pending> p, bool reserved);
+  // The error a caller gets: a transient one says "outcome unknown".
+  static absl::Status FinalStatus(const Pending& p, absl::Status error);
+  // The outcome of an attempt that failed with `error`: retry or answer.
+  // From `from_ack_thread` the answer is given at once, else on the worker.
+  void Failed(std::unique_ptr<Pending> p, absl::Status error,
+              bool from_ack_thread);
+  void OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error);
+  void RetryLoop();
+
+  const JetStreamLogOptions options_;
+  std::unique_ptr<nats::NatsClient> client_;
+
+  absl::Mutex mu_;
+  // Attempts awaiting their ack, by the message cnats will hand back.
+  absl::flat_hash_map<natsMsg*, std::unique_ptr<Pending>> in_flight_
+      ABSL_GUARDED_BY(mu_);
+  // Retries (or final answers) due at a time, for the retry thread.
+  std::multimap<absl::Time, std::unique_ptr<Pending>> due_ ABSL_GUARDED_BY(mu_);
+  // Slots taken by attempts about to enter in_flight_.
+  int reserved_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread retry_thread_;
+};
+
+}  // namespace tidings::cluster
+
+#endif  // TIDINGS_CLUSTER_JETSTREAM_LOG_H_

@@ -1,0 +1,258 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "cluster/nats/client.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace tidings::cluster::nats {
+namespace {
+
+std::vector<std::string> SplitServers(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const std::string& entry : in) {
+    for (absl::string_view url : absl::StrSplit(entry, ',')) {
+      url = absl::StripAsciiWhitespace(url);
+      if (!url.empty()) out.emplace_back(url);
+    }
+  }
+  return out;
+}
+
+absl::Status Check(natsStatus s, absl::string_view what) {
+  return s == NATS_OK ? absl::OkStatus() : NatsError(s, 0, what);
+}
+
+int64_t Nanos(absl::Duration d) { return absl::ToInt64Nanoseconds(d); }
+
+}  // namespace
+
+int64_t Millis(absl::Duration d) {
+  return std::max<int64_t>(1, absl::ToInt64Milliseconds(d));
+}
+
+NatsClient::NatsClient(ClientOptions options, AckHandler on_ack)
+    : options_(std::move(options)), on_ack_(std::move(on_ack)) {}
+
+NatsClient::~NatsClient() {
+  js_.reset();
+  if (connection_ != nullptr) natsConnection_Close(connection_.get());
+}
+
+absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
+    const ClientOptions& options, AckHandler on_ack) {
+  std::vector<std::string> servers = SplitServers(options.servers);
+  if (servers.empty()) {
+    return absl::InvalidArgumentError(
+        "NATS client: no server URLs given (expected nats://host:port,...)");
+  }
+  if (options.max_pending_publishes < 1) {
+    return absl::InvalidArgumentError(
+        "NATS client: max_pending_publishes must be at least 1");
+  }
+  std::unique_ptr<NatsClient> client(
+      new NatsClient(options, std::move(on_ack)));
+  client->options_.servers = servers;
+
+  natsOptions* raw_opts = nullptr;
+  if (natsStatus s = natsOptions_Create(&raw_opts); s != NATS_OK) {
+    return NatsError(s, 0, "NATS client: create options");
+  }
+  OptionsPtr opts(raw_opts);
+  std::vector<const char*> urls;
+  for (const std::string& url : servers) urls.push_back(url.c_str());
+  const std::string what =
+      absl::StrCat("NATS client: options for ", absl::StrJoin(servers, ","));
+  absl::Status st = Check(natsOptions_SetServers(opts.get(), urls.data(),
+                                                 static_cast<int>(urls.size())),
+                          what);
+  if (st.ok())
+    st = Check(natsOptions_SetName(opts.get(), options.name.c_str()), what);
+  if (st.ok())
+    st = Check(
+        natsOptions_SetTimeout(opts.get(), Millis(options.request_timeout)),
+        what);
+  if (st.ok()) st = Check(natsOptions_SetMaxReconnect(opts.get(), -1), what);
+  if (st.ok())
+    st = Check(natsOptions_SetReconnectWait(opts.get(),
+                                            Millis(options.reconnect_wait)),
+               what);
+  // While disconnected, fail requests at once rather than after their
+  // timeout: the callers retry on UNAVAILABLE anyway.
+  if (st.ok())
+    st = Check(natsOptions_SetFailRequestsOnDisconnect(opts.get(), true), what);
+  if (!st.ok()) return st;
+
+  natsConnection* raw_conn = nullptr;
+  if (natsStatus s = natsConnection_Connect(&raw_conn, opts.get());
+      s != NATS_OK) {
+    absl::Status err = NatsError(
+        s, 0,
+        absl::StrCat("NATS client: connect to ", absl::StrJoin(servers, ",")));
+    return absl::UnavailableError(absl::StrCat(
+        err.message(), "; check that the NATS servers run and listen there"));
+  }
+  client->connection_.reset(raw_conn);
+
+  jsOptions js_opts;
+  jsOptions_Init(&js_opts);
+  js_opts.Wait = Millis(options.request_timeout);
+  js_opts.PublishAsync.MaxPending = options.max_pending_publishes;
+  js_opts.PublishAsync.StallWait = Millis(options.publish_stall_wait);
+  if (client->on_ack_ != nullptr) {
+    js_opts.PublishAsync.AckHandler = &NatsClient::AckTrampoline;
+    js_opts.PublishAsync.AckHandlerClosure = client.get();
+  }
+  jsCtx* raw_js = nullptr;
+  if (natsStatus s = natsConnection_JetStream(&raw_js, raw_conn, &js_opts);
+      s != NATS_OK) {
+    return NatsError(s, 0, "NATS client: create JetStream context");
+  }
+  client->js_.reset(raw_js);
+  return client;
+}
+
+void NatsClient::AckTrampoline(jsCtx*, natsMsg* msg, jsPubAck* ack,
+                               jsPubAckErr* error, void* closure) {
+  static_cast<NatsClient*>(closure)->on_ack_(msg, ack, error);
+}
+
+jsOptions NatsClient::RequestOptions() const {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = Millis(options_.request_timeout);
+  return o;
+}
+
+absl::Status NatsClient::EnsureStream(const StreamSpec& spec) {
+  if (spec.name.empty() || spec.subject.empty() || spec.replicas < 1 ||
+      spec.replicas > 5) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stream spec: need a name, a subject and 1..5 replicas (got name '",
+        spec.name, "', subject '", spec.subject, "', ", spec.replicas,
+        " replicas)"));
+  }
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  const char* subjects[] = {spec.subject.c_str()};
+  cfg.Name = spec.name.c_str();
+  cfg.Subjects = subjects;
+  cfg.SubjectsLen = 1;
+  cfg.Retention = js_LimitsPolicy;
+  cfg.Discard = js_DiscardOld;
+  cfg.Storage = spec.memory_storage ? js_MemoryStorage : js_FileStorage;
+  cfg.Replicas = spec.replicas;
+  cfg.Duplicates = Nanos(spec.duplicate_window);
+  cfg.MaxAge = Nanos(spec.max_age);
+  jsOptions o = RequestOptions();
+  jsStreamInfo* raw_si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_AddStream(&raw_si, js_.get(), &cfg, &o, &code);
+  StreamInfoPtr si(raw_si);
+  if (s == NATS_OK) return absl::OkStatus();
+  if (code != JSStreamNameExistErr) {
+    return NatsError(s, code, absl::StrCat("create stream ", spec.name));
+  }
+  // It exists with a different configuration: acceptable if it holds our
+  // subject with our replica count (the rest, e.g. retention, is the
+  // operator's to change).
+  s = js_GetStreamInfo(&raw_si, js_.get(), spec.name.c_str(), &o, &code);
+  si.reset(raw_si);
+  if (s != NATS_OK) {
+    return NatsError(s, code, absl::StrCat("read stream ", spec.name));
+  }
+  const jsStreamConfig* have = si->Config;
+  bool has_subject = false;
+  for (int i = 0; i < have->SubjectsLen; ++i) {
+    has_subject |= spec.subject == have->Subjects[i];
+  }
+  if (!has_subject || have->Replicas != spec.replicas) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("stream ", spec.name, " exists with ", have->Replicas,
+                     " replicas and subjects other than or besides '",
+                     spec.subject, "' (wanted ", spec.replicas,
+                     " replicas); fix or delete it with the nats CLI"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<jsStreamState> NatsClient::StreamState(
+    const std::string& stream) {
+  jsOptions o = RequestOptions();
+  jsStreamInfo* raw_si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      js_GetStreamInfo(&raw_si, js_.get(), stream.c_str(), &o, &code);
+  StreamInfoPtr si(raw_si);
+  if (s != NATS_OK) {
+    return NatsError(s, code, absl::StrCat("read stream ", stream, " state"));
+  }
+  jsStreamState state = si->State;
+  // The pointers inside belong to `si`; callers get the numbers only.
+  state.Subjects = nullptr;
+  state.Deleted = nullptr;
+  state.DeletedLen = 0;
+  state.Lost = nullptr;
+  return state;
+}
+
+absl::StatusOr<std::string> NatsClient::StreamLeader(
+    const std::string& stream) {
+  jsOptions o = RequestOptions();
+  jsStreamInfo* raw_si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      js_GetStreamInfo(&raw_si, js_.get(), stream.c_str(), &o, &code);
+  StreamInfoPtr si(raw_si);
+  if (s != NATS_OK) {
+    return NatsError(s, code, absl::StrCat("read stream ", stream, " leader"));
+  }
+  if (si->Cluster == nullptr || si->Cluster->Leader == nullptr) return "";
+  return std::string(si->Cluster->Leader);
+}
+
+absl::Status NatsClient::StepDownStreamLeader(const std::string& stream) {
+  const std::string subject =
+      absl::StrCat("$JS.API.STREAM.LEADER.STEPDOWN.", stream);
+  natsMsg* raw = nullptr;
+  natsStatus s =
+      natsConnection_Request(&raw, connection_.get(), subject.c_str(), "", 0,
+                             Millis(options_.request_timeout));
+  MsgPtr reply(raw);
+  const std::string what = absl::StrCat("step down the leader of ", stream);
+  if (s != NATS_OK) return NatsError(s, 0, what);
+  const std::string body(natsMsg_GetData(reply.get()),
+                         natsMsg_GetDataLength(reply.get()));
+  if (body.find("\"success\":true") != std::string::npos) {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(what, ": ", body));
+}
+
+absl::Status NatsClient::PublishAsync(MsgPtr& msg, jsPubOptions& options) {
+  natsMsg* raw = msg.get();
+  natsStatus s = js_PublishMsgAsync(js_.get(), &raw, &options);
+  if (s == NATS_OK) {
+    (void)msg.release();  // cnats owns it now (and set `raw` to null).
+    return absl::OkStatus();
+  }
+  return NatsError(s, 0, "publish to JetStream");
+}
+
+absl::Status NatsClient::WaitForPublishes(absl::Duration timeout) {
+  jsPubOptions o;
+  jsPubOptions_Init(&o);
+  o.MaxWait = Millis(timeout);
+  natsStatus s = js_PublishAsyncComplete(js_.get(), &o);
+  if (s == NATS_OK) return absl::OkStatus();
+  return NatsError(s, 0, "wait for JetStream publish acks");
+}
+
+}  // namespace tidings::cluster::nats

@@ -1,0 +1,141 @@
+// Copyright 2026 The Tidings Authors.
+//
+// client.h: one NATS connection with its JetStream context, as RAII.
+//
+// cnats runs its own threads (per connection a reader and a flusher, a timer
+// thread, a callback thread, and a delivery thread for the JetStream
+// publish acks). Every method here that talks to a server blocks the calling
+// thread for up to ClientOptions::request_timeout: they are for worker or
+// start-up threads, never for gRPC reactor threads.
+//
+// The connection reconnects by itself, forever, to any of the servers (the
+// list is shuffled by cnats); while it is disconnected, requests fail at
+// once with UNAVAILABLE instead of waiting for their timeout, and
+// publishes are buffered (cnats' reconnect buffer) and answered when the
+// connection is back or their wait runs out.
+
+#ifndef TIDINGS_CLUSTER_NATS_CLIENT_H_
+#define TIDINGS_CLUSTER_NATS_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cluster/nats/handles.h"
+
+namespace tidings::cluster::nats {
+
+struct ClientOptions {
+  // nats://host:port URLs of some or all servers of the cluster. Required.
+  // (A single comma-separated string is also accepted and split here: cnats'
+  // natsOptions_SetURL takes one URL only, research gotcha 5.)
+  std::vector<std::string> servers;
+  // The connection's name, as the servers' monitoring shows it.
+  std::string name = "tidings";
+  // Bound of every request (stream and consumer management, a fetch's
+  // consumer check) and of the first connect.
+  absl::Duration request_timeout = absl::Seconds(5);
+  // Time between reconnect attempts to the same server.
+  absl::Duration reconnect_wait = absl::Milliseconds(250);
+  // Asynchronous publishes that may await their ack at once; a publish
+  // beyond it waits up to publish_stall_wait for a slot, then fails with
+  // DEADLINE_EXCEEDED. The research measured 256-1024 as the sweet spot.
+  int max_pending_publishes = 256;
+  absl::Duration publish_stall_wait = absl::Seconds(1);
+};
+
+// What a stream is created with (EnsureStream).
+struct StreamSpec {
+  std::string name;     // Required: letters, digits, '-', '_'.
+  std::string subject;  // Required: the one subject the stream holds.
+  int replicas = 3;     // 1..5; 3 tolerates the loss of one server.
+  // Window in which a repeated Nats-Msg-Id is dropped and acked as a
+  // duplicate. Must exceed how long a publisher retries one record.
+  absl::Duration duplicate_window = absl::Minutes(2);
+  // Retention by age; zero = keep everything.
+  absl::Duration max_age = absl::ZeroDuration();
+  // File storage (durable across restarts); memory only for tests.
+  bool memory_storage = false;
+};
+
+// The acknowledgement handler of asynchronous publishes, called on cnats'
+// delivery thread with exactly one of `ack` and `error` set. The handler
+// owns `msg` (it must destroy it, or publish it again). Keep it quick, and
+// do not publish from inside it while at max_pending_publishes (cnats calls
+// it before it frees the slot: research gotcha 2).
+using AckHandler =
+    std::function<void(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error)>;
+
+class NatsClient {
+ public:
+  // Connects to one of options.servers and creates the JetStream context.
+  // `on_ack` receives the results of PublishAsync(); may be empty when the
+  // client does not publish asynchronously. Blocking. INVALID_ARGUMENT for a
+  // bad option, UNAVAILABLE (naming the servers) when none could be reached.
+  static absl::StatusOr<std::unique_ptr<NatsClient>> Connect(
+      const ClientOptions& options, AckHandler on_ack = nullptr);
+
+  // Closes the connection. Asynchronous publishes still awaiting an ack are
+  // abandoned: call WaitForPublishes() first to have them answered.
+  ~NatsClient();
+
+  NatsClient(const NatsClient&) = delete;
+  NatsClient& operator=(const NatsClient&) = delete;
+
+  // Creates the stream, or checks that the existing one holds spec.subject
+  // with spec.replicas replicas (FAILED_PRECONDITION naming the difference
+  // otherwise; it is never changed here). UNAVAILABLE while the cluster has
+  // no JetStream quorum yet (retry). Blocking.
+  absl::Status EnsureStream(const StreamSpec& spec);
+
+  // The stream's state (first and last seq, message count) as its leader
+  // reports it. NOT_FOUND when there is no such stream. Blocking.
+  absl::StatusOr<jsStreamState> StreamState(const std::string& stream);
+
+  // The server name of the stream's current leader ("" while it has none).
+  // NOT_FOUND when there is no such stream. Blocking.
+  absl::StatusOr<std::string> StreamLeader(const std::string& stream);
+
+  // Asks the stream's leader to step down so that another replica leads
+  // (planned maintenance: a much shorter write pause than killing the
+  // leader). OK once the leader accepted; the new one is elected within
+  // about a second. Blocking.
+  absl::Status StepDownStreamLeader(const std::string& stream);
+
+  // Sends `msg` (ownership passes to cnats on success, else stays with the
+  // caller) with `options`; the result comes to the AckHandler. Blocks only
+  // while max_pending_publishes are in flight (up to publish_stall_wait).
+  absl::Status PublishAsync(MsgPtr& msg, jsPubOptions& options);
+
+  // Waits until every asynchronous publish is answered, up to `timeout`.
+  // DEADLINE_EXCEEDED if some are still pending then.
+  absl::Status WaitForPublishes(absl::Duration timeout);
+
+  jsCtx* js() const { return js_.get(); }
+  const ClientOptions& options() const { return options_; }
+
+  // cnats' jsOptions for requests with this client's request_timeout.
+  jsOptions RequestOptions() const;
+
+ private:
+  NatsClient(ClientOptions options, AckHandler on_ack);
+  static void AckTrampoline(jsCtx* js, natsMsg* msg, jsPubAck* ack,
+                            jsPubAckErr* error, void* closure);
+
+  ClientOptions options_;
+  AckHandler on_ack_;
+  ConnectionPtr connection_;
+  JsCtxPtr js_;  // Declared after connection_: destroyed first.
+};
+
+// Milliseconds for cnats, at least 1.
+int64_t Millis(absl::Duration d);
+
+}  // namespace tidings::cluster::nats
+
+#endif  // TIDINGS_CLUSTER_NATS_CLIENT_H_
