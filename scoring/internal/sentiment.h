@@ -234,6 +234,15 @@ class SentimentModel {
       std::string_view file, const LexiconRow& row,
       absl::flat_hash_map<std::string, std::string>* seen,
       SentimentModel* model);
+  // AddRow for a "param NAME VALUE" row: sets that parameter.
+  static absl::Status SetParam(std::string_view file, const LexiconRow& row,
+                               Params* params);
+  // AddRow for any other row, "KIND TERM[|TERM...] [VALUE [VALUE]]": gives
+  // each term (a word or a phrase) the role of KIND.
+  static absl::Status AddTermRow(
+      std::string_view file, const LexiconRow& row,
+      absl::flat_hash_map<std::string, std::string>* seen,
+      SentimentModel* model);
 
   // The entry for a (lower-cased) word, or null: by the token's vocabulary
   // id, or (for a part of a word) by the string.
