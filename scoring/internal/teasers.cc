@@ -345,101 +345,69 @@ double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
   return score;
 }
 
-void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
+namespace {
+
+// The pieces of TeaserSplitter::Split's dynamic programme. Node b of
+// TeaserScratch::nodes holds the best score of the words [0, b) ending in a
+// headline piece (t) and in a sentence piece (s), and where each came from.
+
+// What a headline piece ending before word b earns for the seam there: a
+// strong seam ("... | The", "... | Why") more, a seam in a run of
+// capitals or after a role word ("minister | Christian Lindner") less.
+inline double SeamBonus(const TeaserScratch& s, uint32_t b) {
   using W = TeaserWeights;
-  Tokenize(p);
-  Scratch& s = scratch_;
-  const uint32_t n = static_cast<uint32_t>(s.toks.size());
-  pieces->clear();
-  if (n == 0) return;
-  s.nodes.assign(n + 1, Scratch::Node());
-  s.nodes[0].s = 0;
-
-  auto seam_bonus = [&](uint32_t b) {
-    if (b >= n || s.seam[b] == 0) return 0.0;  // Paragraph or sentence end.
-    if (s.seam[b] == 2) return W::kStarterSeam;
-    double bonus = s.seam[b] == 3 ? W::kCapitalRunSeam : 0.0;
-    if (s.toks[b - 1].cls & WC::kRole) bonus += W::kRoleSeam;
-    return bonus;
-  };
-
-  uint32_t s0 = 0;
-  while (s0 < n) {
-    uint32_t s1 = s0 + 1;
-    while (s1 < n && !s.seg_end[s1]) ++s1;
-    s.pts.clear();
-    s.pts.push_back(s0);
-    for (uint32_t i = s0 + 1; i < s1; ++i) {
-      if (s.seam[i]) s.pts.push_back(i);
-    }
-    s.pts.push_back(s1);
-    const size_t np = s.pts.size();
-    for (size_t j = 1; j < np; ++j) {
-      const uint32_t b = s.pts[j];
-      Scratch::Node& nb = s.nodes[b];
-      // Headline pieces [a, b).
-      for (size_t i = 0; i < j; ++i) {
-        const uint32_t a = s.pts[i];
-        if (b - a > static_cast<uint32_t>(W::kMaxTitleCaseWords)) continue;
-        const Scratch::Node& na = s.nodes[a];
-        if (na.s > kNegInf) {  // At s0, or where a sentence lost its stop.
-          double h = HeadlineScore(p, a, b, false);
-          if (h > kNegInf) {
-            double sc = na.s + h + seam_bonus(b);
-            if (sc > nb.t) {
-              nb.t = sc;
-              nb.t_from = static_cast<int>(a);
-              nb.t_from_t = false;
-            }
-          }
-        }
-        if (na.t > kNegInf) {
-          double h = HeadlineScore(p, a, b, true);
-          if (h > kNegInf) {
-            double sc = na.t + h + seam_bonus(b) + W::kRun;
-            if (sc > nb.t) {
-              nb.t = sc;
-              nb.t_from = static_cast<int>(a);
-              nb.t_from_t = true;
-            }
-          }
-        }
-      }
-      // A sentence piece ends at the segment end or, having lost its full
-      // stop, right before a headline (a seam; only a headline may follow).
-      for (size_t i = 0; i < j; ++i) {
-        const uint32_t a = s.pts[i];
-        const Scratch::Node& na = s.nodes[a];
-        int len = static_cast<int>(b - a);
-        if (b != s1 && len > W::kMaxSentenceWords) continue;
-        double cost = -W::kLongPenalty * std::max(0, len - W::kLongSentence);
-        if (s.cnt[b].lower == s.cnt[a].lower) cost += W::kNoLowerWord;
-        if (b != s1) cost += W::kMissingStop;
-        if (a == s0 && s.nodes[s0].s > kNegInf && (a == 0 || s.seg_end[a]) &&
-            na.s + cost > nb.s) {
-          nb.s = na.s + cost;
-          nb.s_from = static_cast<int>(a);
-          nb.s_from_t = false;
-        }
-        // After a headline, a tie between "the whole segment is a sentence"
-        // and "a headline, then a sentence" goes to the headline.
-        if (na.t > kNegInf && (na.t + cost > nb.s ||
-                               (a > s0 && nb.s_from == static_cast<int>(s0) &&
-                                nb.s_from_t && na.t + cost == nb.s))) {
-          nb.s = na.t + cost;
-          nb.s_from = static_cast<int>(a);
-          nb.s_from_t = true;
-        }
-      }
-    }
-    s0 = s1;
+  if (b >= s.toks.size() || s.seam[b] == 0) {
+    return 0.0;  // Paragraph or sentence end.
   }
+  if (s.seam[b] == 2) return W::kStarterSeam;
+  double bonus = s.seam[b] == 3 ? W::kCapitalRunSeam : 0.0;
+  if (s.toks[b - 1].cls & WC::kRole) bonus += W::kRoleSeam;
+  return bonus;
+}
 
-  // Walk back from the end.
+// The sentence pieces [a, b) for every earlier point a of the segment
+// [s0, s1) (pts[0, j)): a sentence piece ends at the segment end or, having
+// lost its full stop, right before a headline (a seam; only a headline may
+// follow). It costs nothing unless very long, without a lower-case word or
+// missing its stop.
+inline void EndSentencesAt(TeaserScratch& s, size_t j, uint32_t s0,
+                           uint32_t s1) {
+  using W = TeaserWeights;
+  const uint32_t b = s.pts[j];
+  TeaserScratch::Node& nb = s.nodes[b];
+  for (size_t i = 0; i < j; ++i) {
+    const uint32_t a = s.pts[i];
+    const TeaserScratch::Node& na = s.nodes[a];
+    int len = static_cast<int>(b - a);
+    if (b != s1 && len > W::kMaxSentenceWords) continue;
+    double cost = -W::kLongPenalty * std::max(0, len - W::kLongSentence);
+    if (s.cnt[b].lower == s.cnt[a].lower) cost += W::kNoLowerWord;
+    if (b != s1) cost += W::kMissingStop;
+    if (a == s0 && s.nodes[s0].s > kNegInf && (a == 0 || s.seg_end[a]) &&
+        na.s + cost > nb.s) {
+      nb.s = na.s + cost;
+      nb.s_from = static_cast<int>(a);
+      nb.s_from_t = false;
+    }
+    // After a headline, a tie between "the whole segment is a sentence"
+    // and "a headline, then a sentence" goes to the headline.
+    if (na.t > kNegInf &&
+        (na.t + cost > nb.s || (a > s0 && nb.s_from == static_cast<int>(s0) &&
+                                nb.s_from_t && na.t + cost == nb.s))) {
+      nb.s = na.t + cost;
+      nb.s_from = static_cast<int>(a);
+      nb.s_from_t = true;
+    }
+  }
+}
+
+// The pieces of the best labelling of all n words, walked back from the
+// end, in order.
+void WalkBack(const TeaserScratch& s, uint32_t n, std::vector<Piece>* pieces) {
   bool teaser = s.nodes[n].t >= s.nodes[n].s;
   uint32_t pos = n;
   while (pos > 0) {
-    const Scratch::Node& nd = s.nodes[pos];
+    const TeaserScratch::Node& nd = s.nodes[pos];
     int from = teaser ? nd.t_from : nd.s_from;
     bool from_t = teaser ? nd.t_from_t : nd.s_from_t;
     if (from < 0) {  // Unreachable in practice; keep the text.
@@ -451,6 +419,70 @@ void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
     teaser = from_t;
   }
   std::reverse(pieces->begin(), pieces->end());
+}
+
+}  // namespace
+
+void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
+  Tokenize(p);
+  Scratch& s = scratch_;
+  const uint32_t n = static_cast<uint32_t>(s.toks.size());
+  pieces->clear();
+  if (n == 0) return;
+  s.nodes.assign(n + 1, Scratch::Node());
+  s.nodes[0].s = 0;
+  // One segment (between sentence ends) at a time; pieces end at its seams.
+  uint32_t s0 = 0;
+  while (s0 < n) {
+    uint32_t s1 = s0 + 1;
+    while (s1 < n && !s.seg_end[s1]) ++s1;
+    s.pts.clear();
+    s.pts.push_back(s0);
+    for (uint32_t i = s0 + 1; i < s1; ++i) {
+      if (s.seam[i]) s.pts.push_back(i);
+    }
+    s.pts.push_back(s1);
+    for (size_t j = 1; j < s.pts.size(); ++j) {
+      EndHeadlinesAt(p, j);
+      EndSentencesAt(s, j, s0, s1);
+    }
+    s0 = s1;
+  }
+  WalkBack(s, n, pieces);
+}
+
+inline void TeaserSplitter::EndHeadlinesAt(std::string_view p, size_t j) {
+  using W = TeaserWeights;
+  Scratch& s = scratch_;
+  const uint32_t b = s.pts[j];
+  Scratch::Node& nb = s.nodes[b];
+  for (size_t i = 0; i < j; ++i) {
+    const uint32_t a = s.pts[i];
+    if (b - a > static_cast<uint32_t>(W::kMaxTitleCaseWords)) continue;
+    const Scratch::Node& na = s.nodes[a];
+    if (na.s > kNegInf) {  // At s0, or where a sentence lost its stop.
+      double h = HeadlineScore(p, a, b, false);
+      if (h > kNegInf) {
+        double sc = na.s + h + SeamBonus(s, b);
+        if (sc > nb.t) {
+          nb.t = sc;
+          nb.t_from = static_cast<int>(a);
+          nb.t_from_t = false;
+        }
+      }
+    }
+    if (na.t > kNegInf) {
+      double h = HeadlineScore(p, a, b, true);
+      if (h > kNegInf) {
+        double sc = na.t + h + SeamBonus(s, b) + W::kRun;
+        if (sc > nb.t) {
+          nb.t = sc;
+          nb.t_from = static_cast<int>(a);
+          nb.t_from_t = true;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace tidings::scoring::internal
