@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/internal/gold.h"
@@ -97,6 +98,22 @@ class GoldDetector::Matcher {
   std::optional<Hit> AnalyzeSentence();
   void AddTerm(int slot, std::vector<std::string>* terms) const;
   void ParseMagnitude(const Hit& hit, Magnitude* m) const;
+  // ParseMagnitude's rules, in order. The clause starts up to three slots
+  // before the hit ("a 0.6% rise in gold"), not crossing a boundary, move
+  // or subject.
+  int MagnitudeStart(const Hit& hit) const;
+  // A percentage at slot j (the first one only), signed by the move right
+  // after it, else the last move before it, else the hit's direction.
+  void ReadPercent(int j, const Hit& hit, Direction last_dir,
+                   Magnitude* m) const;
+  // A price: the number at slot `num` in currency `cur` (the first one
+  // only, and not a change: "rises $3.40"), with its unit (PriceUnit).
+  void ReadPrice(int num, int cur, int after, Magnitude* m) const;
+  // The unit of a price: glued to its number (`rest`: "1,087.90/oz",
+  // "26600/10" + "gm") or at slot `after`, maybe after a per word; and the
+  // quantity it counts ("/10 gm": 10).
+  void PriceUnit(std::string_view rest, int after, std::string_view* unit,
+                 double* qty) const;
 
   const GoldDetector& detector_;
   const AnalyzedText& text_;
