@@ -129,12 +129,12 @@ inline Tok ReadWord(const PageCleaner& pc, std::string_view p, size_t b,
   return t;
 }
 
-// Pass 2, per word: whether a sentence ends after word `t` (`next` is the
-// word after it, or null): it ends in '.', '!', '?' or an ellipsis that is
-// not an abbreviation's or an initial's period, and the next word opens
-// like a sentence.
+// Pass 2, per word: whether a sentence ends after word i of the n words:
+// it ends in '.', '!', '?' or an ellipsis that is not an abbreviation's or
+// an initial's period, and the next word opens like a sentence.
 inline bool EndsSentence(const PageCleaner& pc, std::string_view p,
-                         const Tok& t, const Tok* next) {
+                         const TeaserScratch& s, size_t n, size_t i) {
+  const Tok& t = s.toks[i];
   std::string_view raw = p.substr(t.b, t.e - t.b);
   std::string_view body = StripClosers(raw);
   if (body.empty()) return false;
@@ -144,6 +144,7 @@ inline bool EndsSentence(const PageCleaner& pc, std::string_view p,
       !At(body, body.size() >= 3 ? body.size() - 3 : 0, "\xE2\x80\xA6")) {
     return false;
   }
+  const Tok* next = i + 1 < n ? &s.toks[i + 1] : nullptr;
   std::string_view core = p.substr(t.cb, t.ce - t.cb);
   if (c == '.' && !ellipsis && body.size() == raw.size() &&
       (pc.IsAbbreviation(core) || (core.size() == 1 && IsUpper(core[0])))) {
@@ -172,18 +173,16 @@ void MarkSentenceEnds(const PageCleaner& pc, std::string_view p,
                       TeaserScratch& s) {
   const size_t n = s.toks.size();
   for (size_t i = 0; i < n; ++i) {
-    const Tok* next = i + 1 < n ? &s.toks[i + 1] : nullptr;
-    if (EndsSentence(pc, p, s.toks[i], next)) s.toks[i].flags |= kSentEnd;
+    if (EndsSentence(pc, p, s, n, i)) s.toks[i].flags |= kSentEnd;
   }
 }
 
 // Pass 3, per word: the seam before word i (TeaserScratch::seam: 0 none, 1
 // weak, 2 strong, 3 weak in a run of capitals), a place where a headline or
 // a sentence may start without punctuation before it. i is not the first
-// word and no sentence ends before it.
-inline uint8_t SeamBefore(std::string_view p, const TeaserScratch& s,
+// of the n words and no sentence ends before it.
+inline uint8_t SeamBefore(std::string_view p, const TeaserScratch& s, size_t n,
                           size_t i) {
-  const size_t n = s.toks.size();
   const Tok& prev = s.toks[i - 1];
   const Tok& cur = s.toks[i];
   if (prev.flags & (kNoSeamAfter | kFullStop)) return 0;
@@ -247,7 +246,7 @@ void MarkSeams(std::string_view p, TeaserScratch& s) {
     if (s.toks[i].flags & kSentEnd) s.seg_end[i + 1] = 1;
   }
   for (size_t i = 1; i < n; ++i) {
-    if (!s.seg_end[i]) s.seam[i] = SeamBefore(p, s, i);
+    if (!s.seg_end[i]) s.seam[i] = SeamBefore(p, s, n, i);
   }
 }
 
@@ -286,8 +285,9 @@ void TeaserSplitter::Tokenize(std::string_view p) {
   CountWords(s);
 }
 
-double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
-                                     bool after_teaser) const {
+inline double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a,
+                                            uint32_t b,
+                                            bool after_teaser) const {
   using W = TeaserWeights;
   const Scratch& s = scratch_;
   const Scratch::Counts& ca = s.cnt[a];
