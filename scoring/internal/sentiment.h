@@ -214,9 +214,21 @@ class SentimentModel {
   // could, nor a signed percentage). Most sentences are turned away here,
   // one look per token.
   bool MayScoreSentence(const AnalyzedText& text, const Sentence& s) const;
-  // Appends the terms matched in sentence `s`, longest first.
+  // Appends the terms matched in sentence `s`, longest first (rule 1).
   void MatchSentence(const AnalyzedText& text, const Sentence& s,
                      std::vector<Match>* matches) const;
+  // Rule 1's pieces (sentiment_sentence.cc): its exception for names; the
+  // match at token i, whose entry is `e` (the longest of e's phrases that
+  // the sentence holds from i, else e's single word unless only the last
+  // part of a hyphenated word matched: `suffix_only`), appended, and its
+  // length in tokens returned (0 for none); that longest phrase, or null.
+  class NameCheck;
+  uint32_t MatchEntry(const AnalyzedText& text, const Sentence& s,
+                      const Entry& e, uint32_t i, bool suffix_only,
+                      NameCheck& in_name, std::vector<Match>* matches) const;
+  static const Phrase* LongestPhrase(const AnalyzedText& text,
+                                     const Sentence& s, const Entry& e,
+                                     uint32_t i);
   // Appends the terms of the `n` matches at `m` (one sentence's, after
   // ScoreMatches) that contributed, each with its partner.
   static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,

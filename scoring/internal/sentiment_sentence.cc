@@ -108,40 +108,52 @@ bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
   return false;
 }
 
-void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
-                                   std::vector<Match>* matches) const {
-  // In a sentence-case sentence, a capitalised metric after a capitalised
-  // word is part of a name ("Neste Oil", "Frozen Foods Business"). Title-case
-  // headlines ("Gold Prices Rise") are exempt.
-  // Counted when first needed (a capitalised metric after a capitalised
-  // word): most sentences never ask.
-  int title_case = -1;
-  auto is_title_case = [&]() {
-    if (title_case < 0) {
-      int words = 0, caps = 0;
-      for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-        if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup)
-          continue;
-        ++words;
-        caps += text.tokens[i].capitalized;
-      }
-      title_case = caps * 2 > words;
-    }
-    return title_case == 1;
-  };
-  // An acronym ("Group EPS beats") stays a metric.
-  auto acronym = [&](uint32_t i) {
-    std::string_view w = text.raw(i);
+// Rule 1's exception for names: in a sentence-case sentence, a capitalised
+// metric after a capitalised word is part of a name ("Neste Oil", "Frozen
+// Foods Business"), unless it is an acronym ("Group EPS beats"). Title-case
+// headlines ("Gold Prices Rise") are exempt; whether the sentence is one is
+// counted when first needed (most sentences never ask).
+class SentimentModel::NameCheck {
+ public:
+  NameCheck(const AnalyzedText& text, const Sentence& s) : text_(text), s_(s) {}
+
+  // Whether the word at token i is inside a name.
+  bool operator()(uint32_t i) {
+    return text_.tokens[i].capitalized && i > s_.first_token &&
+           text_.tokens[i - 1].capitalized &&
+           text_.tokens[i - 1].kind == TokenKind::kWord &&
+           i - 1 > s_.first_token && !Acronym(i) && !TitleCase();
+  }
+
+ private:
+  bool Acronym(uint32_t i) const {
+    std::string_view w = text_.raw(i);
     return w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) {
              return c >= 'A' && c <= 'Z';
            });
-  };
-  auto in_name = [&](uint32_t i) {
-    return text.tokens[i].capitalized && i > s.first_token &&
-           text.tokens[i - 1].capitalized &&
-           text.tokens[i - 1].kind == TokenKind::kWord &&
-           i - 1 > s.first_token && !acronym(i) && !is_title_case();
-  };
+  }
+  bool TitleCase() {
+    if (title_case_ < 0) {
+      int words = 0, caps = 0;
+      for (uint32_t i = s_.first_token; i < s_.end_token; ++i) {
+        if (text_.tokens[i].kind != TokenKind::kWord || text_.tokens[i].markup)
+          continue;
+        ++words;
+        caps += text_.tokens[i].capitalized;
+      }
+      title_case_ = caps * 2 > words;
+    }
+    return title_case_ == 1;
+  }
+
+  const AnalyzedText& text_;
+  const Sentence& s_;
+  int title_case_ = -1;  // Not counted yet.
+};
+
+void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
+                                   std::vector<Match>* matches) const {
+  NameCheck in_name(text, s);
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
     if (text.tokens[i].markup) {  // "$CUT", "#bullish": names, not words.
@@ -162,36 +174,9 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
       }
     }
     if (found != nullptr) {
-      const Entry& e = *found;
-      const Phrase* best = nullptr;
-      const bool phrase_may_follow =
-          i + 1 < s.end_token &&
-          (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
-      for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
-        const Phrase& p = e.phrases[j];
-        if (i + p.rest.size() >= s.end_token) continue;
-        bool ok = true;
-        for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
-          ok = text.tokens[i + 1 + k].id == p.rest_ids[k] &&
-               !text.tokens[i + 1 + k].markup;
-        }
-        if (ok) {
-          best = &p;
-          break;
-        }
-      }
-      if (best != nullptr && best->term.metric != 0 && in_name(i))
-        best = nullptr;
-      if (best != nullptr) {
-        uint32_t n = static_cast<uint32_t>(best->rest.size()) + 1;
-        matches->push_back(Match{i, i + n, &best->term});
+      if (const uint32_t n =
+              MatchEntry(text, s, *found, i, suffix_only, in_name, matches)) {
         i += n;
-        continue;
-      }
-      if (e.has_single && !suffix_only &&
-          !(e.single.metric != 0 && in_name(i))) {
-        matches->push_back(Match{i, i + 1, &e.single});
-        ++i;
         continue;
       }
     } else if (text.tokens[i].kind == TokenKind::kWord) {
@@ -206,6 +191,43 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
     }
     ++i;
   }
+}
+
+inline uint32_t SentimentModel::MatchEntry(const AnalyzedText& text,
+                                           const Sentence& s, const Entry& e,
+                                           uint32_t i, bool suffix_only,
+                                           NameCheck& in_name,
+                                           std::vector<Match>* matches) const {
+  const Phrase* best = LongestPhrase(text, s, e, i);
+  if (best != nullptr && best->term.metric != 0 && in_name(i)) best = nullptr;
+  if (best != nullptr) {
+    uint32_t n = static_cast<uint32_t>(best->rest.size()) + 1;
+    matches->push_back(Match{i, i + n, &best->term});
+    return n;
+  }
+  if (e.has_single && !suffix_only && !(e.single.metric != 0 && in_name(i))) {
+    matches->push_back(Match{i, i + 1, &e.single});
+    return 1;
+  }
+  return 0;
+}
+
+inline const SentimentModel::Phrase* SentimentModel::LongestPhrase(
+    const AnalyzedText& text, const Sentence& s, const Entry& e, uint32_t i) {
+  const bool phrase_may_follow =
+      i + 1 < s.end_token &&
+      (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
+  for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
+    const Phrase& p = e.phrases[j];
+    if (i + p.rest.size() >= s.end_token) continue;
+    bool ok = true;
+    for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
+      ok = text.tokens[i + 1 + k].id == p.rest_ids[k] &&
+           !text.tokens[i + 1 + k].markup;
+    }
+    if (ok) return &p;
+  }
+  return nullptr;
 }
 
 namespace {
