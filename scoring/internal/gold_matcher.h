@@ -47,6 +47,31 @@ class GoldDetector::Matcher {
     int extra = -1;    // A second matched term (reversed noun, forecast noun).
   };
 
+  // A sentence with a hit.
+  struct Found {
+    uint32_t sentence;
+    Hit hit;
+    double weight;        // Position weight of the sentence.
+    double contribution;  // hit.conf x weight.
+  };
+
+  // Run()'s passes, in order. 1. Labels every token (phrases, compounds);
+  // false when no strong gold alias is found ("goldman", "golden").
+  bool LabelAll();
+  // 2. Classifies the gold names; false when none is a strong gold price
+  // name (topic aliases need one).
+  bool ClassifyAll();
+  // 3. Per sentence, the first attached move.
+  std::vector<Found> FindHits(uint32_t body_begin);
+  // 4. The event: the leading sentence's direction; the sentences that
+  // agree with it give its relevance, magnitude and evidence.
+  Event MakeEvent(std::vector<Found> found);
+  // The magnitude of found[best], completed from the others'.
+  void FillMagnitude(const std::vector<Found>& found, size_t best,
+                     Magnitude* m);
+  void AddEvidence(const std::vector<Found>& found,
+                   std::vector<Evidence>* evidence);
+
   // The current sentence's slots [sentence_begin_, sentence_end_): the
   // bounds of every walk below.
   int sentence_begin_ = 0, sentence_end_ = 0;
