@@ -420,8 +420,15 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   out.label = out.score > params_.neutral_band    ? SentimentLabel::kPositive
               : out.score < -params_.neutral_band ? SentimentLabel::kNegative
                                                   : SentimentLabel::kNeutral;
-  // Evidence: the sentences that pushed the score its way, strongest first
-  // (for a neutral document: the strongest either way).
+  AddEvidence(text, *scratch, &out);
+  return out;
+}
+
+void SentimentModel::AddEvidence(const AnalyzedText& text,
+                                 const Scratch& scratch, Sentiment* doc) {
+  const std::vector<Scored>& scored = scratch.scored;
+  const std::vector<Match>& kept = scratch.kept;
+  Sentiment& out = *doc;
   const bool neutral = out.label == SentimentLabel::kNeutral;
   const double sign = out.score >= 0 ? 1 : -1;
   auto strength = [&](const Scored& x) {
@@ -453,7 +460,6 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                 sc.end_match - sc.first_match, &ev.terms);
     out.evidence.push_back(std::move(ev));
   }
-  return out;
 }
 
 size_t SentimentModel::ScoredTerms(const AnalyzedText& text, uint32_t sentence,

@@ -297,6 +297,13 @@ class SentimentModel {
   // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.
   Term signed_rise_, signed_fall_;
 
+ private:
+  // Score()'s last step: the document's evidence, from the scored sentences
+  // in `scratch`: those that pushed the score its way (for a neutral
+  // document: either way), strongest first, at most three.
+  static void AddEvidence(const AnalyzedText& text, const Scratch& scratch,
+                          Sentiment* doc);
+
  public:
   // A term that contributed to a sentence's raw score (the score before it
   // is squashed into [-1, 1]): tokens [first, last), the metric it was
