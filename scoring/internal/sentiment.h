@@ -28,7 +28,11 @@
 //      ("rose sharply", "slightly lower"). A polar intensifier ("record")
 //      spends its own polarity on what it intensifies ("record loss" -) and
 //      takes the side of a metric right after it ("record debt" -).
-//   3. Direction of change x polarity of what changed: a change word ("rose",
+//   3. Contrast: before "but"/"however" weighs less; so does the clause led
+//      by "although"/"despite", or by "after"/"as"/"amid" (the background of
+//      the news: "shares rose 2 % after losing 7 % last month"). A question
+//      ("Will the rally last?") weighs less.
+//   4. Direction of change x polarity of what changed: a change word ("rose",
 //      "narrowed", "increase", "higher") is paired with a metric ("profit" +,
 //      "loss" -) right before it ("net loss narrowed"), right after it ("cut
 //      costs", "higher costs"), linked after it ("increase of 5 % in sales")
@@ -42,16 +46,12 @@
 //      ("Infosys slips"), and hardly at all otherwise ("the expansion").
 //      A change against a benchmark ("beats", "misses" estimates) takes
 //      only the sign of its metric: "EPS beats, misses on revenue" is mixed.
-//   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
-//      is scored from the two values; a loss compared to a profit went down.
-//   5. Contrast: before "but"/"however" weighs less; so does the clause led
-//      by "although"/"despite", or by "after"/"as"/"amid" (the background of
-//      the news: "shares rose 2 % after losing 7 % last month"). A question
-//      ("Will the rally last?") weighs less.
-//   6. Ratings: an analyst's rating that no change reached counts its value
+//   5. Ratings: an analyst's rating that no change reached counts its value
 //      when a cue precedes it ("starts at Buy", "is a sell") or it opens the
 //      sentence ("Buy Infosys: expert"); elsewhere "buy" is a plain verb.
-// Rules 2, 5, 3, 6, 4 run in this order (sentiment_sentence.cc).
+//   6. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
+//      is scored from the two values; a loss compared to a profit went down.
+// The rules run in this order, one function each (sentiment_sentence.cc).
 // A sentence's raw score (the sum of its terms' contributions) is squashed
 // into [-1, 1]. Sentences split at a period glued to a number ("EUR193 .3 m",
 // pre-tokenised text) are scored as one. The document score is the weighted

@@ -255,16 +255,17 @@ class SentimentModel::SentenceRules {
         at_(at),
         base_(s.first_token) {}
 
-  // Runs the rules in order and returns the raw score.
+  // Runs rules 2 to 6 in order (rule 1 made the matches) and returns the
+  // raw score.
   double Apply() {
-    for (size_t k = 0; k < m_.size(); ++k) NegateAndScale(k);
-    Contrast();
+    for (size_t k = 0; k < m_.size(); ++k) NegateAndScale(k);  // Rule 2.
+    Contrast();                                                // Rule 3.
     for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->is_change) PairChange(k);
+      if (m_[k].term->is_change) PairChange(k);  // Rule 4.
     }
-    Ratings();
+    Ratings();  // Rule 5.
     for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->flags & kCompare) Compare(k);
+      if (m_[k].term->flags & kCompare) Compare(k);  // Rule 6.
     }
     return Sum();
   }
@@ -361,7 +362,7 @@ class SentimentModel::SentenceRules {
     if (done && t.polar != 0) m_[k].consumed = true;
   }
 
-  // Rule 5: contrast and concession, as multipliers too; and a question
+  // Rule 3: contrast and concession, as multipliers too; and a question
   // ("Will the rally last?") asks rather than reports.
   void Contrast() {
     for (uint32_t q = s_.end_token; q-- > base_;) {
@@ -388,7 +389,7 @@ class SentimentModel::SentenceRules {
     }
   }
 
-  // Rule 3: change x metric, for the change word at match k.
+  // Rule 4: change x metric, for the change word at match k.
   void PairChange(size_t k) {
     const Term& ct = *m_[k].term;
     int metric = Destination(k);
@@ -554,9 +555,9 @@ class SentimentModel::SentenceRules {
     return modifies_noun ? std::min(ct.alone, weight) : ct.alone;
   }
 
-  // Rule 6: a rating given as a call ("starts at Buy", "is a sell", "Buy
+  // Rule 5: a rating given as a call ("starts at Buy", "is a sell", "Buy
   // Infosys: expert") has its value; one that a change reached ("cut to
-  // Hold") was scored by rule 3.
+  // Hold") was scored by rule 4.
   void Ratings() {
     uint32_t first_word = base_;
     while (first_word < s_.end_token &&
@@ -580,7 +581,7 @@ class SentimentModel::SentenceRules {
     }
   }
 
-  // Rule 4: numeric comparison, "<metric> ... <v1> ... compared to ...
+  // Rule 6: numeric comparison, "<metric> ... <v1> ... compared to ...
   // <v2>", for the comparison marker at match k.
   void Compare(size_t k) {
     // The subject: the nearest metric before, with no change word between.
