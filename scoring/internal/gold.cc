@@ -527,7 +527,7 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
   return MakeEvent(std::move(found));
 }
 
-bool GoldDetector::Matcher::LabelAll() {
+inline bool GoldDetector::Matcher::LabelAll() {
   bool any_alias = false;
   for (const Sentence& s : text_.sentences) {
     LabelTokens(s);
@@ -537,7 +537,7 @@ bool GoldDetector::Matcher::LabelAll() {
   return any_alias;
 }
 
-bool GoldDetector::Matcher::ClassifyAll() {
+inline bool GoldDetector::Matcher::ClassifyAll() {
   bool strong = false;
   for (const Sentence& s : text_.sentences) {
     SetSentence(s);
@@ -551,8 +551,8 @@ bool GoldDetector::Matcher::ClassifyAll() {
   return strong;
 }
 
-std::vector<GoldDetector::Matcher::Found> GoldDetector::Matcher::FindHits(
-    uint32_t body_begin) {
+inline std::vector<GoldDetector::Matcher::Found>
+GoldDetector::Matcher::FindHits(uint32_t body_begin) {
   const auto& sentences = text_.sentences;
   std::vector<Found> found;
   for (uint32_t si = 0; si < sentences.size(); ++si) {
@@ -565,7 +565,7 @@ std::vector<GoldDetector::Matcher::Found> GoldDetector::Matcher::FindHits(
   return found;
 }
 
-Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
+inline Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
   size_t best = 0;
   for (size_t k = 1; k < found.size(); ++k) {
     if (found[k].contribution > found[best].contribution) best = k;
@@ -593,8 +593,8 @@ Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
   return event;
 }
 
-void GoldDetector::Matcher::FillMagnitude(const std::vector<Found>& found,
-                                          size_t best, Magnitude* m) {
+inline void GoldDetector::Matcher::FillMagnitude(
+    const std::vector<Found>& found, size_t best, Magnitude* m) {
   const auto& sentences = text_.sentences;
   SetSentence(sentences[found[best].sentence]);
   ParseMagnitude(found[best].hit, m);
@@ -617,8 +617,8 @@ void GoldDetector::Matcher::FillMagnitude(const std::vector<Found>& found,
   }
 }
 
-void GoldDetector::Matcher::AddEvidence(const std::vector<Found>& found,
-                                        std::vector<Evidence>* evidence) {
+inline void GoldDetector::Matcher::AddEvidence(
+    const std::vector<Found>& found, std::vector<Evidence>* evidence) {
   for (size_t k = 0; k < found.size() && k < static_cast<size_t>(kMaxEvidence);
        ++k) {
     const Sentence& s = text_.sentences[found[k].sentence];
