@@ -332,106 +332,131 @@ using byline_parts::Words;
 // ---------------------------------------------------------------------------
 // Lexicon.
 
+namespace {
+
+// The kind bit of a "bylines.tsv" row's KIND field, or 0 when unknown.
+uint32_t RowKind(std::string_view name) {
+  using B = BylineReader;
+  static constexpr std::pair<std::string_view, uint32_t> kKinds[] = {
+      {"month", B::kMonth},       {"weekday", B::kWeekday},
+      {"zone", B::kZone},         {"ampm", B::kAmPm},
+      {"label", B::kLabel},       {"unit", B::kUnit},
+      {"count", B::kCount},       {"ago", B::kAgoWord},
+      {"relday", B::kRelDay},     {"filler", B::kFiller},
+      {"readtime", B::kReadTime}, {"by", B::kBy},
+      {"role", B::kRole},         {"outlet", B::kOutlet},
+      {"particle", B::kParticle}, {"notname", B::kNotName},
+      {"share", B::kShare},
+  };
+  uint32_t kind = 0;
+  for (const auto& [n, bit] : kKinds) {
+    if (n == name) kind = bit;
+  }
+  return kind;
+}
+
+// A "zone" row: NAME, an offset (+HH:MM), a daylight-saving rule (fixed,
+// us, uk) and a day order (dmy, mdy, -).
+absl::Status ReadZone(std::string_view file, const LexiconRow& row,
+                      BylineReader::Entry& e) {
+  size_t i = 0;
+  if (row.fields.size() != 5 ||
+      !ReadOffset(row.fields[2], &i, &e.offset_minutes) ||
+      i != row.fields[2].size()) {
+    return RowError(file, row,
+                    "zone needs an offset (+HH:MM), a rule and an order");
+  }
+  const std::string_view rule = row.fields[3], order = row.fields[4];
+  e.dst_rule = rule == "us" ? 1 : rule == "uk" ? 2 : 0;
+  if (e.dst_rule == 0 && rule != "fixed")
+    return RowError(file, row, "rule must be fixed, us or uk");
+  e.order = order == "dmy"   ? DayOrder::kDayFirst
+            : order == "mdy" ? DayOrder::kMonthFirst
+                             : DayOrder::kUnknown;
+  if (e.order == DayOrder::kUnknown && order != "-") {
+    return RowError(file, row, "order must be dmy, mdy or -");
+  }
+  return absl::OkStatus();
+}
+
+// The VALUE field of a row of kind `kind`, into `e`: a month's, unit's
+// (seconds) or count's number, am or pm, a relative day's offset (or
+// "now"), a time label, a by-line kind, or a zone (ReadZone). The other
+// kinds take none.
+absl::Status ReadValue(std::string_view file, const LexiconRow& row,
+                       uint32_t kind, BylineReader::Entry& e) {
+  using B = BylineReader;
+  auto error = [&](std::string_view what) { return RowError(file, row, what); };
+  const std::string_view value = row.fields.size() > 2 ? row.fields[2] : "";
+  int number = 0;
+  const bool numeric = absl::SimpleAtoi(AsAbsl(value), &number);
+  switch (kind) {
+    case B::kMonth:
+    case B::kUnit:
+    case B::kCount:
+      if (!numeric || number <= 0)
+        return error("value must be a positive number");
+      e.value = number;
+      break;
+    case B::kAmPm:
+      e.value = value == "am" ? 1 : value == "pm" ? 2 : 0;
+      if (e.value == 0) return error("value must be am or pm");
+      break;
+    case B::kRelDay:
+      e.relday_now = value == "now";
+      if (!e.relday_now && !numeric)
+        return error("value must be a number or now");
+      e.value = number;
+      break;
+    case B::kLabel:
+      e.label = value == "published" ? TimeLabel::kPublished
+                : value == "updated" ? TimeLabel::kUpdated
+                : value == "trailer" ? TimeLabel::kTrailer
+                                     : TimeLabel::kNone;
+      if (e.label == TimeLabel::kNone) {
+        return error("label must be published, updated or trailer");
+      }
+      break;
+    case B::kBy:
+      if (value == "author") {
+        e.by = B::ByKind::kAuthor;
+      } else if (value == "trailer") {
+        e.by = B::ByKind::kTrailer;
+      } else if (value == "credit") {
+        e.by = B::ByKind::kCredit;
+      } else {
+        return error("by must be author, trailer or credit");
+      }
+      break;
+    case B::kZone:
+      return ReadZone(file, row, e);
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
   constexpr std::string_view kFile = "bylines.tsv";
   BylineReader r;
   auto rows = lexicons.Rows(kFile, 2, 5);
   if (!rows.ok()) return rows.status();
-  auto error = [&](const LexiconRow& row, std::string_view what) {
-    return RowError(kFile, row, what);
-  };
-  static constexpr std::pair<std::string_view, uint32_t> kKinds[] = {
-      {"month", kMonth},     {"weekday", kWeekday},   {"zone", kZone},
-      {"ampm", kAmPm},       {"label", kLabel},       {"unit", kUnit},
-      {"count", kCount},     {"ago", kAgoWord},       {"relday", kRelDay},
-      {"filler", kFiller},   {"readtime", kReadTime}, {"by", kBy},
-      {"role", kRole},       {"outlet", kOutlet},     {"particle", kParticle},
-      {"notname", kNotName}, {"share", kShare},
-  };
   for (const LexiconRow& row : *rows) {
-    uint32_t kind = 0;
-    for (const auto& [name, bit] : kKinds) {
-      if (name == row.fields[0]) kind = bit;
-    }
-    if (kind == 0) return error(row, "unknown kind");
+    const uint32_t kind = RowKind(row.fields[0]);
+    if (kind == 0) return RowError(kFile, row, "unknown kind");
     std::string phrase(row.fields[1]);
     for (char& c : phrase) c = ToLower(c);
     Entry& e = r.words_[phrase];
     e.kinds |= kind;
-    const std::string_view value = row.fields.size() > 2 ? row.fields[2] : "";
-    int number = 0;
-    const bool numeric = absl::SimpleAtoi(AsAbsl(value), &number);
-    switch (kind) {
-      case kMonth:
-      case kUnit:
-      case kCount:
-        if (!numeric || number <= 0)
-          return error(row, "value must be a positive number");
-        e.value = number;
-        break;
-      case kAmPm:
-        e.value = value == "am" ? 1 : value == "pm" ? 2 : 0;
-        if (e.value == 0) return error(row, "value must be am or pm");
-        break;
-      case kRelDay:
-        e.relday_now = value == "now";
-        if (!e.relday_now && !numeric)
-          return error(row, "value must be a number or now");
-        e.value = number;
-        break;
-      case kLabel:
-        e.label = value == "published" ? TimeLabel::kPublished
-                  : value == "updated" ? TimeLabel::kUpdated
-                  : value == "trailer" ? TimeLabel::kTrailer
-                                       : TimeLabel::kNone;
-        if (e.label == TimeLabel::kNone) {
-          return error(row, "label must be published, updated or trailer");
-        }
-        break;
-      case kBy:
-        if (value == "author") {
-          e.by = ByKind::kAuthor;
-        } else if (value == "trailer") {
-          e.by = ByKind::kTrailer;
-        } else if (value == "credit") {
-          e.by = ByKind::kCredit;
-        } else {
-          return error(row, "by must be author, trailer or credit");
-        }
-        break;
-      case kZone: {
-        size_t i = 0;
-        if (row.fields.size() != 5 ||
-            !ReadOffset(row.fields[2], &i, &e.offset_minutes) ||
-            i != row.fields[2].size()) {
-          return error(row,
-                       "zone needs an offset (+HH:MM), a rule and an order");
-        }
-        const std::string_view rule = row.fields[3], order = row.fields[4];
-        e.dst_rule = rule == "us" ? 1 : rule == "uk" ? 2 : 0;
-        if (e.dst_rule == 0 && rule != "fixed")
-          return error(row, "rule must be fixed, us or uk");
-        e.order = order == "dmy"   ? DayOrder::kDayFirst
-                  : order == "mdy" ? DayOrder::kMonthFirst
-                                   : DayOrder::kUnknown;
-        if (e.order == DayOrder::kUnknown && order != "-") {
-          return error(row, "order must be dmy, mdy or -");
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    if (absl::Status s = ReadValue(kFile, row, kind, e); !s.ok()) return s;
     // The first word of a phrase opens a metadata line (see
     // MayBeMetadata); the first words lead to the phrase.
     if (kind & (kLabel | kMonth | kWeekday | kRelDay | kBy | kShare)) {
       r.words_[phrase.substr(0, phrase.find(' '))].kinds |= kLeads;
     }
-    for (size_t sp = phrase.find(' '); sp != std::string::npos;
-         sp = phrase.find(' ', sp + 1)) {
-      r.words_[phrase.substr(0, sp)].kinds |= kPrefix;
-    }
-    r.max_len_ = std::max(r.max_len_, phrase.size());
+    r.AddPrefixes(phrase);
   }
   // Agencies named in source markers are outlets in a byline.
   auto sources = lexicons.Rows("sources.tsv", 2, 3);
@@ -441,17 +466,21 @@ absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
     std::string phrase(row.fields[0]);
     for (char& c : phrase) c = ToLower(c);
     r.words_[phrase].kinds |= kAgency;
-    for (size_t sp = phrase.find(' '); sp != std::string::npos;
-         sp = phrase.find(' ', sp + 1)) {
-      r.words_[phrase.substr(0, sp)].kinds |= kPrefix;
-    }
-    r.max_len_ = std::max(r.max_len_, phrase.size());
+    r.AddPrefixes(phrase);
   }
   for (const auto& [key, entry] : r.words_) {
     r.first_len_[static_cast<unsigned char>(key[0])] |=
         1u << std::min<size_t>(key.size(), 31);
   }
   return r;
+}
+
+void BylineReader::AddPrefixes(const std::string& phrase) {
+  for (size_t sp = phrase.find(' '); sp != std::string::npos;
+       sp = phrase.find(' ', sp + 1)) {
+    words_[phrase.substr(0, sp)].kinds |= kPrefix;
+  }
+  max_len_ = std::max(max_len_, phrase.size());
 }
 
 const BylineReader::Entry* BylineReader::Find(std::string_view lower) const {

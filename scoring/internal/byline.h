@@ -178,6 +178,9 @@ class BylineReader {
   // A cheap filter in front of Read(): false for nearly every line of
   // prose or headline, at its first word.
   bool MayBeMetadata(std::string_view line) const;
+  // For Create(): marks the first words of `phrase` (a lexicon phrase,
+  // lower case) as kPrefix and counts its length in max_len_.
+  void AddPrefixes(const std::string& phrase);
 
   absl::flat_hash_map<std::string, Entry> words_;
   size_t max_len_ = 0;

@@ -177,6 +177,16 @@ class PageCleaner {
   const FurnitureReader& furniture() const { return furniture_; }
 
  private:
+  // Create()'s loaders, one per lexicon file, in order: "headline_words.tsv"
+  // (word classes), "abbreviations.txt" (abbreviations, and sentence openers
+  // as a word class), "boilerplate.tsv" (each rule parsed, then indexed by
+  // AddBoilerRule) and "sources.tsv" (agencies and aggregator sites).
+  absl::Status LoadHeadlineWords(const LexiconSet& lexicons);
+  absl::Status LoadAbbreviations(const LexiconSet& lexicons);
+  absl::Status LoadBoilerplate(const LexiconSet& lexicons);
+  void AddBoilerRule(BoilerRule rule);
+  absl::Status LoadSources(const LexiconSet& lexicons);
+
   // Word classes, keyed by the lower-cased word packed into 8 bytes (words
   // up to 8 bytes: nearly all function words) or by the string (longer).
   absl::flat_hash_map<uint64_t, uint16_t> short_words_;

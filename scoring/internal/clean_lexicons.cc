@@ -16,143 +16,49 @@ namespace tidings::scoring::internal {
 // ---------------------------------------------------------------------------
 // Lexicons.
 
+namespace {
+
+// One row of "boilerplate.tsv": PHRASE <TAB> MATCH <TAB> ACTION.
+absl::StatusOr<PageCleaner::BoilerRule> ParseBoilerRule(std::string_view file,
+                                                        const LexiconRow& row) {
+  using Match = PageCleaner::BoilerMatch;
+  using Action = PageCleaner::BoilerAction;
+  PageCleaner::BoilerRule rule;
+  rule.phrase = std::string(row.fields[0]);
+  for (char& ch : rule.phrase) ch = ToLower(ch);
+  std::string_view m = row.fields[1], a = row.fields[2];
+  if (m == "line") {
+    rule.match = Match::kLine;
+  } else if (m == "prefix") {
+    rule.match = Match::kPrefix;
+  } else if (m == "suffix") {
+    rule.match = Match::kSuffix;
+  } else if (m == "contains") {
+    rule.match = Match::kContains;
+  } else {
+    return RowError(file, row,
+                    "match must be line, prefix, suffix or contains");
+  }
+  if (a == "drop") {
+    rule.action = Action::kDrop;
+  } else if (a == "end") {
+    rule.action = Action::kEnd;
+  } else if (a == "block") {
+    rule.action = Action::kBlock;
+  } else {
+    return RowError(file, row, "action must be drop, end or block");
+  }
+  return rule;
+}
+
+}  // namespace
+
 absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
   PageCleaner c;
-  {
-    constexpr std::string_view kFile = "headline_words.tsv";
-    auto rows = lexicons.Rows(kFile, 2, 2);
-    if (!rows.ok()) return rows.status();
-    static constexpr std::pair<std::string_view, uint16_t> kNames[] = {
-        {"minor", kMinor},       {"nonfinal", kNonFinal}, {"starter", kStarter},
-        {"question", kQuestion}, {"pronoun", kPronoun},   {"prose", kProse},
-        {"aux", kAux},           {"article", kArticle},   {"clause", kClause},
-        {"role", kRole},         {"timeunit", kTimeUnit}, {"month", kMonth},
-        {"dateword", kDateWord},
-    };
-    for (const LexiconRow& row : *rows) {
-      uint16_t bits = 0;
-      std::string_view list = row.fields[1];
-      while (!list.empty()) {
-        size_t comma = list.find(',');
-        std::string_view name = Trim(list.substr(0, comma));
-        list = comma == std::string_view::npos ? std::string_view()
-                                               : list.substr(comma + 1);
-        uint16_t bit = 0;
-        for (const auto& [n, v] : kNames) {
-          if (n == name) bit = v;
-        }
-        if (bit == 0) {
-          return RowError(
-              kFile, row,
-              absl::StrCat("unknown word class '", std::string(name), "'"));
-        }
-        bits |= bit;
-      }
-      std::string word(row.fields[0]);
-      for (char& ch : word) ch = ToLower(ch);
-      if (word.size() <= 8) {
-        c.short_words_[PackWord(word)] |= bits;
-      } else {
-        c.long_words_[word] |= bits;
-      }
-      c.AddToWordFilter(word);
-      c.max_word_len_ = std::max(c.max_word_len_, word.size());
-    }
-  }
-  {
-    auto rows = lexicons.Rows("abbreviations.txt", 1, 2);
-    if (!rows.ok()) return rows.status();
-    for (const LexiconRow& row : *rows) {
-      if (row.fields.size() == 1) {
-        c.abbreviations_.insert(std::string(row.fields[0]));
-      } else if (row.fields[1] == "opener") {
-        uint64_t key = row.fields[0].size() <= 8 ? PackWord(row.fields[0]) : 0;
-        if (key != 0) {
-          c.short_words_[key] |= kOpener;
-          c.AddToWordFilter(row.fields[0]);
-        }
-      } else {
-        return RowError("abbreviations.txt", row,
-                        "kind must be empty or opener");
-      }
-    }
-  }
-  {
-    constexpr std::string_view kFile = "boilerplate.tsv";
-    auto rows = lexicons.Rows(kFile, 3, 3);
-    if (!rows.ok()) return rows.status();
-    for (const LexiconRow& row : *rows) {
-      BoilerRule rule;
-      rule.phrase = std::string(row.fields[0]);
-      for (char& ch : rule.phrase) ch = ToLower(ch);
-      std::string_view m = row.fields[1], a = row.fields[2];
-      if (m == "line") {
-        rule.match = BoilerMatch::kLine;
-      } else if (m == "prefix") {
-        rule.match = BoilerMatch::kPrefix;
-      } else if (m == "suffix") {
-        rule.match = BoilerMatch::kSuffix;
-      } else if (m == "contains") {
-        rule.match = BoilerMatch::kContains;
-      } else {
-        return RowError(kFile, row,
-                        "match must be line, prefix, suffix or contains");
-      }
-      if (a == "drop") {
-        rule.action = BoilerAction::kDrop;
-      } else if (a == "end") {
-        rule.action = BoilerAction::kEnd;
-      } else if (a == "block") {
-        rule.action = BoilerAction::kBlock;
-      } else {
-        return RowError(kFile, row, "action must be drop, end or block");
-      }
-      if (rule.match == BoilerMatch::kLine) {
-        c.boiler_lines_[rule.phrase] = rule.action;
-        c.max_line_phrase_ = std::max(c.max_line_phrase_, rule.phrase.size());
-        continue;
-      }
-      uint32_t index = static_cast<uint32_t>(c.boiler_rules_.size());
-      if (rule.match == BoilerMatch::kContains) {
-        std::string first = rule.phrase.substr(0, rule.phrase.find(' '));
-        if (!first.empty()) {
-          const uint32_t bit = 1u << std::min<size_t>(first.size(), 31);
-          c.contains_first_len_[static_cast<unsigned char>(first.front())] |=
-              bit;
-          c.contains_last_len_[static_cast<unsigned char>(first.back())] |= bit;
-        }
-        c.contains_by_word_[first].push_back(index);
-      } else {
-        const bool prefix = rule.match == BoilerMatch::kPrefix;
-        auto& by_byte = c.edge_rules_[prefix ? 0 : 1];
-        if (rule.phrase.empty()) {  // Matches every line.
-          for (auto& rules : by_byte) rules.push_back(index);
-        } else {
-          by_byte[static_cast<unsigned char>(prefix ? rule.phrase.front()
-                                                    : rule.phrase.back())]
-              .push_back(index);
-        }
-      }
-      c.boiler_rules_.push_back(std::move(rule));
-    }
-  }
-  {
-    constexpr std::string_view kFile = "sources.tsv";
-    auto rows = lexicons.Rows(kFile, 2, 3);
-    if (!rows.ok()) return rows.status();
-    for (const LexiconRow& row : *rows) {
-      std::string name(row.fields[0]);
-      for (char& ch : name) ch = ToLower(ch);
-      if (row.fields[1] == "agency") {
-        c.agencies_[name] =
-            std::string(row.fields.size() > 2 ? row.fields[2] : row.fields[0]);
-      } else if (row.fields[1] == "site") {
-        c.sites_.insert(std::move(name));
-      } else {
-        return RowError(kFile, row, "kind must be agency or site");
-      }
-    }
-  }
+  if (absl::Status s = c.LoadHeadlineWords(lexicons); !s.ok()) return s;
+  if (absl::Status s = c.LoadAbbreviations(lexicons); !s.ok()) return s;
+  if (absl::Status s = c.LoadBoilerplate(lexicons); !s.ok()) return s;
+  if (absl::Status s = c.LoadSources(lexicons); !s.ok()) return s;
   auto bylines = BylineReader::Create(lexicons);
   if (!bylines.ok()) return bylines.status();
   c.bylines_ = *std::move(bylines);
@@ -160,6 +66,128 @@ absl::StatusOr<PageCleaner> PageCleaner::Create(const LexiconSet& lexicons) {
   if (!furniture.ok()) return furniture.status();
   c.furniture_ = *std::move(furniture);
   return c;
+}
+
+absl::Status PageCleaner::LoadHeadlineWords(const LexiconSet& lexicons) {
+  constexpr std::string_view kFile = "headline_words.tsv";
+  auto rows = lexicons.Rows(kFile, 2, 2);
+  if (!rows.ok()) return rows.status();
+  static constexpr std::pair<std::string_view, uint16_t> kNames[] = {
+      {"minor", kMinor},       {"nonfinal", kNonFinal}, {"starter", kStarter},
+      {"question", kQuestion}, {"pronoun", kPronoun},   {"prose", kProse},
+      {"aux", kAux},           {"article", kArticle},   {"clause", kClause},
+      {"role", kRole},         {"timeunit", kTimeUnit}, {"month", kMonth},
+      {"dateword", kDateWord},
+  };
+  for (const LexiconRow& row : *rows) {
+    uint16_t bits = 0;
+    std::string_view list = row.fields[1];
+    while (!list.empty()) {
+      size_t comma = list.find(',');
+      std::string_view name = Trim(list.substr(0, comma));
+      list = comma == std::string_view::npos ? std::string_view()
+                                             : list.substr(comma + 1);
+      uint16_t bit = 0;
+      for (const auto& [n, v] : kNames) {
+        if (n == name) bit = v;
+      }
+      if (bit == 0) {
+        return RowError(
+            kFile, row,
+            absl::StrCat("unknown word class '", std::string(name), "'"));
+      }
+      bits |= bit;
+    }
+    std::string word(row.fields[0]);
+    for (char& ch : word) ch = ToLower(ch);
+    if (word.size() <= 8) {
+      short_words_[PackWord(word)] |= bits;
+    } else {
+      long_words_[word] |= bits;
+    }
+    AddToWordFilter(word);
+    max_word_len_ = std::max(max_word_len_, word.size());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PageCleaner::LoadAbbreviations(const LexiconSet& lexicons) {
+  auto rows = lexicons.Rows("abbreviations.txt", 1, 2);
+  if (!rows.ok()) return rows.status();
+  for (const LexiconRow& row : *rows) {
+    if (row.fields.size() == 1) {
+      abbreviations_.insert(std::string(row.fields[0]));
+    } else if (row.fields[1] == "opener") {
+      uint64_t key = row.fields[0].size() <= 8 ? PackWord(row.fields[0]) : 0;
+      if (key != 0) {
+        short_words_[key] |= kOpener;
+        AddToWordFilter(row.fields[0]);
+      }
+    } else {
+      return RowError("abbreviations.txt", row, "kind must be empty or opener");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PageCleaner::LoadBoilerplate(const LexiconSet& lexicons) {
+  constexpr std::string_view kFile = "boilerplate.tsv";
+  auto rows = lexicons.Rows(kFile, 3, 3);
+  if (!rows.ok()) return rows.status();
+  for (const LexiconRow& row : *rows) {
+    absl::StatusOr<BoilerRule> rule = ParseBoilerRule(kFile, row);
+    if (!rule.ok()) return rule.status();
+    AddBoilerRule(*std::move(rule));
+  }
+  return absl::OkStatus();
+}
+
+void PageCleaner::AddBoilerRule(BoilerRule rule) {
+  if (rule.match == BoilerMatch::kLine) {
+    boiler_lines_[rule.phrase] = rule.action;
+    max_line_phrase_ = std::max(max_line_phrase_, rule.phrase.size());
+    return;
+  }
+  uint32_t index = static_cast<uint32_t>(boiler_rules_.size());
+  if (rule.match == BoilerMatch::kContains) {
+    std::string first = rule.phrase.substr(0, rule.phrase.find(' '));
+    if (!first.empty()) {
+      const uint32_t bit = 1u << std::min<size_t>(first.size(), 31);
+      contains_first_len_[static_cast<unsigned char>(first.front())] |= bit;
+      contains_last_len_[static_cast<unsigned char>(first.back())] |= bit;
+    }
+    contains_by_word_[first].push_back(index);
+  } else {
+    const bool prefix = rule.match == BoilerMatch::kPrefix;
+    auto& by_byte = edge_rules_[prefix ? 0 : 1];
+    if (rule.phrase.empty()) {  // Matches every line.
+      for (auto& rules : by_byte) rules.push_back(index);
+    } else {
+      by_byte[static_cast<unsigned char>(prefix ? rule.phrase.front()
+                                                : rule.phrase.back())]
+          .push_back(index);
+    }
+  }
+  boiler_rules_.push_back(std::move(rule));
+}
+
+absl::Status PageCleaner::LoadSources(const LexiconSet& lexicons) {
+  constexpr std::string_view kFile = "sources.tsv";
+  auto rows = lexicons.Rows(kFile, 2, 3);
+  if (!rows.ok()) return rows.status();
+  for (const LexiconRow& row : *rows) {
+    std::string name(row.fields[0]);
+    for (char& ch : name) ch = ToLower(ch);
+    if (row.fields[1] == "agency") {
+      agencies_[name] =
+          std::string(row.fields.size() > 2 ? row.fields[2] : row.fields[0]);
+    } else if (row.fields[1] == "site") {
+      sites_.insert(std::move(name));
+    } else {
+      return RowError(kFile, row, "kind must be agency or site");
+    }
+  }
+  return absl::OkStatus();
 }
 
 void PageCleaner::AddToWordFilter(std::string_view word) {

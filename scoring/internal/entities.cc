@@ -174,85 +174,82 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons) {
   return Create(lexicons, *analyzer);
 }
 
-absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
-                                                const TextAnalyzer& analyzer) {
-  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 4, 4);
-  if (!rows.ok()) return rows.status();
+namespace {
 
-  EntityModel model;
-  absl::flat_hash_map<std::string, uint32_t> index;
-  struct Pending {
-    const LexiconRow* row;
-    uint32_t entity;
-  };
-  std::vector<Pending> pending;
-  for (const LexiconRow& row : *rows) {
-    std::string_view id = row.fields[0];
-    uint32_t entity = kBlocked;
-    if (id != "-") {
-      size_t colon = id.find(':');
-      if (colon == std::string_view::npos || colon + 1 == id.size()) {
-        return RowError(kFile, row, "id must be <kind>:<name> or \"-\"");
-      }
-      std::string_view prefix = id.substr(0, colon);
-      EntityInfo info;
-      if (prefix == "country") {
-        info.kind = EntityKind::kCountry;
-      } else if (prefix == "bloc") {
-        info.kind = EntityKind::kBloc;
-      } else if (prefix == "person") {
-        info.kind = EntityKind::kPerson;
-      } else if (prefix == "inst") {
-        info.kind = EntityKind::kInstitution;
-      } else if (prefix == "commodity") {
-        info.kind = EntityKind::kCommodity;
-      } else if (prefix == "market") {
-        info.kind = EntityKind::kMarket;
-      } else if (prefix == "currency") {
-        info.kind = EntityKind::kCurrency;
-      } else {
-        return RowError(
-            kFile, row,
-            absl::StrCat("unknown id prefix \"", std::string(prefix),
-                         "\" (country, bloc, person, inst, commodity, "
-                         "market, currency)"));
-      }
-      info.id = std::string(id);
-      info.name = std::string(row.fields[1]);
-      if (row.fields[2] != "-") info.country = std::string(row.fields[2]);
-      if (!index.emplace(info.id, static_cast<uint32_t>(model.table_.size()))
-               .second) {
-        return RowError(kFile, row, absl::StrCat("duplicate id ", info.id));
-      }
-      entity = static_cast<uint32_t>(model.table_.size());
-      model.table_.push_back(std::move(info));
-    }
-    pending.push_back({&row, entity});
+// A row of entities.tsv and the entity it defines (or kBlocked).
+struct Pending {
+  const LexiconRow* row;
+  uint32_t entity;
+};
+
+// The entity of a row whose id is not "-": ID (<kind>:<name>), NAME and
+// COUNTRY ("-" for none).
+absl::StatusOr<EntityInfo> ParseEntity(const LexiconRow& row) {
+  std::string_view id = row.fields[0];
+  size_t colon = id.find(':');
+  if (colon == std::string_view::npos || colon + 1 == id.size()) {
+    return RowError(kFile, row, "id must be <kind>:<name> or \"-\"");
   }
-  // Actors: resolve the country column.
-  model.actor_.assign(model.table_.size(), -1);
+  std::string_view prefix = id.substr(0, colon);
+  EntityInfo info;
+  if (prefix == "country") {
+    info.kind = EntityKind::kCountry;
+  } else if (prefix == "bloc") {
+    info.kind = EntityKind::kBloc;
+  } else if (prefix == "person") {
+    info.kind = EntityKind::kPerson;
+  } else if (prefix == "inst") {
+    info.kind = EntityKind::kInstitution;
+  } else if (prefix == "commodity") {
+    info.kind = EntityKind::kCommodity;
+  } else if (prefix == "market") {
+    info.kind = EntityKind::kMarket;
+  } else if (prefix == "currency") {
+    info.kind = EntityKind::kCurrency;
+  } else {
+    return RowError(kFile, row,
+                    absl::StrCat("unknown id prefix \"", std::string(prefix),
+                                 "\" (country, bloc, person, inst, commodity, "
+                                 "market, currency)"));
+  }
+  info.id = std::string(id);
+  info.name = std::string(row.fields[1]);
+  if (row.fields[2] != "-") info.country = std::string(row.fields[2]);
+  return info;
+}
+
+// The actors (EntityModel::ActorOf) of the `pending` rows' entities in
+// `table` (`index`: id -> entity; `blocked`: a row without an entity): a
+// country or bloc is its own, a person acts for the country or bloc of its
+// COUNTRY column, which an institution must name too if it has one.
+absl::Status ResolveActors(
+    const std::vector<EntityInfo>& table,
+    const absl::flat_hash_map<std::string, uint32_t>& index,
+    const std::vector<Pending>& pending, uint32_t blocked,
+    std::vector<int32_t>* actor) {
+  actor->assign(table.size(), -1);
   for (const Pending& p : pending) {
-    if (p.entity == kBlocked) continue;
-    const EntityInfo& info = model.table_[p.entity];
+    if (p.entity == blocked) continue;
+    const EntityInfo& info = table[p.entity];
     switch (info.kind) {
       case EntityKind::kCountry:
       case EntityKind::kBloc:
-        model.actor_[p.entity] = static_cast<int32_t>(p.entity);
+        (*actor)[p.entity] = static_cast<int32_t>(p.entity);
         break;
       case EntityKind::kPerson:
       case EntityKind::kInstitution: {
         if (info.country.empty()) break;
         auto it = index.find(info.country);
         if (it == index.end() ||
-            (model.table_[it->second].kind != EntityKind::kCountry &&
-             model.table_[it->second].kind != EntityKind::kBloc)) {
+            (table[it->second].kind != EntityKind::kCountry &&
+             table[it->second].kind != EntityKind::kBloc)) {
           return RowError(
               kFile, *p.row,
               absl::StrCat("country ", info.country,
                            " is not a country or bloc id in the file"));
         }
         if (info.kind == EntityKind::kPerson) {
-          model.actor_[p.entity] = static_cast<int32_t>(it->second);
+          (*actor)[p.entity] = static_cast<int32_t>(it->second);
         }
         break;
       }
@@ -262,6 +259,38 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
       case EntityKind::kCurrency:
         break;
     }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
+                                                const TextAnalyzer& analyzer) {
+  absl::StatusOr<std::vector<LexiconRow>> rows = lexicons.Rows(kFile, 4, 4);
+  if (!rows.ok()) return rows.status();
+
+  EntityModel model;
+  absl::flat_hash_map<std::string, uint32_t> index;
+  std::vector<Pending> pending;
+  for (const LexiconRow& row : *rows) {
+    uint32_t entity = kBlocked;
+    if (row.fields[0] != "-") {
+      absl::StatusOr<EntityInfo> info = ParseEntity(row);
+      if (!info.ok()) return info.status();
+      if (!index.emplace(info->id, static_cast<uint32_t>(model.table_.size()))
+               .second) {
+        return RowError(kFile, row, absl::StrCat("duplicate id ", info->id));
+      }
+      entity = static_cast<uint32_t>(model.table_.size());
+      model.table_.push_back(*std::move(info));
+    }
+    pending.push_back({&row, entity});
+  }
+  if (absl::Status s =
+          ResolveActors(model.table_, index, pending, kBlocked, &model.actor_);
+      !s.ok()) {
+    return s;
   }
   for (const Pending& p : pending) {
     std::vector<std::string_view> aliases = SplitBar(p.row->fields[3]);

@@ -520,18 +520,26 @@ void GoldDetector::Matcher::AddTerm(int slot,
 }
 
 std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
-  const auto& sentences = text_.sentences;
-  // Pass 1: label every token (phrases, compounds).
+  if (!LabelAll()) return std::nullopt;  // "goldman", "golden"
+  if (!ClassifyAll()) return std::nullopt;
+  std::vector<Found> found = FindHits(body_begin);
+  if (found.empty()) return std::nullopt;
+  return MakeEvent(std::move(found));
+}
+
+inline bool GoldDetector::Matcher::LabelAll() {
   bool any_alias = false;
-  for (const Sentence& s : sentences) {
+  for (const Sentence& s : text_.sentences) {
     LabelTokens(s);
     for (int i = sentence_begin_; i < sentence_end_ && !any_alias; i = Next(i))
       any_alias = RolesAt(i) & kAliasStrong;
   }
-  if (!any_alias) return std::nullopt;  // "goldman", "golden"
-  // Pass 2: classify gold names; topic aliases need a strong gold price name.
+  return any_alias;
+}
+
+inline bool GoldDetector::Matcher::ClassifyAll() {
   bool strong = false;
-  for (const Sentence& s : sentences) {
+  for (const Sentence& s : text_.sentences) {
     SetSentence(s);
     for (int i = sentence_begin_; i < sentence_end_; i = Next(i)) {
       if (!(RolesAt(i) & kAlias)) continue;
@@ -540,14 +548,12 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
         strong = true;
     }
   }
-  if (!strong) return std::nullopt;
-  // Pass 3: per sentence, the first attached move.
-  struct Found {
-    uint32_t sentence;
-    Hit hit;
-    double weight;        // Position weight of the sentence.
-    double contribution;  // hit.conf x weight.
-  };
+  return strong;
+}
+
+inline std::vector<GoldDetector::Matcher::Found>
+GoldDetector::Matcher::FindHits(uint32_t body_begin) {
+  const auto& sentences = text_.sentences;
   std::vector<Found> found;
   for (uint32_t si = 0; si < sentences.size(); ++si) {
     SetSentence(sentences[si]);
@@ -556,7 +562,10 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
     double w = PositionWeight(text_, body_begin, si);
     found.push_back(Found{si, *hit, w, hit->conf * w});
   }
-  if (found.empty()) return std::nullopt;
+  return found;
+}
+
+inline Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
   size_t best = 0;
   for (size_t k = 1; k < found.size(); ++k) {
     if (found[k].contribution > found[best].contribution) best = k;
@@ -579,28 +588,40 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
   event.type = EventType::kGoldPriceMove;
   event.relevance = relevance.relevance();
   event.direction = dir;
+  FillMagnitude(found, best, &event.magnitude);
+  AddEvidence(found, &event.evidence);
+  return event;
+}
+
+inline void GoldDetector::Matcher::FillMagnitude(
+    const std::vector<Found>& found, size_t best, Magnitude* m) {
+  const auto& sentences = text_.sentences;
   SetSentence(sentences[found[best].sentence]);
-  ParseMagnitude(found[best].hit, &event.magnitude);
+  ParseMagnitude(found[best].hit, m);
   // Fill in what the leading sentence lacks from the others.
   for (size_t k = 0; k < found.size(); ++k) {
     if (k == best) continue;
-    if (event.magnitude.has_percent && event.magnitude.has_price) break;
+    if (m->has_percent && m->has_price) break;
     Magnitude more;
     SetSentence(sentences[found[k].sentence]);
     ParseMagnitude(found[k].hit, &more);
-    if (!event.magnitude.has_percent && more.has_percent) {
-      event.magnitude.has_percent = true;
-      event.magnitude.percent = more.percent;
+    if (!m->has_percent && more.has_percent) {
+      m->has_percent = true;
+      m->percent = more.percent;
     }
-    if (!event.magnitude.has_price && more.has_price) {
-      event.magnitude.has_price = true;
-      event.magnitude.price = more.price;
-      event.magnitude.unit = std::move(more.unit);
+    if (!m->has_price && more.has_price) {
+      m->has_price = true;
+      m->price = more.price;
+      m->unit = std::move(more.unit);
     }
   }
+}
+
+inline void GoldDetector::Matcher::AddEvidence(
+    const std::vector<Found>& found, std::vector<Evidence>* evidence) {
   for (size_t k = 0; k < found.size() && k < static_cast<size_t>(kMaxEvidence);
        ++k) {
-    const Sentence& s = sentences[found[k].sentence];
+    const Sentence& s = text_.sentences[found[k].sentence];
     Evidence ev;
     ev.begin = s.begin;
     ev.end = s.end;
@@ -608,9 +629,8 @@ std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
     AddTerm(found[k].hit.mention, &ev.terms);
     AddTerm(found[k].hit.trigger, &ev.terms);
     AddTerm(found[k].hit.extra, &ev.terms);
-    event.evidence.push_back(std::move(ev));
+    evidence->push_back(std::move(ev));
   }
-  return event;
 }
 
 bool GoldDetector::MayNameGold(const AnalyzedText& text) const {

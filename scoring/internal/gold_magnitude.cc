@@ -62,18 +62,9 @@ std::string FormatQuantity(double q) {
 // around $3,373 an ounce". A currency amount right after a move term ("rises
 // $3.40", "up Rs 44", "by Rs 125") is the change, not the price.
 void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
-  // Start a little before the gold name or move ("a 0.6% rise in gold"),
-  // not crossing into another clause ("shares fell 4% as gold slipped").
-  int start = std::min(hit.mention, hit.trigger);
-  for (int k = 0; k < 3; ++k) {
-    int p = Prev(start);
-    if (p < sentence_begin_ || (RolesAt(p) & (kBoundary | kMove | kSubject)))
-      break;
-    start = p;
-  }
-  int anchor = std::max(hit.mention, hit.trigger);
+  const int anchor = std::max(hit.mention, hit.trigger);
   Direction last_dir = Direction::kUnspecified;
-  for (int j = start; j < sentence_end_; j = Next(j)) {
+  for (int j = MagnitudeStart(hit); j < sentence_end_; j = Next(j)) {
     uint64_t r = RolesAt(j);
     if (j > anchor) {
       if (r & kBoundaryHard) break;
@@ -104,86 +95,107 @@ void GoldDetector::Matcher::ParseMagnitude(const Hit& hit, Magnitude* m) const {
       after = Next(cur);
     } else if (IsNumber(j) && Next(j) < sentence_end_ &&
                (RolesAt(Next(j)) & kPercent)) {
-      double v = 0;
-      if (!m->has_percent && ParseNumber(text_.norm(j), &v) > 0) {
-        Direction sign = Direction::kUnspecified;
-        int a = Next(Next(j));
-        if (a < sentence_end_ && (RolesAt(a) & kMove)) sign = TermAt(a)->move;
-        if (sign != Direction::kUp && sign != Direction::kDown) sign = last_dir;
-        if (sign != Direction::kUp && sign != Direction::kDown) sign = hit.dir;
-        m->has_percent = true;
-        m->percent = sign == Direction::kDown ? -v : v;
-      }
+      ReadPercent(j, hit, last_dir, m);
       continue;
     }
     if (num < 0) continue;
-    int before = Prev(cur < num ? cur : num);
-    while (before >= sentence_begin_ && (RolesAt(before) & kApprox))
-      before = Prev(before);  // "down over $20"
-    bool change =
-        before >= sentence_begin_ &&
-        (((RolesAt(before) & kMove) && !(RolesAt(before) & kMoveLevel)) ||
-         (RolesAt(before) & kChange));
-    double v = 0;
-    std::string_view ns = text_.norm(num);
-    size_t used = ParseNumber(ns, &v);
-    if (used == 0 || change || m->has_price) {
-      j = std::max(j, num);
-      continue;
-    }
-    // Unit: glued ("1,087.90/oz", "26600/10" + "gm") or after a per word.
-    std::string_view unit;
-    double qty = 0;
-    std::string_view rest = ns.substr(used);
-    if (!rest.empty() && rest[0] == '-') {  // A range: "1,107-08/ounce".
-      size_t k = 1;
-      while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
-      rest = rest.substr(k);
-    }
-    if (!rest.empty() && rest[0] == '/') {
-      rest = rest.substr(1);
-      // "/oz", "/10" + "gm"; a bare second price is a bid/ask pair
-      // ("405.50/406.00 dlrs"), not a quantity.
-      double q = 0;
-      size_t qn = ParseNumber(rest, &q);
-      rest = rest.substr(qn);
-      if (!rest.empty()) {
-        int u = detector_.Find(rest);
-        if (u >= 0 && (detector_.terms_[u].roles & kUnit)) {
-          unit = detector_.terms_[u].unit;
-          qty = q;
-        }
-      } else if (after >= 0 && after < sentence_end_ &&
-                 (RolesAt(after) & kUnit)) {
-        unit = TermAt(after)->unit;
-        qty = q;
-      }
-    }
-    if (unit.empty() && after >= 0 && after < sentence_end_) {
-      int k = after;
-      if (RolesAt(k) & kPer) {
-        k = Next(k);
-        double q = 0;
-        if (k < sentence_end_ && IsNumber(k) &&
-            ParseNumber(text_.norm(k), &q) > 0) {
-          qty = q;
-          k = Next(k);
-        }
-      }
-      if (k < sentence_end_ && (RolesAt(k) & kUnit)) unit = TermAt(k)->unit;
-    }
-    const Term& ct = *TermAt(cur);
-    m->has_price = true;
-    m->price = v;
-    if (unit.empty()) {
-      m->unit = absl::StrCat(ct.currency, "/", ct.default_unit);
-    } else if (qty > 0 && qty != 1) {
-      m->unit =
-          absl::StrCat(ct.currency, "/", FormatQuantity(qty), AsAbsl(unit));
-    } else {
-      m->unit = absl::StrCat(ct.currency, "/", AsAbsl(unit));
-    }
+    ReadPrice(num, cur, after, m);
     j = std::max(j, num);
+  }
+}
+
+int GoldDetector::Matcher::MagnitudeStart(const Hit& hit) const {
+  int start = std::min(hit.mention, hit.trigger);
+  for (int k = 0; k < 3; ++k) {
+    int p = Prev(start);
+    if (p < sentence_begin_ || (RolesAt(p) & (kBoundary | kMove | kSubject)))
+      break;
+    start = p;
+  }
+  return start;
+}
+
+void GoldDetector::Matcher::ReadPercent(int j, const Hit& hit,
+                                        Direction last_dir,
+                                        Magnitude* m) const {
+  double v = 0;
+  if (m->has_percent || ParseNumber(text_.norm(j), &v) == 0) return;
+  Direction sign = Direction::kUnspecified;
+  int a = Next(Next(j));
+  if (a < sentence_end_ && (RolesAt(a) & kMove)) sign = TermAt(a)->move;
+  if (sign != Direction::kUp && sign != Direction::kDown) sign = last_dir;
+  if (sign != Direction::kUp && sign != Direction::kDown) sign = hit.dir;
+  m->has_percent = true;
+  m->percent = sign == Direction::kDown ? -v : v;
+}
+
+void GoldDetector::Matcher::ReadPrice(int num, int cur, int after,
+                                      Magnitude* m) const {
+  int before = Prev(cur < num ? cur : num);
+  while (before >= sentence_begin_ && (RolesAt(before) & kApprox))
+    before = Prev(before);  // "down over $20"
+  bool change =
+      before >= sentence_begin_ &&
+      (((RolesAt(before) & kMove) && !(RolesAt(before) & kMoveLevel)) ||
+       (RolesAt(before) & kChange));
+  double v = 0;
+  std::string_view ns = text_.norm(num);
+  size_t used = ParseNumber(ns, &v);
+  if (used == 0 || change || m->has_price) return;
+  std::string_view unit;
+  double qty = 0;
+  PriceUnit(ns.substr(used), after, &unit, &qty);
+  const Term& ct = *TermAt(cur);
+  m->has_price = true;
+  m->price = v;
+  if (unit.empty()) {
+    m->unit = absl::StrCat(ct.currency, "/", ct.default_unit);
+  } else if (qty > 0 && qty != 1) {
+    m->unit = absl::StrCat(ct.currency, "/", FormatQuantity(qty), AsAbsl(unit));
+  } else {
+    m->unit = absl::StrCat(ct.currency, "/", AsAbsl(unit));
+  }
+}
+
+void GoldDetector::Matcher::PriceUnit(std::string_view rest, int after,
+                                      std::string_view* unit,
+                                      double* qty) const {
+  if (!rest.empty() && rest[0] == '-') {  // A range: "1,107-08/ounce".
+    size_t k = 1;
+    while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
+    rest = rest.substr(k);
+  }
+  if (!rest.empty() && rest[0] == '/') {
+    rest = rest.substr(1);
+    // "/oz", "/10" + "gm"; a bare second price is a bid/ask pair
+    // ("405.50/406.00 dlrs"), not a quantity.
+    double q = 0;
+    size_t qn = ParseNumber(rest, &q);
+    rest = rest.substr(qn);
+    if (!rest.empty()) {
+      int u = detector_.Find(rest);
+      if (u >= 0 && (detector_.terms_[u].roles & kUnit)) {
+        *unit = detector_.terms_[u].unit;
+        *qty = q;
+      }
+    } else if (after >= 0 && after < sentence_end_ &&
+               (RolesAt(after) & kUnit)) {
+      *unit = TermAt(after)->unit;
+      *qty = q;
+    }
+  }
+  if (unit->empty() && after >= 0 && after < sentence_end_) {
+    int k = after;
+    if (RolesAt(k) & kPer) {
+      k = Next(k);
+      double q = 0;
+      if (k < sentence_end_ && IsNumber(k) &&
+          ParseNumber(text_.norm(k), &q) > 0) {
+        *qty = q;
+        k = Next(k);
+      }
+    }
+    if (k < sentence_end_ && (RolesAt(k) & kUnit)) *unit = TermAt(k)->unit;
   }
 }
 

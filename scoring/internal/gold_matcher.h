@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/internal/gold.h"
@@ -45,6 +46,31 @@ class GoldDetector::Matcher {
     int trigger = -1;  // Slot of the direction term.
     int extra = -1;    // A second matched term (reversed noun, forecast noun).
   };
+
+  // A sentence with a hit.
+  struct Found {
+    uint32_t sentence;
+    Hit hit;
+    double weight;        // Position weight of the sentence.
+    double contribution;  // hit.conf x weight.
+  };
+
+  // Run()'s passes, in order. 1. Labels every token (phrases, compounds);
+  // false when no strong gold alias is found ("goldman", "golden").
+  bool LabelAll();
+  // 2. Classifies the gold names; false when none is a strong gold price
+  // name (topic aliases need one).
+  bool ClassifyAll();
+  // 3. Per sentence, the first attached move.
+  std::vector<Found> FindHits(uint32_t body_begin);
+  // 4. The event: the leading sentence's direction; the sentences that
+  // agree with it give its relevance, magnitude and evidence.
+  Event MakeEvent(std::vector<Found> found);
+  // The magnitude of found[best], completed from the others'.
+  void FillMagnitude(const std::vector<Found>& found, size_t best,
+                     Magnitude* m);
+  void AddEvidence(const std::vector<Found>& found,
+                   std::vector<Evidence>* evidence);
 
   // The current sentence's slots [sentence_begin_, sentence_end_): the
   // bounds of every walk below.
@@ -97,6 +123,22 @@ class GoldDetector::Matcher {
   std::optional<Hit> AnalyzeSentence();
   void AddTerm(int slot, std::vector<std::string>* terms) const;
   void ParseMagnitude(const Hit& hit, Magnitude* m) const;
+  // ParseMagnitude's rules, in order. The clause starts up to three slots
+  // before the hit ("a 0.6% rise in gold"), not crossing a boundary, move
+  // or subject.
+  int MagnitudeStart(const Hit& hit) const;
+  // A percentage at slot j (the first one only), signed by the move right
+  // after it, else the last move before it, else the hit's direction.
+  void ReadPercent(int j, const Hit& hit, Direction last_dir,
+                   Magnitude* m) const;
+  // A price: the number at slot `num` in currency `cur` (the first one
+  // only, and not a change: "rises $3.40"), with its unit (PriceUnit).
+  void ReadPrice(int num, int cur, int after, Magnitude* m) const;
+  // The unit of a price: glued to its number (`rest`: "1,087.90/oz",
+  // "26600/10" + "gm") or at slot `after`, maybe after a per word; and the
+  // quantity it counts ("/10 gm": 10).
+  void PriceUnit(std::string_view rest, int after, std::string_view* unit,
+                 double* qty) const;
 
   const GoldDetector& detector_;
   const AnalyzedText& text_;

@@ -22,141 +22,30 @@ namespace {
 
 constexpr std::string_view kFiles[] = {"sentiment.tsv", "sentiment_terms.tsv"};
 
-}  // namespace
+// The kinds of term rows: those that take a value (the term's weight, and
+// for "metric", "change" and "verb" an optional second one) and the bare
+// ones (a flag).
+constexpr std::string_view kValued[] = {"polar", "metric", "change", "verb",
+                                        "scale", "unit",   "rating"};
+constexpr std::string_view kBare[] = {
+    "negator", "contrast", "concession", "compare", "link",
+    "dest",    "numsign",  "block",      "figure",  "det",
+    "cue",     "reverse",  "benchmark"};
 
-absl::Status SentimentModel::AddRow(
-    std::string_view file, const LexiconRow& row,
-    absl::flat_hash_map<std::string, std::string>* seen,
-    SentimentModel* model) {
-  std::string_view kind = row.fields[0];
-  auto number = [&](int field, double* out) -> absl::Status {
-    absl::StatusOr<double> v = ParseWeight(file, row, field);
-    if (!v.ok()) return v.status();
-    *out = *v;
-    return absl::OkStatus();
-  };
-  if (kind == "param") {
-    if (row.fields.size() != 3) return RowError(file, row, "param NAME VALUE");
-    double v = 0;
-    if (absl::Status st = number(2, &v); !st.ok()) return st;
-    std::string_view name = row.fields[1];
-    Params& p = model->params_;
-    struct IntParam {
-      std::string_view name;
-      int* field;
-    };
-    struct FloatParam {
-      std::string_view name;
-      float* field;
-    };
-    const IntParam ints[] = {{"window_back", &p.window_back},
-                             {"window_near", &p.window_near},
-                             {"window_forward", &p.window_forward},
-                             {"link_window", &p.link_window},
-                             {"dest_window", &p.dest_window},
-                             {"neg_window", &p.neg_window},
-                             {"scale_window", &p.scale_window},
-                             {"compare_window", &p.compare_window},
-                             {"compare_back", &p.compare_back},
-                             {"figure_window", &p.figure_window}};
-    const FloatParam floats[] = {
-        {"negation_factor", &p.negation_factor},
-        {"contrast_before", &p.contrast_before},
-        {"contrast_clause", &p.contrast_clause},
-        {"default_polarity", &p.default_polarity},
-        {"default_weight", &p.default_weight},
-        {"bare_weight", &p.bare_weight},
-        {"compare_weight", &p.compare_weight},
-        {"compare_min_rel", &p.compare_min_rel},
-        {"squash", &p.squash},
-        {"neutral_band", &p.neutral_band},
-        {"question_weight", &p.question_weight},
-        {"title_weight", &p.title_weight},
-        {"neutral_sentence_weight", &p.neutral_sentence_weight}};
-    for (const IntParam& ip : ints) {
-      if (ip.name == name) {
-        *ip.field = static_cast<int>(v);
-        return absl::OkStatus();
-      }
-    }
-    for (const FloatParam& fp : floats) {
-      if (fp.name == name) {
-        *fp.field = static_cast<float>(v);
-        return absl::OkStatus();
-      }
-    }
-    return RowError(file, row, absl::StrCat("unknown param ", AsAbsl(name)));
-  }
+// *out = field `field` of `row`, a number.
+absl::Status ReadNumber(std::string_view file, const LexiconRow& row, int field,
+                        double* out) {
+  absl::StatusOr<double> v = ParseWeight(file, row, field);
+  if (!v.ok()) return v.status();
+  *out = *v;
+  return absl::OkStatus();
+}
 
-  // Every other kind: KIND <TAB> TERM[|TERM...] [<TAB> VALUE [<TAB> VALUE]].
-  if (row.fields.size() < 2) return RowError(file, row, "missing term");
-  double v1 = 0, v2 = 0;
-  bool has_v1 = row.fields.size() > 2, has_v2 = row.fields.size() > 3;
-  if (has_v1) {
-    if (absl::Status st = number(2, &v1); !st.ok()) return st;
-  }
-  if (has_v2) {
-    if (absl::Status st = number(3, &v2); !st.ok()) return st;
-  }
-  auto need = [&](int n) -> absl::Status {
-    if (static_cast<int>(row.fields.size()) - 2 < n) {
-      return RowError(file, row, absl::StrCat(AsAbsl(kind), " needs a value"));
-    }
-    return absl::OkStatus();
-  };
-  // Applies this row's role to `t`.
-  auto apply = [&](Term& t) {
-    if (kind == "polar") {
-      t.polar = static_cast<float>(v1);
-    } else if (kind == "metric") {
-      t.metric = static_cast<float>(v1);
-      if (has_v2) t.polar = static_cast<float>(v2);
-    } else if (kind == "change" || kind == "verb") {
-      t.object_only = kind == "verb";
-      t.is_change = true;
-      t.change = static_cast<float>(v1);
-      t.alone = has_v2 ? static_cast<float>(v2) : -1.0f;
-    } else if (kind == "scale") {
-      t.scale = static_cast<float>(v1);
-    } else if (kind == "unit") {
-      t.unit = static_cast<float>(v1);
-    } else if (kind == "rating") {
-      t.flags |= kRating;
-      t.rating = static_cast<float>(v1);
-    } else if (kind == "cue") {
-      t.flags |= kRatingCue;
-    } else if (kind == "reverse") {
-      t.flags |= kReverse;
-    } else if (kind == "negator") {
-      t.flags |= kNegator;
-    } else if (kind == "contrast") {
-      t.flags |= kContrastAfter;
-    } else if (kind == "concession") {
-      t.flags |= kContrastClause;
-    } else if (kind == "compare") {
-      t.flags |= kCompare;
-    } else if (kind == "link") {
-      t.flags |= kLink;
-    } else if (kind == "dest") {
-      t.flags |= kDest;
-    } else if (kind == "numsign") {
-      t.flags |= kNumSign;
-    } else if (kind == "block") {
-      t.flags |= kBlock;
-    } else if (kind == "figure") {
-      t.flags |= kFigure;
-    } else if (kind == "det") {
-      t.flags |= kDeterminer;
-    } else if (kind == "benchmark") {
-      t.flags |= kBenchmark;
-    }
-  };
-  static constexpr std::string_view kValued[] = {
-      "polar", "metric", "change", "verb", "scale", "unit", "rating"};
-  static constexpr std::string_view kBare[] = {
-      "negator", "contrast", "concession", "compare", "link",
-      "dest",    "numsign",  "block",      "figure",  "det",
-      "cue",     "reverse",  "benchmark"};
+// Whether a term row of kind `kind` is known and has the values it needs:
+// one for a valued kind, none for a bare one, a second only for "metric",
+// "change" and "verb".
+absl::Status CheckValues(std::string_view file, const LexiconRow& row,
+                         std::string_view kind, bool has_v1, bool has_v2) {
   bool valued = std::find(std::begin(kValued), std::end(kValued), kind) !=
                 std::end(kValued);
   bool bare =
@@ -165,12 +54,150 @@ absl::Status SentimentModel::AddRow(
     return RowError(file, row, absl::StrCat("unknown kind ", AsAbsl(kind)));
   }
   if (valued) {
-    if (absl::Status st = need(1); !st.ok()) return st;
+    if (!has_v1) {
+      return RowError(file, row, absl::StrCat(AsAbsl(kind), " needs a value"));
+    }
   } else if (has_v1) {
     return RowError(file, row, absl::StrCat(AsAbsl(kind), " takes no value"));
   }
   if (has_v2 && kind != "metric" && kind != "change" && kind != "verb") {
     return RowError(file, row, absl::StrCat(AsAbsl(kind), " takes one value"));
+  }
+  return absl::OkStatus();
+}
+
+// Gives term `t` the role of a row of kind `kind` with values v1 (and v2
+// when has_v2); CheckValues passed.
+void ApplyRole(std::string_view kind, double v1, double v2, bool has_v2,
+               SentimentModel::Term& t) {
+  using M = SentimentModel;
+  if (kind == "polar") {
+    t.polar = static_cast<float>(v1);
+  } else if (kind == "metric") {
+    t.metric = static_cast<float>(v1);
+    if (has_v2) t.polar = static_cast<float>(v2);
+  } else if (kind == "change" || kind == "verb") {
+    t.object_only = kind == "verb";
+    t.is_change = true;
+    t.change = static_cast<float>(v1);
+    t.alone = has_v2 ? static_cast<float>(v2) : -1.0f;
+  } else if (kind == "scale") {
+    t.scale = static_cast<float>(v1);
+  } else if (kind == "unit") {
+    t.unit = static_cast<float>(v1);
+  } else if (kind == "rating") {
+    t.flags |= M::kRating;
+    t.rating = static_cast<float>(v1);
+  } else if (kind == "cue") {
+    t.flags |= M::kRatingCue;
+  } else if (kind == "reverse") {
+    t.flags |= M::kReverse;
+  } else if (kind == "negator") {
+    t.flags |= M::kNegator;
+  } else if (kind == "contrast") {
+    t.flags |= M::kContrastAfter;
+  } else if (kind == "concession") {
+    t.flags |= M::kContrastClause;
+  } else if (kind == "compare") {
+    t.flags |= M::kCompare;
+  } else if (kind == "link") {
+    t.flags |= M::kLink;
+  } else if (kind == "dest") {
+    t.flags |= M::kDest;
+  } else if (kind == "numsign") {
+    t.flags |= M::kNumSign;
+  } else if (kind == "block") {
+    t.flags |= M::kBlock;
+  } else if (kind == "figure") {
+    t.flags |= M::kFigure;
+  } else if (kind == "det") {
+    t.flags |= M::kDeterminer;
+  } else if (kind == "benchmark") {
+    t.flags |= M::kBenchmark;
+  }
+}
+
+}  // namespace
+
+absl::Status SentimentModel::AddRow(
+    std::string_view file, const LexiconRow& row,
+    absl::flat_hash_map<std::string, std::string>* seen,
+    SentimentModel* model) {
+  if (row.fields[0] == "param") return SetParam(file, row, &model->params_);
+  return AddTermRow(file, row, seen, model);
+}
+
+absl::Status SentimentModel::SetParam(std::string_view file,
+                                      const LexiconRow& row, Params* params) {
+  if (row.fields.size() != 3) return RowError(file, row, "param NAME VALUE");
+  double v = 0;
+  if (absl::Status st = ReadNumber(file, row, 2, &v); !st.ok()) return st;
+  std::string_view name = row.fields[1];
+  Params& p = *params;
+  struct IntParam {
+    std::string_view name;
+    int* field;
+  };
+  struct FloatParam {
+    std::string_view name;
+    float* field;
+  };
+  const IntParam ints[] = {{"window_back", &p.window_back},
+                           {"window_near", &p.window_near},
+                           {"window_forward", &p.window_forward},
+                           {"link_window", &p.link_window},
+                           {"dest_window", &p.dest_window},
+                           {"neg_window", &p.neg_window},
+                           {"scale_window", &p.scale_window},
+                           {"compare_window", &p.compare_window},
+                           {"compare_back", &p.compare_back},
+                           {"figure_window", &p.figure_window}};
+  const FloatParam floats[] = {
+      {"negation_factor", &p.negation_factor},
+      {"contrast_before", &p.contrast_before},
+      {"contrast_clause", &p.contrast_clause},
+      {"default_polarity", &p.default_polarity},
+      {"default_weight", &p.default_weight},
+      {"bare_weight", &p.bare_weight},
+      {"compare_weight", &p.compare_weight},
+      {"compare_min_rel", &p.compare_min_rel},
+      {"squash", &p.squash},
+      {"neutral_band", &p.neutral_band},
+      {"question_weight", &p.question_weight},
+      {"title_weight", &p.title_weight},
+      {"neutral_sentence_weight", &p.neutral_sentence_weight}};
+  for (const IntParam& ip : ints) {
+    if (ip.name == name) {
+      *ip.field = static_cast<int>(v);
+      return absl::OkStatus();
+    }
+  }
+  for (const FloatParam& fp : floats) {
+    if (fp.name == name) {
+      *fp.field = static_cast<float>(v);
+      return absl::OkStatus();
+    }
+  }
+  return RowError(file, row, absl::StrCat("unknown param ", AsAbsl(name)));
+}
+
+absl::Status SentimentModel::AddTermRow(
+    std::string_view file, const LexiconRow& row,
+    absl::flat_hash_map<std::string, std::string>* seen,
+    SentimentModel* model) {
+  std::string_view kind = row.fields[0];
+  if (row.fields.size() < 2) return RowError(file, row, "missing term");
+  double v1 = 0, v2 = 0;
+  bool has_v1 = row.fields.size() > 2, has_v2 = row.fields.size() > 3;
+  if (has_v1) {
+    if (absl::Status st = ReadNumber(file, row, 2, &v1); !st.ok()) return st;
+  }
+  if (has_v2) {
+    if (absl::Status st = ReadNumber(file, row, 3, &v2); !st.ok()) return st;
+  }
+  if (absl::Status st = CheckValues(file, row, kind, has_v1, has_v2);
+      !st.ok()) {
+    return st;
   }
   for (absl::string_view alt : absl::StrSplit(AsAbsl(row.fields[1]), '|')) {
     std::vector<std::string> words =
@@ -190,7 +217,7 @@ absl::Status SentimentModel::AddRow(
     Entry& e = model->terms_[words[0]];
     if (words.size() == 1) {
       e.has_single = true;
-      apply(e.single);
+      ApplyRole(kind, v1, v2, has_v2, e.single);
       continue;
     }
     std::vector<std::string> rest(words.begin() + 1, words.end());
@@ -200,7 +227,7 @@ absl::Status SentimentModel::AddRow(
       e.phrases.push_back(Phrase{std::move(rest), {}, Term()});
       it = e.phrases.end() - 1;
     }
-    apply(it->term);
+    ApplyRole(kind, v1, v2, has_v2, it->term);
   }
   return absl::OkStatus();
 }
@@ -393,8 +420,15 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
   out.label = out.score > params_.neutral_band    ? SentimentLabel::kPositive
               : out.score < -params_.neutral_band ? SentimentLabel::kNegative
                                                   : SentimentLabel::kNeutral;
-  // Evidence: the sentences that pushed the score its way, strongest first
-  // (for a neutral document: the strongest either way).
+  AddEvidence(text, *scratch, &out);
+  return out;
+}
+
+void SentimentModel::AddEvidence(const AnalyzedText& text,
+                                 const Scratch& scratch, Sentiment* doc) {
+  const std::vector<Scored>& scored = scratch.scored;
+  const std::vector<Match>& kept = scratch.kept;
+  Sentiment& out = *doc;
   const bool neutral = out.label == SentimentLabel::kNeutral;
   const double sign = out.score >= 0 ? 1 : -1;
   auto strength = [&](const Scored& x) {
@@ -426,7 +460,6 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                 sc.end_match - sc.first_match, &ev.terms);
     out.evidence.push_back(std::move(ev));
   }
-  return out;
 }
 
 size_t SentimentModel::ScoredTerms(const AnalyzedText& text, uint32_t sentence,

@@ -28,7 +28,11 @@
 //      ("rose sharply", "slightly lower"). A polar intensifier ("record")
 //      spends its own polarity on what it intensifies ("record loss" -) and
 //      takes the side of a metric right after it ("record debt" -).
-//   3. Direction of change x polarity of what changed: a change word ("rose",
+//   3. Contrast: before "but"/"however" weighs less; so does the clause led
+//      by "although"/"despite", or by "after"/"as"/"amid" (the background of
+//      the news: "shares rose 2 % after losing 7 % last month"). A question
+//      ("Will the rally last?") weighs less.
+//   4. Direction of change x polarity of what changed: a change word ("rose",
 //      "narrowed", "increase", "higher") is paired with a metric ("profit" +,
 //      "loss" -) right before it ("net loss narrowed"), right after it ("cut
 //      costs", "higher costs"), linked after it ("increase of 5 % in sales")
@@ -42,16 +46,12 @@
 //      ("Infosys slips"), and hardly at all otherwise ("the expansion").
 //      A change against a benchmark ("beats", "misses" estimates) takes
 //      only the sign of its metric: "EPS beats, misses on revenue" is mixed.
-//   4. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
-//      is scored from the two values; a loss compared to a profit went down.
-//   5. Contrast: before "but"/"however" weighs less; so does the clause led
-//      by "although"/"despite", or by "after"/"as"/"amid" (the background of
-//      the news: "shares rose 2 % after losing 7 % last month"). A question
-//      ("Will the rally last?") weighs less.
-//   6. Ratings: an analyst's rating that no change reached counts its value
+//   5. Ratings: an analyst's rating that no change reached counts its value
 //      when a cue precedes it ("starts at Buy", "is a sell") or it opens the
 //      sentence ("Buy Infosys: expert"); elsewhere "buy" is a plain verb.
-// Rules 2, 5, 3, 6, 4 run in this order (sentiment_sentence.cc).
+//   6. Numeric comparison: "<metric> was EUR 1.6 mn compared to EUR 5.9 mn"
+//      is scored from the two values; a loss compared to a profit went down.
+// The rules run in this order, one function each (sentiment_sentence.cc).
 // A sentence's raw score (the sum of its terms' contributions) is squashed
 // into [-1, 1]. Sentences split at a period glued to a number ("EUR193 .3 m",
 // pre-tokenised text) are scored as one. The document score is the weighted
@@ -214,9 +214,21 @@ class SentimentModel {
   // could, nor a signed percentage). Most sentences are turned away here,
   // one look per token.
   bool MayScoreSentence(const AnalyzedText& text, const Sentence& s) const;
-  // Appends the terms matched in sentence `s`, longest first.
+  // Appends the terms matched in sentence `s`, longest first (rule 1).
   void MatchSentence(const AnalyzedText& text, const Sentence& s,
                      std::vector<Match>* matches) const;
+  // Rule 1's pieces (sentiment_sentence.cc): its exception for names; the
+  // match at token i, whose entry is `e` (the longest of e's phrases that
+  // the sentence holds from i, else e's single word unless only the last
+  // part of a hyphenated word matched: `suffix_only`), appended, and its
+  // length in tokens returned (0 for none); that longest phrase, or null.
+  class NameCheck;
+  uint32_t MatchEntry(const AnalyzedText& text, const Sentence& s,
+                      const Entry& e, uint32_t i, bool suffix_only,
+                      NameCheck& in_name, std::vector<Match>* matches) const;
+  static const Phrase* LongestPhrase(const AnalyzedText& text,
+                                     const Sentence& s, const Entry& e,
+                                     uint32_t i);
   // Appends the terms of the `n` matches at `m` (one sentence's, after
   // ScoreMatches) that contributed, each with its partner.
   static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,
@@ -231,6 +243,15 @@ class SentimentModel {
   // Adds one lexicon row; `seen` maps "role<TAB>term" to the "file:line"
   // that defined it, to reject a term given the same role twice.
   static absl::Status AddRow(
+      std::string_view file, const LexiconRow& row,
+      absl::flat_hash_map<std::string, std::string>* seen,
+      SentimentModel* model);
+  // AddRow for a "param NAME VALUE" row: sets that parameter.
+  static absl::Status SetParam(std::string_view file, const LexiconRow& row,
+                               Params* params);
+  // AddRow for any other row, "KIND TERM[|TERM...] [VALUE [VALUE]]": gives
+  // each term (a word or a phrase) the role of KIND.
+  static absl::Status AddTermRow(
       std::string_view file, const LexiconRow& row,
       absl::flat_hash_map<std::string, std::string>* seen,
       SentimentModel* model);
@@ -275,6 +296,13 @@ class SentimentModel {
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
   // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.
   Term signed_rise_, signed_fall_;
+
+ private:
+  // Score()'s last step: the document's evidence, from the scored sentences
+  // in `scratch`: those that pushed the score its way (for a neutral
+  // document: either way), strongest first, at most three.
+  static void AddEvidence(const AnalyzedText& text, const Scratch& scratch,
+                          Sentiment* doc);
 
  public:
   // A term that contributed to a sentence's raw score (the score before it

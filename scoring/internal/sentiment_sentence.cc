@@ -108,40 +108,52 @@ bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
   return false;
 }
 
-void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
-                                   std::vector<Match>* matches) const {
-  // In a sentence-case sentence, a capitalised metric after a capitalised
-  // word is part of a name ("Neste Oil", "Frozen Foods Business"). Title-case
-  // headlines ("Gold Prices Rise") are exempt.
-  // Counted when first needed (a capitalised metric after a capitalised
-  // word): most sentences never ask.
-  int title_case = -1;
-  auto is_title_case = [&]() {
-    if (title_case < 0) {
-      int words = 0, caps = 0;
-      for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-        if (text.tokens[i].kind != TokenKind::kWord || text.tokens[i].markup)
-          continue;
-        ++words;
-        caps += text.tokens[i].capitalized;
-      }
-      title_case = caps * 2 > words;
-    }
-    return title_case == 1;
-  };
-  // An acronym ("Group EPS beats") stays a metric.
-  auto acronym = [&](uint32_t i) {
-    std::string_view w = text.raw(i);
+// Rule 1's exception for names: in a sentence-case sentence, a capitalised
+// metric after a capitalised word is part of a name ("Neste Oil", "Frozen
+// Foods Business"), unless it is an acronym ("Group EPS beats"). Title-case
+// headlines ("Gold Prices Rise") are exempt; whether the sentence is one is
+// counted when first needed (most sentences never ask).
+class SentimentModel::NameCheck {
+ public:
+  NameCheck(const AnalyzedText& text, const Sentence& s) : text_(text), s_(s) {}
+
+  // Whether the word at token i is inside a name.
+  bool operator()(uint32_t i) {
+    return text_.tokens[i].capitalized && i > s_.first_token &&
+           text_.tokens[i - 1].capitalized &&
+           text_.tokens[i - 1].kind == TokenKind::kWord &&
+           i - 1 > s_.first_token && !Acronym(i) && !TitleCase();
+  }
+
+ private:
+  bool Acronym(uint32_t i) const {
+    std::string_view w = text_.raw(i);
     return w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) {
              return c >= 'A' && c <= 'Z';
            });
-  };
-  auto in_name = [&](uint32_t i) {
-    return text.tokens[i].capitalized && i > s.first_token &&
-           text.tokens[i - 1].capitalized &&
-           text.tokens[i - 1].kind == TokenKind::kWord &&
-           i - 1 > s.first_token && !acronym(i) && !is_title_case();
-  };
+  }
+  bool TitleCase() {
+    if (title_case_ < 0) {
+      int words = 0, caps = 0;
+      for (uint32_t i = s_.first_token; i < s_.end_token; ++i) {
+        if (text_.tokens[i].kind != TokenKind::kWord || text_.tokens[i].markup)
+          continue;
+        ++words;
+        caps += text_.tokens[i].capitalized;
+      }
+      title_case_ = caps * 2 > words;
+    }
+    return title_case_ == 1;
+  }
+
+  const AnalyzedText& text_;
+  const Sentence& s_;
+  int title_case_ = -1;  // Not counted yet.
+};
+
+void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
+                                   std::vector<Match>* matches) const {
+  NameCheck in_name(text, s);
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
     if (text.tokens[i].markup) {  // "$CUT", "#bullish": names, not words.
@@ -162,36 +174,9 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
       }
     }
     if (found != nullptr) {
-      const Entry& e = *found;
-      const Phrase* best = nullptr;
-      const bool phrase_may_follow =
-          i + 1 < s.end_token &&
-          (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
-      for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
-        const Phrase& p = e.phrases[j];
-        if (i + p.rest.size() >= s.end_token) continue;
-        bool ok = true;
-        for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
-          ok = text.tokens[i + 1 + k].id == p.rest_ids[k] &&
-               !text.tokens[i + 1 + k].markup;
-        }
-        if (ok) {
-          best = &p;
-          break;
-        }
-      }
-      if (best != nullptr && best->term.metric != 0 && in_name(i))
-        best = nullptr;
-      if (best != nullptr) {
-        uint32_t n = static_cast<uint32_t>(best->rest.size()) + 1;
-        matches->push_back(Match{i, i + n, &best->term});
+      if (const uint32_t n =
+              MatchEntry(text, s, *found, i, suffix_only, in_name, matches)) {
         i += n;
-        continue;
-      }
-      if (e.has_single && !suffix_only &&
-          !(e.single.metric != 0 && in_name(i))) {
-        matches->push_back(Match{i, i + 1, &e.single});
-        ++i;
         continue;
       }
     } else if (text.tokens[i].kind == TokenKind::kWord) {
@@ -206,6 +191,43 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
     }
     ++i;
   }
+}
+
+inline uint32_t SentimentModel::MatchEntry(const AnalyzedText& text,
+                                           const Sentence& s, const Entry& e,
+                                           uint32_t i, bool suffix_only,
+                                           NameCheck& in_name,
+                                           std::vector<Match>* matches) const {
+  const Phrase* best = LongestPhrase(text, s, e, i);
+  if (best != nullptr && best->term.metric != 0 && in_name(i)) best = nullptr;
+  if (best != nullptr) {
+    uint32_t n = static_cast<uint32_t>(best->rest.size()) + 1;
+    matches->push_back(Match{i, i + n, &best->term});
+    return n;
+  }
+  if (e.has_single && !suffix_only && !(e.single.metric != 0 && in_name(i))) {
+    matches->push_back(Match{i, i + 1, &e.single});
+    return 1;
+  }
+  return 0;
+}
+
+inline const SentimentModel::Phrase* SentimentModel::LongestPhrase(
+    const AnalyzedText& text, const Sentence& s, const Entry& e, uint32_t i) {
+  const bool phrase_may_follow =
+      i + 1 < s.end_token &&
+      (e.second_words >> (text.tokens[i + 1].id % 64) & 1);
+  for (size_t j = 0; phrase_may_follow && j < e.phrases.size(); ++j) {
+    const Phrase& p = e.phrases[j];
+    if (i + p.rest.size() >= s.end_token) continue;
+    bool ok = true;
+    for (size_t k = 0; k < p.rest_ids.size() && ok; ++k) {
+      ok = text.tokens[i + 1 + k].id == p.rest_ids[k] &&
+           !text.tokens[i + 1 + k].markup;
+    }
+    if (ok) return &p;
+  }
+  return nullptr;
 }
 
 namespace {
@@ -233,16 +255,17 @@ class SentimentModel::SentenceRules {
         at_(at),
         base_(s.first_token) {}
 
-  // Runs the rules in order and returns the raw score.
+  // Runs rules 2 to 6 in order (rule 1 made the matches) and returns the
+  // raw score.
   double Apply() {
-    for (size_t k = 0; k < m_.size(); ++k) NegateAndScale(k);
-    Contrast();
+    for (size_t k = 0; k < m_.size(); ++k) NegateAndScale(k);  // Rule 2.
+    Contrast();                                                // Rule 3.
     for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->is_change) PairChange(k);
+      if (m_[k].term->is_change) PairChange(k);  // Rule 4.
     }
-    Ratings();
+    Ratings();  // Rule 5.
     for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->flags & kCompare) Compare(k);
+      if (m_[k].term->flags & kCompare) Compare(k);  // Rule 6.
     }
     return Sum();
   }
@@ -339,7 +362,7 @@ class SentimentModel::SentenceRules {
     if (done && t.polar != 0) m_[k].consumed = true;
   }
 
-  // Rule 5: contrast and concession, as multipliers too; and a question
+  // Rule 3: contrast and concession, as multipliers too; and a question
   // ("Will the rally last?") asks rather than reports.
   void Contrast() {
     for (uint32_t q = s_.end_token; q-- > base_;) {
@@ -366,7 +389,7 @@ class SentimentModel::SentenceRules {
     }
   }
 
-  // Rule 3: change x metric, for the change word at match k.
+  // Rule 4: change x metric, for the change word at match k.
   void PairChange(size_t k) {
     const Term& ct = *m_[k].term;
     int metric = Destination(k);
@@ -532,9 +555,9 @@ class SentimentModel::SentenceRules {
     return modifies_noun ? std::min(ct.alone, weight) : ct.alone;
   }
 
-  // Rule 6: a rating given as a call ("starts at Buy", "is a sell", "Buy
+  // Rule 5: a rating given as a call ("starts at Buy", "is a sell", "Buy
   // Infosys: expert") has its value; one that a change reached ("cut to
-  // Hold") was scored by rule 3.
+  // Hold") was scored by rule 4.
   void Ratings() {
     uint32_t first_word = base_;
     while (first_word < s_.end_token &&
@@ -558,7 +581,7 @@ class SentimentModel::SentenceRules {
     }
   }
 
-  // Rule 4: numeric comparison, "<metric> ... <v1> ... compared to ...
+  // Rule 6: numeric comparison, "<metric> ... <v1> ... compared to ...
   // <v2>", for the comparison marker at match k.
   void Compare(size_t k) {
     // The subject: the nearest metric before, with no change word between.

@@ -70,102 +70,174 @@ enum TokFlag : uint16_t {
   kCloseQuote = 1 << 13,  // Raw ends with a closing single quote.
 };
 
-}  // namespace
+using Tok = TeaserScratch::Tok;
 
-void TeaserSplitter::Tokenize(std::string_view p) {
-  Scratch& s = scratch_;
-  s.toks.clear();
-  ForEachWord(p, [&](size_t b, size_t e) {
-    Tok t;
-    t.b = static_cast<uint32_t>(b);
-    t.e = static_cast<uint32_t>(e);
-    std::string_view raw = p.substr(b, e - b);
-    std::string_view core = Core(raw);
-    t.cb = static_cast<uint32_t>(b + (core.data() - raw.data()));
-    t.ce = static_cast<uint32_t>(t.cb + core.size());
-    if (!core.empty()) {
-      unsigned char c0 = core[0];
-      if (IsUpper(c0)) t.flags |= kCap;
-      if (IsLower(c0)) t.flags |= kLowerInit;
-      if (IsDigit(c0)) t.flags |= kDigitInit;
-      if (c0 == '$' || At(core, 0, "\xC2\xA3") || At(core, 0, "\xE2\x82\xAC"))
-        t.flags |= kCurrency;
-      t.cls = pc_.Classes(core);
-    }
-    if (raw[0] == '"' || At(raw, 0, "\xE2\x80\x9C")) t.flags |= kOpenDouble;
-    if (raw[0] == '\'' || At(raw, 0, "\xE2\x80\x98")) t.flags |= kOpenSingle;
-    for (size_t k = 0; k < raw.size(); ++k) {
-      unsigned char ch = raw[k];
-      if (ch == '"' || (ch == 0xE2 && (At(raw, k, "\xE2\x80\x9C") ||
-                                       At(raw, k, "\xE2\x80\x9D")))) {
-        t.flags |= kHasDouble;
-        break;
-      }
-    }
-    std::string_view body = StripClosers(raw);
-    if (body.size() < raw.size()) {
-      std::string_view tail = raw.substr(body.size());
-      if (tail.back() == '\'' ||
-          At(tail, tail.size() >= 3 ? tail.size() - 3 : 0, "\xE2\x80\x99")) {
-        t.flags |= kCloseQuote;
-      }
-    }
-    if (!body.empty()) {
-      char last = body.back();
-      if (last == '?') t.flags |= kQuestion;
-      if (last == '.' || last == '!') t.flags |= kFullStop;
-    }
-    char last = raw.back();
-    if (last == ',' || last == ';' || last == ':' || last == '(' ||
-        last == '-' || last == '&' ||
-        (raw.size() >= 3 && (At(raw, raw.size() - 3, "\xE2\x80\x94") ||
-                             At(raw, raw.size() - 3, "\xE2\x80\x93")))) {
-      t.flags |= kNoSeamAfter;
-    }
-    if (last == ':') t.flags |= kColonEnd;
-    if (last == ',') t.flags |= kCommaEnd;
-    s.toks.push_back(t);
-  });
+// The passes of TeaserSplitter::Tokenize, in order.
 
-  const size_t n = s.toks.size();
-  // Sentence ends.
-  for (size_t i = 0; i < n; ++i) {
-    Tok& t = s.toks[i];
-    std::string_view raw = p.substr(t.b, t.e - t.b);
-    std::string_view body = StripClosers(raw);
-    if (body.empty()) continue;
-    char c = body.back();
-    bool ellipsis = body.size() >= 3 && At(body, body.size() - 3, "...");
-    if (c != '.' && c != '!' && c != '?' && !ellipsis &&
-        !At(body, body.size() >= 3 ? body.size() - 3 : 0, "\xE2\x80\xA6")) {
-      continue;
-    }
-    const Tok* next = i + 1 < n ? &s.toks[i + 1] : nullptr;
-    std::string_view core = p.substr(t.cb, t.ce - t.cb);
-    if (c == '.' && !ellipsis && body.size() == raw.size() &&
-        (pc_.IsAbbreviation(core) || (core.size() == 1 && IsUpper(core[0])))) {
-      // "U.S. officials", "Mr. Smith", "John F. Kennedy": not an end, unless
-      // an abbreviation is followed by "The", "He"... ("in the U.S. The").
-      bool initial = core.size() == 1;
-      if (initial || next == nullptr || !(next->flags & kCap) ||
-          !(next->cls & WC::kOpener)) {
-        continue;
-      }
-    }
-    if (!ellipsis && next != nullptr) {
-      // The next word must open like a sentence: capital, digit or quote.
-      std::string_view nraw = p.substr(next->b, next->e - next->b);
-      size_t k = OpenerLen(nraw, 0);
-      unsigned char d = k < nraw.size() ? nraw[k] : 0;
-      if (!IsUpper(d) && !IsDigit(d) &&
-          !(next->flags & (kOpenDouble | kOpenSingle)))
-        continue;
-    }
-    t.flags |= kSentEnd;
+// Pass 1, per word: the word [b, e) of `p`, its core, the core's word
+// classes and the flags of its first and last characters.
+inline Tok ReadWord(const PageCleaner& pc, std::string_view p, size_t b,
+                    size_t e) {
+  Tok t;
+  t.b = static_cast<uint32_t>(b);
+  t.e = static_cast<uint32_t>(e);
+  std::string_view raw = p.substr(b, e - b);
+  std::string_view core = Core(raw);
+  t.cb = static_cast<uint32_t>(b + (core.data() - raw.data()));
+  t.ce = static_cast<uint32_t>(t.cb + core.size());
+  if (!core.empty()) {
+    unsigned char c0 = core[0];
+    if (IsUpper(c0)) t.flags |= kCap;
+    if (IsLower(c0)) t.flags |= kLowerInit;
+    if (IsDigit(c0)) t.flags |= kDigitInit;
+    if (c0 == '$' || At(core, 0, "\xC2\xA3") || At(core, 0, "\xE2\x82\xAC"))
+      t.flags |= kCurrency;
+    t.cls = pc.Classes(core);
   }
+  if (raw[0] == '"' || At(raw, 0, "\xE2\x80\x9C")) t.flags |= kOpenDouble;
+  if (raw[0] == '\'' || At(raw, 0, "\xE2\x80\x98")) t.flags |= kOpenSingle;
+  for (size_t k = 0; k < raw.size(); ++k) {
+    unsigned char ch = raw[k];
+    if (ch == '"' || (ch == 0xE2 && (At(raw, k, "\xE2\x80\x9C") ||
+                                     At(raw, k, "\xE2\x80\x9D")))) {
+      t.flags |= kHasDouble;
+      break;
+    }
+  }
+  std::string_view body = StripClosers(raw);
+  if (body.size() < raw.size()) {
+    std::string_view tail = raw.substr(body.size());
+    if (tail.back() == '\'' ||
+        At(tail, tail.size() >= 3 ? tail.size() - 3 : 0, "\xE2\x80\x99")) {
+      t.flags |= kCloseQuote;
+    }
+  }
+  if (!body.empty()) {
+    char last = body.back();
+    if (last == '?') t.flags |= kQuestion;
+    if (last == '.' || last == '!') t.flags |= kFullStop;
+  }
+  char last = raw.back();
+  if (last == ',' || last == ';' || last == ':' || last == '(' || last == '-' ||
+      last == '&' ||
+      (raw.size() >= 3 && (At(raw, raw.size() - 3, "\xE2\x80\x94") ||
+                           At(raw, raw.size() - 3, "\xE2\x80\x93")))) {
+    t.flags |= kNoSeamAfter;
+  }
+  if (last == ':') t.flags |= kColonEnd;
+  if (last == ',') t.flags |= kCommaEnd;
+  return t;
+}
 
-  // Seams: places where a headline or a sentence may start without
-  // punctuation before it.
+// Pass 2, per word: whether a sentence ends after word i of the n words:
+// it ends in '.', '!', '?' or an ellipsis that is not an abbreviation's or
+// an initial's period, and the next word opens like a sentence.
+inline bool EndsSentence(const PageCleaner& pc, std::string_view p,
+                         const TeaserScratch& s, size_t n, size_t i) {
+  const Tok& t = s.toks[i];
+  std::string_view raw = p.substr(t.b, t.e - t.b);
+  std::string_view body = StripClosers(raw);
+  if (body.empty()) return false;
+  char c = body.back();
+  bool ellipsis = body.size() >= 3 && At(body, body.size() - 3, "...");
+  if (c != '.' && c != '!' && c != '?' && !ellipsis &&
+      !At(body, body.size() >= 3 ? body.size() - 3 : 0, "\xE2\x80\xA6")) {
+    return false;
+  }
+  const Tok* next = i + 1 < n ? &s.toks[i + 1] : nullptr;
+  std::string_view core = p.substr(t.cb, t.ce - t.cb);
+  if (c == '.' && !ellipsis && body.size() == raw.size() &&
+      (pc.IsAbbreviation(core) || (core.size() == 1 && IsUpper(core[0])))) {
+    // "U.S. officials", "Mr. Smith", "John F. Kennedy": not an end, unless
+    // an abbreviation is followed by "The", "He"... ("in the U.S. The").
+    bool initial = core.size() == 1;
+    if (initial || next == nullptr || !(next->flags & kCap) ||
+        !(next->cls & WC::kOpener)) {
+      return false;
+    }
+  }
+  if (!ellipsis && next != nullptr) {
+    // The next word must open like a sentence: capital, digit or quote.
+    std::string_view nraw = p.substr(next->b, next->e - next->b);
+    size_t k = OpenerLen(nraw, 0);
+    unsigned char d = k < nraw.size() ? nraw[k] : 0;
+    if (!IsUpper(d) && !IsDigit(d) &&
+        !(next->flags & (kOpenDouble | kOpenSingle)))
+      return false;
+  }
+  return true;
+}
+
+// Pass 2: kSentEnd on every word that ends a sentence.
+void MarkSentenceEnds(const PageCleaner& pc, std::string_view p,
+                      TeaserScratch& s) {
+  const size_t n = s.toks.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (EndsSentence(pc, p, s, n, i)) s.toks[i].flags |= kSentEnd;
+  }
+}
+
+// Pass 3, per word: the seam before word i (TeaserScratch::seam: 0 none, 1
+// weak, 2 strong, 3 weak in a run of capitals), a place where a headline or
+// a sentence may start without punctuation before it. i is not the first
+// of the n words and no sentence ends before it.
+inline uint8_t SeamBefore(std::string_view p, const TeaserScratch& s, size_t n,
+                          size_t i) {
+  const Tok& prev = s.toks[i - 1];
+  const Tok& cur = s.toks[i];
+  if (prev.flags & (kNoSeamAfter | kFullStop)) return 0;
+  if (prev.ce == prev.cb) return 0;
+  if (prev.cls & WC::kNonFinal) return 0;
+  bool cur_cap = (cur.flags & kCap) != 0;
+  bool cur_starter = cur_cap && (cur.cls & WC::kStarter);
+  std::string_view praw = p.substr(prev.b, prev.e - prev.b);
+  char plast = praw.back();
+  bool prev_lowerish =
+      (prev.flags & (kLowerInit | kDigitInit | kCurrency | kQuestion)) ||
+      plast == '!' || (prev.flags & kCloseQuote);
+  if (!prev_lowerish) {
+    // A capitalised word after a lower-case one ("on Tuesday Exchange
+    // rates:", "to buy Twitter Australia's") may end a headline too.
+    bool low_ctx = i >= 2 && (s.toks[i - 2].flags & kLowerInit);
+    // In Title Case, the sentence after a headline starts at the last
+    // capital before lower-case text ("...Cost of Living Squeeze Hundreds
+    // of photos", "...Post Office Scandal \"I've had").
+    bool sentence_next = (cur.flags & kCommaEnd) ||
+                         (i + 1 < n && (s.toks[i + 1].flags & kLowerInit) &&
+                          !(s.toks[i + 1].cls & WC::kMinor)) ||
+                         (i + 2 < n && (s.toks[i + 1].cls & WC::kMinor) &&
+                          (s.toks[i + 2].flags & kLowerInit) &&
+                          !(s.toks[i + 2].cls & WC::kMinor));
+    if ((prev.flags & (kCommaEnd | kColonEnd))) return 0;
+    if ((cur.flags & kOpenDouble) && (cur.flags & kCap)) return 2;
+    if (low_ctx && cur_cap) return cur_starter ? 2 : 3;
+    if (cur_cap && sentence_next && (prev.flags & kCap)) {
+      return cur_starter ? 2 : 1;
+    }
+    if (cur_starter) {
+      std::string_view cc = p.substr(cur.cb, cur.ce - cur.cb);
+      if (!(cc.size() == 1 && (cc[0] == 'A' || cc[0] == 'I'))) return 2;
+    }
+    return 0;
+  }
+  if ((cur.flags & kOpenDouble) && (cur.flags & (kCap | kDigitInit))) {
+    return 2;  // '...pay rise "He did once attend...'
+  }
+  bool hyphen_number = false;
+  if (cur.flags & kDigitInit) {
+    // "10-year-old passport meant..."
+    size_t k = cur.cb;
+    while (k < cur.ce && IsDigit(p[k])) ++k;
+    hyphen_number = k + 1 < cur.ce && p[k] == '-' && IsLower(p[k + 1]);
+  }
+  if (!cur_cap && !hyphen_number) return 0;
+  return cur_starter ? 2 : 1;
+}
+
+// Pass 3: the segment ends (paragraph ends and sentence ends) and the seams
+// inside segments.
+void MarkSeams(std::string_view p, TeaserScratch& s) {
+  const size_t n = s.toks.size();
   s.seam.assign(n + 1, 0);
   s.seg_end.assign(n + 1, 0);
   s.seg_end[0] = 1;
@@ -174,66 +246,18 @@ void TeaserSplitter::Tokenize(std::string_view p) {
     if (s.toks[i].flags & kSentEnd) s.seg_end[i + 1] = 1;
   }
   for (size_t i = 1; i < n; ++i) {
-    if (s.seg_end[i]) continue;
-    const Tok& prev = s.toks[i - 1];
-    const Tok& cur = s.toks[i];
-    if (prev.flags & (kNoSeamAfter | kFullStop)) continue;
-    if (prev.ce == prev.cb) continue;
-    if (prev.cls & WC::kNonFinal) continue;
-    bool cur_cap = (cur.flags & kCap) != 0;
-    bool cur_starter = cur_cap && (cur.cls & WC::kStarter);
-    std::string_view praw = p.substr(prev.b, prev.e - prev.b);
-    char plast = praw.back();
-    bool prev_lowerish =
-        (prev.flags & (kLowerInit | kDigitInit | kCurrency | kQuestion)) ||
-        plast == '!' || (prev.flags & kCloseQuote);
-    if (!prev_lowerish) {
-      // A capitalised word after a lower-case one ("on Tuesday Exchange
-      // rates:", "to buy Twitter Australia's") may end a headline too.
-      bool low_ctx = i >= 2 && (s.toks[i - 2].flags & kLowerInit);
-      // In Title Case, the sentence after a headline starts at the last
-      // capital before lower-case text ("...Cost of Living Squeeze Hundreds
-      // of photos", "...Post Office Scandal \"I've had").
-      bool sentence_next = (cur.flags & kCommaEnd) ||
-                           (i + 1 < n && (s.toks[i + 1].flags & kLowerInit) &&
-                            !(s.toks[i + 1].cls & WC::kMinor)) ||
-                           (i + 2 < n && (s.toks[i + 1].cls & WC::kMinor) &&
-                            (s.toks[i + 2].flags & kLowerInit) &&
-                            !(s.toks[i + 2].cls & WC::kMinor));
-      if ((prev.flags & (kCommaEnd | kColonEnd))) continue;
-      if ((cur.flags & kOpenDouble) && (cur.flags & kCap)) {
-        s.seam[i] = 2;
-      } else if (low_ctx && cur_cap) {
-        s.seam[i] = cur_starter ? 2 : 3;
-      } else if (cur_cap && sentence_next && (prev.flags & kCap)) {
-        s.seam[i] = cur_starter ? 2 : 1;
-      } else if (cur_starter) {
-        std::string_view cc = p.substr(cur.cb, cur.ce - cur.cb);
-        if (!(cc.size() == 1 && (cc[0] == 'A' || cc[0] == 'I'))) s.seam[i] = 2;
-      }
-      continue;
-    }
-    if ((cur.flags & kOpenDouble) && (cur.flags & (kCap | kDigitInit))) {
-      s.seam[i] = 2;  // '...pay rise "He did once attend...'
-      continue;
-    }
-    bool hyphen_number = false;
-    if (cur.flags & kDigitInit) {
-      // "10-year-old passport meant..."
-      size_t k = cur.cb;
-      while (k < cur.ce && IsDigit(p[k])) ++k;
-      hyphen_number = k + 1 < cur.ce && p[k] == '-' && IsLower(p[k + 1]);
-    }
-    if (!cur_cap && !hyphen_number) continue;
-    s.seam[i] = cur_starter ? 2 : 1;
+    if (!s.seg_end[i]) s.seam[i] = SeamBefore(p, s, n, i);
   }
+}
 
-  // Prefix counts.
+// Pass 4: the prefix counts of the word kinds that HeadlineScore weighs.
+void CountWords(TeaserScratch& s) {
+  const size_t n = s.toks.size();
   s.cnt.resize(n + 1);
-  s.cnt[0] = Scratch::Counts();
+  s.cnt[0] = TeaserScratch::Counts();
   for (size_t i = 0; i < n; ++i) {
     const Tok& t = s.toks[i];
-    Scratch::Counts c = s.cnt[i];
+    TeaserScratch::Counts c = s.cnt[i];
     c.lower += (t.flags & kLowerInit) && !(t.cls & WC::kMinor);
     c.caps += (t.flags & kCap) != 0;
     c.fcap += (t.flags & kCap) && (t.cls & (WC::kStarter | WC::kNonFinal));
@@ -249,8 +273,21 @@ void TeaserSplitter::Tokenize(std::string_view p) {
   }
 }
 
-double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
-                                     bool after_teaser) const {
+}  // namespace
+
+void TeaserSplitter::Tokenize(std::string_view p) {
+  Scratch& s = scratch_;
+  s.toks.clear();
+  ForEachWord(
+      p, [&](size_t b, size_t e) { s.toks.push_back(ReadWord(pc_, p, b, e)); });
+  MarkSentenceEnds(pc_, p, s);
+  MarkSeams(p, s);
+  CountWords(s);
+}
+
+inline double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a,
+                                            uint32_t b,
+                                            bool after_teaser) const {
   using W = TeaserWeights;
   const Scratch& s = scratch_;
   const Scratch::Counts& ca = s.cnt[a];
@@ -308,101 +345,69 @@ double TeaserSplitter::HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
   return score;
 }
 
-void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
+namespace {
+
+// The pieces of TeaserSplitter::Split's dynamic programme. Node b of
+// TeaserScratch::nodes holds the best score of the words [0, b) ending in a
+// headline piece (t) and in a sentence piece (s), and where each came from.
+
+// What a headline piece ending before word b earns for the seam there: a
+// strong seam ("... | The", "... | Why") more, a seam in a run of
+// capitals or after a role word ("minister | Christian Lindner") less.
+inline double SeamBonus(const TeaserScratch& s, uint32_t b) {
   using W = TeaserWeights;
-  Tokenize(p);
-  Scratch& s = scratch_;
-  const uint32_t n = static_cast<uint32_t>(s.toks.size());
-  pieces->clear();
-  if (n == 0) return;
-  s.nodes.assign(n + 1, Scratch::Node());
-  s.nodes[0].s = 0;
-
-  auto seam_bonus = [&](uint32_t b) {
-    if (b >= n || s.seam[b] == 0) return 0.0;  // Paragraph or sentence end.
-    if (s.seam[b] == 2) return W::kStarterSeam;
-    double bonus = s.seam[b] == 3 ? W::kCapitalRunSeam : 0.0;
-    if (s.toks[b - 1].cls & WC::kRole) bonus += W::kRoleSeam;
-    return bonus;
-  };
-
-  uint32_t s0 = 0;
-  while (s0 < n) {
-    uint32_t s1 = s0 + 1;
-    while (s1 < n && !s.seg_end[s1]) ++s1;
-    s.pts.clear();
-    s.pts.push_back(s0);
-    for (uint32_t i = s0 + 1; i < s1; ++i) {
-      if (s.seam[i]) s.pts.push_back(i);
-    }
-    s.pts.push_back(s1);
-    const size_t np = s.pts.size();
-    for (size_t j = 1; j < np; ++j) {
-      const uint32_t b = s.pts[j];
-      Scratch::Node& nb = s.nodes[b];
-      // Headline pieces [a, b).
-      for (size_t i = 0; i < j; ++i) {
-        const uint32_t a = s.pts[i];
-        if (b - a > static_cast<uint32_t>(W::kMaxTitleCaseWords)) continue;
-        const Scratch::Node& na = s.nodes[a];
-        if (na.s > kNegInf) {  // At s0, or where a sentence lost its stop.
-          double h = HeadlineScore(p, a, b, false);
-          if (h > kNegInf) {
-            double sc = na.s + h + seam_bonus(b);
-            if (sc > nb.t) {
-              nb.t = sc;
-              nb.t_from = static_cast<int>(a);
-              nb.t_from_t = false;
-            }
-          }
-        }
-        if (na.t > kNegInf) {
-          double h = HeadlineScore(p, a, b, true);
-          if (h > kNegInf) {
-            double sc = na.t + h + seam_bonus(b) + W::kRun;
-            if (sc > nb.t) {
-              nb.t = sc;
-              nb.t_from = static_cast<int>(a);
-              nb.t_from_t = true;
-            }
-          }
-        }
-      }
-      // A sentence piece ends at the segment end or, having lost its full
-      // stop, right before a headline (a seam; only a headline may follow).
-      for (size_t i = 0; i < j; ++i) {
-        const uint32_t a = s.pts[i];
-        const Scratch::Node& na = s.nodes[a];
-        int len = static_cast<int>(b - a);
-        if (b != s1 && len > W::kMaxSentenceWords) continue;
-        double cost = -W::kLongPenalty * std::max(0, len - W::kLongSentence);
-        if (s.cnt[b].lower == s.cnt[a].lower) cost += W::kNoLowerWord;
-        if (b != s1) cost += W::kMissingStop;
-        if (a == s0 && s.nodes[s0].s > kNegInf && (a == 0 || s.seg_end[a]) &&
-            na.s + cost > nb.s) {
-          nb.s = na.s + cost;
-          nb.s_from = static_cast<int>(a);
-          nb.s_from_t = false;
-        }
-        // After a headline, a tie between "the whole segment is a sentence"
-        // and "a headline, then a sentence" goes to the headline.
-        if (na.t > kNegInf && (na.t + cost > nb.s ||
-                               (a > s0 && nb.s_from == static_cast<int>(s0) &&
-                                nb.s_from_t && na.t + cost == nb.s))) {
-          nb.s = na.t + cost;
-          nb.s_from = static_cast<int>(a);
-          nb.s_from_t = true;
-        }
-      }
-    }
-    s0 = s1;
+  if (b >= s.toks.size() || s.seam[b] == 0) {
+    return 0.0;  // Paragraph or sentence end.
   }
+  if (s.seam[b] == 2) return W::kStarterSeam;
+  double bonus = s.seam[b] == 3 ? W::kCapitalRunSeam : 0.0;
+  if (s.toks[b - 1].cls & WC::kRole) bonus += W::kRoleSeam;
+  return bonus;
+}
 
-  // Walk back from the end.
+// The sentence pieces [a, b) for every earlier point a of the segment
+// [s0, s1) (pts[0, j)): a sentence piece ends at the segment end or, having
+// lost its full stop, right before a headline (a seam; only a headline may
+// follow). It costs nothing unless very long, without a lower-case word or
+// missing its stop.
+inline void EndSentencesAt(TeaserScratch& s, size_t j, uint32_t s0,
+                           uint32_t s1) {
+  using W = TeaserWeights;
+  const uint32_t b = s.pts[j];
+  TeaserScratch::Node& nb = s.nodes[b];
+  for (size_t i = 0; i < j; ++i) {
+    const uint32_t a = s.pts[i];
+    const TeaserScratch::Node& na = s.nodes[a];
+    int len = static_cast<int>(b - a);
+    if (b != s1 && len > W::kMaxSentenceWords) continue;
+    double cost = -W::kLongPenalty * std::max(0, len - W::kLongSentence);
+    if (s.cnt[b].lower == s.cnt[a].lower) cost += W::kNoLowerWord;
+    if (b != s1) cost += W::kMissingStop;
+    if (a == s0 && s.nodes[s0].s > kNegInf && (a == 0 || s.seg_end[a]) &&
+        na.s + cost > nb.s) {
+      nb.s = na.s + cost;
+      nb.s_from = static_cast<int>(a);
+      nb.s_from_t = false;
+    }
+    // After a headline, a tie between "the whole segment is a sentence"
+    // and "a headline, then a sentence" goes to the headline.
+    if (na.t > kNegInf &&
+        (na.t + cost > nb.s || (a > s0 && nb.s_from == static_cast<int>(s0) &&
+                                nb.s_from_t && na.t + cost == nb.s))) {
+      nb.s = na.t + cost;
+      nb.s_from = static_cast<int>(a);
+      nb.s_from_t = true;
+    }
+  }
+}
+
+// The pieces of the best labelling of all n words, walked back from the
+// end, in order.
+void WalkBack(const TeaserScratch& s, uint32_t n, std::vector<Piece>* pieces) {
   bool teaser = s.nodes[n].t >= s.nodes[n].s;
   uint32_t pos = n;
   while (pos > 0) {
-    const Scratch::Node& nd = s.nodes[pos];
+    const TeaserScratch::Node& nd = s.nodes[pos];
     int from = teaser ? nd.t_from : nd.s_from;
     bool from_t = teaser ? nd.t_from_t : nd.s_from_t;
     if (from < 0) {  // Unreachable in practice; keep the text.
@@ -414,6 +419,70 @@ void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
     teaser = from_t;
   }
   std::reverse(pieces->begin(), pieces->end());
+}
+
+}  // namespace
+
+void TeaserSplitter::Split(std::string_view p, std::vector<Piece>* pieces) {
+  Tokenize(p);
+  Scratch& s = scratch_;
+  const uint32_t n = static_cast<uint32_t>(s.toks.size());
+  pieces->clear();
+  if (n == 0) return;
+  s.nodes.assign(n + 1, Scratch::Node());
+  s.nodes[0].s = 0;
+  // One segment (between sentence ends) at a time; pieces end at its seams.
+  uint32_t s0 = 0;
+  while (s0 < n) {
+    uint32_t s1 = s0 + 1;
+    while (s1 < n && !s.seg_end[s1]) ++s1;
+    s.pts.clear();
+    s.pts.push_back(s0);
+    for (uint32_t i = s0 + 1; i < s1; ++i) {
+      if (s.seam[i]) s.pts.push_back(i);
+    }
+    s.pts.push_back(s1);
+    for (size_t j = 1; j < s.pts.size(); ++j) {
+      EndHeadlinesAt(p, j);
+      EndSentencesAt(s, j, s0, s1);
+    }
+    s0 = s1;
+  }
+  WalkBack(s, n, pieces);
+}
+
+inline void TeaserSplitter::EndHeadlinesAt(std::string_view p, size_t j) {
+  using W = TeaserWeights;
+  Scratch& s = scratch_;
+  const uint32_t b = s.pts[j];
+  Scratch::Node& nb = s.nodes[b];
+  for (size_t i = 0; i < j; ++i) {
+    const uint32_t a = s.pts[i];
+    if (b - a > static_cast<uint32_t>(W::kMaxTitleCaseWords)) continue;
+    const Scratch::Node& na = s.nodes[a];
+    if (na.s > kNegInf) {  // At s0, or where a sentence lost its stop.
+      double h = HeadlineScore(p, a, b, false);
+      if (h > kNegInf) {
+        double sc = na.s + h + SeamBonus(s, b);
+        if (sc > nb.t) {
+          nb.t = sc;
+          nb.t_from = static_cast<int>(a);
+          nb.t_from_t = false;
+        }
+      }
+    }
+    if (na.t > kNegInf) {
+      double h = HeadlineScore(p, a, b, true);
+      if (h > kNegInf) {
+        double sc = na.t + h + SeamBonus(s, b) + W::kRun;
+        if (sc > nb.t) {
+          nb.t = sc;
+          nb.t_from = static_cast<int>(a);
+          nb.t_from_t = true;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace tidings::scoring::internal

@@ -91,6 +91,10 @@ class TeaserSplitter {
   void Tokenize(std::string_view p);
   double HeadlineScore(std::string_view p, uint32_t a, uint32_t b,
                        bool after_teaser) const;
+  // For Split(): the headline pieces [a, b) that end at the segment's point
+  // b = pts[j], for every earlier point a (pts[0, j)), after a sentence
+  // piece or after another headline.
+  void EndHeadlinesAt(std::string_view p, size_t j);
 
   const PageCleaner& pc_;
   TeaserScratch own_;  // Used when the caller gives none.

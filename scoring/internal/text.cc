@@ -208,6 +208,152 @@ void MarkMarkup(std::string_view text, bool may_link, AnalyzedText* out) {
   }
 }
 
+// The pieces of TextAnalyzer::Analyze, per text and per token.
+
+// `text` ASCII-lower-cased into *lower (same offsets). Written branch-free
+// so that the compiler vectorises it.
+inline void LowerCase(std::string_view text, std::string* lower_text) {
+  lower_text->resize(text.size());
+  char* lower = lower_text->data();
+  for (size_t k = 0; k < text.size(); ++k) {
+    const unsigned char c = text[k];
+    lower[k] = static_cast<char>(
+        c | (static_cast<unsigned char>(c - 'A') < 26 ? 0x20 : 0));
+  }
+}
+
+// Pass 1, a symbol at `i`: the end of a possessive "'s" / "’s" starting
+// there (one word token when it follows a word), or 0 when none does.
+inline size_t PossessiveEnd(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
+  if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
+      (i + apos + 1 >= n || !IsWordChar(text, i + apos + 1))) {
+    return i + apos + 1;
+  }
+  return 0;
+}
+
+// Pass 1, inside a word: whether word `tok` goes on past the character at
+// *i (not an ASCII letter or digit), and if so *i moved past it. A word
+// goes on over other letters, and over an apostrophe, '.', ',', ':', '-',
+// '/' or '&' in the cases below; any other ASCII ends it. Sets tok.joined
+// at a '-' or '/'.
+inline bool WordGoesOn(std::string_view text, size_t* at, Token& tok) {
+  const size_t n = text.size();
+  const size_t i = *at;
+  if (static_cast<unsigned char>(text[i]) < 0x80 &&
+      !kAscii.joiner[static_cast<unsigned char>(text[i])]) {
+    return false;
+  }
+  if (IsWordChar(text, i)) {
+    *at = NextChar(text, i);
+    return true;
+  }
+  unsigned char c = text[i];
+  bool next_word = i + 1 < n && IsWordChar(text, i + 1);
+  bool next_digit =
+      i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1]));
+  bool prev_digit = IsDigit(static_cast<unsigned char>(text[i - 1]));
+  if (c == '\'' || IsCurlyApostrophe(text, i)) {
+    size_t len = c == '\'' ? 1 : 3;
+    // Possessive "'s" becomes its own token; "don't" stays whole.
+    size_t after = i + len;
+    bool possessive = after < n && (text[after] | 0x20) == 's' &&
+                      (after + 1 >= n || !IsWordChar(text, after + 1));
+    if (!possessive && after < n && IsWordChar(text, after) &&
+        tok.kind == TokenKind::kWord) {
+      *at = after;
+      return true;
+    }
+    return false;
+  }
+  if ((c == '.' || c == ',' || c == ':') && prev_digit && next_digit) {
+    *at = i + 1;  // 3,364.43  7:59  EUR193.3m
+    return true;
+  }
+  if (c == '.' && tok.kind == TokenKind::kWord && next_word &&
+      IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
+    // U.S  a.m  e.g  (but not "end.Next": require short runs)
+    size_t j = i + 1;
+    while (j < n && IsAsciiAlpha(static_cast<unsigned char>(text[j]))) ++j;
+    // A Reuters instrument code: upper-case ticker, '.', one or two
+    // upper-case exchange letters ("AAPL.O", "BRK.B", "VOD.L").
+    if ((j - (i + 1) <= 3 && i - tok.begin <= 3) ||
+        (j - (i + 1) <= 2 && i - tok.begin <= 6 &&
+         IsUpperRun(text, tok.begin, j) && (j >= n || !IsWordChar(text, j)))) {
+      *at = j;
+      return true;
+    }
+    return false;
+  }
+  if ((c == '-' || c == '/') && next_word) {
+    *at = i + 1;  // year-to-date, 3-1/2, AUD/USD
+    tok.joined = true;
+    return true;
+  }
+  if (c == '&' && next_word && tok.capitalized) {
+    *at = i + 1;  // S&P, AT&T
+    return true;
+  }
+  return false;
+}
+
+// Pass 1, a word or number of class `k` starting at `i` (tok.begin): reads
+// it into `tok` (end, kind, capitalized, joined, hash) and returns where
+// the next token may start.
+inline size_t ReadWord(std::string_view text, const char* lower, size_t i,
+                       CharClass k, Token& tok) {
+  const size_t n = text.size();
+  tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
+  tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
+  // The token's hash (Token::hash) is taken as its bytes are scanned:
+  // `h` is that of lower[tok.begin, hashed).
+  uint64_t h = kFnvOffset;
+  size_t hashed = i;
+  auto hash_to = [&](size_t end) {
+    for (; hashed < end; ++hashed) {
+      h = (h ^ static_cast<unsigned char>(lower[hashed])) * kFnvPrime;
+    }
+  };
+  while (i < n) {
+    hash_to(i);  // What the last round stepped over ("U.S", "3,364").
+    // ASCII letters and digits, the bulk of a word, in a tight loop (the
+    // same in `lower`, which ends in a NUL: no bound check).
+    for (unsigned char c; kAscii.alnum[c = lower[i]]; ++i) {
+      h = (h ^ c) * kFnvPrime;
+    }
+    hashed = i;
+    if (i >= n || !WordGoesOn(text, &i, tok)) break;
+  }
+  // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
+  if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
+  tok.end = static_cast<uint32_t>(i);
+  hash_to(i);
+  tok.hash = h;
+  if (lower[i] == ' ') ++i;  // The usual space after it, skipped here.
+  return i;
+}
+
+// Pass 2, a full stop at token t: the last of the closing quotes and
+// brackets right after it (t when none). They stay with the sentence they
+// close.
+inline size_t ClosersEnd(std::string_view text, const std::vector<Token>& toks,
+                         size_t t) {
+  size_t last = t;
+  while (last + 1 < toks.size() && toks[last + 1].kind == TokenKind::kSymbol) {
+    unsigned char d = text[toks[last + 1].begin];
+    bool closer =
+        d == '"' || d == '\'' || d == ')' || d == ']' ||
+        (d == 0xE2 && toks[last + 1].end - toks[last + 1].begin == 3 &&
+         (static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x9D ||
+          static_cast<unsigned char>(text[toks[last + 1].begin + 2]) == 0x99));
+    if (!closer) break;
+    ++last;
+  }
+  return last;
+}
+
 }  // namespace
 
 absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
@@ -287,14 +433,7 @@ bool TextAnalyzer::IsAbbreviation(std::string_view lower_word) const {
 
 void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   out->text = text;
-  // Written branch-free so that the compiler vectorises it.
-  out->lower.resize(text.size());
-  char* lower = out->lower.data();
-  for (size_t k = 0; k < text.size(); ++k) {
-    const unsigned char c = text[k];
-    lower[k] = static_cast<char>(
-        c | (static_cast<unsigned char>(c - 'A') < 26 ? 0x20 : 0));
-  }
+  LowerCase(text, &out->lower);
   out->tokens.clear();
   out->sentences.clear();
   // About one token per five bytes and one sentence per 100: reserve once
@@ -302,17 +441,23 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   out->tokens.reserve(text.size() / 4 + 16);
   out->sentences.reserve(text.size() / 64 + 4);
 
-  // Pass 1: tokens. `breaks` marks tokens after which a sentence ends; it is
-  // recorded in Token::sentence temporarily (1 = ends a sentence, 2 = a line
-  // break follows).
+  const bool may_tag = ReadTokens(text, out);
+  // Most texts hold no link and no tag: one fast scan instead of a look per
+  // token.
+  const bool may_link = MayHoldLink(out->lower);
+  if (may_link || may_tag) MarkMarkup(text, may_link, out);
+  MarkSentenceEnds(text, out);
+  AssignIds(out);
+}
+
+inline bool TextAnalyzer::ReadTokens(std::string_view text,
+                                     AnalyzedText* out) const {
+  const char* const lower = out->lower.data();
   const size_t n = text.size();
   size_t i = 0;
   // Whether a '$', '#' or '@' token was seen: the text may hold a cashtag,
   // hashtag or @mention (MarkMarkup).
   bool may_tag = false;
-  auto mark_newline = [&]() {
-    if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
-  };
   while (i < n) {
     CharClass k = Classify(text, i);
     if (k == CharClass::kSpace) {
@@ -320,7 +465,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
       continue;
     }
     if (k == CharClass::kNewline) {
-      mark_newline();
+      if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
       i = NextChar(text, i);
       continue;
     }
@@ -328,129 +473,37 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     // costs a store-forwarding stall per token.
     Token& tok = out->tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
-    if (k == CharClass::kSymbol) {
-      may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
-      // Whether the token before is a word or number ending right here.
-      const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
-      const bool after_word =
-          prev != nullptr && prev->end == i && prev->kind != TokenKind::kSymbol;
-      // Possessive "'s" / "’s" after a word is one word token.
-      size_t apos = text[i] == '\'' ? 1 : IsCurlyApostrophe(text, i) ? 3 : 0;
-      if (apos != 0 && i + apos < n && (text[i + apos] | 0x20) == 's' &&
-          (i + apos + 1 >= n || !IsWordChar(text, i + apos + 1)) &&
-          after_word) {
-        i += apos + 1;
-        tok.end = static_cast<uint32_t>(i);
-        tok.kind = TokenKind::kWord;
-        tok.hash = Fnv1a64(std::string_view(lower + tok.begin, i - tok.begin));
-        continue;
-      }
-      const size_t begin = i;
-      i = NextChar(text, i);
-      tok.end = static_cast<uint32_t>(i);
-      tok.kind = TokenKind::kSymbol;
-      tok.hash = i - begin == 1 && !one_byte_.empty()
-                     ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
-                     : Fnv1a64(std::string_view(lower + begin, i - begin));
-      if (lower[i] == ' ') ++i;  // The usual space after it, skipped here.
+    if (k != CharClass::kSymbol) {
+      i = ReadWord(text, lower, i, k, tok);
       continue;
     }
-    tok.kind = k == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord;
-    tok.capitalized = text[i] >= 'A' && text[i] <= 'Z';
-    // The token's hash (Token::hash) is taken as its bytes are scanned:
-    // `h` is that of lower[tok.begin, hashed).
-    uint64_t h = kFnvOffset;
-    size_t hashed = i;
-    auto hash_to = [&](size_t end) {
-      for (; hashed < end; ++hashed) {
-        h = (h ^ static_cast<unsigned char>(lower[hashed])) * kFnvPrime;
-      }
-    };
-    while (i < n) {
-      hash_to(i);  // What the last round stepped over ("U.S", "3,364").
-      // ASCII letters and digits, the bulk of a word, in a tight loop (the
-      // same in `lower`, which ends in a NUL: no bound check).
-      for (unsigned char c; kAscii.alnum[c = lower[i]]; ++i) {
-        h = (h ^ c) * kFnvPrime;
-      }
-      hashed = i;
-      if (i >= n) break;
-      // Past a non-word character a word goes on only at an apostrophe,
-      // '.', ',', ':', '-', '/' or '&' (below); any other ASCII ends it.
-      if (static_cast<unsigned char>(text[i]) < 0x80 &&
-          !kAscii.joiner[static_cast<unsigned char>(text[i])]) {
-        break;
-      }
-      if (IsWordChar(text, i)) {
-        i = NextChar(text, i);
-        continue;
-      }
-      unsigned char c = text[i];
-      bool next_word = i + 1 < n && IsWordChar(text, i + 1);
-      bool next_digit =
-          i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1]));
-      bool prev_digit = IsDigit(static_cast<unsigned char>(text[i - 1]));
-      if (c == '\'' || IsCurlyApostrophe(text, i)) {
-        size_t len = c == '\'' ? 1 : 3;
-        // Possessive "'s" becomes its own token; "don't" stays whole.
-        size_t after = i + len;
-        bool possessive = after < n && (text[after] | 0x20) == 's' &&
-                          (after + 1 >= n || !IsWordChar(text, after + 1));
-        if (!possessive && after < n && IsWordChar(text, after) &&
-            tok.kind == TokenKind::kWord) {
-          i = after;
-          continue;
-        }
-        break;
-      }
-      if ((c == '.' || c == ',' || c == ':') && prev_digit && next_digit) {
-        ++i;  // 3,364.43  7:59  EUR193.3m
-        continue;
-      }
-      if (c == '.' && tok.kind == TokenKind::kWord && next_word &&
-          IsAsciiAlpha(static_cast<unsigned char>(text[i + 1]))) {
-        // U.S  a.m  e.g  (but not "end.Next": require short runs)
-        size_t j = i + 1;
-        while (j < n && IsAsciiAlpha(static_cast<unsigned char>(text[j]))) ++j;
-        if (j - (i + 1) <= 3 && i - tok.begin <= 3) {
-          i = j;
-          continue;
-        }
-        // A Reuters instrument code: upper-case ticker, '.', one or two
-        // upper-case exchange letters ("AAPL.O", "BRK.B", "VOD.L").
-        if (j - (i + 1) <= 2 && i - tok.begin <= 6 &&
-            IsUpperRun(text, tok.begin, j) &&
-            (j >= n || !IsWordChar(text, j))) {
-          i = j;
-          continue;
-        }
-        break;
-      }
-      if ((c == '-' || c == '/') && next_word) {
-        ++i;  // year-to-date, 3-1/2, AUD/USD
-        tok.joined = true;
-        continue;
-      }
-      if (c == '&' && next_word && tok.capitalized) {
-        ++i;  // S&P, AT&T
-        continue;
-      }
-      break;
+    may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
+    // Whether the token before is a word or number ending right here.
+    const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
+    const bool after_word =
+        prev != nullptr && prev->end == i && prev->kind != TokenKind::kSymbol;
+    // Possessive "'s" / "’s" after a word is one word token.
+    if (const size_t end = PossessiveEnd(text, i); end != 0 && after_word) {
+      i = end;
+      tok.end = static_cast<uint32_t>(i);
+      tok.kind = TokenKind::kWord;
+      tok.hash = Fnv1a64(std::string_view(lower + tok.begin, i - tok.begin));
+      continue;
     }
-    // Absorb the final period of a dotted abbreviation: "U.S." "a.m."
-    if (i < n && text[i] == '.' && IsDottedAbbrev(text, tok.begin, i)) ++i;
+    const size_t begin = i;
+    i = NextChar(text, i);
     tok.end = static_cast<uint32_t>(i);
-    hash_to(i);
-    tok.hash = h;
-    if (lower[i] == ' ') ++i;  // As above.
+    tok.kind = TokenKind::kSymbol;
+    tok.hash = i - begin == 1 && !one_byte_.empty()
+                   ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
+                   : Fnv1a64(std::string_view(lower + begin, i - begin));
+    if (lower[i] == ' ') ++i;  // As after a word.
   }
+  return may_tag;
+}
 
-  // Most texts hold no link and no tag: one fast scan instead of a look per
-  // token.
-  const bool may_link = MayHoldLink(std::string_view(lower, n));
-  if (may_link || may_tag) MarkMarkup(text, may_link, out);
-
-  // Pass 2: sentence boundaries. Markup ends nothing ("https://a.b/c?d=1").
+inline void TextAnalyzer::MarkSentenceEnds(std::string_view text,
+                                           AnalyzedText* out) const {
   auto& toks = out->tokens;
   for (size_t t = 0; t < toks.size(); ++t) {
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
@@ -487,21 +540,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
         continue;
       }
     }
-    // Closing quotes and brackets stay with the sentence they close.
-    size_t last = t;
-    while (last + 1 < toks.size() &&
-           toks[last + 1].kind == TokenKind::kSymbol) {
-      unsigned char d = text[toks[last + 1].begin];
-      bool closer =
-          d == '"' || d == '\'' || d == ')' || d == ']' ||
-          (d == 0xE2 && toks[last + 1].end - toks[last + 1].begin == 3 &&
-           (static_cast<unsigned char>(text[toks[last + 1].begin + 2]) ==
-                0x9D ||
-            static_cast<unsigned char>(text[toks[last + 1].begin + 2]) ==
-                0x99));
-      if (!closer) break;
-      ++last;
-    }
+    const size_t last = ClosersEnd(text, toks, t);
     // A lower-case word next means the period was not a full stop ("e.g. in").
     if (c == '.' && last + 1 < toks.size() &&
         toks[last + 1].kind == TokenKind::kWord &&
@@ -512,13 +551,14 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
     toks[last].sentence |= 1;
     t = last;
   }
+}
 
-  // Pass 3: each token's vocabulary id (the one lookup per token that all
-  // the stages share), and the sentences.
+inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
+  const char* const lower = out->lower.data();
   const Vocabulary* vocabulary = vocabulary_.get();
   out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
-  Token* const tokens = toks.data();
-  const size_t num_tokens = toks.size();
+  Token* const tokens = out->tokens.data();
+  const size_t num_tokens = out->tokens.size();
   uint32_t sent = 0;
   size_t first = 0;
   for (size_t t = 0; t < num_tokens; ++t) {

@@ -113,6 +113,20 @@ class TextAnalyzer {
   }
 
  private:
+  // The passes of Analyze(), in order, after lower-casing the text.
+  // 1. Tokens: Token::begin, end, kind, capitalized, joined and hash; a
+  //    line break after a token is recorded in its Token::sentence (2) for
+  //    pass 3. Returns whether the text may hold a tag (a '$', '#' or '@'
+  //    token). (Then MarkMarkup, when the text may hold a link or a tag.)
+  bool ReadTokens(std::string_view text, AnalyzedText* out) const;
+  // 2. Sentence ends (Token::sentence |= 1): a '.', '!' or '?' (with the
+  //    closers after it) that is no abbreviation's, no decimal point and not
+  //    followed by a lower-case word; a dotted abbreviation before a
+  //    sentence opener. Markup ends nothing ("https://a.b/c?d=1").
+  void MarkSentenceEnds(std::string_view text, AnalyzedText* out) const;
+  // 3. Each token's vocabulary id (the one lookup per token that all the
+  //    stages share), and the sentences.
+  void AssignIds(AnalyzedText* out) const;
   bool IsAbbreviation(std::string_view lower_word) const;
   bool IsOpener(std::string_view lower_word) const;
   absl::flat_hash_set<std::string> abbreviations_;
