@@ -45,13 +45,15 @@ def test_roles(guarded):
 
 
 def make_certificates(d):
-    """A test CA and a server certificate for 127.0.0.1, by the openssl CLI
+    """A test CA, a server certificate for 127.0.0.1 and a client
+    certificate, by the openssl CLI
     (Debian openssl, installed by scripts/install-deps.sh)."""
     key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
            "-nodes"]
     (d / "server.ext").write_text(
         "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
         "extendedKeyUsage=serverAuth\n")
+    (d / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
     for cmd in (
             ["req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem",
              "-days", "2", "-subj", "/CN=tidings-test-ca"],
@@ -59,7 +61,12 @@ def make_certificates(d):
              "-subj", "/CN=localhost"],
             ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey",
              "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
-             "-extfile", "server.ext"]):
+             "-extfile", "server.ext"],
+            ["req", *key, "-keyout", "client.key", "-out", "client.csr",
+             "-subj", "/CN=tidings-test-client"],
+            ["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey",
+             "ca.key", "-CAcreateserial", "-out", "client.pem", "-days", "2",
+             "-extfile", "client.ext"]):
         subprocess.run(["openssl", *cmd], cwd=d, check=True,
                        capture_output=True, timeout=30)
 
@@ -81,3 +88,27 @@ def test_tls_with_a_ca_file_and_a_token(tmp_path):
             with pytest.raises((tidings.Unavailable,
                                 tidings.DeadlineExceeded)):
                 plain.ingest(ARTICLES[:1])
+
+
+def test_mutual_tls_needs_the_client_certificate(tmp_path):
+    make_certificates(tmp_path)
+    with tidings.testing.Server(
+            "--tls-cert", str(tmp_path / "server.pem"), "--tls-key",
+            str(tmp_path / "server.key"), "--tls-client-ca",
+            str(tmp_path / "ca.pem")) as s:
+        with tidings.Client(s.addr, tls=str(tmp_path / "ca.pem"),
+                            tls_cert=str(tmp_path / "client.pem"),
+                            tls_key=str(tmp_path / "client.key")) as client:
+            client.ingest(ARTICLES[:1])
+            assert list(client.query()["article_id"]) == ["gold-1"]
+        # Without one the handshake fails.
+        with tidings.Client(s.addr, tls=str(tmp_path / "ca.pem"),
+                            timeout=2) as anonymous:
+            with pytest.raises((tidings.Unavailable,
+                                tidings.DeadlineExceeded)):
+                anonymous.query()
+    with pytest.raises(ValueError, match="both tls_cert and tls_key"):
+        tidings.Client("127.0.0.1:1", tls_cert=str(tmp_path / "client.pem"))
+    with pytest.raises(ValueError, match="tls_key: cannot read"):
+        tidings.Client("127.0.0.1:1", tls_cert=str(tmp_path / "client.pem"),
+                       tls_key=str(tmp_path / "missing.key"))

@@ -1,5 +1,6 @@
 """ingest(): batching, results, duplicates, per-article and call errors."""
 
+import grpc
 import pandas as pd
 import pytest
 
@@ -61,3 +62,68 @@ def test_articles_from_a_dataframe_and_messages(fresh):
         client.ingest([{"headline": "x"}])
     with pytest.raises(ValueError, match="batch_size"):
         client.ingest(ARTICLES, batch_size=0)
+
+
+class _Flaky:
+    """An Ingest stub that fails with `codes` (one per call), then passes
+    the calls to the real one. The first failure is after the server
+    stored the batch (as when an answer is lost): the retry must come back
+    as duplicates with the seqs of that first store."""
+
+    def __init__(self, real, codes, pushback_ms=None):
+        self.real, self.codes, self.calls = real, list(codes), 0
+        self.pushback_ms = pushback_ms
+
+    def __call__(self, request, **kwargs):
+        self.calls += 1
+        if self.calls == 1:
+            self.real(request, **kwargs)  # Stored; the answer is "lost".
+        if self.codes:
+            raise _RpcError(self.codes.pop(0), self.pushback_ms)
+        return self.real(request, **kwargs)
+
+
+class _RpcError(grpc.RpcError):
+    def __init__(self, code, pushback_ms):
+        self._code, self._pushback = code, pushback_ms
+
+    def code(self):
+        return self._code
+
+    def details(self):
+        return "injected by the test"
+
+    def trailing_metadata(self):
+        if self._pushback is None:
+            return ()
+        return (("grpc-retry-pushback-ms", str(self._pushback)),)
+
+
+def test_passing_failures_are_retried_and_stored_once(fresh):
+    _, client = fresh
+    flaky = _Flaky(client._stub.Ingest, [grpc.StatusCode.UNAVAILABLE,
+                                         grpc.StatusCode.RESOURCE_EXHAUSTED],
+                   pushback_ms=10)
+    client._stub.Ingest = flaky
+    res = client.ingest(ARTICLES[:3], backoff=0.01)
+    assert flaky.calls == 3
+    assert res["duplicate"].all()  # Stored by the first, "lost", call.
+    assert [s for seqs in res["seqs"] for s in seqs] == [1, 2, 3]
+    assert len(client.query()) == 3
+
+
+def test_retries_run_out_and_other_errors_are_not_retried(fresh):
+    _, client = fresh
+    real = client._stub.Ingest
+    flaky = _Flaky(real, [grpc.StatusCode.UNAVAILABLE] * 3)
+    client._stub.Ingest = flaky
+    with pytest.raises(tidings.Unavailable, match="injected"):
+        client.ingest(ARTICLES[:1], retries=2, backoff=0.01)
+    assert flaky.calls == 3  # The first try and two retries.
+    flaky = _Flaky(real, [grpc.StatusCode.INVALID_ARGUMENT])
+    client._stub.Ingest = flaky
+    with pytest.raises(tidings.InvalidArgument):
+        client.ingest(ARTICLES[1:2], backoff=0.01)
+    assert flaky.calls == 1
+    with pytest.raises(ValueError, match="retries"):
+        client.ingest(ARTICLES[:1], retries=-1)

@@ -20,6 +20,33 @@ _RETRYABLE = frozenset({
     grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.ABORTED,
 })
 _MAX_MESSAGE = 64 * 1024 * 1024
+# Codes after which ingest() sends a batch again (Ingest is idempotent).
+_RETRY_INGEST = frozenset({
+    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+})
+
+
+def _read(path, what):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ValueError(f"{what}: cannot read {path}: {e.strerror}") \
+            from None
+
+
+def _pushback_seconds(e):
+    """The server's grpc-retry-pushback-ms (gRFC A6) in seconds, or None."""
+    trailers = e.trailing_metadata() if hasattr(e, "trailing_metadata") \
+        else None
+    for key, value in trailers or ():
+        if key == "grpc-retry-pushback-ms":
+            try:
+                return max(0, int(value)) / 1000.0
+            except ValueError:
+                return None
+    return None
 
 
 class Client:
@@ -28,22 +55,34 @@ class Client:
     ``addr``: "host:port". ``token``: a bearer token (sent as
     ``authorization: Bearer TOKEN``), default none. ``tls``: None for
     plaintext, True for TLS with the system's root certificates, or the path
-    of a CA certificate file (PEM) to trust. ``timeout``: seconds for unary
-    calls (Ingest, Series, GetSignal); streams have none.
+    of a CA certificate file (PEM) to trust. ``tls_cert`` and ``tls_key``:
+    the client's certificate and private key (PEM files) for a server that
+    requires mutual TLS (``tidings serve --tls-client-ca``); they imply TLS.
+    ``timeout``: seconds for unary calls (Ingest, Series, GetSignal);
+    streams have none.
     """
 
     def __init__(self, addr="127.0.0.1:50051", token=None, tls=None,
-                 timeout=60.0):
+                 timeout=60.0, tls_cert=None, tls_key=None):
         options = [("grpc.max_receive_message_length", _MAX_MESSAGE),
                    ("grpc.max_send_message_length", _MAX_MESSAGE)]
+        if (tls_cert is None) != (tls_key is None):
+            raise ValueError("mutual TLS needs both tls_cert and tls_key "
+                             "(PEM files), or neither")
+        if tls_cert is not None and (tls is None or tls is False):
+            tls = True
         if tls is None or tls is False:
             self._channel = grpc.insecure_channel(addr, options=options)
         else:
-            roots = None
+            roots = cert = key = None
             if tls is not True:
-                with open(tls, "rb") as f:
-                    roots = f.read()
-            creds = grpc.ssl_channel_credentials(root_certificates=roots)
+                roots = _read(tls, "tls (CA certificate)")
+            if tls_cert is not None:
+                cert = _read(tls_cert, "tls_cert")
+                key = _read(tls_key, "tls_key")
+            creds = grpc.ssl_channel_credentials(
+                root_certificates=roots, private_key=key,
+                certificate_chain=cert)
             self._channel = grpc.secure_channel(addr, creds, options=options)
         self._stub = tidings_pb2_grpc.TidingsStub(self._channel)
         self._metadata = (("authorization", f"Bearer {token}"),) if token \
@@ -66,6 +105,24 @@ class Client:
                           timeout=self._timeout)
         except grpc.RpcError as e:
             raise errors.from_rpc_error(e) from None
+
+    def _retried(self, method, request, retries, backoff, max_backoff):
+        """_unary(), repeated after the passing failures of an idempotent
+        call (see ingest())."""
+        for attempt in range(retries + 1):
+            try:
+                return method(request, metadata=self._metadata,
+                              timeout=self._timeout)
+            except grpc.RpcError as e:
+                code = e.code() if hasattr(e, "code") else None
+                if attempt == retries or code not in _RETRY_INGEST:
+                    raise errors.from_rpc_error(e) from None
+                delay = _pushback_seconds(e)
+                if delay is None:
+                    delay = min(max_backoff, backoff * 2 ** attempt) * \
+                        random.uniform(0.5, 1.0)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
 
     # -- Query ---------------------------------------------------------------
 
@@ -305,7 +362,8 @@ class Client:
 
     # -- Ingest --------------------------------------------------------------
 
-    def ingest(self, articles, batch_size=500, raise_on_error=False):
+    def ingest(self, articles, batch_size=500, raise_on_error=False,
+               retries=5, backoff=0.2, max_backoff=10.0):
         """Sends articles in Ingest batches of ``batch_size`` (at most the
         server's --max-batch, 1,000 by default) and returns one row per
         article: index (position in ``articles``), article_id, seqs (list),
@@ -313,11 +371,19 @@ class Client:
 
         ``articles``: dicts (article_id, source, url, title, body,
         published_at, received_at, content_type), Article messages, or a
-        DataFrame with those columns. Ingest is idempotent, so a failed call
-        can be repeated. A call that fails as a whole raises TidingsError;
+        DataFrame with those columns. Ingest is idempotent, so a batch whose
+        call failed for a passing reason (UNAVAILABLE: the server restarts;
+        RESOURCE_EXHAUSTED: it is full for now; DEADLINE_EXCEEDED) is sent
+        again, up to ``retries`` times per batch, after the server's
+        ``grpc-retry-pushback-ms`` when it sent one, else after ``backoff``
+        seconds doubling to ``max_backoff`` (with jitter); articles stored
+        by an earlier attempt come back as duplicates with their seqs. A
+        call that still fails, or fails otherwise, raises TidingsError;
         per-article errors are reported in the rows, or raised (the first
         one) with ``raise_on_error``. attrs: head_seq, store_id.
         """
+        if retries < 0:
+            raise ValueError("retries must be at least 0")
         if isinstance(articles, pd.DataFrame):
             articles = articles.to_dict("records")
         if batch_size < 1:
@@ -329,8 +395,9 @@ class Client:
 
         def send():
             nonlocal head, store
-            response = self._unary(self._stub.Ingest,
-                                   pb.IngestRequest(articles=batch))
+            response = self._retried(self._stub.Ingest,
+                                     pb.IngestRequest(articles=batch),
+                                     retries, backoff, max_backoff)
             base = len(rows["index"])
             for r in response.results:
                 code = errors.status_code(r.error_code)
