@@ -139,5 +139,31 @@ TEST_F(ServeClusterTest, TheSameArticleViaTwoNodesIsStoredOnce) {
             std::vector<uint64_t>{AllSeqs(next).front()});
 }
 
+TEST_F(ServeClusterTest, ANodeKilledCatchesUpFromItsLastAppliedRecord) {
+  auto a = StubFor(nodes_[0]->address());
+  const std::vector<uint64_t> before =
+      AllSeqs(Ingest(*a, {MakeArticle("k1", 1), MakeArticle("k2", 2)}));
+  ASSERT_FALSE(before.empty());
+  {
+    auto b = StubFor(nodes_[1]->address());
+    ASSERT_EQ(Subscribe(*b, 0, before.size()), before);  // B applied them.
+  }
+  nodes_[1]->Kill();  // SIGKILL: no shutdown.
+  const std::vector<uint64_t> during =
+      AllSeqs(Ingest(*a, {MakeArticle("k3", 3), MakeArticle("k4", 4)}));
+  ASSERT_FALSE(during.empty());
+  nodes_[1]->Restart();
+  ASSERT_FALSE(nodes_[1]->address().empty()) << nodes_[1]->log();
+  auto b = StubFor(nodes_[1]->address());
+  std::vector<uint64_t> all = before;
+  all.insert(all.end(), during.begin(), during.end());
+  EXPECT_EQ(Subscribe(*b, 0, all.size()), all);
+  // And B ingests after them.
+  const std::vector<uint64_t> after =
+      AllSeqs(Ingest(*b, {MakeArticle("k5", 5)}));
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.front(), all.back() + 1);
+}
+
 }  // namespace
 }  // namespace tidings
