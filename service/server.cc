@@ -516,6 +516,14 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
           "trim its replica at its own time); leave it unset and bound the "
           "cluster log's retention instead");
     }
+    if (store_->head_seq() > 0 && store_->applied_log_seq() == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store in ", options.data_dir, " holds signals (head seq ",
+          store_->head_seq(),
+          ") stored outside the cluster log, so its seqs would differ from "
+          "the other nodes'; start a cluster node on an empty data directory "
+          "(or on a backup of another node of this cluster)"));
+    }
     log_ = std::move(deps.log);
     applier_ = std::make_unique<internal::ReplicaApplier>(
         log_.get(), store_.get(), committer_.get());

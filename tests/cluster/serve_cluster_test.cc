@@ -165,5 +165,27 @@ TEST_F(ServeClusterTest, ANodeKilledCatchesUpFromItsLastAppliedRecord) {
   EXPECT_EQ(after.front(), all.back() + 1);
 }
 
+// A single node's store cannot become a replica: its seqs are its own.
+TEST(ServeClusterStartTest, RefusesAStoreWrittenOutsideTheCluster) {
+  TIDINGS_REQUIRE_NATS_SERVER();
+  absl::StatusOr<std::unique_ptr<NatsCluster>> nats =
+      NatsCluster::Start("serve_refuse");
+  ASSERT_TRUE(nats.ok()) << nats.status();
+  ServeProcess single("127.0.0.1:0", "cluster_refuse");
+  ASSERT_FALSE(single.address().empty()) << single.log();
+  ASSERT_FALSE(
+      AllSeqs(Ingest(*StubFor(single.address()), {MakeArticle("local", 1)}))
+          .empty());
+  ASSERT_EQ(single.Stop(), 0);
+  ServeProcess node(
+      "127.0.0.1:0", "cluster_refuse",
+      {"--cluster", absl::StrJoin((*nats)->urls(), ","), "--retention", "0s"});
+  EXPECT_TRUE(node.address().empty());
+  EXPECT_NE(node.exit_code(), 0);
+  EXPECT_NE(node.log().find("stored outside the cluster log"),
+            std::string::npos)
+      << node.log();
+}
+
 }  // namespace
 }  // namespace tidings
