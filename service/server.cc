@@ -35,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "cluster/signal_log.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
@@ -42,9 +43,11 @@
 #include "grpcpp/support/server_interceptor.h"
 #include "service/hub.h"
 #include "service/internal/auth.h"
+#include "service/internal/cluster_ingest.h"
 #include "service/internal/committer.h"
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
+#include "service/internal/replica_applier.h"
 #include "service/internal/request_log.h"
 #include "service/internal/series.h"
 #include "service/internal/wire.h"
@@ -299,6 +302,12 @@ class ServerImpl final : public Server {
   // the store and hub, which its scrapes read.
   std::unique_ptr<internal::MetricsExporter> metrics_;
   std::unique_ptr<internal::Committer> committer_;
+  // Cluster mode only (ServerDeps::log): the log, this node's replica of
+  // it, and ingest through it. The log goes before the ingest, whose
+  // callbacks it answers when it closes.
+  std::unique_ptr<internal::ReplicaApplier> applier_;
+  std::unique_ptr<internal::ClusterIngest> cluster_ingest_;
+  std::shared_ptr<cluster::SignalLog> log_;
   std::unique_ptr<internal::TokenHolder> tokens_;
   // Before the service and the gRPC server, which report into it.
   std::unique_ptr<internal::RequestLog> request_log_;
@@ -500,6 +509,31 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       store_.get(), hub_.get(), deps.clock, options.max_batch, recent_.get(),
       metrics, series_.get());
   TidingsService::Deps service_deps;
+  if (deps.log != nullptr) {
+    if (options.retention > absl::ZeroDuration()) {
+      return absl::FailedPreconditionError(
+          "--retention is not supported in cluster mode yet (each node would "
+          "trim its replica at its own time); leave it unset and bound the "
+          "cluster log's retention instead");
+    }
+    if (store_->head_seq() > 0 && store_->applied_log_seq() == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store in ", options.data_dir, " holds signals (head seq ",
+          store_->head_seq(),
+          ") stored outside the cluster log, so its seqs would differ from "
+          "the other nodes'; start a cluster node on an empty data directory "
+          "(or on a backup of another node of this cluster)"));
+    }
+    log_ = std::move(deps.log);
+    applier_ = std::make_unique<internal::ReplicaApplier>(
+        log_.get(), store_.get(), committer_.get());
+    if (absl::Status s = applier_->Start(); !s.ok()) return s;
+    cluster_ingest_ = std::make_unique<internal::ClusterIngest>(
+        log_.get(), applier_.get(), store_.get(), deps.clock);
+    service_deps.ingest = cluster_ingest_.get();
+    Log(LogLevel::kInfo, "cluster mode: replica started",
+        {{"applied_log_seq", store_->applied_log_seq()}});
+  }
   service_deps.store = store_.get();
   service_deps.scorer = scorer_.get();
   service_deps.hub = hub_.get();
@@ -629,6 +663,11 @@ void ServerImpl::Shutdown() {
         absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
     step_done("finish in-flight calls");
   }
+  // Cluster mode: stop applying, then close the log, which answers every
+  // publish still in flight (their calls end UNAVAILABLE) while the gRPC
+  // server still exists.
+  if (applier_ != nullptr) applier_->Stop();
+  log_.reset();
   if (hub_ != nullptr) hub_->Stop();
   StopTrimmer();  // Before the pool drains: it queues work there.
   if (pool_ != nullptr) pool_->Shutdown();

@@ -17,6 +17,10 @@
 #include "service/server_options.h"
 #include "storage/signal_store.h"
 
+namespace tidings::cluster {
+class SignalLog;
+}  // namespace tidings::cluster
+
 namespace tidings::service {
 
 // What Start() would otherwise build from the options; tests and embedders
@@ -34,6 +38,14 @@ struct ServerDeps {
   // null), e.g. one that injects I/O faults in tests. Not owned; must outlive
   // the server. Default (nullptr): RocksDB's default environment.
   rocksdb::Env* store_env = nullptr;
+  // Cluster mode (cluster/README.md): the replicated log this node's store
+  // is a replica of. When set, the server applies the log to its store from
+  // the store's applied_log_seq() on (Start() fails when it cannot read
+  // from there), and Ingest/IngestStream publish to the log and answer once
+  // this node's replica applied the record; Rescore and a retention are
+  // refused (FAILED_PRECONDITION). `tidings serve --cluster` builds a
+  // JetStream log. Default (nullptr): single node.
+  std::shared_ptr<cluster::SignalLog> log;
 };
 
 // The payload type URL on Start()'s status when the listen address is taken

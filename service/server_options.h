@@ -109,6 +109,11 @@ struct ServerOptions {
   // applies them to the process logger. Default: "text", "info".
   std::string log_format = "text";
   std::string log_level = "info";
+  // Cluster mode (cluster/README.md): the NATS servers of the cluster log,
+  // "nats://h1:p1,nats://h2:p2,...". The front end (`tidings serve`) opens
+  // the log and hands it to Server::Start in ServerDeps::log. Default: "" =
+  // a single node.
+  std::string cluster;
 };
 
 }  // namespace tidings::service

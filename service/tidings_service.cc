@@ -130,7 +130,9 @@ grpc::ServerUnaryReactor* TidingsService::Ingest(
       return;
     }
     std::vector<storage::PendingArticle> pending = std::move(batch.pending);
-    core->deps.committer->Submit(
+    internal::IngestSink* sink =
+        core->deps.ingest != nullptr ? core->deps.ingest : core->deps.committer;
+    sink->Submit(
         std::move(pending),
         [core, response, reactor, admission, batch = std::move(batch)](
             absl::StatusOr<std::vector<storage::AppendResult>> stored,
@@ -471,6 +473,12 @@ grpc::ServerWriteReactor<v1::RescoreProgress>* TidingsService::Rescore(
   if (absl::Status valid = internal::ValidateRescoreRequest(*request);
       !valid.ok()) {
     return new Failed(ToGrpc(valid));
+  }
+  if (core->deps.ingest != nullptr) {
+    return new Failed(grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "Rescore is not supported in cluster mode yet (rescores are not "
+        "replicated through the cluster log)"));
   }
   if (core->rescoring.exchange(true)) {
     return new Failed(grpc::Status(

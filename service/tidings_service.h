@@ -50,6 +50,7 @@ namespace tidings::service {
 
 namespace internal {
 class Committer;
+class IngestSink;
 class RecentSignals;
 class RequestLog;
 class SeriesIndex;
@@ -91,6 +92,9 @@ class TidingsService final : public ServiceBase {
     Hub* hub = nullptr;
     internal::WorkPool* pool = nullptr;
     internal::Committer* committer = nullptr;
+    // Where Ingest and IngestStream send their batches in cluster mode
+    // (internal::ClusterIngest); nullptr = the committer (single node).
+    internal::IngestSink* ingest = nullptr;
     // The newest signals, for caught-up subscribers; nullptr = they read
     // storage.
     const internal::RecentSignals* recent = nullptr;

@@ -171,6 +171,14 @@ absl::Status SignalStore::TrimBefore(absl::Time cutoff) {
 
 absl::Status SignalStore::Trim(absl::Time now) { return absl::OkStatus(); }
 
+absl::StatusOr<std::vector<AppendResult>> SignalStore::Apply(
+    std::vector<PendingArticle> batch, absl::Time ingested_at,
+    const LogApply& apply) {
+  return absl::UnimplementedError("Apply is not implemented by this store");
+}
+
+uint64_t SignalStore::applied_log_seq() const { return 0; }
+
 std::optional<StoreStats> SignalStore::Stats() const { return std::nullopt; }
 
 namespace {
@@ -202,6 +210,9 @@ constexpr char kFormatVersionKey[] = "format_version";
 constexpr char kFormatVersion[] = "1";
 constexpr char kTrimStateKey[] = "trim_state";
 constexpr char kStoreIdKey[] = "store_id";
+// A cluster replica's last applied log seq (8 bytes, big-endian); absent in
+// a store that never applied a log record.
+constexpr char kAppliedLogSeqKey[] = "applied_log_seq";
 constexpr size_t kStoreIdHexDigits = 32;
 
 // Signals deleted per trim step (one WriteBatch, one hold of the writer
@@ -246,6 +257,7 @@ struct Restored {
   uint64_t first_seq = 1;
   std::string store_id;
   internal::NoveltyCounter novelty;
+  uint64_t applied_log_seq = 0;
 };
 
 // 128 bits from the operating system's entropy source, as 32 lowercase hex
@@ -391,6 +403,19 @@ absl::StatusOr<Restored> Restore(const Db& db, const StoreOptions& options) {
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(
       restored.novelty,
       internal::LoadNoveltyCounter(db, restored.last_ingested_micros));
+  {
+    std::string value;
+    s = db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), kAppliedLogSeqKey,
+                   &value);
+    if (s.ok() && value.size() != 8) {
+      return absl::DataLossError("malformed applied log seq");
+    }
+    if (s.ok())
+      restored.applied_log_seq = internal::GetBigEndian64(value.data());
+    if (!s.ok() && !s.IsNotFound()) {
+      return FromRocks(s, "cannot read the applied log seq");
+    }
+  }
   return restored;
 }
 
@@ -473,7 +498,17 @@ class RocksSignalStore final : public SignalStore {
 
   absl::StatusOr<std::vector<AppendResult>> Append(
       std::vector<PendingArticle> batch, absl::Time now)
-      ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override;
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override {
+    return AppendOrApply(std::move(batch), now, nullptr);
+  }
+  absl::StatusOr<std::vector<AppendResult>> Apply(
+      std::vector<PendingArticle> batch, absl::Time ingested_at,
+      const LogApply& apply) ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override {
+    return AppendOrApply(std::move(batch), ingested_at, &apply);
+  }
+  uint64_t applied_log_seq() const override {
+    return applied_log_seq_.load(std::memory_order_acquire);
+  }
   uint64_t head_seq() const override {
     return head_.load(std::memory_order_acquire);
   }
@@ -535,7 +570,13 @@ class RocksSignalStore final : public SignalStore {
         first_seq_(restored.first_seq),
         last_ingested_micros_(restored.last_ingested_micros),
         novelty_(std::move(restored.novelty)),
+        applied_log_seq_(restored.applied_log_seq),
         db_(std::move(db)) {}
+
+  // Append(), and Apply() when `apply` is set.
+  absl::StatusOr<std::vector<AppendResult>> AppendOrApply(
+      std::vector<PendingArticle> batch, absl::Time now, const LogApply* apply)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
   // The open database for a reader, or UNAVAILABLE while it is being
   // reopened after a write error (see RecoverIfNeeded()).
@@ -617,6 +658,8 @@ class RocksSignalStore final : public SignalStore {
   internal::NoveltyCounter novelty_ ABSL_GUARDED_BY(mu_);
   // Set when a write failed: RocksDB refuses writes until recovered.
   bool needs_recovery_ ABSL_GUARDED_BY(mu_) = false;
+  // The last log seq Apply() wrote. Written only under mu_, after its batch.
+  std::atomic<uint64_t> applied_log_seq_;
 
   // Guards the pointer (not the database: RocksDB is thread-safe). Readers
   // copy it under a shared lock; only recovery, holding mu_ too, replaces
@@ -693,6 +736,10 @@ absl::Status RocksSignalStore::RecoverIfNeeded() {
       std::max(last_ingested_micros_, restored->last_ingested_micros);
   // Counts what the reopened log holds (a replayed batch included).
   novelty_ = std::move(restored->novelty);
+  applied_log_seq_.store(
+      std::max(applied_log_seq_.load(std::memory_order_relaxed),
+               restored->applied_log_seq),
+      std::memory_order_release);
   needs_recovery_ = false;
   return absl::OkStatus();
 }
@@ -775,13 +822,20 @@ RocksSignalStore::FindNearDuplicates(
   return found;
 }
 
-absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
-    std::vector<PendingArticle> batch, absl::Time now) {
+absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::AppendOrApply(
+    std::vector<PendingArticle> batch, absl::Time now, const LogApply* apply) {
   TIDINGS_STORAGE_RETURN_IF_ERROR(ValidateBatch(batch));
   std::vector<AppendResult> results(batch.size());
-  if (batch.empty()) return results;
+  if (batch.empty() && apply == nullptr) return results;
 
   absl::MutexLock lock(&mu_);
+  if (apply != nullptr &&
+      apply->log_seq <= applied_log_seq_.load(std::memory_order_relaxed)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "log seq ", apply->log_seq, " is not above the applied log seq ",
+        applied_log_seq_.load(std::memory_order_relaxed),
+        ": a replica applies each record once, in order"));
+  }
   TIDINGS_STORAGE_RETURN_IF_ERROR(RecoverIfNeeded());
   // Only this thread (holding mu_) may replace db_, so `db` stays current.
   TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
@@ -890,14 +944,20 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
                     internal::EncodeSeqList(result.seqs));
   }
 
-  if (write_batch.Count() == 0) return results;  // All duplicates.
+  // All duplicates (an applied record still records its log seq).
+  if (write_batch.Count() == 0 && apply == nullptr) return results;
   TIDINGS_STORAGE_RETURN_IF_ERROR(
       versions.Write(*db, /*replace=*/false, &write_batch));
+  if (apply != nullptr) {
+    std::string log_seq;
+    internal::PutBigEndian64(&log_seq, apply->log_seq);
+    write_batch.Put(db->cf(kMeta), kAppliedLogSeqKey, log_seq);
+  }
 
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
+  write_options.sync = options_.sync && (apply == nullptr || apply->sync);
   std::optional<internal::SyncTimer> sync_timer;
-  if (options_.sync && options_.on_wal_sync) sync_timer.emplace();
+  if (write_options.sync && options_.on_wal_sync) sync_timer.emplace();
   rocksdb::Status s = db->db->Write(write_options, &write_batch);
   if (!s.ok()) {
     needs_recovery_ = true;
@@ -911,6 +971,9 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::Append(
   if (new_head != head) last_ingested_micros_ = now_micros;
   novelty.CommitTo(&novelty_);
   head_.store(new_head, std::memory_order_release);
+  if (apply != nullptr) {
+    applied_log_seq_.store(apply->log_seq, std::memory_order_release);
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!results[i].duplicate) results[i].stored = std::move(batch[i].signals);
   }

@@ -128,6 +128,20 @@ struct AppendResult {
   std::vector<tidings::v1::Signal> stored;
 };
 
+// How Apply() stores a batch: a cluster replica applying one record of the
+// replicated log (cluster/README.md).
+struct LogApply {
+  // The record's log seq (> 0), stored as applied_log_seq() in the same
+  // RocksDB write batch as the record's signals (also when every article of
+  // it is a duplicate), so the two survive or are lost together.
+  uint64_t log_seq = 0;
+  // Sync the WAL with this write (when StoreOptions::sync is on). A replica
+  // applying a run of records syncs only the last: an unsynced apply that a
+  // crash loses is lost together with its applied_log_seq, and re-applied
+  // from the log, to the same seqs (see Apply()).
+  bool sync = true;
+};
+
 // Entity ids up to this many bytes are indexed; Append() refuses longer ones.
 inline constexpr size_t kMaxIndexedEntityId = 1024;
 
@@ -240,6 +254,27 @@ class SignalStore {
   // Thread-safe: concurrent calls are serialised, so seqs stay dense.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(
       std::vector<PendingArticle> batch, absl::Time now) = 0;
+
+  // Append() for a cluster replica: `batch` (one log record's article) is
+  // stored exactly as Append(batch, ingested_at) would, and the record's log
+  // seq is recorded as applied_log_seq() in the same write batch. So a
+  // replica that applies the same records in the same order, each with the
+  // ingested_at it carries, gives every signal the same seq, ingested_at and
+  // duplicate_of_seq as every other replica (the store's deduplication by
+  // key decides duplicates the same way everywhere). With apply.sync off the
+  // head advances before the write is durable: readers may see signals a
+  // crash loses, which the replica then re-applies from the log unchanged.
+  // FAILED_PRECONDITION when apply.log_seq is 0 or not above
+  // applied_log_seq() (nothing written); otherwise the errors of Append().
+  // Thread-safe (serialised with Append()). The default returns
+  // UNIMPLEMENTED (for fakes).
+  virtual absl::StatusOr<std::vector<AppendResult>> Apply(
+      std::vector<PendingArticle> batch, absl::Time ingested_at,
+      const LogApply& apply);
+
+  // The log seq of the last record Apply() stored (persisted: read at
+  // Open()); 0 when none. Thread-safe and wait-free. The default returns 0.
+  virtual uint64_t applied_log_seq() const;
 
   // The seq of the newest durable signal, 0 when the log is empty.
   // Thread-safe and wait-free.

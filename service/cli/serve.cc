@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
+#include "service/cli/cluster_log.h"
 #include "service/cli/commands.h"
 #include "service/cli/config.h"
 #include "service/cli/systemd_notify.h"
@@ -171,6 +172,10 @@ void BindServeFlags(FlagSet& flags, service::ServerOptions& options) {
   flags.String("metrics-listen", &options.metrics_listen, "HOST:PORT",
                "serve Prometheus metrics over HTTP at "
                "http://HOST:PORT/metrics (default: off)");
+  flags.String("cluster", &options.cluster, "URL,...",
+               "cluster mode: replicate through the JetStream stream TIDINGS "
+               "on these NATS servers (nats://HOST:PORT,...); every node "
+               "serves the same seqs (default: a single node)");
   flags.String("log-format", &options.log_format, "FORMAT",
                "log lines on stderr as text or json (one object a line)");
   flags.String("log-level", &options.log_level, "LEVEL",
@@ -228,8 +233,24 @@ int RunServe(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  service::ServerDeps deps;
+  if (!options.cluster.empty()) {
+    if (absl::StatusOr<std::vector<std::string>> urls =
+            ParseClusterUrls(options.cluster);
+        !urls.ok()) {
+      Fail(urls.status().message());
+      return kExitUsage;
+    }
+    absl::StatusOr<std::shared_ptr<cluster::SignalLog>> log =
+        OpenClusterLog(options.cluster);
+    if (!log.ok()) {
+      return Fail(
+          absl::StrCat("cannot start the server: ", log.status().message()));
+    }
+    deps.log = *std::move(log);
+  }
   absl::StatusOr<std::unique_ptr<service::Server>> server =
-      service::Server::Start(options);
+      service::Server::Start(options, std::move(deps));
   if (!server.ok()) {
     return Fail(
         absl::StrCat("cannot start the server: ", server.status().message(),

@@ -28,22 +28,45 @@ Committer::Committer(storage::SignalStore* store, Hub* hub,
 void Committer::Submit(std::vector<storage::PendingArticle> batch, Done done) {
   {
     absl::MutexLock lock(&mu_);
-    queue_.push_back(Entry{std::move(batch), std::move(done)});
+    queue_.push_back(Entry{std::move(batch), std::move(done), {}});
     if (committing_) return;  // The leader will take it.
     committing_ = true;
   }
+  Lead();
+}
+
+void Committer::SubmitApplied(std::vector<storage::PendingArticle> batch,
+                              std::vector<AppliedRecord> records, Done done) {
+  {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(
+        Entry{std::move(batch), std::move(done), std::move(records)});
+    if (committing_) return;  // The leader will take it.
+    committing_ = true;
+  }
+  Lead();
+}
+
+std::vector<Committer::Entry> Committer::TakeGroup() {
+  std::vector<Entry> group;
+  size_t articles = 0;
+  while (!queue_.empty() &&
+         (group.empty() ||
+          (group.front().applied.empty() && queue_.front().applied.empty() &&
+           articles + queue_.front().batch.size() <= max_group_articles_))) {
+    articles += queue_.front().batch.size();
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return group;
+}
+
+void Committer::Lead() {
   for (;;) {
     std::vector<Entry> group;
     {
       absl::MutexLock lock(&mu_);
-      size_t articles = 0;
-      while (!queue_.empty() &&
-             (group.empty() ||
-              articles + queue_.front().batch.size() <= max_group_articles_)) {
-        articles += queue_.front().batch.size();
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      group = TakeGroup();
       if (group.empty()) {
         committing_ = false;
         return;
@@ -51,6 +74,29 @@ void Committer::Submit(std::vector<storage::PendingArticle> batch, Done done) {
     }
     Commit(std::move(group));
   }
+}
+
+absl::StatusOr<std::vector<storage::AppendResult>> Committer::ApplyRecords(
+    std::vector<storage::PendingArticle> batch,
+    const std::vector<AppliedRecord>& records) {
+  if (records.size() != batch.size()) {
+    return absl::InternalError("SubmitApplied: one record per article");
+  }
+  std::vector<storage::AppendResult> results;
+  results.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::vector<storage::PendingArticle> one;
+    // A record that stores nothing (it did not decode) still advances the
+    // applied log seq.
+    if (!batch[i].idempotency_key.empty()) one.push_back(std::move(batch[i]));
+    absl::StatusOr<std::vector<storage::AppendResult>> r = store_->Apply(
+        std::move(one), records[i].ingested_at,
+        {.log_seq = records[i].log_seq, .sync = i + 1 == batch.size()});
+    if (!r.ok()) return r.status();
+    results.push_back(r->empty() ? storage::AppendResult{}
+                                 : std::move(r->front()));
+  }
+  return results;
 }
 
 void Committer::Commit(std::vector<Entry> group) {
@@ -69,7 +115,9 @@ void Committer::Commit(std::vector<Entry> group) {
   const size_t total = merged.size();
   const absl::Time started = absl::Now();
   absl::StatusOr<std::vector<storage::AppendResult>> results =
-      store_->Append(std::move(merged), clock_());
+      group.front().applied.empty()
+          ? store_->Append(std::move(merged), clock_())
+          : ApplyRecords(std::move(merged), group.front().applied);
   if (results.ok() && results->size() != total) {
     results =
         absl::InternalError(absl::StrCat("storage returned ", results->size(),

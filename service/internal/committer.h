@@ -30,14 +30,35 @@ class RecentSignals;
 class SeriesIndex;
 struct Metrics;
 
-class Committer {
+// Where Ingest and IngestStream hand their scored batches: the group
+// committer (single node), or the cluster log (cluster mode,
+// cluster_ingest.h).
+class IngestSink {
  public:
   // Called once the batch is durable (results in batch order, and the log
-  // head after the commit) or failed (nothing of it was stored). Runs on the
-  // committing thread with no lock held; it must not block.
+  // head after the commit) or failed (single node: nothing of it was
+  // stored). Runs on the committing thread with no lock held; it must not
+  // block.
   using Done = std::function<void(
       absl::StatusOr<std::vector<storage::AppendResult>> results,
       uint64_t head)>;
+
+  virtual ~IngestSink() = default;
+  // Queues `batch` (REQUIRES: non-empty); calls `done` once. Call it from
+  // the work pool, never from a gRPC reaction.
+  virtual void Submit(std::vector<storage::PendingArticle> batch,
+                      Done done) = 0;
+};
+
+// One log record's place, for SubmitApplied().
+struct AppliedRecord {
+  absl::Time ingested_at;  // As the record carries it.
+  uint64_t log_seq = 0;
+};
+
+class Committer final : public IngestSink {
+ public:
+  using Done = IngestSink::Done;
 
   // `max_group_articles`: most articles in one Append, unless a single batch
   // is larger. `recent` (may be null) receives the stored signals of every
@@ -53,13 +74,34 @@ class Committer {
   // at once when another thread is committing; otherwise the calling thread
   // commits everything queued, its own batch first, until the queue is
   // empty. Call it from the work pool, never from a gRPC reaction.
-  void Submit(std::vector<storage::PendingArticle> batch, Done done);
+  void Submit(std::vector<storage::PendingArticle> batch, Done done) override;
+
+  // Cluster mode's replica (replica_applier.h): stores the articles of
+  // consecutive log records, batch[i] with records[i] (same sizes,
+  // non-empty; an article with no key stands for a record that stores
+  // nothing), each with SignalStore::Apply() (one WAL sync for the run),
+  // then tells the recent window, the series and the hub as a commit does.
+  // Queued like Submit() but never grouped with other batches. On failure
+  // the records before the failing one may be applied (and the hub told):
+  // the caller resumes from the store's applied_log_seq().
+  void SubmitApplied(std::vector<storage::PendingArticle> batch,
+                     std::vector<AppliedRecord> records, Done done);
 
  private:
   struct Entry {
     std::vector<storage::PendingArticle> batch;
     Done done;
+    std::vector<AppliedRecord> applied;  // SubmitApplied(): one per article.
   };
+
+  // The queue's front group, by the grouping rules. REQUIRES: mu_ held.
+  std::vector<Entry> TakeGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs commits until the queue is empty (the caller became the leader).
+  void Lead();
+  // SignalStore::Apply() of each record of `entry`, syncing only the last.
+  absl::StatusOr<std::vector<storage::AppendResult>> ApplyRecords(
+      std::vector<storage::PendingArticle> batch,
+      const std::vector<AppliedRecord>& records);
 
   // Stores `group` with one Append and calls back each batch. A failure
   // fails every batch of the group (the store writes nothing of it); the

@@ -203,15 +203,16 @@ class IngestStreamReactor final
     }
     std::vector<storage::PendingArticle> pending = std::move(batch.pending);
     Ref();  // For the committer's callback.
-    core_->deps.committer->Submit(
-        std::move(pending),
-        [this, bytes, batch = std::move(batch)](
-            absl::StatusOr<std::vector<storage::AppendResult>> stored,
-            uint64_t head) mutable {
-          AnswerBatch(stored, &batch);
-          Complete(std::move(batch.results), bytes);
-          Unref();
-        });
+    IngestSink* sink = core_->deps.ingest != nullptr ? core_->deps.ingest
+                                                     : core_->deps.committer;
+    sink->Submit(std::move(pending),
+                 [this, bytes, batch = std::move(batch)](
+                     absl::StatusOr<std::vector<storage::AppendResult>> stored,
+                     uint64_t head) mutable {
+                   AnswerBatch(stored, &batch);
+                   Complete(std::move(batch.results), bytes);
+                   Unref();
+                 });
   }
 
   // Marks the results ready, releases the `bytes` of their articles, starts

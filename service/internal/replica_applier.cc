@@ -1,0 +1,199 @@
+// Copyright 2026 The Tidings Authors.
+
+#include "service/internal/replica_applier.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "service/internal/log_record_codec.h"
+#include "service/log.h"
+
+namespace tidings::service::internal {
+
+ReplicaApplier::ReplicaApplier(cluster::SignalLog* log,
+                               storage::SignalStore* store,
+                               Committer* committer, Options options)
+    : log_(log), store_(store), committer_(committer), options_(options) {}
+
+ReplicaApplier::~ReplicaApplier() { Stop(); }
+
+absl::Status ReplicaApplier::Start() {
+  const uint64_t from = store_->applied_log_seq() + 1;
+  absl::StatusOr<std::unique_ptr<cluster::LogReader>> reader =
+      log_->OpenReader(from);
+  if (!reader.ok()) {
+    return absl::Status(
+        reader.status().code(),
+        absl::StrCat("this node's replica cannot read the cluster log from "
+                     "record ",
+                     from, ": ", reader.status().message()));
+  }
+  reader_ = *std::move(reader);
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = from - 1;
+  }
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void ReplicaApplier::Stop() {
+  std::multimap<uint64_t, Waiter> waiters;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    waiters.swap(waiters_);
+  }
+  for (auto& [seq, w] : waiters) {
+    std::move(w.done)(absl::UnavailableError(
+        "the server is shutting down before its replica applied the record; "
+        "it is in the cluster log: send it again (to any node) to learn its "
+        "seqs"));
+  }
+}
+
+void ReplicaApplier::Pause(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), d);
+}
+
+void ReplicaApplier::Run() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    if (reader_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<cluster::LogReader>> reader =
+          log_->OpenReader(store_->applied_log_seq() + 1);
+      if (!reader.ok()) {
+        Log(LogLevel::kWarn, "replica: cannot reopen the cluster log reader",
+            {{"reason", reader.status().ToString()},
+             {"applied_log_seq", store_->applied_log_seq()}});
+        Pause(options_.retry);
+        continue;
+      }
+      reader_ = *std::move(reader);
+    }
+    absl::StatusOr<std::vector<cluster::LogRecord>> records =
+        reader_->Next(options_.max_records, options_.poll);
+    absl::Status status = records.status();
+    if (status.ok() && !records->empty()) {
+      status = ApplyRecords(*std::move(records));
+    }
+    if (status.ok()) continue;
+    Log(status.code() == absl::StatusCode::kOutOfRange ? LogLevel::kError
+                                                       : LogLevel::kWarn,
+        "replica: applying the cluster log failed; retrying",
+        {{"reason", status.ToString()},
+         {"applied_log_seq", store_->applied_log_seq()}});
+    reader_.reset();  // Reopened at the applied position.
+    Pause(options_.retry);
+  }
+}
+
+absl::Status ReplicaApplier::ApplyRecords(
+    std::vector<cluster::LogRecord> records) {
+  const uint64_t first = store_->applied_log_seq() + 1;
+  if (records.front().seq != first) {
+    return absl::InternalError(
+        absl::StrCat("the reader delivered record ", records.front().seq,
+                     " where the replica expected ", first));
+  }
+  std::vector<storage::PendingArticle> batch;
+  std::vector<AppliedRecord> applied;
+  batch.reserve(records.size());
+  applied.reserve(records.size());
+  for (cluster::LogRecord& r : records) {
+    absl::StatusOr<DecodedRecord> decoded = DecodeLogRecord(r.data);
+    if (!decoded.ok()) {
+      // Every replica skips it the same way (it stores nothing).
+      Log(LogLevel::kError, "replica: skipping a cluster log record",
+          {{"log_seq", r.seq}, {"reason", decoded.status().ToString()}});
+      batch.emplace_back();
+      applied.push_back({absl::UnixEpoch(), r.seq});
+      continue;
+    }
+    batch.push_back(std::move(decoded->article));
+    applied.push_back({decoded->ingested_at, r.seq});
+  }
+  absl::Notification done;
+  absl::Status status;
+  committer_->SubmitApplied(
+      std::move(batch), applied,
+      [&](absl::StatusOr<std::vector<storage::AppendResult>> results,
+          uint64_t head) {
+        absl::MutexLock lock(&mu_);
+        if (results.ok()) {
+          for (size_t i = 0; i < results->size(); ++i) {
+            remembered_[applied[i].log_seq] =
+                Result{std::move((*results)[i].seqs), (*results)[i].duplicate};
+          }
+          while (remembered_.size() > options_.remembered) {
+            remembered_.erase(remembered_.begin());
+          }
+          applied_ = applied.back().log_seq;
+        } else {
+          status = results.status();
+          applied_ = store_->applied_log_seq();
+        }
+        done.Notify();
+      });
+  done.WaitForNotification();
+  AnswerWaiters();
+  return status;
+}
+
+absl::StatusOr<storage::AppendResult> ReplicaApplier::ResultOf(
+    uint64_t log_seq, const std::string& key) {
+  storage::AppendResult result;
+  if (auto it = remembered_.find(log_seq); it != remembered_.end()) {
+    result.seqs = it->second.seqs;
+    result.duplicate = it->second.duplicate;
+    return result;
+  }
+  absl::StatusOr<std::vector<uint64_t>> seqs = store_->LookupKey(key);
+  if (!seqs.ok()) return seqs.status();
+  result.seqs = *std::move(seqs);
+  return result;
+}
+
+void ReplicaApplier::AnswerWaiters() {
+  std::vector<std::pair<Applied, absl::StatusOr<storage::AppendResult>>> ready;
+  {
+    absl::MutexLock lock(&mu_);
+    while (!waiters_.empty() && waiters_.begin()->first <= applied_) {
+      auto node = waiters_.extract(waiters_.begin());
+      ready.emplace_back(std::move(node.mapped().done),
+                         ResultOf(node.key(), node.mapped().key));
+    }
+  }
+  for (auto& [done, result] : ready) std::move(done)(std::move(result));
+}
+
+void ReplicaApplier::WhenApplied(uint64_t log_seq, std::string key,
+                                 Applied done) {
+  absl::StatusOr<storage::AppendResult> result;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      result = absl::UnavailableError(
+          "the server is shutting down before its replica applied the "
+          "record; it is in the cluster log: send it again (to any node) to "
+          "learn its seqs");
+    } else if (log_seq > applied_) {
+      waiters_.emplace(log_seq, Waiter{std::move(key), std::move(done)});
+      return;
+    } else {
+      result = ResultOf(log_seq, key);
+    }
+  }
+  std::move(done)(std::move(result));
+}
+
+}  // namespace tidings::service::internal

@@ -1,0 +1,117 @@
+// Copyright 2026 The Tidings Authors.
+//
+// replica_applier.h: cluster mode's replica (cluster/README.md). One thread
+// per node reads the cluster log in log-seq order, from the record after the
+// store's applied_log_seq(), and applies each record to this node's store
+// through the committer (Committer::SubmitApplied: SignalStore::Apply() with
+// the record's ingested_at and log seq, then the recent window, the series
+// and the hub, so that subscribers on this node wake as for a local
+// ingest). Ingest on this node waits here for its own record
+// (WhenApplied) before it answers.
+
+#ifndef TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
+#define TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "cluster/signal_log.h"
+#include "service/internal/committer.h"
+#include "storage/signal_store.h"
+
+namespace tidings::service::internal {
+
+class ReplicaApplier {
+ public:
+  struct Options {
+    size_t max_records = 1000;  // Records read and applied at once (one sync).
+    absl::Duration poll = absl::Milliseconds(200);   // LogReader::Next's wait.
+    absl::Duration retry = absl::Milliseconds(500);  // After a failure.
+    size_t remembered = 65536;  // Results kept for late WhenApplied() calls.
+  };
+
+  // Not owned; all must outlive the applier.
+  ReplicaApplier(cluster::SignalLog* log, storage::SignalStore* store,
+                 Committer* committer, Options options);
+  ReplicaApplier(cluster::SignalLog* log, storage::SignalStore* store,
+                 Committer* committer)
+      : ReplicaApplier(log, store, committer, Options()) {}
+  ~ReplicaApplier();  // Stop().
+
+  // Opens the reader at store->applied_log_seq() + 1 and starts the thread.
+  // Blocking (it asks the log). OUT_OF_RANGE when the log no longer holds
+  // that record (the replica fell behind the log's retention: rebuild it
+  // from another node's backup); UNAVAILABLE when the log cannot be reached.
+  absl::Status Start();
+
+  // Stops the thread (within about Options::poll plus a running apply);
+  // waiting WhenApplied() callbacks get UNAVAILABLE. Idempotent.
+  void Stop();
+
+  // The record's result on this replica: its signals' seqs, duplicate when
+  // the store had its key already.
+  using Applied =
+      absl::AnyInvocable<void(absl::StatusOr<storage::AppendResult>) &&>;
+
+  // Calls `done` once this replica applied log seq `log_seq` (at once, on
+  // the calling thread, when it has), with that record's result, or
+  // UNAVAILABLE when the applier stops first. `key` is the record's
+  // idempotency key: a record applied too long ago to be remembered is
+  // answered from the store's key index. `done` must be quick: it runs on
+  // the applier's thread or the caller's.
+  void WhenApplied(uint64_t log_seq, std::string key, Applied done);
+
+  // The last log seq applied (the store's applied_log_seq()).
+  uint64_t applied() const { return store_->applied_log_seq(); }
+
+ private:
+  struct Waiter {
+    std::string key;
+    Applied done;
+  };
+  struct Result {
+    std::vector<uint64_t> seqs;
+    bool duplicate = false;
+  };
+
+  void Run();
+  // Decodes and applies `records` (dense, from applied() + 1); answers the
+  // waiters of every record applied, even when a later one failed.
+  absl::Status ApplyRecords(std::vector<cluster::LogRecord> records);
+  // Answers the waiters at or below the store's applied log seq.
+  void AnswerWaiters() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<storage::AppendResult> ResultOf(uint64_t log_seq,
+                                                 const std::string& key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sleeps up to `d` unless Stop() is called.
+  void Pause(absl::Duration d) ABSL_LOCKS_EXCLUDED(mu_);
+
+  cluster::SignalLog* const log_;
+  storage::SignalStore* const store_;
+  Committer* const committer_;
+  const Options options_;
+  std::unique_ptr<cluster::LogReader> reader_;  // The applier thread's.
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::multimap<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, Result> remembered_ ABSL_GUARDED_BY(mu_);
+  // The last log seq whose result is in remembered_ (or, after a failure,
+  // the store's applied_log_seq()): what waiters are answered up to.
+  uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace tidings::service::internal
+
+#endif  // TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
