@@ -132,13 +132,15 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
   out.reserve(cleaned.whole ? 1 : cleaned.docs.size());
   AnalyzedText& analyzed = state->analyzed;
   std::vector<EntityMention>& mentions = state->mentions;
-  auto score = [&](std::string_view doc_title, std::string source,
-                   std::string_view doc_body, CleanDocument* meta) {
+  // (The cleaned documents' strings are copied, not moved: they keep their
+  // buffers for the next call.)
+  auto score = [&](std::string_view doc_title, std::string_view source,
+                   std::string_view doc_body, const CleanDocument* meta) {
     ScoredDocument scored;
     scored.doc_index = static_cast<uint32_t>(out.size());
-    scored.source = std::move(source);
+    scored.source = std::string(source);
     if (meta != nullptr) {
-      scored.author = std::move(meta->author);
+      scored.author = meta->author;
       scored.published_origin = meta->published.origin;
       scored.published_at = meta->published.at;
       scored.published_date_only = meta->published.date_only;
@@ -174,10 +176,10 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     out.push_back(std::move(scored));
   };
   if (cleaned.whole) {
-    score(cleaned.whole_title, std::string(), cleaned.whole_body, nullptr);
+    score(cleaned.whole_title, std::string_view(), cleaned.whole_body, nullptr);
   } else {
-    for (CleanDocument& doc : cleaned.docs) {
-      score(doc.title, std::move(doc.source), doc.body, &doc);
+    for (const CleanDocument& doc : cleaned.docs) {
+      score(doc.title, doc.source, doc.body, &doc);
     }
   }
   // The views into the documents die with them: the analysis must not be
