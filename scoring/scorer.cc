@@ -13,6 +13,7 @@
 #include "scoring/internal/fingerprint.h"
 #include "scoring/internal/html.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/sentiment.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/utf8.h"
@@ -71,6 +72,17 @@ const std::string& Scorer::version() const { return impl_->version; }
 
 // Score()'s working memory: one per call on the stack, or the caller's.
 struct internal::ScoreScratch {
+  ScoreScratch() {
+    sentiment.recycler = &recycler;
+    entity_sentiment.recycler = &recycler;
+    events.recycler = &recycler;
+    list.recycler = &recycler;
+  }
+  ScoreScratch(const ScoreScratch&) = delete;             // The stages point to
+  ScoreScratch& operator=(const ScoreScratch&) = delete;  // `recycler`.
+
+  // The parts of the results that the caller gave back.
+  internal::Recycler recycler;
   std::string title_buf, body_buf, next;  // Normalised input.
   PageCleaner::Cleaned cleaned;
   AnalyzedText analyzed;
@@ -91,19 +103,29 @@ Scorer::Scratch& Scorer::Scratch::operator=(Scratch&&) noexcept = default;
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input) const {
   internal::ScoreScratch state;
-  return Score(input, &state);
+  std::vector<ScoredDocument> out;
+  Score(input, &state, &out);
+  return out;
 }
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
                                           Scratch* scratch) const {
+  std::vector<ScoredDocument> out;
+  Score(input, scratch, &out);
+  return out;
+}
+
+void Scorer::Score(const ScoreInput& input, Scratch* scratch,
+                   std::vector<ScoredDocument>* out) const {
   if (scratch->state_ == nullptr) {  // Moved from.
     scratch->state_ = std::make_unique<internal::ScoreScratch>();
   }
-  return Score(input, scratch->state_.get());
+  Score(input, scratch->state_.get(), out);
 }
 
-std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
-                                          internal::ScoreScratch* state) const {
+void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
+                   std::vector<ScoredDocument>* results) const {
+  state->recycler.Recycle(results);  // Empty now; keeps its capacity.
   // Untrusted text: invalid UTF-8 and control characters repaired, HTML
   // markup turned into its visible text, character references decoded.
   // Views into `input` when nothing changed. (The buffers are swapped, not
@@ -128,7 +150,7 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
 
   internal::PageCleaner::Cleaned& cleaned = state->cleaned;
   impl_->cleaner.Clean(title, body, input.kind, input.now, &cleaned);
-  std::vector<ScoredDocument> out;
+  std::vector<ScoredDocument>& out = *results;
   out.reserve(cleaned.whole ? 1 : cleaned.docs.size());
   AnalyzedText& analyzed = state->analyzed;
   std::vector<EntityMention>& mentions = state->mentions;
@@ -136,9 +158,10 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
   // buffers for the next call.)
   auto score = [&](std::string_view doc_title, std::string_view source,
                    std::string_view doc_body, const CleanDocument* meta) {
-    ScoredDocument scored;
-    scored.doc_index = static_cast<uint32_t>(out.size());
-    scored.source = std::string(source);
+    ScoredDocument& scored =
+        out.emplace_back(internal::NewDocument(&state->recycler));
+    scored.doc_index = static_cast<uint32_t>(out.size() - 1);
+    scored.source.assign(source);
     if (meta != nullptr) {
       scored.author = meta->author;
       scored.published_origin = meta->published.origin;
@@ -151,7 +174,7 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     if (!doc_title.empty()) scored.text.append(doc_title).append("\n\n");
     scored.body_begin = static_cast<uint32_t>(scored.text.size());
     scored.text.append(doc_body);
-    scored.title = std::string(doc_title);
+    scored.title.assign(doc_title);
 
     impl_->analyzer.Analyze(scored.text, &analyzed);
     mentions.clear();
@@ -163,8 +186,8 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     internal::ListEntities(analyzed, impl_->entities, mentions,
                            state->companies, &scored.entities,
                            &state->entity_mentions, &state->list);
-    scored.sentiment =
-        impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
+    impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment,
+                           &scored.sentiment);
     impl_->entity_sentiment.Score(analyzed, scored.body_begin, impl_->sentiment,
                                   state->entity_mentions, &scored.entities,
                                   &state->sentiment, &state->entity_sentiment);
@@ -173,7 +196,6 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     const internal::Fingerprints fp = internal::ComputeFingerprints(analyzed);
     scored.fingerprint = fp.near;
     scored.exact_fingerprint = fp.exact;
-    out.push_back(std::move(scored));
   };
   if (cleaned.whole) {
     score(cleaned.whole_title, std::string_view(), cleaned.whole_body, nullptr);
@@ -185,7 +207,6 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
   // The views into the documents die with them: the analysis must not be
   // used after this call.
   analyzed.text = std::string_view();
-  return out;
 }
 
 }  // namespace tidings::scoring

@@ -141,15 +141,19 @@ class CompanyFinder {
 
 // ListEntities()'s working memory, reused across documents.
 struct ListScratch {
-  struct Found {  // A distinct company.
-    std::string id;
-    std::string_view name;  // As written (a view into the text).
+  struct Found {                // A distinct company.
+    uint32_t id_begin, id_end;  // Its id: ids[id_begin, id_end).
+    std::string_view name;      // As written (a view into the text).
     uint32_t mentions;
   };
+  std::string ids;  // The ids of `found`, end to end.
   absl::InlinedVector<EntityMention, 32> own;
   absl::InlinedVector<uint32_t, 32> position;
   absl::InlinedVector<Found, 8> found;
   absl::InlinedVector<uint32_t, 16> company_of, order, rank;
+  std::vector<Entity> listed;  // The known entities, before the merge.
+  // Where the entities come from (null: new ones).
+  Recycler* recycler = nullptr;
 };
 
 // The entities of a document: those of `model` (as EntityModel::Summarize

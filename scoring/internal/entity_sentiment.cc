@@ -174,13 +174,13 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
       continue;
     }
     if (ev.empty()) ev.reserve(params_.max_evidence);
-    Evidence& e = ev.emplace_back();
+    Evidence& e = NewEvidence(&ev, scratch->recycler);
     e.terms.reserve(x.end_span - x.first_span);
     e.begin = x.begin;
     e.end = x.end;
     for (uint32_t k = x.first_span; k < x.end_span; ++k) {
       const auto [first, last] = scratch->spans[k];
-      e.terms.emplace_back(TokenText(text, first, last));
+      AppendString(&e.terms, TokenText(text, first, last), scratch->recycler);
     }
   }
 }

@@ -251,10 +251,11 @@ int ActorsOf(const AnalyzedText& text,
 }
 
 // The span of tokens [first, end) as text.
-std::string TokenSpan(const AnalyzedText& text, uint32_t first, uint32_t end) {
+std::string_view TokenSpan(const AnalyzedText& text, uint32_t first,
+                           uint32_t end) {
   const Token& t0 = text.tokens[first];
   const Token& t1 = text.tokens[end - 1];
-  return std::string(text.text.substr(t0.begin, t1.end - t0.begin));
+  return text.text.substr(t0.begin, t1.end - t0.begin);
 }
 
 constexpr int kMaxActors = 16;
@@ -426,11 +427,12 @@ void EventDetector::ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
 // The event of one type from its sentence hits: relevance from all of them,
 // direction from the strongest, evidence from the strongest few in text
 // order, actors from the evidence sentences.
-Event EventDetector::MakeEvent(int type, const AnalyzedText& text,
-                               const std::vector<EntityMention>& mentions,
-                               const EntityModel& entities,
-                               const std::vector<CueHit>& cues,
-                               std::vector<const SentenceHit*>* of_type) const {
+void EventDetector::MakeEvent(int type, const AnalyzedText& text,
+                              const std::vector<EntityMention>& mentions,
+                              const EntityModel& entities,
+                              const std::vector<CueHit>& cues,
+                              std::vector<const SentenceHit*>* of_type,
+                              Recycler* recycler, Event* event) const {
   RelevanceAccumulator acc;
   const SentenceHit* best = (*of_type)[0];
   for (const SentenceHit* h : *of_type) {
@@ -448,32 +450,31 @@ Event EventDetector::MakeEvent(int type, const AnalyzedText& text,
                 return a->sentence < b->sentence;
               });
   }
-  Event ev;
+  Event& ev = *event;
   ev.type = kTypes[type];
   ev.relevance = acc.relevance();
   ev.direction = best->direction;
   for (const SentenceHit* h : *of_type) {
     const Sentence& s = text.sentences[h->sentence];
-    Evidence e;
+    Evidence& e = NewEvidence(&ev.evidence, recycler);
     e.begin = s.begin;
     e.end = s.end;
-    e.terms.push_back(TokenSpan(text, h->term_first, h->term_end));
+    AppendString(&e.terms, TokenSpan(text, h->term_first, h->term_end),
+                 recycler);
     if (h->action_cue >= 0) {
       const CueHit& c = cues[h->action_cue];
-      e.terms.push_back(TokenSpan(text, c.first, c.end));
+      AppendString(&e.terms, TokenSpan(text, c.first, c.end), recycler);
     }
-    ev.evidence.push_back(std::move(e));
     int32_t actors[kMaxActors];
     int k = ActorsOf(text, mentions, entities, h->sentence, actors, kMaxActors);
     for (int j = 0; j < k; ++j) {
       const std::string& id = entities.info(actors[j]).id;
       if (std::find(ev.actors.begin(), ev.actors.end(), id) ==
           ev.actors.end()) {
-        ev.actors.push_back(id);
+        AppendString(&ev.actors, id, recycler);
       }
     }
   }
-  return ev;
 }
 
 void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
@@ -496,8 +497,8 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
       if (h.type == type) of_type.push_back(&h);
     }
     if (of_type.empty()) continue;
-    events->push_back(
-        MakeEvent(type, text, mentions, entities, scratch->cues, &of_type));
+    MakeEvent(type, text, mentions, entities, scratch->cues, &of_type,
+              scratch->recycler, &NewEvent(events, scratch->recycler));
   }
 }
 

@@ -50,6 +50,7 @@
 #include "scoring/internal/entities.h"
 #include "scoring/internal/gold.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/types.h"
 
@@ -202,6 +203,8 @@ class EventDetector {
     std::vector<SentenceHit> hits;
     std::vector<const SentenceHit*> of_type;
     FarCues far;
+    // Where the events' parts come from (null: new ones).
+    Recycler* recycler = nullptr;
   };
   void Detect(const AnalyzedText& text, uint32_t body_begin,
               const std::vector<EntityMention>& mentions,
@@ -223,10 +226,12 @@ class EventDetector {
   void ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
                      const std::vector<EntityMention>& mentions,
                      const EntityModel& entities, Scratch* scratch) const;
-  Event MakeEvent(int type, const AnalyzedText& text,
-                  const std::vector<EntityMention>& mentions,
-                  const EntityModel& entities, const std::vector<CueHit>& cues,
-                  std::vector<const SentenceHit*>* of_type) const;
+  // Fills `*event` (new, from NewEvent with `recycler`).
+  void MakeEvent(int type, const AnalyzedText& text,
+                 const std::vector<EntityMention>& mentions,
+                 const EntityModel& entities, const std::vector<CueHit>& cues,
+                 std::vector<const SentenceHit*>* of_type, Recycler* recycler,
+                 Event* event) const;
 };
 
 }  // namespace tidings::scoring::internal
