@@ -293,11 +293,11 @@ void Cleaning::Segment() {
   }
   Close();
   // The articles' bylines and datelines.
-  const std::vector<ArticleMeta> metas = dealer_.Deal(docs_.size(), now_);
+  dealer_.Deal(docs_.size(), now_, &dealt_);
   for (size_t k = 0; k < docs_.size(); ++k) {
     CleanDocument& doc = docs_[k];
-    const ArticleMeta& m = metas[k];
-    doc.author = m.author;
+    const ArticleMeta& m = dealt_[k];
+    doc.author.assign(m.author);
     doc.published = m.published;
     if (doc.source.empty() && !m.outlet.empty()) {
       const std::string_view canon = pc_.AgencyName(m.outlet);

@@ -89,6 +89,8 @@ struct Buffers {
   TeaserScratch teasers;
   // Documents of earlier pages, kept for their strings' buffers.
   std::vector<CleanDocument> spare_docs;
+  MetaDealer dealer{&metas};
+  std::vector<ArticleMeta> dealt;  // dealer.Deal()'s.
 };
 
 // The documents of the page being cleaned (PageCleaner::Cleaned::docs), as a
@@ -140,7 +142,10 @@ class Cleaning {
         teasers_(pc, &b->teasers),
         pieces_(b->pieces),
         docs_(docs, &b->spare_docs),
+        dealer_(b->dealer),
+        dealt_(b->dealt),
         quoted_(b->quoted) {
+    dealer_.Reset();
     lines_.clear();
     metas_.clear();
     learned_sites_.clear();
@@ -234,7 +239,8 @@ class Cleaning {
   std::vector<Piece>& pieces_;
 
   DocStack docs_;
-  MetaDealer dealer_{&metas_};
+  MetaDealer& dealer_;
+  std::vector<ArticleMeta>& dealt_;
   // Paragraphs of the open article that are a quotation whole, as
   // [begin, end) in its body: pull-quote candidates.
   std::vector<std::pair<size_t, size_t>>& quoted_;
