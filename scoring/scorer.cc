@@ -180,7 +180,7 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
     mentions.clear();
     mentions.reserve(analyzed.tokens.size() / 8 + 8);
     impl_->entities.Find(analyzed, &mentions);
-    state->companies.clear();
+    state->companies.resize(0);  // Keeps its buffer, unlike clear().
     impl_->companies.Find(analyzed, impl_->entities, mentions,
                           &state->companies);
     internal::ListEntities(analyzed, impl_->entities, mentions,

@@ -618,7 +618,7 @@ void DistinctCompanies(const AnalyzedText& text,
   auto& found = scratch->found;
   auto& company_of = scratch->company_of;
   std::string& ids = scratch->ids;
-  found.clear();
+  found.resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
   ids.clear();
   company_of.resize(companies.size());
   auto same_words = [&](const CompanyMention& a, const CompanyMention& b) {
@@ -672,7 +672,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   const CompanyMentions& companies,
                   std::vector<Entity>* entities, DocumentMentions* mentions,
                   ListScratch* scratch) {
-  mentions->clear();
+  mentions->resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
   if (scratch->recycler != nullptr) {
     scratch->recycler->Recycle(entities);
   } else {
@@ -691,7 +691,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   }
   // Known mentions inside a company's name are the company's.
   auto& own = scratch->own;
-  own.clear();
+  own.resize(0);
   size_t c = 0;
   for (const EntityMention& m : known) {
     while (c < companies.size() && companies[c].end_token <= m.first_token) {
@@ -713,7 +713,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   // sorted (a stable insertion sort) and merged into the known ones.
   const uint32_t num_known = static_cast<uint32_t>(listed.size());
   auto& order = scratch->order;  // The companies, most mentioned first.
-  order.clear();
+  order.resize(0);
   for (uint32_t d = 0; d < found.size(); ++d) {
     order.push_back(d);
     for (size_t j = order.size() - 1;

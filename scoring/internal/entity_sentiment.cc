@@ -121,8 +121,9 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                                  Scratch* scratch) const {
   if (mentions.empty()) return;
   scratch->sums.assign(entities->size(), Scratch::Sum());
-  scratch->candidates.clear();
-  scratch->spans.clear();
+  // resize(0), not clear(): absl::InlinedVector::clear() frees the buffer.
+  scratch->candidates.resize(0);
+  scratch->spans.resize(0);
   const double band = sentiment.neutral_band();
   for (size_t i = 0; i < mentions.size();) {
     const uint32_t sentence = text.tokens[mentions[i].first_token].sentence;

@@ -288,7 +288,8 @@ void EventDetector::FindCues(const AnalyzedText& text,
                              const std::vector<TriggerHit>& triggers,
                              const std::vector<EntityMention>& mentions,
                              const EntityModel& entities,
-                             std::vector<CueHit>* cues) const {
+                             std::vector<CueHit>* cues,
+                             std::vector<CueHit>* merged) const {
   cues->clear();
   cues->reserve(mentions.size() + 8 * triggers.size() + 16);
   uint32_t scanned_sentence = UINT32_MAX;
@@ -313,6 +314,7 @@ void EventDetector::FindCues(const AnalyzedText& text,
     }
   }
   // Entity mentions as cues: @actor, @commodity and @person.
+  const size_t num_lexicon_cues = cues->size();
   for (const EntityMention& m : mentions) {
     const EntityInfo& info = entities.info(m.entity);
     uint64_t groups = 0;
@@ -325,9 +327,22 @@ void EventDetector::FindCues(const AnalyzedText& text,
       cues->push_back({m.first_token, m.end_token, groups, -1, false});
     }
   }
-  std::stable_sort(
-      cues->begin(), cues->end(),
-      [](const CueHit& a, const CueHit& b) { return a.first < b.first; });
+  // In token order, stably. Both runs (the lexicon's cues, the entities')
+  // are in token order already: a merge, which needs no temporary buffer
+  // as std::stable_sort does (the same order: on a tie std::merge takes
+  // the first run's element first).
+  auto by_first = [](const CueHit& a, const CueHit& b) {
+    return a.first < b.first;
+  };
+  const auto mid = cues->begin() + static_cast<ptrdiff_t>(num_lexicon_cues);
+  if (std::is_sorted(cues->begin(), mid, by_first) &&
+      std::is_sorted(mid, cues->end(), by_first)) {
+    merged->resize(cues->size());
+    std::merge(cues->begin(), mid, mid, cues->end(), merged->begin(), by_first);
+    cues->swap(*merged);
+  } else {
+    std::stable_sort(cues->begin(), cues->end(), by_first);
+  }
 }
 
 // The parts of a hyphenated compound ("water-supply", "civilian-military")
@@ -488,7 +503,8 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
   // Most documents have no trigger and stop here.
   FindTriggers(text, &scratch->triggers);
   if (scratch->triggers.empty()) return;
-  FindCues(text, scratch->triggers, mentions, entities, &scratch->cues);
+  FindCues(text, scratch->triggers, mentions, entities, &scratch->cues,
+           &scratch->merged_cues);
   ScoreTriggers(text, body_begin, mentions, entities, scratch);
   std::vector<const SentenceHit*>& of_type = scratch->of_type;
   for (int type = 0; type < kNumTypes; ++type) {

@@ -200,6 +200,7 @@ class EventDetector {
   struct Scratch {
     std::vector<TriggerHit> triggers;
     std::vector<CueHit> cues;
+    std::vector<CueHit> merged_cues;  // FindCues' merge buffer.
     std::vector<SentenceHit> hits;
     std::vector<const SentenceHit*> of_type;
     FarCues far;
@@ -220,7 +221,8 @@ class EventDetector {
   void FindCues(const AnalyzedText& text,
                 const std::vector<TriggerHit>& triggers,
                 const std::vector<EntityMention>& mentions,
-                const EntityModel& entities, std::vector<CueHit>* cues) const;
+                const EntityModel& entities, std::vector<CueHit>* cues,
+                std::vector<CueHit>* merged) const;  // `merged`: scratch.
   void AddCompoundCue(const AnalyzedText& text, uint32_t i,
                       std::vector<CueHit>* cues) const;
   void ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
