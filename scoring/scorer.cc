@@ -83,7 +83,9 @@ struct internal::ScoreScratch {
 
   // The parts of the results that the caller gave back.
   internal::Recycler recycler;
-  std::string title_buf, body_buf, next;  // Normalised input.
+  // Normalised input, each field with its own pair of buffers (a pair
+  // shared by both would pass a body's capacity to the title).
+  std::string title_buf, title_next, body_buf, body_next;
   PageCleaner::Cleaned cleaned;
   AnalyzedText analyzed;
   std::vector<EntityMention> mentions;
@@ -130,8 +132,9 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
   // markup turned into its visible text, character references decoded.
   // Views into `input` when nothing changed. (The buffers are swapped, not
   // moved, so that a reused scratch keeps both allocations.)
-  std::string& next = state->next;
-  auto normalise = [&next](std::string_view in, std::string* buf) {
+  auto normalise = [](std::string_view in, std::string* buf,
+                      std::string* spare) {
+    std::string& next = *spare;
     std::string_view v = in;
     if (internal::RepairText(v, buf)) v = *buf;
     if (internal::LooksLikeHtml(v)) {
@@ -145,8 +148,10 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
     }
     return v;
   };
-  std::string_view title = normalise(input.title, &state->title_buf);
-  std::string_view body = normalise(input.body, &state->body_buf);
+  std::string_view title =
+      normalise(input.title, &state->title_buf, &state->title_next);
+  std::string_view body =
+      normalise(input.body, &state->body_buf, &state->body_next);
 
   internal::PageCleaner::Cleaned& cleaned = state->cleaned;
   impl_->cleaner.Clean(title, body, input.kind, input.now, &cleaned);
