@@ -72,7 +72,10 @@ const std::string& Scorer::version() const { return impl_->version; }
 
 // Score()'s working memory: one per call on the stack, or the caller's.
 struct internal::ScoreScratch {
-  ScoreScratch() {
+  // `recycle`: the stages take the parts of their results from `recycler`
+  // (worth it only for a scratch used more than once).
+  explicit ScoreScratch(bool recycle) {
+    if (!recycle) return;
     sentiment.recycler = &recycler;
     entity_sentiment.recycler = &recycler;
     events.recycler = &recycler;
@@ -98,13 +101,13 @@ struct internal::ScoreScratch {
 };
 
 Scorer::Scratch::Scratch()
-    : state_(std::make_unique<internal::ScoreScratch>()) {}
+    : state_(std::make_unique<internal::ScoreScratch>(/*recycle=*/true)) {}
 Scorer::Scratch::~Scratch() = default;
 Scorer::Scratch::Scratch(Scratch&&) noexcept = default;
 Scorer::Scratch& Scorer::Scratch::operator=(Scratch&&) noexcept = default;
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input) const {
-  internal::ScoreScratch state;
+  internal::ScoreScratch state(/*recycle=*/false);
   std::vector<ScoredDocument> out;
   Score(input, &state, &out);
   return out;
@@ -120,7 +123,8 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
 void Scorer::Score(const ScoreInput& input, Scratch* scratch,
                    std::vector<ScoredDocument>* out) const {
   if (scratch->state_ == nullptr) {  // Moved from.
-    scratch->state_ = std::make_unique<internal::ScoreScratch>();
+    scratch->state_ =
+        std::make_unique<internal::ScoreScratch>(/*recycle=*/true);
   }
   Score(input, scratch->state_.get(), out);
 }

@@ -596,8 +596,10 @@ void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
 namespace {
 
 // Appends "company:" + the name in lower case, '-' for each run of spaces.
-void AppendCompanyId(std::string_view name, std::string* id) {
-  id->append("company:");
+void AppendCompanyId(std::string_view name,
+                     absl::InlinedVector<char, 256>* id) {
+  constexpr std::string_view kPrefix = "company:";
+  id->insert(id->end(), kPrefix.begin(), kPrefix.end());
   bool space = false;
   for (char c : name) {
     if (c == ' ') {
@@ -617,9 +619,9 @@ void DistinctCompanies(const AnalyzedText& text,
                        const CompanyMentions& companies, ListScratch* scratch) {
   auto& found = scratch->found;
   auto& company_of = scratch->company_of;
-  std::string& ids = scratch->ids;
+  auto& ids = scratch->ids;
   found.resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
-  ids.clear();
+  ids.resize(0);
   company_of.resize(companies.size());
   auto same_words = [&](const CompanyMention& a, const CompanyMention& b) {
     if (a.end_token - a.first_token != b.end_token - b.first_token) {
@@ -646,14 +648,9 @@ void DistinctCompanies(const AnalyzedText& text,
       const uint32_t at = static_cast<uint32_t>(ids.size());
       AppendCompanyId(name, &ids);
       const uint32_t end = static_cast<uint32_t>(ids.size());
-      const std::string_view id = std::string_view(ids).substr(at);
+      const std::string_view id(ids.data() + at, end - at);
       d = 0;
-      while (d < found.size() &&
-             std::string_view(ids).substr(
-                 found[d].id_begin, found[d].id_end - found[d].id_begin) !=
-                 id) {
-        ++d;
-      }
+      while (d < found.size() && scratch->id(found[d]) != id) ++d;
       if (d == found.size()) {
         found.push_back({at, end, name, 0});
       } else {
@@ -740,8 +737,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   if (scratch->recycler != nullptr) scratch->recycler->Recycle(&listed);
   for (uint32_t d = 0; d < found.size(); ++d) {
     Entity& e = (*entities)[rank[num_known + d]];
-    e.id.assign(scratch->ids, found[d].id_begin,
-                found[d].id_end - found[d].id_begin);
+    e.id.assign(scratch->id(found[d]));
     e.name.assign(found[d].name);
     e.kind = EntityKind::kCompany;
     e.mentions = found[d].mentions;

@@ -146,7 +146,12 @@ struct ListScratch {
     std::string_view name;      // As written (a view into the text).
     uint32_t mentions;
   };
-  std::string ids;  // The ids of `found`, end to end.
+  // The ids of `found`, end to end (inline: a new scratch allocates
+  // nothing for them either).
+  absl::InlinedVector<char, 256> ids;
+  std::string_view id(const Found& f) const {
+    return std::string_view(ids.data() + f.id_begin, f.id_end - f.id_begin);
+  }
   absl::InlinedVector<EntityMention, 32> own;
   absl::InlinedVector<uint32_t, 32> position;
   absl::InlinedVector<Found, 8> found;
