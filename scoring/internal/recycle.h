@@ -4,11 +4,11 @@
 //
 // Scorer::Score() into a caller's result vector takes the documents already
 // there apart: every document, event, entity, evidence and term string goes
-// to a Recycler, emptied (as if default-constructed) but with the capacity
-// of its strings and vectors. The stages that build the next results append
-// their parts with the New* functions below, which take a recycled part when
-// there is one, so that scoring a stream of texts into one result vector
-// allocates only when a result holds more than any before it.
+// to a Recycler. The stages that build the next results append their parts
+// with the New* functions below, which take a recycled part when there is
+// one and empty it (as if default-constructed) keeping the capacity of its
+// strings and vectors, so that scoring a stream of texts into one result
+// vector allocates only when a result holds more than any before it.
 //
 // Private to the scorer. A Recycler belongs to one Scorer::Scratch (one
 // thread); a null Recycler means "allocate as usual".
