@@ -8,7 +8,8 @@
 //                               bytes: split on non-alphanumerics, lower-case,
 //                               one hash lookup per token in a table of the
 //                               lexicon's size. Nothing a scorer could skip.
-//   BM_ScoreCorpusScratch/<w>   the same with one reused Scorer::Scratch.
+//   BM_ScoreCorpusScratch/<w>   the same with one reused Scorer::Scratch and
+//                               result vector (Score(input, &scratch, &out)).
 //   BM_TightCeiling/<workload>  the tight loop of ../shared/tools/ceiling
 //                               (bench/tight_ceiling.h) over the same bytes.
 //                               BM_ScoreCorpus reports ceiling_ratio = its
@@ -465,12 +466,14 @@ double MeasureTight(const TightTable& table, const Workload& w, int passes) {
   return mb_s[mb_s.size() / 2];
 }
 
-// `reuse_scratch`: pass one Scorer::Scratch to every call (as `tidings score`
-// does) instead of letting Score() make its working memory per call.
+// `reuse_scratch`: pass one Scorer::Scratch and one result vector to every
+// call (as `tidings score` and the service do) instead of letting Score()
+// make its working memory and result per call.
 void BM_ScoreCorpus(benchmark::State& state, const Workload* w,
                     bool reuse_scratch) {
   const Scorer& scorer = *g_env->scorer;
   Scorer::Scratch scratch;
+  std::vector<ScoredDocument> reused;
   const size_t n = w->docs.size();
   // Each thread walks the (shuffled) workload from its own offset.
   size_t i = static_cast<size_t>(state.thread_index()) * n / state.threads();
@@ -479,11 +482,15 @@ void BM_ScoreCorpus(benchmark::State& state, const Workload* w,
   const double cpu_before = ThreadCpuSeconds();
   for (auto _ : state) {
     const Doc& d = w->docs[i];
-    std::vector<ScoredDocument> out = reuse_scratch
-                                          ? scorer.Score(d.input(), &scratch)
-                                          : scorer.Score(d.input());
-    benchmark::DoNotOptimize(out.data());
-    found += out.size();
+    if (reuse_scratch) {
+      scorer.Score(d.input(), &scratch, &reused);
+      benchmark::DoNotOptimize(reused.data());
+      found += reused.size();
+    } else {
+      std::vector<ScoredDocument> out = scorer.Score(d.input());
+      benchmark::DoNotOptimize(out.data());
+      found += out.size();
+    }
     bytes += d.bytes();
     if (++i == n) i = 0;
   }

@@ -13,6 +13,7 @@
 #include "scoring/internal/fingerprint.h"
 #include "scoring/internal/html.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/sentiment.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/utf8.h"
@@ -71,7 +72,23 @@ const std::string& Scorer::version() const { return impl_->version; }
 
 // Score()'s working memory: one per call on the stack, or the caller's.
 struct internal::ScoreScratch {
-  std::string title_buf, body_buf, next;  // Normalised input.
+  // `recycle`: the stages take the parts of their results from `recycler`
+  // (worth it only for a scratch used more than once).
+  explicit ScoreScratch(bool recycle) {
+    if (!recycle) return;
+    sentiment.recycler = &recycler;
+    entity_sentiment.recycler = &recycler;
+    events.recycler = &recycler;
+    list.recycler = &recycler;
+  }
+  ScoreScratch(const ScoreScratch&) = delete;             // The stages point to
+  ScoreScratch& operator=(const ScoreScratch&) = delete;  // `recycler`.
+
+  // The parts of the results that the caller gave back.
+  internal::Recycler recycler;
+  // Normalised input, each field with its own pair of buffers (a pair
+  // shared by both would pass a body's capacity to the title).
+  std::string title_buf, title_next, body_buf, body_next;
   PageCleaner::Cleaned cleaned;
   AnalyzedText analyzed;
   std::vector<EntityMention> mentions;
@@ -84,32 +101,44 @@ struct internal::ScoreScratch {
 };
 
 Scorer::Scratch::Scratch()
-    : state_(std::make_unique<internal::ScoreScratch>()) {}
+    : state_(std::make_unique<internal::ScoreScratch>(/*recycle=*/true)) {}
 Scorer::Scratch::~Scratch() = default;
 Scorer::Scratch::Scratch(Scratch&&) noexcept = default;
 Scorer::Scratch& Scorer::Scratch::operator=(Scratch&&) noexcept = default;
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input) const {
-  internal::ScoreScratch state;
-  return Score(input, &state);
+  internal::ScoreScratch state(/*recycle=*/false);
+  std::vector<ScoredDocument> out;
+  Score(input, &state, &out);
+  return out;
 }
 
 std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
                                           Scratch* scratch) const {
-  if (scratch->state_ == nullptr) {  // Moved from.
-    scratch->state_ = std::make_unique<internal::ScoreScratch>();
-  }
-  return Score(input, scratch->state_.get());
+  std::vector<ScoredDocument> out;
+  Score(input, scratch, &out);
+  return out;
 }
 
-std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
-                                          internal::ScoreScratch* state) const {
+void Scorer::Score(const ScoreInput& input, Scratch* scratch,
+                   std::vector<ScoredDocument>* out) const {
+  if (scratch->state_ == nullptr) {  // Moved from.
+    scratch->state_ =
+        std::make_unique<internal::ScoreScratch>(/*recycle=*/true);
+  }
+  Score(input, scratch->state_.get(), out);
+}
+
+void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
+                   std::vector<ScoredDocument>* results) const {
+  state->recycler.Recycle(results);  // Empty now; keeps its capacity.
   // Untrusted text: invalid UTF-8 and control characters repaired, HTML
   // markup turned into its visible text, character references decoded.
   // Views into `input` when nothing changed. (The buffers are swapped, not
   // moved, so that a reused scratch keeps both allocations.)
-  std::string& next = state->next;
-  auto normalise = [&next](std::string_view in, std::string* buf) {
+  auto normalise = [](std::string_view in, std::string* buf,
+                      std::string* spare) {
+    std::string& next = *spare;
     std::string_view v = in;
     if (internal::RepairText(v, buf)) v = *buf;
     if (internal::LooksLikeHtml(v)) {
@@ -123,22 +152,27 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     }
     return v;
   };
-  std::string_view title = normalise(input.title, &state->title_buf);
-  std::string_view body = normalise(input.body, &state->body_buf);
+  std::string_view title =
+      normalise(input.title, &state->title_buf, &state->title_next);
+  std::string_view body =
+      normalise(input.body, &state->body_buf, &state->body_next);
 
   internal::PageCleaner::Cleaned& cleaned = state->cleaned;
   impl_->cleaner.Clean(title, body, input.kind, input.now, &cleaned);
-  std::vector<ScoredDocument> out;
+  std::vector<ScoredDocument>& out = *results;
   out.reserve(cleaned.whole ? 1 : cleaned.docs.size());
   AnalyzedText& analyzed = state->analyzed;
   std::vector<EntityMention>& mentions = state->mentions;
-  auto score = [&](std::string_view doc_title, std::string source,
-                   std::string_view doc_body, CleanDocument* meta) {
-    ScoredDocument scored;
-    scored.doc_index = static_cast<uint32_t>(out.size());
-    scored.source = std::move(source);
+  // (The cleaned documents' strings are copied, not moved: they keep their
+  // buffers for the next call.)
+  auto score = [&](std::string_view doc_title, std::string_view source,
+                   std::string_view doc_body, const CleanDocument* meta) {
+    ScoredDocument& scored =
+        out.emplace_back(internal::NewDocument(&state->recycler));
+    scored.doc_index = static_cast<uint32_t>(out.size() - 1);
+    scored.source.assign(source);
     if (meta != nullptr) {
-      scored.author = std::move(meta->author);
+      scored.author = meta->author;
       scored.published_origin = meta->published.origin;
       scored.published_at = meta->published.at;
       scored.published_date_only = meta->published.date_only;
@@ -149,20 +183,20 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     if (!doc_title.empty()) scored.text.append(doc_title).append("\n\n");
     scored.body_begin = static_cast<uint32_t>(scored.text.size());
     scored.text.append(doc_body);
-    scored.title = std::string(doc_title);
+    scored.title.assign(doc_title);
 
     impl_->analyzer.Analyze(scored.text, &analyzed);
     mentions.clear();
     mentions.reserve(analyzed.tokens.size() / 8 + 8);
     impl_->entities.Find(analyzed, &mentions);
-    state->companies.clear();
+    state->companies.resize(0);  // Keeps its buffer, unlike clear().
     impl_->companies.Find(analyzed, impl_->entities, mentions,
                           &state->companies);
     internal::ListEntities(analyzed, impl_->entities, mentions,
                            state->companies, &scored.entities,
                            &state->entity_mentions, &state->list);
-    scored.sentiment =
-        impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment);
+    impl_->sentiment.Score(analyzed, scored.body_begin, &state->sentiment,
+                           &scored.sentiment);
     impl_->entity_sentiment.Score(analyzed, scored.body_begin, impl_->sentiment,
                                   state->entity_mentions, &scored.entities,
                                   &state->sentiment, &state->entity_sentiment);
@@ -171,19 +205,17 @@ std::vector<ScoredDocument> Scorer::Score(const ScoreInput& input,
     const internal::Fingerprints fp = internal::ComputeFingerprints(analyzed);
     scored.fingerprint = fp.near;
     scored.exact_fingerprint = fp.exact;
-    out.push_back(std::move(scored));
   };
   if (cleaned.whole) {
-    score(cleaned.whole_title, std::string(), cleaned.whole_body, nullptr);
+    score(cleaned.whole_title, std::string_view(), cleaned.whole_body, nullptr);
   } else {
-    for (CleanDocument& doc : cleaned.docs) {
-      score(doc.title, std::move(doc.source), doc.body, &doc);
+    for (const CleanDocument& doc : cleaned.docs) {
+      score(doc.title, doc.source, doc.body, &doc);
     }
   }
   // The views into the documents die with them: the analysis must not be
   // used after this call.
   analyzed.text = std::string_view();
-  return out;
 }
 
 }  // namespace tidings::scoring

@@ -100,6 +100,17 @@ class Scorer {
   std::vector<ScoredDocument> Score(const ScoreInput& input,
                                     Scratch* scratch) const;
 
+  // The same results into `*out`, replacing what it holds. The documents
+  // already there are taken apart for their buffers (strings, vectors),
+  // which `scratch` keeps and the new documents reuse: a caller that scores
+  // a stream of texts into one vector with one Scratch allocates only when
+  // a result needs more room than earlier ones (steady state: nothing per
+  // text). Both keep the memory of the largest results they have held.
+  // REQUIRES: scratch != nullptr, out != nullptr, `input` does not refer
+  // into `*out`; `scratch` used by one thread at a time.
+  void Score(const ScoreInput& input, Scratch* scratch,
+             std::vector<ScoredDocument>* out) const;
+
   // Identifies the scorer and its lexicons, e.g. "tidings-scorer/1 lex:3f2a..."
   // (a hash of the lexicon files), recorded with every stored signal.
   const std::string& version() const;
@@ -108,8 +119,8 @@ class Scorer {
 
  private:
   explicit Scorer(std::unique_ptr<Impl> impl);
-  std::vector<ScoredDocument> Score(const ScoreInput& input,
-                                    internal::ScoreScratch* state) const;
+  void Score(const ScoreInput& input, internal::ScoreScratch* state,
+             std::vector<ScoredDocument>* out) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -21,7 +21,7 @@ void MetaDealer::Line(uint32_t index) {
 }
 
 void MetaDealer::Opened(size_t doc, bool prev_open) {
-  At(doc) = Doc();
+  At(doc).Clear();
   docs_[doc].after_article = prev_open && doc > 0;
   for (uint32_t index : pending_) {
     if (prev_open && doc > 0 && Closes(index)) {
@@ -47,21 +47,21 @@ void MetaDealer::Paragraph(size_t doc) {
 void MetaDealer::Closed(size_t doc, bool dropped) {
   Doc& d = At(doc);
   if (dropped) {
-    d = Doc();
+    d.Clear();
     return;
   }
   d.own.insert(d.own.end(), pending_.begin(), pending_.end());
   pending_.clear();
 }
 
-bool MetaDealer::HasTime(const std::vector<uint32_t>& ids) const {
+bool MetaDealer::HasTime(absl::Span<const uint32_t> ids) const {
   for (uint32_t index : ids) {
     if (lines_[index].has_time()) return true;
   }
   return false;
 }
 
-PageTime MetaDealer::TimeOf(const std::vector<uint32_t>& ids, DayOrder order,
+PageTime MetaDealer::TimeOf(absl::Span<const uint32_t> ids, DayOrder order,
                             absl::Time now) const {
   // Rank: absolute before relative, then published before updated.
   PageTime best;
@@ -82,8 +82,8 @@ PageTime MetaDealer::TimeOf(const std::vector<uint32_t>& ids, DayOrder order,
   return best;
 }
 
-std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
-                                          absl::Time now) const {
+void MetaDealer::Deal(size_t num_docs, absl::Time now,
+                      std::vector<ArticleMeta>* metas) {
   // The page's day order: what its numeric dates and zones show.
   int day_first = 0, month_first = 0;
   for (const BylineLine& l : lines_) {
@@ -96,7 +96,8 @@ std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
                                                    : DayOrder::kUnknown;
   // Lines above a title that has its own byline or dateline under it
   // closed the article before (if it was still open), else nothing.
-  std::vector<Doc> docs = docs_;
+  std::vector<Doc>& docs = dealt_;
+  docs.assign(docs_.begin(), docs_.end());
   docs.resize(std::max(docs.size(), num_docs));
   for (size_t k = 0; k < num_docs; ++k) {
     Doc& d = docs[k];
@@ -111,7 +112,8 @@ std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
     }
     d.above.clear();
   }
-  std::vector<ArticleMeta> out(num_docs);
+  std::vector<ArticleMeta>& out = *metas;
+  out.assign(num_docs, ArticleMeta());
   for (size_t k = 0; k < num_docs; ++k) {
     const Doc& d = docs[k];
     ArticleMeta& m = out[k];
@@ -121,7 +123,7 @@ std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
     }
     // The author: a byline under the title, then a credit at the end, then
     // a byline above the title.
-    for (const std::vector<uint32_t>* ids : {&d.own, &d.above}) {
+    for (const Ids* ids : {&d.own, &d.above}) {
       for (int at_end = 0; at_end < 2 && m.author.empty(); ++at_end) {
         for (uint32_t index : *ids) {
           const BylineLine& l = lines_[index];
@@ -136,7 +138,6 @@ std::vector<ArticleMeta> MetaDealer::Deal(size_t num_docs,
       }
     }
   }
-  return out;
 }
 
 }  // namespace tidings::scoring::internal

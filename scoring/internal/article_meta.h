@@ -33,14 +33,17 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "scoring/internal/byline.h"
 
 namespace tidings::scoring::internal {
 
 // What an article gets from its metadata lines.
+// Views into the dealer's lines.
 struct ArticleMeta {
-  std::string author;
+  std::string_view author;
   std::string_view outlet;  // As printed; "" if none.
   PageTime published;
 };
@@ -50,6 +53,12 @@ class MetaDealer {
   // `lines`: the page's metadata lines, referred to by index below. Must
   // outlive the dealer.
   explicit MetaDealer(const std::vector<BylineLine>* lines) : lines_(*lines) {}
+
+  // Forgets the walk, for the next page (keeps the capacity of the buffers).
+  void Reset() {
+    docs_.clear();
+    pending_.clear();
+  }
 
   // The walk: line `index` of `lines` was passed.
   void Line(uint32_t index);
@@ -61,29 +70,39 @@ class MetaDealer {
   // Article `doc` was closed; `dropped`: it had no text and is gone.
   void Closed(size_t doc, bool dropped);
 
-  // The metadata of each of `num_docs` articles.
-  std::vector<ArticleMeta> Deal(size_t num_docs, absl::Time now) const;
+  // The metadata of each of `num_docs` articles, into `*out`.
+  void Deal(size_t num_docs, absl::Time now, std::vector<ArticleMeta>* out);
 
  private:
   // Metadata lines after this many paragraphs belong to the article only
   // when they close it: a byline may follow a standfirst, but not more.
   static constexpr int kLeadParagraphs = 1;
+  using Ids = absl::InlinedVector<uint32_t, 4>;  // Indexes into `lines`.
   struct Doc {
-    std::vector<uint32_t> own;    // Under its title, or closing it.
-    std::vector<uint32_t> above;  // Above its title.
-    bool after_article = false;   // Opened while the one before was open.
+    Ids own;                     // Under its title, or closing it.
+    Ids above;                   // Above its title.
+    bool after_article = false;  // Opened while the one before was open.
     int paragraphs = 0;
+    // As Doc() (clearing in place, not assigning a new one: that reads as
+    // uninitialised to GCC 12 for the inline storage).
+    void Clear() {
+      own.clear();
+      above.clear();
+      after_article = false;
+      paragraphs = 0;
+    }
   };
   Doc& At(size_t doc);
   // The published time of lines `ids`, or origin kNone.
-  PageTime TimeOf(const std::vector<uint32_t>& ids, DayOrder order,
+  PageTime TimeOf(absl::Span<const uint32_t> ids, DayOrder order,
                   absl::Time now) const;
-  bool HasTime(const std::vector<uint32_t>& ids) const;
+  bool HasTime(absl::Span<const uint32_t> ids) const;
   bool Closes(uint32_t index) const;
 
   const std::vector<BylineLine>& lines_;
   std::vector<Doc> docs_;
   std::vector<uint32_t> pending_;
+  std::vector<Doc> dealt_;  // Deal()'s copy of docs_.
 };
 
 }  // namespace tidings::scoring::internal

@@ -513,7 +513,15 @@ std::vector<CleanDocument> PageCleaner::Clean(std::string_view title,
 void PageCleaner::Clean(std::string_view title, std::string_view body,
                         ContentKind kind, absl::Time now, Cleaned* out) const {
   out->whole = false;
-  out->docs.clear();
+  if (!out->docs.empty()) {  // Kept for their buffers.
+    if (out->buffers == nullptr) {
+      out->buffers = std::make_shared<cleaning::Buffers>();
+    }
+    for (CleanDocument& d : out->docs) {
+      out->buffers->spare_docs.push_back(std::move(d));
+    }
+    out->docs.clear();
+  }
   auto plain = [&]() {
     if (Trim(body).empty() && Trim(title).empty()) return;
     out->whole = true;
@@ -527,12 +535,12 @@ void PageCleaner::Clean(std::string_view title, std::string_view body,
   if (out->buffers == nullptr) {
     out->buffers = std::make_shared<cleaning::Buffers>();
   }
-  cleaning::Cleaning c(*this, title, now, out->buffers.get());
+  cleaning::Cleaning c(*this, title, now, out->buffers.get(), &out->docs);
   bool structured = c.ReadLines(body);
   if (kind == ContentKind::kAuto && !structured) return plain();
-  out->docs = c.Segment();
+  c.Segment();
   std::string_view t = Trim(title);
-  if (!t.empty() && !out->docs.empty()) out->docs[0].title = std::string(t);
+  if (!t.empty() && !out->docs.empty()) out->docs[0].title.assign(t);
 }
 
 }  // namespace tidings::scoring::internal

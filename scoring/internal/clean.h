@@ -102,7 +102,9 @@ class PageCleaner {
   // What Clean() returns, for the scorer: when the input comes back as one
   // unchanged document (no page structure found, or kPlainText), `whole`
   // is set and the document is given as views into the input (nothing is
-  // copied); otherwise `docs` holds the documents (possibly none).
+  // copied); otherwise `docs` holds the documents (possibly none). A
+  // Cleaned passed to Clean() again keeps the buffers of its documents'
+  // strings for the next page's documents.
   struct Cleaned {
     bool whole = false;
     std::string_view whole_title;  // Trimmed.

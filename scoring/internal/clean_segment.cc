@@ -145,12 +145,11 @@ void Cleaning::Open(std::string_view title) {
   const bool prev_open = open_ && !docs_.back().body.empty();
   if (open_ && !prev_open) {
     dealer_.Closed(docs_.size() - 1, /*dropped=*/true);
-    docs_.pop_back();
+    docs_.Pop();
   } else if (prev_open) {
     DropPullQuotes(&docs_.back().body);
   }
-  docs_.emplace_back();
-  docs_.back().title = std::string(title);
+  docs_.Push().title.assign(title);
   dealer_.Opened(docs_.size() - 1, prev_open);
   open_ = true;
   first_paragraph_ = true;
@@ -162,7 +161,7 @@ void Cleaning::Close() {
   const bool dropped = docs_.back().body.empty();
   dealer_.Closed(docs_.size() - 1, dropped);
   if (dropped) {
-    docs_.pop_back();
+    docs_.Pop();
   } else {
     DropPullQuotes(&docs_.back().body);
   }
@@ -193,12 +192,8 @@ void Cleaning::AddParagraph(std::string_view p) {
   CleanDocument& doc = docs_.back();
   if (first_paragraph_) {
     first_paragraph_ = false;
-    std::string source;
-    size_t off = ParseMarker(p, &source);
-    if (off > 0) {
-      doc.source = std::move(source);
-      p = p.substr(off);
-    }
+    // (The new document's source is empty; ParseMarker sets it or not.)
+    p = p.substr(ParseMarker(p, &doc.source));
   }
   teasers_.Split(p, &pieces_);
   size_t k = 0;
@@ -245,7 +240,7 @@ void Cleaning::DropPullQuotes(std::string* body) {
   quoted_.clear();
 }
 
-std::vector<CleanDocument> Cleaning::Segment() {
+void Cleaning::Segment() {
   for (size_t i = 0; i < lines_.size(); ++i) {
     const Line& l = lines_[i];
     if (l.meta != 0) dealer_.Line(l.meta - 1);
@@ -298,18 +293,17 @@ std::vector<CleanDocument> Cleaning::Segment() {
   }
   Close();
   // The articles' bylines and datelines.
-  const std::vector<ArticleMeta> metas = dealer_.Deal(docs_.size(), now_);
+  dealer_.Deal(docs_.size(), now_, &dealt_);
   for (size_t k = 0; k < docs_.size(); ++k) {
     CleanDocument& doc = docs_[k];
-    const ArticleMeta& m = metas[k];
-    doc.author = m.author;
+    const ArticleMeta& m = dealt_[k];
+    doc.author.assign(m.author);
     doc.published = m.published;
     if (doc.source.empty() && !m.outlet.empty()) {
       const std::string_view canon = pc_.AgencyName(m.outlet);
-      doc.source = std::string(canon.empty() ? m.outlet : canon);
+      doc.source.assign(canon.empty() ? m.outlet : canon);
     }
   }
-  return std::move(docs_);
 }
 
 }  // namespace tidings::scoring::internal::cleaning

@@ -87,13 +87,51 @@ struct Buffers {
   std::vector<Piece> pieces;
   std::vector<std::pair<size_t, size_t>> quoted;
   TeaserScratch teasers;
+  // Documents of earlier pages, kept for their strings' buffers.
+  std::vector<CleanDocument> spare_docs;
+  MetaDealer dealer{&metas};
+  std::vector<ArticleMeta> dealt;  // dealer.Deal()'s.
+};
+
+// The documents of the page being cleaned (PageCleaner::Cleaned::docs), as a
+// stack whose new entries take the strings of spare ones (cleared, with
+// their capacity) and whose dropped entries become spare.
+class DocStack {
+ public:
+  DocStack(std::vector<CleanDocument>* docs, std::vector<CleanDocument>* spare)
+      : docs_(*docs), spare_(*spare) {}
+  size_t size() const { return docs_.size(); }
+  bool empty() const { return docs_.empty(); }
+  CleanDocument& back() { return docs_.back(); }
+  CleanDocument& operator[](size_t i) { return docs_[i]; }
+  // Adds an empty document.
+  CleanDocument& Push() {
+    if (spare_.empty()) return docs_.emplace_back();
+    CleanDocument& d = docs_.emplace_back(std::move(spare_.back()));
+    spare_.pop_back();
+    d.title.clear();
+    d.source.clear();
+    d.body.clear();
+    d.author.clear();
+    d.published = PageTime();
+    return d;
+  }
+  void Pop() {
+    spare_.push_back(std::move(docs_.back()));
+    docs_.pop_back();
+  }
+
+ private:
+  std::vector<CleanDocument>& docs_;
+  std::vector<CleanDocument>& spare_;
 };
 
 // One Clean() call.
 class Cleaning {
  public:
+  // The documents go to `*docs` (empty).
   Cleaning(const PageCleaner& pc, std::string_view title, absl::Time now,
-           Buffers* b)
+           Buffers* b, std::vector<CleanDocument>* docs)
       : pc_(pc),
         now_(now),
         lines_(b->lines),
@@ -103,7 +141,11 @@ class Cleaning {
         norm_(b->norm),
         teasers_(pc, &b->teasers),
         pieces_(b->pieces),
+        docs_(docs, &b->spare_docs),
+        dealer_(b->dealer),
+        dealt_(b->dealt),
         quoted_(b->quoted) {
+    dealer_.Reset();
     lines_.clear();
     metas_.clear();
     learned_sites_.clear();
@@ -116,7 +158,8 @@ class Cleaning {
   // Splits and classifies the lines of `page`; returns false when the page
   // shows no structure (for kAuto).
   bool ReadLines(std::string_view page);
-  std::vector<CleanDocument> Segment();
+  // Cuts the lines into documents (into the constructor's `docs`).
+  void Segment();
 
  private:
   LineKind ClassifyShape(Line& line);
@@ -195,8 +238,9 @@ class Cleaning {
   TeaserSplitter teasers_;
   std::vector<Piece>& pieces_;
 
-  std::vector<CleanDocument> docs_;
-  MetaDealer dealer_{&metas_};
+  DocStack docs_;
+  MetaDealer& dealer_;
+  std::vector<ArticleMeta>& dealt_;
   // Paragraphs of the open article that are a quotation whole, as
   // [begin, end) in its body: pull-quote candidates.
   std::vector<std::pair<size_t, size_t>>& quoted_;

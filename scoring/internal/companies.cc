@@ -595,21 +595,21 @@ void CompanyFinder::Find(const AnalyzedText& text, const EntityModel& model,
 
 namespace {
 
-// "company:" + the name in lower case, '-' for each run of spaces.
-std::string CompanyId(std::string_view name) {
-  std::string id = "company:";
-  id.reserve(id.size() + name.size());
+// Appends "company:" + the name in lower case, '-' for each run of spaces.
+void AppendCompanyId(std::string_view name,
+                     absl::InlinedVector<char, 256>* id) {
+  constexpr std::string_view kPrefix = "company:";
+  id->insert(id->end(), kPrefix.begin(), kPrefix.end());
   bool space = false;
   for (char c : name) {
     if (c == ' ') {
       space = true;
       continue;
     }
-    if (space) id.push_back('-');
+    if (space) id->push_back('-');
     space = false;
-    id.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    id->push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   }
-  return id;
 }
 
 // The distinct companies of `companies` (by their words, then by id:
@@ -619,7 +619,9 @@ void DistinctCompanies(const AnalyzedText& text,
                        const CompanyMentions& companies, ListScratch* scratch) {
   auto& found = scratch->found;
   auto& company_of = scratch->company_of;
-  found.clear();
+  auto& ids = scratch->ids;
+  found.resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
+  ids.resize(0);
   company_of.resize(companies.size());
   auto same_words = [&](const CompanyMention& a, const CompanyMention& b) {
     if (a.end_token - a.first_token != b.end_token - b.first_token) {
@@ -642,10 +644,18 @@ void DistinctCompanies(const AnalyzedText& text,
       const Token& b = text.tokens[companies[i].first_token];
       const Token& e = text.tokens[companies[i].end_token - 1];
       const std::string_view name = text.text.substr(b.begin, e.end - b.begin);
-      std::string id = CompanyId(name);
+      // The id goes after the others; it stays there only when it is new.
+      const uint32_t at = static_cast<uint32_t>(ids.size());
+      AppendCompanyId(name, &ids);
+      const uint32_t end = static_cast<uint32_t>(ids.size());
+      const std::string_view id(ids.data() + at, end - at);
       d = 0;
-      while (d < found.size() && found[d].id != id) ++d;
-      if (d == found.size()) found.push_back({std::move(id), name, 0});
+      while (d < found.size() && scratch->id(found[d]) != id) ++d;
+      if (d == found.size()) {
+        found.push_back({at, end, name, 0});
+      } else {
+        ids.resize(at);
+      }
     }
     ++found[d].mentions;
     company_of[i] = d;
@@ -659,11 +669,16 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   const CompanyMentions& companies,
                   std::vector<Entity>* entities, DocumentMentions* mentions,
                   ListScratch* scratch) {
-  mentions->clear();
+  mentions->resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
+  if (scratch->recycler != nullptr) {
+    scratch->recycler->Recycle(entities);
+  } else {
+    entities->clear();
+  }
   auto& position = scratch->position;
   if (companies.empty()) {
     position.resize(known.size());
-    *entities = model.Summarize(known, position.data());
+    model.Summarize(known, position.data(), entities, scratch->recycler);
     mentions->resize(known.size());
     DocumentMention* m = mentions->data();
     for (size_t i = 0; i < known.size(); ++i) {
@@ -673,7 +688,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   }
   // Known mentions inside a company's name are the company's.
   auto& own = scratch->own;
-  own.clear();
+  own.resize(0);
   size_t c = 0;
   for (const EntityMention& m : known) {
     while (c < companies.size() && companies[c].end_token <= m.first_token) {
@@ -685,7 +700,9 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
     if (!inside) own.push_back(m);
   }
   position.resize(own.size());
-  std::vector<Entity> listed = model.Summarize(own, position.data());
+  std::vector<Entity>& listed = scratch->listed;
+  listed.clear();
+  model.Summarize(own, position.data(), &listed, scratch->recycler);
   DistinctCompanies(text, companies, scratch);
   auto& found = scratch->found;
   // Most mentioned first; on a tie the known entities (in Summarize's
@@ -693,7 +710,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   // sorted (a stable insertion sort) and merged into the known ones.
   const uint32_t num_known = static_cast<uint32_t>(listed.size());
   auto& order = scratch->order;  // The companies, most mentioned first.
-  order.clear();
+  order.resize(0);
   for (uint32_t d = 0; d < found.size(); ++d) {
     order.push_back(d);
     for (size_t j = order.size() - 1;
@@ -711,14 +728,17 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
         (i < num_known && listed[i].mentions >= found[order[j]].mentions);
     rank[known_next ? i++ : num_known + order[j++]] = k;
   }
-  entities->resize(n);
+  entities->reserve(n);
+  for (uint32_t k = 0; k < n; ++k) NewEntity(entities, scratch->recycler);
   for (uint32_t a = 0; a < num_known; ++a) {
-    (*entities)[rank[a]] = std::move(listed[a]);
+    std::swap((*entities)[rank[a]], listed[a]);
   }
+  // `listed` holds new, empty entities now: back to the recycler.
+  if (scratch->recycler != nullptr) scratch->recycler->Recycle(&listed);
   for (uint32_t d = 0; d < found.size(); ++d) {
     Entity& e = (*entities)[rank[num_known + d]];
-    e.id = std::move(found[d].id);  // Not looked at again.
-    e.name = std::string(found[d].name);
+    e.id.assign(scratch->id(found[d]));
+    e.name.assign(found[d].name);
     e.kind = EntityKind::kCompany;
     e.mentions = found[d].mentions;
   }

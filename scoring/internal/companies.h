@@ -141,15 +141,24 @@ class CompanyFinder {
 
 // ListEntities()'s working memory, reused across documents.
 struct ListScratch {
-  struct Found {  // A distinct company.
-    std::string id;
-    std::string_view name;  // As written (a view into the text).
+  struct Found {                // A distinct company.
+    uint32_t id_begin, id_end;  // Its id: ids[id_begin, id_end).
+    std::string_view name;      // As written (a view into the text).
     uint32_t mentions;
   };
+  // The ids of `found`, end to end (inline: a new scratch allocates
+  // nothing for them either).
+  absl::InlinedVector<char, 256> ids;
+  std::string_view id(const Found& f) const {
+    return std::string_view(ids.data() + f.id_begin, f.id_end - f.id_begin);
+  }
   absl::InlinedVector<EntityMention, 32> own;
   absl::InlinedVector<uint32_t, 32> position;
   absl::InlinedVector<Found, 8> found;
   absl::InlinedVector<uint32_t, 16> company_of, order, rank;
+  std::vector<Entity> listed;  // The known entities, before the merge.
+  // Where the entities come from (null: new ones).
+  Recycler* recycler = nullptr;
 };
 
 // The entities of a document: those of `model` (as EntityModel::Summarize

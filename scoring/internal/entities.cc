@@ -363,6 +363,14 @@ void EntityModel::Find(const AnalyzedText& text,
 
 std::vector<Entity> EntityModel::Summarize(
     absl::Span<const EntityMention> mentions, uint32_t* positions) const {
+  std::vector<Entity> out;
+  Summarize(mentions, positions, &out, nullptr);
+  return out;
+}
+
+void EntityModel::Summarize(absl::Span<const EntityMention> mentions,
+                            uint32_t* positions, std::vector<Entity>* out,
+                            Recycler* recycler) const {
   // Distinct entities in order of first mention, with their counts. A text
   // names a few dozen at most: a linear search beats a hash table here.
   struct Count {
@@ -395,10 +403,11 @@ std::vector<Entity> EntityModel::Summarize(
     order[j] = k;
   }
   for (uint32_t k = 0; k < order.size(); ++k) counts[order[k]].rank = k;
-  std::vector<Entity> out(counts.size());
+  out->reserve(counts.size());
+  for (size_t k = 0; k < counts.size(); ++k) NewEntity(out, recycler);
   for (const Count& c : counts) {
     const EntityInfo& info = table_[c.entity];
-    Entity& e = out[c.rank];
+    Entity& e = (*out)[c.rank];
     e.id = info.id;
     e.name = info.name;
     e.kind = info.kind;
@@ -410,7 +419,6 @@ std::vector<Entity> EntityModel::Summarize(
       positions[i] = counts[positions[i]].rank;
     }
   }
-  return out;
 }
 
 }  // namespace tidings::scoring::internal

@@ -30,6 +30,7 @@
 #include "absl/types/span.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
@@ -148,6 +149,9 @@ class EntityModel {
   // result.
   std::vector<Entity> Summarize(absl::Span<const EntityMention> mentions,
                                 uint32_t* positions = nullptr) const;
+  // The same into `*out` (empty), its parts from `recycler` (may be null).
+  void Summarize(absl::Span<const EntityMention> mentions, uint32_t* positions,
+                 std::vector<Entity>* out, Recycler* recycler) const;
 
   const EntityInfo& info(uint32_t entity) const { return table_[entity]; }
   size_t size() const { return table_.size(); }

@@ -121,8 +121,9 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                                  Scratch* scratch) const {
   if (mentions.empty()) return;
   scratch->sums.assign(entities->size(), Scratch::Sum());
-  scratch->candidates.clear();
-  scratch->spans.clear();
+  // resize(0), not clear(): absl::InlinedVector::clear() frees the buffer.
+  scratch->candidates.resize(0);
+  scratch->spans.resize(0);
   const double band = sentiment.neutral_band();
   for (size_t i = 0; i < mentions.size();) {
     const uint32_t sentence = text.tokens[mentions[i].first_token].sentence;
@@ -174,13 +175,13 @@ void EntitySentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
       continue;
     }
     if (ev.empty()) ev.reserve(params_.max_evidence);
-    Evidence& e = ev.emplace_back();
+    Evidence& e = NewEvidence(&ev, scratch->recycler);
     e.terms.reserve(x.end_span - x.first_span);
     e.begin = x.begin;
     e.end = x.end;
     for (uint32_t k = x.first_span; k < x.end_span; ++k) {
       const auto [first, last] = scratch->spans[k];
-      e.terms.emplace_back(TokenText(text, first, last));
+      AppendString(&e.terms, TokenText(text, first, last), scratch->recycler);
     }
   }
 }

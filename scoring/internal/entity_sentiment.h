@@ -54,6 +54,7 @@
 #include "scoring/internal/companies.h"
 #include "scoring/internal/entities.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/sentiment.h"
 #include "scoring/internal/text.h"
 #include "scoring/types.h"
@@ -92,6 +93,8 @@ class EntitySentimentModel {
     absl::InlinedVector<Candidate, 8> candidates;
     // The terms of the candidates, as tokens [first, last).
     absl::InlinedVector<std::pair<uint32_t, uint32_t>, 32> spans;
+    // Where the evidence's parts come from (null: new ones).
+    Recycler* recycler = nullptr;
   };
 
   // Sets the sentiment of each of `entities` from the sentences of `text`

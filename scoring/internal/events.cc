@@ -251,10 +251,11 @@ int ActorsOf(const AnalyzedText& text,
 }
 
 // The span of tokens [first, end) as text.
-std::string TokenSpan(const AnalyzedText& text, uint32_t first, uint32_t end) {
+std::string_view TokenSpan(const AnalyzedText& text, uint32_t first,
+                           uint32_t end) {
   const Token& t0 = text.tokens[first];
   const Token& t1 = text.tokens[end - 1];
-  return std::string(text.text.substr(t0.begin, t1.end - t0.begin));
+  return text.text.substr(t0.begin, t1.end - t0.begin);
 }
 
 constexpr int kMaxActors = 16;
@@ -287,7 +288,8 @@ void EventDetector::FindCues(const AnalyzedText& text,
                              const std::vector<TriggerHit>& triggers,
                              const std::vector<EntityMention>& mentions,
                              const EntityModel& entities,
-                             std::vector<CueHit>* cues) const {
+                             std::vector<CueHit>* cues,
+                             std::vector<CueHit>* merged) const {
   cues->clear();
   cues->reserve(mentions.size() + 8 * triggers.size() + 16);
   uint32_t scanned_sentence = UINT32_MAX;
@@ -312,6 +314,7 @@ void EventDetector::FindCues(const AnalyzedText& text,
     }
   }
   // Entity mentions as cues: @actor, @commodity and @person.
+  const size_t num_lexicon_cues = cues->size();
   for (const EntityMention& m : mentions) {
     const EntityInfo& info = entities.info(m.entity);
     uint64_t groups = 0;
@@ -324,9 +327,22 @@ void EventDetector::FindCues(const AnalyzedText& text,
       cues->push_back({m.first_token, m.end_token, groups, -1, false});
     }
   }
-  std::stable_sort(
-      cues->begin(), cues->end(),
-      [](const CueHit& a, const CueHit& b) { return a.first < b.first; });
+  // In token order, stably. Both runs (the lexicon's cues, the entities')
+  // are in token order already: a merge, which needs no temporary buffer
+  // as std::stable_sort does (the same order: on a tie std::merge takes
+  // the first run's element first).
+  auto by_first = [](const CueHit& a, const CueHit& b) {
+    return a.first < b.first;
+  };
+  const auto mid = cues->begin() + static_cast<ptrdiff_t>(num_lexicon_cues);
+  if (std::is_sorted(cues->begin(), mid, by_first) &&
+      std::is_sorted(mid, cues->end(), by_first)) {
+    merged->resize(cues->size());
+    std::merge(cues->begin(), mid, mid, cues->end(), merged->begin(), by_first);
+    cues->swap(*merged);
+  } else {
+    std::stable_sort(cues->begin(), cues->end(), by_first);
+  }
 }
 
 // The parts of a hyphenated compound ("water-supply", "civilian-military")
@@ -426,11 +442,12 @@ void EventDetector::ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
 // The event of one type from its sentence hits: relevance from all of them,
 // direction from the strongest, evidence from the strongest few in text
 // order, actors from the evidence sentences.
-Event EventDetector::MakeEvent(int type, const AnalyzedText& text,
-                               const std::vector<EntityMention>& mentions,
-                               const EntityModel& entities,
-                               const std::vector<CueHit>& cues,
-                               std::vector<const SentenceHit*>* of_type) const {
+void EventDetector::MakeEvent(int type, const AnalyzedText& text,
+                              const std::vector<EntityMention>& mentions,
+                              const EntityModel& entities,
+                              const std::vector<CueHit>& cues,
+                              std::vector<const SentenceHit*>* of_type,
+                              Recycler* recycler, Event* event) const {
   RelevanceAccumulator acc;
   const SentenceHit* best = (*of_type)[0];
   for (const SentenceHit* h : *of_type) {
@@ -448,32 +465,31 @@ Event EventDetector::MakeEvent(int type, const AnalyzedText& text,
                 return a->sentence < b->sentence;
               });
   }
-  Event ev;
+  Event& ev = *event;
   ev.type = kTypes[type];
   ev.relevance = acc.relevance();
   ev.direction = best->direction;
   for (const SentenceHit* h : *of_type) {
     const Sentence& s = text.sentences[h->sentence];
-    Evidence e;
+    Evidence& e = NewEvidence(&ev.evidence, recycler);
     e.begin = s.begin;
     e.end = s.end;
-    e.terms.push_back(TokenSpan(text, h->term_first, h->term_end));
+    AppendString(&e.terms, TokenSpan(text, h->term_first, h->term_end),
+                 recycler);
     if (h->action_cue >= 0) {
       const CueHit& c = cues[h->action_cue];
-      e.terms.push_back(TokenSpan(text, c.first, c.end));
+      AppendString(&e.terms, TokenSpan(text, c.first, c.end), recycler);
     }
-    ev.evidence.push_back(std::move(e));
     int32_t actors[kMaxActors];
     int k = ActorsOf(text, mentions, entities, h->sentence, actors, kMaxActors);
     for (int j = 0; j < k; ++j) {
       const std::string& id = entities.info(actors[j]).id;
       if (std::find(ev.actors.begin(), ev.actors.end(), id) ==
           ev.actors.end()) {
-        ev.actors.push_back(id);
+        AppendString(&ev.actors, id, recycler);
       }
     }
   }
-  return ev;
 }
 
 void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
@@ -487,7 +503,8 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
   // Most documents have no trigger and stop here.
   FindTriggers(text, &scratch->triggers);
   if (scratch->triggers.empty()) return;
-  FindCues(text, scratch->triggers, mentions, entities, &scratch->cues);
+  FindCues(text, scratch->triggers, mentions, entities, &scratch->cues,
+           &scratch->merged_cues);
   ScoreTriggers(text, body_begin, mentions, entities, scratch);
   std::vector<const SentenceHit*>& of_type = scratch->of_type;
   for (int type = 0; type < kNumTypes; ++type) {
@@ -496,8 +513,8 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
       if (h.type == type) of_type.push_back(&h);
     }
     if (of_type.empty()) continue;
-    events->push_back(
-        MakeEvent(type, text, mentions, entities, scratch->cues, &of_type));
+    MakeEvent(type, text, mentions, entities, scratch->cues, &of_type,
+              scratch->recycler, &NewEvent(events, scratch->recycler));
   }
 }
 

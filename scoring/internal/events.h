@@ -50,6 +50,7 @@
 #include "scoring/internal/entities.h"
 #include "scoring/internal/gold.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/types.h"
 
@@ -199,9 +200,12 @@ class EventDetector {
   struct Scratch {
     std::vector<TriggerHit> triggers;
     std::vector<CueHit> cues;
+    std::vector<CueHit> merged_cues;  // FindCues' merge buffer.
     std::vector<SentenceHit> hits;
     std::vector<const SentenceHit*> of_type;
     FarCues far;
+    // Where the events' parts come from (null: new ones).
+    Recycler* recycler = nullptr;
   };
   void Detect(const AnalyzedText& text, uint32_t body_begin,
               const std::vector<EntityMention>& mentions,
@@ -217,16 +221,19 @@ class EventDetector {
   void FindCues(const AnalyzedText& text,
                 const std::vector<TriggerHit>& triggers,
                 const std::vector<EntityMention>& mentions,
-                const EntityModel& entities, std::vector<CueHit>* cues) const;
+                const EntityModel& entities, std::vector<CueHit>* cues,
+                std::vector<CueHit>* merged) const;  // `merged`: scratch.
   void AddCompoundCue(const AnalyzedText& text, uint32_t i,
                       std::vector<CueHit>* cues) const;
   void ScoreTriggers(const AnalyzedText& text, uint32_t body_begin,
                      const std::vector<EntityMention>& mentions,
                      const EntityModel& entities, Scratch* scratch) const;
-  Event MakeEvent(int type, const AnalyzedText& text,
-                  const std::vector<EntityMention>& mentions,
-                  const EntityModel& entities, const std::vector<CueHit>& cues,
-                  std::vector<const SentenceHit*>* of_type) const;
+  // Fills `*event` (new, from NewEvent with `recycler`).
+  void MakeEvent(int type, const AnalyzedText& text,
+                 const std::vector<EntityMention>& mentions,
+                 const EntityModel& entities, const std::vector<CueHit>& cues,
+                 std::vector<const SentenceHit*>* of_type, Recycler* recycler,
+                 Event* event) const;
 };
 
 }  // namespace tidings::scoring::internal

@@ -325,7 +325,8 @@ Sentence Span(const AnalyzedText& text, uint32_t i, uint32_t* next) {
 }  // namespace
 
 void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
-                                 size_t n, std::vector<std::string>* terms) {
+                                 size_t n, std::vector<std::string>* terms,
+                                 Recycler* recycler) {
   size_t count = terms->size();  // Room for all at once.
   for (size_t k = 0; k < n; ++k) {
     count += m[k].contribution == 0 ? 0 : m[k].partner >= 0 ? 2 : 1;
@@ -335,12 +336,14 @@ void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
     const Match& x = m[k];
     if (x.contribution == 0) continue;
     uint32_t b = text.tokens[x.first].begin, e = text.tokens[x.last - 1].end;
-    terms->emplace_back(text.text.substr(b, e - b));
+    AppendString(terms, text.text.substr(b, e - b), recycler);
     if (x.partner >= 0) {
       const Match& y = m[x.partner];
-      terms->emplace_back(text.text.substr(
-          text.tokens[y.first].begin,
-          text.tokens[y.last - 1].end - text.tokens[y.first].begin));
+      AppendString(terms,
+                   text.text.substr(text.tokens[y.first].begin,
+                                    text.tokens[y.last - 1].end -
+                                        text.tokens[y.first].begin),
+                   recycler);
     }
   }
 }
@@ -362,14 +365,16 @@ double SentimentModel::ScoreSentence(const AnalyzedText& text,
 Sentiment SentimentModel::Score(const AnalyzedText& text,
                                 uint32_t body_begin) const {
   Scratch scratch;
-  return Score(text, body_begin, &scratch);
+  Sentiment out;
+  Score(text, body_begin, &scratch, &out);
+  return out;
 }
 
-Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
-                                Scratch* scratch) const {
-  Sentiment out;
+void SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
+                           Scratch* scratch, Sentiment* doc) const {
+  Sentiment& out = *doc;
   const size_t n = text.sentences.size();
-  if (n == 0) return out;
+  if (n == 0) return;
   std::vector<Match>& m = scratch->matches;
   std::vector<int>& at = scratch->token_match;
   std::vector<Scored>& scored = scratch->scored;
@@ -421,7 +426,6 @@ Sentiment SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
               : out.score < -params_.neutral_band ? SentimentLabel::kNegative
                                                   : SentimentLabel::kNeutral;
   AddEvidence(text, *scratch, &out);
-  return out;
 }
 
 void SentimentModel::AddEvidence(const AnalyzedText& text,
@@ -451,14 +455,13 @@ void SentimentModel::AddEvidence(const AnalyzedText& text,
   out.evidence.reserve(num_best);
   for (size_t b = 0; b < num_best; ++b) {
     const Scored& sc = *best[b];
-    Evidence ev;
+    Evidence& ev = NewEvidence(&out.evidence, scratch.recycler);
     uint32_t next;
     const Sentence span = Span(text, sc.sentence, &next);
     ev.begin = span.begin;
     ev.end = span.end;
     AppendTerms(text, kept.data() + sc.first_match,
-                sc.end_match - sc.first_match, &ev.terms);
-    out.evidence.push_back(std::move(ev));
+                sc.end_match - sc.first_match, &ev.terms, scratch.recycler);
   }
 }
 

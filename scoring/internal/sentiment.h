@@ -76,6 +76,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
@@ -231,8 +232,10 @@ class SentimentModel {
                                      uint32_t i);
   // Appends the terms of the `n` matches at `m` (one sentence's, after
   // ScoreMatches) that contributed, each with its partner.
+  // `recycler` (may be null) gives the strings.
   static void AppendTerms(const AnalyzedText& text, const Match* m, size_t n,
-                          std::vector<std::string>* terms);
+                          std::vector<std::string>* terms,
+                          Recycler* recycler = nullptr);
   // The rules, one function each (sentiment_sentence.cc).
   class SentenceRules;
   // Applies the rules to the matches of sentence `s` and returns its raw
@@ -289,9 +292,13 @@ class SentimentModel {
     // The matches of the sentences with a score, kept for the evidence
     // terms (instead of matching the evidence sentences a second time).
     std::vector<Match> kept;
+    // Where the evidence's parts come from (null: new ones).
+    Recycler* recycler = nullptr;
   };
-  Sentiment Score(const AnalyzedText& text, uint32_t body_begin,
-                  Scratch* scratch) const;
+  // Score() into `*out`, which must be as Sentiment() (its evidence vector
+  // may have capacity).
+  void Score(const AnalyzedText& text, uint32_t body_begin, Scratch* scratch,
+             Sentiment* out) const;
   Params params_;
   Term suffix_negator_;  // What a word ending in "n't" ("didn't") is.
   // What a signed percentage ("+4.2%", "-3%") is: a change with a figure.

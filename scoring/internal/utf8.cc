@@ -187,7 +187,7 @@ bool DecodeHtmlEntities(std::string_view s, std::string* out) {
   // on ("&" + 8), so only the few bytes before each ';' can start one: the
   // scan jumps from ';' to ';' instead of looking at every byte.
   constexpr size_t kMaxReach = 9;
-  std::string result;
+  std::string& result = *out;  // Cleared at the first reference found.
   bool changed = false;
   size_t copied = 0;  // s[0, copied) is in `result` (or was decoded).
   size_t from = 0;    // Earlier starts reach an earlier ';' first.
@@ -215,6 +215,7 @@ bool DecodeHtmlEntities(std::string_view s, std::string* out) {
         }
       }
       if (len == 0) continue;
+      if (!changed) result.clear();
       result.append(s.data() + copied, start - copied);
       AppendUtf8(cp, &result);
       copied = start + len;  // Just past this ';'.
@@ -224,7 +225,6 @@ bool DecodeHtmlEntities(std::string_view s, std::string* out) {
   }
   if (!changed) return false;
   result.append(s.data() + copied, s.size() - copied);
-  *out = std::move(result);
   return true;
 }
 

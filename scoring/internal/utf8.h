@@ -22,8 +22,9 @@ bool RepairText(std::string_view s, std::string* out);
 // Decodes HTML character references left in scraped text: numeric ones
 // ("&#36;", "&#x24;"), the common named ones ("&amp;", "&quot;", "&nbsp;"),
 // and the remnants that lost their '&' in some datasets ("#39;", "quot;")
-// when they start a word. Writes to `out` and returns true only when
-// something was decoded (`out` is untouched otherwise).
+// when they start a word. Writes to `out` (reusing its capacity) and returns
+// true only when something was decoded (`out` is untouched otherwise).
+// `s` must not view `*out`.
 bool DecodeHtmlEntities(std::string_view s, std::string* out);
 
 }  // namespace tidings::scoring::internal

@@ -123,9 +123,9 @@ class ScoreRun {
 
   // Scores one text and prints its signals.
   void Emit(std::string_view title, std::string_view body) {
-    std::vector<scoring::ScoredDocument> docs =
-        scorer_.Score({.title = title, .body = body, .kind = kind_}, &scratch_);
-    for (const scoring::ScoredDocument& doc : docs) {
+    scorer_.Score({.title = title, .body = body, .kind = kind_}, &scratch_,
+                  &docs_);
+    for (const scoring::ScoredDocument& doc : docs_) {
       signal_.Clear();
       service::ToSignal(doc, article_, scorer_.version(), &signal_);
       service::DropWeakEvents(min_relevance_, &signal_);
@@ -221,6 +221,7 @@ class ScoreRun {
   SignalJsonPrinter printer_;
   std::string out_;  // One output line, reused.
   scoring::Scorer::Scratch scratch_;
+  std::vector<scoring::ScoredDocument> docs_;  // Reused with scratch_.
   uint64_t signals_ = 0;
 };
 

@@ -37,12 +37,14 @@ std::vector<v1::Signal> ScoreArticle(const scoring::Scorer& scorer,
   input.body = std::string_view(article.body());
   input.kind = ToKind(article.content_type());
   input.now = now;
-  // One working memory per thread, reused by every article it scores (any
-  // Scorer may use it): steady-state scoring allocates only its results.
-  // It keeps the capacity of the largest article this thread has scored,
-  // which --max-article-bytes bounds.
+  // One working memory and result vector per thread, reused by every
+  // article it scores (any Scorer may use them): steady-state scoring
+  // allocates nothing per article (the signals below are new). They keep
+  // the capacity of the largest article this thread has scored, which
+  // --max-article-bytes bounds.
   thread_local scoring::Scorer::Scratch scratch;
-  std::vector<scoring::ScoredDocument> docs = scorer.Score(input, &scratch);
+  thread_local std::vector<scoring::ScoredDocument> docs;
+  scorer.Score(input, &scratch, &docs);
   std::vector<v1::Signal> signals(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     ToSignal(docs[i], article, scorer.version(), &signals[i]);

@@ -1,9 +1,9 @@
 // Copyright 2026 The Tidings Authors.
 //
 // Tests of the public scoring API (scoring/scorer.h): Create's errors, the
-// same results with and without a reused Scratch, version() following the
-// lexicons, headline-only input, and relative byline times resolved against
-// ScoreInput::now.
+// same results with and without a reused Scratch and result vector, version()
+// following the lexicons, headline-only input, and relative byline times
+// resolved against ScoreInput::now.
 
 #include "scoring/scorer.h"
 
@@ -85,6 +85,81 @@ TEST(ScorerTest, AReusedScratchGivesTheSameResults) {
       EXPECT_EQ(Describe(scorer->Score(input, &scratch)),
                 Describe(scorer->Score(input)))
           << text;
+    }
+  }
+}
+
+// Every field of the results, evidence included.
+std::string DescribeAll(const std::vector<ScoredDocument>& docs) {
+  std::string out;
+  auto evidence = [&out](const std::vector<Evidence>& ev) {
+    for (const Evidence& e : ev) {
+      out += "[" + std::to_string(e.begin) + "," + std::to_string(e.end);
+      for (const std::string& t : e.terms) out += " " + t;
+      out += "]";
+    }
+  };
+  auto sentiment = [&](const Sentiment& s) {
+    out += std::to_string(s.score) + " " + std::to_string(s.positive) + " " +
+           std::to_string(s.negative) + " " + std::to_string(s.neutral) + " " +
+           std::string(Name(s.label));
+    evidence(s.evidence);
+  };
+  for (const ScoredDocument& d : docs) {
+    out += std::to_string(d.doc_index) + "|" + d.title + "|" + d.source + "|" +
+           d.text + "|" + std::to_string(d.body_begin) + "|";
+    sentiment(d.sentiment);
+    for (const Event& e : d.events) {
+      out += "\nevent " + std::string(Name(e.type)) + " " +
+             std::to_string(e.relevance) + " " +
+             std::string(Name(e.direction)) + " " +
+             std::to_string(e.magnitude.has_percent) +
+             std::to_string(e.magnitude.percent) +
+             std::to_string(e.magnitude.has_price) +
+             std::to_string(e.magnitude.price) + e.magnitude.unit + " ";
+      for (const std::string& a : e.actors) out += a + ",";
+      evidence(e.evidence);
+    }
+    for (const Entity& e : d.entities) {
+      out += "\nentity " + e.id + " " + e.name + " " +
+             std::to_string(static_cast<int>(e.kind)) + " " +
+             std::to_string(e.mentions) + " " + e.country + " ";
+      sentiment(e.sentiment);
+    }
+    out += "\n" + d.author + "|" +
+           std::to_string(static_cast<int>(d.published_origin)) + "|" +
+           absl::FormatTime(d.published_at) + "|" +
+           std::to_string(d.published_date_only) + "|" +
+           std::to_string(d.fingerprint) + "|" +
+           std::to_string(d.exact_fingerprint) + "\n";
+  }
+  return out;
+}
+
+TEST(ScorerTest, AReusedResultVectorGivesTheSameResults) {
+  std::unique_ptr<const Scorer> scorer = MakeScorer();
+  ASSERT_NE(scorer, nullptr);
+  const std::string rich =
+      "Gold prices surged 2% to $2,400 an ounce on Monday as the US imposed "
+      "new tariffs on Chinese steel, Reuters reported. The Federal Reserve "
+      "warned that sanctions on Russia would hurt growth; President Putin "
+      "threatened retaliation and India's Reserve Bank of India held rates. "
+      "Tata Steel shares slumped 4% while Infosys rallied.";
+  std::vector<std::string> texts(std::begin(kTexts), std::end(kTexts));
+  texts.push_back(rich);
+  texts.push_back(std::string(kTexts[3]) + "\n\n" + rich + "\n\n" + kTexts[3]);
+  Scorer::Scratch scratch;
+  std::vector<ScoredDocument> reused;
+  // Forwards and backwards, so that each text reuses the parts of larger
+  // and of smaller results.
+  for (int round = 0; round < 4; ++round) {
+    for (size_t k = 0; k < texts.size(); ++k) {
+      const std::string& text =
+          texts[round % 2 == 0 ? k : texts.size() - 1 - k];
+      const ScoreInput input{.title = round == 2 ? "A title" : "",
+                             .body = text};
+      scorer->Score(input, &scratch, &reused);
+      EXPECT_EQ(DescribeAll(reused), DescribeAll(scorer->Score(input))) << text;
     }
   }
 }

@@ -1,0 +1,149 @@
+// Copyright 2026 The Tidings Authors.
+//
+// recycle.h: the parts of earlier results, kept for their buffers.
+//
+// Scorer::Score() into a caller's result vector takes the documents already
+// there apart: every document, event, entity, evidence and term string goes
+// to a Recycler. The stages that build the next results append their parts
+// with the New* functions below, which take a recycled part when there is
+// one and empty it (as if default-constructed) keeping the capacity of its
+// strings and vectors, so that scoring a stream of texts into one result
+// vector allocates only when a result holds more than any before it.
+//
+// Private to the scorer. A Recycler belongs to one Scorer::Scratch (one
+// thread); a null Recycler means "allocate as usual".
+
+#ifndef TIDINGS_SCORING_INTERNAL_RECYCLE_H_
+#define TIDINGS_SCORING_INTERNAL_RECYCLE_H_
+
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "scoring/types.h"
+
+namespace tidings::scoring::internal {
+
+struct Recycler {
+  std::vector<ScoredDocument> docs;
+  std::vector<Event> events;
+  std::vector<Entity> entities;
+  std::vector<Evidence> evidence;
+  std::vector<std::string> strings;
+
+  // Empties `*v` into the pools (its own capacity stays).
+  void Recycle(std::vector<std::string>* v) {
+    for (std::string& s : *v) strings.push_back(std::move(s));
+    v->clear();
+  }
+  void Recycle(std::vector<Evidence>* v) {
+    for (Evidence& e : *v) {
+      Recycle(&e.terms);
+      evidence.push_back(std::move(e));
+    }
+    v->clear();
+  }
+  void Recycle(std::vector<Event>* v) {
+    for (Event& e : *v) {
+      Recycle(&e.evidence);
+      Recycle(&e.actors);
+      events.push_back(std::move(e));
+    }
+    v->clear();
+  }
+  void Recycle(std::vector<Entity>* v) {
+    for (Entity& e : *v) {
+      Recycle(&e.sentiment.evidence);
+      entities.push_back(std::move(e));
+    }
+    v->clear();
+  }
+  // Empties the documents of `*v` and moves them to `docs`.
+  void Recycle(std::vector<ScoredDocument>* v) {
+    for (ScoredDocument& d : *v) {
+      Recycle(&d.sentiment.evidence);
+      Recycle(&d.events);
+      Recycle(&d.entities);
+      docs.push_back(std::move(d));
+    }
+    v->clear();
+  }
+};
+
+namespace recycle_internal {
+
+// `*t` = T(), keeping the buffers of the members named by `keep` (empty
+// strings and vectors, whose elements have been recycled).
+template <typename T, typename... M>
+void Reset(T* t, M T::*... keep) {
+  auto saved = std::make_tuple(std::move(t->*keep)...);
+  *t = T();
+  std::apply([&](auto&&... s) { ((t->*keep = std::move(s)), ...); }, saved);
+  ((t->*keep).clear(), ...);
+}
+
+// Takes the last element of `pool` (moved), or a new one.
+template <typename T>
+T Take(std::vector<T>* pool) {
+  if (pool->empty()) return T();
+  T t = std::move(pool->back());
+  pool->pop_back();
+  return t;
+}
+
+}  // namespace recycle_internal
+
+// Appends a new, empty part to `*v` (from `r`'s pool when it has one; `r`
+// may be null) and returns it.
+inline Evidence& NewEvidence(std::vector<Evidence>* v, Recycler* r) {
+  if (r == nullptr) return v->emplace_back();
+  Evidence& e = v->emplace_back(recycle_internal::Take(&r->evidence));
+  recycle_internal::Reset(&e, &Evidence::terms);
+  return e;
+}
+inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
+  if (r == nullptr) return v->emplace_back();
+  Event& e = v->emplace_back(recycle_internal::Take(&r->events));
+  std::string unit = std::move(e.magnitude.unit);
+  recycle_internal::Reset(&e, &Event::actors, &Event::evidence);
+  e.magnitude.unit = std::move(unit);
+  e.magnitude.unit.clear();
+  return e;
+}
+inline Entity& NewEntity(std::vector<Entity>* v, Recycler* r) {
+  if (r == nullptr) return v->emplace_back();
+  Entity& e = v->emplace_back(recycle_internal::Take(&r->entities));
+  std::vector<Evidence> evidence = std::move(e.sentiment.evidence);
+  recycle_internal::Reset(&e, &Entity::id, &Entity::name, &Entity::country);
+  e.sentiment.evidence = std::move(evidence);
+  e.sentiment.evidence.clear();
+  return e;
+}
+// Appends `text` to `*v` as a new string.
+inline void AppendString(std::vector<std::string>* v, std::string_view text,
+                         Recycler* r) {
+  if (r == nullptr || r->strings.empty()) {
+    v->emplace_back(text);
+    return;
+  }
+  v->push_back(recycle_internal::Take(&r->strings));
+  v->back().assign(text);
+}
+// A document for the result (empty, as ScoredDocument()).
+inline ScoredDocument NewDocument(Recycler* r) {
+  if (r == nullptr) return ScoredDocument();
+  ScoredDocument d = recycle_internal::Take(&r->docs);
+  std::vector<Evidence> evidence = std::move(d.sentiment.evidence);
+  recycle_internal::Reset(&d, &ScoredDocument::title, &ScoredDocument::source,
+                          &ScoredDocument::text, &ScoredDocument::events,
+                          &ScoredDocument::entities, &ScoredDocument::author);
+  d.sentiment.evidence = std::move(evidence);
+  d.sentiment.evidence.clear();
+  return d;
+}
+
+}  // namespace tidings::scoring::internal
+
+#endif  // TIDINGS_SCORING_INTERNAL_RECYCLE_H_
