@@ -65,7 +65,15 @@ class Client:
     def __init__(self, addr="127.0.0.1:50051", token=None, tls=None,
                  timeout=60.0, tls_cert=None, tls_key=None):
         options = [("grpc.max_receive_message_length", _MAX_MESSAGE),
-                   ("grpc.max_send_message_length", _MAX_MESSAGE)]
+                   ("grpc.max_send_message_length", _MAX_MESSAGE),
+                   # A connection of its own: gRPC shares connections
+                   # between channels to one address by default, so a new
+                   # Client would inherit another one's reconnect backoff
+                   # after a server restart and fail at once.
+                   ("grpc.use_local_subchannel_pool", 1),
+                   # Reconnect to a restarted server within 10 s (gRPC's
+                   # default backoff grows to 120 s).
+                   ("grpc.max_reconnect_backoff_ms", 10000)]
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("mutual TLS needs both tls_cert and tls_key "
                              "(PEM files), or neither")
