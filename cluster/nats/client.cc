@@ -183,8 +183,8 @@ absl::Status NatsClient::EnsureStream(const StreamSpec& spec) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<jsStreamState> NatsClient::StreamState(
-    const std::string& stream) {
+absl::StatusOr<StreamInfoPtr> NatsClient::StreamInfo(const std::string& stream,
+                                                     const char* what) {
   jsOptions o = RequestOptions();
   jsStreamInfo* raw_si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
@@ -192,9 +192,16 @@ absl::StatusOr<jsStreamState> NatsClient::StreamState(
       js_GetStreamInfo(&raw_si, js_.get(), stream.c_str(), &o, &code);
   StreamInfoPtr si(raw_si);
   if (s != NATS_OK) {
-    return NatsError(s, code, absl::StrCat("read stream ", stream, " state"));
+    return NatsError(s, code, absl::StrCat("read stream ", stream, " ", what));
   }
-  jsStreamState state = si->State;
+  return si;
+}
+
+absl::StatusOr<jsStreamState> NatsClient::StreamState(
+    const std::string& stream) {
+  absl::StatusOr<StreamInfoPtr> si = StreamInfo(stream, "state");
+  if (!si.ok()) return si.status();
+  jsStreamState state = (*si)->State;
   // The pointers inside belong to `si`; callers get the numbers only.
   state.Subjects = nullptr;
   state.Deleted = nullptr;
@@ -205,17 +212,12 @@ absl::StatusOr<jsStreamState> NatsClient::StreamState(
 
 absl::StatusOr<std::string> NatsClient::StreamLeader(
     const std::string& stream) {
-  jsOptions o = RequestOptions();
-  jsStreamInfo* raw_si = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s =
-      js_GetStreamInfo(&raw_si, js_.get(), stream.c_str(), &o, &code);
-  StreamInfoPtr si(raw_si);
-  if (s != NATS_OK) {
-    return NatsError(s, code, absl::StrCat("read stream ", stream, " leader"));
+  absl::StatusOr<StreamInfoPtr> si = StreamInfo(stream, "leader");
+  if (!si.ok()) return si.status();
+  if ((*si)->Cluster == nullptr || (*si)->Cluster->Leader == nullptr) {
+    return "";
   }
-  if (si->Cluster == nullptr || si->Cluster->Leader == nullptr) return "";
-  return std::string(si->Cluster->Leader);
+  return std::string((*si)->Cluster->Leader);
 }
 
 absl::Status NatsClient::StepDownStreamLeader(const std::string& stream) {

@@ -124,6 +124,9 @@ class NatsClient {
 
  private:
   NatsClient(ClientOptions options, AckHandler on_ack);
+  // js_GetStreamInfo; errors name `what` was being read.
+  absl::StatusOr<StreamInfoPtr> StreamInfo(const std::string& stream,
+                                           const char* what);
   static void AckTrampoline(jsCtx* js, natsMsg* msg, jsPubAck* ack,
                             jsPubAckErr* error, void* closure);
 
