@@ -633,7 +633,17 @@ inline void GoldDetector::Matcher::AddEvidence(
   }
 }
 
+void GoldDetector::MarkHits(std::vector<uint8_t>* hits_of_id) const {
+  const size_t n = std::min(hits_of_id->size(), strong_first_.size());
+  for (size_t id = 0; id < n; ++id) {
+    if (strong_first_[id]) (*hits_of_id)[id] |= kHitGold;
+  }
+}
+
 bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
+  // No token may start a strong alias and none is joined: the loop below
+  // finds nothing (MarkHits).
+  if (!(text.hits & (kHitGold | kHitJoined))) return false;
   // A strong alias is labelled at a token that is its first word (the alias
   // itself, or the first token of the phrase), or is a part of a compound
   // ("mcx-gold"; such tokens are `joined`), whose text then holds a needle.

@@ -90,11 +90,17 @@ bool EndsWithNegation(std::string_view w) {
 
 bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
                                       const Sentence& s) const {
+  // No token starts a term that may score, none is joined and none is a
+  // sign: the loop below returns false (MarkHits).
+  if (!(s.hits & (kHitSentiment | kHitJoined | kHitSign))) return false;
   const Token* tokens = text.tokens.data();
   const uint8_t* kind_of_id = entry_kind_of_id_.data();
   const size_t num_ids = entry_kind_of_id_.size();
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-    if (tokens[i].markup) continue;
+    if (!(tokens[i].hits & (kHitSentiment | kHitJoined | kHitSign)) ||
+        tokens[i].markup) {
+      continue;
+    }
     const uint8_t kind =
         tokens[i].id < num_ids ? kind_of_id[tokens[i].id] : kNoEntry;
     if (kind != kNoEntry) {
