@@ -11,7 +11,8 @@ so the same N gives the same file):
   - numbers, signed percentages ("+4.2%"), money ("$1,950.40/oz"), years;
   - hyphenated and slashed compounds ("US-China", "6-month", "AUD/USD"),
     possessives, "n't" words, abbreviations ("U.S.", "Inc."), markup (links,
-    cashtags, hashtags, @mentions), non-ASCII (curly quotes, dashes, emoji);
+    cashtags, hashtags, @mentions), non-ASCII (curly quotes, dashes, emoji),
+    control characters (CR, TAB, DEL, C1);
   - with CORPUS: sentences of corpus articles (read in place, never written
     anywhere but OUT), alone or mixed with the above;
   - page-like inputs: menus, bylines, teaser lines, "Share this article",
@@ -75,7 +76,8 @@ odd = ["US-China", "Iraq-Iran", "6-month", "one-week", "year-to-date", "AUD/USD"
        "isn\u2019t", "company's", "Acme\u2019s", "e.g.", "a.m.", "Dec.", "Inc.",
        "https://t.co/x1", "www.example.com/a?b=1", "$AAPL", "#gold", "@Reuters",
        "\u201cquoted\u201d", "\u2014", "\u2013", "\u20ac5bn", "\u00a31.2m", "\U0001F680",
-       "\u0645\u0631\u062d\u0628\u0627", "caf\u00e9", "\u00a0", "...", "?!"]
+       "\u0645\u0631\u062d\u0628\u0627", "caf\u00e9", "\u00a0", "...", "?!",
+       "\u0001", "\u007f", "\r", "\r\n", "\t", "\u0085", "\u2028", "\ufeff"]
 
 
 def number():
