@@ -59,7 +59,7 @@ absl::StatusOr<std::unique_ptr<const Scorer>> Scorer::Create(
   if (!events.ok()) return events.status();
   // Which stages may match at each word (text.h, HitBit): the stages skip
   // the sentences where theirs cannot.
-  std::vector<uint8_t> hits_of_id(analyzer->vocabulary()->size() + 1, 0);
+  std::vector<uint16_t> hits_of_id(analyzer->vocabulary()->size() + 1, 0);
   sentiment->MarkHits(&hits_of_id);
   entities->MarkHits(&hits_of_id);
   events->MarkHits(&hits_of_id);

@@ -157,16 +157,16 @@ PhraseIndex::Match PhraseIndex::LongestMatchIn(const List& list,
   return {};
 }
 
-void PhraseIndex::MarkStarts(uint8_t bit,
-                             std::vector<uint8_t>* hits_of_id) const {
+void PhraseIndex::MarkStarts(uint16_t bit,
+                             std::vector<uint16_t>* hits_of_id) const {
   const size_t n = std::min(hits_of_id->size(), list_of_id_.size());
   for (size_t id = 0; id < n; ++id) {
     if (list_of_id_[id] >= 0) (*hits_of_id)[id] |= bit;
   }
 }
 
-void PhraseIndex::MarkKeyWords(uint8_t bit,
-                               std::vector<uint8_t>* hits_of_id) const {
+void PhraseIndex::MarkKeyWords(uint16_t bit,
+                               std::vector<uint16_t>* hits_of_id) const {
   for (const Phrase& ph : phrases_) {
     const uint32_t id = words_[ph.key_word].id;
     if (id < hits_of_id->size()) (*hits_of_id)[id] |= bit;
@@ -328,7 +328,8 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
 void EntityModel::Find(const AnalyzedText& text,
                        std::vector<EntityMention>* mentions) const {
   // Sentence by sentence (an alias never crosses a sentence end), skipping
-  // those that hold no alias's key word and no joined word (MarkHits).
+  // those that hold no alias's key word and no joined word (MarkHits), and
+  // in the others the tokens where no alias starts and that are not joined.
   for (const Sentence& s : text.sentences) {
     if (s.hits & (kHitEntity | kHitJoined)) FindIn(text, s, mentions);
   }
@@ -339,7 +340,8 @@ void EntityModel::FindIn(const AnalyzedText& text, const Sentence& s,
   const uint32_t n = s.end_token;
   uint32_t i = s.first_token;
   while (i < n) {
-    if (text.tokens[i].kind != TokenKind::kWord) {
+    if (text.tokens[i].kind != TokenKind::kWord ||
+        !(text.tokens[i].hits & (kHitEntityStart | kHitJoined))) {
       ++i;
       continue;
     }

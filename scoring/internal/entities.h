@@ -74,11 +74,11 @@ class PhraseIndex {
 
   // Sets `bit` in (*hits_of_id)[id] for every vocabulary id that starts a
   // phrase (where LongestMatch() may match).
-  void MarkStarts(uint8_t bit, std::vector<uint8_t>* hits_of_id) const;
+  void MarkStarts(uint16_t bit, std::vector<uint16_t>* hits_of_id) const;
   // Sets `bit` for one word of each phrase, its key word: a sentence that
   // holds a phrase holds its key word. The longest word of the phrase (the
   // first of equally long ones): "attack", not "on", in "on the attack".
-  void MarkKeyWords(uint8_t bit, std::vector<uint8_t>* hits_of_id) const;
+  void MarkKeyWords(uint16_t bit, std::vector<uint16_t>* hits_of_id) const;
 
  private:
   enum class CaseRule : uint8_t { kAny, kCapitalized, kAllCaps };
@@ -162,10 +162,13 @@ class EntityModel {
   void Summarize(absl::Span<const EntityMention> mentions, uint32_t* positions,
                  std::vector<Entity>* out, Recycler* recycler) const;
 
-  // Sets kHitEntity for the key word of each alias (TextAnalyzer::SetHits).
-  // Find() skips a sentence that holds none of them and no joined word.
-  void MarkHits(std::vector<uint8_t>* hits_of_id) const {
+  // Sets kHitEntity for the key word of each alias and kHitEntityStart for
+  // its first word (TextAnalyzer::SetHits). Find() skips a sentence that
+  // holds no key word and no joined word, and the tokens that start no
+  // alias and are not joined.
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const {
     aliases_.MarkKeyWords(kHitEntity, hits_of_id);
+    aliases_.MarkStarts(kHitEntityStart, hits_of_id);
   }
 
   const EntityInfo& info(uint32_t entity) const { return table_[entity]; }

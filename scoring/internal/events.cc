@@ -265,15 +265,17 @@ constexpr size_t kManyCues = 48;
 
 }  // namespace
 
-void EventDetector::MarkHits(std::vector<uint8_t>* hits_of_id) const {
+void EventDetector::MarkHits(std::vector<uint16_t>* hits_of_id) const {
   triggers_.MarkKeyWords(kHitTrigger, hits_of_id);
+  triggers_.MarkStarts(kHitTriggerStart, hits_of_id);
   cues_.MarkStarts(kHitCue, hits_of_id);
   if (gold_.has_value()) gold_->MarkHits(hits_of_id);
 }
 
 // Pass 1 over all tokens: triggers (and the blocks that hide them), longest
 // first. Only the sentences that hold a trigger's key word (MarkHits; a
-// phrase never crosses a sentence end).
+// phrase never crosses a sentence end), and there the tokens where one
+// starts.
 void EventDetector::FindTriggers(const AnalyzedText& text,
                                  std::vector<TriggerHit>* triggers) const {
   triggers->clear();
@@ -288,7 +290,10 @@ inline void EventDetector::FindTriggersIn(
     std::vector<TriggerHit>* triggers) const {
   const uint32_t n = s.end_token;
   for (uint32_t i = s.first_token; i < n; ++i) {
-    if (text.tokens[i].kind != TokenKind::kWord) continue;
+    if (text.tokens[i].kind != TokenKind::kWord ||
+        !(text.tokens[i].hits & kHitTriggerStart)) {
+      continue;
+    }
     const PhraseIndex::Match match = triggers_.LongestMatch(text, i);
     if (match.num_tokens == 0) continue;
     if (!entries_[match.payload].block) {

@@ -77,11 +77,12 @@ class EventDetector {
               const EntityModel& entities, std::vector<Event>* events) const;
 
   // Sets kHitTrigger for the key word of each trigger and block phrase
-  // (PhraseIndex::MarkKeyWords), kHitCue and kHitGold for the ids that
-  // start a cue or a strong gold alias (TextAnalyzer::SetHits): Detect()
+  // (PhraseIndex::MarkKeyWords), kHitTriggerStart, kHitCue and kHitGold for
+  // the ids that start one, a cue or a strong gold alias
+  // (TextAnalyzer::SetHits): Detect()
   // skips the sentences (and texts) that hold none, and the tokens where
   // no cue starts.
-  void MarkHits(std::vector<uint8_t>* hits_of_id) const;
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const;
 
   // Where a cue must appear relative to a trigger to count.
   enum class Scope : uint8_t {

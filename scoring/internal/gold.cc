@@ -633,7 +633,7 @@ inline void GoldDetector::Matcher::AddEvidence(
   }
 }
 
-void GoldDetector::MarkHits(std::vector<uint8_t>* hits_of_id) const {
+void GoldDetector::MarkHits(std::vector<uint16_t>* hits_of_id) const {
   const size_t n = std::min(hits_of_id->size(), strong_first_.size());
   for (size_t id = 0; id < n; ++id) {
     if (strong_first_[id]) (*hits_of_id)[id] |= kHitGold;

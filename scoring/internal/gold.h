@@ -78,7 +78,7 @@ class GoldDetector {
   // Sets kHitGold for the ids that start a strong alias
   // (TextAnalyzer::SetHits): a text with none and no joined word names no
   // gold.
-  void MarkHits(std::vector<uint8_t>* hits_of_id) const;
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const;
 
  private:
   class Matcher;  // The per-call analysis (gold.cc).

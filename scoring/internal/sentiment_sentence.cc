@@ -162,7 +162,12 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   NameCheck in_name(text, s);
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
-    if (text.tokens[i].markup) {  // "$CUT", "#bullish": names, not words.
+    // "$CUT", "#bullish": names, not words. And a token that starts no term,
+    // is no hyphenated word ("6-month"), no sign ("+4.2%") and does not end
+    // in "n't" matches nothing below.
+    if (text.tokens[i].markup ||
+        !(text.tokens[i].hits &
+          (kHitSentimentTerm | kHitJoined | kHitSign | kHitEndsInT))) {
       ++i;
       continue;
     }

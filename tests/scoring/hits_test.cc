@@ -36,7 +36,7 @@ class HitsTest : public ::testing::Test {
     ASSERT_TRUE(events.ok()) << events.status();
     events_.emplace(*std::move(events));
     // As Scorer::Create does.
-    std::vector<uint8_t> hits(analyzer->vocabulary()->size() + 1, 0);
+    std::vector<uint16_t> hits(analyzer->vocabulary()->size() + 1, 0);
     sentiment_->MarkHits(&hits);
     entities_->MarkHits(&hits);
     events_->MarkHits(&hits);
@@ -119,7 +119,18 @@ TEST_F(HitsTest, TokensSentencesAndTheTextCarryTheBits) {
   EXPECT_EQ(at.sentences[0].hits & kHitSentiment, 0);
   EXPECT_EQ(at.hits,
             at.sentences[0].hits | at.sentences[1].hits | at.sentences[2].hits);
-  uint8_t ored = 0;
+  // Token bits: a start of an alias ("US" of "US-China" is a part, the
+  // token is joined), of a trigger, of a sentiment term; a final 't'.
+  const Token& rose = at.tokens[at.sentences[2].first_token + 1];
+  EXPECT_NE(rose.hits & kHitSentimentTerm, 0);
+  EXPECT_NE(at.tokens[at.sentences[1].first_token].hits & kHitJoined, 0);
+  AnalyzedText t2;
+  with_hits_->Analyze("It didn't. China imposed tariffs.", &t2);
+  EXPECT_NE(t2.tokens[1].hits & kHitEndsInT, 0);       // "didn't"
+  EXPECT_NE(t2.tokens[3].hits & kHitEntityStart, 0);   // "China"
+  EXPECT_NE(t2.tokens[5].hits & kHitTriggerStart, 0);  // "tariffs"
+  EXPECT_EQ(t2.tokens[4].hits & (kHitEntityStart | kHitTriggerStart), 0);
+  uint16_t ored = 0;
   for (uint32_t t = at.sentences[2].first_token; t < at.sentences[2].end_token;
        ++t) {
     ored |= at.tokens[t].hits;
@@ -131,14 +142,14 @@ TEST_F(HitsTest, APhraseIsMarkedAtItsLongestWord) {
   PhraseIndex index;
   ASSERT_TRUE(index.Add(*plain_, "on the attack", 1).ok());
   ASSERT_TRUE(index.Add(*plain_, "s. korea", 2).ok());
-  std::vector<uint8_t> hits(plain_->vocabulary()->size() + 1, 0);
+  std::vector<uint16_t> hits(plain_->vocabulary()->size() + 1, 0);
   index.MarkKeyWords(kHitTrigger, &hits);
   const Vocabulary& v = *plain_->vocabulary();
   EXPECT_EQ(hits[v.Find("attack")], kHitTrigger);
   EXPECT_EQ(hits[v.Find("korea")], kHitTrigger);
   EXPECT_EQ(hits[v.Find("on")], 0);
   EXPECT_EQ(hits[v.Find("the")], 0);
-  std::vector<uint8_t> starts(hits.size(), 0);
+  std::vector<uint16_t> starts(hits.size(), 0);
   index.MarkStarts(kHitCue, &starts);
   EXPECT_EQ(starts[v.Find("on")], kHitCue);
   EXPECT_EQ(starts[v.Find("attack")], 0);
@@ -164,6 +175,10 @@ TEST_F(HitsTest, SkippingSentencesChangesNothing) {
       "EUR193 .3 m",
       "Buy Infosys: expert",
       "See https://t.co/x and $AAPL #gold @Reuters.",
+      "Exports aren't falling and Acme won\u2019t cut its dividend.",
+      "Gold Prices Rise As Neste Oil Profit Jumps",
+      "6-month lows; one-week high; Iraq-Iran talks.",
+      "Analysts at Acme cut the stock to Hold from Buy.",
   };
   uint32_t seed = 12345;
   auto next = [&] {
