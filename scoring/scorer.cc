@@ -57,6 +57,13 @@ absl::StatusOr<std::unique_ptr<const Scorer>> Scorer::Create(
   if (!entity_sentiment.ok()) return entity_sentiment.status();
   auto events = internal::EventDetector::Create(*lex, *analyzer);
   if (!events.ok()) return events.status();
+  // Which stages may match at each word (text.h, HitBit): the stages skip
+  // the sentences where theirs cannot.
+  std::vector<uint16_t> hits_of_id(analyzer->vocabulary()->size() + 1, 0);
+  sentiment->MarkHits(&hits_of_id);
+  entities->MarkHits(&hits_of_id);
+  events->MarkHits(&hits_of_id);
+  analyzer->SetHits(std::move(hits_of_id));
   auto impl = std::make_unique<Impl>(
       Impl{absl::StrCat("tidings-scorer/1 lex:", lex->Digest()),
            *std::move(analyzer), *std::move(cleaner), *std::move(sentiment),

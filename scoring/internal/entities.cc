@@ -76,7 +76,13 @@ absl::Status PhraseIndex::Add(const TextAnalyzer& analyzer,
   ph.first_word = static_cast<uint32_t>(words_.size());
   ph.num_words = static_cast<uint32_t>(at.tokens.size());
   ph.payload = payload;
+  ph.key_word = ph.first_word;
+  size_t key_size = 0;
   for (size_t t = 0; t < at.tokens.size(); ++t) {
+    if (at.norm(t).size() > key_size) {
+      key_size = at.norm(t).size();
+      ph.key_word = static_cast<uint32_t>(words_.size());
+    }
     Word w;
     w.id = at.tokens[t].id;
     if (w.id == Vocabulary::kNone) {
@@ -149,6 +155,22 @@ PhraseIndex::Match PhraseIndex::LongestMatchIn(const List& list,
     if (ok) return {ph.payload, ph.num_words};
   }
   return {};
+}
+
+void PhraseIndex::MarkStarts(uint16_t bit,
+                             std::vector<uint16_t>* hits_of_id) const {
+  const size_t n = std::min(hits_of_id->size(), list_of_id_.size());
+  for (size_t id = 0; id < n; ++id) {
+    if (list_of_id_[id] >= 0) (*hits_of_id)[id] |= bit;
+  }
+}
+
+void PhraseIndex::MarkKeyWords(uint16_t bit,
+                               std::vector<uint16_t>* hits_of_id) const {
+  for (const Phrase& ph : phrases_) {
+    const uint32_t id = words_[ph.key_word].id;
+    if (id < hits_of_id->size()) (*hits_of_id)[id] |= bit;
+  }
 }
 
 bool PhraseIndex::WordMatch(std::string_view lower, std::string_view raw,
@@ -305,10 +327,21 @@ absl::StatusOr<EntityModel> EntityModel::Create(const LexiconSet& lexicons,
 
 void EntityModel::Find(const AnalyzedText& text,
                        std::vector<EntityMention>* mentions) const {
-  const uint32_t n = static_cast<uint32_t>(text.tokens.size());
-  uint32_t i = 0;
+  // Sentence by sentence (an alias never crosses a sentence end), skipping
+  // those that hold no alias's key word and no joined word (MarkHits), and
+  // in the others the tokens where no alias starts and that are not joined.
+  for (const Sentence& s : text.sentences) {
+    if (s.hits & (kHitEntity | kHitJoined)) FindIn(text, s, mentions);
+  }
+}
+
+void EntityModel::FindIn(const AnalyzedText& text, const Sentence& s,
+                         std::vector<EntityMention>* mentions) const {
+  const uint32_t n = s.end_token;
+  uint32_t i = s.first_token;
   while (i < n) {
-    if (text.tokens[i].kind != TokenKind::kWord) {
+    if (text.tokens[i].kind != TokenKind::kWord ||
+        !(text.tokens[i].hits & (kHitEntityStart | kHitJoined))) {
       ++i;
       continue;
     }

@@ -72,12 +72,21 @@ class PhraseIndex {
 
   size_t size() const { return phrases_.size(); }
 
+  // Sets `bit` in (*hits_of_id)[id] for every vocabulary id that starts a
+  // phrase (where LongestMatch() may match).
+  void MarkStarts(uint16_t bit, std::vector<uint16_t>* hits_of_id) const;
+  // Sets `bit` for one word of each phrase, its key word: a sentence that
+  // holds a phrase holds its key word. The longest word of the phrase (the
+  // first of equally long ones): "attack", not "on", in "on the attack".
+  void MarkKeyWords(uint16_t bit, std::vector<uint16_t>* hits_of_id) const;
+
  private:
   enum class CaseRule : uint8_t { kAny, kCapitalized, kAllCaps };
   struct Phrase {
     uint32_t first_word = 0;  // Index into words_.
     uint32_t num_words = 0;
     uint32_t payload = 0;
+    uint32_t key_word = 0;  // Index into words_ (MarkKeyWords).
   };
   struct Word {
     uint32_t id = 0;  // Vocabulary id of the lower-cased word.
@@ -153,6 +162,15 @@ class EntityModel {
   void Summarize(absl::Span<const EntityMention> mentions, uint32_t* positions,
                  std::vector<Entity>* out, Recycler* recycler) const;
 
+  // Sets kHitEntity for the key word of each alias and kHitEntityStart for
+  // its first word (TextAnalyzer::SetHits). Find() skips a sentence that
+  // holds no key word and no joined word, and the tokens that start no
+  // alias and are not joined.
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const {
+    aliases_.MarkKeyWords(kHitEntity, hits_of_id);
+    aliases_.MarkStarts(kHitEntityStart, hits_of_id);
+  }
+
   const EntityInfo& info(uint32_t entity) const { return table_[entity]; }
   size_t size() const { return table_.size(); }
 
@@ -165,6 +183,9 @@ class EntityModel {
 
  private:
   static constexpr uint32_t kBlocked = UINT32_MAX;
+  // Find() in sentence `s`.
+  void FindIn(const AnalyzedText& text, const Sentence& s,
+              std::vector<EntityMention>* mentions) const;
   std::vector<EntityInfo> table_;
   std::vector<int32_t> actor_;
   PhraseIndex aliases_;

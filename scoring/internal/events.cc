@@ -265,14 +265,35 @@ constexpr size_t kManyCues = 48;
 
 }  // namespace
 
+void EventDetector::MarkHits(std::vector<uint16_t>* hits_of_id) const {
+  triggers_.MarkKeyWords(kHitTrigger, hits_of_id);
+  triggers_.MarkStarts(kHitTriggerStart, hits_of_id);
+  cues_.MarkStarts(kHitCue, hits_of_id);
+  if (gold_.has_value()) gold_->MarkHits(hits_of_id);
+}
+
 // Pass 1 over all tokens: triggers (and the blocks that hide them), longest
-// first.
+// first. Only the sentences that hold a trigger's key word (MarkHits; a
+// phrase never crosses a sentence end), and there the tokens where one
+// starts.
 void EventDetector::FindTriggers(const AnalyzedText& text,
                                  std::vector<TriggerHit>* triggers) const {
   triggers->clear();
-  const uint32_t n = static_cast<uint32_t>(text.tokens.size());
-  for (uint32_t i = 0; i < n; ++i) {
-    if (text.tokens[i].kind != TokenKind::kWord) continue;
+  if (!(text.hits & kHitTrigger)) return;
+  for (const Sentence& s : text.sentences) {
+    if (s.hits & kHitTrigger) FindTriggersIn(text, s, triggers);
+  }
+}
+
+inline void EventDetector::FindTriggersIn(
+    const AnalyzedText& text, const Sentence& s,
+    std::vector<TriggerHit>* triggers) const {
+  const uint32_t n = s.end_token;
+  for (uint32_t i = s.first_token; i < n; ++i) {
+    if (text.tokens[i].kind != TokenKind::kWord ||
+        !(text.tokens[i].hits & kHitTriggerStart)) {
+      continue;
+    }
     const PhraseIndex::Match match = triggers_.LongestMatch(text, i);
     if (match.num_tokens == 0) continue;
     if (!entries_[match.payload].block) {
@@ -299,7 +320,11 @@ void EventDetector::FindCues(const AnalyzedText& text,
     scanned_sentence = sentence;
     const Sentence& sent = text.sentences[sentence];
     for (uint32_t i = sent.first_token; i < sent.end_token; ++i) {
-      if (text.tokens[i].kind != TokenKind::kWord) continue;
+      // A token where no cue starts and that is not joined adds nothing.
+      if (text.tokens[i].kind != TokenKind::kWord ||
+          !(text.tokens[i].hits & (kHitCue | kHitJoined))) {
+        continue;
+      }
       const PhraseIndex::Match match = cues_.LongestMatch(text, i);
       if (match.num_tokens > 0) {
         const Entry& e = entries_[match.payload];

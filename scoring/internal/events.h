@@ -76,6 +76,14 @@ class EventDetector {
               const std::vector<EntityMention>& mentions,
               const EntityModel& entities, std::vector<Event>* events) const;
 
+  // Sets kHitTrigger for the key word of each trigger and block phrase
+  // (PhraseIndex::MarkKeyWords), kHitTriggerStart, kHitCue and kHitGold for
+  // the ids that start one, a cue or a strong gold alias
+  // (TextAnalyzer::SetHits): Detect()
+  // skips the sentences (and texts) that hold none, and the tokens where
+  // no cue starts.
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const;
+
   // Where a cue must appear relative to a trigger to count.
   enum class Scope : uint8_t {
     kPrev,      // The token just before the trigger.
@@ -218,6 +226,9 @@ class EventDetector {
   // Detect()'s stages, in order (events.cc).
   void FindTriggers(const AnalyzedText& text,
                     std::vector<TriggerHit>* triggers) const;
+  // FindTriggers() in sentence `s`.
+  void FindTriggersIn(const AnalyzedText& text, const Sentence& s,
+                      std::vector<TriggerHit>* triggers) const;
   void FindCues(const AnalyzedText& text,
                 const std::vector<TriggerHit>& triggers,
                 const std::vector<EntityMention>& mentions,

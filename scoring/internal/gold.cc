@@ -633,19 +633,33 @@ inline void GoldDetector::Matcher::AddEvidence(
   }
 }
 
+void GoldDetector::MarkHits(std::vector<uint16_t>* hits_of_id) const {
+  const size_t n = std::min(hits_of_id->size(), strong_first_.size());
+  for (size_t id = 0; id < n; ++id) {
+    if (strong_first_[id]) (*hits_of_id)[id] |= kHitGold;
+  }
+}
+
 bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
   // A strong alias is labelled at a token that is its first word (the alias
   // itself, or the first token of the phrase), or is a part of a compound
   // ("mcx-gold"; such tokens are `joined`), whose text then holds a needle.
+  // Only the sentences and tokens with one of those bits can (MarkHits).
+  constexpr uint16_t kBits = kHitGold | kHitJoined;
+  if (!(text.hits & kBits)) return false;
   const uint8_t* strong_first = strong_first_.data();
   const size_t num_ids = strong_first_.size();
-  for (size_t i = 0; i < text.tokens.size(); ++i) {
-    const Token& t = text.tokens[i];
-    if (t.id < num_ids && strong_first[t.id]) return true;
-    if (!t.joined) continue;
-    const std::string_view norm = text.norm(i);
-    for (const std::string& needle : needles_) {
-      if (norm.find(needle) != std::string_view::npos) return true;
+  for (const Sentence& s : text.sentences) {
+    if (!(s.hits & kBits)) continue;
+    for (uint32_t i = s.first_token; i < s.end_token; ++i) {
+      const Token& t = text.tokens[i];
+      if (!(t.hits & kBits)) continue;
+      if (t.id < num_ids && strong_first[t.id]) return true;
+      if (!t.joined) continue;
+      const std::string_view norm = text.norm(i);
+      for (const std::string& needle : needles_) {
+        if (norm.find(needle) != std::string_view::npos) return true;
+      }
     }
   }
   return false;

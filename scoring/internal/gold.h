@@ -75,6 +75,11 @@ class GoldDetector {
 
   static constexpr int kMaxEvidence = 8;
 
+  // Sets kHitGold for the ids that start a strong alias
+  // (TextAnalyzer::SetHits): a text with none and no joined word names no
+  // gold.
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const;
+
  private:
   class Matcher;  // The per-call analysis (gold.cc).
   class Builder;  // Create()'s parsers, one per kind of row (gold_table.cc).

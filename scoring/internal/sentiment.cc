@@ -316,6 +316,7 @@ Sentence Span(const AnalyzedText& text, uint32_t i, uint32_t* next) {
     }
     s.end = n.end;
     s.end_token = n.end_token;
+    s.hits |= n.hits;
     ++j;
   }
   *next = j;
@@ -323,6 +324,18 @@ Sentence Span(const AnalyzedText& text, uint32_t i, uint32_t* next) {
 }
 
 }  // namespace
+
+void SentimentModel::MarkHits(std::vector<uint16_t>* hits_of_id) const {
+  const size_t n = std::min(hits_of_id->size(), entry_kind_of_id_.size());
+  for (size_t id = 0; id < n; ++id) {
+    if (entry_kind_of_id_[id] != kNoEntry) {
+      (*hits_of_id)[id] |= kHitSentimentTerm;
+    }
+    if (entry_kind_of_id_[id] == kScoringEntry) {
+      (*hits_of_id)[id] |= kHitSentiment;
+    }
+  }
+}
 
 void SentimentModel::AppendTerms(const AnalyzedText& text, const Match* m,
                                  size_t n, std::vector<std::string>* terms,

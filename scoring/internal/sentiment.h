@@ -111,6 +111,13 @@ class SentimentModel {
   // s < -band.
   double neutral_band() const { return params_.neutral_band; }
 
+  // Sets kHitSentiment for the ids that start a term that may score and
+  // kHitSentimentTerm for those that start any term (text.h,
+  // TextAnalyzer::SetHits). Score() skips a sentence that holds none of the
+  // first, no joined word and no sign; MatchSentence() skips the tokens
+  // that start no term, are not joined, no sign and do not end in 't'.
+  void MarkHits(std::vector<uint16_t>* hits_of_id) const;
+
   // What a matched term can do; one word or phrase may play several roles
   // ("growth" is both a metric and a change).
   struct Term {

@@ -90,11 +90,17 @@ bool EndsWithNegation(std::string_view w) {
 
 bool SentimentModel::MayScoreSentence(const AnalyzedText& text,
                                       const Sentence& s) const {
+  // No token starts a term that may score, none is joined and none is a
+  // sign: the loop below returns false (MarkHits).
+  if (!(s.hits & (kHitSentiment | kHitJoined | kHitSign))) return false;
   const Token* tokens = text.tokens.data();
   const uint8_t* kind_of_id = entry_kind_of_id_.data();
   const size_t num_ids = entry_kind_of_id_.size();
   for (uint32_t i = s.first_token; i < s.end_token; ++i) {
-    if (tokens[i].markup) continue;
+    if (!(tokens[i].hits & (kHitSentiment | kHitJoined | kHitSign)) ||
+        tokens[i].markup) {
+      continue;
+    }
     const uint8_t kind =
         tokens[i].id < num_ids ? kind_of_id[tokens[i].id] : kNoEntry;
     if (kind != kNoEntry) {
@@ -156,7 +162,12 @@ void SentimentModel::MatchSentence(const AnalyzedText& text, const Sentence& s,
   NameCheck in_name(text, s);
   assert(text.vocabulary_digest == vocabulary_digest_);
   for (uint32_t i = s.first_token; i < s.end_token;) {
-    if (text.tokens[i].markup) {  // "$CUT", "#bullish": names, not words.
+    // "$CUT", "#bullish": names, not words. And a token that starts no term,
+    // is no hyphenated word ("6-month"), no sign ("+4.2%") and does not end
+    // in "n't" matches nothing below.
+    if (text.tokens[i].markup ||
+        !(text.tokens[i].hits &
+          (kHitSentimentTerm | kHitJoined | kHitSign | kHitEndsInT))) {
       ++i;
       continue;
     }

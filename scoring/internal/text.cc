@@ -553,23 +553,45 @@ inline void TextAnalyzer::MarkSentenceEnds(std::string_view text,
   }
 }
 
+void TextAnalyzer::SetHits(std::vector<uint16_t> hits_of_id) {
+  const size_t num_ids = vocabulary_ != nullptr ? vocabulary_->size() + 1 : 1;
+  hits_of_id.resize(num_ids, kAllHits);  // (A table of the right size: as is.)
+  hits_of_id_ = std::move(hits_of_id);
+  for (size_t b = 0; b < one_byte_.size(); ++b) {
+    one_byte_[b].hits = static_cast<uint16_t>(
+        hits_of_id_[one_byte_[b].id] | (b == '+' || b == '-' ? kHitSign : 0));
+  }
+}
+
 inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
   const char* const lower = out->lower.data();
   const Vocabulary* vocabulary = vocabulary_.get();
   out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
+  // Without a table every token may hold anything (kAllHits).
+  const uint16_t* const hits_of_id =
+      hits_of_id_.empty() ? nullptr : hits_of_id_.data();
   Token* const tokens = out->tokens.data();
   const size_t num_tokens = out->tokens.size();
   uint32_t sent = 0;
   size_t first = 0;
+  uint16_t sentence_hits = 0, text_hits = 0;
   for (size_t t = 0; t < num_tokens; ++t) {
     Token& tok = tokens[t];
     const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
+    uint16_t hits;
     if (norm.size() == 1 && !one_byte_.empty()) {
-      tok.id = one_byte_[static_cast<unsigned char>(norm[0])].id;
+      const OneByte& one = one_byte_[static_cast<unsigned char>(norm[0])];
+      tok.id = one.id;
+      hits = one.hits;
     } else {
       tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
                                      : Vocabulary::kNone;
+      hits = hits_of_id != nullptr ? hits_of_id[tok.id] : kAllHits;
     }
+    hits |= (tok.joined ? kHitJoined : 0) |
+            (lower[tok.end - 1] == 't' ? kHitEndsInT : 0);
+    tok.hits = hits;
+    sentence_hits |= hits;
     const bool ends = tok.sentence != 0 || t + 1 == num_tokens;
     tok.sentence = sent;
     if (ends) {
@@ -578,11 +600,15 @@ inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
       s.end = tok.end;
       s.first_token = static_cast<uint32_t>(first);
       s.end_token = static_cast<uint32_t>(t + 1);
+      s.hits = sentence_hits;
       out->sentences.push_back(s);
+      text_hits |= sentence_hits;
+      sentence_hits = 0;
       ++sent;
       first = t + 1;
     }
   }
+  out->hits = text_hits;
 }
 
 }  // namespace tidings::scoring::internal

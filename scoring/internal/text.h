@@ -35,6 +35,38 @@ enum class TokenKind : uint8_t {
   kSymbol,  // One punctuation or symbol character: "$", "%", ",", "(".
 };
 
+// Which stages may find something at a token, in a sentence or in a text
+// (Token::hits, Sentence::hits, AnalyzedText::hits): bit k is set where the
+// stage that owns it (below) may match. A stage skips a sentence (or a
+// token) whose hits lack every bit it needs, so the bits must be a superset
+// of what the stage can match there. The stages set their bits for the
+// vocabulary ids that start one of their matches (TextAnalyzer::SetHits);
+// the analyser adds kHitJoined, kHitSign and kHitEndsInT, which no id
+// tells. An analyser that was given no table sets every bit: nothing is
+// skipped.
+//
+// kHitEntity and kHitTrigger mark one word of each phrase, its key word
+// (PhraseIndex::MarkKeyWords: "attack" of "on the attack"), not the first:
+// a sentence without the bit holds none of those phrases, but a token with
+// it need not start one. They are for skipping sentences; kHitEntityStart
+// and kHitTriggerStart, the first words, for skipping tokens.
+enum HitBit : uint16_t {
+  kHitSentiment = 1 << 0,      // A sentiment term that may score starts here.
+  kHitEntity = 1 << 1,         // The key word of an entity alias.
+  kHitTrigger = 1 << 2,        // The key word of an event trigger or block.
+  kHitCue = 1 << 3,            // An event cue (or action, block) starts here.
+  kHitGold = 1 << 4,           // A strong gold alias starts here.
+  kHitJoined = 1 << 5,         // A word or number holding '-' or '/' (whose
+                               // parts may be lexicon words: Token::joined).
+  kHitSign = 1 << 6,           // A one-byte "+" or "-" ("+4.2%").
+  kHitEntityStart = 1 << 7,    // An entity alias starts here.
+  kHitTriggerStart = 1 << 8,   // An event trigger or block starts here.
+  kHitSentimentTerm = 1 << 9,  // Any sentiment term starts here (one that
+                               // may score or not: "not", "the", "of").
+  kHitEndsInT = 1 << 10,       // A token whose last byte is 't' ("didn't").
+};
+inline constexpr uint16_t kAllHits = 0xFFFF;
+
 struct Token {
   uint32_t begin = 0;  // Byte offsets into the analysed text.
   uint32_t end = 0;
@@ -49,6 +81,7 @@ struct Token {
   uint32_t sentence = 0;  // Index into AnalyzedText::sentences.
   uint32_t id = 0;        // Vocabulary id of norm(), Vocabulary::kNone if no
                           // lexicon names it (vocabulary.h).
+  uint16_t hits = 0;      // HitBit: which stages may match from here.
   uint64_t hash = 0;      // Fnv1a64(norm()).
 };
 
@@ -57,6 +90,7 @@ struct Sentence {
   uint32_t end = 0;
   uint32_t first_token = 0;  // Tokens [first_token, end_token).
   uint32_t end_token = 0;
+  uint16_t hits = 0;  // HitBit: the OR of its tokens' hits.
 };
 
 struct AnalyzedText {
@@ -64,6 +98,7 @@ struct AnalyzedText {
   std::string lower;      // ASCII-lower-cased copy of `text`: same offsets.
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  uint16_t hits = 0;  // HitBit: the OR of all tokens' hits.
   // Vocabulary::digest() of the vocabulary that assigned Token::id. A stage
   // REQUIRES the ids of the vocabulary it was built with: texts analysed by
   // a TextAnalyzer made from the same lexicons.
@@ -112,6 +147,12 @@ class TextAnalyzer {
     return vocabulary_;
   }
 
+  // The hit bits of each vocabulary id (by id; kNone's too), which Analyze
+  // gives each token (Token::hits) and ORs per sentence and text; the
+  // scorer builds them from its stages. `hits_of_id` must have
+  // vocabulary()->size() + 1 entries. Until called, every bit is set.
+  void SetHits(std::vector<uint16_t> hits_of_id);
+
  private:
   // The passes of Analyze(), in order, after lower-casing the text.
   // 1. Tokens: Token::begin, end, kind, capitalized, joined and hash; a
@@ -125,7 +166,7 @@ class TextAnalyzer {
   //    sentence opener. Markup ends nothing ("https://a.b/c?d=1").
   void MarkSentenceEnds(std::string_view text, AnalyzedText* out) const;
   // 3. Each token's vocabulary id (the one lookup per token that all the
-  //    stages share), and the sentences.
+  //    stages share) and hit bits, and the sentences.
   void AssignIds(AnalyzedText* out) const;
   bool IsAbbreviation(std::string_view lower_word) const;
   bool IsOpener(std::string_view lower_word) const;
@@ -137,8 +178,11 @@ class TextAnalyzer {
   struct OneByte {
     uint64_t hash = 0;
     uint32_t id = Vocabulary::kNone;
+    uint16_t hits = kAllHits;
   };
   std::vector<OneByte> one_byte_;  // By byte; empty until the vocabulary.
+  // SetHits(); empty until then (every token gets kAllHits).
+  std::vector<uint16_t> hits_of_id_;
 };
 
 }  // namespace tidings::scoring::internal
