@@ -130,6 +130,12 @@ class ServeClusterFaultTest : public ::testing::Test {
         static_cast<long long>(load_->duplicates_checked()),
         static_cast<unsigned long long>(figures.head), figures.nodes_checked,
         figures.catch_up_s);
+    if (load_->first_sends_duplicate() > 0) {
+      std::printf(
+          "[ figures  ] %lld articles sent for the first time were answered "
+          "duplicate = true (stored once, at the seqs given)\n",
+          static_cast<long long>(load_->first_sends_duplicate()));
+    }
     if (load_->calls_failed() > 0) {
       std::printf("[ figures  ] first failure: %s\n",
                   load_->first_failure().c_str());
