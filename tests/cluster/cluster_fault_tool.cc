@@ -314,6 +314,13 @@ int Run(const Flags& flags) {
     load.Stop();
 
     const double pause = load.LongestAckGap(fault, stop);
+    std::string via;  // Per node: writes through a node wait for its replica.
+    for (int i = 0; i < cluster->size(); ++i) {
+      absl::StrAppend(&via,
+                      absl::StrFormat("%s%s %.2f", i > 0 ? ", " : "",
+                                      cluster->node(i).name(),
+                                      load.LongestAckGapVia(i, fault, stop)));
+    }
     double stall = 0;
     for (Follower* f : follower_ptrs) {
       if (!nats && f->home() == victim) continue;  // It moved: not surviving.
@@ -343,7 +350,8 @@ int Run(const Flags& flags) {
     const bool ok = violations.total() == violations_before;
     std::printf(
         "round %d: kill -9 %s (%s) after %.1f s, down %.1f s; acked %lld "
-        "(total %zu%s), resent %lld calls; write pause %.2f s%s, subscriber "
+        "(total %zu%s), resent %lld calls; write pause %.2f s%s (via %s), "
+        "subscriber "
         "stall %.2f s; head %llu, %s on %d nodes (catch-up %.2f s)%s; "
         "%s (%.1f s)\n",
         round, name.c_str(), kind.c_str(), SecondsBetween(round_start, fault),
@@ -355,12 +363,13 @@ int Run(const Flags& flags) {
                   .c_str()
             : "",
         static_cast<long long>(load.calls_failed()), pause,
-        pause > kPauseTarget ? " (ABOVE 10 s)" : "", stall,
+        pause > kPauseTarget ? " (ABOVE 10 s)" : "", via.c_str(), stall,
         static_cast<unsigned long long>(figures.head),
         full ? "all re-read, identical" : "identical", figures.nodes_checked,
         figures.catch_up_s,
         load.calls_failed() > 0
-            ? absl::StrCat(" [first failure: ", load.first_failure(), "]")
+            ? absl::StrCat(
+                  " [first failure: ", load.first_failure().substr(0, 100), "]")
                   .c_str()
             : "",
         ok ? "ok" : "VIOLATIONS",

@@ -232,6 +232,16 @@ class Load {
     std::lock_guard<std::mutex> lock(mu_);
     return LongestGap(ack_times_, from, to);
   }
+  // The same for the acks of one node (writes through that node).
+  double LongestAckGapVia(int node, LoadClock::time_point from,
+                          LoadClock::time_point to) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = node_ack_times_.find(node);
+    return LongestGap(it == node_ack_times_.end()
+                          ? std::vector<LoadClock::time_point>()
+                          : it->second,
+                      from, to);
+  }
 
  private:
   void RunWriter(int w) {
@@ -306,7 +316,8 @@ class Load {
             continue;
           }
           if (!done[i]) {
-            Record(ids[i], fresh[i] && attempt == 0, r);
+            Record(ids[i], fresh[i] && attempt == 0, static_cast<int>(*node),
+                   r);
             done[i] = true;
           } else {
             Recheck(ids[i], r);
@@ -339,7 +350,7 @@ class Load {
 
   // An article answered OK for the first time in this batch. `new_article`:
   // sent the first time, so it must not be a duplicate.
-  void Record(const std::string& id, bool new_article,
+  void Record(const std::string& id, bool new_article, int node,
               const v1::IngestResult& r) {
     std::vector<uint64_t> seqs(r.seqs().begin(), r.seqs().end());
     if (seqs.empty()) {
@@ -380,7 +391,9 @@ class Load {
     }
     acked_++;
     std::lock_guard<std::mutex> lock(mu_);
-    ack_times_.push_back(LoadClock::now());
+    const LoadClock::time_point now = LoadClock::now();
+    ack_times_.push_back(now);
+    node_ack_times_[node].push_back(now);
   }
 
   // An article acknowledged by an earlier attempt of this batch, answered
@@ -410,6 +423,7 @@ class Load {
       duplicates_checked_{0}, gave_up_{0}, first_sends_duplicate_{0};
   std::mutex mu_;
   std::vector<LoadClock::time_point> ack_times_;
+  std::map<int, std::vector<LoadClock::time_point>> node_ack_times_;
   std::string first_failure_;
 };
 

@@ -104,6 +104,13 @@ class ServeClusterFaultTest : public ::testing::Test {
     const LoadClock::time_point stop = LoadClock::now();
     load_->Stop();
     const double pause = load_->LongestAckGap(fault, stop);
+    std::string via;
+    for (int i = 0; i < cluster_->size(); ++i) {
+      absl::StrAppend(&via,
+                      absl::StrFormat("%s%s %.2f s", i > 0 ? ", " : "",
+                                      cluster_->node(i).name(),
+                                      load_->LongestAckGapVia(i, fault, stop)));
+    }
     std::string stalls;
     for (auto& f : followers_) {
       absl::StrAppend(&stalls, absl::StrFormat(" on %s %.2f s (%d reconnects);",
@@ -118,13 +125,14 @@ class ServeClusterFaultTest : public ::testing::Test {
     std::mt19937_64 rng(7);
     EXPECT_TRUE(verifier.Verify(followers, true, what, rng, &figures));
     std::printf(
-        "[ figures  ] %s: write pause %.2f s%s; subscriber stall:%s acked "
+        "[ figures  ] %s: write pause %.2f s%s (through node %s); subscriber "
+        "stall:%s acked "
         "%lld articles (%lld calls ok, %lld resent after a failure, %lld "
         "cross-node duplicates checked), head %llu, identical on %d nodes, "
         "catch-up %.2f s\n",
         what.c_str(), pause,
-        pause > kPauseTarget ? " (ABOVE the 10 s target)" : "", stalls.c_str(),
-        static_cast<long long>(load_->acked()),
+        pause > kPauseTarget ? " (ABOVE the 10 s target)" : "", via.c_str(),
+        stalls.c_str(), static_cast<long long>(load_->acked()),
         static_cast<long long>(load_->calls_ok()),
         static_cast<long long>(load_->calls_failed()),
         static_cast<long long>(load_->duplicates_checked()),
