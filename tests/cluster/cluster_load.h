@@ -5,11 +5,12 @@
 //
 // * Load: writer threads send unary Ingest batches of 1-4 articles, each
 //   with a fresh article_id, plus retries of articles acknowledged earlier
-//   (idempotency across nodes). A writer starts on its own node; when a call
-//   fails (or an article in it does), it sends the same batch again to the
-//   next node after 100 ms, until every article of it is acknowledged (or
-//   give_up_after). An article counts as acknowledged once a call returned
-//   it without error; its seqs are the ones of that answer.
+//   (idempotency across nodes). Each batch goes first to the writer's own
+//   node; when the call fails (or an article in it does), the same batch
+//   goes to the next node at once (100 ms pause after each turn through all
+//   nodes), until every article of it is acknowledged (or give_up_after).
+//   An article counts as acknowledged once a call returned it without
+//   error; its seqs are the ones of that answer.
 // * Follower: a subscriber that follows the log from the last seq it saw,
 //   on its node, or on the next live one when its stream breaks; it checks
 //   that every delivery is the next seq (no gap, no repeat).
@@ -21,8 +22,10 @@
 //   as the log; GetSignal of sampled seqs agrees on every node.
 //
 // The write pause after a fault is the longest time without any ack from
-// the fault until the load stopped; a follower's stall is the same for its
-// deliveries.
+// the fault until the load stopped; the pause through a node is the same
+// for the acks of that node's calls (what its clients see: a call does not
+// fail while the node waits for the log or its replica, so they stay); a
+// follower's stall is the same for its deliveries.
 
 #ifndef TIDINGS_TESTS_CLUSTER_CLUSTER_LOAD_H_
 #define TIDINGS_TESTS_CLUSTER_CLUSTER_LOAD_H_
@@ -251,7 +254,7 @@ class Load {
       stubs.push_back(v1::Tidings::NewStub(FaultChannel(a)));
     }
     const size_t nodes = stubs.size();
-    size_t node = static_cast<size_t>(w) % nodes;
+    const size_t home = static_cast<size_t>(w) % nodes;
     const auto period = std::chrono::microseconds(
         1000000 / std::max(1, options_.calls_per_second));
     LoadClock::time_point next = LoadClock::now();
@@ -277,14 +280,14 @@ class Load {
         ids.push_back(absl::StrCat(tag_, "-w", w, "-", n, "-", i));
         fresh.push_back(true);
       }
-      SendUntilAcked(stubs, &node, ids, fresh);
+      SendUntilAcked(stubs, home, ids, fresh);
     }
   }
 
   // Sends the batch until every article in it is acknowledged, moving to
   // the next node after each failure.
   void SendUntilAcked(std::vector<std::unique_ptr<v1::Tidings::Stub>>& stubs,
-                      size_t* node, const std::vector<std::string>& ids,
+                      size_t home, const std::vector<std::string>& ids,
                       const std::vector<bool>& fresh) {
     v1::IngestRequest request;
     for (const std::string& id : ids)
@@ -297,7 +300,8 @@ class Load {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() +
                            options_.call_timeout);
-      grpc::Status status = stubs[*node]->Ingest(&context, request, &response);
+      const size_t node = (home + static_cast<size_t>(attempt)) % stubs.size();
+      grpc::Status status = stubs[node]->Ingest(&context, request, &response);
       bool all = status.ok();
       if (status.ok()) {
         if (response.results_size() != static_cast<int>(ids.size())) {
@@ -316,8 +320,7 @@ class Load {
             continue;
           }
           if (!done[i]) {
-            Record(ids[i], fresh[i] && attempt == 0, static_cast<int>(*node),
-                   r);
+            Record(ids[i], fresh[i] && attempt == 0, static_cast<int>(node), r);
             done[i] = true;
           } else {
             Recheck(ids[i], r);
@@ -338,8 +341,10 @@ class Load {
                          options_.give_up_after.count() / 1000, " s"));
         return;
       }
-      *node = (*node + 1) % stubs.size();
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // The next node at once; a pause after each turn through all nodes.
+      if ((attempt + 1) % static_cast<int>(stubs.size()) == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
   }
 
