@@ -304,11 +304,22 @@ class TidingsCluster {
   }
 
   // Starts killed NATS server i again and waits until every stream replica
-  // is current.
+  // is current and the JetStream meta layer has a leader (until then no
+  // consumer can be created: a restarted meta leader leaves it without one
+  // for seconds after the stream is current again).
   absl::Status RestartNats(int i, absl::Duration timeout = absl::Seconds(60)) {
     const absl::Time deadline = absl::Now() + timeout;
     if (absl::Status st = nats_->Restart(i, timeout); !st.ok()) return st;
-    return WaitStreamCurrent(deadline - absl::Now());
+    if (absl::Status st = WaitStreamCurrent(deadline - absl::Now()); !st.ok()) {
+      return st;
+    }
+    while (nats_->MetaLeader().empty()) {
+      if (absl::Now() > deadline) {
+        return absl::DeadlineExceededError("no JetStream meta leader in time");
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return absl::OkStatus();
   }
 
  private:
