@@ -43,7 +43,10 @@
 // Flags: --rounds N (3), --seed S (random; printed), --binary PATH (the built
 // `tidings`), --tidings-nodes N (2), --writers N (3), --subscribers N (3),
 // --rate CALLS_PER_S per writer (25), --max-pause SECONDS (60),
-// --timeout SECONDS (watchdog; 120 + 60 per round), --no-placement, --keep.
+// --timeout SECONDS (watchdog; 120 + 60 per round), --no-placement, --keep,
+// --self-check (a check of the checker: before each round's checks, record
+// an acknowledgement no node gave; the run must then FAIL with "is not
+// stored"; ctest runs it too).
 //
 // ctest (label cluster): cluster_fault_tool --rounds 3 --seed 20261208
 // Long run (issue 13 wants at least 30 rounds; about 15 s a round):
@@ -96,6 +99,7 @@ struct Flags {
   int timeout = 0;  // 0: 120 + 60 per round.
   bool placement = true;
   bool keep = false;
+  bool self_check = false;
 };
 
 bool ParseFlags(int argc, char** argv, Flags* f) {
@@ -130,6 +134,8 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
       f->timeout = std::atoi(v);
     } else if (arg == "--no-placement") {
       f->placement = false;
+    } else if (arg == "--self-check") {
+      f->self_check = true;
     } else if (arg == "--keep") {
       f->keep = true;
     } else {
@@ -352,6 +358,12 @@ int Run(const Flags& flags) {
     duplicates_checked += load.duplicates_checked();
     first_sends_duplicate += load.first_sends_duplicate();
 
+    if (flags.self_check) {
+      // A check of the checks: an acknowledgement no node ever gave (seq 1
+      // under an id never sent) must be reported as lost.
+      std::lock_guard<std::mutex> lock(ledger.mu);
+      ledger.acked.emplace("self-check-never-sent", std::vector<uint64_t>{1});
+    }
     const int64_t violations_before = violations.total();
     Verifier::Figures figures;
     const bool full = round % 10 == 0 || round == flags.rounds;
@@ -424,11 +436,15 @@ int Run(const Flags& flags) {
               static_cast<long long>(violations.count(Violations::kOther)));
   const bool pass = violations.total() == 0 && rounds_done == flags.rounds;
   if (!pass) {
-    std::printf("FAIL: %s\nseed %llu; data and logs kept under %s\n",
-                violations.Text().c_str(),
-                static_cast<unsigned long long>(seed), cluster->dir().c_str());
-    cluster->KeepDir();
-    ::setenv("TIDINGS_KEEP_NATS_DIR", "1", 1);  // And the NATS stores.
+    std::printf(
+        "FAIL: %s\nseed %llu; data and logs %s %s\n", violations.Text().c_str(),
+        static_cast<unsigned long long>(seed),
+        flags.self_check ? "(self-check: deleted) were under" : "kept under",
+        cluster->dir().c_str());
+    if (!flags.self_check) {  // Its failure is expected: nothing to keep.
+      cluster->KeepDir();
+      ::setenv("TIDINGS_KEEP_NATS_DIR", "1", 1);  // And the NATS stores.
+    }
   } else {
     std::printf("PASS\n");
     if (flags.keep) cluster->KeepDir();
