@@ -72,6 +72,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "tests/cluster/cluster_load.h"
+#include "tests/cluster/cluster_verifier.h"
 #include "tests/cluster/tidings_cluster.h"
 
 #ifndef TIDINGS_BINARY

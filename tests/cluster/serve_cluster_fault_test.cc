@@ -27,6 +27,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/cluster_load.h"
+#include "tests/cluster/cluster_verifier.h"
 #include "tests/cluster/tidings_cluster.h"
 
 namespace tidings {
