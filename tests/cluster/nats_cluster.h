@@ -146,6 +146,25 @@ class NatsCluster {
     n.pid = -1;
   }
 
+  // SIGTERM (a clean shutdown), then reap; SIGKILL when it has not exited
+  // after `grace`. No-op when it is not running.
+  void Terminate(int i, absl::Duration grace = absl::Seconds(10)) {
+    Node& n = nodes_[i];
+    if (n.pid <= 0) return;
+    ::kill(n.pid, SIGTERM);
+    const absl::Time deadline = absl::Now() + grace;
+    int status = 0;
+    while (::waitpid(n.pid, &status, WNOHANG) == 0) {
+      if (absl::Now() > deadline) {
+        ::kill(n.pid, SIGKILL);
+        ::waitpid(n.pid, &status, 0);
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    n.pid = -1;
+  }
+
   // Starts a killed node again (same ports, same store); waits until it
   // listens, at most `timeout`.
   absl::Status Restart(int i, absl::Duration timeout = absl::Seconds(10)) {
@@ -275,6 +294,7 @@ class NatsCluster {
   void Launch(int i) {
     const std::string config = ConfigPath(i);
     const std::string log = LogPath(i);
+    std::fflush(nullptr);  // Else the child's freopen writes our buffers.
     pid_t pid = ::fork();
     if (pid == 0) {
       if (std::freopen(log.c_str(), "a", stderr) == nullptr ||
