@@ -2,8 +2,10 @@
 
 #include "service/internal/cluster_ingest.h"
 
+#include <atomic>
 #include <memory>
 #include <optional>
+#include <random>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -13,15 +15,13 @@
 namespace tidings::service::internal {
 namespace {
 
-constexpr size_t kMaxDedupId = 256;
-
-uint64_t Fnv1a64(std::string_view s, uint64_t basis) {
-  uint64_t h = basis;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
+// 64 random bits, drawn once per process: PublishId()'s prefix.
+uint64_t ProcessNonce() {
+  static const uint64_t nonce = [] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }();
+  return nonce;
 }
 
 // The answers of one Submit(), filled from log and applier threads.
@@ -57,13 +57,10 @@ struct BatchState {
 
 }  // namespace
 
-std::string DedupId(std::string_view idempotency_key) {
-  if (idempotency_key.size() <= kMaxDedupId) {
-    return std::string(idempotency_key);
-  }
-  return absl::StrFormat("h:%016x%016x",
-                         Fnv1a64(idempotency_key, 0xcbf29ce484222325ull),
-                         Fnv1a64(idempotency_key, 0x84222325cbf29ce4ull));
+std::string PublishId() {
+  static std::atomic<uint64_t> counter{0};
+  return absl::StrFormat("p:%016x%016x", ProcessNonce(),
+                         counter.fetch_add(1, std::memory_order_relaxed));
 }
 
 ClusterIngest::ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
@@ -84,7 +81,7 @@ void ClusterIngest::Submit(std::vector<storage::PendingArticle> batch,
     }
     cluster::OutgoingRecord record;
     record.data = *std::move(bytes);
-    record.dedup_id = DedupId(a.idempotency_key);
+    record.dedup_id = PublishId();
     log_->PublishAsync(
         std::move(record),
         [this, state, k, key = std::move(a.idempotency_key)](
@@ -93,12 +90,12 @@ void ClusterIngest::Submit(std::vector<storage::PendingArticle> batch,
             state->Answer(k, ack.status());
             return;
           }
-          const bool log_duplicate = ack->duplicate;
+          // (A log duplicate is this publish's own earlier attempt, whose
+          // ack was lost: the replica's result for that record says
+          // whether the article was new.)
           applier_->WhenApplied(
               ack->seq, std::move(key),
-              [state, k,
-               log_duplicate](absl::StatusOr<storage::AppendResult> r) mutable {
-                if (r.ok() && log_duplicate) r->duplicate = true;
+              [state, k](absl::StatusOr<storage::AppendResult> r) mutable {
                 state->Answer(k, std::move(r));
               });
         });

@@ -2,19 +2,20 @@
 //
 // cluster_ingest.h: Ingest and IngestStream in cluster mode
 // (cluster/README.md). Each scored article becomes one log record
-// (log_record_codec.h), published with the article's idempotency key as its
-// dedup id; an article is answered once the log acknowledged its record
-// and this node's replica applied it (ReplicaApplier::WhenApplied), with
-// the seqs the replica stored. A record the log recognised as a duplicate
-// (its dedup id seen) is answered like a single-node duplicate: the first
-// copy's seqs, duplicate = true.
+// (log_record_codec.h), published with a dedup id of its own (PublishId):
+// the log's dedup then only folds the log's own retries of that publish
+// (after a lost ack) into one record. An article is answered once the log
+// acknowledged its record and this node's replica applied it
+// (ReplicaApplier::WhenApplied), with what the replica made of that record:
+// its seqs, or, when an earlier record (from any node) had stored the same
+// idempotency key, the first copy's seqs and duplicate = true, as on a
+// single node. Every replica drops such a second record the same way.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_CLUSTER_INGEST_H_
 #define TIDINGS_SERVICE_INTERNAL_CLUSTER_INGEST_H_
 
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -25,10 +26,12 @@
 
 namespace tidings::service::internal {
 
-// The log's dedup id for an idempotency key: the key itself when it fits
-// the log's 256 bytes, else "h:" and a 128-bit hash of it (FNV-1a, stable
-// across builds and hosts) in hex.
-std::string DedupId(std::string_view idempotency_key);
+// A dedup id for one publish, unique across processes and restarts: "p:",
+// 64 random bits drawn once per process and a counter, in hex (34 bytes).
+// Not the idempotency key: a key seen before must reach the replicas, which
+// tell the client it was a duplicate; the log cannot tell a retry of this
+// publish from another node's copy.
+std::string PublishId();
 
 class ClusterIngest final : public IngestSink {
  public:

@@ -377,11 +377,12 @@ class Load {
         return;
       }
       if (new_article && r.duplicate()) {
-        // Not a broken guarantee (stored once, at these seqs), but not what
-        // the flag says either: counted and printed. Seen when the node's
-        // log publish was retried after a stream leader died and JetStream
-        // answered the retry as a duplicate of its own first attempt.
+        // Stored once, at these seqs, but the flag says "stored before".
+        // (Seen before each publish had a dedup id of its own: JetStream
+        // answered the log's retry after a lost ack as a duplicate.)
         first_sends_duplicate_++;
+        violations_->Add(Violations::kOther,
+                         absl::StrCat(id, " sent once, answered duplicate"));
       }
       ledger_->acked.emplace(id, seqs);
       ledger_->acked_ids.push_back(id);
