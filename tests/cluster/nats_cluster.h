@@ -41,6 +41,7 @@
 #include "absl/time/time.h"
 #include "cluster/nats/client.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback.h"
 
 namespace tidings::testing {
 
@@ -209,34 +210,12 @@ class NatsCluster {
 
   NatsCluster() = default;
 
+  // A free loopback port, its socket kept open in `held` (so that the
+  // next pick differs) until the caller closes them all.
   static int PickPort(std::vector<int>& held) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ::close(fd);
-      return 0;
-    }
-    held.push_back(fd);
-    return ntohs(addr.sin_port);
-  }
-
-  static bool Listening(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    bool ok =
-        ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    return ok;
+    const BoundPort bound = BindLoopbackPort();
+    if (bound.fd >= 0) held.push_back(bound.fd);
+    return bound.port;
   }
 
   // The whole HTTP/1.0 response to GET `path` on a loopback port ("" on any
@@ -309,7 +288,7 @@ class NatsCluster {
   }
 
   absl::Status WaitListening(int i, absl::Time deadline) {
-    while (!Listening(nodes_[i].client_port)) {
+    while (!LoopbackListening(nodes_[i].client_port)) {
       int status = 0;
       if (::waitpid(nodes_[i].pid, &status, WNOHANG) == nodes_[i].pid) {
         nodes_[i].pid = -1;

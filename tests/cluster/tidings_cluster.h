@@ -43,24 +43,6 @@ namespace tidings::testing {
 // The stream `tidings serve --cluster` writes (JetStreamLogOptions default).
 inline constexpr char kTidingsStream[] = "TIDINGS";
 
-// A free TCP port on 127.0.0.1 (bound and released: another process could
-// take it in between, which is unlikely on loopback within a test).
-inline int FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
 // One `tidings serve --cluster` child process on a fixed port. Its stderr
 // goes to `<dir>.log`, appended across restarts.
 class TidingsNode {

@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "service/server.h"
 #include "tests/service/test_server.h"
+#include "tests/testing/loopback.h"
 #include "tests/testing/raw_call.h"
 
 namespace tidings::testing {
@@ -35,25 +36,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A loopback port that was free a moment ago (the Exposer cannot take port
-// 0): bind 127.0.0.1:0, read the port, close.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // GET /metrics over a plain TCP socket, 10 s at most; the body, or nullopt.
 std::optional<std::string> Scrape(int port) {
@@ -125,7 +107,7 @@ service::ServerOptions MetricsOptions(int port) {
 class MetricsServerTest : public ::testing::Test {
  protected:
   void StartServer() {
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     ASSERT_NE(port_, 0);
     absl::StatusOr<std::unique_ptr<TestServer>> server = TestServer::Start(
         StoreKind::kRocksDb, MetricsOptions(port_), dir_.path(), nullptr);
