@@ -299,6 +299,16 @@ class SignalStore {
   // fakes).
   virtual const std::string& store_id() const;
 
+  // Gives a store that holds nothing yet (no signal, no applied log record)
+  // the id `id` (32 lowercase hex digits), persisted with a synced write, in
+  // place of the one drawn at creation. Cluster mode: every replica of one
+  // log reports the log's id (cluster/README.md), so a cursor carries over
+  // from one node to another. FAILED_PRECONDITION when the store holds
+  // something; INVALID_ARGUMENT for a malformed id. REQUIRES: no concurrent
+  // store_id() callers (call it before the store is shared). The default
+  // returns UNIMPLEMENTED (for fakes).
+  virtual absl::Status AdoptStoreId(const std::string& id);
+
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,
   // event, entity, published-time and near-duplicate index entries and its
