@@ -85,6 +85,10 @@ void RunMemoryScenario(LoadContext& ctx);
 void RunIngestScenario(LoadContext& ctx);
 void RunFanoutScenario(LoadContext& ctx);
 void RunBackfillScenario(LoadContext& ctx);
+// Starts 3 nats-server, 2 `tidings serve --cluster` and 1 single `tidings
+// serve` (config.tidings_cli) under work_dir, runs `runs` times and stops
+// them (cluster.cc). Skipped, with a line on stderr, without nats-server.
+void RunClusterScenario(LoadContext& ctx, int runs);
 
 // References, measured in the same run on the same disk (references.cc).
 // Bare RocksDB: `writers` threads each writing WriteBatches of

@@ -38,7 +38,8 @@ ABSL_FLAG(int, runs, 3, "times each scenario runs; the table shows medians");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(2),
           "length of each timed ingest case and of each reference loop");
 ABSL_FLAG(std::string, scenarios, "memory,ingest,fanout,backfill",
-          "which scenarios, in this order");
+          "which scenarios, in this order (also: cluster, 2 Tidings nodes "
+          "on 3 nats-server beside a single node; needs nats-server)");
 ABSL_FLAG(std::string, publishers, "1,4,16,64", "ingest concurrencies");
 ABSL_FLAG(std::string, batches, "1,8,100", "unary Ingest batch sizes");
 ABSL_FLAG(std::string, subscribers, "1,100,1000", "fan-out sizes");
@@ -151,9 +152,10 @@ int Main(int argc, char** argv) {
   const std::vector<std::string> scenarios =
       absl::StrSplit(absl::GetFlag(FLAGS_scenarios), ',', absl::SkipEmpty());
   for (const std::string& s : scenarios) {
-    if (s != "memory" && s != "ingest" && s != "fanout" && s != "backfill") {
+    if (s != "memory" && s != "ingest" && s != "fanout" && s != "backfill" &&
+        s != "cluster") {
       Die(absl::StrCat("--scenarios: unknown '", s,
-                       "' (memory, ingest, fanout, backfill)"));
+                       "' (memory, ingest, fanout, backfill, cluster)"));
     }
   }
 
@@ -202,6 +204,10 @@ int Main(int argc, char** argv) {
         absl::StrFormat("%.2f %.2f %.2f", load[0], load[1], load[2]));
   }
   for (const std::string& s : scenarios) {
+    if (s == "cluster") {  // Its processes start once for all runs.
+      RunClusterScenario(ctx, runs);
+      continue;
+    }
     for (int run = 0; run < runs; ++run) {
       std::fprintf(stderr, "tidings_load: %s, run %d of %d\n", s.c_str(),
                    run + 1, runs);
