@@ -38,7 +38,6 @@ namespace {
 
 constexpr int kPublishers = 16;
 constexpr int kBatch = 100;
-constexpr double kPacedRate = 1000;  // Articles/s.
 // Articles per paced call: one (the harshest), and ten every 10 ms.
 constexpr int kPacedBatches[] = {1, 10};
 // Enough that calls of up to ~30 ms still keep the pace.
@@ -192,15 +191,17 @@ class LatencySubscriber {
   std::thread thread_;
 };
 
-// Paced ingest of kPacedRate articles/s for `duration` to `ingest_address`
+// Paced ingest of config.cluster_paced_rate articles/s for `duration` to
+// `ingest_address`
 // (`batch` articles a call, kPacedThreads threads on a shared schedule),
 // read on `subscribe_address`. Adds ingest->deliver and ack latency rows of
 // `kase`.
 void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
                   const std::string& subscribe_address, const std::string& kase,
                   absl::Duration duration, int batch, int run) {
+  const double rate = ctx.config.cluster_paced_rate;
   const size_t calls =
-      static_cast<size_t>(kPacedRate / batch * absl::ToDoubleSeconds(duration));
+      static_cast<size_t>(rate / batch * absl::ToDoubleSeconds(duration));
   const size_t count = calls * batch;
   static std::atomic<int> tag{0};
   const std::string prefix =
@@ -215,7 +216,7 @@ void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
   std::vector<double> ack_ms(calls, -1);  // Per call.
   std::atomic<uint64_t> errors{0}, late{0};
   const int64_t start = MonotonicNs() + 20'000'000;  // 20 ms to set up.
-  const double interval_ns = 1e9 / kPacedRate;
+  const double interval_ns = 1e9 / rate;
   std::vector<std::thread> threads;
   for (int t = 0; t < kPacedThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -343,12 +344,14 @@ void RunClusterScenario(LoadContext& ctx, int runs) {
   const std::string rate_cluster =
       absl::StrCat("2 nodes + 3 NATS, unary x", kBatch, ", ", kPublishers,
                    " publishers (half per node)");
-  auto lat_single = [](int batch) {
-    return absl::StrCat("single node, 1000 articles/s in calls of ", batch);
+  const double rate = ctx.config.cluster_paced_rate;
+  auto lat_single = [rate](int batch) {
+    return absl::StrCat("single node, ", rate, " articles/s in calls of ",
+                        batch);
   };
-  auto lat_cluster = [](int batch) {
-    return absl::StrCat("2 nodes + 3 NATS, 1000 articles/s in calls of ", batch,
-                        ", ingest A -> subscribe B");
+  auto lat_cluster = [rate](int batch) {
+    return absl::StrCat("2 nodes + 3 NATS, ", rate, " articles/s in calls of ",
+                        batch, ", ingest A -> subscribe B");
   };
   CpuGroups single_cpu;
   single_cpu.groups.push_back({"tidings", {setup.single->pid()}});

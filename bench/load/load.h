@@ -22,13 +22,14 @@
 namespace tidings::load {
 
 struct LoadConfig {
-  absl::Duration duration;         // Of each timed ingest case.
-  std::vector<int> publishers;     // Ingest concurrencies.
-  std::vector<int> batches;        // Unary batch sizes.
-  std::vector<int> subscribers;    // Fan-out sizes.
-  uint64_t fanout_deliveries = 0;  // Per fan-out case, about.
-  int idle_subscribers = 0;        // For the memory scenario.
-  std::string tidings_cli;         // Path of `tidings`; "" = skip.
+  absl::Duration duration;           // Of each timed ingest case.
+  std::vector<int> publishers;       // Ingest concurrencies.
+  std::vector<int> batches;          // Unary batch sizes.
+  std::vector<int> subscribers;      // Fan-out sizes.
+  uint64_t fanout_deliveries = 0;    // Per fan-out case, about.
+  int idle_subscribers = 0;          // For the memory scenario.
+  std::string tidings_cli;           // Path of `tidings`; "" = skip.
+  double cluster_paced_rate = 1000;  // Articles/s of the cluster latency.
 };
 
 class LoadContext {

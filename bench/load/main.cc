@@ -55,6 +55,8 @@ ABSL_FLAG(std::string, work_dir, "/var/tmp",
           "where the store and the references write (the disk under test)");
 ABSL_FLAG(std::string, tidings, TIDINGS_CLI_PATH,
           "the tidings binary for the CLI rows; \"\" skips them");
+ABSL_FLAG(double, cluster_paced_rate, 1000,
+          "articles/s of the cluster scenario's paced latency cases");
 ABSL_FLAG(bool, json, false, "print JSON instead of the table");
 ABSL_FLAG(bool, quick, false,
           "a smoke run: 1 run, 0.2 s cases, publishers 1,4, batches 1,8, "
@@ -143,6 +145,10 @@ int Main(int argc, char** argv) {
       quick ? 2000 : absl::GetFlag(FLAGS_fanout_deliveries);
   config.idle_subscribers = quick ? 20 : absl::GetFlag(FLAGS_idle_subscribers);
   config.tidings_cli = absl::GetFlag(FLAGS_tidings);
+  config.cluster_paced_rate = absl::GetFlag(FLAGS_cluster_paced_rate);
+  if (!(config.cluster_paced_rate >= 1 && config.cluster_paced_rate <= 1e5)) {
+    Die("--cluster_paced_rate must be within 1..100000");
+  }
   if (!config.tidings_cli.empty() &&
       access(config.tidings_cli.c_str(), X_OK) != 0) {
     Die(absl::StrCat("--tidings ", config.tidings_cli, " is not executable"));
