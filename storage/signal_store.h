@@ -291,7 +291,8 @@ class SignalStore {
 
   // The store's identity: 32 lowercase hex digits (128 random bits) drawn
   // when the store was created, persisted, and the same at every Open() (a
-  // store created before stores had ids gets one at its next Open()). A seq
+  // store created before stores had ids gets one at its next Open(); a
+  // cluster replica's is its log's, see AdoptStoreId()). A seq
   // means a signal only together with the store it came from: a wiped and
   // recreated directory has a new id, while a copy of the directory (a
   // backup, see Checkpoint()) keeps it. Thread-safe and wait-free; the
