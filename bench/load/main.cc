@@ -173,7 +173,11 @@ int Main(int argc, char** argv) {
   // Fork the server before anything touches gRPC (server_process.h).
   std::unique_ptr<ServerProcess> server;
   std::string address = absl::GetFlag(FLAGS_server);
-  if (address.empty()) {
+  // The cluster scenario starts processes of its own.
+  const bool cluster_only =
+      std::all_of(scenarios.begin(), scenarios.end(),
+                  [](const std::string& s) { return s == "cluster"; });
+  if (address.empty() && !cluster_only) {
     ServerProcessOptions options;
     options.data_dir = work + "/store";
     options.max_subscribers =
@@ -199,8 +203,10 @@ int Main(int argc, char** argv) {
   report.SetContext(
       "corpus", absl::StrCat(corpus, " (", ctx.articles.size(), " articles)"));
   report.SetContext(
-      "server",
-      server ? absl::StrCat("child process, store in ", work) : address);
+      "server", server ? absl::StrCat("child process, store in ", work)
+                : cluster_only
+                    ? std::string("none (the cluster scenario starts its own)")
+                    : address);
   report.SetContext("runs", absl::StrCat(runs, " (medians shown)"));
   report.SetContext("cores", absl::StrCat(std::thread::hardware_concurrency()));
   double load[3] = {0, 0, 0};
