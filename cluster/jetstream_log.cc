@@ -31,6 +31,17 @@ constexpr char kExpectedLastSeqHeader[] = "Nats-Expected-Last-Sequence";
 
 }  // namespace
 
+std::string LogIdOf(std::string_view stream, int64_t created_nanos) {
+  // FNV-1a, 64 bits, of the name: stable across builds and platforms.
+  uint64_t name_hash = 14695981039346656037ull;
+  for (unsigned char c : stream) {
+    name_hash = (name_hash ^ c) * 1099511628211ull;
+  }
+  return absl::StrCat(
+      absl::Hex(static_cast<uint64_t>(created_nanos), absl::kZeroPad16),
+      absl::Hex(name_hash, absl::kZeroPad16));
+}
+
 JetStreamLog::JetStreamLog(JetStreamLogOptions options)
     : options_(std::move(options)) {}
 
@@ -78,6 +89,12 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     } else {
       st = log->client_->StreamState(log->options_.stream.name).status();
     }
+    if (st.ok()) {
+      absl::StatusOr<int64_t> created =
+          log->client_->StreamCreated(log->options_.stream.name);
+      st = created.status();
+      if (st.ok()) log->log_id_ = LogIdOf(log->options_.stream.name, *created);
+    }
     if (st.ok() || !nats::IsTransient(st) || absl::Now() >= give_up) break;
     absl::SleepFor(
         absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500)));
@@ -88,10 +105,21 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
                                 log->options_.stream.name, ": ", st.message()));
   }
   log->retry_thread_ = std::thread([self] { self->RetryLoop(); });
+  if (log->options_.placement_check_interval > absl::ZeroDuration()) {
+    log->placement_ = std::make_unique<LeaderPlacement>(
+        log->client_.get(), log->options_.stream.name,
+        log->options_.placement_check_interval,
+        log->options_.on_placement_check);
+  }
   return log;
 }
 
+LogHealth JetStreamLog::Health() const {
+  return placement_ == nullptr ? LogHealth() : placement_->Health();
+}
+
 JetStreamLog::~JetStreamLog() {
+  placement_.reset();
   {
     absl::MutexLock lock(&mu_);
     closing_ = true;

@@ -34,8 +34,11 @@
 #define TIDINGS_CLUSTER_JETSTREAM_LOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -43,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "cluster/leader_placement.h"
 #include "cluster/nats/client.h"
 #include "cluster/signal_log.h"
 
@@ -76,10 +80,22 @@ struct JetStreamLogOptions {
   int max_fetch_batch = 1000;
   // A reader's server-side consumer is dropped after this long idle.
   absl::Duration reader_inactive_threshold = absl::Seconds(30);
+  // Leader placement (leader_placement.h): check at Open() and then this
+  // often that the stream's leader is not also the JetStream meta leader,
+  // and step it down when it is. Zero: never check.
+  absl::Duration placement_check_interval = absl::ZeroDuration();
+  // Called after each such check, on the checker's thread (may be empty).
+  std::function<void(const PlacementCheck&)> on_placement_check;
   // A reader that cannot reach the log for this long returns UNAVAILABLE
   // from Next() (before that it keeps retrying and returns empty batches).
   absl::Duration reader_unavailable_after = absl::Seconds(30);
 };
+
+// A stream's log id (SignalLog::log_id()): its creation time (UTC nanos,
+// which the JetStream meta leader stamps once and every server reports
+// alike) and a hash of its name, as 32 lowercase hex digits. A stream
+// deleted and created again gets a new id.
+std::string LogIdOf(std::string_view stream, int64_t created_nanos);
 
 class JetStreamLog final : public SignalLog {
  public:
@@ -97,6 +113,10 @@ class JetStreamLog final : public SignalLog {
   absl::StatusOr<LogState> State() override;
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(
       uint64_t from_seq) override;
+
+  // LogIdOf(the stream's name, its creation time), read at Open().
+  std::string log_id() const override { return log_id_; }
+  LogHealth Health() const override;
 
   const JetStreamLogOptions& options() const { return options_; }
   nats::NatsClient& client() { return *client_; }
@@ -120,6 +140,8 @@ class JetStreamLog final : public SignalLog {
 
   const JetStreamLogOptions options_;
   std::unique_ptr<nats::NatsClient> client_;
+  std::string log_id_;                          // Set by Open().
+  std::unique_ptr<LeaderPlacement> placement_;  // Before client_ goes.
 
   absl::Mutex mu_;
   // Attempts awaiting their ack, by the message cnats will hand back.

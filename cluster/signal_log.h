@@ -119,6 +119,20 @@ class LogReader {
   virtual uint64_t next_seq() const = 0;
 };
 
+// What a log reports about itself for monitoring (all zero when it has
+// nothing to report).
+struct LogHealth {
+  // Leader placement (JetStream: cluster/leader_placement.h): checks that
+  // the server leading the log's writes does not also lead the cluster's
+  // metadata; those that could not tell; times this node moved the log's
+  // leadership off such a server. leader_shared: the last check that could
+  // tell found one server leading both (and moved it).
+  uint64_t leader_checks = 0;
+  uint64_t failed_leader_checks = 0;
+  uint64_t leader_moves = 0;
+  bool leader_shared = false;
+};
+
 // A handle on one log. Thread-safe: every method may be called from any
 // thread concurrently (readers themselves are single-threaded).
 class SignalLog {
@@ -145,6 +159,15 @@ class SignalLog {
   // OUT_OF_RANGE when from_seq is below the retained range.
   virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(
       uint64_t from_seq) = 0;
+
+  // The log's identity: 32 lowercase hex digits, the same on every node
+  // and for the log's whole life, and different for another log or the
+  // same name created again (whose seqs start over). Tidings reports it as
+  // every replica's store id. "" when the log has none (fakes).
+  virtual std::string log_id() const { return ""; }
+
+  // Counts for metrics. Cheap (no network), thread-safe.
+  virtual LogHealth Health() const { return {}; }
 };
 
 }  // namespace tidings::cluster

@@ -524,6 +524,29 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
           "the other nodes'; start a cluster node on an empty data directory "
           "(or on a backup of another node of this cluster)"));
     }
+    // Every replica of the log reports the log's id as its store id, so a
+    // cursor (expect_store_id) carries over between nodes. A new replica
+    // takes it; one that replicated another log (or the stream was created
+    // anew, its seqs starting over) is refused.
+    if (const std::string log_id = deps.log->log_id();
+        !log_id.empty() && store_->store_id() != log_id) {
+      if (store_->head_seq() > 0 || store_->applied_log_seq() > 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the store in ", options.data_dir, " (store id ",
+            store_->store_id(), ", applied log seq ", store_->applied_log_seq(),
+            ") is a replica of another cluster log than this one (id ", log_id,
+            "; the stream was created anew, or the store comes from another "
+            "cluster or an older build); start this node on an empty data "
+            "directory, or on a backup of a node of this cluster"));
+      }
+      if (absl::Status s = store_->AdoptStoreId(log_id); !s.ok()) {
+        return absl::Status(
+            s.code(), absl::StrCat("cannot give the store the cluster's id: ",
+                                   s.message()));
+      }
+      Log(LogLevel::kInfo, "cluster mode: store takes the cluster log's id",
+          {{"store_id", store_->store_id()}});
+    }
     log_ = std::move(deps.log);
     applier_ = std::make_unique<internal::ReplicaApplier>(
         log_.get(), store_.get(), committer_.get());
@@ -604,6 +627,15 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       g.subscriber_max_lag = lag.max;
       g.subscriber_total_lag = lag.total;
       g.store = store_->Stats();
+      if (log_ != nullptr) {
+        const cluster::LogHealth health = log_->Health();
+        internal::ClusterGauges& c = g.cluster.emplace();
+        c.applied_log_seq = store_->applied_log_seq();
+        c.leader_checks = health.leader_checks;
+        c.failed_leader_checks = health.failed_leader_checks;
+        c.leader_moves = health.leader_moves;
+        c.leader_shared = health.leader_shared;
+      }
       return g;
     });
   }
@@ -667,6 +699,10 @@ void ServerImpl::Shutdown() {
   // publish still in flight (their calls end UNAVAILABLE) while the gRPC
   // server still exists.
   if (applier_ != nullptr) applier_->Stop();
+  // Scrapes read the log's health: none may run while it closes.
+  if (metrics_ != nullptr && log_ != nullptr) {
+    metrics_->SetGaugeReader(nullptr);
+  }
   log_.reset();
   if (hub_ != nullptr) hub_->Stop();
   StopTrimmer();  // Before the pool drains: it queues work there.

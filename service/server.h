@@ -43,8 +43,11 @@ struct ServerDeps {
   // the store's applied_log_seq() on (Start() fails when it cannot read
   // from there), and Ingest/IngestStream publish to the log and answer once
   // this node's replica applied the record; Rescore and a retention are
-  // refused (FAILED_PRECONDITION). `tidings serve --cluster` builds a
-  // JetStream log. Default (nullptr): single node.
+  // refused (FAILED_PRECONDITION). The store reports the log's id
+  // (SignalLog::log_id()) as its store id: an empty store adopts it, one
+  // holding signals under another id is refused (FAILED_PRECONDITION).
+  // `tidings serve --cluster` builds a JetStream log. Default (nullptr):
+  // single node.
   std::shared_ptr<cluster::SignalLog> log;
 };
 

@@ -179,6 +179,11 @@ absl::StatusOr<std::vector<AppendResult>> SignalStore::Apply(
 
 uint64_t SignalStore::applied_log_seq() const { return 0; }
 
+absl::Status SignalStore::AdoptStoreId(const std::string&) {
+  return absl::UnimplementedError(
+      "AdoptStoreId is not implemented by this store");
+}
+
 std::optional<StoreStats> SignalStore::Stats() const { return std::nullopt; }
 
 namespace {
@@ -516,6 +521,8 @@ class RocksSignalStore final : public SignalStore {
     return first_seq_.load(std::memory_order_acquire);
   }
   const std::string& store_id() const override { return store_id_; }
+  absl::Status AdoptStoreId(const std::string& id) override
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   absl::Status TrimBefore(absl::Time cutoff) override
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   absl::Status Trim(absl::Time now) override ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
@@ -636,7 +643,8 @@ class RocksSignalStore final : public SignalStore {
 
   const StoreOptions options_;
   // Read (or drawn) at Open(); a reopen after a write error reads the same.
-  const std::string store_id_;
+  // Replaced only by AdoptStoreId(), before the store is shared.
+  std::string store_id_;
   // Shared by the table factories of every CF, across reopens.
   const std::shared_ptr<rocksdb::Cache> cache_;
   // RocksDB's tickers, kept across reopens (see Stats()).
@@ -1445,6 +1453,32 @@ absl::StatusOr<std::optional<std::string>> RocksSignalStore::GetJobState(
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "cannot read a job state");
   return value;
+}
+
+absl::Status RocksSignalStore::AdoptStoreId(const std::string& id) {
+  if (!IsStoreId(id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a store id is ", kStoreIdHexDigits,
+                     " lowercase hex digits; got \"", id, "\""));
+  }
+  absl::MutexLock lock(&mu_);
+  if (id == store_id_) return absl::OkStatus();
+  if (head_.load(std::memory_order_relaxed) > 0 ||
+      applied_log_seq_.load(std::memory_order_relaxed) > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the store at ", options_.path, " (id ", store_id_,
+        ") already holds signals or applied log records, so it keeps its id "
+        "and cannot take ",
+        id));
+  }
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  rocksdb::Status s =
+      db->db->Put(write_options, db->cf(kMeta), kStoreIdKey, id);
+  if (!s.ok()) return FromRocks(s, "cannot write the store id");
+  store_id_ = id;
+  return absl::OkStatus();
 }
 
 absl::Status RocksSignalStore::PutJobState(std::string_view name,

@@ -291,13 +291,24 @@ class SignalStore {
 
   // The store's identity: 32 lowercase hex digits (128 random bits) drawn
   // when the store was created, persisted, and the same at every Open() (a
-  // store created before stores had ids gets one at its next Open()). A seq
+  // store created before stores had ids gets one at its next Open(); a
+  // cluster replica's is its log's, see AdoptStoreId()). A seq
   // means a signal only together with the store it came from: a wiped and
   // recreated directory has a new id, while a copy of the directory (a
   // backup, see Checkpoint()) keeps it. Thread-safe and wait-free; the
   // reference lives as long as the store. The default returns "" (no id, for
   // fakes).
   virtual const std::string& store_id() const;
+
+  // Gives a store that holds nothing yet (no signal, no applied log record)
+  // the id `id` (32 lowercase hex digits), persisted with a synced write, in
+  // place of the one drawn at creation. Cluster mode: every replica of one
+  // log reports the log's id (cluster/README.md), so a cursor carries over
+  // from one node to another. FAILED_PRECONDITION when the store holds
+  // something; INVALID_ARGUMENT for a malformed id. REQUIRES: no concurrent
+  // store_id() callers (call it before the store is shared). The default
+  // returns UNIMPLEMENTED (for fakes).
+  virtual absl::Status AdoptStoreId(const std::string& id);
 
   // Deletes every signal ingested before `cutoff` (they form a prefix of the
   // log, since ingested_at never decreases) together with its time-index,

@@ -22,13 +22,14 @@
 namespace tidings::load {
 
 struct LoadConfig {
-  absl::Duration duration;         // Of each timed ingest case.
-  std::vector<int> publishers;     // Ingest concurrencies.
-  std::vector<int> batches;        // Unary batch sizes.
-  std::vector<int> subscribers;    // Fan-out sizes.
-  uint64_t fanout_deliveries = 0;  // Per fan-out case, about.
-  int idle_subscribers = 0;        // For the memory scenario.
-  std::string tidings_cli;         // Path of `tidings`; "" = skip.
+  absl::Duration duration;           // Of each timed ingest case.
+  std::vector<int> publishers;       // Ingest concurrencies.
+  std::vector<int> batches;          // Unary batch sizes.
+  std::vector<int> subscribers;      // Fan-out sizes.
+  uint64_t fanout_deliveries = 0;    // Per fan-out case, about.
+  int idle_subscribers = 0;          // For the memory scenario.
+  std::string tidings_cli;           // Path of `tidings`; "" = skip.
+  double cluster_paced_rate = 1000;  // Articles/s of the cluster latency.
 };
 
 class LoadContext {
@@ -85,6 +86,10 @@ void RunMemoryScenario(LoadContext& ctx);
 void RunIngestScenario(LoadContext& ctx);
 void RunFanoutScenario(LoadContext& ctx);
 void RunBackfillScenario(LoadContext& ctx);
+// Starts 3 nats-server, 2 `tidings serve --cluster` and 1 single `tidings
+// serve` (config.tidings_cli) under work_dir, runs `runs` times and stops
+// them (cluster.cc). Skipped, with a line on stderr, without nats-server.
+void RunClusterScenario(LoadContext& ctx, int runs);
 
 // References, measured in the same run on the same disk (references.cc).
 // Bare RocksDB: `writers` threads each writing WriteBatches of

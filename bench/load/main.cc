@@ -38,7 +38,8 @@ ABSL_FLAG(int, runs, 3, "times each scenario runs; the table shows medians");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(2),
           "length of each timed ingest case and of each reference loop");
 ABSL_FLAG(std::string, scenarios, "memory,ingest,fanout,backfill",
-          "which scenarios, in this order");
+          "which scenarios, in this order (also: cluster, 2 Tidings nodes "
+          "on 3 nats-server beside a single node; needs nats-server)");
 ABSL_FLAG(std::string, publishers, "1,4,16,64", "ingest concurrencies");
 ABSL_FLAG(std::string, batches, "1,8,100", "unary Ingest batch sizes");
 ABSL_FLAG(std::string, subscribers, "1,100,1000", "fan-out sizes");
@@ -54,6 +55,8 @@ ABSL_FLAG(std::string, work_dir, "/var/tmp",
           "where the store and the references write (the disk under test)");
 ABSL_FLAG(std::string, tidings, TIDINGS_CLI_PATH,
           "the tidings binary for the CLI rows; \"\" skips them");
+ABSL_FLAG(double, cluster_paced_rate, 1000,
+          "articles/s of the cluster scenario's paced latency cases");
 ABSL_FLAG(bool, json, false, "print JSON instead of the table");
 ABSL_FLAG(bool, quick, false,
           "a smoke run: 1 run, 0.2 s cases, publishers 1,4, batches 1,8, "
@@ -142,6 +145,10 @@ int Main(int argc, char** argv) {
       quick ? 2000 : absl::GetFlag(FLAGS_fanout_deliveries);
   config.idle_subscribers = quick ? 20 : absl::GetFlag(FLAGS_idle_subscribers);
   config.tidings_cli = absl::GetFlag(FLAGS_tidings);
+  config.cluster_paced_rate = absl::GetFlag(FLAGS_cluster_paced_rate);
+  if (!(config.cluster_paced_rate >= 1 && config.cluster_paced_rate <= 1e5)) {
+    Die("--cluster_paced_rate must be within 1..100000");
+  }
   if (!config.tidings_cli.empty() &&
       access(config.tidings_cli.c_str(), X_OK) != 0) {
     Die(absl::StrCat("--tidings ", config.tidings_cli, " is not executable"));
@@ -151,9 +158,10 @@ int Main(int argc, char** argv) {
   const std::vector<std::string> scenarios =
       absl::StrSplit(absl::GetFlag(FLAGS_scenarios), ',', absl::SkipEmpty());
   for (const std::string& s : scenarios) {
-    if (s != "memory" && s != "ingest" && s != "fanout" && s != "backfill") {
+    if (s != "memory" && s != "ingest" && s != "fanout" && s != "backfill" &&
+        s != "cluster") {
       Die(absl::StrCat("--scenarios: unknown '", s,
-                       "' (memory, ingest, fanout, backfill)"));
+                       "' (memory, ingest, fanout, backfill, cluster)"));
     }
   }
 
@@ -165,7 +173,11 @@ int Main(int argc, char** argv) {
   // Fork the server before anything touches gRPC (server_process.h).
   std::unique_ptr<ServerProcess> server;
   std::string address = absl::GetFlag(FLAGS_server);
-  if (address.empty()) {
+  // The cluster scenario starts processes of its own.
+  const bool cluster_only =
+      std::all_of(scenarios.begin(), scenarios.end(),
+                  [](const std::string& s) { return s == "cluster"; });
+  if (address.empty() && !cluster_only) {
     ServerProcessOptions options;
     options.data_dir = work + "/store";
     options.max_subscribers =
@@ -191,8 +203,10 @@ int Main(int argc, char** argv) {
   report.SetContext(
       "corpus", absl::StrCat(corpus, " (", ctx.articles.size(), " articles)"));
   report.SetContext(
-      "server",
-      server ? absl::StrCat("child process, store in ", work) : address);
+      "server", server ? absl::StrCat("child process, store in ", work)
+                : cluster_only
+                    ? std::string("none (the cluster scenario starts its own)")
+                    : address);
   report.SetContext("runs", absl::StrCat(runs, " (medians shown)"));
   report.SetContext("cores", absl::StrCat(std::thread::hardware_concurrency()));
   double load[3] = {0, 0, 0};
@@ -202,6 +216,10 @@ int Main(int argc, char** argv) {
         absl::StrFormat("%.2f %.2f %.2f", load[0], load[1], load[2]));
   }
   for (const std::string& s : scenarios) {
+    if (s == "cluster") {  // Its processes start once for all runs.
+      RunClusterScenario(ctx, runs);
+      continue;
+    }
     for (int run = 0; run < runs; ++run) {
       std::fprintf(stderr, "tidings_load: %s, run %d of %d\n", s.c_str(),
                    run + 1, runs);

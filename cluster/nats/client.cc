@@ -2,11 +2,15 @@
 
 #include "cluster/nats/client.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -210,6 +214,12 @@ absl::StatusOr<jsStreamState> NatsClient::StreamState(
   return state;
 }
 
+absl::StatusOr<int64_t> NatsClient::StreamCreated(const std::string& stream) {
+  absl::StatusOr<StreamInfoPtr> si = StreamInfo(stream, "creation time");
+  if (!si.ok()) return si.status();
+  return (*si)->Created;
+}
+
 absl::StatusOr<std::string> NatsClient::StreamLeader(
     const std::string& stream) {
   absl::StatusOr<StreamInfoPtr> si = StreamInfo(stream, "leader");
@@ -218,6 +228,61 @@ absl::StatusOr<std::string> NatsClient::StreamLeader(
     return "";
   }
   return std::string((*si)->Cluster->Leader);
+}
+
+absl::StatusOr<std::string> NatsClient::MetaLeader() {
+  const char* const what = "find the JetStream meta leader";
+  natsSubscription* raw_sub = nullptr;
+  natsStatus s = natsConnection_SubscribeSync(&raw_sub, connection_.get(),
+                                              "$JS.EVENT.ADVISORY.API");
+  SubscriptionPtr sub(raw_sub);
+  if (s == NATS_OK) {
+    s = natsConnection_FlushTimeout(connection_.get(),
+                                    Millis(options_.request_timeout));
+  }
+  if (s != NATS_OK) return NatsError(s, 0, what);
+  // A filter of our own: it tells our request's advisory from others'.
+  static std::atomic<uint64_t> counter{0};
+  const std::string filter =
+      absl::StrCat("tidings.meta-leader-probe.", ::getpid(), ".",
+                   counter.fetch_add(1, std::memory_order_relaxed));
+  const std::string request = absl::StrCat("{\"subject\":\"", filter, "\"}");
+  natsMsg* raw_reply = nullptr;
+  s = natsConnection_Request(
+      &raw_reply, connection_.get(), "$JS.API.STREAM.NAMES", request.data(),
+      static_cast<int>(request.size()), Millis(options_.request_timeout));
+  MsgPtr reply(raw_reply);
+  if (s != NATS_OK) return NatsError(s, 0, what);
+  // The advisory follows the answer; other clients' ones may come between.
+  const absl::Time deadline = absl::Now() + options_.request_timeout;
+  for (int i = 0; i < 1000 && absl::Now() < deadline; ++i) {
+    natsMsg* raw = nullptr;
+    s = natsSubscription_NextMsg(&raw, sub.get(),
+                                 Millis(deadline - absl::Now()));
+    MsgPtr msg(raw);
+    if (s != NATS_OK) break;
+    const absl::string_view body(natsMsg_GetData(msg.get()),
+                                 natsMsg_GetDataLength(msg.get()));
+    if (!absl::StrContains(body, filter)) continue;
+    // {"type":...,"server":"n2","client":{...,"server":"n1",...},...}: the
+    // first "server" is the answering one (the request inside is escaped).
+    constexpr absl::string_view kKey = "\"server\":\"";
+    const size_t at = body.find(kKey);
+    const size_t client = body.find("\"client\":");
+    if (at == absl::string_view::npos ||
+        (client != absl::string_view::npos && client < at)) {
+      break;
+    }
+    const size_t start = at + kKey.size();
+    const size_t end = body.find('"', start);
+    if (end == absl::string_view::npos || end == start) break;
+    return std::string(body.substr(start, end - start));
+  }
+  return absl::UnavailableError(
+      absl::StrCat(what,
+                   ": no audit advisory named the server that answered "
+                   "$JS.API.STREAM.NAMES within ",
+                   absl::FormatDuration(options_.request_timeout)));
 }
 
 absl::Status NatsClient::StepDownStreamLeader(const std::string& stream) {

@@ -97,9 +97,27 @@ class NatsClient {
   // reports it. NOT_FOUND when there is no such stream. Blocking.
   absl::StatusOr<jsStreamState> StreamState(const std::string& stream);
 
+  // When the stream was created: UTC nanoseconds since the epoch, stamped
+  // by the JetStream meta leader and the same on every server. NOT_FOUND
+  // when there is no such stream. Blocking.
+  absl::StatusOr<int64_t> StreamCreated(const std::string& stream);
+
   // The server name of the stream's current leader ("" while it has none).
   // NOT_FOUND when there is no such stream. Blocking.
   absl::StatusOr<std::string> StreamLeader(const std::string& stream);
+
+  // The server name of the JetStream meta leader (the server that manages
+  // the cluster's streams and consumers). Learnt with the client
+  // connection alone, no monitoring port nor system account: the meta
+  // leader is the only server that answers $JS.API.STREAM.NAMES in a
+  // cluster, and every server that answers a JetStream API request
+  // publishes an audit advisory ($JS.EVENT.ADVISORY.API, in the client's
+  // own account) naming itself. So this subscribes to those advisories,
+  // sends one such request with a filter no stream matches (an empty,
+  // cheap answer) and reads the advisory that carries it. Blocking, up to
+  // twice request_timeout; UNAVAILABLE when no advisory came (servers that
+  // do not send them). Checked against /jsz with nats-server 2.9.10.
+  absl::StatusOr<std::string> MetaLeader();
 
   // Asks the stream's leader to step down so that another replica leads
   // (planned maintenance: a much shorter write pause than killing the

@@ -11,7 +11,9 @@
 #include "absl/strings/strip.h"
 
 #ifdef TIDINGS_HAVE_CLUSTER
+#include "absl/time/time.h"
 #include "cluster/jetstream_log.h"
+#include "service/log.h"
 #endif
 
 namespace tidings::cli {
@@ -51,6 +53,28 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
 #ifdef TIDINGS_HAVE_CLUSTER
   cluster::JetStreamLogOptions options;
   options.client.servers = *std::move(servers);
+  // Keep the stream's leader off the meta leader (cluster/README.md,
+  // "Leader placement"): at start, then every 30 s.
+  options.placement_check_interval = absl::Seconds(30);
+  options.on_placement_check = [](const cluster::PlacementCheck& check) {
+    if (check.stepped_down) {
+      service::Log(
+          check.status.ok() ? service::LogLevel::kInfo
+                            : service::LogLevel::kWarn,
+          check.status.ok()
+              ? "cluster: the stream leader was also the JetStream meta "
+                "leader; asked it to step down"
+              : "cluster: the stream leader is also the JetStream meta "
+                "leader; its step-down failed (retried at the next check)",
+          {{"server", check.stream_leader},
+           {"error",
+            check.status.ok() ? std::string() : check.status.ToString()}});
+    } else if (!check.status.ok()) {
+      service::Log(service::LogLevel::kDebug,
+                   "cluster: leader placement check failed",
+                   {{"error", check.status.ToString()}});
+    }
+  };
   absl::StatusOr<std::unique_ptr<cluster::JetStreamLog>> log =
       cluster::JetStreamLog::Open(std::move(options));
   if (!log.ok()) {

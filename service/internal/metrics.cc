@@ -62,6 +62,44 @@ prometheus::Gauge& Gauge(prometheus::Registry& registry,
       {});
 }
 
+void AddClusterFamilies(const ClusterGauges& c,
+                        std::vector<prometheus::MetricFamily>* out) {
+  auto add = [out](const char* name, const char* help,
+                   prometheus::MetricType type, double value) {
+    prometheus::MetricFamily f;
+    f.name = name;
+    f.help = help;
+    f.type = type;
+    f.metric.emplace_back();
+    if (type == prometheus::MetricType::Counter) {
+      f.metric.back().counter.value = value;
+    } else {
+      f.metric.back().gauge.value = value;
+    }
+    out->push_back(std::move(f));
+  };
+  using T = prometheus::MetricType;
+  auto d = [](uint64_t v) { return static_cast<double>(v); };
+  add("tidings_cluster_applied_log_seq",
+      "Log seq of the last cluster log record this node's replica applied.",
+      T::Gauge, d(c.applied_log_seq));
+  add("tidings_cluster_leader_checks_total",
+      "Checks that the stream leader is not also the JetStream meta leader.",
+      T::Counter, d(c.leader_checks));
+  add("tidings_cluster_leader_check_failures_total",
+      "Leader placement checks that could not tell (a server down, an "
+      "election).",
+      T::Counter, d(c.failed_leader_checks));
+  add("tidings_cluster_leader_moves_total",
+      "Stream-leader step-downs this node asked for because the stream "
+      "leader was also the meta leader.",
+      T::Counter, d(c.leader_moves));
+  add("tidings_cluster_leader_shared",
+      "1 when the last placement check found one server leading both the "
+      "stream and the JetStream meta layer.",
+      T::Gauge, c.leader_shared ? 1.0 : 0.0);
+}
+
 // The store's numbers as metric families, read at scrape time (RocksDB keeps
 // the counts; copying them into registry counters would only add state).
 void AddStoreFamilies(const storage::StoreStats& s,
@@ -341,6 +379,7 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::optional<storage::StoreStats> store;
+    std::optional<ClusterGauges> cluster;
     {
       absl::MutexLock lock(&mu_);
       if (read_) {
@@ -352,10 +391,12 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
         m_->subscriber_total_lag.Set(
             static_cast<double>(g.subscriber_total_lag));
         store = std::move(g.store);
+        cluster = g.cluster;
       }
     }
     std::vector<prometheus::MetricFamily> families = registry_->Collect();
     if (store) AddStoreFamilies(*store, &families);
+    if (cluster) AddClusterFamilies(*cluster, &families);
     return families;
   }
 

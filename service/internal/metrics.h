@@ -55,6 +55,19 @@
 //                                               bytes read/written, by
 //                                               compaction and flush, stall
 //                                               seconds, WAL syncs and bytes)
+// Cluster mode only (absent on a single node):
+//   tidings_cluster_applied_log_seq             the last log record this
+//                                               node's replica applied
+//                                               (compare with the stream's
+//                                               last seq: the replica's lag)
+//   tidings_cluster_leader_checks_total         leader placement checks
+//   tidings_cluster_leader_check_failures_total (cluster/leader_placement.h),
+//   tidings_cluster_leader_moves_total          those that could not tell,
+//                                               and stream-leader step-downs
+//                                               this node asked for
+//   tidings_cluster_leader_shared               1 when the last check found
+//                                               the stream and meta leader
+//                                               on one server
 // The RocksDB families are absent when the store has no statistics (a
 // store injected by tests) or no open database (SignalStore::Stats()).
 
@@ -130,6 +143,15 @@ struct Metrics {
 };
 
 // What the gauges read at scrape time.
+// Cluster mode only (cluster/README.md).
+struct ClusterGauges {
+  uint64_t applied_log_seq = 0;  // The replica's last applied log record.
+  uint64_t leader_checks = 0;    // cluster::LogHealth.
+  uint64_t failed_leader_checks = 0;
+  uint64_t leader_moves = 0;
+  bool leader_shared = false;
+};
+
 struct MetricsGauges {
   uint64_t head_seq = 0;
   uint64_t first_seq = 0;
@@ -137,6 +159,7 @@ struct MetricsGauges {
   uint64_t subscriber_max_lag = 0;
   uint64_t subscriber_total_lag = 0;
   std::optional<storage::StoreStats> store;
+  std::optional<ClusterGauges> cluster;  // Absent in single-node mode.
 };
 
 // The HTTP endpoint (GET /metrics) with its registry and metrics.

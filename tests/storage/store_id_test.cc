@@ -120,5 +120,34 @@ TEST_F(StoreIdTest, AMalformedIdIsDataLoss) {
               HasSubstr("malformed store id"));
 }
 
+TEST_F(StoreIdTest, AnEmptyStoreAdoptsAnIdAndKeepsIt) {
+  const std::string cluster_id = "0123456789abcdef0123456789abcdef";
+  {
+    std::unique_ptr<SignalStore> store = Open(options_.path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_THAT(store->AdoptStoreId(cluster_id), IsOk());
+    EXPECT_EQ(store->store_id(), cluster_id);
+    ASSERT_THAT(store->AdoptStoreId(cluster_id), IsOk());  // Idempotent.
+    LogApply apply;
+    apply.log_seq = 1;
+    ASSERT_THAT(store->Apply({MakeArticle("a")}, kT0, apply), IsOk());
+  }
+  std::unique_ptr<SignalStore> store = Open(options_.path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->store_id(), cluster_id);
+}
+
+TEST_F(StoreIdTest, AStoreHoldingSomethingKeepsItsId) {
+  std::unique_ptr<SignalStore> store = Open(options_.path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->AdoptStoreId("not-an-id"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_THAT(store->Append({MakeArticle("a")}, kT0), IsOk());
+  const std::string id = store->store_id();
+  EXPECT_THAT(store->AdoptStoreId(std::string(32, 'b')),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(store->store_id(), id);
+}
+
 }  // namespace
 }  // namespace tidings::storage
