@@ -70,18 +70,30 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
   }
   std::unique_ptr<JetStreamLog> log(new JetStreamLog(std::move(options)));
   JetStreamLog* self = log.get();
-  absl::StatusOr<std::unique_ptr<nats::NatsClient>> client =
-      nats::NatsClient::Connect(
-          self->options_.client,
-          [self](natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
-            self->OnAck(msg, ack, error);
-          });
-  if (!client.ok()) return client.status();
-  log->client_ = *std::move(client);
-
-  // The cluster elects its JetStream meta leader about a second after it
-  // starts; until then stream requests fail as unavailable.
+  // Servers that are not up yet (started together with this node) are
+  // waited for, as is the meta leader's election about a second after the
+  // cluster starts (until then stream requests fail as unavailable): both
+  // within open_timeout.
   const absl::Time give_up = absl::Now() + log->options_.open_timeout;
+  const auto backoff = [](int attempt) {
+    return absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500));
+  };
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<std::unique_ptr<nats::NatsClient>> client =
+        nats::NatsClient::Connect(
+            self->options_.client,
+            [self](natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
+              self->OnAck(msg, ack, error);
+            });
+    if (client.ok()) {
+      log->client_ = *std::move(client);
+      break;
+    }
+    if (!nats::IsTransient(client.status()) || absl::Now() >= give_up) {
+      return client.status();
+    }
+    absl::SleepFor(backoff(attempt));
+  }
   absl::Status st;
   for (int attempt = 0;; ++attempt) {
     if (log->options_.create_stream) {
@@ -96,8 +108,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
       if (st.ok()) log->log_id_ = LogIdOf(log->options_.stream.name, *created);
     }
     if (st.ok() || !nats::IsTransient(st) || absl::Now() >= give_up) break;
-    absl::SleepFor(
-        absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500)));
+    absl::SleepFor(backoff(attempt));
   }
   if (!st.ok()) {
     return absl::Status(

@@ -57,8 +57,9 @@ struct JetStreamLogOptions {
   nats::StreamSpec stream = {.name = "TIDINGS", .subject = "tidings.log"};
   // Create the stream when missing (else it must exist: NOT_FOUND).
   bool create_stream = true;
-  // How long Open() keeps trying while the cluster has no JetStream quorum
-  // yet (it elects its leaders about a second after start).
+  // How long Open() keeps trying while no server answers yet or the cluster
+  // has no JetStream quorum yet (it elects its leaders about a second after
+  // start).
   absl::Duration open_timeout = absl::Seconds(30);
   // One publish attempt's wait for its ack (jsPubOptions.MaxWait: without
   // it a lost ack is never reported, research gotcha 1).
@@ -99,8 +100,8 @@ std::string LogIdOf(std::string_view stream, int64_t created_nanos);
 
 class JetStreamLog final : public SignalLog {
  public:
-  // Connects, creates or checks the stream (retrying UNAVAILABLE up to
-  // open_timeout) and starts the retry thread. Blocking.
+  // Connects, creates or checks the stream (retrying UNAVAILABLE, no server
+  // up included, up to open_timeout) and starts the retry thread. Blocking.
   static absl::StatusOr<std::unique_ptr<JetStreamLog>> Open(
       JetStreamLogOptions options);
 

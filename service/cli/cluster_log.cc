@@ -75,6 +75,10 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
                    {{"error", check.status.ToString()}});
     }
   };
+  service::Log(service::LogLevel::kInfo,
+               "cluster mode: opening the cluster log (waits up to 30 s for "
+               "the NATS servers and their JetStream leader)",
+               {{"servers", std::string(urls)}});
   absl::StatusOr<std::unique_ptr<cluster::JetStreamLog>> log =
       cluster::JetStreamLog::Open(std::move(options));
   if (!log.ok()) {

@@ -668,6 +668,37 @@ TEST_F(JetStreamLogTest, WithNoServerUpAPublishFailsAsOutcomeUnknown) {
   EXPECT_LT(absl::Now() - closing, absl::Seconds(5));
 }
 
+// A node started before its NATS servers (as a machine's services may be)
+// waits for them within open_timeout instead of failing at once.
+TEST_F(JetStreamLogTest, OpenWaitsForServersThatStartLater) {
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->Kill(i);
+  JetStreamLogOptions opts;
+  opts.client.servers = cluster_->urls();
+  opts.client.request_timeout = absl::Seconds(2);
+  opts.open_timeout = absl::Seconds(40);
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> log;
+  std::thread opener([&] { log = JetStreamLog::Open(opts); });
+  absl::SleepFor(absl::Seconds(1));
+  for (int i = 0; i < cluster_->size(); ++i) {
+    ASSERT_TRUE(cluster_->Restart(i).ok()) << i;
+  }
+  opener.join();
+  ASSERT_TRUE(log.ok()) << log.status();
+  absl::StatusOr<PublishAck> r = (*log)->Publish(Rec("late"));
+  EXPECT_TRUE(r.ok()) << r.status();
+
+  // With none up for all of open_timeout: UNAVAILABLE, naming the servers.
+  log->reset();
+  for (int i = 0; i < cluster_->size(); ++i) cluster_->Kill(i);
+  opts.open_timeout = absl::Seconds(1);
+  const absl::Time start = absl::Now();
+  log = JetStreamLog::Open(opts);
+  EXPECT_TRUE(absl::IsUnavailable(log.status())) << log.status();
+  EXPECT_NE(log.status().message().find(cluster_->urls()[0]), std::string::npos)
+      << log.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
 TEST_F(JetStreamLogTest, AllServersKilledAtOnceKeepEveryAcknowledgedRecord) {
   std::unique_ptr<JetStreamLog> log = OpenLog(absl::Seconds(30));
   ASSERT_NE(log, nullptr);
