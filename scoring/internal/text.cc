@@ -6,7 +6,6 @@
 #include <memory>
 #include <utility>
 
-#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 
 namespace tidings::scoring::internal {
@@ -448,29 +447,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   const bool may_link = MayHoldLink(out->lower);
   if (may_link || may_tag) MarkMarkup(text, may_link, out);
   MarkSentenceEnds(text, out);
-  AssignHits(out);
-}
-
-// (Forced inline: GCC 12 calls it from its three places in ReadTokens
-// otherwise, 1% more instructions in Scorer::Score.)
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline void TextAnalyzer::LookUp(
-    const char* lower, Token& tok) const {
-  const size_t size = tok.end - tok.begin;
-  if (size == 1 && !one_byte_.empty()) {
-    const OneByte& one =
-        one_byte_[static_cast<unsigned char>(lower[tok.begin])];
-    tok.id = one.id;
-    tok.hits = one.hits;
-    return;
-  }
-  const std::string_view norm(lower + tok.begin, size);
-  if (with_hits_ != nullptr) {
-    tok.id = with_hits_->Find(norm, tok.hash, &tok.hits);
-    return;
-  }
-  tok.id = vocabulary_ != nullptr ? vocabulary_->Find(norm, tok.hash)
-                                  : Vocabulary::kNone;
-  tok.hits = kAllHits;
+  AssignIds(out);
 }
 
 inline bool TextAnalyzer::ReadTokens(std::string_view text,
@@ -498,7 +475,6 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
     tok.begin = static_cast<uint32_t>(i);
     if (k != CharClass::kSymbol) {
       i = ReadWord(text, lower, i, k, tok);
-      LookUp(lower, tok);
       continue;
     }
     may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
@@ -512,7 +488,6 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
       tok.end = static_cast<uint32_t>(i);
       tok.kind = TokenKind::kWord;
       tok.hash = Fnv1a64(std::string_view(lower + tok.begin, i - tok.begin));
-      LookUp(lower, tok);
       continue;
     }
     const size_t begin = i;
@@ -522,7 +497,6 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
     tok.hash = i - begin == 1 && !one_byte_.empty()
                    ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
                    : Fnv1a64(std::string_view(lower + begin, i - begin));
-    LookUp(lower, tok);
     if (lower[i] == ' ') ++i;  // As after a word.
   }
   return may_tag;
@@ -582,19 +556,20 @@ inline void TextAnalyzer::MarkSentenceEnds(std::string_view text,
 void TextAnalyzer::SetHits(std::vector<uint16_t> hits_of_id) {
   const size_t num_ids = vocabulary_ != nullptr ? vocabulary_->size() + 1 : 1;
   hits_of_id.resize(num_ids, kAllHits);  // (A table of the right size: as is.)
+  hits_of_id_ = std::move(hits_of_id);
   for (size_t b = 0; b < one_byte_.size(); ++b) {
     one_byte_[b].hits = static_cast<uint16_t>(
-        hits_of_id[one_byte_[b].id] | (b == '+' || b == '-' ? kHitSign : 0));
-  }
-  if (vocabulary_ != nullptr) {
-    with_hits_ = std::make_shared<const Vocabulary>(
-        vocabulary_->WithPayloads(hits_of_id));
+        hits_of_id_[one_byte_[b].id] | (b == '+' || b == '-' ? kHitSign : 0));
   }
 }
 
-inline void TextAnalyzer::AssignHits(AnalyzedText* out) const {
+inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
   const char* const lower = out->lower.data();
-  out->vocabulary_digest = vocabulary_ != nullptr ? vocabulary_->digest() : 0;
+  const Vocabulary* vocabulary = vocabulary_.get();
+  out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
+  // Without a table every token may hold anything (kAllHits).
+  const uint16_t* const hits_of_id =
+      hits_of_id_.empty() ? nullptr : hits_of_id_.data();
   Token* const tokens = out->tokens.data();
   const size_t num_tokens = out->tokens.size();
   uint32_t sent = 0;
@@ -602,9 +577,19 @@ inline void TextAnalyzer::AssignHits(AnalyzedText* out) const {
   uint16_t sentence_hits = 0, text_hits = 0;
   for (size_t t = 0; t < num_tokens; ++t) {
     Token& tok = tokens[t];
-    // The hits of its id (ReadTokens), and those no id tells.
-    const uint16_t hits = tok.hits | (tok.joined ? kHitJoined : 0) |
-                          (lower[tok.end - 1] == 't' ? kHitEndsInT : 0);
+    const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
+    uint16_t hits;
+    if (norm.size() == 1 && !one_byte_.empty()) {
+      const OneByte& one = one_byte_[static_cast<unsigned char>(norm[0])];
+      tok.id = one.id;
+      hits = one.hits;
+    } else {
+      tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
+                                     : Vocabulary::kNone;
+      hits = hits_of_id != nullptr ? hits_of_id[tok.id] : kAllHits;
+    }
+    hits |= (tok.joined ? kHitJoined : 0) |
+            (lower[tok.end - 1] == 't' ? kHitEndsInT : 0);
     tok.hits = hits;
     sentence_hits |= hits;
     const bool ends = tok.sentence != 0 || t + 1 == num_tokens;

@@ -5,10 +5,11 @@
 // such as "<LLY>" and Reuters codes such as "AAPL.O"), and social-media
 // markup (links, cashtags, hashtags, @mentions: see Token::markup).
 //
-// One pass over the bytes that hashes each token once and looks it up in
-// the vocabulary of all lexicons (Token::id), which every stage then uses
-// instead of hashing strings again. An `AnalyzedText` is reused across
-// documents so that steady-state analysis allocates nothing.
+// One pass over the bytes, then one over the tokens that hashes each one
+// once and looks it up in the vocabulary of all lexicons (Token::id), which
+// every stage then uses instead of hashing strings again. An `AnalyzedText`
+// is reused across documents so that steady-state analysis allocates
+// nothing.
 
 #ifndef TIDINGS_SCORING_INTERNAL_TEXT_H_
 #define TIDINGS_SCORING_INTERNAL_TEXT_H_
@@ -154,24 +155,19 @@ class TextAnalyzer {
 
  private:
   // The passes of Analyze(), in order, after lower-casing the text.
-  // 1. Tokens: Token::begin, end, kind, capitalized, joined, hash and id
-  //    (the one lookup per token that all the stages share, made as soon
-  //    as the token ends, while its bytes and hash are at hand); a line
-  //    break after a token is recorded in its Token::sentence (2) for
+  // 1. Tokens: Token::begin, end, kind, capitalized, joined and hash; a
+  //    line break after a token is recorded in its Token::sentence (2) for
   //    pass 3. Returns whether the text may hold a tag (a '$', '#' or '@'
   //    token). (Then MarkMarkup, when the text may hold a link or a tag.)
   bool ReadTokens(std::string_view text, AnalyzedText* out) const;
-  // Sets tok.id and, from it, tok.hits (without the bits no id tells),
-  // once its begin, end and hash are set.
-  void LookUp(const char* lower, Token& tok) const;
   // 2. Sentence ends (Token::sentence |= 1): a '.', '!' or '?' (with the
   //    closers after it) that is no abbreviation's, no decimal point and not
   //    followed by a lower-case word; a dotted abbreviation before a
   //    sentence opener. Markup ends nothing ("https://a.b/c?d=1").
   void MarkSentenceEnds(std::string_view text, AnalyzedText* out) const;
-  // 3. Each token's remaining hit bits (kHitJoined, kHitEndsInT), and the
-  //    sentences with their hits.
-  void AssignHits(AnalyzedText* out) const;
+  // 3. Each token's vocabulary id (the one lookup per token that all the
+  //    stages share) and hit bits, and the sentences.
+  void AssignIds(AnalyzedText* out) const;
   bool IsAbbreviation(std::string_view lower_word) const;
   bool IsOpener(std::string_view lower_word) const;
   absl::flat_hash_set<std::string> abbreviations_;
@@ -185,10 +181,8 @@ class TextAnalyzer {
     uint16_t hits = kAllHits;
   };
   std::vector<OneByte> one_byte_;  // By byte; empty until the vocabulary.
-  // The vocabulary with each word's hit bits as its payload (SetHits; null
-  // until then, and every token gets kAllHits): the lookup of a token
-  // gives both at once. A copy, because vocabulary_ is shared.
-  std::shared_ptr<const Vocabulary> with_hits_;
+  // SetHits(); empty until then (every token gets kAllHits).
+  std::vector<uint16_t> hits_of_id_;
 };
 
 }  // namespace tidings::scoring::internal

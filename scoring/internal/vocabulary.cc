@@ -26,21 +26,11 @@ void Vocabulary::Place(uint32_t id) {
   size_t i = Home(fnv, mask);
   while (slots_[i].id != kNone) i = (i + 1) & mask;
   Slot& slot = slots_[i];
-  slot.tag = static_cast<uint16_t>(fnv >> 16);
+  slot.tag = static_cast<uint32_t>(fnv >> 16);
   slot.id = id;
   const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
   filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
   slot.packed = word.size() <= kInline ? Pack(word) : kLongWord;
-}
-
-Vocabulary Vocabulary::WithPayloads(
-    const std::vector<uint16_t>& payload_of_id) const {
-  Vocabulary copy = *this;
-  for (Slot& slot : copy.slots_) {
-    if (slot.id != kNone) slot.payload = payload_of_id[slot.id];
-  }
-  copy.payload_of_none_ = payload_of_id[kNone];
-  return copy;
 }
 
 }  // namespace tidings::scoring::internal

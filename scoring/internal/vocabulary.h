@@ -10,11 +10,6 @@
 // compares a token with a lexicon word compares ids instead, with the same
 // result.
 //
-// Each word may carry a 16-bit payload (WithPayloads), returned by the same
-// probe that finds its id: the text analyser keeps its hit bits there, so
-// that a token's lookup touches one cache line of the table and no second
-// table indexed by id.
-//
 // Thread-safety: immutable once built; Find() may be called concurrently.
 
 #ifndef TIDINGS_SCORING_INTERNAL_VOCABULARY_H_
@@ -72,24 +67,21 @@ class Vocabulary {
 
   // The id of `word`, or kNone. `fnv` must be Fnv1a64(word).
   uint32_t Find(std::string_view word, uint64_t fnv) const {
-    const Slot* slot = FindSlot(word, fnv);
-    return slot != nullptr ? slot->id : kNone;
+    // Most words of a text are in no lexicon: the filter, small enough to
+    // stay in the L1 cache, turns nearly all of them away before the table.
+    const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
+    if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return kNone;
+    const uint32_t tag = static_cast<uint32_t>(fnv >> 16);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Home(fnv, mask);; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNone) return kNone;
+      if (slot.tag == tag && Equal(slot, word)) return slot.id;
+    }
   }
   uint32_t Find(std::string_view word) const {
     return Find(word, Fnv1a64(word));
   }
-  // The same, and the payload of `word` (of kNone if it has no id) in
-  // `*payload`.
-  uint32_t Find(std::string_view word, uint64_t fnv, uint16_t* payload) const {
-    const Slot* slot = FindSlot(word, fnv);
-    *payload = slot != nullptr ? slot->payload : payload_of_none_;
-    return slot != nullptr ? slot->id : kNone;
-  }
-
-  // A copy whose word `id` has payload `payload_of_id[id]` (kNone's:
-  // `payload_of_id[0]`). REQUIRES: payload_of_id.size() == size() + 1.
-  // (Every payload is 0 in a vocabulary built by Add.)
-  Vocabulary WithPayloads(const std::vector<uint16_t>& payload_of_id) const;
 
   // Ids are 1..size().
   size_t size() const { return words_.size(); }
@@ -101,16 +93,15 @@ class Vocabulary {
  private:
   // An open-addressing table (linear probing, at most half full) of
   // 16-byte slots, in front of it a one-bit-per-hash filter of 64K bits
-  // (8 KB). A slot keeps 16 bits of the hash (bits 16..31), so a probe
-  // compares bytes only when those agree (practically only on a hit); a
-  // short word is in the slot itself (Pack), a longer word in words_.
+  // (8 KB). A slot keeps 32 bits of the hash, so a probe compares bytes
+  // only when those agree (practically only on a hit); a short word is in
+  // the slot itself (Pack), a longer word in words_.
   static constexpr size_t kMinSlots = 1024;
   static constexpr size_t kInline = 7;
   static constexpr size_t kFilterWords = (1 << 16) / 64;
   static constexpr uint64_t kLongWord = uint64_t{0xFF} << 56;
   struct Slot {
-    uint16_t tag = 0;
-    uint16_t payload = 0;
+    uint32_t tag = 0;
     uint32_t id = kNone;          // kNone: empty.
     uint64_t packed = kLongWord;  // Pack(word), or kLongWord.
   };
@@ -140,20 +131,6 @@ class Vocabulary {
     }
     return n == 1 ? size | static_cast<unsigned char>(p[0]) : size;
   }
-  // The slot of `word`, or nullptr.
-  const Slot* FindSlot(std::string_view word, uint64_t fnv) const {
-    // Most words of a text are in no lexicon: the filter, small enough to
-    // stay in the L1 cache, turns nearly all of them away before the table.
-    const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
-    if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return nullptr;
-    const uint16_t tag = static_cast<uint16_t>(fnv >> 16);
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = Home(fnv, mask);; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kNone) return nullptr;
-      if (slot.tag == tag && Equal(slot, word)) return &slot;
-    }
-  }
   bool Equal(const Slot& slot, std::string_view word) const {
     if (word.size() > kInline) return words_[slot.id - 1] == word;
     return slot.packed == Pack(word);
@@ -164,7 +141,6 @@ class Vocabulary {
   std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterWords);
   std::vector<std::string> words_;  // By id - 1.
   uint64_t digest_ = 1469598103934665603ull;
-  uint16_t payload_of_none_ = 0;
 };
 
 }  // namespace tidings::scoring::internal

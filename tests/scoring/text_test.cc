@@ -198,8 +198,8 @@ TEST(VocabularyTest, IdsFollowTheOrderOfFirstAdditionOverManyWords) {
   // Words of every size from 0 to 40 and their near twins: one byte
   // changed at the first, the 8th, 9th, 16th, 17th or last position, so
   // that only the bytes there tell them apart (an integer compare of the
-  // first or last 8 bytes, or of the middle). Then pairs that share
-  // FNV-1a bits 16..47 (found by search; a slot keeps some of them), and
+  // first or last 8 bytes, or of the middle). Then pairs that share the 32
+  // hash bits a slot keeps (FNV-1a bits 16..47; found by search), and
   // 5,000 more words, so that the table grows several times and probe
   // sequences run long.
   const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789.-'/";
@@ -266,34 +266,6 @@ TEST(VocabularyTest, DigestFollowsWordsAndIds) {
   ba.Add("alpha");
   EXPECT_EQ(ab.digest(), ab_again.digest());
   EXPECT_NE(ab.digest(), ba.digest());
-}
-
-TEST(VocabularyTest, PayloadsFollowIds) {
-  Vocabulary vocabulary;
-  const std::vector<std::string> words = {
-      "a", "ab", "abcdefgh", "", "abcdefghi", "a-long-word-here!"};
-  for (const std::string& w : words) vocabulary.Add(w);
-  std::vector<uint16_t> payload_of_id(vocabulary.size() + 1);
-  payload_of_id[Vocabulary::kNone] = 0xABCD;
-  for (size_t id = 1; id < payload_of_id.size(); ++id) {
-    payload_of_id[id] = static_cast<uint16_t>(100 + id);
-  }
-  const Vocabulary with = vocabulary.WithPayloads(payload_of_id);
-  EXPECT_EQ(with.size(), vocabulary.size());
-  EXPECT_EQ(with.digest(), vocabulary.digest());
-  for (const std::string& w : words) {
-    uint16_t payload = 0;
-    const uint32_t id = with.Find(w, Fnv1a64(w), &payload);
-    EXPECT_EQ(id, vocabulary.Find(w)) << w;
-    EXPECT_EQ(payload, 100 + id) << w;
-    // The original keeps payload 0.
-    EXPECT_EQ(vocabulary.Find(w, Fnv1a64(w), &payload), id);
-    EXPECT_EQ(payload, 0) << w;
-  }
-  uint16_t payload = 0;
-  EXPECT_EQ(with.Find("absent", Fnv1a64("absent"), &payload),
-            Vocabulary::kNone);
-  EXPECT_EQ(payload, 0xABCD);
 }
 
 }  // namespace
