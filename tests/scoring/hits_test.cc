@@ -40,6 +40,7 @@ class HitsTest : public ::testing::Test {
     sentiment_->MarkHits(&hits);
     entities_->MarkHits(&hits);
     events_->MarkHits(&hits);
+    hits_of_id_ = hits;
     analyzer->SetHits(std::move(hits));
     with_hits_.emplace(*std::move(analyzer));
   }
@@ -89,6 +90,7 @@ class HitsTest : public ::testing::Test {
   }
 
   std::optional<TextAnalyzer> plain_, with_hits_;
+  std::vector<uint16_t> hits_of_id_;  // The table given to with_hits_.
   std::optional<SentimentModel> sentiment_;
   std::optional<EntityModel> entities_;
   std::optional<EventDetector> events_;
@@ -136,6 +138,26 @@ TEST_F(HitsTest, TokensSentencesAndTheTextCarryTheBits) {
     ored |= at.tokens[t].hits;
   }
   EXPECT_EQ(ored, at.sentences[2].hits);
+}
+
+TEST_F(HitsTest, EachTokenHasTheBitsOfItsIdAndThoseNoIdTells) {
+  // Exactly the table's bits of the token's id, and the three no id tells.
+  AnalyzedText at;
+  with_hits_->Analyze(
+      "Gold rose +4.2% as U.S.-China talks didn't end; Acme Corp's profit "
+      "fell - a record low. \xE2\x82\xAC 1.5bn, year-to-date; "
+      "an unlistedword and Tariffs.",
+      &at);
+  ASSERT_GT(at.tokens.size(), 25u);
+  for (size_t i = 0; i < at.tokens.size(); ++i) {
+    const Token& t = at.tokens[i];
+    const std::string_view norm = at.norm(i);
+    uint16_t expected = hits_of_id_[t.id];
+    if (t.joined) expected |= kHitJoined;
+    if (norm.back() == 't') expected |= kHitEndsInT;
+    if (norm == "+" || norm == "-") expected |= kHitSign;
+    EXPECT_EQ(t.hits, expected) << at.raw(i);
+  }
 }
 
 TEST_F(HitsTest, APhraseIsMarkedAtItsLongestWord) {

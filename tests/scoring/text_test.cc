@@ -2,6 +2,7 @@
 
 #include "scoring/internal/text.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -191,6 +192,80 @@ TEST(VocabularyTest, IdsAreEqualExactlyWhenWordsAre) {
       EXPECT_EQ(vocabulary.Find(changed), Vocabulary::kNone) << words[i];
     }
   }
+}
+
+TEST(VocabularyTest, IdsFollowTheOrderOfFirstAdditionOverManyWords) {
+  // Words of every size from 0 to 40 and their near twins: one byte
+  // changed at the first, the 8th, 9th, 16th, 17th or last position, so
+  // that only the bytes there tell them apart (an integer compare of the
+  // first or last 8 bytes, or of the middle). Then pairs that share the 32
+  // hash bits a slot keeps (FNV-1a bits 16..47; found by search), and
+  // 5,000 more words, so that the table grows several times and probe
+  // sequences run long.
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789.-'/";
+  std::vector<std::string> words;
+  for (size_t n = 0; n <= alphabet.size(); ++n) {
+    const std::string word = alphabet.substr(0, n);
+    words.push_back(word);
+    for (size_t at :
+         {size_t{0}, size_t{7}, size_t{8}, size_t{15}, size_t{16}, n - 1}) {
+      if (n == 0 || at >= n) continue;
+      std::string twin = word;
+      twin[at] = '#';
+      words.push_back(twin);
+    }
+  }
+  for (const char* word :
+       {"w20670", "w41674", "w34864", "w53080", "longword120674",
+        "longword141670", "longword120677", "longword141671"}) {
+    words.push_back(word);
+  }
+  for (int i = 0; i < 5000; ++i) {
+    words.push_back(std::string("x").append(std::to_string(i)));
+  }
+
+  Vocabulary vocabulary;
+  std::vector<std::string> distinct;  // In order of first addition.
+  for (const std::string& word : words) {
+    const bool seen =
+        std::find(distinct.begin(), distinct.end(), word) != distinct.end();
+    if (!seen) distinct.push_back(word);
+    const uint32_t id = vocabulary.Add(word);
+    const size_t expected =
+        std::find(distinct.begin(), distinct.end(), word) - distinct.begin();
+    ASSERT_EQ(id, expected + 1) << word;
+  }
+  ASSERT_EQ(vocabulary.size(), distinct.size());
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    EXPECT_EQ(vocabulary.Find(distinct[i]), i + 1) << distinct[i];
+    EXPECT_EQ(vocabulary.Find(distinct[i], Fnv1a64(distinct[i])), i + 1);
+    EXPECT_EQ(vocabulary.Add(distinct[i]), i + 1) << distinct[i];
+    // Not in it: one byte more, or the first byte changed to one no word
+    // holds.
+    EXPECT_EQ(vocabulary.Find(distinct[i] + "!"), Vocabulary::kNone)
+        << distinct[i];
+    if (!distinct[i].empty()) {
+      std::string changed = distinct[i];
+      changed[0] = '%';
+      EXPECT_EQ(vocabulary.Find(changed), Vocabulary::kNone) << changed;
+    }
+  }
+  EXPECT_EQ(vocabulary.Find("w41675"), Vocabulary::kNone);
+  EXPECT_EQ(vocabulary.Find("longword141672"), Vocabulary::kNone);
+  EXPECT_EQ(vocabulary.size(), distinct.size());  // Find added nothing.
+}
+
+TEST(VocabularyTest, DigestFollowsWordsAndIds) {
+  Vocabulary ab, ab_again, ba;
+  ab.Add("alpha");
+  ab.Add("beta");
+  ab_again.Add("alpha");
+  ab_again.Add("beta");
+  ab_again.Add("alpha");  // Known: changes nothing.
+  ba.Add("beta");
+  ba.Add("alpha");
+  EXPECT_EQ(ab.digest(), ab_again.digest());
+  EXPECT_NE(ab.digest(), ba.digest());
 }
 
 }  // namespace
