@@ -43,6 +43,9 @@ TEST(JetStreamLogOptionsTest, AnUnreachableClusterIsUnavailableNamingIt) {
   // a --cluster flag would give them.
   opts.client.servers = {"nats://127.0.0.1:1, nats://127.0.0.1:2"};
   opts.client.request_timeout = absl::Seconds(1);
+  // Open() waits this long for a server to answer (a node may start before
+  // its servers: JetStreamLogTest.OpenWaitsForServersThatStartLater).
+  opts.open_timeout = absl::Seconds(1);
   const absl::Time start = absl::Now();
   absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(opts);
   EXPECT_EQ(log.status().code(), absl::StatusCode::kUnavailable)
