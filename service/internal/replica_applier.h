@@ -34,7 +34,10 @@ namespace tidings::service::internal {
 class ReplicaApplier {
  public:
   struct Options {
-    size_t max_records = 1000;  // Records read and applied at once (one sync).
+    // Records read and applied at once (one sync). A record holds up to
+    // 1,000 articles and 512 KiB (log_record_codec.h), so a replica
+    // catching up holds at most about 64 MiB of them at once.
+    size_t max_records = 128;
     absl::Duration poll = absl::Milliseconds(200);   // LogReader::Next's wait.
     absl::Duration retry = absl::Milliseconds(500);  // After a failure.
     // Articles whose results are kept for late WhenApplied() calls (whole
