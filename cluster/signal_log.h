@@ -5,8 +5,9 @@
 // implement the same two classes later).
 //
 // In cluster mode the log is the order of record: one log record per
-// ingested article (its scored signals and ingested_at, encoded by the
-// caller; the log treats records as opaque bytes). Every Tidings node reads
+// ingest batch or chunk of one (its articles' scored signals and
+// ingested_at, encoded by the caller; the log treats records as opaque
+// bytes). Every Tidings node reads
 // the log from its own position, in log-seq order, and applies each record
 // to its own RocksDB replica, so signal seqs come out identical on every
 // node. See cluster/README.md for the whole design.

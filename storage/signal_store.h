@@ -255,7 +255,7 @@ class SignalStore {
   virtual absl::StatusOr<std::vector<AppendResult>> Append(
       std::vector<PendingArticle> batch, absl::Time now) = 0;
 
-  // Append() for a cluster replica: `batch` (one log record's article) is
+  // Append() for a cluster replica: `batch` (one log record's articles) is
   // stored exactly as Append(batch, ingested_at) would, and the record's log
   // seq is recorded as applied_log_seq() in the same write batch. So a
   // replica that applies the same records in the same order, each with the

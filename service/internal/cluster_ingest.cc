@@ -4,10 +4,10 @@
 
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <random>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "service/internal/log_record_codec.h"
@@ -29,15 +29,26 @@ struct BatchState {
   explicit BatchState(size_t n, IngestSink::Done d, storage::SignalStore* store)
       : results(n), remaining(n), done(std::move(d)), store(store) {}
 
-  void Answer(size_t k, absl::StatusOr<storage::AppendResult> r) {
+  // Answers the articles `ks` of the batch: with `r`, one result per
+  // article, or its error.
+  void Answer(const std::vector<size_t>& ks,
+              absl::StatusOr<std::vector<storage::AppendResult>> r) {
     {
       absl::MutexLock lock(&mu);
+      if (r.ok() && r->size() != ks.size()) {
+        r = absl::InternalError(absl::StrCat("the replica answered ", r->size(),
+                                             " articles of a log record of ",
+                                             ks.size()));
+      }
       if (r.ok()) {
-        results[k] = *std::move(r);
+        for (size_t i = 0; i < ks.size(); ++i) {
+          results[ks[i]] = std::move((*r)[i]);
+        }
       } else if (error.ok()) {
         error = r.status();
       }
-      if (--remaining > 0) return;
+      remaining -= ks.size();
+      if (remaining > 0) return;
     }
     // The last answer: nobody else touches the state now.
     if (!error.ok()) {
@@ -65,38 +76,45 @@ std::string PublishId() {
 
 ClusterIngest::ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
                              storage::SignalStore* store,
-                             std::function<absl::Time()> clock)
-    : log_(log), applier_(applier), store_(store), clock_(std::move(clock)) {}
+                             std::function<absl::Time()> clock,
+                             RecordLimits limits)
+    : log_(log),
+      applier_(applier),
+      store_(store),
+      clock_(std::move(clock)),
+      limits_(limits) {}
 
 void ClusterIngest::Submit(std::vector<storage::PendingArticle> batch,
                            Done done) {
   auto state =
       std::make_shared<BatchState>(batch.size(), std::move(done), store_);
-  for (size_t k = 0; k < batch.size(); ++k) {
-    storage::PendingArticle& a = batch[k];
-    absl::StatusOr<std::string> bytes = EncodeLogRecord(a, clock_());
-    if (!bytes.ok()) {
-      state->Answer(k, bytes.status());
-      continue;
+  EncodedBatch encoded = EncodeLogRecords(batch, clock_(), limits_);
+  for (auto& [k, status] : encoded.refused) state->Answer({k}, status);
+  for (EncodedRecord& r : encoded.records) {
+    std::vector<std::string> keys;
+    keys.reserve(r.articles.size());
+    for (size_t k : r.articles) {
+      keys.push_back(std::move(batch[k].idempotency_key));
     }
     cluster::OutgoingRecord record;
-    record.data = *std::move(bytes);
+    record.data = std::move(r.bytes);
     record.dedup_id = PublishId();
     log_->PublishAsync(
         std::move(record),
-        [this, state, k, key = std::move(a.idempotency_key)](
+        [this, state, ks = std::move(r.articles), keys = std::move(keys)](
             absl::StatusOr<cluster::PublishAck> ack) mutable {
           if (!ack.ok()) {
-            state->Answer(k, ack.status());
+            state->Answer(ks, ack.status());
             return;
           }
           // (A log duplicate is this publish's own earlier attempt, whose
           // ack was lost: the replica's result for that record says
-          // whether the article was new.)
+          // whether each article was new.)
           applier_->WhenApplied(
-              ack->seq, std::move(key),
-              [state, k](absl::StatusOr<storage::AppendResult> r) mutable {
-                state->Answer(k, std::move(r));
+              ack->seq, std::move(keys),
+              [state, ks = std::move(ks)](
+                  absl::StatusOr<std::vector<storage::AppendResult>> r) {
+                state->Answer(ks, std::move(r));
               });
         });
   }

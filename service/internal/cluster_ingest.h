@@ -1,15 +1,17 @@
 // Copyright 2026 The Tidings Authors.
 //
 // cluster_ingest.h: Ingest and IngestStream in cluster mode
-// (cluster/README.md). Each scored article becomes one log record
-// (log_record_codec.h), published with a dedup id of its own (PublishId):
-// the log's dedup then only folds the log's own retries of that publish
-// (after a lost ack) into one record. An article is answered once the log
-// acknowledged its record and this node's replica applied it
-// (ReplicaApplier::WhenApplied), with what the replica made of that record:
-// its seqs, or, when an earlier record (from any node) had stored the same
-// idempotency key, the first copy's seqs and duplicate = true, as on a
-// single node. Every replica drops such a second record the same way.
+// (cluster/README.md). A scored batch becomes one log record, or several
+// when it is large (log_record_codec.h, RecordLimits: up to 512 KiB and
+// 1,000 articles each), each published with a dedup id of its own
+// (PublishId): the log's dedup then only folds the log's own retries of
+// that publish (after a lost ack) into one record. The articles of a record
+// are answered once the log acknowledged it and this node's replica applied
+// it (ReplicaApplier::WhenApplied), with what the replica made of each: its
+// seqs, or, when an earlier article (from any node, or earlier in the same
+// batch) had stored the same idempotency key, the first copy's seqs and
+// duplicate = true, as on a single node. Every replica decides it the same
+// way.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_CLUSTER_INGEST_H_
 #define TIDINGS_SERVICE_INTERNAL_CLUSTER_INGEST_H_
@@ -21,6 +23,7 @@
 #include "absl/time/time.h"
 #include "cluster/signal_log.h"
 #include "service/internal/committer.h"
+#include "service/internal/log_record_codec.h"
 #include "service/internal/replica_applier.h"
 #include "storage/signal_store.h"
 
@@ -36,15 +39,17 @@ std::string PublishId();
 class ClusterIngest final : public IngestSink {
  public:
   // Not owned; all must outlive it and every callback it started. `clock`
-  // stamps each record's ingested_at.
+  // stamps each batch's ingested_at; `limits` cut batches into records.
   ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
-                storage::SignalStore* store, std::function<absl::Time()> clock);
+                storage::SignalStore* store, std::function<absl::Time()> clock,
+                RecordLimits limits = {});
 
-  // Publishes each article of `batch` (PublishAsync: returns at once) and
-  // calls `done` once every one is answered: with the results, or with the
-  // first error (UNAVAILABLE / DEADLINE_EXCEEDED: outcome unknown, some
-  // articles of the batch may be stored; a retry is safe, since ingest is
-  // idempotent). `done` runs on a log or applier thread.
+  // Publishes the records of `batch` (PublishAsync: returns at once) and
+  // calls `done` once every article is answered: with the results, or with
+  // the first error (UNAVAILABLE / DEADLINE_EXCEEDED: outcome unknown, some
+  // records of the batch may be stored; a retry is safe, since ingest is
+  // idempotent; RESOURCE_EXHAUSTED for an article too large for the log,
+  // the others being published). `done` runs on a log or applier thread.
   void Submit(std::vector<storage::PendingArticle> batch, Done done) override;
 
  private:
@@ -52,6 +57,7 @@ class ClusterIngest final : public IngestSink {
   ReplicaApplier* const applier_;
   storage::SignalStore* const store_;
   const std::function<absl::Time()> clock_;
+  const RecordLimits limits_;
 };
 
 }  // namespace tidings::service::internal

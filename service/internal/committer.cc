@@ -79,22 +79,33 @@ void Committer::Lead() {
 absl::StatusOr<std::vector<storage::AppendResult>> Committer::ApplyRecords(
     std::vector<storage::PendingArticle> batch,
     const std::vector<AppliedRecord>& records) {
-  if (records.size() != batch.size()) {
-    return absl::InternalError("SubmitApplied: one record per article");
+  size_t total = 0;
+  for (const AppliedRecord& r : records) total += r.articles;
+  if (total != batch.size()) {
+    return absl::InternalError(absl::StrCat("SubmitApplied: the records hold ",
+                                            total, " articles, the batch ",
+                                            batch.size()));
   }
   std::vector<storage::AppendResult> results;
   results.reserve(batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) {
-    std::vector<storage::PendingArticle> one;
+  size_t next = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
     // A record that stores nothing (it did not decode) still advances the
     // applied log seq.
-    if (!batch[i].idempotency_key.empty()) one.push_back(std::move(batch[i]));
+    std::vector<storage::PendingArticle> articles(
+        std::make_move_iterator(batch.begin() + next),
+        std::make_move_iterator(batch.begin() + next + records[i].articles));
+    next += records[i].articles;
     absl::StatusOr<std::vector<storage::AppendResult>> r = store_->Apply(
-        std::move(one), records[i].ingested_at,
-        {.log_seq = records[i].log_seq, .sync = i + 1 == batch.size()});
+        std::move(articles), records[i].ingested_at,
+        {.log_seq = records[i].log_seq, .sync = i + 1 == records.size()});
     if (!r.ok()) return r.status();
-    results.push_back(r->empty() ? storage::AppendResult{}
-                                 : std::move(r->front()));
+    if (r->size() != records[i].articles) {
+      return absl::InternalError(absl::StrCat(
+          "storage returned ", r->size(), " results for the ",
+          records[i].articles, " articles of log record ", records[i].log_seq));
+    }
+    for (storage::AppendResult& a : *r) results.push_back(std::move(a));
   }
   return results;
 }

@@ -54,6 +54,7 @@ class IngestSink {
 struct AppliedRecord {
   absl::Time ingested_at;  // As the record carries it.
   uint64_t log_seq = 0;
+  size_t articles = 1;  // How many articles of the batch it holds (0: none).
 };
 
 class Committer final : public IngestSink {
@@ -77,10 +78,12 @@ class Committer final : public IngestSink {
   void Submit(std::vector<storage::PendingArticle> batch, Done done) override;
 
   // Cluster mode's replica (replica_applier.h): stores the articles of
-  // consecutive log records, batch[i] with records[i] (same sizes,
-  // non-empty; an article with no key stands for a record that stores
-  // nothing), each with SignalStore::Apply() (one WAL sync for the run),
-  // then tells the recent window, the series and the hub as a commit does.
+  // consecutive log records (non-empty), `batch` being their articles in
+  // order, records[i].articles of them for records[i] (0 for a record that
+  // stores nothing). Each record is one SignalStore::Apply() of its
+  // articles (one write with its log seq; one WAL sync for the run), then
+  // the recent window, the series and the hub are told as a commit does.
+  // `done` gets one result per article of `batch`.
   // Queued like Submit() but never grouped with other batches. On failure
   // the records before the failing one may be applied (and the hub told):
   // the caller resumes from the store's applied_log_seq().

@@ -115,12 +115,13 @@ absl::Status ReplicaApplier::ApplyRecords(
       // Every replica skips it the same way (it stores nothing).
       Log(LogLevel::kError, "replica: skipping a cluster log record",
           {{"log_seq", r.seq}, {"reason", decoded.status().ToString()}});
-      batch.emplace_back();
-      applied.push_back({absl::UnixEpoch(), r.seq});
+      applied.push_back({absl::UnixEpoch(), r.seq, 0});
       continue;
     }
-    batch.push_back(std::move(decoded->article));
-    applied.push_back({decoded->ingested_at, r.seq});
+    applied.push_back({decoded->ingested_at, r.seq, decoded->articles.size()});
+    for (storage::PendingArticle& a : decoded->articles) {
+      batch.push_back(std::move(a));
+    }
   }
   absl::Notification done;
   absl::Status status;
@@ -130,11 +131,20 @@ absl::Status ReplicaApplier::ApplyRecords(
           uint64_t head) {
         absl::MutexLock lock(&mu_);
         if (results.ok()) {
-          for (size_t i = 0; i < results->size(); ++i) {
-            remembered_[applied[i].log_seq] =
-                Result{std::move((*results)[i].seqs), (*results)[i].duplicate};
+          size_t next = 0;
+          for (const AppliedRecord& record : applied) {
+            std::vector<Result>& mine = remembered_[record.log_seq];
+            mine.reserve(record.articles);
+            for (size_t k = 0; k < record.articles; ++k, ++next) {
+              mine.push_back(Result{std::move((*results)[next].seqs),
+                                    (*results)[next].duplicate});
+            }
+            remembered_articles_ += record.articles;
           }
-          while (remembered_.size() > options_.remembered) {
+          // Drop whole records, the oldest first, keeping the newest one.
+          while (remembered_.size() > 1 &&
+                 remembered_articles_ > options_.remembered) {
+            remembered_articles_ -= remembered_.begin()->second.size();
             remembered_.erase(remembered_.begin());
           }
           applied_ = applied.back().log_seq;
@@ -149,36 +159,54 @@ absl::Status ReplicaApplier::ApplyRecords(
   return status;
 }
 
-absl::StatusOr<storage::AppendResult> ReplicaApplier::ResultOf(
-    uint64_t log_seq, const std::string& key) {
-  storage::AppendResult result;
+absl::StatusOr<std::vector<storage::AppendResult>> ReplicaApplier::ResultOf(
+    uint64_t log_seq, const std::vector<std::string>& keys) {
+  std::vector<storage::AppendResult> results(keys.size());
   if (auto it = remembered_.find(log_seq); it != remembered_.end()) {
-    result.seqs = it->second.seqs;
-    result.duplicate = it->second.duplicate;
-    return result;
+    if (it->second.size() != keys.size()) {
+      return absl::InternalError(
+          absl::StrCat("log record ", log_seq, " holds ", it->second.size(),
+                       " articles on this replica; its publisher sent ",
+                       keys.size(), " (a record that did not decode?)"));
+    }
+    for (size_t k = 0; k < keys.size(); ++k) {
+      results[k].seqs = it->second[k].seqs;
+      results[k].duplicate = it->second[k].duplicate;
+    }
+    return results;
   }
-  absl::StatusOr<std::vector<uint64_t>> seqs = store_->LookupKey(key);
-  if (!seqs.ok()) return seqs.status();
-  result.seqs = *std::move(seqs);
-  return result;
+  // Applied too long ago: the key index has each key's seqs; whether the
+  // first copy came with this record is no longer known, except for a key
+  // that comes twice in the record (its later copies are duplicates).
+  for (size_t k = 0; k < keys.size(); ++k) {
+    for (size_t j = 0; j < k && !results[k].duplicate; ++j) {
+      results[k].duplicate = keys[j] == keys[k];
+    }
+    absl::StatusOr<std::vector<uint64_t>> seqs = store_->LookupKey(keys[k]);
+    if (!seqs.ok()) return seqs.status();
+    results[k].seqs = *std::move(seqs);
+  }
+  return results;
 }
 
 void ReplicaApplier::AnswerWaiters() {
-  std::vector<std::pair<Applied, absl::StatusOr<storage::AppendResult>>> ready;
+  std::vector<
+      std::pair<Applied, absl::StatusOr<std::vector<storage::AppendResult>>>>
+      ready;
   {
     absl::MutexLock lock(&mu_);
     while (!waiters_.empty() && waiters_.begin()->first <= applied_) {
       auto node = waiters_.extract(waiters_.begin());
       ready.emplace_back(std::move(node.mapped().done),
-                         ResultOf(node.key(), node.mapped().key));
+                         ResultOf(node.key(), node.mapped().keys));
     }
   }
   for (auto& [done, result] : ready) std::move(done)(std::move(result));
 }
 
-void ReplicaApplier::WhenApplied(uint64_t log_seq, std::string key,
-                                 Applied done) {
-  absl::StatusOr<storage::AppendResult> result;
+void ReplicaApplier::WhenApplied(uint64_t log_seq,
+                                 std::vector<std::string> keys, Applied done) {
+  absl::StatusOr<std::vector<storage::AppendResult>> result;
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) {
@@ -187,10 +215,10 @@ void ReplicaApplier::WhenApplied(uint64_t log_seq, std::string key,
           "record; it is in the cluster log: send it again (to any node) to "
           "learn its seqs");
     } else if (log_seq > applied_) {
-      waiters_.emplace(log_seq, Waiter{std::move(key), std::move(done)});
+      waiters_.emplace(log_seq, Waiter{std::move(keys), std::move(done)});
       return;
     } else {
-      result = ResultOf(log_seq, key);
+      result = ResultOf(log_seq, keys);
     }
   }
   std::move(done)(std::move(result));

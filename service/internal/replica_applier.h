@@ -4,10 +4,10 @@
 // per node reads the cluster log in log-seq order, from the record after the
 // store's applied_log_seq(), and applies each record to this node's store
 // through the committer (Committer::SubmitApplied: SignalStore::Apply() with
-// the record's ingested_at and log seq, then the recent window, the series
-// and the hub, so that subscribers on this node wake as for a local
-// ingest). Ingest on this node waits here for its own record
-// (WhenApplied) before it answers.
+// the record's ingested_at and log seq, one write per record of however
+// many articles, then the recent window, the series and the hub, so that
+// subscribers on this node wake as for a local ingest). Ingest on this node
+// waits here for its own record (WhenApplied) before it answers.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
 #define TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
@@ -34,10 +34,15 @@ namespace tidings::service::internal {
 class ReplicaApplier {
  public:
   struct Options {
-    size_t max_records = 1000;  // Records read and applied at once (one sync).
+    // Records read and applied at once (one sync). A record holds up to
+    // 1,000 articles and 512 KiB (log_record_codec.h), so a replica
+    // catching up holds at most about 64 MiB of them at once.
+    size_t max_records = 128;
     absl::Duration poll = absl::Milliseconds(200);   // LogReader::Next's wait.
     absl::Duration retry = absl::Milliseconds(500);  // After a failure.
-    size_t remembered = 65536;  // Results kept for late WhenApplied() calls.
+    // Articles whose results are kept for late WhenApplied() calls (whole
+    // records, the oldest dropped first).
+    size_t remembered = 65536;
   };
 
   // Not owned; all must outlive the applier.
@@ -58,25 +63,27 @@ class ReplicaApplier {
   // waiting WhenApplied() callbacks get UNAVAILABLE. Idempotent.
   void Stop();
 
-  // The record's result on this replica: its signals' seqs, duplicate when
-  // the store had its key already.
-  using Applied =
-      absl::AnyInvocable<void(absl::StatusOr<storage::AppendResult>) &&>;
+  // The record's results on this replica, one per article in record order:
+  // its signals' seqs, duplicate when the store (or an earlier article of
+  // the record) had its key already.
+  using Applied = absl::AnyInvocable<
+      void(absl::StatusOr<std::vector<storage::AppendResult>>) &&>;
 
   // Calls `done` once this replica applied log seq `log_seq` (at once, on
-  // the calling thread, when it has), with that record's result, or
-  // UNAVAILABLE when the applier stops first. `key` is the record's
-  // idempotency key: a record applied too long ago to be remembered is
-  // answered from the store's key index. `done` must be quick: it runs on
-  // the applier's thread or the caller's.
-  void WhenApplied(uint64_t log_seq, std::string key, Applied done);
+  // the calling thread, when it has), with that record's results, or
+  // UNAVAILABLE when the applier stops first. `keys` are the idempotency
+  // keys of the record's articles, in order: a record applied too long ago
+  // to be remembered is answered from the store's key index. `done` must be
+  // quick: it runs on the applier's thread or the caller's.
+  void WhenApplied(uint64_t log_seq, std::vector<std::string> keys,
+                   Applied done);
 
   // The last log seq applied (the store's applied_log_seq()).
   uint64_t applied() const { return store_->applied_log_seq(); }
 
  private:
   struct Waiter {
-    std::string key;
+    std::vector<std::string> keys;
     Applied done;
   };
   struct Result {
@@ -90,8 +97,8 @@ class ReplicaApplier {
   absl::Status ApplyRecords(std::vector<cluster::LogRecord> records);
   // Answers the waiters at or below the store's applied log seq.
   void AnswerWaiters() ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<storage::AppendResult> ResultOf(uint64_t log_seq,
-                                                 const std::string& key)
+  absl::StatusOr<std::vector<storage::AppendResult>> ResultOf(
+      uint64_t log_seq, const std::vector<std::string>& keys)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sleeps up to `d` unless Stop() is called.
   void Pause(absl::Duration d) ABSL_LOCKS_EXCLUDED(mu_);
@@ -106,7 +113,8 @@ class ReplicaApplier {
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::multimap<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
-  std::map<uint64_t, Result> remembered_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, std::vector<Result>> remembered_ ABSL_GUARDED_BY(mu_);
+  size_t remembered_articles_ ABSL_GUARDED_BY(mu_) = 0;
   // The last log seq whose result is in remembered_ (or, after a failure,
   // the store's applied_log_seq()): what waiters are answered up to.
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
