@@ -62,22 +62,27 @@ prometheus::Gauge& Gauge(prometheus::Registry& registry,
       {});
 }
 
+// One family of one unlabelled counter or gauge, read at scrape time.
+void AddFamily(const char* name, const char* help, prometheus::MetricType type,
+               double value, std::vector<prometheus::MetricFamily>* out) {
+  prometheus::MetricFamily f;
+  f.name = name;
+  f.help = help;
+  f.type = type;
+  f.metric.emplace_back();
+  if (type == prometheus::MetricType::Counter) {
+    f.metric.back().counter.value = value;
+  } else {
+    f.metric.back().gauge.value = value;
+  }
+  out->push_back(std::move(f));
+}
+
 void AddClusterFamilies(const ClusterGauges& c,
                         std::vector<prometheus::MetricFamily>* out) {
   auto add = [out](const char* name, const char* help,
-                   prometheus::MetricType type, double value) {
-    prometheus::MetricFamily f;
-    f.name = name;
-    f.help = help;
-    f.type = type;
-    f.metric.emplace_back();
-    if (type == prometheus::MetricType::Counter) {
-      f.metric.back().counter.value = value;
-    } else {
-      f.metric.back().gauge.value = value;
-    }
-    out->push_back(std::move(f));
-  };
+                   prometheus::MetricType type,
+                   double value) { AddFamily(name, help, type, value, out); };
   using T = prometheus::MetricType;
   auto d = [](uint64_t v) { return static_cast<double>(v); };
   add("tidings_cluster_applied_log_seq",
@@ -105,19 +110,8 @@ void AddClusterFamilies(const ClusterGauges& c,
 void AddStoreFamilies(const storage::StoreStats& s,
                       std::vector<prometheus::MetricFamily>* out) {
   auto add = [out](const char* name, const char* help,
-                   prometheus::MetricType type, double value) {
-    prometheus::MetricFamily f;
-    f.name = name;
-    f.help = help;
-    f.type = type;
-    f.metric.emplace_back();
-    if (type == prometheus::MetricType::Counter) {
-      f.metric.back().counter.value = value;
-    } else {
-      f.metric.back().gauge.value = value;
-    }
-    out->push_back(std::move(f));
-  };
+                   prometheus::MetricType type,
+                   double value) { AddFamily(name, help, type, value, out); };
   using T = prometheus::MetricType;
   auto d = [](uint64_t v) { return static_cast<double>(v); };
   add("tidings_rocksdb_sst_bytes",

@@ -17,43 +17,18 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_cluster.h"
+#include "tests/cluster/serve_calls.h"
 #include "tests/service/tidings_binary.h"
 #include "tidings/v1/tidings.grpc.pb.h"
 
 namespace tidings {
 namespace {
 
+using testing::Ingest;
+using testing::MakeArticle;
 using testing::NatsCluster;
 using testing::ServeProcess;
-
-std::unique_ptr<v1::Tidings::Stub> StubFor(const std::string& address) {
-  return v1::Tidings::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-}
-
-v1::Article MakeArticle(const std::string& id, int n) {
-  v1::Article a;
-  a.set_article_id(id);
-  a.set_source("test");
-  a.set_title("Acme Corp beats earnings estimates, shares jump " +
-              std::to_string(n) + "%");
-  a.set_body(
-      "Acme Corp reported quarterly earnings above analyst estimates "
-      "on Tuesday and raised its full-year guidance. Shares jumped " +
-      std::to_string(n) + "% in early trading.");
-  return a;
-}
-
-v1::IngestResponse Ingest(v1::Tidings::Stub& stub, const v1::Article& a) {
-  v1::IngestRequest request;
-  *request.add_articles() = a;
-  v1::IngestResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  grpc::Status status = stub.Ingest(&context, request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return response;
-}
+using testing::StubFor;
 
 struct Subscribed {
   grpc::Status status;  // OK when `count` signals came.
@@ -109,7 +84,7 @@ TEST(ServeClusterStoreIdTest, EveryNodeReportsOneIdAndACursorMovesBetween) {
   auto b = StubFor(node_b.address());
 
   // A subscriber's cursor from A: the last seq and A's store id.
-  const v1::IngestResponse first = Ingest(*a, MakeArticle("s1", 3));
+  const v1::IngestResponse first = Ingest(*a, {MakeArticle("s1", 3)});
   const std::vector<uint64_t> seqs = AllSeqs(first);
   ASSERT_FALSE(seqs.empty());
   const std::string id = first.store_id();
@@ -119,7 +94,7 @@ TEST(ServeClusterStoreIdTest, EveryNodeReportsOneIdAndACursorMovesBetween) {
   EXPECT_EQ(on_a.seqs, seqs);
 
   // B reports the same id, and resumes that cursor.
-  const v1::IngestResponse second = Ingest(*b, MakeArticle("s2", 4));
+  const v1::IngestResponse second = Ingest(*b, {MakeArticle("s2", 4)});
   EXPECT_EQ(second.store_id(), id);
   const std::vector<uint64_t> more = AllSeqs(second);
   ASSERT_FALSE(more.empty());
@@ -141,7 +116,7 @@ TEST(ServeClusterStoreIdTest, EveryNodeReportsOneIdAndACursorMovesBetween) {
   node_b.Restart();
   ASSERT_FALSE(node_b.address().empty()) << node_b.log();
   auto b2 = StubFor(node_b.address());
-  EXPECT_EQ(Ingest(*b2, MakeArticle("s3", 5)).store_id(), id);
+  EXPECT_EQ(Ingest(*b2, {MakeArticle("s3", 5)}).store_id(), id);
 }
 
 // A store that replicated one cluster log cannot join another one (nor the
@@ -155,7 +130,7 @@ TEST(ServeClusterStoreIdTest, RefusesAReplicaOfAnotherLog) {
   ServeProcess first("127.0.0.1:0", "store_id_other", NodeArgs(**nats));
   ASSERT_FALSE(first.address().empty()) << first.log();
   const std::string first_id =
-      Ingest(*StubFor(first.address()), MakeArticle("o1", 1)).store_id();
+      Ingest(*StubFor(first.address()), {MakeArticle("o1", 1)}).store_id();
   ASSERT_EQ(first.Stop(), 0);
   absl::StatusOr<std::unique_ptr<NatsCluster>> other =
       NatsCluster::Start("store_id_second");

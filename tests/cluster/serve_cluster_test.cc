@@ -15,44 +15,18 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_cluster.h"
+#include "tests/cluster/serve_calls.h"
 #include "tests/service/tidings_binary.h"
 #include "tidings/v1/tidings.grpc.pb.h"
 
 namespace tidings {
 namespace {
 
+using testing::Ingest;
+using testing::MakeArticle;
 using testing::NatsCluster;
 using testing::ServeProcess;
-
-std::unique_ptr<v1::Tidings::Stub> StubFor(const std::string& address) {
-  return v1::Tidings::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-}
-
-v1::Article MakeArticle(const std::string& id, int n) {
-  v1::Article a;
-  a.set_article_id(id);
-  a.set_source("test");
-  a.set_title("Acme Corp beats earnings estimates, shares jump " +
-              std::to_string(n) + "%");
-  a.set_body(
-      "Acme Corp reported quarterly earnings above analyst estimates "
-      "on Tuesday and raised its full-year guidance. Shares jumped " +
-      std::to_string(n) + "% in early trading.");
-  return a;
-}
-
-v1::IngestResponse Ingest(v1::Tidings::Stub& stub,
-                          const std::vector<v1::Article>& articles) {
-  v1::IngestRequest request;
-  for (const v1::Article& a : articles) *request.add_articles() = a;
-  v1::IngestResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  grpc::Status status = stub.Ingest(&context, request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return response;
-}
+using testing::StubFor;
 
 // The seqs a Subscribe from `from_seq` delivers until it has `count` of
 // them (or 20 s pass).
