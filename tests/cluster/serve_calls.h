@@ -1,12 +1,13 @@
 // Copyright 2026 The Tidings Authors.
 //
 // serve_calls.h: the calls the `tidings serve --cluster` tests make to a
-// node: a stub for an address, a small article that scores, and a unary
-// Ingest with a bound.
+// node: a stub for an address, a small article that scores, a unary
+// Ingest with a bound, and the seqs of its answer.
 
 #ifndef TIDINGS_TESTS_CLUSTER_SERVE_CALLS_H_
 #define TIDINGS_TESTS_CLUSTER_SERVE_CALLS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ inline v1::IngestResponse Ingest(v1::Tidings::Stub& stub,
   grpc::Status status = stub.Ingest(&context, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response;
+}
+
+// Every seq of every result of `r`, in order.
+inline std::vector<uint64_t> AllSeqs(const v1::IngestResponse& r) {
+  std::vector<uint64_t> seqs;
+  for (const v1::IngestResult& x : r.results()) {
+    for (uint64_t s : x.seqs()) seqs.push_back(s);
+  }
+  return seqs;
 }
 
 }  // namespace tidings::testing

@@ -24,6 +24,7 @@
 namespace tidings {
 namespace {
 
+using testing::AllSeqs;
 using testing::Ingest;
 using testing::MakeArticle;
 using testing::NatsCluster;
@@ -57,14 +58,6 @@ Subscribed Subscribe(v1::Tidings::Stub& stub, uint64_t after_seq,
   }
   out.status = reader->Finish();
   return out;
-}
-
-std::vector<uint64_t> AllSeqs(const v1::IngestResponse& r) {
-  std::vector<uint64_t> seqs;
-  for (const v1::IngestResult& x : r.results()) {
-    for (uint64_t s : x.seqs()) seqs.push_back(s);
-  }
-  return seqs;
 }
 
 std::vector<std::string> NodeArgs(const NatsCluster& nats) {

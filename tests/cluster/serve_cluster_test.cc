@@ -22,6 +22,7 @@
 namespace tidings {
 namespace {
 
+using testing::AllSeqs;
 using testing::Ingest;
 using testing::MakeArticle;
 using testing::NatsCluster;
@@ -44,14 +45,6 @@ std::vector<uint64_t> Subscribe(v1::Tidings::Stub& stub, uint64_t from_seq,
     if (event.has_signal()) seqs.push_back(event.signal().seq());
   }
   context.TryCancel();
-  return seqs;
-}
-
-std::vector<uint64_t> AllSeqs(const v1::IngestResponse& r) {
-  std::vector<uint64_t> seqs;
-  for (const v1::IngestResult& x : r.results()) {
-    for (uint64_t s : x.seqs()) seqs.push_back(s);
-  }
   return seqs;
 }
 
