@@ -114,6 +114,16 @@ struct ServerOptions {
   // the log and hands it to Server::Start in ServerDeps::log. Default: "" =
   // a single node.
   std::string cluster;
+  // Cluster mode: the cluster log's retention (the JetStream stream's
+  // MaxAge and MaxBytes, oldest records discarded first). The front end sets
+  // them on the stream when it opens the log: when it creates it, or when
+  // an existing stream's limits differ (the last node started decides: give
+  // every node the same). A replica keeps every signal it applied (see
+  // cluster/README.md, "Retention"); these bound the log, not the replicas.
+  // cluster_max_age is 0 (no limit) or at least the log's 2-minute dedup
+  // window. Default: 0 and 0 = keep everything.
+  absl::Duration cluster_max_age = absl::ZeroDuration();
+  uint64_t cluster_max_bytes = 0;
 };
 
 }  // namespace tidings::service
