@@ -290,6 +290,11 @@ class ServerImpl final : public Server {
   absl::Status ReloadTokens() override;
 
  private:
+  // Shutdown()'s wait for the calls in flight: gRPC's shutdown with
+  // `deadline`; in cluster mode, cluster ingests still waiting just before
+  // it are answered UNAVAILABLE (grace_sink_).
+  void FinishCalls(absl::Time deadline);
+
   ServerOptions options_;
   // Declaration order is destruction order reversed: the gRPC server goes
   // first, the store last.
@@ -679,6 +684,37 @@ absl::Status ServerImpl::ReloadTokens() {
   return absl::OkStatus();
 }
 
+void ServerImpl::FinishCalls(absl::Time deadline) {
+  // Cluster mode: a call waiting for the log or the replica would hold
+  // gRPC's shutdown past the grace (gRPC cancels calls at its deadline, but
+  // waits for every reactor to finish). Shortly before the deadline, so that
+  // the answer still reaches the client, such calls are answered
+  // UNAVAILABLE.
+  absl::Notification calls_done;
+  std::thread abandoner;
+  if (grace_sink_ != nullptr) {
+    const absl::Duration margin =
+        std::min(absl::Milliseconds(500), options_.shutdown_grace / 4);
+    abandoner = std::thread([this, &calls_done, at = deadline - margin] {
+      if (calls_done.WaitForNotificationWithDeadline(at)) return;
+      const size_t n = grace_sink_->Abandon(absl::UnavailableError(
+          "the server shut down (--shutdown-grace ended) before the cluster "
+          "log and this node's replica confirmed the batch; outcome unknown: "
+          "some of its articles may be stored. Send it again (to any node): "
+          "ingest is idempotent"));
+      if (n > 0) {
+        Log(LogLevel::kWarn,
+            "shutdown grace ended: cluster ingests still waiting for the log "
+            "or the replica answered UNAVAILABLE",
+            {{"batches", n}});
+      }
+    });
+  }
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  calls_done.Notify();
+  if (abandoner.joinable()) abandoner.join();
+}
+
 void ServerImpl::Shutdown() {
   bool first = false;
   {
@@ -711,35 +747,7 @@ void ServerImpl::Shutdown() {
     }
     if (service_ != nullptr) service_->BeginShutdown();
     step_done("refuse new calls, end streams");
-    const absl::Time deadline = start + options_.shutdown_grace;
-    // Cluster mode: a call waiting for the log or the replica would hold
-    // gRPC's shutdown past the grace (gRPC cancels calls at its deadline,
-    // but waits for every reactor to finish). Shortly before the deadline,
-    // so that the answer still reaches the client, such calls are answered
-    // UNAVAILABLE.
-    absl::Notification calls_done;
-    std::thread abandoner;
-    if (grace_sink_ != nullptr) {
-      const absl::Duration margin =
-          std::min(absl::Milliseconds(500), options_.shutdown_grace / 4);
-      abandoner = std::thread([this, &calls_done, at = deadline - margin] {
-        if (calls_done.WaitForNotificationWithDeadline(at)) return;
-        const size_t n = grace_sink_->Abandon(absl::UnavailableError(
-            "the server shut down (--shutdown-grace ended) before the "
-            "cluster log and this node's replica confirmed the batch; "
-            "outcome unknown: some of its articles may be stored. Send it "
-            "again (to any node): ingest is idempotent"));
-        if (n > 0) {
-          Log(LogLevel::kWarn,
-              "shutdown grace ended: cluster ingests still waiting for the "
-              "log or the replica answered UNAVAILABLE",
-              {{"batches", n}});
-        }
-      });
-    }
-    server_->Shutdown(absl::ToChronoTime(deadline));
-    calls_done.Notify();
-    if (abandoner.joinable()) abandoner.join();
+    FinishCalls(start + options_.shutdown_grace);
     step_done("finish in-flight calls");
   }
   // Cluster mode: stop applying, then close the log, which answers every

@@ -96,8 +96,10 @@ struct ServerOptions {
   // Requires tls_cert_file. Default: "" = no client certificates.
   std::string tls_client_ca_file;
   // How long Shutdown() lets streams and in-flight calls end on their own
-  // before gRPC cancels them. In-flight ingest batches are stored either way.
-  // Default: 5 s.
+  // before gRPC cancels them. In-flight ingest batches are stored either way;
+  // in cluster mode, a batch still waiting for the log or the replica shortly
+  // before the end (0.5 s, or a quarter of a shorter grace) is answered
+  // UNAVAILABLE, outcome unknown. Default: 5 s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Prometheus metrics over HTTP (GET /metrics) on this host:port (port
   // 1-65535; port 0 is not supported). The server fails to start when it is
