@@ -103,9 +103,8 @@ TEST_F(ServeClusterRescoreTest, RevisionsReachEveryReplicaOnce) {
   const uint64_t last_original = originals.back();
 
   RescoreRun first = Rescore(*a, lexicons_);
-  ASSERT_TRUE(first.status.ok())
-      << first.status.error_message() << "\n"
-      << nodes_[0]->ReadLog();
+  ASSERT_TRUE(first.status.ok()) << first.status.error_message() << "\n"
+                                 << nodes_[0]->ReadLog();
   EXPECT_TRUE(first.last.done());
   EXPECT_EQ(first.last.articles_rescored(), 3u);
   EXPECT_EQ(first.last.signals_stored(), originals.size());
@@ -127,9 +126,8 @@ TEST_F(ServeClusterRescoreTest, RevisionsReachEveryReplicaOnce) {
 
   // The same rescore on B: everything is there already.
   RescoreRun again = Rescore(*b, lexicons_);
-  ASSERT_TRUE(again.status.ok())
-      << again.status.error_message() << "\n"
-      << nodes_[1]->ReadLog();
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message() << "\n"
+                                 << nodes_[1]->ReadLog();
   EXPECT_EQ(again.last.scorer_version(), first.last.scorer_version());
   EXPECT_EQ(again.last.articles_rescored(), 0u);
   EXPECT_EQ(again.last.signals_stored(), 0u);
