@@ -57,6 +57,22 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
         absl::FormatDuration(options.stream.duplicate_window),
         "): a retry after the window could append a second copy"));
   }
+  if (options.retention.has_value() &&
+      (options.retention->max_age < absl::ZeroDuration() ||
+       options.retention->max_bytes < 0 ||
+       (options.retention->max_age > absl::ZeroDuration() &&
+        options.retention->max_age < options.stream.duplicate_window))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "JetStream log: the stream's max age must be 0 (no limit) or at "
+        "least its duplicate window (",
+        absl::FormatDuration(options.stream.duplicate_window), "), got ",
+        absl::FormatDuration(options.retention->max_age),
+        "; max bytes must not be negative, got ",
+        options.retention->max_bytes));
+  }
+  if (options.retention.has_value()) {
+    options.stream.max_age = options.retention->max_age;
+  }
   if (options.max_in_flight < 1) {
     return absl::InvalidArgumentError(
         "JetStream log: max_in_flight must be at least 1");
@@ -101,6 +117,9 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     } else {
       st = log->client_->StreamState(log->options_.stream.name).status();
     }
+    if (st.ok() && log->options_.retention.has_value()) {
+      st = log->ApplyRetention();
+    }
     if (st.ok()) {
       absl::StatusOr<int64_t> created =
           log->client_->StreamCreated(log->options_.stream.name);
@@ -123,6 +142,41 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
         log->options_.on_placement_check);
   }
   return log;
+}
+
+absl::Status JetStreamLog::ApplyRetention() {
+  const StreamRetention& want = *options_.retention;
+  const std::string& name = options_.stream.name;
+  jsOptions o = client_->RequestOptions();
+  jsStreamInfo* raw_si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      js_GetStreamInfo(&raw_si, client_->js(), name.c_str(), &o, &code);
+  nats::StreamInfoPtr si(raw_si);
+  if (s != NATS_OK || si == nullptr) {
+    return nats::NatsError(s, code,
+                           absl::StrCat("read the retention of stream ", name));
+  }
+  // JetStream: MaxAge 0 and MaxBytes -1 are "no limit".
+  const jsStreamConfig* have = si->Config;
+  StreamRetention before;
+  before.max_age = absl::Nanoseconds(have->MaxAge);
+  before.max_bytes = std::max<int64_t>(have->MaxBytes, 0);
+  if (before == want) return absl::OkStatus();
+  // Everything else as it is (a copy of the config the server reported,
+  // whose strings the info still owns).
+  jsStreamConfig cfg = *have;
+  cfg.MaxAge = absl::ToInt64Nanoseconds(want.max_age);
+  cfg.MaxBytes = want.max_bytes > 0 ? want.max_bytes : -1;
+  jsStreamInfo* updated = nullptr;
+  s = js_UpdateStream(&updated, client_->js(), &cfg, &o, &code);
+  if (updated != nullptr) jsStreamInfo_Destroy(updated);
+  if (s != NATS_OK) {
+    return nats::NatsError(s, code,
+                           absl::StrCat("set the retention of stream ", name));
+  }
+  retention_before_ = before;
+  return absl::OkStatus();
 }
 
 LogHealth JetStreamLog::Health() const {

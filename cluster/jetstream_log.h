@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -52,9 +53,23 @@
 
 namespace tidings::cluster {
 
+// A stream's retention limits (limits policy, the oldest records discarded
+// first): by age and by size; zero = no limit.
+struct StreamRetention {
+  absl::Duration max_age = absl::ZeroDuration();
+  int64_t max_bytes = 0;
+  bool operator==(const StreamRetention&) const = default;
+};
+
 struct JetStreamLogOptions {
   nats::ClientOptions client;
   nats::StreamSpec stream = {.name = "TIDINGS", .subject = "tidings.log"};
+  // When set, Open() gives the stream these limits: when it creates the
+  // stream, and by js_UpdateStream when an existing stream's differ (the
+  // last node to open decides: give every node the same). Unset: the
+  // stream's limits stay as they are. max_age must be 0 or at least the
+  // stream's duplicate_window (JetStream's rule).
+  std::optional<StreamRetention> retention;
   // Create the stream when missing (else it must exist: NOT_FOUND).
   bool create_stream = true;
   // How long Open() keeps trying while no server answers yet or the cluster
@@ -120,6 +135,11 @@ class JetStreamLog final : public SignalLog {
   LogHealth Health() const override;
 
   const JetStreamLogOptions& options() const { return options_; }
+  // The limits the stream had when Open() changed them (options.retention);
+  // unset when it created the stream or left its limits alone.
+  const std::optional<StreamRetention>& retention_before() const {
+    return retention_before_;
+  }
   nats::NatsClient& client() { return *client_; }
 
  private:
@@ -132,6 +152,9 @@ class JetStreamLog final : public SignalLog {
   void Attempt(std::unique_ptr<Pending> p, bool reserved);
   // The error a caller gets: a transient one says "outcome unknown".
   static absl::Status FinalStatus(const Pending& p, absl::Status error);
+  // Gives the stream options_.retention (see there); sets retention_before_
+  // when it changed them.
+  absl::Status ApplyRetention();
   // The outcome of an attempt that failed with `error`: retry or answer.
   // From `from_ack_thread` the answer is given at once, else on the worker.
   void Failed(std::unique_ptr<Pending> p, absl::Status error,
@@ -141,8 +164,9 @@ class JetStreamLog final : public SignalLog {
 
   const JetStreamLogOptions options_;
   std::unique_ptr<nats::NatsClient> client_;
-  std::string log_id_;                          // Set by Open().
-  std::unique_ptr<LeaderPlacement> placement_;  // Before client_ goes.
+  std::string log_id_;                               // Set by Open().
+  std::optional<StreamRetention> retention_before_;  // Set by Open().
+  std::unique_ptr<LeaderPlacement> placement_;       // Before client_ goes.
 
   absl::Mutex mu_;
   // Attempts awaiting their ack, by the message cnats will hand back.

@@ -45,6 +45,7 @@
 #include "service/internal/auth.h"
 #include "service/internal/cluster_ingest.h"
 #include "service/internal/committer.h"
+#include "service/internal/grace_sink.h"
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/replica_applier.h"
@@ -54,6 +55,7 @@
 #include "service/internal/work_pool.h"
 #include "service/log.h"
 #include "service/tidings_service.h"
+#include "storage/replica_retention.h"
 
 namespace tidings::service {
 namespace {
@@ -288,6 +290,11 @@ class ServerImpl final : public Server {
   absl::Status ReloadTokens() override;
 
  private:
+  // Shutdown()'s wait for the calls in flight: gRPC's shutdown with
+  // `deadline`; in cluster mode, cluster ingests still waiting just before
+  // it are answered UNAVAILABLE (grace_sink_).
+  void FinishCalls(absl::Time deadline);
+
   ServerOptions options_;
   // Declaration order is destruction order reversed: the gRPC server goes
   // first, the store last.
@@ -307,6 +314,9 @@ class ServerImpl final : public Server {
   // callbacks it answers when it closes.
   std::unique_ptr<internal::ReplicaApplier> applier_;
   std::unique_ptr<internal::ClusterIngest> cluster_ingest_;
+  // In front of cluster_ingest_: at the end of --shutdown-grace it answers
+  // the batches still waiting for the log or the replica (grace_sink.h).
+  std::unique_ptr<internal::GraceSink> grace_sink_;
   std::shared_ptr<cluster::SignalLog> log_;
   std::unique_ptr<internal::TokenHolder> tokens_;
   // Before the service and the gRPC server, which report into it.
@@ -334,8 +344,17 @@ class ServerImpl final : public Server {
 
 void ServerImpl::TrimNow() {
   const uint64_t first_before = store_->first_seq();
-  const absl::Time cutoff = clock_() - options_.retention;
-  absl::Status s = store_->TrimBefore(cutoff);
+  // A cluster replica trims behind its newest signal, not the clock, so
+  // that no replica's trim changes what a later record stores.
+  absl::Time cutoff = clock_() - options_.retention;
+  absl::Status s = absl::OkStatus();
+  if (applier_ != nullptr) {
+    absl::StatusOr<absl::Time> c =
+        storage::ReplicaTrimCutoff(*store_, options_.retention);
+    s = c.status();
+    if (c.ok()) cutoff = *c;
+  }
+  if (s.ok()) s = store_->TrimBefore(cutoff);
   trim_pending_.store(false, std::memory_order_release);
   const uint64_t first = store_->first_seq();
   if (first > first_before) series_->OnTrimmed(first);
@@ -510,11 +529,14 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       metrics, series_.get());
   TidingsService::Deps service_deps;
   if (deps.log != nullptr) {
+    // Each replica trims at its own time, behind its own newest signal
+    // (storage/replica_retention.h): never what a later record looks at.
     if (options.retention > absl::ZeroDuration()) {
-      return absl::FailedPreconditionError(
-          "--retention is not supported in cluster mode yet (each node would "
-          "trim its replica at its own time); leave it unset and bound the "
-          "cluster log's retention instead");
+      if (absl::Status s = storage::CheckReplicaRetention(
+              options.retention, options.duplicate_window);
+          !s.ok()) {
+        return s;
+      }
     }
     if (store_->head_seq() > 0 && store_->applied_log_seq() == 0) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -553,7 +575,10 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
     if (absl::Status s = applier_->Start(); !s.ok()) return s;
     cluster_ingest_ = std::make_unique<internal::ClusterIngest>(
         log_.get(), applier_.get(), store_.get(), deps.clock);
-    service_deps.ingest = cluster_ingest_.get();
+    grace_sink_ = std::make_unique<internal::GraceSink>(
+        cluster_ingest_.get(),
+        [store = store_.get()] { return store->head_seq(); });
+    service_deps.ingest = grace_sink_.get();
     Log(LogLevel::kInfo, "cluster mode: replica started",
         {{"applied_log_seq", store_->applied_log_seq()}});
   }
@@ -659,6 +684,37 @@ absl::Status ServerImpl::ReloadTokens() {
   return absl::OkStatus();
 }
 
+void ServerImpl::FinishCalls(absl::Time deadline) {
+  // Cluster mode: a call waiting for the log or the replica would hold
+  // gRPC's shutdown past the grace (gRPC cancels calls at its deadline, but
+  // waits for every reactor to finish). Shortly before the deadline, so that
+  // the answer still reaches the client, such calls are answered
+  // UNAVAILABLE.
+  absl::Notification calls_done;
+  std::thread abandoner;
+  if (grace_sink_ != nullptr) {
+    const absl::Duration margin =
+        std::min(absl::Milliseconds(500), options_.shutdown_grace / 4);
+    abandoner = std::thread([this, &calls_done, at = deadline - margin] {
+      if (calls_done.WaitForNotificationWithDeadline(at)) return;
+      const size_t n = grace_sink_->Abandon(absl::UnavailableError(
+          "the server shut down (--shutdown-grace ended) before the cluster "
+          "log and this node's replica confirmed the batch; outcome unknown: "
+          "some of its articles may be stored. Send it again (to any node): "
+          "ingest is idempotent"));
+      if (n > 0) {
+        Log(LogLevel::kWarn,
+            "shutdown grace ended: cluster ingests still waiting for the log "
+            "or the replica answered UNAVAILABLE",
+            {{"batches", n}});
+      }
+    });
+  }
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  calls_done.Notify();
+  if (abandoner.joinable()) abandoner.join();
+}
+
 void ServerImpl::Shutdown() {
   bool first = false;
   {
@@ -691,19 +747,24 @@ void ServerImpl::Shutdown() {
     }
     if (service_ != nullptr) service_->BeginShutdown();
     step_done("refuse new calls, end streams");
-    server_->Shutdown(
-        absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+    FinishCalls(start + options_.shutdown_grace);
     step_done("finish in-flight calls");
   }
   // Cluster mode: stop applying, then close the log, which answers every
   // publish still in flight (their calls end UNAVAILABLE) while the gRPC
   // server still exists.
-  if (applier_ != nullptr) applier_->Stop();
+  if (applier_ != nullptr) {
+    applier_->Stop();
+    if (started) step_done("stop the replica");
+  }
   // Scrapes read the log's health: none may run while it closes.
   if (metrics_ != nullptr && log_ != nullptr) {
     metrics_->SetGaugeReader(nullptr);
   }
-  log_.reset();
+  if (log_ != nullptr) {
+    log_.reset();
+    if (started) step_done("close the cluster log");
+  }
   if (hub_ != nullptr) hub_->Stop();
   StopTrimmer();  // Before the pool drains: it queues work there.
   if (pool_ != nullptr) pool_->Shutdown();

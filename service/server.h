@@ -42,8 +42,12 @@ struct ServerDeps {
   // is a replica of. When set, the server applies the log to its store from
   // the store's applied_log_seq() on (Start() fails when it cannot read
   // from there), and Ingest/IngestStream publish to the log and answer once
-  // this node's replica applied the record; Rescore and a retention are
-  // refused (FAILED_PRECONDITION). The store reports the log's id
+  // this node's replica applied the record; Rescore publishes its
+  // revisions to the log the same way; a retention must be at least 7 days
+  // and the duplicate window (else FAILED_PRECONDITION), and trims behind
+  // the store's newest signal (storage/replica_retention.h); at the end of
+  // shutdown_grace, ingests still waiting for the log or the replica end
+  // UNAVAILABLE. The store reports the log's id
   // (SignalLog::log_id()) as its store id: an empty store adopts it, one
   // holding signals under another id is refused (FAILED_PRECONDITION).
   // `tidings serve --cluster` builds a JetStream log. Default (nullptr):

@@ -96,8 +96,10 @@ struct ServerOptions {
   // Requires tls_cert_file. Default: "" = no client certificates.
   std::string tls_client_ca_file;
   // How long Shutdown() lets streams and in-flight calls end on their own
-  // before gRPC cancels them. In-flight ingest batches are stored either way.
-  // Default: 5 s.
+  // before gRPC cancels them. In-flight ingest batches are stored either way;
+  // in cluster mode, a batch still waiting for the log or the replica shortly
+  // before the end (0.5 s, or a quarter of a shorter grace) is answered
+  // UNAVAILABLE, outcome unknown. Default: 5 s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Prometheus metrics over HTTP (GET /metrics) on this host:port (port
   // 1-65535; port 0 is not supported). The server fails to start when it is
@@ -114,6 +116,16 @@ struct ServerOptions {
   // the log and hands it to Server::Start in ServerDeps::log. Default: "" =
   // a single node.
   std::string cluster;
+  // Cluster mode: the cluster log's retention (the JetStream stream's
+  // MaxAge and MaxBytes, oldest records discarded first). The front end sets
+  // them on the stream when it opens the log: when it creates it, or when
+  // an existing stream's limits differ (the last node started decides: give
+  // every node the same). A replica keeps every signal it applied (see
+  // cluster/README.md, "Retention"); these bound the log, not the replicas.
+  // cluster_max_age is 0 (no limit) or at least the log's 2-minute dedup
+  // window. Default: 0 and 0 = keep everything.
+  absl::Duration cluster_max_age = absl::ZeroDuration();
+  uint64_t cluster_max_bytes = 0;
 };
 
 }  // namespace tidings::service

@@ -474,12 +474,6 @@ grpc::ServerWriteReactor<v1::RescoreProgress>* TidingsService::Rescore(
       !valid.ok()) {
     return new Failed(ToGrpc(valid));
   }
-  if (core->deps.ingest != nullptr) {
-    return new Failed(grpc::Status(
-        grpc::StatusCode::FAILED_PRECONDITION,
-        "Rescore is not supported in cluster mode yet (rescores are not "
-        "replicated through the cluster log)"));
-  }
   if (core->rescoring.exchange(true)) {
     return new Failed(grpc::Status(
         grpc::StatusCode::ABORTED,

@@ -2,6 +2,8 @@
 
 #include "service/cli/cluster_log.h"
 
+#include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -47,12 +49,18 @@ absl::StatusOr<std::vector<std::string>> ParseClusterUrls(std::string_view s) {
 }
 
 absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
-    std::string_view urls) {
+    std::string_view urls, const ClusterRetention& retention) {
   absl::StatusOr<std::vector<std::string>> servers = ParseClusterUrls(urls);
   if (!servers.ok()) return servers.status();
 #ifdef TIDINGS_HAVE_CLUSTER
   cluster::JetStreamLogOptions options;
   options.client.servers = *std::move(servers);
+  if (retention.max_bytes > static_cast<uint64_t>(INT64_MAX)) {
+    return absl::InvalidArgumentError("--cluster-max-bytes: too large");
+  }
+  options.retention = cluster::StreamRetention{
+      .max_age = retention.max_age,
+      .max_bytes = static_cast<int64_t>(retention.max_bytes)};
   // Keep the stream's leader off the meta leader (cluster/README.md,
   // "Leader placement"): at start, then every 30 s.
   options.placement_check_interval = absl::Seconds(30);
@@ -88,6 +96,23 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
                      "on ",
                      absl::string_view(urls.data(), urls.size()),
                      "): ", log.status().message()));
+  }
+  if (const std::optional<cluster::StreamRetention>& before =
+          (*log)->retention_before();
+      before.has_value()) {
+    auto describe = [](const cluster::StreamRetention& r) {
+      return absl::StrCat(
+          "max age ",
+          r.max_age > absl::ZeroDuration() ? absl::FormatDuration(r.max_age)
+                                           : "none",
+          ", max bytes ", r.max_bytes > 0 ? absl::StrCat(r.max_bytes) : "none");
+    };
+    service::Log(service::LogLevel::kWarn,
+                 "cluster mode: changed the cluster log's retention (every "
+                 "node sets it at start: give all nodes the same "
+                 "--cluster-max-age and --cluster-max-bytes)",
+                 {{"before", describe(*before)},
+                  {"after", describe(*(*log)->options().retention)}});
   }
   return std::shared_ptr<cluster::SignalLog>(*std::move(log));
 #else

@@ -6,12 +6,14 @@
 #ifndef TIDINGS_SERVICE_CLI_CLUSTER_LOG_H_
 #define TIDINGS_SERVICE_CLI_CLUSTER_LOG_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cluster/signal_log.h"
 
 namespace tidings::cli {
@@ -20,12 +22,21 @@ namespace tidings::cli {
 // entry that is not nats://HOST:PORT (port 1-65535).
 absl::StatusOr<std::vector<std::string>> ParseClusterUrls(std::string_view s);
 
-// Connects to the servers and creates (or checks) the TIDINGS stream.
-// Blocking, up to about 30 s while the cluster elects its leaders.
-// UNIMPLEMENTED when this build has no cluster support (libnats-dev was
-// missing at build time).
+// The cluster log's retention (--cluster-max-age, --cluster-max-bytes);
+// zero = no limit.
+struct ClusterRetention {
+  absl::Duration max_age = absl::ZeroDuration();
+  uint64_t max_bytes = 0;
+};
+
+// Connects to the servers and creates (or checks) the TIDINGS stream, and
+// gives it `retention` (when it creates it, or when the stream's limits
+// differ: logged as a warning naming both). Blocking, up to about 30 s while
+// the cluster elects its leaders. INVALID_ARGUMENT for a max age below the
+// log's 2-minute dedup window. UNIMPLEMENTED when this build has no cluster
+// support (libnats-dev was missing at build time).
 absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
-    std::string_view urls);
+    std::string_view urls, const ClusterRetention& retention = {});
 
 }  // namespace tidings::cli
 

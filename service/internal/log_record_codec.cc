@@ -27,8 +27,13 @@ absl::Status Replicable(const storage::PendingArticle& article) {
     return absl::InvalidArgumentError("a log record needs an idempotency key");
   }
   if (article.revision) {
-    return absl::InvalidArgumentError(
-        "rescores are not replicated through the cluster log");
+    for (const v1::Signal& s : article.signals) {
+      if (s.rescore_of_seq() == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("revision ", article.idempotency_key,
+                         " has a signal without rescore_of_seq"));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -71,7 +76,11 @@ EncodedBatch EncodeLogRecords(const std::vector<storage::PendingArticle>& batch,
     }
     LogArticle entry;
     entry.set_idempotency_key(a.idempotency_key);
-    *entry.mutable_article() = a.article;
+    if (a.revision) {
+      entry.set_revision(true);
+    } else {
+      *entry.mutable_article() = a.article;
+    }
     entry.mutable_signals()->Reserve(static_cast<int>(a.signals.size()));
     for (const v1::Signal& s : a.signals) *entry.add_signals() = s;
     const size_t size = EntrySize(entry);
@@ -121,6 +130,7 @@ absl::StatusOr<DecodedRecord> DecodeLogRecord(std::string_view bytes) {
     storage::PendingArticle& a = out.articles.emplace_back();
     a.idempotency_key = std::move(*entry.mutable_idempotency_key());
     a.article = std::move(*entry.mutable_article());
+    a.revision = entry.revision();
     a.signals.reserve(entry.signals_size());
     for (v1::Signal& s : *entry.mutable_signals()) {
       a.signals.push_back(std::move(s));

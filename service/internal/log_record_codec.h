@@ -1,8 +1,9 @@
 // Copyright 2026 The Tidings Authors.
 //
 // log_record_codec.h: cluster mode's log record (cluster/README.md), one per
-// ingest batch or per chunk of a large one, as bytes for the SignalLog: the
-// articles, each with its idempotency key and scored signals, and the
+// ingest batch or per chunk of a large one (or of a rescore's batch of
+// revisions), as bytes for the SignalLog: the articles, each with its
+// idempotency key and scored signals (a revision: without its article), and the
 // ingested_at every replica stores them with
 // (proto/tidings/internal/log_record.proto).
 
@@ -47,8 +48,8 @@ struct EncodedRecord {
 struct EncodedBatch {
   std::vector<EncodedRecord> records;
   // Articles that cannot be replicated, with the reason: INVALID_ARGUMENT
-  // for an empty key or a rescore (revision: rescores are not replicated
-  // through the log), RESOURCE_EXHAUSTED for an article whose record would
+  // for an empty key or a revision with a signal lacking rescore_of_seq,
+  // RESOURCE_EXHAUSTED for an article whose record would
   // exceed limits.max_payload (the message names both sizes).
   std::vector<std::pair<size_t, absl::Status>> refused;
 };
@@ -61,7 +62,7 @@ EncodedBatch EncodeLogRecords(const std::vector<storage::PendingArticle>& batch,
 
 // A record read back: what a replica applies, and when.
 struct DecodedRecord {
-  std::vector<storage::PendingArticle> articles;  // revision is false.
+  std::vector<storage::PendingArticle> articles;  // Revisions included.
   absl::Time ingested_at;
 };
 

@@ -342,9 +342,13 @@ class Rescorer {
     auto batch = std::make_shared<std::vector<storage::PendingArticle>>(
         std::move(batch_));
     batch_.clear();
-    Committer* committer = core_->deps.committer;
-    auto submit = [committer, flight, batch] {
-      committer->Submit(
+    // Cluster mode: through the cluster log (ClusterIngest), so that every
+    // replica stores the revisions at the same seqs.
+    IngestSink* sink = core_->deps.ingest != nullptr
+                           ? core_->deps.ingest
+                           : static_cast<IngestSink*>(core_->deps.committer);
+    auto submit = [sink, flight, batch] {
+      sink->Submit(
           std::move(*batch),
           [flight](absl::StatusOr<std::vector<storage::AppendResult>> r,
                    uint64_t) {

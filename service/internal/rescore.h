@@ -3,7 +3,12 @@
 // rescore.h: the Rescore call. Rescores the stored raw articles whose
 // original signals lie in a window and stores the results as revisions
 // (storage::PendingArticle::revision) through the group committer, like
-// ingest and with its durability.
+// ingest and with its durability. In cluster mode (ServiceCore's
+// deps.ingest set) the revision batches go through the cluster log instead,
+// like a cluster ingest: each is one log record (or several), which every
+// replica applies at the same log position, so the revisions get the same
+// seqs on every node. Only the node that runs the rescore scores (with its
+// lexicons); the replicas store the signals the record carries.
 //
 // The walk: the signals' summaries (storage/signal_summary.h, a tenth of
 // the bytes of the signals) in seq order over (start, end] (the window's
@@ -22,7 +27,11 @@
 // sets of signals of one version, whatever crashed or raced; an article
 // whose original is of the version is skipped too. Resuming: after each
 // commit the last seq considered is kept as a job state (named by version
-// and window), and the same call again starts after it.
+// and window), and the same call again starts after it. The job state is
+// this node's (not replicated): the same call on another node of a cluster
+// starts from the window's beginning and skips, by the revision keys its
+// replica holds, what was rescored (the log's replicas drop a key stored
+// meanwhile as a duplicate).
 //
 // Memory is bounded: one chunk of summaries, one batch (kRescoreBatchArticles
 // raw articles or kRescoreBatchBytes of their text, and one article more)

@@ -151,5 +151,30 @@ TEST(LogRecordCodecTest, ForeignBytesAreDataLoss) {
             absl::StatusCode::kDataLoss);
 }
 
+// A rescore's revisions (Rescore in cluster mode): the flag and the
+// signals' rescore_of_seq and duplicate_of_seq travel, the article does not.
+TEST(LogRecordCodecTest, ARevisionRoundTripsWithoutItsArticle) {
+  std::vector<storage::PendingArticle> in = {Sample("a-1")};
+  in[0].idempotency_key = "rescore:v2|id:a-1";
+  in[0].revision = true;
+  for (size_t i = 0; i < in[0].signals.size(); ++i) {
+    in[0].signals[i].set_rescore_of_seq(7 + i);
+    in[0].signals[i].set_duplicate_of_seq(3);
+  }
+  EncodedBatch encoded = EncodeLogRecords(in, absl::Now());
+  ASSERT_TRUE(encoded.refused.empty());
+  ASSERT_EQ(encoded.records.size(), 1u);
+  absl::StatusOr<DecodedRecord> out = DecodeLogRecord(encoded.records[0].bytes);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->articles.size(), 1u);
+  const storage::PendingArticle& a = out->articles[0];
+  EXPECT_TRUE(a.revision);
+  EXPECT_EQ(a.idempotency_key, "rescore:v2|id:a-1");
+  EXPECT_EQ(a.article.ByteSizeLong(), 0u);
+  ASSERT_EQ(a.signals.size(), 2u);
+  EXPECT_EQ(a.signals[1].rescore_of_seq(), 8u);
+  EXPECT_EQ(a.signals[1].duplicate_of_seq(), 3u);
+}
+
 }  // namespace
 }  // namespace tidings::service::internal
