@@ -57,22 +57,23 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
         absl::FormatDuration(options.stream.duplicate_window),
         "): a retry after the window could append a second copy"));
   }
-  if (options.retention.has_value() &&
-      (options.retention->max_age < absl::ZeroDuration() ||
-       options.retention->max_bytes < 0 ||
-       (options.retention->max_age > absl::ZeroDuration() &&
-        options.retention->max_age < options.stream.duplicate_window))) {
+  if (options.max_age.has_value() &&
+      (*options.max_age < absl::ZeroDuration() ||
+       (*options.max_age > absl::ZeroDuration() &&
+        *options.max_age < options.stream.duplicate_window))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "JetStream log: the stream's max age must be 0 (no limit) or at "
         "least its duplicate window (",
         absl::FormatDuration(options.stream.duplicate_window), "), got ",
-        absl::FormatDuration(options.retention->max_age),
-        "; max bytes must not be negative, got ",
-        options.retention->max_bytes));
+        absl::FormatDuration(*options.max_age)));
   }
-  if (options.retention.has_value()) {
-    options.stream.max_age = options.retention->max_age;
+  if (options.max_bytes.value_or(0) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JetStream log: the stream's max bytes must not be "
+                     "negative, got ",
+                     *options.max_bytes));
   }
+  if (options.max_age.has_value()) options.stream.max_age = *options.max_age;
   if (options.max_in_flight < 1) {
     return absl::InvalidArgumentError(
         "JetStream log: max_in_flight must be at least 1");
@@ -117,7 +118,8 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     } else {
       st = log->client_->StreamState(log->options_.stream.name).status();
     }
-    if (st.ok() && log->options_.retention.has_value()) {
+    if (st.ok() && (log->options_.max_age.has_value() ||
+                    log->options_.max_bytes.has_value())) {
       st = log->ApplyRetention();
     }
     if (st.ok()) {
@@ -145,7 +147,6 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
 }
 
 absl::Status JetStreamLog::ApplyRetention() {
-  const StreamRetention& want = *options_.retention;
   const std::string& name = options_.stream.name;
   jsOptions o = client_->RequestOptions();
   jsStreamInfo* raw_si = nullptr;
@@ -162,6 +163,9 @@ absl::Status JetStreamLog::ApplyRetention() {
   StreamRetention before;
   before.max_age = absl::Nanoseconds(have->MaxAge);
   before.max_bytes = std::max<int64_t>(have->MaxBytes, 0);
+  const StreamRetention want = {
+      .max_age = options_.max_age.value_or(before.max_age),
+      .max_bytes = options_.max_bytes.value_or(before.max_bytes)};
   if (before == want) return absl::OkStatus();
   // Everything else as it is (a copy of the config the server reported,
   // whose strings the info still owns).
@@ -175,7 +179,7 @@ absl::Status JetStreamLog::ApplyRetention() {
     return nats::NatsError(s, code,
                            absl::StrCat("set the retention of stream ", name));
   }
-  retention_before_ = before;
+  retention_change_ = RetentionChange{.before = before, .after = want};
   return absl::OkStatus();
 }
 

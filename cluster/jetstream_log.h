@@ -61,15 +61,24 @@ struct StreamRetention {
   bool operator==(const StreamRetention&) const = default;
 };
 
+// What Open() changed of the stream's limits (JetStreamLogOptions::max_age,
+// max_bytes).
+struct RetentionChange {
+  StreamRetention before;
+  StreamRetention after;
+};
+
 struct JetStreamLogOptions {
   nats::ClientOptions client;
   nats::StreamSpec stream = {.name = "TIDINGS", .subject = "tidings.log"};
-  // When set, Open() gives the stream these limits: when it creates the
-  // stream, and by js_UpdateStream when an existing stream's differ (the
-  // last node to open decides: give every node the same). Unset: the
-  // stream's limits stay as they are. max_age must be 0 or at least the
-  // stream's duplicate_window (JetStream's rule).
-  std::optional<StreamRetention> retention;
+  // The stream's retention limits (0 = no limit). A limit that is set is
+  // given to the stream: when Open() creates it, and by js_UpdateStream when
+  // an existing stream's differs (the last node to open decides: give every
+  // node the same). Unset: that limit stays as the stream has it. max_age
+  // must be 0 or at least the stream's duplicate_window (JetStream's rule);
+  // max_bytes must not be negative.
+  std::optional<absl::Duration> max_age;
+  std::optional<int64_t> max_bytes;
   // Create the stream when missing (else it must exist: NOT_FOUND).
   bool create_stream = true;
   // How long Open() keeps trying while no server answers yet or the cluster
@@ -135,10 +144,10 @@ class JetStreamLog final : public SignalLog {
   LogHealth Health() const override;
 
   const JetStreamLogOptions& options() const { return options_; }
-  // The limits the stream had when Open() changed them (options.retention);
-  // unset when it created the stream or left its limits alone.
-  const std::optional<StreamRetention>& retention_before() const {
-    return retention_before_;
+  // The limits Open() changed (options' max_age, max_bytes); unset when it
+  // created the stream or left its limits alone.
+  const std::optional<RetentionChange>& retention_change() const {
+    return retention_change_;
   }
   nats::NatsClient& client() { return *client_; }
 
@@ -152,8 +161,8 @@ class JetStreamLog final : public SignalLog {
   void Attempt(std::unique_ptr<Pending> p, bool reserved);
   // The error a caller gets: a transient one says "outcome unknown".
   static absl::Status FinalStatus(const Pending& p, absl::Status error);
-  // Gives the stream options_.retention (see there); sets retention_before_
-  // when it changed them.
+  // Gives the stream the limits set in options_ (see there); sets
+  // retention_change_ when it changed them.
   absl::Status ApplyRetention();
   // The outcome of an attempt that failed with `error`: retry or answer.
   // From `from_ack_thread` the answer is given at once, else on the worker.
@@ -165,7 +174,7 @@ class JetStreamLog final : public SignalLog {
   const JetStreamLogOptions options_;
   std::unique_ptr<nats::NatsClient> client_;
   std::string log_id_;                               // Set by Open().
-  std::optional<StreamRetention> retention_before_;  // Set by Open().
+  std::optional<RetentionChange> retention_change_;  // Set by Open().
   std::unique_ptr<LeaderPlacement> placement_;       // Before client_ goes.
 
   absl::Mutex mu_;

@@ -7,6 +7,7 @@
 #define TIDINGS_SERVICE_SERVER_OPTIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
@@ -117,15 +118,15 @@ struct ServerOptions {
   // a single node.
   std::string cluster;
   // Cluster mode: the cluster log's retention (the JetStream stream's
-  // MaxAge and MaxBytes, oldest records discarded first). The front end sets
-  // them on the stream when it opens the log: when it creates it, or when
-  // an existing stream's limits differ (the last node started decides: give
-  // every node the same). A replica keeps every signal it applied (see
-  // cluster/README.md, "Retention"); these bound the log, not the replicas.
-  // cluster_max_age is 0 (no limit) or at least the log's 2-minute dedup
-  // window. Default: 0 and 0 = keep everything.
-  absl::Duration cluster_max_age = absl::ZeroDuration();
-  uint64_t cluster_max_bytes = 0;
+  // MaxAge and MaxBytes, oldest records discarded first; 0 = no limit). The
+  // front end sets a limit that is given on the stream when it opens the
+  // log: when it creates it, or when the stream's limit differs (the last
+  // node started with it decides: give every node the same). A limit not
+  // given stays as the stream has it. These bound the log; `retention`
+  // bounds each replica (cluster/README.md, "Retention"). cluster_max_age is
+  // 0 or at least the log's 2-minute dedup window. Default: unset.
+  std::optional<absl::Duration> cluster_max_age;
+  std::optional<uint64_t> cluster_max_bytes;
 };
 
 }  // namespace tidings::service

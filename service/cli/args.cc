@@ -266,6 +266,28 @@ void FlagSet::Bytes(std::string_view name, uint64_t* value,
            }});
 }
 
+void FlagSet::OptionalBytes(std::string_view name,
+                            std::optional<uint64_t>* value,
+                            std::string_view help) {
+  Add({.name = Str(name),
+       .value_name = "BYTES",
+       .help = Str(help),
+       .default_text = value->has_value() ? ByteSizeText(**value) : "",
+       .current =
+           [value] {
+             return value->has_value()
+                        ? std::optional<std::string>(ByteSizeText(**value))
+                        : std::nullopt;
+           },
+       .parse =
+           [value](std::string_view text) {
+             absl::StatusOr<uint64_t> n = ParseByteSize(text);
+             if (!n.ok()) return n.status();
+             *value = *n;
+             return absl::OkStatus();
+           }});
+}
+
 void FlagSet::Double(std::string_view name, double* value,
                      std::string_view value_name, std::string_view help,
                      double min, double max) {
@@ -315,7 +337,7 @@ void FlagSet::Duration(std::string_view name, absl::Duration* value,
 
 void FlagSet::OptionalDuration(std::string_view name,
                                std::optional<absl::Duration>* value,
-                               std::string_view help) {
+                               std::string_view help, bool allow_zero) {
   Add({.name = Str(name),
        .value_name = "DURATION",
        .help = Str(help),
@@ -327,12 +349,14 @@ void FlagSet::OptionalDuration(std::string_view name,
                                        : std::nullopt;
            },
        .parse =
-           [value](std::string_view text) {
+           [value, allow_zero](std::string_view text) {
              absl::StatusOr<absl::Duration> d = ParseDurationFlag(text);
              if (!d.ok()) return d.status();
-             if (*d <= absl::ZeroDuration()) {
+             if (*d < absl::ZeroDuration() ||
+                 (!allow_zero && *d == absl::ZeroDuration())) {
                return absl::InvalidArgumentError(absl::StrCat(
-                   "must be positive, got ", absl::FormatDuration(*d)));
+                   "must be ", allow_zero ? "zero or positive" : "positive",
+                   ", got ", absl::FormatDuration(*d)));
              }
              *value = *d;
              return absl::OkStatus();

@@ -81,6 +81,8 @@ class FlagSet {
   // Byte counts with an optional binary suffix: 512, 64KiB, 1MiB (K, M, G,
   // KiB, MiB, GiB; 1K = 1024).
   void Bytes(std::string_view name, uint64_t* value, std::string_view help);
+  void OptionalBytes(std::string_view name, std::optional<uint64_t>* value,
+                     std::string_view help);
   // A double in [min, max].
   void Double(std::string_view name, double* value, std::string_view value_name,
               std::string_view help, double min, double max);
@@ -90,7 +92,7 @@ class FlagSet {
                 std::string_view help, bool allow_zero = false);
   void OptionalDuration(std::string_view name,
                         std::optional<absl::Duration>* value,
-                        std::string_view help);
+                        std::string_view help, bool allow_zero = false);
   // See ParseTimeFlag(). Relative times are resolved against the clock at
   // Parse().
   void Time(std::string_view name, std::optional<absl::Time>* value,

@@ -55,12 +55,13 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
 #ifdef TIDINGS_HAVE_CLUSTER
   cluster::JetStreamLogOptions options;
   options.client.servers = *std::move(servers);
-  if (retention.max_bytes > static_cast<uint64_t>(INT64_MAX)) {
+  if (retention.max_bytes.value_or(0) > static_cast<uint64_t>(INT64_MAX)) {
     return absl::InvalidArgumentError("--cluster-max-bytes: too large");
   }
-  options.retention = cluster::StreamRetention{
-      .max_age = retention.max_age,
-      .max_bytes = static_cast<int64_t>(retention.max_bytes)};
+  options.max_age = retention.max_age;
+  if (retention.max_bytes.has_value()) {
+    options.max_bytes = static_cast<int64_t>(*retention.max_bytes);
+  }
   // Keep the stream's leader off the meta leader (cluster/README.md,
   // "Leader placement"): at start, then every 30 s.
   options.placement_check_interval = absl::Seconds(30);
@@ -97,9 +98,9 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
                      absl::string_view(urls.data(), urls.size()),
                      "): ", log.status().message()));
   }
-  if (const std::optional<cluster::StreamRetention>& before =
-          (*log)->retention_before();
-      before.has_value()) {
+  if (const std::optional<cluster::RetentionChange>& change =
+          (*log)->retention_change();
+      change.has_value()) {
     auto describe = [](const cluster::StreamRetention& r) {
       return absl::StrCat(
           "max age ",
@@ -111,8 +112,8 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
                  "cluster mode: changed the cluster log's retention (every "
                  "node sets it at start: give all nodes the same "
                  "--cluster-max-age and --cluster-max-bytes)",
-                 {{"before", describe(*before)},
-                  {"after", describe(*(*log)->options().retention)}});
+                 {{"before", describe(change->before)},
+                  {"after", describe(change->after)}});
   }
   return std::shared_ptr<cluster::SignalLog>(*std::move(log));
 #else

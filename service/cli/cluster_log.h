@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,18 +24,18 @@ namespace tidings::cli {
 absl::StatusOr<std::vector<std::string>> ParseClusterUrls(std::string_view s);
 
 // The cluster log's retention (--cluster-max-age, --cluster-max-bytes);
-// zero = no limit.
+// zero = no limit, unset = as the stream has it.
 struct ClusterRetention {
-  absl::Duration max_age = absl::ZeroDuration();
-  uint64_t max_bytes = 0;
+  std::optional<absl::Duration> max_age;
+  std::optional<uint64_t> max_bytes;
 };
 
 // Connects to the servers and creates (or checks) the TIDINGS stream, and
-// gives it `retention` (when it creates it, or when the stream's limits
-// differ: logged as a warning naming both). Blocking, up to about 30 s while
-// the cluster elects its leaders. INVALID_ARGUMENT for a max age below the
-// log's 2-minute dedup window. UNIMPLEMENTED when this build has no cluster
-// support (libnats-dev was missing at build time).
+// gives it the limits set in `retention` (when it creates it, or when the
+// stream's limits differ: logged as a warning naming both). Blocking, up to
+// about 30 s while the cluster elects its leaders. INVALID_ARGUMENT for a max
+// age below the log's 2-minute dedup window. UNIMPLEMENTED when this build has
+// no cluster support (libnats-dev was missing at build time).
 absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
     std::string_view urls, const ClusterRetention& retention = {});
 

@@ -176,15 +176,17 @@ void BindServeFlags(FlagSet& flags, service::ServerOptions& options) {
                "cluster mode: replicate through the JetStream stream TIDINGS "
                "on these NATS servers (nats://HOST:PORT,...); every node "
                "serves the same seqs (default: a single node)");
-  flags.Duration("cluster-max-age", &options.cluster_max_age,
-                 "cluster mode: how long the cluster log keeps records "
-                 "(set on the stream at start; 0 = no limit, else at least "
-                 "2m); a node whose replica falls behind it must be restored "
-                 "from another node's backup",
-                 /*allow_zero=*/true);
-  flags.Bytes("cluster-max-bytes", &options.cluster_max_bytes,
-              "cluster mode: most bytes the cluster log keeps per server, "
-              "oldest records dropped first (e.g. 50GiB; 0 = no limit)");
+  flags.OptionalDuration(
+      "cluster-max-age", &options.cluster_max_age,
+      "cluster mode: how long the cluster log keeps records (set on the "
+      "stream at start; 0 = no limit, else at least 2m; unset: as the stream "
+      "has it); a node whose replica falls behind it must be restored from "
+      "another node's backup",
+      /*allow_zero=*/true);
+  flags.OptionalBytes("cluster-max-bytes", &options.cluster_max_bytes,
+                      "cluster mode: most bytes the cluster log keeps per "
+                      "server, oldest records dropped first (e.g. 50GiB; 0 = "
+                      "no limit; unset: as the stream has it)");
   flags.String("log-format", &options.log_format, "FORMAT",
                "log lines on stderr as text or json (one object a line)");
   flags.String("log-level", &options.log_level, "LEVEL",
@@ -250,9 +252,8 @@ int RunServe(const std::vector<std::string>& args) {
       Fail(urls.status().message());
       return kExitUsage;
     }
-    ClusterRetention retention;
-    retention.max_age = options.cluster_max_age;
-    retention.max_bytes = options.cluster_max_bytes;
+    const ClusterRetention retention = {.max_age = options.cluster_max_age,
+                                        .max_bytes = options.cluster_max_bytes};
     absl::StatusOr<std::shared_ptr<cluster::SignalLog>> log =
         OpenClusterLog(options.cluster, retention);
     if (!log.ok()) {

@@ -92,18 +92,32 @@ TEST(ServeClusterRetentionTest, TheFlagsSetTheStreamsLimits) {
     EXPECT_EQ(a.Stop(), 0);
   }
   {
-    // A node without the flags: the stream keeps everything again, and the
-    // node says that it changed the limits.
+    // A node without the flags leaves the stream's limits as they are.
     ServeProcess b("127.0.0.1:0", "ops_limits_b",
                    ClusterArgs(**nats, {"--retention", "0s"}));
     ASSERT_FALSE(b.address().empty()) << b.log();
     const Limits limits = StreamLimits(**nats);
-    EXPECT_EQ(limits.max_age, 0);
-    EXPECT_EQ(limits.max_bytes, -1);
-    EXPECT_NE(b.log().find("changed the cluster log's retention"),
+    EXPECT_EQ(limits.max_age, absl::ToInt64Nanoseconds(absl::Hours(240)));
+    EXPECT_EQ(limits.max_bytes, int64_t{64} << 20);
+    EXPECT_EQ(b.log().find("changed the cluster log's retention"),
               std::string::npos)
         << b.log();
-    EXPECT_NE(b.log().find("max age 240h"), std::string::npos) << b.log();
+    EXPECT_EQ(b.Stop(), 0);
+  }
+  {
+    // Zero lifts a limit, and the node says that it changed the limits.
+    ServeProcess c(
+        "127.0.0.1:0", "ops_limits_c",
+        ClusterArgs(**nats, {"--retention", "0s", "--cluster-max-age", "0s",
+                             "--cluster-max-bytes", "0"}));
+    ASSERT_FALSE(c.address().empty()) << c.log();
+    const Limits limits = StreamLimits(**nats);
+    EXPECT_EQ(limits.max_age, 0);
+    EXPECT_EQ(limits.max_bytes, -1);
+    EXPECT_NE(c.log().find("changed the cluster log's retention"),
+              std::string::npos)
+        << c.log();
+    EXPECT_NE(c.log().find("max age 240h"), std::string::npos) << c.log();
   }
 }
 
