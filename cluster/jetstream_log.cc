@@ -29,6 +29,12 @@ namespace {
 constexpr size_t kMaxDedupId = 256;
 constexpr char kExpectedLastSeqHeader[] = "Nats-Expected-Last-Sequence";
 
+// Between attempts while the cluster cannot answer yet (Open, OpenReader):
+// 50 ms doubling up to 500 ms.
+absl::Duration OpenBackoff(int attempt) {
+  return absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500));
+}
+
 }  // namespace
 
 std::string LogIdOf(std::string_view stream, int64_t created_nanos) {
@@ -92,9 +98,6 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
   // cluster starts (until then stream requests fail as unavailable): both
   // within open_timeout.
   const absl::Time give_up = absl::Now() + log->options_.open_timeout;
-  const auto backoff = [](int attempt) {
-    return absl::Milliseconds(std::min(50 << std::min(attempt, 4), 500));
-  };
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<std::unique_ptr<nats::NatsClient>> client =
         nats::NatsClient::Connect(
@@ -109,7 +112,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     if (!nats::IsTransient(client.status()) || absl::Now() >= give_up) {
       return client.status();
     }
-    absl::SleepFor(backoff(attempt));
+    absl::SleepFor(OpenBackoff(attempt));
   }
   absl::Status st;
   for (int attempt = 0;; ++attempt) {
@@ -129,7 +132,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
       if (st.ok()) log->log_id_ = LogIdOf(log->options_.stream.name, *created);
     }
     if (st.ok() || !nats::IsTransient(st) || absl::Now() >= give_up) break;
-    absl::SleepFor(backoff(attempt));
+    absl::SleepFor(OpenBackoff(attempt));
   }
   if (!st.ok()) {
     return absl::Status(
@@ -417,7 +420,17 @@ absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::OpenReader(
   if (from_seq < 1) {
     return absl::InvalidArgumentError("OpenReader: seqs start at 1");
   }
+  // A node opens its reader right after Open(), maybe while the stream
+  // elects a leader (the placement check may just have moved it): transient
+  // failures are retried within open_timeout, as in Open().
+  const absl::Time give_up = absl::Now() + options_.open_timeout;
   absl::StatusOr<LogState> state = State();
+  for (int attempt = 0; !state.ok() && nats::IsTransient(state.status()) &&
+                        absl::Now() < give_up;
+       ++attempt) {
+    absl::SleepFor(OpenBackoff(attempt));
+    state = State();
+  }
   if (!state.ok()) return state.status();
   if (from_seq < state->first_seq && from_seq <= state->last_seq) {
     return TruncatedError(from_seq, state->first_seq);

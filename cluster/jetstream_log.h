@@ -136,6 +136,8 @@ class JetStreamLog final : public SignalLog {
 
   void PublishAsync(OutgoingRecord record, PublishCallback done) override;
   absl::StatusOr<LogState> State() override;
+  // Retries while the stream cannot answer (a leader election), within
+  // open_timeout.
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(
       uint64_t from_seq) override;
 
