@@ -128,6 +128,15 @@ void NatsClient::AckTrampoline(jsCtx*, natsMsg* msg, jsPubAck* ack,
   static_cast<NatsClient*>(closure)->on_ack_(msg, ack, error);
 }
 
+std::string NatsClient::ConnectedUrl() const {
+  char url[256] = {0};
+  if (natsConnection_GetConnectedUrl(connection_.get(), url, sizeof(url)) !=
+      NATS_OK) {
+    return "";
+  }
+  return url;
+}
+
 jsOptions NatsClient::RequestOptions() const {
   jsOptions o;
   jsOptions_Init(&o);

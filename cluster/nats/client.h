@@ -146,6 +146,10 @@ class NatsClient {
   // DEADLINE_EXCEEDED if some are still pending then.
   absl::Status WaitForPublishes(absl::Duration timeout);
 
+  // The URL of the server the connection is on now ("" while
+  // disconnected).
+  std::string ConnectedUrl() const;
+
   jsCtx* js() const { return js_.get(); }
   const ClientOptions& options() const { return options_; }
 

@@ -370,6 +370,13 @@ int Run(const Flags& flags) {
       absl::StrAppend(&kind, ", ", consumers_on_victim, " consumer",
                       consumers_on_victim == 1 ? "" : "s", " on it");
     }
+    // The Tidings nodes' own NATS connections on it (they reconnect).
+    const int connections_on_victim =
+        nats ? cluster->nats().ConnectionsNamed(victim, "tidings") : -1;
+    if (connections_on_victim > 0) {
+      absl::StrAppend(&kind, ", ", connections_on_victim, " node connection",
+                      connections_on_victim == 1 ? "" : "s", " on it");
+    }
     const auto fault = LoadClock::now();
     if (nats) {
       cluster->nats().Kill(victim);
