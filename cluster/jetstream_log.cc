@@ -117,10 +117,12 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
   absl::Status st;
   for (int attempt = 0;; ++attempt) {
     if (log->options_.create_stream) {
-      st = log->client_->EnsureStream(log->options_.stream);
+      st = log->client_->EnsureStream(log->options_.stream,
+                                      &log->stream_notice_);
     } else {
       st = log->client_->StreamState(log->options_.stream.name).status();
     }
+    if (st.ok()) st = log->CheckDirectGets();
     if (st.ok() && (log->options_.max_age.has_value() ||
                     log->options_.max_bytes.has_value())) {
       st = log->ApplyRetention();
@@ -183,6 +185,20 @@ absl::Status JetStreamLog::ApplyRetention() {
                            absl::StrCat("set the retention of stream ", name));
   }
   retention_change_ = RetentionChange{.before = before, .after = want};
+  return absl::OkStatus();
+}
+
+absl::Status JetStreamLog::CheckDirectGets() {
+  absl::StatusOr<bool> direct =
+      client_->StreamAllowsDirect(options_.stream.name);
+  if (!direct.ok()) return direct.status();
+  direct_gets_ = *direct;
+  if (!direct_gets_ && stream_notice_.empty()) {
+    stream_notice_ = absl::StrCat(
+        "stream ", options_.stream.name,
+        " has no allow_direct; replicas wait for a new consumer when theirs "
+        "is lost (set allow_direct with the nats CLI to fix)");
+  }
   return absl::OkStatus();
 }
 

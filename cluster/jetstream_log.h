@@ -27,8 +27,10 @@
 // Reading uses an ephemeral pull consumer per reader, created at the
 // reader's position, acked AckAll per batch; a reader whose consumer's
 // server dies (or whose consumer the server dropped) creates a new one at
-// its position by itself. A reader never skips: a hole below the stream's
-// first seq (retention) is OUT_OF_RANGE.
+// its position by itself, and reads on by direct gets from any replica
+// until it has one (creating a consumer needs the JetStream meta leader). A
+// reader never skips: a hole below the stream's first seq (retention) is
+// OUT_OF_RANGE.
 
 #ifndef TIDINGS_CLUSTER_JETSTREAM_LOG_H_
 #define TIDINGS_CLUSTER_JETSTREAM_LOG_H_
@@ -145,6 +147,13 @@ class JetStreamLog final : public SignalLog {
   std::string log_id() const override { return log_id_; }
   LogHealth Health() const override;
 
+  // Whether the stream answers direct gets (allow_direct, turned on at
+  // Open() when missing; see nats/direct_get.h): readers then read on
+  // while no consumer can be created (the meta leader lost). What Open()
+  // found or changed about it, for the log ("" when nothing to say).
+  bool direct_gets() const { return direct_gets_; }
+  const std::string& stream_notice() const { return stream_notice_; }
+
   const JetStreamLogOptions& options() const { return options_; }
   // The limits Open() changed (options' max_age, max_bytes); unset when it
   // created the stream or left its limits alone.
@@ -172,11 +181,15 @@ class JetStreamLog final : public SignalLog {
               bool from_ack_thread);
   void OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error);
   void RetryLoop();
+  // Sets direct_gets_ from the stream's config (and a notice when off).
+  absl::Status CheckDirectGets();
 
   const JetStreamLogOptions options_;
   std::unique_ptr<nats::NatsClient> client_;
   std::string log_id_;                               // Set by Open().
   std::optional<RetentionChange> retention_change_;  // Set by Open().
+  bool direct_gets_ = false;                         // Set by Open().
+  std::string stream_notice_;                        // Set by Open().
   std::unique_ptr<LeaderPlacement> placement_;       // Before client_ goes.
 
   absl::Mutex mu_;

@@ -3,11 +3,13 @@
 #include "cluster/jetstream_reader.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "cluster/jetstream_log.h"
+#include "cluster/nats/direct_get.h"
 #include "cluster/nats/handles.h"
 
 namespace tidings::cluster {
@@ -21,6 +23,19 @@ constexpr absl::Duration kCheckTimeout = absl::Seconds(1);
 // Next() gives up its wait after this many rounds whatever the clock says
 // (every round waits on the network or sleeps, so this is a safety net).
 constexpr int kMaxRounds = 1000;
+// Between attempts to create a consumer after one failed (an attempt while
+// the meta layer has no leader takes the client's request_timeout).
+constexpr absl::Duration kCreateBackoff = absl::Milliseconds(250);
+// At the tail without a consumer: how often to ask for the next record.
+constexpr absl::Duration kDirectPoll = absl::Milliseconds(10);
+// A direct get is answered in milliseconds by the replica on the client's
+// server; a longer wait only delays the next attempt.
+constexpr absl::Duration kDirectTimeout = absl::Seconds(1);
+// How long direct gets may go on after an empty fetch found records.
+constexpr absl::Duration kDirectBudget = absl::Milliseconds(100);
+// After no server answered direct gets (or a replica showed a hole), wait
+// this long before trying them again.
+constexpr absl::Duration kDirectRetry = absl::Seconds(2);
 
 std::string DedupIdOf(natsMsg* msg) {
   const char* value = nullptr;
@@ -40,6 +55,13 @@ absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq) {
                    " (retention dropped older records); rebuild this replica "
                    "from a node's backup or restart it from seq ",
                    first_seq, " knowingly"));
+}
+
+JetStreamReader::JetStreamReader(JetStreamLog& log, uint64_t from_seq)
+    : log_(log), next_(from_seq), direct_gets_(log.direct_gets()) {}
+
+JetStreamReader::~JetStreamReader() {
+  if (creating_.valid()) creating_.wait();  // The new consumer goes too.
 }
 
 absl::Status JetStreamReader::NoteFailure(const absl::Status& error) {
@@ -88,6 +110,82 @@ absl::Status JetStreamReader::Take(nats::MsgList& msgs,
   return result;
 }
 
+absl::Status JetStreamReader::AwaitConsumer() {
+  if (creating_.valid()) {
+    if (creating_.wait_for(std::chrono::seconds(0)) !=
+        std::future_status::ready) {
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::unique_ptr<nats::PullConsumer>> c = creating_.get();
+    if (c.ok()) {
+      consumer_ = *std::move(c);
+      ++consumers_created_;
+      undelivered_checks_ = 0;
+      return absl::OkStatus();
+    }
+    if (!nats::IsTransient(c.status())) return c.status();
+    next_create_ = absl::Now() + kCreateBackoff;
+    return NoteFailure(c.status());
+  }
+  if (absl::Now() < next_create_) return absl::OkStatus();
+  const JetStreamLogOptions& opt = log_.options();
+  nats::PullConsumerOptions options = {
+      .stream = opt.stream.name,
+      .subject = opt.stream.subject,
+      .start_seq = next_,
+      .inactive_threshold = opt.reader_inactive_threshold,
+      .max_ack_pending = std::max(20000, 2 * opt.max_fetch_batch)};
+  nats::NatsClient* client = &log_.client();
+  creating_ = std::async(std::launch::async, [client, options] {
+    return nats::PullConsumer::Create(*client, options);
+  });
+  return absl::OkStatus();
+}
+
+absl::Status JetStreamReader::ReadDirect(int batch, absl::Time deadline,
+                                         std::vector<LogRecord>& out) {
+  if (!direct_gets_ || absl::Now() < direct_retry_at_) return absl::OkStatus();
+  const JetStreamLogOptions& opt = log_.options();
+  for (int i = 0; i < batch; ++i) {
+    const absl::Duration timeout = std::clamp(
+        deadline - absl::Now(), absl::Milliseconds(100), kDirectTimeout);
+    absl::StatusOr<nats::MsgPtr> msg = nats::DirectGetFrom(
+        log_.client(), opt.stream.name, opt.stream.subject, next_, timeout);
+    if (absl::IsNotFound(msg.status())) {  // At the tail (of that replica).
+      failing_since_.reset();
+      return absl::OkStatus();
+    }
+    if (!msg.ok()) {
+      if (absl::IsFailedPrecondition(msg.status())) {
+        direct_retry_at_ = absl::Now() + kDirectRetry;
+      }
+      return NoteFailure(msg.status());
+    }
+    natsMsg* m = msg->get();
+    const uint64_t seq = natsMsg_GetSequence(m);
+    if (seq != next_) {
+      // Past a hole: retention dropped what we need (OUT_OF_RANGE), or the
+      // replica that answered is missing records (then leave it be).
+      absl::StatusOr<LogState> state = log_.State();
+      if (state.ok() && state->first_seq > next_ && out.empty()) {
+        return TruncatedError(next_, state->first_seq);
+      }
+      direct_retry_at_ = absl::Now() + kDirectRetry;
+      return absl::OkStatus();
+    }
+    const char* data = natsMsg_GetData(m);
+    const int size = natsMsg_GetDataLength(m);
+    out.push_back(LogRecord{.seq = seq,
+                            .data = std::string(data, data + size),
+                            .dedup_id = DedupIdOf(m)});
+    ++next_;
+    ++direct_reads_;
+    failing_since_.reset();
+    if (absl::Now() >= deadline) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> JetStreamReader::ConsumerServer() {
   if (consumer_ == nullptr) return std::string();
   absl::StatusOr<nats::PullConsumer::Status> check =
@@ -110,26 +208,20 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
     if (replace_consumer_) {
       consumer_.reset();
       replace_consumer_ = false;
+      silent_fetches_ = 0;
     }
     if (consumer_ == nullptr) {
-      absl::StatusOr<std::unique_ptr<nats::PullConsumer>> c =
-          nats::PullConsumer::Create(
-              log_.client(),
-              {.stream = opt.stream.name,
-               .subject = opt.stream.subject,
-               .start_seq = next_,
-               .inactive_threshold = opt.reader_inactive_threshold,
-               .max_ack_pending = std::max(20000, 2 * opt.max_fetch_batch)});
-      if (!c.ok()) {
-        if (!nats::IsTransient(c.status())) return c.status();
-        if (absl::Status st = NoteFailure(c.status()); !st.ok()) return st;
-        if (absl::Now() + kReconnectPause >= deadline) return out;
-        absl::SleepFor(kReconnectPause);
-        continue;
+      if (absl::Status st = AwaitConsumer(); !st.ok()) return st;
+    }
+    if (consumer_ == nullptr) {
+      // Read on by direct gets while the new consumer is being created
+      // (it may wait for a meta leader's election).
+      if (absl::Status st = ReadDirect(batch, deadline, out); !st.ok()) {
+        return st;
       }
-      consumer_ = *std::move(c);
-      ++consumers_created_;
-      undelivered_checks_ = 0;
+      if (!out.empty() || absl::Now() >= deadline) return out;
+      absl::SleepFor(std::min(kDirectPoll, deadline - absl::Now()));
+      continue;
     }
     absl::Status result;
     bool empty = false;
@@ -152,6 +244,23 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
       }
     }  // The messages are released before their consumer may be.
     if (!result.ok()) return result;
+    if (empty) {
+      // Nothing within the wait. When a replica holds the next record
+      // anyway, the consumer is dead (its server too: no error comes, the
+      // fetch just expires) or behind: take what the replicas have, and
+      // replace the consumer when it still sends nothing the next time.
+      const size_t had = out.size();
+      if (absl::Status st = ReadDirect(batch, absl::Now() + kDirectBudget, out);
+          !st.ok()) {
+        return st;
+      }
+      if (out.size() > had) {
+        if (++silent_fetches_ >= 2) replace_consumer_ = true;
+        return out;
+      }
+    } else {
+      silent_fetches_ = 0;
+    }
     if (empty && absl::Now() - last_check_ >= kCheckEvery) {
       // Nothing within the wait: the log is idle, or the consumer no longer
       // delivers (its server died, or it was dropped). Ask it (at most once

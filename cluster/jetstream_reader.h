@@ -8,11 +8,29 @@
 // when it has messages it does not deliver, or when it delivers past a
 // hole. Redeliveries (a seq below the position) are skipped, so Next() is
 // dense and in order whatever the consumer does.
+//
+// A new consumer needs the JetStream meta leader, and when the lost
+// consumer's server *was* the meta leader, none can be created until the
+// meta layer elects another (6.5-13.6 s measured on nats-server 2.9.10).
+// So the new consumer is created on a thread of its own, and until it
+// exists the reader reads on by direct gets (nats/direct_get.h: one
+// request per record, answered by any replica, no leader involved; polled
+// every 10 ms at the tail). When the consumer arrives it may start below
+// the position the direct gets reached: those redeliveries are skipped
+// like any other. A stream without allow_direct (JetStreamLog::direct_gets)
+// makes the reader wait for the consumer as before.
+//
+// A consumer whose server died gives no error: its fetches just expire
+// empty. So after an empty fetch the reader asks for the next record by a
+// direct get; when a replica has it, the reader takes it (and what
+// follows) that way, and replaces the consumer after the second such
+// fetch in a row (about twice the caller's wait).
 
 #ifndef TIDINGS_CLUSTER_JETSTREAM_READER_H_
 #define TIDINGS_CLUSTER_JETSTREAM_READER_H_
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,8 +48,10 @@ class JetStreamLog;
 
 class JetStreamReader final : public LogReader {
  public:
-  JetStreamReader(JetStreamLog& log, uint64_t from_seq)
-      : log_(log), next_(from_seq) {}
+  JetStreamReader(JetStreamLog& log, uint64_t from_seq);
+  // Waits for a consumer still being created (up to the client's
+  // request_timeout).
+  ~JetStreamReader() override;
 
   absl::StatusOr<std::vector<LogRecord>> Next(size_t max_records,
                                               absl::Duration wait) override;
@@ -42,6 +62,11 @@ class JetStreamReader final : public LogReader {
   // consumers it has created (one, unless servers died or it idled out).
   absl::StatusOr<std::string> ConsumerServer();
   int consumers_created() const { return consumers_created_; }
+  // Whether it reads through a consumer now (else by direct gets, or it
+  // waits for one).
+  bool has_consumer() const { return consumer_ != nullptr; }
+  // Records read by direct gets (while it had no consumer).
+  int64_t direct_reads() const { return direct_reads_; }
 
  private:
   // Records a failure to reach the log; returns UNAVAILABLE once failures
@@ -50,15 +75,36 @@ class JetStreamReader final : public LogReader {
   // Takes the messages that continue the log from next_, acks the batch.
   // OUT_OF_RANGE when the log has a hole below its first seq.
   absl::Status Take(nats::MsgList& msgs, std::vector<LogRecord>& out);
+  // Without a consumer: installs the one being created once it is there,
+  // or starts creating one (at most every kCreateBackoff). An error only
+  // for a failure that retrying cannot mend.
+  absl::Status AwaitConsumer();
+  // Without a consumer: appends up to `batch` records from next_ read by
+  // direct gets, stopping at the tail or at `deadline`. OK also when
+  // direct gets are off or failed (noted; the caller waits and retries).
+  absl::Status ReadDirect(int batch, absl::Time deadline,
+                          std::vector<LogRecord>& out);
 
   JetStreamLog& log_;
   uint64_t next_;
   std::unique_ptr<nats::PullConsumer> consumer_;
+  // The consumer being created (valid() while it is), and when the next
+  // attempt may start after one failed.
+  std::future<absl::StatusOr<std::unique_ptr<nats::PullConsumer>>> creating_;
+  absl::Time next_create_ = absl::InfinitePast();
+  // Direct gets are tried when the stream allows them, and not before this
+  // time after no server answered them or a replica showed a hole.
+  bool direct_gets_;
+  absl::Time direct_retry_at_ = absl::InfinitePast();
+  int64_t direct_reads_ = 0;
   // Set when consumer_ must be replaced by one at next_ (done before the
   // next fetch, once the consumer's messages are released).
   bool replace_consumer_ = false;
   // Empty polls in a row whose consumer had undelivered records.
   int undelivered_checks_ = 0;
+  // Empty fetches in a row while direct gets found records (a consumer
+  // that died with its server sends no error: its fetches just expire).
+  int silent_fetches_ = 0;
   int consumers_created_ = 0;
   // When the consumer was last asked whether it is alive (Check()).
   absl::Time last_check_ = absl::InfinitePast();

@@ -128,6 +128,15 @@ void NatsClient::AckTrampoline(jsCtx*, natsMsg* msg, jsPubAck* ack,
   static_cast<NatsClient*>(closure)->on_ack_(msg, ack, error);
 }
 
+std::string NatsClient::ConnectedUrl() const {
+  char url[256] = {0};
+  if (natsConnection_GetConnectedUrl(connection_.get(), url, sizeof(url)) !=
+      NATS_OK) {
+    return "";
+  }
+  return url;
+}
+
 jsOptions NatsClient::RequestOptions() const {
   jsOptions o;
   jsOptions_Init(&o);
@@ -135,7 +144,8 @@ jsOptions NatsClient::RequestOptions() const {
   return o;
 }
 
-absl::Status NatsClient::EnsureStream(const StreamSpec& spec) {
+absl::Status NatsClient::EnsureStream(const StreamSpec& spec,
+                                      std::string* notice) {
   if (spec.name.empty() || spec.subject.empty() || spec.replicas < 1 ||
       spec.replicas > 5) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -155,6 +165,7 @@ absl::Status NatsClient::EnsureStream(const StreamSpec& spec) {
   cfg.Replicas = spec.replicas;
   cfg.Duplicates = Nanos(spec.duplicate_window);
   cfg.MaxAge = Nanos(spec.max_age);
+  cfg.AllowDirect = spec.allow_direct;
   jsOptions o = RequestOptions();
   jsStreamInfo* raw_si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
@@ -184,7 +195,46 @@ absl::Status NatsClient::EnsureStream(const StreamSpec& spec) {
                      spec.subject, "' (wanted ", spec.replicas,
                      " replicas); fix or delete it with the nats CLI"));
   }
+  if (spec.allow_direct && !have->AllowDirect) {
+    // Created before readers used direct gets: turn them on (a config
+    // change that keeps every record; the meta leader applies it).
+    jsStreamConfig update = *have;
+    update.AllowDirect = true;
+    jsStreamInfo* raw_updated = nullptr;
+    s = js_UpdateStream(&raw_updated, js_.get(), &update, &o, &code);
+    StreamInfoPtr updated(raw_updated);
+    // nats-server 2.9.10 takes the update but answers direct gets only
+    // after a change of the stream's leader (tested: timeouts before, the
+    // record after a step-down): hand the leadership over once (a pause of
+    // writes of about a second).
+    absl::Status stepped =
+        s == NATS_OK ? StepDownStreamLeader(spec.name) : absl::OkStatus();
+    if (notice != nullptr) {
+      *notice =
+          s == NATS_OK
+              ? absl::StrCat(
+                    "stream ", spec.name,
+                    " had no allow_direct; turned it on so that replicas "
+                    "read on while no consumer can be created, and stepped "
+                    "its leader down for the servers to take it (",
+                    stepped.ok() ? std::string("done")
+                                 : std::string(stepped.message()),
+                    ")")
+              : absl::StrCat(
+                    "stream ", spec.name,
+                    " has no allow_direct and turning it on failed (",
+                    NatsError(s, code, "update").message(),
+                    "); replicas wait for a new consumer when theirs is "
+                    "lost (set allow_direct with the nats CLI to fix)");
+    }
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> NatsClient::StreamAllowsDirect(const std::string& stream) {
+  absl::StatusOr<StreamInfoPtr> si = StreamInfo(stream, "config");
+  if (!si.ok()) return si.status();
+  return (*si)->Config != nullptr && (*si)->Config->AllowDirect;
 }
 
 absl::StatusOr<StreamInfoPtr> NatsClient::StreamInfo(const std::string& stream,

@@ -61,6 +61,9 @@ struct StreamSpec {
   absl::Duration max_age = absl::ZeroDuration();
   // File storage (durable across restarts); memory only for tests.
   bool memory_storage = false;
+  // Every replica answers direct gets ($JS.API.DIRECT.GET.<name>, see
+  // direct_get.h): readers then go on while no consumer can be created.
+  bool allow_direct = true;
 };
 
 // The acknowledgement handler of asynchronous publishes, called on cnats'
@@ -89,9 +92,18 @@ class NatsClient {
 
   // Creates the stream, or checks that the existing one holds spec.subject
   // with spec.replicas replicas (FAILED_PRECONDITION naming the difference
-  // otherwise; it is never changed here). UNAVAILABLE while the cluster has
-  // no JetStream quorum yet (retry). Blocking.
-  absl::Status EnsureStream(const StreamSpec& spec);
+  // otherwise). The one change made to an existing stream: allow_direct is
+  // turned on when spec asks for it (a stream created before it). When
+  // that update fails the stream is still used; `notice` (if given) then
+  // says so, else it says that the update was made, else it is left empty.
+  // UNAVAILABLE while the cluster has no JetStream quorum yet (retry).
+  // Blocking.
+  absl::Status EnsureStream(const StreamSpec& spec,
+                            std::string* notice = nullptr);
+
+  // Whether the stream has allow_direct set (as its info reports).
+  // NOT_FOUND when there is no such stream. Blocking.
+  absl::StatusOr<bool> StreamAllowsDirect(const std::string& stream);
 
   // The stream's state (first and last seq, message count) as its leader
   // reports it. NOT_FOUND when there is no such stream. Blocking.
@@ -133,6 +145,10 @@ class NatsClient {
   // Waits until every asynchronous publish is answered, up to `timeout`.
   // DEADLINE_EXCEEDED if some are still pending then.
   absl::Status WaitForPublishes(absl::Duration timeout);
+
+  // The URL of the server the connection is on now ("" while
+  // disconnected).
+  std::string ConnectedUrl() const;
 
   jsCtx* js() const { return js_.get(); }
   const ClientOptions& options() const { return options_; }

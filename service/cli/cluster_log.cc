@@ -115,6 +115,18 @@ absl::StatusOr<std::shared_ptr<cluster::SignalLog>> OpenClusterLog(
                  {{"before", describe(change->before)},
                   {"after", describe(change->after)}});
   }
+  if (!(*log)->stream_notice().empty()) {
+    // allow_direct turned on, or missing: whether replicas read on while
+    // no consumer can be created (cluster/README.md, "Consumer loss").
+    const bool direct = (*log)->direct_gets();
+    service::Log(
+        direct ? service::LogLevel::kInfo : service::LogLevel::kWarn,
+        direct ? "cluster: turned on allow_direct on the stream: replicas "
+                 "read on by direct gets while they have no consumer"
+               : "cluster: the stream has no allow_direct: a replica whose "
+                 "consumer is lost waits for a new one (the meta leader)",
+        {{"detail", (*log)->stream_notice()}});
+  }
   return std::shared_ptr<cluster::SignalLog>(*std::move(log));
 #else
   return absl::UnimplementedError(

@@ -44,6 +44,8 @@
 // `tidings`), --tidings-nodes N (2), --writers N (3), --subscribers N (3),
 // --rate CALLS_PER_S per writer (25), --max-pause SECONDS (60),
 // --timeout SECONDS (watchdog; 120 + 60 per round), --no-placement, --keep,
+// --victim any|meta-leader (meta-leader: every round kills the JetStream
+// meta leader, which placement keeps apart from the stream leader),
 // --self-check (a check of the checker: before each round's checks, record
 // an acknowledgement no node gave; the run must then FAIL with "is not
 // stored"; ctest runs it too).
@@ -71,6 +73,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "cluster/nats/client.h"
 #include "tests/cluster/cluster_load.h"
 #include "tests/cluster/cluster_verifier.h"
 #include "tests/cluster/tidings_cluster.h"
@@ -101,6 +105,7 @@ struct Flags {
   bool placement = true;
   bool keep = false;
   bool self_check = false;
+  bool meta_leader_only = false;  // --victim meta-leader
 };
 
 bool ParseFlags(int argc, char** argv, Flags* f) {
@@ -137,6 +142,13 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
       f->placement = false;
     } else if (arg == "--self-check") {
       f->self_check = true;
+    } else if (const char* v = value("--victim")) {
+      if (std::string(v) == "meta-leader") {
+        f->meta_leader_only = true;
+      } else if (std::string(v) != "any") {
+        std::fprintf(stderr, "--victim: any or meta-leader, not %s\n", v);
+        return false;
+      }
     } else if (arg == "--keep") {
       f->keep = true;
     } else {
@@ -178,6 +190,38 @@ void Watchdog(int limit_seconds) {
     }
     std::this_thread::sleep_for(milliseconds(200));
   }
+}
+
+// How many consumers of `stream` that read now (a pull request waiting,
+// or a delivery within the last 2 s: a replaced one idles until its
+// inactive threshold) live on `server`, each asked of the server that
+// holds it (consumer info). -1 when the cluster could not tell.
+int ActiveConsumersOn(cluster::nats::NatsClient& client,
+                      const std::string& stream, const std::string& server) {
+  jsOptions o = client.RequestOptions();
+  jsConsumerNamesList* names = nullptr;
+  if (js_ConsumerNames(&names, client.js(), stream.c_str(), &o, nullptr) !=
+      NATS_OK) {
+    return -1;
+  }
+  int n = 0;
+  const int64_t now = absl::ToUnixNanos(absl::Now());
+  for (int i = 0; i < names->Count; ++i) {
+    jsConsumerInfo* raw = nullptr;
+    if (js_GetConsumerInfo(&raw, client.js(), stream.c_str(), names->List[i],
+                           &o, nullptr) != NATS_OK) {
+      continue;
+    }
+    cluster::nats::ConsumerInfoPtr info(raw);
+    const bool active = info->NumWaiting > 0 ||
+                        now - info->Delivered.Last < int64_t{2'000'000'000};
+    if (active && info->Cluster != nullptr &&
+        info->Cluster->Leader != nullptr && server == info->Cluster->Leader) {
+      ++n;
+    }
+  }
+  jsConsumerNamesList_Destroy(names);
+  return n;
 }
 
 struct Pauses {
@@ -227,6 +271,18 @@ int Run(const Flags& flags) {
               SecondsBetween(run_start, LoadClock::now()),
               cluster->dir().c_str());
 
+  // A NATS client of the tool's own, to see where the replicas' reader
+  // consumers live.
+  std::unique_ptr<cluster::nats::NatsClient> observer;
+  {
+    cluster::nats::ClientOptions o;
+    o.servers = cluster->nats().urls();
+    o.name = "fault-tool";
+    o.request_timeout = absl::Seconds(2);
+    absl::StatusOr<std::unique_ptr<cluster::nats::NatsClient>> c =
+        cluster::nats::NatsClient::Connect(o);
+    if (c.ok()) observer = *std::move(c);
+  }
   Violations violations;
   Ledger ledger;
   std::vector<std::unique_ptr<Follower>> followers;
@@ -277,7 +333,7 @@ int Run(const Flags& flags) {
     // The victim (its own random stream, two draws a round, so that a seed
     // names the same victims in every run): a NATS server by its role (the
     // stream leader 1 in 3), or a Tidings node.
-    const bool nats = victim_rng() % 2 == 0;
+    const bool nats = victim_rng() % 2 == 0 || flags.meta_leader_only;
     const int pick = static_cast<int>(victim_rng() % 6);
     int victim = pick % cluster->size();
     std::string kind;
@@ -287,6 +343,10 @@ int Run(const Flags& flags) {
       victim = pick % 3;
       if (leader >= 0) {
         victim = pick % 3 == 0 ? leader : (leader + 1 + pick % 2) % 3;
+      }
+      if (flags.meta_leader_only) {
+        const int meta = cluster->nats().IndexOf(cluster->nats().MetaLeader());
+        if (meta >= 0) victim = meta;
       }
       name = "NATS " + cluster->nats().name(victim);
       const bool meta =
@@ -298,6 +358,24 @@ int Run(const Flags& flags) {
     } else {
       name = "Tidings " + cluster->node(victim).name();
       kind = "Tidings node";
+    }
+    // The replicas' reader consumers that live on it (the case of the
+    // "Consumer placement" finding when it is the meta leader).
+    const int consumers_on_victim =
+        nats && observer != nullptr
+            ? ActiveConsumersOn(*observer, "TIDINGS",
+                                cluster->nats().name(victim))
+            : -1;
+    if (consumers_on_victim > 0) {
+      absl::StrAppend(&kind, ", ", consumers_on_victim, " consumer",
+                      consumers_on_victim == 1 ? "" : "s", " on it");
+    }
+    // The Tidings nodes' own NATS connections on it (they reconnect).
+    const int connections_on_victim =
+        nats ? cluster->nats().ConnectionsNamed(victim, "tidings") : -1;
+    if (connections_on_victim > 0) {
+      absl::StrAppend(&kind, ", ", connections_on_victim, " node connection",
+                      connections_on_victim == 1 ? "" : "s", " on it");
     }
     const auto fault = LoadClock::now();
     if (nats) {
@@ -452,6 +530,7 @@ int Run(const Flags& flags) {
   }
   std::fflush(stdout);
   g_cluster = nullptr;
+  observer.reset();
   cluster.reset();
   g_done = true;
   watchdog.join();

@@ -265,7 +265,7 @@ TEST_F(JetStreamLogTest, AFullQueueRefusesAndSendsNothing) {
   EXPECT_EQ(log->State()->last_seq, acked.size());
 }
 
-TEST_F(JetStreamLogTest, AnExistingStreamIsCheckedNotChanged) {
+TEST_F(JetStreamLogTest, AnExistingStreamIsCheckedNotChangedButForDirectGets) {
   std::unique_ptr<JetStreamLog> first = OpenLog();
   ASSERT_NE(first, nullptr);
   // Other retention: accepted as the operator's choice.
@@ -595,6 +595,11 @@ TEST_F(JetStreamLogTest, AReaderWhoseConsumerServerDiesResumesWhereItWas) {
     reader = dynamic_cast<JetStreamReader*>(owned.get());
     ASSERT_NE(reader, nullptr);
     read_until(expect + 9, absl::Seconds(10));  // Creates the consumer.
+    // It is created on a thread of its own: read on until it is there.
+    for (int i = 0; i < 100 && !reader->has_consumer(); ++i) {
+      read_until(expect, absl::Milliseconds(100));
+    }
+    ASSERT_TRUE(reader->has_consumer());
     absl::StatusOr<std::string> on = reader->ConsumerServer();
     ASSERT_TRUE(on.ok()) << on.status();
     host = *on;
@@ -615,7 +620,8 @@ TEST_F(JetStreamLogTest, AReaderWhoseConsumerServerDiesResumesWhereItWas) {
       host.c_str(), static_cast<int>(kCount - read_before),
       absl::FormatDuration(took).c_str(), reader->consumers_created());
   EXPECT_EQ(expect, static_cast<uint64_t>(kCount) + 1);
-  EXPECT_GE(reader->consumers_created(), 2);
+  // A new consumer, or direct gets while it was being created.
+  EXPECT_TRUE(reader->consumers_created() >= 2 || reader->direct_reads() > 0);
   EXPECT_LT(took, kPauseBound);
 }
 

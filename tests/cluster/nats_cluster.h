@@ -192,6 +192,21 @@ class NatsCluster {
     return "";
   }
 
+  // How many client connections named `name` node i serves now (its
+  // /connz); -1 when it does not answer.
+  int ConnectionsNamed(int i, const std::string& name) const {
+    if (!alive(i)) return -1;
+    const std::string body = HttpGet(nodes_[i].http_port, "/connz?limit=1024");
+    if (body.find("\"connections\"") == std::string::npos) return -1;
+    const std::string key = "\"name\": \"" + name + "\"";
+    int n = 0;
+    for (size_t at = body.find(key); at != std::string::npos;
+         at = body.find(key, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
   // What node i wrote to its log so far.
   std::string Log(int i) const {
     std::ifstream in(LogPath(i));

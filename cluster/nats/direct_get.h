@@ -1,0 +1,42 @@
+// Copyright 2026 The Tidings Authors.
+//
+// direct_get.h: one stream message by sequence, read from any replica
+// ($JS.API.DIRECT.GET.<stream>, cnats' js_DirectGetMsg).
+//
+// A stream created (or updated) with allow_direct has every replica listen
+// on that subject, so the read needs neither the stream leader nor the
+// JetStream meta leader nor a consumer: any live replica answers, the one
+// on the client's own server first. A replica holds only records its
+// stream's quorum committed, so what it returns is in the log for good; one
+// that lags answers NOT_FOUND for records it has not got yet. nats-server
+// 2.9 answers one message per request (batches came with 2.11).
+//
+// Blocking (one request, up to `timeout`): not for gRPC reactor threads.
+
+#ifndef TIDINGS_CLUSTER_NATS_DIRECT_GET_H_
+#define TIDINGS_CLUSTER_NATS_DIRECT_GET_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cluster/nats/client.h"
+#include "cluster/nats/handles.h"
+
+namespace tidings::cluster::nats {
+
+// The first message of `stream` on `subject` at or after `seq` (its stream
+// seq: natsMsg_GetSequence; its headers, Nats-Msg-Id included, as
+// published). NOT_FOUND: the answering replica holds none yet.
+// FAILED_PRECONDITION: no server answers direct gets for the stream (it
+// lacks allow_direct, or none of its replicas is up). UNAVAILABLE or
+// DEADLINE_EXCEEDED: try again.
+absl::StatusOr<MsgPtr> DirectGetFrom(NatsClient& client,
+                                     const std::string& stream,
+                                     const std::string& subject, uint64_t seq,
+                                     absl::Duration timeout);
+
+}  // namespace tidings::cluster::nats
+
+#endif  // TIDINGS_CLUSTER_NATS_DIRECT_GET_H_
