@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cluster/nats/client.h"
+#include "cluster/nats/direct_get.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_cluster.h"
@@ -64,6 +65,33 @@ Limits StreamLimits(const NatsCluster& nats) {
   return out;
 }
 
+// Whether every server's replica answers a direct get of record 1 (what a
+// replica reads by while its consumer is lost, cluster/README.md "Consumer
+// loss"), within a few seconds: a stream update must leave them on.
+bool EveryServerAnswersDirectGets(const NatsCluster& nats) {
+  for (const std::string& url : nats.urls()) {
+    cluster::nats::ClientOptions opts;
+    opts.servers = {url};
+    opts.name = "tidings-ops-test";
+    absl::StatusOr<std::unique_ptr<cluster::nats::NatsClient>> client =
+        cluster::nats::NatsClient::Connect(opts);
+    if (!client.ok()) return false;
+    absl::StatusOr<cluster::nats::MsgPtr> msg;
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    for (int i = 0; i < 50; ++i) {
+      msg = cluster::nats::DirectGetFrom(**client, "TIDINGS", "tidings.log", 1,
+                                         absl::Milliseconds(200));
+      if (msg.ok() || absl::Now() > give_up) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    if (!msg.ok()) {
+      ADD_FAILURE() << url << ": " << msg.status();
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<std::string> ClusterArgs(const NatsCluster& nats,
                                      std::vector<std::string> more) {
   std::vector<std::string> args = {"--cluster",
@@ -89,6 +117,7 @@ TEST(ServeClusterRetentionTest, TheFlagsSetTheStreamsLimits) {
     EXPECT_EQ(limits.max_bytes, int64_t{64} << 20);
     ASSERT_FALSE(
         AllSeqs(Ingest(*StubFor(a.address()), {MakeArticle("l1", 1)})).empty());
+    EXPECT_TRUE(EveryServerAnswersDirectGets(**nats));
     EXPECT_EQ(a.Stop(), 0);
   }
   {
@@ -118,6 +147,7 @@ TEST(ServeClusterRetentionTest, TheFlagsSetTheStreamsLimits) {
               std::string::npos)
         << c.log();
     EXPECT_NE(c.log().find("max age 240h"), std::string::npos) << c.log();
+    EXPECT_TRUE(EveryServerAnswersDirectGets(**nats));
   }
 }
 
