@@ -31,14 +31,45 @@ using storage::testing::TempDir;
 // An in-memory log: seqs from 1, dedup by id, answers on the caller's
 // thread. With `lose_first_acks`, it answers each new record as JetStreamLog
 // does when the ack of its first attempt was lost and the retry found the
-// record there: duplicate = true.
+// record there: duplicate = true. With HoldAcks(), records are in the log
+// at once but their acks wait for ReleaseAcks() (a publish in flight).
 class MemoryLog final : public cluster::SignalLog {
  public:
   bool lose_first_acks = false;
+  int fail_next ABSL_GUARDED_BY(mu_) = 0;  // Publishes to fail (UNAVAILABLE).
+  void FailNext(int n) {
+    absl::MutexLock lock(&mu_);
+    fail_next = n;
+  }
+
+  void HoldAcks() {
+    absl::MutexLock lock(&mu_);
+    hold_acks_ = true;
+  }
+  // Stops holding and answers the held acks on this thread.
+  void ReleaseAcks() {
+    std::vector<std::pair<cluster::PublishCallback, cluster::PublishAck>> held;
+    {
+      absl::MutexLock lock(&mu_);
+      hold_acks_ = false;
+      held.swap(held_);
+    }
+    for (auto& [done, ack] : held) std::move(done)(ack);
+  }
 
   void PublishAsync(cluster::OutgoingRecord record,
                     cluster::PublishCallback done) override {
     cluster::PublishAck ack;
+    bool fail = false;
+    {
+      absl::MutexLock lock(&mu_);
+      fail = fail_next > 0;
+      if (fail) --fail_next;
+    }
+    if (fail) {
+      std::move(done)(absl::UnavailableError("log down (test)"));
+      return;
+    }
     {
       absl::MutexLock lock(&mu_);
       if (auto it = ids_.find(record.dedup_id); it != ids_.end()) {
@@ -48,6 +79,10 @@ class MemoryLog final : public cluster::SignalLog {
             {records_.size() + 1, std::move(record.data), record.dedup_id});
         ids_[record.dedup_id] = records_.size();
         ack = {records_.size(), lose_first_acks};
+      }
+      if (hold_acks_) {
+        held_.emplace_back(std::move(done), ack);
+        return;
       }
     }
     std::move(done)(ack);
@@ -89,6 +124,9 @@ class MemoryLog final : public cluster::SignalLog {
   absl::Mutex mu_;
   std::deque<cluster::LogRecord> records_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint64_t> ids_ ABSL_GUARDED_BY(mu_);
+  bool hold_acks_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::pair<cluster::PublishCallback, cluster::PublishAck>> held_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // Delegates to a real store; `before_apply`, when set, runs before each
@@ -368,6 +406,68 @@ TEST(ReplicaTest, BatchesThroughTwoNodesOverlap) {
   ASSERT_TRUE(a.WaitApplied(2));
   EXPECT_EQ(a.store->head_seq(), 6u);
   ExpectSameSignals(*a.store, *b.store);
+}
+
+// Group commit: batches submitted while a publish is in flight wait for its
+// ack and then go out together as one record, their keys decided in
+// submission order as within one batch.
+TEST(ReplicaTest, BatchesSubmittedDuringAPublishShareTheNextRecord) {
+  TempDir dir;
+  MemoryLog log;
+  Node a(&log, dir.Sub("a")), b(&log, dir.Sub("b"));
+  using Answer = absl::StatusOr<std::vector<storage::AppendResult>>;
+  Answer answers[3];
+  absl::Notification done[3];
+  auto submit = [&](int i, std::vector<std::string> ids) {
+    a.ingest->Submit(Batch(std::move(ids)), [&, i](Answer r, uint64_t) {
+      answers[i] = std::move(r);
+      done[i].Notify();
+    });
+  };
+  log.HoldAcks();
+  submit(0, {"x"});
+  submit(1, {"y", "x"});
+  submit(2, {"z", "y"});
+  EXPECT_EQ(log.State()->last_seq, 1u);  // The two later ones wait.
+  EXPECT_FALSE(done[1].HasBeenNotified());
+  log.ReleaseAcks();
+  for (auto& d : done) {
+    ASSERT_TRUE(d.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  }
+  for (auto& r : answers) ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(log.State()->last_seq, 2u);  // One record for both.
+  EXPECT_EQ((*answers[0])[0].seqs, (std::vector<uint64_t>{1, 2}));
+  ASSERT_EQ(answers[1]->size(), 2u);
+  EXPECT_EQ((*answers[1])[0].seqs, (std::vector<uint64_t>{3, 4}));
+  EXPECT_FALSE((*answers[1])[0].duplicate);
+  EXPECT_EQ((*answers[1])[1].seqs, (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE((*answers[1])[1].duplicate);
+  ASSERT_EQ(answers[2]->size(), 2u);
+  EXPECT_EQ((*answers[2])[0].seqs, (std::vector<uint64_t>{5, 6}));
+  EXPECT_FALSE((*answers[2])[0].duplicate);
+  EXPECT_EQ((*answers[2])[1].seqs, (std::vector<uint64_t>{3, 4}));
+  EXPECT_TRUE((*answers[2])[1].duplicate);
+  ASSERT_TRUE(b.WaitApplied(2));
+  ExpectSameSignals(*a.store, *b.store);
+  // An idle node publishes at once.
+  auto r = a.Ingest(Batch({"w"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(log.State()->last_seq, 3u);
+}
+
+// A group's failed publish fails each of its batches (outcome unknown), and
+// the next batch is published as usual.
+TEST(ReplicaTest, ALogFailureFailsEveryBatchOfItsGroup) {
+  TempDir dir;
+  MemoryLog log;
+  Node a(&log, dir.Sub("a"));
+  log.FailNext(1);
+  auto r = a.Ingest(Batch({"x", "y"}));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  r = a.Ingest(Batch({"x"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE((*r)[0].duplicate);
+  EXPECT_EQ(log.State()->last_seq, 1u);
 }
 
 TEST(ReplicaTest, ALargeBatchIsSplitIntoRecordsAppliedInOrder) {
