@@ -89,14 +89,12 @@ std::string PublishId() {
 
 ClusterIngest::ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
                              storage::SignalStore* store,
-                             std::function<absl::Time()> clock,
-                             RecordLimits limits, int max_groups_in_flight)
+                             std::function<absl::Time()> clock, Options options)
     : log_(log),
       applier_(applier),
       store_(store),
       clock_(std::move(clock)),
-      limits_(limits),
-      max_groups_in_flight_(std::max(1, max_groups_in_flight)) {}
+      options_(options) {}
 
 ClusterIngest::~ClusterIngest() = default;
 
@@ -105,13 +103,26 @@ void ClusterIngest::Submit(std::vector<storage::PendingArticle> batch,
   auto state =
       std::make_shared<BatchState>(batch.size(), std::move(done), store_);
   std::vector<Queued> group;
+  const size_t n = batch.size();
   {
     absl::MutexLock lock(&mu_);
-    queue_.push_back(Queued{std::move(batch), std::move(state)});
-    if (groups_in_flight_ >= max_groups_in_flight_)
-      return;  // The ack takes it.
-    ++groups_in_flight_;
-    group.swap(queue_);
+    if (groups_in_flight_ < std::max(1, options_.max_groups_in_flight)) {
+      ++groups_in_flight_;
+      group.push_back(Queued{std::move(batch), state});
+    } else if (queued_articles_ + n <= options_.max_queued_articles) {
+      queued_articles_ += n;
+      queue_.push_back(Queued{std::move(batch), std::move(state)});
+      return;  // The ack of the group in flight publishes it.
+    }
+  }
+  if (group.empty()) {  // Too much waits already.
+    std::vector<size_t> all(n);
+    for (size_t k = 0; k < n; ++k) all[k] = k;
+    state->Fail(all, absl::ResourceExhaustedError(absl::StrCat(
+                         options_.max_queued_articles,
+                         " articles already wait for the cluster log (it is "
+                         "slow or unreachable); retry later")));
+    return;
   }
   Publish(std::move(group));
 }
@@ -125,6 +136,7 @@ void ClusterIngest::Released() {
       return;
     }
     group.swap(queue_);  // Keeps the slot.
+    queued_articles_ = 0;
   }
   Publish(std::move(group));
 }
@@ -144,7 +156,7 @@ void ClusterIngest::Publish(std::vector<Queued> group) {
       }
     }
   }
-  EncodedBatch encoded = EncodeLogRecords(articles, clock_(), limits_);
+  EncodedBatch encoded = EncodeLogRecords(articles, clock_(), options_.limits);
   for (auto& [i, status] : encoded.refused) {
     group[owner[i].first].state->Fail({owner[i].second}, status);
   }

@@ -50,13 +50,25 @@ std::string PublishId();
 
 class ClusterIngest final : public IngestSink {
  public:
+  struct Options {
+    RecordLimits limits;  // How groups are cut into records.
+    // Groups published at once at most (1: the fewest records; more: less
+    // waiting behind a slow publish).
+    int max_groups_in_flight = 1;
+    // Articles waiting for the groups in flight at most; Submit() refuses
+    // more (RESOURCE_EXHAUSTED), as the log refuses publishes past its
+    // queue.
+    size_t max_queued_articles = 100000;
+  };
+
   // Not owned; all must outlive it and every callback it started. `clock`
-  // stamps each group's ingested_at; `limits` cut groups into records;
-  // `max_groups_in_flight` groups are published at once at most (1: the
-  // fewest records; more: less waiting behind a slow publish).
+  // stamps each group's ingested_at.
   ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
                 storage::SignalStore* store, std::function<absl::Time()> clock,
-                RecordLimits limits = {}, int max_groups_in_flight = 1);
+                Options options);
+  ClusterIngest(cluster::SignalLog* log, ReplicaApplier* applier,
+                storage::SignalStore* store, std::function<absl::Time()> clock)
+      : ClusterIngest(log, applier, store, std::move(clock), Options()) {}
   ~ClusterIngest() override;
 
   // Publishes the records of `batch` (PublishAsync: returns at once) and
@@ -66,7 +78,10 @@ class ClusterIngest final : public IngestSink {
   // idempotent; RESOURCE_EXHAUSTED for an article too large for the log,
   // the others being published). `done` runs on a log or applier thread.
   // With a group in flight, `batch` waits for its ack and goes out with the
-  // next group (see above).
+  // next group (see above); RESOURCE_EXHAUSTED when
+  // Options::max_queued_articles wait so already (the log is slow or
+  // unreachable). A batch that waited may
+  // thus take up to two publishes' timeouts to fail (2 x 20 s).
   void Submit(std::vector<storage::PendingArticle> batch, Done done) override;
 
  private:
@@ -83,11 +98,11 @@ class ClusterIngest final : public IngestSink {
   ReplicaApplier* const applier_;
   storage::SignalStore* const store_;
   const std::function<absl::Time()> clock_;
-  const RecordLimits limits_;
-  const int max_groups_in_flight_;
+  const Options options_;
 
   absl::Mutex mu_;
   std::vector<Queued> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_articles_ ABSL_GUARDED_BY(mu_) = 0;
   int groups_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

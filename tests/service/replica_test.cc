@@ -192,7 +192,7 @@ class HookedStore final : public storage::SignalStore {
 // One node: its store, hub, committer, replica and ingest.
 struct Node {
   struct Options {
-    RecordLimits limits;
+    ClusterIngest::Options ingest;
     // Wraps the store (before the replica starts) when set.
     std::function<std::unique_ptr<storage::SignalStore>(
         std::unique_ptr<storage::SignalStore>)>
@@ -215,7 +215,7 @@ struct Node {
         std::make_unique<ReplicaApplier>(log, store.get(), committer.get(), ro);
     ingest = std::make_unique<ClusterIngest>(
         log, applier.get(), store.get(), [] { return absl::Now(); },
-        options.limits);
+        options.ingest);
     EXPECT_TRUE(applier->Start().ok());
   }
   ~Node() { applier->Stop(); }
@@ -470,11 +470,43 @@ TEST(ReplicaTest, ALogFailureFailsEveryBatchOfItsGroup) {
   EXPECT_EQ(log.State()->last_seq, 1u);
 }
 
+// Past max_queued_articles waiting behind a group in flight, a batch is
+// refused at once; what waited goes out with the next group.
+TEST(ReplicaTest, TooManyWaitingArticlesAreRefused) {
+  TempDir dir;
+  MemoryLog log;
+  Node::Options options;
+  options.ingest.max_queued_articles = 3;
+  Node a(&log, dir.Sub("a"), options);
+  using Answer = absl::StatusOr<std::vector<storage::AppendResult>>;
+  Answer answers[3];
+  absl::Notification done[3];
+  auto submit = [&](int i, std::vector<std::string> ids) {
+    a.ingest->Submit(Batch(std::move(ids)), [&, i](Answer r, uint64_t) {
+      answers[i] = std::move(r);
+      done[i].Notify();
+    });
+  };
+  log.HoldAcks();
+  submit(0, {"a", "b", "c", "d"});  // In flight: not counted.
+  submit(1, {"e", "f"});            // Waits.
+  submit(2, {"g", "h"});            // 4 would wait: refused.
+  ASSERT_TRUE(done[2].WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(answers[2].status().code(), absl::StatusCode::kResourceExhausted);
+  log.ReleaseAcks();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(done[i].WaitForNotificationWithTimeout(absl::Seconds(10)));
+    ASSERT_TRUE(answers[i].ok()) << answers[i].status();
+  }
+  EXPECT_EQ((*answers[1])[1].seqs, (std::vector<uint64_t>{11, 12}));
+  EXPECT_EQ(log.State()->last_seq, 2u);
+}
+
 TEST(ReplicaTest, ALargeBatchIsSplitIntoRecordsAppliedInOrder) {
   TempDir dir;
   MemoryLog log;
   Node::Options small;
-  small.limits.max_articles = 2;
+  small.ingest.limits.max_articles = 2;
   Node a(&log, dir.Sub("a"), small), b(&log, dir.Sub("b"));
   auto r = a.Ingest(Batch({"p", "q", "r", "p", "s"}));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -490,7 +522,7 @@ TEST(ReplicaTest, ALargeBatchIsSplitIntoRecordsAppliedInOrder) {
 
   // Cut by bytes: every article is a record of its own.
   Node::Options tiny;
-  tiny.limits.max_bytes = 1;
+  tiny.ingest.limits.max_bytes = 1;
   Node c(&log, dir.Sub("c"), tiny);
   ASSERT_TRUE(c.WaitApplied(3));
   r = c.Ingest(Batch({"t", "u"}));
@@ -503,7 +535,7 @@ TEST(ReplicaTest, AnArticleTooLargeForTheLogFailsByName) {
   TempDir dir;
   MemoryLog log;
   Node::Options options;
-  options.limits.max_payload = 2000;
+  options.ingest.limits.max_payload = 2000;
   Node a(&log, dir.Sub("a"), options);
   std::vector<storage::PendingArticle> batch = Batch({"small", "big"});
   batch[1].article.set_body(std::string(4000, 'b'));
