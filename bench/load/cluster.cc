@@ -213,7 +213,8 @@ class LatencySubscriber {
 // rate sent.
 void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
                   const std::string& subscribe_address, const std::string& kase,
-                  absl::Duration duration, int batch, int run) {
+                  absl::Duration duration, int batch, int run,
+                  const CpuGroups& cpu) {
   const double rate = ctx.config.cluster_paced_rate;
   const size_t calls =
       static_cast<size_t>(rate / batch * absl::ToDoubleSeconds(duration));
@@ -250,7 +251,8 @@ void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
   std::vector<double> ack_ms(calls, -1);  // Per call.
   std::atomic<uint64_t> errors{0}, late{0};
   absl::Mutex answered_mu;
-  size_t answered = 0;                               // Guarded by answered_mu.
+  size_t answered = 0;  // Guarded by answered_mu.
+  const std::vector<double> cpu_before = cpu.Take();
   const int64_t start = MonotonicNs() + 20'000'000;  // 20 ms to set up.
   const double interval_ns = 1e9 / rate;
   int64_t last_sent = start;
@@ -301,6 +303,7 @@ void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
       answered_mu.Await(absl::Condition(&all));
     }
   }
+  const std::vector<double> cpu_after = cpu.Take();
   uint64_t expected_signals = 0;
   for (int n : signals_of) expected_signals += n;
   subscriber.AwaitSignals(expected_signals, absl::Seconds(30));
@@ -337,6 +340,11 @@ void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
   r.Add("cluster", kase, "ack latency p50", "ms", Quantile(acks, 0.5));
   r.Add("cluster", kase, "ack latency p99", "ms", Quantile(acks, 0.99));
   r.Add("cluster", kase, "sends > 1 ms late", "", late.load());
+  for (size_t g = 0; g < cpu.groups.size(); ++g) {
+    r.Add("cluster", kase,
+          absl::StrCat("CPU us per article: ", cpu.groups[g].first), "us",
+          (cpu_after[g] - cpu_before[g]) * 1e6 / std::max<size_t>(1, count));
+  }
   if (errors.load() + missing > 0) {
     r.Add("cluster", kase, "errors", "", errors.load() + missing);
   }
@@ -432,8 +440,9 @@ void RunClusterScenario(LoadContext& ctx, int runs) {
     }
     for (int batch : ctx.config.cluster_paced_batches) {
       PacedLatency(ctx, setup.single->address(), setup.single->address(),
-                   lat_single(batch), paced, batch, run);
-      PacedLatency(ctx, a, b, lat_cluster(batch), paced, batch, run);
+                   lat_single(batch), paced, batch, run, single_cpu);
+      PacedLatency(ctx, a, b, lat_cluster(batch), paced, batch, run,
+                   cluster_cpu);
     }
   }
   if (ctx.config.cluster_max_rate) {
