@@ -34,7 +34,6 @@ absl::Status ReplicaApplier::Start() {
     absl::MutexLock lock(&mu_);
     applied_ = from - 1;
   }
-  apply_thread_ = std::thread([this] { ApplyLoop(); });
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -46,12 +45,9 @@ void ReplicaApplier::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
-  if (apply_thread_.joinable()) apply_thread_.join();
   {
     absl::MutexLock lock(&mu_);
     waiters.swap(waiters_);
-    runs_.clear();
-    queued_records_ = 0;
   }
   for (auto& [seq, w] : waiters) {
     std::move(w.done)(absl::UnavailableError(
@@ -71,16 +67,6 @@ void ReplicaApplier::Run() {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
-      if (apply_failed_) {
-        // Reopen where the store is, once nothing is applying any more.
-        auto settled = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return stopping_ || (!applying_ && runs_.empty());
-        };
-        mu_.Await(absl::Condition(&settled));
-        if (stopping_) return;
-        apply_failed_ = false;
-        reader_.reset();
-      }
     }
     if (reader_ == nullptr) {
       absl::StatusOr<std::unique_ptr<cluster::LogReader>> reader =
@@ -96,73 +82,18 @@ void ReplicaApplier::Run() {
     }
     absl::StatusOr<std::vector<cluster::LogRecord>> records =
         reader_->Next(options_.max_records, options_.poll);
-    if (!records.ok()) {
-      Log(records.status().code() == absl::StatusCode::kOutOfRange
-              ? LogLevel::kError
-              : LogLevel::kWarn,
-          "replica: reading the cluster log failed; retrying",
-          {{"reason", records.status().ToString()},
-           {"applied_log_seq", store_->applied_log_seq()}});
-      reader_.reset();  // Reopened at the applied position.
-      Pause(options_.retry);
-      continue;
+    absl::Status status = records.status();
+    if (status.ok() && !records->empty()) {
+      status = ApplyRecords(*std::move(records));
     }
-    if (records->empty()) continue;
-    absl::MutexLock lock(&mu_);
-    // One run queued at most: the next read waits for the apply to take it.
-    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return stopping_ || apply_failed_ || runs_.empty();
-    };
-    mu_.Await(absl::Condition(&room));
-    if (stopping_) return;
-    if (apply_failed_) continue;  // Dropped: read again from the store's.
-    queued_records_ += records->size();
-    runs_.push_back(*std::move(records));
-  }
-}
-
-void ReplicaApplier::ApplyLoop() {
-  for (;;) {
-    std::vector<cluster::LogRecord> records;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || !runs_.empty();
-      };
-      mu_.Await(absl::Condition(&ready));
-      if (stopping_) return;
-      // Everything queued, up to max_records unless one run is larger.
-      size_t taken = 0;
-      while (taken < runs_.size() &&
-             (taken == 0 ||
-              records.size() + runs_[taken].size() <= options_.max_records)) {
-        for (cluster::LogRecord& r : runs_[taken]) {
-          records.push_back(std::move(r));
-        }
-        ++taken;
-      }
-      runs_.erase(runs_.begin(), runs_.begin() + taken);
-      queued_records_ -= records.size();
-      applying_ = true;
-    }
-    const absl::Status status = ApplyRecords(std::move(records));
-    if (!status.ok()) {
-      Log(status.code() == absl::StatusCode::kOutOfRange ? LogLevel::kError
-                                                         : LogLevel::kWarn,
-          "replica: applying the cluster log failed; retrying",
-          {{"reason", status.ToString()},
-           {"applied_log_seq", store_->applied_log_seq()}});
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      applying_ = false;
-      if (!status.ok()) {
-        apply_failed_ = true;
-        runs_.clear();
-        queued_records_ = 0;
-      }
-    }
-    if (!status.ok()) Pause(options_.retry);
+    if (status.ok()) continue;
+    Log(status.code() == absl::StatusCode::kOutOfRange ? LogLevel::kError
+                                                       : LogLevel::kWarn,
+        "replica: applying the cluster log failed; retrying",
+        {{"reason", status.ToString()},
+         {"applied_log_seq", store_->applied_log_seq()}});
+    reader_.reset();  // Reopened at the applied position.
+    Pause(options_.retry);
   }
 }
 

@@ -8,12 +8,6 @@
 // many articles, then the recent window, the series and the hub, so that
 // subscribers on this node wake as for a local ingest). Ingest on this node
 // waits here for its own record (WhenApplied) before it answers.
-//
-// Two threads: one reads the log, one applies. While a run of records is
-// applied (its store writes and WAL sync), the next run is read, so a
-// record's wait for the log's round trip overlaps the apply before it, and
-// what was read meanwhile is applied at once with one sync. Records are
-// still applied strictly in log order, one store write each.
 
 #ifndef TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
 #define TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
@@ -40,11 +34,10 @@ namespace tidings::service::internal {
 class ReplicaApplier {
  public:
   struct Options {
-    // Records read at once, and most records applied at once (one sync). A
-    // record holds up to 1,000 articles and 512 KiB (log_record_codec.h); a
-    // replica catching up holds at most three runs (one applying, one
-    // queued, one being read): about 96 MiB.
-    size_t max_records = 64;
+    // Records read and applied at once (one sync). A record holds up to
+    // 1,000 articles and 512 KiB (log_record_codec.h), so a replica
+    // catching up holds at most about 64 MiB of them at once.
+    size_t max_records = 128;
     absl::Duration poll = absl::Milliseconds(200);   // LogReader::Next's wait.
     absl::Duration retry = absl::Milliseconds(500);  // After a failure.
     // Articles whose results are kept for late WhenApplied() calls (whole
@@ -66,7 +59,7 @@ class ReplicaApplier {
   // from another node's backup); UNAVAILABLE when the log cannot be reached.
   absl::Status Start();
 
-  // Stops the threads (within about Options::poll plus a running apply);
+  // Stops the thread (within about Options::poll plus a running apply);
   // waiting WhenApplied() callbacks get UNAVAILABLE. Idempotent.
   void Stop();
 
@@ -98,12 +91,7 @@ class ReplicaApplier {
     bool duplicate = false;
   };
 
-  // The reading thread: reads runs of records and queues them for the
-  // applying thread; after a failed apply, reopens the reader at the
-  // store's applied log seq.
   void Run();
-  // The applying thread: applies what is queued, in order.
-  void ApplyLoop();
   // Decodes and applies `records` (dense, from applied() + 1); answers the
   // waiters of every record applied, even when a later one failed.
   absl::Status ApplyRecords(std::vector<cluster::LogRecord> records);
@@ -119,19 +107,11 @@ class ReplicaApplier {
   storage::SignalStore* const store_;
   Committer* const committer_;
   const Options options_;
-  std::unique_ptr<cluster::LogReader> reader_;  // The reading thread's.
-  std::thread thread_;                          // Reads.
-  std::thread apply_thread_;                    // Applies.
+  std::unique_ptr<cluster::LogReader> reader_;  // The applier thread's.
+  std::thread thread_;
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  // Runs read and not yet applied, in log order, and how many records.
-  std::vector<std::vector<cluster::LogRecord>> runs_ ABSL_GUARDED_BY(mu_);
-  size_t queued_records_ ABSL_GUARDED_BY(mu_) = 0;
-  bool applying_ ABSL_GUARDED_BY(mu_) = false;
-  // An apply failed: the queue was dropped, and the reading thread reopens
-  // at the store's applied log seq once the applying thread is idle.
-  bool apply_failed_ ABSL_GUARDED_BY(mu_) = false;
   std::multimap<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, std::vector<Result>> remembered_ ABSL_GUARDED_BY(mu_);
   size_t remembered_articles_ ABSL_GUARDED_BY(mu_) = 0;
