@@ -8,11 +8,11 @@
 //  * the acknowledged signals/s each sustains under the same closed-loop
 //    load (publishers x unary batches; in the cluster half of them send to
 //    each node), the cluster's as a ratio to the single node's;
-//  * ingest->deliver latency under a steady, paced ingest (1,000
-//    articles/s, one article a call): from the client sending the article
-//    to a subscriber receiving its first signal, on the same node for the
-//    single one, and on the OTHER node for the cluster (ingest on A,
-//    subscribe on B). Both ends are in this process, on one clock.
+//  * ingest->deliver latency under a steady, paced, open-loop ingest
+//    (1,000 articles/s, in calls of 1 and of 10): from the client sending
+//    the article to a subscriber receiving its first signal, on the same
+//    node for the single one, and on the OTHER node for the cluster (ingest
+//    on A, subscribe on B). Both ends are in this process, on one clock.
 
 #include <algorithm>
 #include <atomic>
