@@ -30,6 +30,8 @@ struct LoadConfig {
   int idle_subscribers = 0;          // For the memory scenario.
   std::string tidings_cli;           // Path of `tidings`; "" = skip.
   double cluster_paced_rate = 1000;  // Articles/s of the cluster latency.
+  std::vector<int> cluster_paced_batches = {1, 10};  // Articles a paced call.
+  bool cluster_max_rate = true;  // Measure the max rate too.
 };
 
 class LoadContext {

@@ -57,6 +57,11 @@ ABSL_FLAG(std::string, tidings, TIDINGS_CLI_PATH,
           "the tidings binary for the CLI rows; \"\" skips them");
 ABSL_FLAG(double, cluster_paced_rate, 1000,
           "articles/s of the cluster scenario's paced latency cases");
+ABSL_FLAG(std::string, cluster_paced_batches, "1,10",
+          "articles a call of the cluster scenario's paced latency cases");
+ABSL_FLAG(bool, cluster_max_rate, true,
+          "whether the cluster scenario measures the max rate (false: the "
+          "paced latency cases alone)");
 ABSL_FLAG(bool, json, false, "print JSON instead of the table");
 ABSL_FLAG(bool, quick, false,
           "a smoke run: 1 run, 0.2 s cases, publishers 1,4, batches 1,8, "
@@ -149,6 +154,9 @@ int Main(int argc, char** argv) {
   if (!(config.cluster_paced_rate >= 1 && config.cluster_paced_rate <= 1e5)) {
     Die("--cluster_paced_rate must be within 1..100000");
   }
+  config.cluster_paced_batches = IntList(
+      "cluster_paced_batches", absl::GetFlag(FLAGS_cluster_paced_batches));
+  config.cluster_max_rate = absl::GetFlag(FLAGS_cluster_max_rate);
   if (!config.tidings_cli.empty() &&
       access(config.tidings_cli.c_str(), X_OK) != 0) {
     Die(absl::StrCat("--tidings ", config.tidings_cli, " is not executable"));

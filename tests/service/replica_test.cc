@@ -31,14 +31,45 @@ using storage::testing::TempDir;
 // An in-memory log: seqs from 1, dedup by id, answers on the caller's
 // thread. With `lose_first_acks`, it answers each new record as JetStreamLog
 // does when the ack of its first attempt was lost and the retry found the
-// record there: duplicate = true.
+// record there: duplicate = true. With HoldAcks(), records are in the log
+// at once but their acks wait for ReleaseAcks() (a publish in flight).
 class MemoryLog final : public cluster::SignalLog {
  public:
   bool lose_first_acks = false;
+  int fail_next ABSL_GUARDED_BY(mu_) = 0;  // Publishes to fail (UNAVAILABLE).
+  void FailNext(int n) {
+    absl::MutexLock lock(&mu_);
+    fail_next = n;
+  }
+
+  void HoldAcks() {
+    absl::MutexLock lock(&mu_);
+    hold_acks_ = true;
+  }
+  // Stops holding and answers the held acks on this thread.
+  void ReleaseAcks() {
+    std::vector<std::pair<cluster::PublishCallback, cluster::PublishAck>> held;
+    {
+      absl::MutexLock lock(&mu_);
+      hold_acks_ = false;
+      held.swap(held_);
+    }
+    for (auto& [done, ack] : held) std::move(done)(ack);
+  }
 
   void PublishAsync(cluster::OutgoingRecord record,
                     cluster::PublishCallback done) override {
     cluster::PublishAck ack;
+    bool fail = false;
+    {
+      absl::MutexLock lock(&mu_);
+      fail = fail_next > 0;
+      if (fail) --fail_next;
+    }
+    if (fail) {
+      std::move(done)(absl::UnavailableError("log down (test)"));
+      return;
+    }
     {
       absl::MutexLock lock(&mu_);
       if (auto it = ids_.find(record.dedup_id); it != ids_.end()) {
@@ -48,6 +79,10 @@ class MemoryLog final : public cluster::SignalLog {
             {records_.size() + 1, std::move(record.data), record.dedup_id});
         ids_[record.dedup_id] = records_.size();
         ack = {records_.size(), lose_first_acks};
+      }
+      if (hold_acks_) {
+        held_.emplace_back(std::move(done), ack);
+        return;
       }
     }
     std::move(done)(ack);
@@ -89,6 +124,9 @@ class MemoryLog final : public cluster::SignalLog {
   absl::Mutex mu_;
   std::deque<cluster::LogRecord> records_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint64_t> ids_ ABSL_GUARDED_BY(mu_);
+  bool hold_acks_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::pair<cluster::PublishCallback, cluster::PublishAck>> held_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // Delegates to a real store; `before_apply`, when set, runs before each
@@ -154,7 +192,7 @@ class HookedStore final : public storage::SignalStore {
 // One node: its store, hub, committer, replica and ingest.
 struct Node {
   struct Options {
-    RecordLimits limits;
+    ClusterIngest::Options ingest;
     // Wraps the store (before the replica starts) when set.
     std::function<std::unique_ptr<storage::SignalStore>(
         std::unique_ptr<storage::SignalStore>)>
@@ -177,7 +215,7 @@ struct Node {
         std::make_unique<ReplicaApplier>(log, store.get(), committer.get(), ro);
     ingest = std::make_unique<ClusterIngest>(
         log, applier.get(), store.get(), [] { return absl::Now(); },
-        options.limits);
+        options.ingest);
     EXPECT_TRUE(applier->Start().ok());
   }
   ~Node() { applier->Stop(); }
@@ -370,11 +408,105 @@ TEST(ReplicaTest, BatchesThroughTwoNodesOverlap) {
   ExpectSameSignals(*a.store, *b.store);
 }
 
+// Group commit: batches submitted while a publish is in flight wait for its
+// ack and then go out together as one record, their keys decided in
+// submission order as within one batch.
+TEST(ReplicaTest, BatchesSubmittedDuringAPublishShareTheNextRecord) {
+  TempDir dir;
+  MemoryLog log;
+  Node a(&log, dir.Sub("a")), b(&log, dir.Sub("b"));
+  using Answer = absl::StatusOr<std::vector<storage::AppendResult>>;
+  Answer answers[3];
+  absl::Notification done[3];
+  auto submit = [&](int i, std::vector<std::string> ids) {
+    a.ingest->Submit(Batch(std::move(ids)), [&, i](Answer r, uint64_t) {
+      answers[i] = std::move(r);
+      done[i].Notify();
+    });
+  };
+  log.HoldAcks();
+  submit(0, {"x"});
+  submit(1, {"y", "x"});
+  submit(2, {"z", "y"});
+  EXPECT_EQ(log.State()->last_seq, 1u);  // The two later ones wait.
+  EXPECT_FALSE(done[1].HasBeenNotified());
+  log.ReleaseAcks();
+  for (auto& d : done) {
+    ASSERT_TRUE(d.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  }
+  for (auto& r : answers) ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(log.State()->last_seq, 2u);  // One record for both.
+  EXPECT_EQ((*answers[0])[0].seqs, (std::vector<uint64_t>{1, 2}));
+  ASSERT_EQ(answers[1]->size(), 2u);
+  EXPECT_EQ((*answers[1])[0].seqs, (std::vector<uint64_t>{3, 4}));
+  EXPECT_FALSE((*answers[1])[0].duplicate);
+  EXPECT_EQ((*answers[1])[1].seqs, (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE((*answers[1])[1].duplicate);
+  ASSERT_EQ(answers[2]->size(), 2u);
+  EXPECT_EQ((*answers[2])[0].seqs, (std::vector<uint64_t>{5, 6}));
+  EXPECT_FALSE((*answers[2])[0].duplicate);
+  EXPECT_EQ((*answers[2])[1].seqs, (std::vector<uint64_t>{3, 4}));
+  EXPECT_TRUE((*answers[2])[1].duplicate);
+  ASSERT_TRUE(b.WaitApplied(2));
+  ExpectSameSignals(*a.store, *b.store);
+  // An idle node publishes at once.
+  auto r = a.Ingest(Batch({"w"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(log.State()->last_seq, 3u);
+}
+
+// A group's failed publish fails each of its batches (outcome unknown), and
+// the next batch is published as usual.
+TEST(ReplicaTest, ALogFailureFailsEveryBatchOfItsGroup) {
+  TempDir dir;
+  MemoryLog log;
+  Node a(&log, dir.Sub("a"));
+  log.FailNext(1);
+  auto r = a.Ingest(Batch({"x", "y"}));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  r = a.Ingest(Batch({"x"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE((*r)[0].duplicate);
+  EXPECT_EQ(log.State()->last_seq, 1u);
+}
+
+// Past max_queued_articles waiting behind a group in flight, a batch is
+// refused at once; what waited goes out with the next group.
+TEST(ReplicaTest, TooManyWaitingArticlesAreRefused) {
+  TempDir dir;
+  MemoryLog log;
+  Node::Options options;
+  options.ingest.max_queued_articles = 3;
+  Node a(&log, dir.Sub("a"), options);
+  using Answer = absl::StatusOr<std::vector<storage::AppendResult>>;
+  Answer answers[3];
+  absl::Notification done[3];
+  auto submit = [&](int i, std::vector<std::string> ids) {
+    a.ingest->Submit(Batch(std::move(ids)), [&, i](Answer r, uint64_t) {
+      answers[i] = std::move(r);
+      done[i].Notify();
+    });
+  };
+  log.HoldAcks();
+  submit(0, {"a", "b", "c", "d"});  // In flight: not counted.
+  submit(1, {"e", "f"});            // Waits.
+  submit(2, {"g", "h"});            // 4 would wait: refused.
+  ASSERT_TRUE(done[2].WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(answers[2].status().code(), absl::StatusCode::kResourceExhausted);
+  log.ReleaseAcks();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(done[i].WaitForNotificationWithTimeout(absl::Seconds(10)));
+    ASSERT_TRUE(answers[i].ok()) << answers[i].status();
+  }
+  EXPECT_EQ((*answers[1])[1].seqs, (std::vector<uint64_t>{11, 12}));
+  EXPECT_EQ(log.State()->last_seq, 2u);
+}
+
 TEST(ReplicaTest, ALargeBatchIsSplitIntoRecordsAppliedInOrder) {
   TempDir dir;
   MemoryLog log;
   Node::Options small;
-  small.limits.max_articles = 2;
+  small.ingest.limits.max_articles = 2;
   Node a(&log, dir.Sub("a"), small), b(&log, dir.Sub("b"));
   auto r = a.Ingest(Batch({"p", "q", "r", "p", "s"}));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -390,7 +522,7 @@ TEST(ReplicaTest, ALargeBatchIsSplitIntoRecordsAppliedInOrder) {
 
   // Cut by bytes: every article is a record of its own.
   Node::Options tiny;
-  tiny.limits.max_bytes = 1;
+  tiny.ingest.limits.max_bytes = 1;
   Node c(&log, dir.Sub("c"), tiny);
   ASSERT_TRUE(c.WaitApplied(3));
   r = c.Ingest(Batch({"t", "u"}));
@@ -403,7 +535,7 @@ TEST(ReplicaTest, AnArticleTooLargeForTheLogFailsByName) {
   TempDir dir;
   MemoryLog log;
   Node::Options options;
-  options.limits.max_payload = 2000;
+  options.ingest.limits.max_payload = 2000;
   Node a(&log, dir.Sub("a"), options);
   std::vector<storage::PendingArticle> batch = Batch({"small", "big"});
   batch[1].article.set_body(std::string(4000, 'b'));
