@@ -12,6 +12,7 @@
 #ifndef TIDINGS_SERVICE_CLI_SCORE_JSON_H_
 #define TIDINGS_SERVICE_CLI_SCORE_JSON_H_
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -65,6 +66,128 @@ inline bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// google::protobuf::SimpleDtoa (%.15g, or %.17g when that does not read
+// back as the same double) without printf: to_chars with a precision
+// prints what printf does, and from_chars reads back exactly as strtod.
+// Checked against SimpleDtoa on 12 million doubles (bench/README.md).
+inline void AppendDouble(double v, std::string* out) {
+  char buf[32];
+  std::to_chars_result r =
+      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 15);
+  double back = 0;
+  std::from_chars(buf, r.ptr, back);
+  if (back != v) {
+    r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
+                      17);
+  }
+  out->append(buf, r.ptr);
+}
+
+inline bool AppendTimestamp(const google::protobuf::Timestamp& t,
+                            std::string* out) {
+  // The printer's own limits: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).
+  if (t.seconds() < -62135596800 || t.seconds() > 253402300799 ||
+      t.nanos() < 0 || t.nanos() >= 1000000000) {
+    return false;
+  }
+  out->push_back('"');
+  out->append(google::protobuf::util::TimeUtil::ToString(t));
+  out->push_back('"');
+  return true;
+}
+
+// The code points >= 0x80 that JsonEscaping escapes.
+inline bool NeedsEscape(uint32_t cp) {
+  if (cp >= 0xA0 && cp < 0x600) return cp == 0xAD;  // Latin, Greek, ...
+  return cp < 0xA0 || cp == 0xAD || cp == 0x6DD || cp == 0x70F ||
+         cp == 0x17B4 || cp == 0x17B5 || cp == 0xFEFF ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0x600 && cp <= 0x603) ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) ||
+         cp == 0xE0001 || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+         (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
+// The ASCII bytes that JsonEscaping leaves as they are (a table: the
+// escaping loop is one of the CLI's hot spots).
+inline constexpr std::array<bool, 256> kJsonPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7F; ++c) {
+    t[c] = c != '"' && c != '<' && c != '>' && c != '\\';
+  }
+  return t;
+}();
+
+// JsonEscaping::Escape of protobuf 3.21 on valid UTF-8.
+inline bool AppendEscaped(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0, plain = 0;
+  auto flush = [&] { out->append(s.substr(plain, i - plain)); };
+  auto hex4 = [&](uint32_t u) {
+    const char h[6] = {'\\',
+                       'u',
+                       kHex[(u >> 12) & 15],
+                       kHex[(u >> 8) & 15],
+                       kHex[(u >> 4) & 15],
+                       kHex[u & 15]};
+    out->append(h, 6);
+  };
+  while (i < s.size()) {
+    if (kJsonPlain[static_cast<unsigned char>(s[i])]) {
+      ++i;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    uint32_t cp = c;
+    size_t len = 1;
+    if (c >= 0x80) {
+      len = DecodeUtf8(s, i, &cp);
+      if (len == 0) return false;
+      if (!NeedsEscape(cp)) {
+        i += len;
+        continue;
+      }
+    }
+    flush();
+    switch (cp) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      default:
+        if (cp >= 0x10000) {  // As a surrogate pair.
+          hex4(0xD800 + ((cp - 0x10000) >> 10));
+          hex4(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+          hex4(cp);
+        }
+    }
+    i += len;
+    plain = i;
+  }
+  flush();
+  out->push_back('"');
+  return true;
+}
+
 // Prints a message as MessageToJsonString (protobuf 3.21) does with
 // preserve_proto_field_names and no whitespace: fields in number order,
 // proto3 defaults left out, 64-bit integers quoted, doubles by SimpleDtoa,
@@ -85,7 +208,10 @@ class SignalJsonPrinter {
   bool Message(const google::protobuf::Message& m, std::string* out) {
     const google::protobuf::Descriptor* d = m.GetDescriptor();
     if (d->file()->package() == "google.protobuf") {
-      return d->full_name() == "google.protobuf.Timestamp" && Timestamp(m, out);
+      if (d->full_name() != "google.protobuf.Timestamp") return false;
+      google::protobuf::Timestamp t;
+      t.CopyFrom(m);
+      return AppendTimestamp(t, out);
     }
     if (depth_ == kMaxDepth) return false;
     std::vector<const google::protobuf::FieldDescriptor*>& fields =
@@ -134,7 +260,7 @@ class SignalJsonPrinter {
         const std::string& s =
             rep ? r->GetRepeatedStringReference(m, f, i, &scratch_)
                 : r->GetStringReference(m, f, &scratch_);
-        return EscapedString(s, out);
+        return AppendEscaped(s, out);
       }
       case FD::CPPTYPE_DOUBLE: {
         const double v =
@@ -185,119 +311,6 @@ class SignalJsonPrinter {
       }
     }
     return false;
-  }
-
-  // google::protobuf::SimpleDtoa (%.15g, or %.17g when that does not read
-  // back as the same double) without printf: to_chars with a precision
-  // prints what printf does, and from_chars reads back exactly as strtod.
-  // Checked against SimpleDtoa on 12 million doubles (bench/README.md).
-  static void AppendDouble(double v, std::string* out) {
-    char buf[32];
-    std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), v,
-                                           std::chars_format::general, 15);
-    double back = 0;
-    std::from_chars(buf, r.ptr, back);
-    if (back != v) {
-      r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
-                        17);
-    }
-    out->append(buf, r.ptr);
-  }
-
-  bool Timestamp(const google::protobuf::Message& m, std::string* out) {
-    google::protobuf::Timestamp t;
-    t.CopyFrom(m);
-    // The printer's own limits: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).
-    if (t.seconds() < -62135596800 || t.seconds() > 253402300799 ||
-        t.nanos() < 0 || t.nanos() >= 1000000000) {
-      return false;
-    }
-    out->push_back('"');
-    out->append(google::protobuf::util::TimeUtil::ToString(t));
-    out->push_back('"');
-    return true;
-  }
-
-  // JsonEscaping::Escape of protobuf 3.21 on valid UTF-8.
-  static bool EscapedString(std::string_view s, std::string* out) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out->push_back('"');
-    size_t i = 0, plain = 0;
-    auto flush = [&] { out->append(s.substr(plain, i - plain)); };
-    auto hex4 = [&](uint32_t u) {
-      const char h[6] = {'\\',
-                         'u',
-                         kHex[(u >> 12) & 15],
-                         kHex[(u >> 8) & 15],
-                         kHex[(u >> 4) & 15],
-                         kHex[u & 15]};
-      out->append(h, 6);
-    };
-    while (i < s.size()) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' &&
-          c != '\\') {
-        ++i;
-        continue;
-      }
-      uint32_t cp = c;
-      size_t len = 1;
-      if (c >= 0x80) {
-        len = DecodeUtf8(s, i, &cp);
-        if (len == 0) return false;
-        if (!NeedsEscape(cp)) {
-          i += len;
-          continue;
-        }
-      }
-      flush();
-      switch (cp) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\b':
-          out->append("\\b");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\f':
-          out->append("\\f");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        default:
-          if (cp >= 0x10000) {  // As a surrogate pair.
-            hex4(0xD800 + ((cp - 0x10000) >> 10));
-            hex4(0xDC00 + ((cp - 0x10000) & 0x3FF));
-          } else {
-            hex4(cp);
-          }
-      }
-      i += len;
-      plain = i;
-    }
-    flush();
-    out->push_back('"');
-    return true;
-  }
-
-  // The code points >= 0x80 that JsonEscaping escapes.
-  static bool NeedsEscape(uint32_t cp) {
-    return cp < 0xA0 || cp == 0xAD || cp == 0x6DD || cp == 0x70F ||
-           cp == 0x17B4 || cp == 0x17B5 || cp == 0xFEFF ||
-           (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0x600 && cp <= 0x603) ||
-           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) ||
-           cp == 0xE0001 || (cp >= 0x1D173 && cp <= 0x1D17A) ||
-           (cp >= 0xE0020 && cp <= 0xE007F);
   }
 
   std::vector<const google::protobuf::FieldDescriptor*> fields_[kMaxDepth];

@@ -1,0 +1,42 @@
+// Copyright 2026 The Tidings Authors.
+//
+// signal_json.h: tidings.v1.Signal as protobuf JSON through the generated
+// accessors, for `tidings score --jsonl` (issue 12 item 4).
+//
+// The reflection printer of score_json.h spent half of the CLI's
+// instructions in ListFields/HasBit/GetFieldOffset; this one reads the
+// fields directly. It prints what SignalJsonPrinter (and so
+// MessageToJsonString) prints: the fields in number order, proto3 defaults
+// left out (a double counts as set when its bits are not zero, so -0.0 is
+// printed, as protobuf does), the same escaping and number text.
+//
+// It knows the fields of Signal and the messages under it as tidings.proto
+// declares them today. MatchesSchema() compares that knowledge with the
+// descriptors; when they differ (a field was added or changed) the caller
+// must use the reflection printer, and signal_json_test fails until this
+// file is brought up to date.
+
+#ifndef TIDINGS_SERVICE_CLI_SIGNAL_JSON_H_
+#define TIDINGS_SERVICE_CLI_SIGNAL_JSON_H_
+
+#include <string>
+
+#include "tidings/v1/tidings.pb.h"
+
+namespace tidings::cli::score_json {
+
+// True when the field lists written into SignalJsonWriter match the
+// descriptors of tidings.v1.Signal and every message it contains. Cheap
+// after the first call.
+bool SignalWriterMatchesSchema();
+
+// Appends `signal` as JSON to `out`. Returns false (with `out` holding a
+// partial line that the caller must cut) on what the protobuf printer would
+// print differently or refuse: non-finite doubles, enum values without a
+// name, strings that are not valid UTF-8, Timestamps out of its range.
+// Use only when SignalWriterMatchesSchema().
+bool AppendSignalJson(const v1::Signal& signal, std::string* out);
+
+}  // namespace tidings::cli::score_json
+
+#endif  // TIDINGS_SERVICE_CLI_SIGNAL_JSON_H_
