@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,20 +68,65 @@ inline bool IsValidUtf8(std::string_view s) {
 }
 
 // google::protobuf::SimpleDtoa (%.15g, or %.17g when that does not read
-// back as the same double) without printf: to_chars with a precision
-// prints what printf does, and from_chars reads back exactly as strtod.
-// Checked against SimpleDtoa on 12 million doubles (bench/README.md).
+// back as the same double) without printf. The shortest text that reads
+// back (to_chars, scientific) has k significant digits. When k <= 15 it is
+// what %.15g gives: it lies within half an ulp of the value, closer than
+// half the step between 15-digit decimals (normal doubles only), so %.15g
+// rounds to it; it is then laid out as %g does (fixed for exponents -4..14,
+// no trailing zeros). When k > 15, %.15g does not read back (it would be a
+// shorter such text) and %.17g is printed, as SimpleDtoa does. Denormals
+// take the longer way (to_chars with a precision, read back with
+// from_chars). Checked against SimpleDtoa on 20 million doubles (random
+// bit patterns, [-1, 1], ratios, powers of two; bench/README.md).
 inline void AppendDouble(double v, std::string* out) {
-  char buf[32];
-  std::to_chars_result r =
-      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 15);
-  double back = 0;
-  std::from_chars(buf, r.ptr, back);
-  if (back != v) {
+  char buf[40];
+  std::to_chars_result r;
+  if (v != 0 && std::fabs(v) < 2.2250738585072014e-308) {  // Denormal.
+    r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
+                      15);
+    double back = 0;
+    std::from_chars(buf, r.ptr, back);
+    if (back != v) {
+      r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
+                        17);
+    }
+    out->append(buf, r.ptr);
+    return;
+  }
+  r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  // buf: [-]d[.ddd]e(+|-)dd[d]
+  const char* p = buf + (buf[0] == '-' ? 1 : 0);
+  const char* e = static_cast<const char*>(std::memchr(p, 'e', r.ptr - p));
+  char digits[20];
+  int k = 0;
+  for (const char* q = p; q < e && k < 20; ++q) {
+    if (*q != '.') digits[k++] = *q;
+  }
+  if (k > 15) {
     r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general,
                       17);
+    out->append(buf, r.ptr);
+    return;
   }
-  out->append(buf, r.ptr);
+  int x = 0;
+  std::from_chars(e + (e[1] == '+' ? 2 : 1), r.ptr, x);
+  if (x < -4 || x >= 15) {  // %g's scientific form, as to_chars wrote it.
+    out->append(buf, r.ptr);
+    return;
+  }
+  out->append(buf, p - buf);  // The sign.
+  if (x < 0) {
+    out->append("0.", 2);
+    out->append(static_cast<size_t>(-x - 1), '0');
+    out->append(digits, k);
+  } else if (k <= x + 1) {
+    out->append(digits, k);
+    out->append(static_cast<size_t>(x + 1 - k), '0');
+  } else {
+    out->append(digits, x + 1);
+    out->push_back('.');
+    out->append(digits + x + 1, k - x - 1);
+  }
 }
 
 inline bool AppendTimestamp(const google::protobuf::Timestamp& t,
@@ -324,6 +370,12 @@ struct LineFields {
   bool has_text = false, has_body = false, has_title = false;
   bool has_id = false, has_article_id = false;
   std::string text, body, title, id, article_id;
+
+  // As a new LineFields, keeping the strings' buffers.
+  void Clear() {
+    has_text = has_body = has_title = has_id = has_article_id = false;
+    text.clear(), body.clear(), title.clear(), id.clear(), article_id.clear();
+  }
 };
 
 class FastLineParser {
@@ -337,7 +389,7 @@ class FastLineParser {
     s_ = line;
     pos_ = 0;
     out_ = out;
-    *out = LineFields();
+    out->Clear();
     n_keys_ = 0;
     SkipSpace();
     if (!Eat('{')) return false;
@@ -504,27 +556,41 @@ class FastLineParser {
     }
     return true;
   }
-  // A double-quoted string into `out`.
+  // A double-quoted string into `out`: runs of plain ASCII by a table, UTF-8
+  // sequences checked as they come (none holds a quote, a backslash or a
+  // control byte), escapes decoded.
   bool String(std::string* out) {
     out->clear();
     if (!Eat('"')) return false;
+    const size_t n = s_.size();
+    size_t run = pos_;
     while (true) {
-      size_t run = pos_;
-      while (run < s_.size()) {
-        const unsigned char c = static_cast<unsigned char>(s_[run]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
+      while (run < n && kStringPlain[static_cast<unsigned char>(s_[run])]) {
         ++run;
       }
-      std::string_view chunk = s_.substr(pos_, run - pos_);
-      if (!IsValidUtf8(chunk)) return false;
-      out->append(chunk);
+      if (run < n && static_cast<unsigned char>(s_[run]) >= 0x80) {
+        uint32_t cp;
+        const size_t len = DecodeUtf8(s_, run, &cp);
+        if (len == 0) return false;
+        run += len;
+        continue;
+      }
+      out->append(s_.data() + pos_, run - pos_);
       pos_ = run;
-      if (pos_ >= s_.size()) return false;
+      if (pos_ >= n) return false;
       const char c = s_[pos_++];
       if (c == '"') return true;
       if (c != '\\' || !Escape(out)) return false;
+      run = pos_;
     }
   }
+
+  // The ASCII bytes that stand for themselves inside a JSON string.
+  static constexpr std::array<bool, 256> kStringPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+    return t;
+  }();
 
   std::string_view s_;
   size_t pos_ = 0;
