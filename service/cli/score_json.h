@@ -22,6 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -164,6 +168,34 @@ inline constexpr std::array<bool, 256> kJsonPlain = [] {
   return t;
 }();
 
+// The index of the first byte at or after `i` that is not kJsonPlain (or
+// s.size()): 16 bytes a step where SSE2 is there (x86-64 always has it).
+inline size_t SkipJsonPlain(std::string_view s, size_t i) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i less = _mm_set1_epi8('<');
+  const __m128i greater = _mm_set1_epi8('>');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    // Signed: bytes >= 0x80 are below 0x20 too.
+    __m128i stop = _mm_cmplt_epi8(v, space);
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, quote));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, backslash));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, less));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, greater));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < s.size() && kJsonPlain[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
+
 // JsonEscaping::Escape of protobuf 3.21 on valid UTF-8.
 inline bool AppendEscaped(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -179,11 +211,9 @@ inline bool AppendEscaped(std::string_view s, std::string* out) {
                        kHex[u & 15]};
     out->append(h, 6);
   };
-  while (i < s.size()) {
-    if (kJsonPlain[static_cast<unsigned char>(s[i])]) {
-      ++i;
-      continue;
-    }
+  while (true) {
+    i = SkipJsonPlain(s, i);
+    if (i == s.size()) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
     uint32_t cp = c;
     size_t len = 1;
@@ -565,9 +595,7 @@ class FastLineParser {
     const size_t n = s_.size();
     size_t run = pos_;
     while (true) {
-      while (run < n && kStringPlain[static_cast<unsigned char>(s_[run])]) {
-        ++run;
-      }
+      run = SkipStringPlain(run);
       if (run < n && static_cast<unsigned char>(s_[run]) >= 0x80) {
         uint32_t cp;
         const size_t len = DecodeUtf8(s_, run, &cp);
@@ -583,6 +611,29 @@ class FastLineParser {
       if (c != '\\' || !Escape(out)) return false;
       run = pos_;
     }
+  }
+
+  // The index of the first byte at or after `i` that is not kStringPlain
+  // (or the line's end), as SkipJsonPlain.
+  size_t SkipStringPlain(size_t i) const {
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= s_.size(); i += 16) {
+      const __m128i v =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_.data() + i));
+      __m128i stop = _mm_cmplt_epi8(v, space);  // Also bytes >= 0x80.
+      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, quote));
+      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, backslash));
+      const int mask = _mm_movemask_epi8(stop);
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+#endif
+    while (i < s_.size() && kStringPlain[static_cast<unsigned char>(s_[i])]) {
+      ++i;
+    }
+    return i;
   }
 
   // The ASCII bytes that stand for themselves inside a JSON string.

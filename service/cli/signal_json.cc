@@ -27,12 +27,16 @@ class Object {
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
 
+  // Writes `,"name":` (no comma before the first key) in one append.
   std::string* Key(std::string_view name) {
-    if (!first_) out_->push_back(',');
+    char buf[32];
+    buf[0] = ',';
+    buf[1] = '"';
+    std::memcpy(buf + 2, name.data(), name.size());  // Our names: <= 20.
+    buf[2 + name.size()] = '"';
+    buf[3 + name.size()] = ':';
+    out_->append(buf + (first_ ? 1 : 0), name.size() + (first_ ? 3 : 4));
     first_ = false;
-    out_->push_back('"');
-    out_->append(name);
-    out_->append("\":", 2);
     return out_;
   }
 
