@@ -136,7 +136,8 @@ class ScoreRun {
       // The generated accessors, else reflection, else protobuf's printer:
       // the same bytes (score_json_test, bench/score_cli_check.sh).
       const size_t start = out_.size();
-      if (!typed_writer_ || !score_json::AppendSignalJson(signal_, &out_)) {
+      if (!typed_writer_ ||
+          !score_json::AppendSignalJson(signal_, &doubles_, &out_)) {
         out_.resize(start);
         if (!printer_.Print(signal_, &out_)) {
           out_.resize(start);
@@ -240,6 +241,7 @@ class ScoreRun {
   LineFields fields_;
   static constexpr size_t kFlushBytes = 64 << 10;
   const bool typed_writer_ = score_json::SignalWriterMatchesSchema();
+  score_json::DoubleTextCache doubles_;
   SignalJsonPrinter printer_;
   std::string out_;  // Output lines not yet written, reused.
   scoring::Scorer::Scratch scratch_;
@@ -284,6 +286,9 @@ int RunScore(const std::vector<std::string>& args) {
 
   std::vector<std::string> files = flags.positional();
   if (files.empty()) files.push_back("-");
+  // ScoreRun buffers whole lines and writes them by the 64 KiB: stdio's
+  // buffer would only copy them once more.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   ScoreRun run(**scorer, min_relevance, *kind);
   uint64_t bad = 0;
   uint64_t lines = 0;

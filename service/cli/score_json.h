@@ -133,6 +133,39 @@ inline void AppendDouble(double v, std::string* out) {
   }
 }
 
+// AppendDouble with a memory of the texts it printed, direct-mapped by the
+// double's bits (4,096 entries, 128 KiB). Sentiment proportions and scores
+// repeat: on the news corpus 9 of 10 doubles printed are found here.
+class DoubleTextCache {
+ public:
+  void Append(double v, std::string* out) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    Entry& e = entries_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
+    if (e.size != 0 && e.bits == bits) {
+      out->append(e.text, e.size);
+      return;
+    }
+    const size_t start = out->size();
+    AppendDouble(v, out);
+    const size_t size = out->size() - start;
+    if (size <= sizeof(e.text)) {  // Always: at most 24 characters.
+      e.bits = bits;
+      e.size = static_cast<uint8_t>(size);
+      std::memcpy(e.text, out->data() + start, size);
+    }
+  }
+
+ private:
+  static constexpr int kBits = 12;
+  struct Entry {
+    uint64_t bits = 0;
+    uint8_t size = 0;  // 0: empty (no double prints as "").
+    char text[24];
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(size_t{1} << kBits);
+};
+
 inline bool AppendTimestamp(const google::protobuf::Timestamp& t,
                             std::string* out) {
   // The printer's own limits: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).

@@ -22,7 +22,10 @@ namespace {
 // One JSON object: the braces, the commas and the quoted keys.
 class Object {
  public:
-  explicit Object(std::string* out) : out_(out) { out_->push_back('{'); }
+  Object(std::string* out, DoubleTextCache* doubles)
+      : out_(out), doubles_(doubles) {
+    out_->push_back('{');
+  }
   ~Object() { out_->push_back('}'); }
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
@@ -61,7 +64,7 @@ class Object {
     std::memcpy(&bits, &v, sizeof(bits));
     if (bits == 0) return true;
     if (!std::isfinite(v)) return false;
-    AppendDouble(v, Key(name));
+    doubles_->Append(v, Key(name));
     return true;
   }
   void Bool(std::string_view name, bool v) {
@@ -93,7 +96,8 @@ class Object {
     out->push_back(']');
     return true;
   }
-  // A repeated message field, each element by `write(element, out)`.
+  // A repeated message field, each element by `write(element, out,
+  // doubles)`.
   template <typename M, typename Write>
   bool Messages(std::string_view name,
                 const google::protobuf::RepeatedPtrField<M>& v, Write write) {
@@ -102,7 +106,7 @@ class Object {
     out->push_back('[');
     for (int i = 0; i < v.size(); ++i) {
       if (i > 0) out->push_back(',');
-      if (!write(v.Get(i), out)) return false;
+      if (!write(v.Get(i), out, doubles_)) return false;
     }
     out->push_back(']');
     return true;
@@ -117,11 +121,13 @@ class Object {
   }
 
   std::string* out_;
+  DoubleTextCache* doubles_;
   bool first_ = true;
 };
 
-bool WriteNovelty(const v1::Novelty& n, std::string* out) {
-  Object o(out);
+bool WriteNovelty(const v1::Novelty& n, std::string* out,
+                  DoubleTextCache* doubles) {
+  Object o(out, doubles);
   o.UInt32("last_12h", n.last_12h());
   o.UInt32("last_24h", n.last_24h());
   o.UInt32("last_3d", n.last_3d());
@@ -129,16 +135,18 @@ bool WriteNovelty(const v1::Novelty& n, std::string* out) {
   return true;
 }
 
-bool WriteEvidence(const v1::Evidence& e, std::string* out) {
-  Object o(out);
+bool WriteEvidence(const v1::Evidence& e, std::string* out,
+                   DoubleTextCache* doubles) {
+  Object o(out, doubles);
   if (!o.String("text", e.text())) return false;
   o.UInt32("begin", e.begin());
   o.UInt32("end", e.end());
   return o.Strings("terms", e.terms());
 }
 
-bool WriteMagnitude(const v1::Magnitude& m, std::string* out) {
-  Object o(out);
+bool WriteMagnitude(const v1::Magnitude& m, std::string* out,
+                    DoubleTextCache* doubles) {
+  Object o(out, doubles);
   if (!o.Double("percent", m.percent()) || !o.Double("price", m.price()) ||
       !o.String("unit", m.unit())) {
     return false;
@@ -148,8 +156,9 @@ bool WriteMagnitude(const v1::Magnitude& m, std::string* out) {
   return true;
 }
 
-bool WriteSentiment(const v1::Sentiment& s, std::string* out) {
-  Object o(out);
+bool WriteSentiment(const v1::Sentiment& s, std::string* out,
+                    DoubleTextCache* doubles) {
+  Object o(out, doubles);
   return o.Double("score", s.score()) && o.Double("positive", s.positive()) &&
          o.Double("negative", s.negative()) &&
          o.Double("neutral", s.neutral()) &&
@@ -157,35 +166,41 @@ bool WriteSentiment(const v1::Sentiment& s, std::string* out) {
          o.Messages("evidence", s.evidence(), WriteEvidence);
 }
 
-bool WriteEvent(const v1::Event& e, std::string* out) {
-  Object o(out);
+bool WriteEvent(const v1::Event& e, std::string* out,
+                DoubleTextCache* doubles) {
+  Object o(out, doubles);
   if (!o.Enum("type", e.type(), v1::EventType_Name(e.type())) ||
       !o.Double("relevance", e.relevance()) ||
       !o.Enum("direction", e.direction(), v1::Direction_Name(e.direction()))) {
     return false;
   }
-  if (e.has_magnitude() && !WriteMagnitude(e.magnitude(), o.Key("magnitude"))) {
+  if (e.has_magnitude() &&
+      !WriteMagnitude(e.magnitude(), o.Key("magnitude"), doubles)) {
     return false;
   }
   if (!o.Strings("actors", e.actors()) ||
       !o.Messages("evidence", e.evidence(), WriteEvidence)) {
     return false;
   }
-  return !e.has_novelty() || WriteNovelty(e.novelty(), o.Key("novelty"));
+  return !e.has_novelty() ||
+         WriteNovelty(e.novelty(), o.Key("novelty"), doubles);
 }
 
-bool WriteEntity(const v1::Entity& e, std::string* out) {
-  Object o(out);
+bool WriteEntity(const v1::Entity& e, std::string* out,
+                 DoubleTextCache* doubles) {
+  Object o(out, doubles);
   if (!o.String("id", e.id()) || !o.String("name", e.name()) ||
       !o.Enum("kind", e.kind(), v1::EntityKind_Name(e.kind()))) {
     return false;
   }
   o.UInt32("mentions", e.mentions());
   if (!o.String("country", e.country())) return false;
-  if (e.has_sentiment() && !WriteSentiment(e.sentiment(), o.Key("sentiment"))) {
+  if (e.has_sentiment() &&
+      !WriteSentiment(e.sentiment(), o.Key("sentiment"), doubles)) {
     return false;
   }
-  return !e.has_novelty() || WriteNovelty(e.novelty(), o.Key("novelty"));
+  return !e.has_novelty() ||
+         WriteNovelty(e.novelty(), o.Key("novelty"), doubles);
 }
 
 // The fields of each message as the writer above knows them, one entry a
@@ -267,8 +282,9 @@ bool SignalWriterMatchesSchema() {
   return matches;
 }
 
-bool AppendSignalJson(const v1::Signal& s, std::string* out) {
-  Object o(out);
+bool AppendSignalJson(const v1::Signal& s, DoubleTextCache* doubles,
+                      std::string* out) {
+  Object o(out, doubles);
   o.UInt64("seq", s.seq());
   if (!o.String("article_id", s.article_id())) return false;
   o.UInt32("doc_index", s.doc_index());
@@ -279,7 +295,8 @@ bool AppendSignalJson(const v1::Signal& s, std::string* out) {
       !o.String("scorer_version", s.scorer_version())) {
     return false;
   }
-  if (s.has_sentiment() && !WriteSentiment(s.sentiment(), o.Key("sentiment"))) {
+  if (s.has_sentiment() &&
+      !WriteSentiment(s.sentiment(), o.Key("sentiment"), doubles)) {
     return false;
   }
   if (!o.Messages("events", s.events(), WriteEvent) ||
@@ -300,7 +317,7 @@ bool AppendSignalJson(const v1::Signal& s, std::string* out) {
   }
   o.UInt64("rescore_of_seq", s.rescore_of_seq());
   return !s.has_near_duplicates() ||
-         WriteNovelty(s.near_duplicates(), o.Key("near_duplicates"));
+         WriteNovelty(s.near_duplicates(), o.Key("near_duplicates"), doubles);
 }
 
 }  // namespace tidings::cli::score_json

@@ -21,6 +21,7 @@
 
 #include <string>
 
+#include "service/cli/score_json.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli::score_json {
@@ -34,8 +35,10 @@ bool SignalWriterMatchesSchema();
 // partial line that the caller must cut) on what the protobuf printer would
 // print differently or refuse: non-finite doubles, enum values without a
 // name, strings that are not valid UTF-8, Timestamps out of its range.
-// Use only when SignalWriterMatchesSchema().
-bool AppendSignalJson(const v1::Signal& signal, std::string* out);
+// Doubles are printed through `doubles` (one per thread). Use only when
+// SignalWriterMatchesSchema().
+bool AppendSignalJson(const v1::Signal& signal, DoubleTextCache* doubles,
+                      std::string* out);
 
 }  // namespace tidings::cli::score_json
 

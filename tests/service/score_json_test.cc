@@ -187,30 +187,33 @@ TEST(ScoreJsonTest, TypedWriterPrintsWhatProtobufPrints) {
     service::ToSignal(doc, article, (*scorer)->version(),
                       &signals.emplace_back());
   }
+  score_json::DoubleTextCache doubles;
   for (const v1::Signal& s : signals) {
     std::string typed = "prefix";
-    ASSERT_TRUE(score_json::AppendSignalJson(s, &typed)) << s.DebugString();
+    ASSERT_TRUE(score_json::AppendSignalJson(s, &doubles, &typed))
+        << s.DebugString();
     EXPECT_EQ(typed, "prefix" + ToJson(s, /*pretty=*/false));
   }
 }
 
 TEST(ScoreJsonTest, TypedWriterRefusesWhatItDoesNotHandle) {
+  score_json::DoubleTextCache doubles;
   std::string out;
   v1::Signal bad_utf8 = FullSignal(0);
   bad_utf8.mutable_entities(0)->set_name(std::string("bad \xff byte"));
-  EXPECT_FALSE(score_json::AppendSignalJson(bad_utf8, &out));
+  EXPECT_FALSE(score_json::AppendSignalJson(bad_utf8, &doubles, &out));
   v1::Signal nan = FullSignal(1);
   nan.mutable_events(0)->set_relevance(std::nan(""));
-  EXPECT_FALSE(score_json::AppendSignalJson(nan, &out));
+  EXPECT_FALSE(score_json::AppendSignalJson(nan, &doubles, &out));
   v1::Signal inf;
   inf.mutable_sentiment()->set_neutral(-INFINITY);
-  EXPECT_FALSE(score_json::AppendSignalJson(inf, &out));
+  EXPECT_FALSE(score_json::AppendSignalJson(inf, &doubles, &out));
   v1::Signal unnamed_enum;
   unnamed_enum.add_events()->set_direction(static_cast<v1::Direction>(99));
-  EXPECT_FALSE(score_json::AppendSignalJson(unnamed_enum, &out));
+  EXPECT_FALSE(score_json::AppendSignalJson(unnamed_enum, &doubles, &out));
   v1::Signal far_future;
   far_future.mutable_received_at()->set_seconds(253402300800);
-  EXPECT_FALSE(score_json::AppendSignalJson(far_future, &out));
+  EXPECT_FALSE(score_json::AppendSignalJson(far_future, &doubles, &out));
 }
 
 TEST(ScoreJsonTest, DoublesAsSimpleDtoa) {
@@ -242,10 +245,15 @@ TEST(ScoreJsonTest, DoublesAsSimpleDtoa) {
     values.push_back(std::ldexp(static_cast<double>(rng() % 1000),
                                 static_cast<int>(rng() % 2100) - 1100));
   }
-  for (double d : values) {
-    std::string fast;
-    score_json::AppendDouble(d, &fast);
-    ASSERT_EQ(fast, google::protobuf::SimpleDtoa(d)) << d;
+  score_json::DoubleTextCache cache;
+  for (int pass = 0; pass < 2; ++pass) {  // The second from the cache.
+    for (double d : values) {
+      std::string fast, cached = "x";
+      score_json::AppendDouble(d, &fast);
+      ASSERT_EQ(fast, google::protobuf::SimpleDtoa(d)) << d;
+      cache.Append(d, &cached);
+      ASSERT_EQ(cached, "x" + fast) << d;
+    }
   }
 }
 
