@@ -1,9 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
-// score_json.h: the fast JSON paths of `tidings score --jsonl` (score.cc
-// only; header-only so that it needs no build change).
+// score_json.h: the fast JSON paths of `tidings score --jsonl` (score.cc and
+// signal_json.cc only): the line parser, the reflection printer and the
+// escaping and number text that signal_json.cc's typed writer shares.
 //
-// Both produce exactly what the protobuf JSON code would, for the inputs and
+// They produce exactly what the protobuf JSON code would, for the inputs and
 // messages they accept; for anything else they say no and the caller uses
 // protobuf (JsonStringToMessage into a Struct, MessageToJsonString), so the
 // output is the same byte for byte either way. bench/README.md ("Issue 12")
@@ -55,20 +56,6 @@ inline size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   if (v < kMin[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
   *cp = v;
   return len;
-}
-
-inline bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    uint32_t cp;
-    const size_t len = DecodeUtf8(s, i, &cp);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
 }
 
 // google::protobuf::SimpleDtoa (%.15g, or %.17g when that does not read

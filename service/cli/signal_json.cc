@@ -33,9 +33,17 @@ class Object {
   // Writes `,"name":` (no comma before the first key) in one append.
   std::string* Key(std::string_view name) {
     char buf[32];
+    if (name.size() + 4 > sizeof(buf)) {  // Not one of ours (<= 19).
+      if (!first_) out_->push_back(',');
+      first_ = false;
+      out_->push_back('"');
+      out_->append(name);
+      out_->append("\":");
+      return out_;
+    }
     buf[0] = ',';
     buf[1] = '"';
-    std::memcpy(buf + 2, name.data(), name.size());  // Our names: <= 20.
+    std::memcpy(buf + 2, name.data(), name.size());
     buf[2 + name.size()] = '"';
     buf[3 + name.size()] = ':';
     out_->append(buf + (first_ ? 1 : 0), name.size() + (first_ ? 3 : 4));

@@ -11,10 +11,11 @@
 // printed, as protobuf does), the same escaping and number text.
 //
 // It knows the fields of Signal and the messages under it as tidings.proto
-// declares them today. MatchesSchema() compares that knowledge with the
-// descriptors; when they differ (a field was added or changed) the caller
-// must use the reflection printer, and signal_json_test fails until this
-// file is brought up to date.
+// declares them today. SignalWriterMatchesSchema() compares that knowledge
+// with the descriptors; when they differ (a field was added or changed) the
+// caller must use the reflection printer, and the test
+// ScoreJsonTest.TypedWriterKnowsTheSchema fails until signal_json.cc is
+// brought up to date.
 
 #ifndef TIDINGS_SERVICE_CLI_SIGNAL_JSON_H_
 #define TIDINGS_SERVICE_CLI_SIGNAL_JSON_H_
@@ -26,7 +27,7 @@
 
 namespace tidings::cli::score_json {
 
-// True when the field lists written into SignalJsonWriter match the
+// True when the field lists written into AppendSignalJson match the
 // descriptors of tidings.v1.Signal and every message it contains. Cheap
 // after the first call.
 bool SignalWriterMatchesSchema();
