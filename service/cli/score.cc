@@ -2,6 +2,9 @@
 //
 // `tidings score` (local scoring, no server) and `tidings eval`.
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -112,6 +115,19 @@ std::string IdOf(const google::protobuf::Value& v) {
   }
 }
 
+// How much output to hold back while reading `path` ("-": stdin): nothing
+// when stdout is a terminal (each signal as it is scored, as stdio's line
+// buffering did), 4 KiB when the input streams in through a pipe or a
+// terminal (what stdio's buffer held: a consumer waits no longer than it
+// did), 64 KiB for a regular file.
+size_t FlushBytes(const std::string& path) {
+  if (isatty(STDOUT_FILENO)) return 0;
+  struct stat st;
+  const int rc =
+      path == "-" ? fstat(STDIN_FILENO, &st) : stat(path.c_str(), &st);
+  return rc == 0 && S_ISREG(st.st_mode) ? 64 << 10 : 4 << 10;
+}
+
 using score_json::FastLineParser;
 using score_json::LineFields;
 using score_json::SignalJsonPrinter;
@@ -125,7 +141,7 @@ class ScoreRun {
   ~ScoreRun() { Flush(); }
 
   // Scores one text and prints its signals (into the output buffer, written
-  // out by the 64 KiB and by Flush()).
+  // out by the flush_bytes() and by Flush()).
   void Emit(std::string_view title, std::string_view body) {
     scorer_.Score({.title = title, .body = body, .kind = kind_}, &scratch_,
                   &docs_);
@@ -147,8 +163,11 @@ class ScoreRun {
       out_.push_back('\n');
       ++signals_;
     }
-    if (out_.size() >= kFlushBytes) Flush();
+    if (out_.size() >= flush_bytes_) Flush();
   }
+
+  // How much output Emit() may hold back.
+  void set_flush_bytes(size_t bytes) { flush_bytes_ = bytes; }
 
   // Writes what is buffered to stdout.
   void Flush() {
@@ -239,7 +258,7 @@ class ScoreRun {
   std::string repaired_;
   FastLineParser fast_parser_;
   LineFields fields_;
-  static constexpr size_t kFlushBytes = 64 << 10;
+  size_t flush_bytes_ = 64 << 10;
   const bool typed_writer_ = score_json::SignalWriterMatchesSchema();
   score_json::DoubleTextCache doubles_;
   SignalJsonPrinter printer_;
@@ -286,14 +305,15 @@ int RunScore(const std::vector<std::string>& args) {
 
   std::vector<std::string> files = flags.positional();
   if (files.empty()) files.push_back("-");
-  // ScoreRun buffers whole lines and writes them by the 64 KiB: stdio's
-  // buffer would only copy them once more.
+  // ScoreRun buffers whole lines and writes them in chunks (FlushBytes):
+  // stdio's buffer would only copy them once more.
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   ScoreRun run(**scorer, min_relevance, *kind);
   uint64_t bad = 0;
   uint64_t lines = 0;
   for (const std::string& path : files) {
     const std::string label = path == "-" ? "stdin" : path;
+    run.set_flush_bytes(FlushBytes(path));
     if (!jsonl) {
       absl::StatusOr<std::string> content = ReadWholeFile(path);
       if (!content.ok()) {
