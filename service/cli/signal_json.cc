@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
@@ -31,7 +32,7 @@ class Object {
   Object& operator=(const Object&) = delete;
 
   // Writes `,"name":` (no comma before the first key) in one append.
-  std::string* Key(std::string_view name) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE std::string* Key(std::string_view name) {
     char buf[32];
     if (name.size() + 4 > sizeof(buf)) {  // Not one of ours (<= 19).
       if (!first_) out_->push_back(',');
