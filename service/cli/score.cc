@@ -130,7 +130,6 @@ size_t FlushBytes(const std::string& path) {
 
 using score_json::FastLineParser;
 using score_json::LineFields;
-using score_json::SignalJsonPrinter;
 
 class ScoreRun {
  public:
@@ -149,16 +148,14 @@ class ScoreRun {
       signal_.Clear();
       service::ToSignal(doc, article_, scorer_.version(), &signal_);
       service::DropWeakEvents(min_relevance_, &signal_);
-      // The generated accessors, else reflection, else protobuf's printer:
-      // the same bytes (score_json_test, bench/score_cli_check.sh).
+      // The generated accessors, else protobuf's printer (for what the
+      // typed writer refuses, or a schema it does not know): the same bytes
+      // (score_json_test, bench/score_cli_check.sh).
       const size_t start = out_.size();
       if (!typed_writer_ ||
           !score_json::AppendSignalJson(signal_, &doubles_, &out_)) {
         out_.resize(start);
-        if (!printer_.Print(signal_, &out_)) {
-          out_.resize(start);
-          out_.append(ToJson(signal_));
-        }
+        out_.append(ToJson(signal_));
       }
       out_.push_back('\n');
       ++signals_;
@@ -261,7 +258,6 @@ class ScoreRun {
   size_t flush_bytes_ = 64 << 10;
   const bool typed_writer_ = score_json::SignalWriterMatchesSchema();
   score_json::DoubleTextCache doubles_;
-  SignalJsonPrinter printer_;
   std::string out_;  // Output lines not yet written, reused.
   scoring::Scorer::Scratch scratch_;
   std::vector<scoring::ScoredDocument> docs_;  // Reused with scratch_.

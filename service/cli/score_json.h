@@ -1,8 +1,8 @@
 // Copyright 2026 The Tidings Authors.
 //
 // score_json.h: the fast JSON paths of `tidings score --jsonl` (score.cc and
-// signal_json.cc only): the line parser, the reflection printer and the
-// escaping and number text that signal_json.cc's typed writer shares.
+// signal_json.cc only): the line parser and the escaping and number text of
+// signal_json.cc's typed writer.
 //
 // They produce exactly what the protobuf JSON code would, for the inputs and
 // messages they accept; for anything else they say no and the caller uses
@@ -283,136 +283,6 @@ inline bool AppendEscaped(std::string_view s, std::string* out) {
   out->push_back('"');
   return true;
 }
-
-// Prints a message as MessageToJsonString (protobuf 3.21) does with
-// preserve_proto_field_names and no whitespace: fields in number order,
-// proto3 defaults left out, 64-bit integers quoted, doubles by SimpleDtoa,
-// enums by name, Timestamps in RFC 3339, strings escaped as its
-// JsonEscaping does. Returns false (the output then unusable) on anything
-// else: maps, other well-known types, bytes, non-finite numbers, unnamed enum
-// values, out-of-range Timestamps, strings that are not valid UTF-8.
-class SignalJsonPrinter {
- public:
-  bool Print(const google::protobuf::Message& message, std::string* out) {
-    depth_ = 0;
-    return Message(message, out);
-  }
-
- private:
-  static constexpr int kMaxDepth = 16;
-
-  bool Message(const google::protobuf::Message& m, std::string* out) {
-    const google::protobuf::Descriptor* d = m.GetDescriptor();
-    if (d->file()->package() == "google.protobuf") {
-      if (d->full_name() != "google.protobuf.Timestamp") return false;
-      google::protobuf::Timestamp t;
-      t.CopyFrom(m);
-      return AppendTimestamp(t, out);
-    }
-    if (depth_ == kMaxDepth) return false;
-    std::vector<const google::protobuf::FieldDescriptor*>& fields =
-        fields_[depth_++];
-    m.GetReflection()->ListFields(m, &fields);
-    out->push_back('{');
-    bool first = true;
-    for (const google::protobuf::FieldDescriptor* f : fields) {
-      if (f->is_map()) return false;
-      if (!first) out->push_back(',');
-      first = false;
-      out->push_back('"');
-      out->append(f->name());
-      out->append("\":");
-      if (!f->is_repeated()) {
-        if (!Field(m, f, -1, out)) return false;
-        continue;
-      }
-      out->push_back('[');
-      const int n = m.GetReflection()->FieldSize(m, f);
-      for (int i = 0; i < n; ++i) {
-        if (i > 0) out->push_back(',');
-        if (!Field(m, f, i, out)) return false;
-      }
-      out->push_back(']');
-    }
-    out->push_back('}');
-    --depth_;
-    return true;
-  }
-
-  // One value of `f`: element `i` of a repeated field, or the singular
-  // value when i < 0.
-  bool Field(const google::protobuf::Message& m,
-             const google::protobuf::FieldDescriptor* f, int i,
-             std::string* out) {
-    using FD = google::protobuf::FieldDescriptor;
-    const google::protobuf::Reflection* r = m.GetReflection();
-    const bool rep = i >= 0;
-    switch (f->cpp_type()) {
-      case FD::CPPTYPE_MESSAGE:
-        return Message(
-            rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), out);
-      case FD::CPPTYPE_STRING: {
-        if (f->type() == FD::TYPE_BYTES) return false;
-        const std::string& s =
-            rep ? r->GetRepeatedStringReference(m, f, i, &scratch_)
-                : r->GetStringReference(m, f, &scratch_);
-        return AppendEscaped(s, out);
-      }
-      case FD::CPPTYPE_DOUBLE: {
-        const double v =
-            rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f);
-        if (!std::isfinite(v)) return false;
-        AppendDouble(v, out);
-        return true;
-      }
-      case FD::CPPTYPE_FLOAT: {
-        const float v = rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f);
-        if (!std::isfinite(v)) return false;
-        out->append(google::protobuf::SimpleFtoa(v));
-        return true;
-      }
-      case FD::CPPTYPE_INT32:
-        absl::StrAppend(out,
-                        rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f));
-        return true;
-      case FD::CPPTYPE_UINT32:
-        absl::StrAppend(
-            out, rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f));
-        return true;
-      case FD::CPPTYPE_INT64:
-        absl::StrAppend(out, "\"",
-                        rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f),
-                        "\"");
-        return true;
-      case FD::CPPTYPE_UINT64:
-        absl::StrAppend(
-            out, "\"", rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f),
-            "\"");
-        return true;
-      case FD::CPPTYPE_BOOL:
-        out->append((rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f))
-                        ? "true"
-                        : "false");
-        return true;
-      case FD::CPPTYPE_ENUM: {
-        const int v =
-            rep ? r->GetRepeatedEnumValue(m, f, i) : r->GetEnumValue(m, f);
-        const google::protobuf::EnumValueDescriptor* e =
-            f->enum_type()->FindValueByNumber(v);
-        if (e == nullptr) return false;
-        out->push_back('"');
-        out->append(e->name());
-        out->push_back('"');
-        return true;
-      }
-    }
-    return false;
-  }
-
-  std::vector<const google::protobuf::FieldDescriptor*> fields_[kMaxDepth];
-  int depth_ = 0;
-  std::string scratch_;
-};
 
 // The keys of a JSONL line that `score` reads. A string key's value is kept
 // only when it is a JSON string (as Field() below treats the Struct).

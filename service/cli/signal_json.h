@@ -3,17 +3,18 @@
 // signal_json.h: tidings.v1.Signal as protobuf JSON through the generated
 // accessors, for `tidings score --jsonl` (issue 12 item 4).
 //
-// The reflection printer of score_json.h spent half of the CLI's
-// instructions in ListFields/HasBit/GetFieldOffset; this one reads the
-// fields directly. It prints what SignalJsonPrinter (and so
-// MessageToJsonString) prints: the fields in number order, proto3 defaults
-// left out (a double counts as set when its bits are not zero, so -0.0 is
-// printed, as protobuf does), the same escaping and number text.
+// Printing through reflection spends most of its time asking which fields
+// are set; this writer reads the fields directly. It prints what
+// MessageToJsonString (protobuf 3.21, preserve_proto_field_names, no
+// whitespace) prints: the fields in number order, proto3 defaults left out
+// (a double counts as set when its bits are not zero, so -0.0 is printed, as
+// protobuf does), 64-bit integers quoted, enums by name, Timestamps in RFC
+// 3339, the same escaping and number text (score_json.h).
 //
 // It knows the fields of Signal and the messages under it as tidings.proto
 // declares them today. SignalWriterMatchesSchema() compares that knowledge
 // with the descriptors; when they differ (a field was added or changed) the
-// caller must use the reflection printer, and the test
+// caller must use MessageToJsonString, and the test
 // ScoreJsonTest.TypedWriterKnowsTheSchema fails until signal_json.cc is
 // brought up to date.
 

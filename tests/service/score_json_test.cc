@@ -1,9 +1,9 @@
 // Copyright 2026 The Tidings Authors.
 //
-// The fast JSON paths of `tidings score --jsonl` (service/cli/score_json.h)
-// against the protobuf code they stand in for: the printer must print what
-// MessageToJsonString prints (or refuse), the line parser must read what the
-// Struct path reads (or refuse), byte for byte.
+// The fast JSON paths of `tidings score --jsonl` (service/cli/score_json.h,
+// signal_json.h) against the protobuf code they stand in for: the typed
+// writer must print what MessageToJsonString prints (or refuse), the line
+// parser must read what the Struct path reads (or refuse), byte for byte.
 
 #include "service/cli/score_json.h"
 
@@ -18,7 +18,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "scoring/scorer.h"
-#include "service/cli/format.h"
 #include "service/cli/signal_json.h"
 #include "service/convert.h"
 #include "tidings/v1/tidings.pb.h"
@@ -28,9 +27,21 @@ namespace {
 
 using score_json::FastLineParser;
 using score_json::LineFields;
-using score_json::SignalJsonPrinter;
 
-// Signals with the values the printer has to get exactly right.
+// What protobuf prints for `message` with the options of ToJson (format.cc),
+// which score.cc falls back to.
+std::string ProtobufJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = false;
+  std::string out;
+  const auto status =
+      google::protobuf::util::MessageToJsonString(message, &out, options);
+  EXPECT_TRUE(status.ok()) << status;
+  return out;
+}
+
+// Signals with the values the writer has to get exactly right.
 std::vector<v1::Signal> EdgeSignals() {
   std::vector<v1::Signal> out;
   const double doubles[] = {
@@ -65,31 +76,6 @@ std::vector<v1::Signal> EdgeSignals() {
     out.push_back(s);
   }
   return out;
-}
-
-TEST(ScoreJsonTest, PrinterPrintsWhatProtobufPrints) {
-  std::vector<v1::Signal> signals = EdgeSignals();
-  // And real ones: the scorer's output for a few texts.
-  auto scorer = scoring::Scorer::Create({});
-  ASSERT_TRUE(scorer.ok()) << scorer.status();
-  for (const char* text :
-       {"Gold rose 1.5% to $2,400 an ounce as new US tariffs on China loomed.",
-        "The EU imposed sanctions on Russia; Moscow said it would retaliate.",
-        "Acme Corp shares fell 12% after it cut its outlook."}) {
-    v1::Article article;
-    article.set_article_id("a");
-    for (const scoring::ScoredDocument& doc :
-         (*scorer)->Score({.title = "", .body = text})) {
-      service::ToSignal(doc, article, (*scorer)->version(),
-                        &signals.emplace_back());
-    }
-  }
-  SignalJsonPrinter printer;
-  for (const v1::Signal& s : signals) {
-    std::string fast;
-    ASSERT_TRUE(printer.Print(s, &fast)) << s.DebugString();
-    EXPECT_EQ(fast, ToJson(s, /*pretty=*/false));
-  }
 }
 
 // A signal with every field of every message set, some to edge values.
@@ -162,7 +148,7 @@ v1::Signal FullSignal(int variant) {
 TEST(ScoreJsonTest, TypedWriterKnowsTheSchema) {
   // Fails when tidings.proto changes a message under Signal: bring
   // service/cli/signal_json.cc up to date (until then the CLI falls back to
-  // the reflection printer, correct but slower).
+  // protobuf's printer, correct but slower).
   EXPECT_TRUE(score_json::SignalWriterMatchesSchema());
 }
 
@@ -175,24 +161,39 @@ TEST(ScoreJsonTest, TypedWriterPrintsWhatProtobufPrints) {
   v1::Signal empty_sentiment;
   empty_sentiment.mutable_sentiment();
   signals.push_back(empty_sentiment);
+  // And real ones: the scorer's output for a few texts.
   auto scorer = scoring::Scorer::Create({});
   ASSERT_TRUE(scorer.ok()) << scorer.status();
   v1::Article article;
   article.set_article_id("a");
-  for (const scoring::ScoredDocument& doc : (*scorer)->Score(
-           {.title = "Gold jumps 2% as US imposes tariffs on China",
-  .body = "Gold rose 2.1% to $2,400 an ounce. Acme Corp shares fell "
-          "12% after it cut its outlook. The EU imposed sanctions "
-          "on Russia; Moscow said it would retaliate."})) {
-    service::ToSignal(doc, article, (*scorer)->version(),
-                      &signals.emplace_back());
+  const scoring::ScoreInput inputs[] = {
+      {.title = "Gold jumps 2% as US imposes tariffs on China",
+       .body = "Gold rose 2.1% to $2,400 an ounce. Acme Corp shares fell "
+               "12% after it cut its outlook. The EU imposed sanctions "
+               "on Russia; Moscow said it would retaliate."},
+      {.title = "",
+       .body = "Gold rose 1.5% to $2,400 an ounce as new US tariffs on "
+               "China loomed."},
+      {.title = "",
+       .body = "The EU imposed sanctions on Russia; Moscow said it would "
+               "retaliate."},
+      {.title = "",
+       .body = "Acme Corp shares fell 12% after it cut its outlook."},
+  };
+  for (const scoring::ScoreInput& input : inputs) {
+    for (const scoring::ScoredDocument& doc : (*scorer)->Score(input)) {
+      service::ToSignal(doc, article, (*scorer)->version(),
+                        &signals.emplace_back());
+    }
   }
   score_json::DoubleTextCache doubles;
-  for (const v1::Signal& s : signals) {
-    std::string typed = "prefix";
-    ASSERT_TRUE(score_json::AppendSignalJson(s, &doubles, &typed))
-        << s.DebugString();
-    EXPECT_EQ(typed, "prefix" + ToJson(s, /*pretty=*/false));
+  for (int pass = 0; pass < 2; ++pass) {  // The second with the cache full.
+    for (const v1::Signal& s : signals) {
+      std::string typed = "prefix";
+      ASSERT_TRUE(score_json::AppendSignalJson(s, &doubles, &typed))
+          << s.DebugString();
+      EXPECT_EQ(typed, "prefix" + ProtobufJson(s));
+    }
   }
 }
 
@@ -202,6 +203,12 @@ TEST(ScoreJsonTest, TypedWriterRefusesWhatItDoesNotHandle) {
   v1::Signal bad_utf8 = FullSignal(0);
   bad_utf8.mutable_entities(0)->set_name(std::string("bad \xff byte"));
   EXPECT_FALSE(score_json::AppendSignalJson(bad_utf8, &doubles, &out));
+  v1::Signal bad_utf8_title;
+  bad_utf8_title.set_title(std::string("bad \xff byte"));
+  EXPECT_FALSE(score_json::AppendSignalJson(bad_utf8_title, &doubles, &out));
+  v1::Signal nan_score;
+  nan_score.mutable_sentiment()->set_score(std::nan(""));
+  EXPECT_FALSE(score_json::AppendSignalJson(nan_score, &doubles, &out));
   v1::Signal nan = FullSignal(1);
   nan.mutable_events(0)->set_relevance(std::nan(""));
   EXPECT_FALSE(score_json::AppendSignalJson(nan, &doubles, &out));
@@ -255,17 +262,6 @@ TEST(ScoreJsonTest, DoublesAsSimpleDtoa) {
       ASSERT_EQ(cached, "x" + fast) << d;
     }
   }
-}
-
-TEST(ScoreJsonTest, PrinterRefusesWhatItDoesNotHandle) {
-  SignalJsonPrinter printer;
-  std::string out;
-  v1::Signal bad_utf8;
-  bad_utf8.set_title(std::string("bad \xff byte"));
-  EXPECT_FALSE(printer.Print(bad_utf8, &out));
-  v1::Signal nan;
-  nan.mutable_sentiment()->set_score(std::nan(""));
-  EXPECT_FALSE(printer.Print(nan, &out));
 }
 
 // What score.cc's Struct path reads of a line (strings only, but any "id").
