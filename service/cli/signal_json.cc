@@ -15,10 +15,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
-#include "service/cli/score_json.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "service/cli/json_text.h"
 
 namespace tidings::cli::score_json {
 namespace {
+
+// A Timestamp in RFC 3339, quoted, as the protobuf printer writes it; false
+// outside the printer's own limits: 0001-01-01 to 9999-12-31, nanos in
+// [0, 1e9).
+bool AppendTimestamp(const google::protobuf::Timestamp& t, std::string* out) {
+  if (t.seconds() < -62135596800 || t.seconds() > 253402300799 ||
+      t.nanos() < 0 || t.nanos() >= 1000000000) {
+    return false;
+  }
+  out->push_back('"');
+  out->append(google::protobuf::util::TimeUtil::ToString(t));
+  out->push_back('"');
+  return true;
+}
 
 // One JSON object: the braces, the commas and the quoted keys.
 class Object {

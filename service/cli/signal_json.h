@@ -9,7 +9,7 @@
 // whitespace) prints: the fields in number order, proto3 defaults left out
 // (a double counts as set when its bits are not zero, so -0.0 is printed, as
 // protobuf does), 64-bit integers quoted, enums by name, Timestamps in RFC
-// 3339, the same escaping and number text (score_json.h).
+// 3339, the same escaping and number text (json_text.h).
 //
 // It knows the fields of Signal and the messages under it as tidings.proto
 // declares them today. SignalWriterMatchesSchema() compares that knowledge
@@ -23,7 +23,7 @@
 
 #include <string>
 
-#include "service/cli/score_json.h"
+#include "service/cli/json_text.h"
 #include "tidings/v1/tidings.pb.h"
 
 namespace tidings::cli::score_json {

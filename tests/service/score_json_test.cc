@@ -1,11 +1,10 @@
 // Copyright 2026 The Tidings Authors.
 //
-// The fast JSON paths of `tidings score --jsonl` (service/cli/score_json.h,
-// signal_json.h) against the protobuf code they stand in for: the typed
-// writer must print what MessageToJsonString prints (or refuse), the line
-// parser must read what the Struct path reads (or refuse), byte for byte.
-
-#include "service/cli/score_json.h"
+// The fast JSON paths of `tidings score --jsonl` (service/cli/
+// signal_json.h, json_text.h, jsonl_line.h) against the protobuf code they
+// stand in for: the typed writer must print what MessageToJsonString prints
+// (or refuse), the line parser must read what the Struct path reads (or
+// refuse), byte for byte.
 
 #include <cmath>
 #include <cstring>
@@ -18,6 +17,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "scoring/scorer.h"
+#include "service/cli/json_text.h"
+#include "service/cli/jsonl_line.h"
 #include "service/cli/signal_json.h"
 #include "service/convert.h"
 #include "tidings/v1/tidings.pb.h"
