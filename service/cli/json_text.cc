@@ -195,22 +195,4 @@ void AppendDouble(double v, std::string* out) {
   }
 }
 
-void DoubleTextCache::Append(double v, std::string* out) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  Entry& e = entries_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
-  if (e.size != 0 && e.bits == bits) {
-    out->append(e.text, e.size);
-    return;
-  }
-  const size_t start = out->size();
-  AppendDouble(v, out);
-  const size_t size = out->size() - start;
-  if (size <= sizeof(e.text)) {  // Always: at most 24 characters.
-    e.bits = bits;
-    e.size = static_cast<uint8_t>(size);
-    std::memcpy(e.text, out->data() + start, size);
-  }
-}
-
 }  // namespace tidings::cli::score_json

@@ -83,12 +83,16 @@ bool FastLineParser::Parse(std::string_view line, LineFields* out) {
   }
 }
 
-bool FastLineParser::End() {
+// The small steps below are `inline` (each is used in this file only) so
+// that the compiler folds them into Parse(), Value() and String(), as it did
+// when they were defined in the class: 7.7 M more instructions on the news
+// corpus (callgrind) otherwise.
+inline bool FastLineParser::End() {
   SkipSpace();
   return pos_ == s_.size();
 }
 
-bool FastLineParser::Eat(char c) {
+inline bool FastLineParser::Eat(char c) {
   if (pos_ < s_.size() && s_[pos_] == c) {
     ++pos_;
     return true;
@@ -96,11 +100,11 @@ bool FastLineParser::Eat(char c) {
   return false;
 }
 
-void FastLineParser::SkipSpace() {
+inline void FastLineParser::SkipSpace() {
   while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
 }
 
-std::string* FastLineParser::Target(bool is_string) {
+inline std::string* FastLineParser::Target(bool is_string) {
   std::string* target = nullptr;
   bool* has = nullptr;
   if (key_ == "text") {
@@ -138,7 +142,7 @@ bool FastLineParser::Value() {
 }
 
 // -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most 15 digits: exact as a double.
-bool FastLineParser::Number() {
+inline bool FastLineParser::Number() {
   Eat('-');
   size_t digits = 0;
   const size_t int_start = pos_;
@@ -159,7 +163,7 @@ bool FastLineParser::Number() {
   return digits <= 15;
 }
 
-bool FastLineParser::Hex4(uint32_t* cp) {
+inline bool FastLineParser::Hex4(uint32_t* cp) {
   if (pos_ + 4 > s_.size()) return false;
   for (int i = 0; i < 4; ++i) {
     const int h = Hex(s_[pos_++]);
@@ -169,7 +173,7 @@ bool FastLineParser::Hex4(uint32_t* cp) {
   return true;
 }
 
-bool FastLineParser::Escape(std::string* out) {
+inline bool FastLineParser::Escape(std::string* out) {
   if (pos_ >= s_.size()) return false;
   const char e = s_[pos_++];
   switch (e) {

@@ -68,8 +68,12 @@ class Object {
     return out_;
   }
 
-  // The scalar fields, left out at their proto3 default.
-  bool String(std::string_view name, const std::string& v) {
+  // The scalar fields, left out at their proto3 default. String and Double
+  // always inline, as Key: GCC left them out of line once the escaper and
+  // the doubles moved to json_text.cc (AppendSignalJson 547 M instructions
+  // on the news corpus instead of 523 M, callgrind).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool String(std::string_view name,
+                                           const std::string& v) {
     return v.empty() || AppendEscaped(v, Key(name));
   }
   void UInt32(std::string_view name, uint32_t v) {
@@ -84,7 +88,7 @@ class Object {
     out->push_back('"');
   }
   // Set when its bits are not zero (-0.0 is printed), as protobuf's HasBit.
-  bool Double(std::string_view name, double v) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool Double(std::string_view name, double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof(bits));
     if (bits == 0) return true;
