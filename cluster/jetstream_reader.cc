@@ -46,6 +46,14 @@ std::string DedupIdOf(natsMsg* msg) {
   return value;
 }
 
+// The record `msg` carries (its stream seq is `seq`).
+LogRecord RecordOf(natsMsg* msg, uint64_t seq) {
+  const char* data = natsMsg_GetData(msg);
+  return LogRecord{.seq = seq,
+                   .data = std::string(data, data + natsMsg_GetDataLength(msg)),
+                   .dedup_id = DedupIdOf(msg)};
+}
+
 }  // namespace
 
 absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq) {
@@ -98,11 +106,7 @@ absl::Status JetStreamReader::Take(nats::MsgList& msgs,
       }
       break;
     }
-    const char* data = natsMsg_GetData(m);
-    const int size = natsMsg_GetDataLength(m);
-    out.push_back(LogRecord{.seq = seq,
-                            .data = std::string(data, data + size),
-                            .dedup_id = DedupIdOf(m)});
+    out.push_back(RecordOf(m, seq));
     ++next_;
     ack_through = m;
   }
@@ -173,11 +177,7 @@ absl::Status JetStreamReader::ReadDirect(int batch, absl::Time deadline,
       direct_retry_at_ = absl::Now() + kDirectRetry;
       return absl::OkStatus();
     }
-    const char* data = natsMsg_GetData(m);
-    const int size = natsMsg_GetDataLength(m);
-    out.push_back(LogRecord{.seq = seq,
-                            .data = std::string(data, data + size),
-                            .dedup_id = DedupIdOf(m)});
+    out.push_back(RecordOf(m, seq));
     ++next_;
     ++direct_reads_;
     failing_since_.reset();

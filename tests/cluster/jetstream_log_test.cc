@@ -43,16 +43,8 @@ OutgoingRecord Record(std::string data, std::string dedup_id) {
   return r;
 }
 
-class JetStreamLogTest : public ::testing::Test {
+class JetStreamLogTest : public ::tidings::testing::NatsClusterTest {
  protected:
-  void SetUp() override {
-    TIDINGS_REQUIRE_NATS_SERVER();
-    absl::StatusOr<std::unique_ptr<NatsCluster>> c = NatsCluster::Start(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(c.ok()) << c.status();
-    cluster_ = *std::move(c);
-  }
-
   std::unique_ptr<JetStreamLog> OpenLog(
       absl::Duration publish_timeout = absl::Seconds(20)) {
     JetStreamLogOptions opts;
@@ -129,8 +121,6 @@ class JetStreamLogTest : public ::testing::Test {
         mu.AwaitWithTimeout(absl::Condition(&all_answered), absl::Seconds(30)));
     EXPECT_EQ(failed, 0);
   }
-
-  std::unique_ptr<NatsCluster> cluster_;
 };
 
 TEST_F(JetStreamLogTest, PublishAndReadBackInOrder) {

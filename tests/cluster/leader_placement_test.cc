@@ -22,16 +22,8 @@ namespace {
 
 using testing::NatsCluster;
 
-class LeaderPlacementTest : public ::testing::Test {
+class LeaderPlacementTest : public ::tidings::testing::NatsClusterTest {
  protected:
-  void SetUp() override {
-    TIDINGS_REQUIRE_NATS_SERVER();
-    absl::StatusOr<std::unique_ptr<NatsCluster>> c = NatsCluster::Start(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(c.ok()) << c.status();
-    cluster_ = *std::move(c);
-  }
-
   std::unique_ptr<JetStreamLog> OpenLog(absl::Duration check_interval) {
     JetStreamLogOptions opts;
     opts.client.servers = cluster_->urls();
@@ -65,8 +57,6 @@ class LeaderPlacementTest : public ::testing::Test {
     }
     return false;
   }
-
-  std::unique_ptr<NatsCluster> cluster_;
 };
 
 TEST_F(LeaderPlacementTest, MetaLeaderFromTheClientAgreesWithJsz) {

@@ -348,6 +348,21 @@ class NatsCluster {
   std::vector<Node> nodes_;
 };
 
+// A fixture with a fresh 3-server cluster named after the test (skipped
+// without nats-server).
+class NatsClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TIDINGS_REQUIRE_NATS_SERVER();
+    absl::StatusOr<std::unique_ptr<NatsCluster>> c = NatsCluster::Start(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(c.ok()) << c.status();
+    cluster_ = *std::move(c);
+  }
+
+  std::unique_ptr<NatsCluster> cluster_;
+};
+
 }  // namespace tidings::testing
 
 #endif  // TIDINGS_TESTS_CLUSTER_NATS_CLUSTER_H_
