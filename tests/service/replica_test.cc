@@ -20,6 +20,7 @@
 #include "service/internal/committer.h"
 #include "service/internal/log_record_codec.h"
 #include "service/internal/replica_applier.h"
+#include "tests/service/forwarding_store.h"
 #include "tests/storage/store_test_util.h"
 
 namespace tidings::service::internal {
@@ -132,10 +133,9 @@ class MemoryLog final : public cluster::SignalLog {
 // Delegates to a real store; `before_apply`, when set, runs before each
 // Apply() and fails it (nothing written by the inner Apply) when it returns
 // an error.
-class HookedStore final : public storage::SignalStore {
+class HookedStore final : public ::tidings::testing::ForwardingStore {
  public:
-  explicit HookedStore(std::unique_ptr<storage::SignalStore> inner)
-      : inner_(std::move(inner)) {}
+  using ForwardingStore::ForwardingStore;
 
   std::function<absl::Status(const std::vector<storage::PendingArticle>&,
                              absl::Time, storage::SignalStore&)>
@@ -145,48 +145,12 @@ class HookedStore final : public storage::SignalStore {
       std::vector<storage::PendingArticle> batch, absl::Time ingested_at,
       const storage::LogApply& apply) override {
     if (before_apply) {
-      if (absl::Status s = before_apply(batch, ingested_at, *inner_); !s.ok()) {
+      if (absl::Status s = before_apply(batch, ingested_at, inner()); !s.ok()) {
         return s;
       }
     }
-    return inner_->Apply(std::move(batch), ingested_at, apply);
+    return ForwardingStore::Apply(std::move(batch), ingested_at, apply);
   }
-  uint64_t applied_log_seq() const override {
-    return inner_->applied_log_seq();
-  }
-  absl::StatusOr<std::vector<storage::AppendResult>> Append(
-      std::vector<storage::PendingArticle> batch, absl::Time now) override {
-    return inner_->Append(std::move(batch), now);
-  }
-  uint64_t head_seq() const override { return inner_->head_seq(); }
-  uint64_t first_seq() const override { return inner_->first_seq(); }
-  absl::Status TrimBefore(absl::Time cutoff) override {
-    return inner_->TrimBefore(cutoff);
-  }
-  absl::Status Trim(absl::Time now) override { return inner_->Trim(now); }
-  absl::StatusOr<v1::Signal> Get(uint64_t seq) const override {
-    return inner_->Get(seq);
-  }
-  absl::Status Scan(
-      uint64_t after_seq, uint64_t max_count,
-      const std::function<bool(v1::Signal&)>& visit) const override {
-    return inner_->Scan(after_seq, max_count, visit);
-  }
-  absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override {
-    return inner_->SeqBeforeTime(t);
-  }
-  absl::StatusOr<storage::IndexedSeqs> ListIndexed(
-      const storage::IndexQuery& query, uint64_t after_seq,
-      size_t max_count) const override {
-    return inner_->ListIndexed(query, after_seq, max_count);
-  }
-  absl::StatusOr<std::vector<uint64_t>> LookupKey(
-      std::string_view key) const override {
-    return inner_->LookupKey(key);
-  }
-
- private:
-  std::unique_ptr<storage::SignalStore> inner_;
 };
 
 // One node: its store, hub, committer, replica and ingest.

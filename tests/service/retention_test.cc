@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "service/server.h"
 #include "storage/signal_store.h"
+#include "tests/service/forwarding_store.h"
 #include "tests/service/test_server.h"
 
 namespace tidings::testing {
@@ -31,56 +32,24 @@ const absl::Time kT0 = absl::FromUnixSeconds(1767225600);  // 2026-01-01.
 
 // Delegates to a real store; `before_scan` runs before every Scan and
 // ListIndexed with its after_seq.
-class HookedStore final : public storage::SignalStore {
+class HookedStore final : public ForwardingStore {
  public:
-  explicit HookedStore(std::unique_ptr<storage::SignalStore> inner)
-      : inner_(std::move(inner)) {}
+  using ForwardingStore::ForwardingStore;
 
   std::function<void(uint64_t)> before_scan;
 
-  absl::StatusOr<std::vector<storage::AppendResult>> Append(
-      std::vector<storage::PendingArticle> batch, absl::Time now) override {
-    return inner_->Append(std::move(batch), now);
-  }
-  uint64_t head_seq() const override { return inner_->head_seq(); }
-  uint64_t first_seq() const override { return inner_->first_seq(); }
-  absl::Status TrimBefore(absl::Time cutoff) override {
-    return inner_->TrimBefore(cutoff);
-  }
-  absl::Status Trim(absl::Time now) override { return inner_->Trim(now); }
-  absl::StatusOr<v1::Signal> Get(uint64_t seq) const override {
-    return inner_->Get(seq);
-  }
   absl::Status Scan(
       uint64_t after_seq, uint64_t max_count,
       const std::function<bool(v1::Signal&)>& visit) const override {
     if (before_scan) before_scan(after_seq);
-    return inner_->Scan(after_seq, max_count, visit);
-  }
-  absl::StatusOr<uint64_t> SeqBeforeTime(absl::Time t) const override {
-    return inner_->SeqBeforeTime(t);
+    return ForwardingStore::Scan(after_seq, max_count, visit);
   }
   absl::StatusOr<storage::IndexedSeqs> ListIndexed(
       const storage::IndexQuery& query, uint64_t after_seq,
       size_t max_count) const override {
     if (before_scan) before_scan(after_seq);
-    return inner_->ListIndexed(query, after_seq, max_count);
+    return ForwardingStore::ListIndexed(query, after_seq, max_count);
   }
-  absl::Status ReadSeqs(
-      const std::vector<uint64_t>& seqs,
-      const std::function<bool(v1::Signal&)>& visit) const override {
-    return inner_->ReadSeqs(seqs, visit);
-  }
-  absl::StatusOr<std::vector<uint64_t>> LookupKey(
-      std::string_view key) const override {
-    return inner_->LookupKey(key);
-  }
-  absl::StatusOr<v1::Article> GetArticle(std::string_view key) const override {
-    return inner_->GetArticle(key);
-  }
-
- private:
-  std::unique_ptr<storage::SignalStore> inner_;
 };
 
 class RetentionTest : public ::testing::Test {
