@@ -3,6 +3,8 @@
 #include "cluster/jetstream_log.h"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <optional>
 #include <string>
 #include <utility>
@@ -227,7 +229,23 @@ JetStreamLog::~JetStreamLog() {
         "JetStream log closed before the publish was acknowledged; outcome "
         "unknown, publish again with the same dedup id"));
   }
+  client_->Close();  // Ends the background tasks' requests at once.
+  std::vector<std::future<void>> background;
+  {
+    absl::MutexLock lock(&mu_);
+    background.swap(background_);
+  }
+  for (std::future<void>& task : background) task.wait();
   client_.reset();
+}
+
+void JetStreamLog::RunInBackground(absl::AnyInvocable<void() &&> task) {
+  absl::MutexLock lock(&mu_);
+  std::erase_if(background_, [](const std::future<void>& f) {
+    return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  });
+  background_.push_back(std::async(
+      std::launch::async, [t = std::move(task)]() mutable { std::move(t)(); }));
 }
 
 void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {

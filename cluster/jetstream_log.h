@@ -37,15 +37,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -162,6 +165,13 @@ class JetStreamLog final : public SignalLog {
   }
   nats::NatsClient& client() { return *client_; }
 
+  // Runs `task` (a blocking call on client(), e.g. a reader creating a
+  // consumer) on a thread of its own that the log, not the caller, waits
+  // for: a caller can go away while its task is still blocked. When the
+  // log closes, it closes its connection first, which ends such calls at
+  // once, and then waits for the tasks.
+  void RunInBackground(absl::AnyInvocable<void() &&> task);
+
  private:
   struct Pending;
 
@@ -202,6 +212,8 @@ class JetStreamLog final : public SignalLog {
   int reserved_ ABSL_GUARDED_BY(mu_) = 0;
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
   std::thread retry_thread_;
+  // RunInBackground()'s tasks (finished ones are dropped at the next call).
+  std::vector<std::future<void>> background_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tidings::cluster

@@ -68,10 +68,6 @@ absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq) {
 JetStreamReader::JetStreamReader(JetStreamLog& log, uint64_t from_seq)
     : log_(log), next_(from_seq), direct_gets_(log.direct_gets()) {}
 
-JetStreamReader::~JetStreamReader() {
-  if (creating_.valid()) creating_.wait();  // The new consumer goes too.
-}
-
 absl::Status JetStreamReader::NoteFailure(const absl::Status& error) {
   const absl::Time now = absl::Now();
   if (!failing_since_.has_value()) failing_since_ = now;
@@ -120,7 +116,7 @@ absl::Status JetStreamReader::AwaitConsumer() {
         std::future_status::ready) {
       return absl::OkStatus();
     }
-    absl::StatusOr<std::unique_ptr<nats::PullConsumer>> c = creating_.get();
+    ConsumerOrError c = creating_.get();
     if (c.ok()) {
       consumer_ = *std::move(c);
       ++consumers_created_;
@@ -139,10 +135,15 @@ absl::Status JetStreamReader::AwaitConsumer() {
       .start_seq = next_,
       .inactive_threshold = opt.reader_inactive_threshold,
       .max_ack_pending = std::max(20000, 2 * opt.max_fetch_batch)};
+  // On the log's thread: a reader that goes away meanwhile does not wait
+  // for it (the consumer then goes with the task).
   nats::NatsClient* client = &log_.client();
-  creating_ = std::async(std::launch::async, [client, options] {
-    return nats::PullConsumer::Create(*client, options);
-  });
+  std::promise<ConsumerOrError> promise;
+  creating_ = promise.get_future();
+  log_.RunInBackground(
+      [client, options, promise = std::move(promise)]() mutable {
+        promise.set_value(nats::PullConsumer::Create(*client, options));
+      });
   return absl::OkStatus();
 }
 

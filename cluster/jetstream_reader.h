@@ -48,10 +48,8 @@ class JetStreamLog;
 
 class JetStreamReader final : public LogReader {
  public:
+  // Does not wait for a consumer still being created (the log does).
   JetStreamReader(JetStreamLog& log, uint64_t from_seq);
-  // Waits for a consumer still being created (up to the client's
-  // request_timeout).
-  ~JetStreamReader() override;
 
   absl::StatusOr<std::vector<LogRecord>> Next(size_t max_records,
                                               absl::Duration wait) override;
@@ -90,7 +88,8 @@ class JetStreamReader final : public LogReader {
   std::unique_ptr<nats::PullConsumer> consumer_;
   // The consumer being created (valid() while it is), and when the next
   // attempt may start after one failed.
-  std::future<absl::StatusOr<std::unique_ptr<nats::PullConsumer>>> creating_;
+  using ConsumerOrError = absl::StatusOr<std::unique_ptr<nats::PullConsumer>>;
+  std::future<ConsumerOrError> creating_;
   absl::Time next_create_ = absl::InfinitePast();
   // Direct gets are tried when the stream allows them, and not before this
   // time after no server answered them or a replica showed a hole.

@@ -46,7 +46,11 @@ NatsClient::NatsClient(ClientOptions options, AckHandler on_ack)
     : options_(std::move(options)), on_ack_(std::move(on_ack)) {}
 
 NatsClient::~NatsClient() {
+  Close();
   js_.reset();
+}
+
+void NatsClient::Close() {
   if (connection_ != nullptr) natsConnection_Close(connection_.get());
 }
 

@@ -87,6 +87,12 @@ class NatsClient {
   // abandoned: call WaitForPublishes() first to have them answered.
   ~NatsClient();
 
+  // Closes the connection now (the destructor's first step; idempotent):
+  // blocking calls in flight on other threads then fail at once with
+  // UNAVAILABLE instead of waiting out request_timeout, and every later
+  // call fails the same way. The client must still outlive those calls.
+  void Close();
+
   NatsClient(const NatsClient&) = delete;
   NatsClient& operator=(const NatsClient&) = delete;
 

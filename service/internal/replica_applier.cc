@@ -45,6 +45,7 @@ void ReplicaApplier::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  reader_.reset();
   {
     absl::MutexLock lock(&mu_);
     waiters.swap(waiters_);

@@ -59,8 +59,9 @@ class ReplicaApplier {
   // from another node's backup); UNAVAILABLE when the log cannot be reached.
   absl::Status Start();
 
-  // Stops the thread (within about Options::poll plus a running apply);
-  // waiting WhenApplied() callbacks get UNAVAILABLE. Idempotent.
+  // Stops the thread (within about Options::poll plus a running apply) and
+  // closes the reader (so that the log may close next); waiting
+  // WhenApplied() callbacks get UNAVAILABLE. Idempotent.
   void Stop();
 
   // The record's results on this replica, one per article in record order:

@@ -338,5 +338,37 @@ TEST_F(JetStreamReaderTest, KillingTheClientsServerStallsBriefly) {
   EXPECT_LT(f.write_pause, absl::Seconds(10));
 }
 
+// A reader that goes away while its consumer is still being created (here
+// every server is frozen, so the creation would wait out the client's 5 s
+// request_timeout) does not wait for it, and the log that closes next ends
+// the creation's request by closing its connection: a replica's stop is
+// not held up by it (it once was, by up to request_timeout).
+TEST_F(JetStreamReaderTest, ClosingDoesNotWaitForAConsumerBeingCreated) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  PublishIds(*log, 0, 3);
+  if (HasFatalFailure()) return;
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = log->OpenReader(1);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  for (int i = 0; i < cluster_->size(); ++i) ::kill(cluster_->pid(i), SIGSTOP);
+  // The first Next() starts creating the consumer (it cannot finish) and
+  // reads by direct gets, which time out: nothing, and no error yet.
+  absl::StatusOr<std::vector<LogRecord>> got =
+      (*reader)->Next(10, absl::Milliseconds(50));
+  const absl::Time start = absl::Now();
+  reader->reset();
+  const absl::Duration reader_gone = absl::Now() - start;
+  log.reset();
+  const absl::Duration closed = absl::Now() - start;
+  for (int i = 0; i < cluster_->size(); ++i) ::kill(cluster_->pid(i), SIGCONT);
+  std::printf("frozen cluster: reader gone after %s, log closed after %s\n",
+              absl::FormatDuration(reader_gone).c_str(),
+              absl::FormatDuration(closed).c_str());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->empty());
+  EXPECT_LT(reader_gone, absl::Milliseconds(100));
+  EXPECT_LT(closed, absl::Seconds(2));
+}
+
 }  // namespace
 }  // namespace tidings::cluster
