@@ -68,6 +68,21 @@ absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq) {
 JetStreamReader::JetStreamReader(JetStreamLog& log, uint64_t from_seq)
     : log_(log), next_(from_seq), direct_gets_(log.direct_gets()) {}
 
+JetStreamReader::~JetStreamReader() { DropConsumer(); }
+
+void JetStreamReader::DropConsumer() {
+  if (consumer_ == nullptr) return;
+  const std::string name = consumer_->name();
+  consumer_.reset();
+  // Best effort, on the log's thread: when its server is dead it is gone
+  // anyway, else the server would keep it until reader_inactive_threshold.
+  nats::NatsClient* client = &log_.client();
+  std::string stream = log_.options().stream.name;
+  log_.RunInBackground([client, stream = std::move(stream), name] {
+    (void)nats::DeleteConsumer(*client, stream, name, kCheckTimeout);
+  });
+}
+
 absl::Status JetStreamReader::NoteFailure(const absl::Status& error) {
   const absl::Time now = absl::Now();
   if (!failing_since_.has_value()) failing_since_ = now;
@@ -207,7 +222,7 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
   std::vector<LogRecord> out;
   for (int round = 0; round < kMaxRounds; ++round) {
     if (replace_consumer_) {
-      consumer_.reset();
+      DropConsumer();
       replace_consumer_ = false;
       silent_fetches_ = 0;
     }

@@ -48,8 +48,11 @@ class JetStreamLog;
 
 class JetStreamReader final : public LogReader {
  public:
-  // Does not wait for a consumer still being created (the log does).
   JetStreamReader(JetStreamLog& log, uint64_t from_seq);
+  // Deletes its consumer in the background (DropConsumer()); does not wait
+  // for one still being created (the log does, and deletes nothing then:
+  // the server drops it after reader_inactive_threshold).
+  ~JetStreamReader() override;
 
   absl::StatusOr<std::vector<LogRecord>> Next(size_t max_records,
                                               absl::Duration wait) override;
@@ -67,6 +70,10 @@ class JetStreamReader final : public LogReader {
   int64_t direct_reads() const { return direct_reads_; }
 
  private:
+  // Lets go of consumer_ (if any) and has the log delete it on the server
+  // in the background (a replaced consumer would otherwise be kept until
+  // reader_inactive_threshold).
+  void DropConsumer();
   // Records a failure to reach the log; returns UNAVAILABLE once failures
   // have lasted reader_unavailable_after, else OK (keep trying).
   absl::Status NoteFailure(const absl::Status& error);

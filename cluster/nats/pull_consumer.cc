@@ -5,15 +5,20 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 
 namespace tidings::cluster::nats {
 
 absl::StatusOr<std::unique_ptr<PullConsumer>> PullConsumer::Create(
     NatsClient& client, const PullConsumerOptions& options) {
+  absl::BitGen random;
+  const std::string name = absl::StrCat(
+      "tidings-", absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
   jsSubOptions sub_opts;
   jsSubOptions_Init(&sub_opts);
   sub_opts.Stream = options.stream.c_str();
+  sub_opts.Config.Name = name.c_str();
   sub_opts.Config.DeliverPolicy = js_DeliverByStartSequence;
   sub_opts.Config.OptStartSeq = std::max<uint64_t>(1, options.start_seq);
   // Pull consumers need an ack policy on 2.9; AckAll needs one ack a batch.
@@ -34,7 +39,19 @@ absl::StatusOr<std::unique_ptr<PullConsumer>> PullConsumer::Create(
                      " from seq ", options.start_seq));
   }
   return std::unique_ptr<PullConsumer>(
-      new PullConsumer(client, SubscriptionPtr(raw)));
+      new PullConsumer(client, SubscriptionPtr(raw), name));
+}
+
+absl::Status DeleteConsumer(NatsClient& client, const std::string& stream,
+                            const std::string& name, absl::Duration timeout) {
+  jsOptions js_opts = client.RequestOptions();
+  js_opts.Wait = Millis(timeout);
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_DeleteConsumer(client.js(), stream.c_str(), name.c_str(),
+                                   &js_opts, &code);
+  if (s == NATS_OK) return absl::OkStatus();
+  return NatsError(
+      s, code, absl::StrCat("delete consumer ", name, " of stream ", stream));
 }
 
 absl::Status PullConsumer::Fetch(int batch, absl::Duration wait, MsgList& out) {

@@ -66,13 +66,24 @@ class PullConsumer {
   // for the server.
   void AckThrough(natsMsg* msg);
 
+  // The consumer's name (Create() names it "tidings-" and 64 random bits
+  // in hex), for Delete().
+  const std::string& name() const { return name_; }
+
  private:
-  PullConsumer(NatsClient& client, SubscriptionPtr sub)
-      : client_(client), sub_(std::move(sub)) {}
+  PullConsumer(NatsClient& client, SubscriptionPtr sub, std::string name)
+      : client_(client), sub_(std::move(sub)), name_(std::move(name)) {}
 
   NatsClient& client_;
   SubscriptionPtr sub_;
+  std::string name_;
 };
+
+// Deletes the consumer `name` of `stream` (one that a reader replaced: the
+// server would otherwise keep it until its inactive_threshold). NOT_FOUND
+// when it is gone already. Blocking, up to `timeout`.
+absl::Status DeleteConsumer(NatsClient& client, const std::string& stream,
+                            const std::string& name, absl::Duration timeout);
 
 // The stream sequence of a message a consumer delivered; 0 when its
 // metadata cannot be read.

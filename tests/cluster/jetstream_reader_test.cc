@@ -370,5 +370,42 @@ TEST_F(JetStreamReaderTest, ClosingDoesNotWaitForAConsumerBeingCreated) {
   EXPECT_LT(closed, absl::Seconds(2));
 }
 
+// A reader's consumer is deleted when the reader lets go of it (here: the
+// reader goes), not kept on the server for reader_inactive_threshold
+// (30 s): replaced consumers no longer pile up.
+TEST_F(JetStreamReaderTest, AReaderDeletesItsConsumerWhenItGoes) {
+  std::unique_ptr<JetStreamLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  PublishIds(*log, 0, 3);
+  if (HasFatalFailure()) return;
+  auto consumers = [&]() -> int64_t {
+    absl::StatusOr<jsStreamState> state =
+        log->client().StreamState(log->options().stream.name);
+    EXPECT_TRUE(state.ok()) << state.status();
+    return state.ok() ? static_cast<int64_t>(state->Consumers) : -1;
+  };
+  {
+    absl::StatusOr<std::unique_ptr<LogReader>> reader = log->OpenReader(1);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    auto* js_reader = static_cast<JetStreamReader*>(reader->get());
+    size_t read = 0;
+    for (int i = 0; i < 200 && (read < 3 || !js_reader->has_consumer()); ++i) {
+      absl::StatusOr<std::vector<LogRecord>> got =
+          js_reader->Next(10, absl::Milliseconds(50));
+      ASSERT_TRUE(got.ok()) << got.status();
+      read += got->size();
+    }
+    ASSERT_EQ(read, 3u);
+    ASSERT_TRUE(js_reader->has_consumer());
+    EXPECT_EQ(consumers(), 1);
+  }
+  int64_t left = consumers();
+  for (int i = 0; i < 100 && left != 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    left = consumers();
+  }
+  EXPECT_EQ(left, 0);
+}
+
 }  // namespace
 }  // namespace tidings::cluster
