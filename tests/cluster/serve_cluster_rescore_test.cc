@@ -10,13 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/cluster/nats_cluster.h"
 #include "tests/cluster/serve_calls.h"
+#include "tests/cluster/two_node_cluster.h"
 #include "tests/service/rescore_lexicons.h"
 #include "tests/service/tidings_binary.h"
 #include "tidings/v1/tidings.grpc.pb.h"
@@ -27,8 +26,6 @@ namespace {
 using testing::AllSeqs;
 using testing::Ingest;
 using testing::MakeArticle;
-using testing::NatsCluster;
-using testing::ServeProcess;
 using testing::StubFor;
 
 // A whole Rescore call (60 s at most): its last progress and its status.
@@ -69,28 +66,15 @@ absl::StatusOr<v1::Signal> GetSignal(v1::Tidings::Stub& stub, uint64_t seq) {
       absl::StrCat("seq ", seq, ": ", last.error_message()));
 }
 
-class ServeClusterRescoreTest : public ::testing::Test {
+class ServeClusterRescoreTest : public ::tidings::testing::TwoNodeClusterTest {
  protected:
   void SetUp() override {
-    TIDINGS_REQUIRE_NATS_SERVER();
-    absl::StatusOr<std::unique_ptr<NatsCluster>> nats =
-        NatsCluster::Start("rescore");
-    ASSERT_TRUE(nats.ok()) << nats.status();
-    nats_ = *std::move(nats);
-    const std::string urls = absl::StrJoin(nats_->urls(), ",");
-    for (const char* name : {"rescore_a", "rescore_b"}) {
-      nodes_.push_back(std::make_unique<ServeProcess>(
-          "127.0.0.1:0", name,
-          std::vector<std::string>{"--cluster", urls, "--retention", "0s"}));
-      ASSERT_FALSE(nodes_.back()->address().empty()) << nodes_.back()->log();
-    }
+    StartCluster("rescore");
     lexicons_ = testing::MakeRescoreLexicons(::testing::TempDir() +
                                              "/cluster_rescore_lexicons." +
                                              std::to_string(::getpid()));
   }
 
-  std::unique_ptr<NatsCluster> nats_;
-  std::vector<std::unique_ptr<ServeProcess>> nodes_;
   std::string lexicons_;
 };
 

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_cluster.h"
 #include "tests/cluster/serve_calls.h"
+#include "tests/cluster/two_node_cluster.h"
 #include "tests/service/tidings_binary.h"
 #include "tidings/v1/tidings.grpc.pb.h"
 
@@ -48,25 +49,9 @@ std::vector<uint64_t> Subscribe(v1::Tidings::Stub& stub, uint64_t from_seq,
   return seqs;
 }
 
-class ServeClusterTest : public ::testing::Test {
+class ServeClusterTest : public ::tidings::testing::TwoNodeClusterTest {
  protected:
-  void SetUp() override {
-    TIDINGS_REQUIRE_NATS_SERVER();
-    absl::StatusOr<std::unique_ptr<NatsCluster>> nats =
-        NatsCluster::Start("serve");
-    ASSERT_TRUE(nats.ok()) << nats.status();
-    nats_ = *std::move(nats);
-    const std::string urls = absl::StrJoin(nats_->urls(), ",");
-    for (const char* name : {"cluster_a", "cluster_b"}) {
-      nodes_.push_back(std::make_unique<ServeProcess>(
-          "127.0.0.1:0", name,
-          std::vector<std::string>{"--cluster", urls, "--retention", "0s"}));
-      ASSERT_FALSE(nodes_.back()->address().empty()) << nodes_.back()->log();
-    }
-  }
-
-  std::unique_ptr<NatsCluster> nats_;
-  std::vector<std::unique_ptr<ServeProcess>> nodes_;
+  void SetUp() override { StartCluster("serve"); }
 };
 
 TEST_F(ServeClusterTest, IngestOnOneNodeSubscribeOnTheOther) {
