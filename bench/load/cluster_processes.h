@@ -50,10 +50,6 @@ class ChildProcess {
 // unreadable.
 double CpuSeconds(pid_t pid);
 
-// A free TCP port on 127.0.0.1 (bound and released: a race with other
-// programs is possible but rare), 0 when none.
-int FreeLoopbackPort();
-
 // Three nats-server processes n1..n3 forming a JetStream cluster.
 class NatsProcesses {
  public:
