@@ -179,6 +179,8 @@ absl::StatusOr<std::vector<AppendResult>> SignalStore::Apply(
 
 uint64_t SignalStore::applied_log_seq() const { return 0; }
 
+absl::Status SignalStore::SyncWal() { return absl::OkStatus(); }
+
 absl::Status SignalStore::AdoptStoreId(const std::string&) {
   return absl::UnimplementedError(
       "AdoptStoreId is not implemented by this store");
@@ -511,6 +513,7 @@ class RocksSignalStore final : public SignalStore {
       const LogApply& apply) ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override {
     return AppendOrApply(std::move(batch), ingested_at, &apply);
   }
+  absl::Status SyncWal() ABSL_LOCKS_EXCLUDED(mu_, db_mu_) override;
   uint64_t applied_log_seq() const override {
     return applied_log_seq_.load(std::memory_order_acquire);
   }
@@ -986,6 +989,27 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::AppendOrApply(
     if (!results[i].duplicate) results[i].stored = std::move(batch[i].signals);
   }
   return results;
+}
+
+absl::Status RocksSignalStore::SyncWal() {
+  if (!options_.sync) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  if (needs_recovery_) {
+    return absl::UnavailableError(
+        "the signal store failed a write and reopens at the next one; the "
+        "writes before it may not be durable");
+  }
+  TIDINGS_STORAGE_ASSIGN_OR_RETURN(std::shared_ptr<const Db> db, ReaderDb());
+  std::optional<internal::SyncTimer> sync_timer;
+  if (options_.on_wal_sync) sync_timer.emplace();
+  rocksdb::Status s = db->db->SyncWAL();
+  if (!s.ok()) {
+    needs_recovery_ = true;
+    return absl::UnavailableError(absl::StrCat(
+        "the signal store could not sync its write-ahead log: ", s.ToString()));
+  }
+  if (sync_timer) options_.on_wal_sync(sync_timer->Elapsed());
+  return absl::OkStatus();
 }
 
 absl::Status RocksSignalStore::Trim(absl::Time now) {

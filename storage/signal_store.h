@@ -136,9 +136,9 @@ struct LogApply {
   // it is a duplicate), so the two survive or are lost together.
   uint64_t log_seq = 0;
   // Sync the WAL with this write (when StoreOptions::sync is on). A replica
-  // applying a run of records syncs only the last: an unsynced apply that a
-  // crash loses is lost together with its applied_log_seq, and re-applied
-  // from the log, to the same seqs (see Apply()).
+  // writes a run of records unsynced and then calls SyncWal(): an unsynced
+  // apply that a crash loses is lost together with its applied_log_seq, and
+  // re-applied from the log, to the same seqs (see Apply()).
   bool sync = true;
 };
 
@@ -271,6 +271,13 @@ class SignalStore {
   virtual absl::StatusOr<std::vector<AppendResult>> Apply(
       std::vector<PendingArticle> batch, absl::Time ingested_at,
       const LogApply& apply);
+
+  // Makes every write before it durable: fsyncs the WAL (when
+  // StoreOptions::sync is on), for a replica that applied a run of records
+  // with apply.sync off. Reports its time to on_wal_sync. UNAVAILABLE when
+  // the sync failed (the store then reopens at the next write). The
+  // default returns OK (for fakes).
+  virtual absl::Status SyncWal();
 
   // The log seq of the last record Apply() stored (persisted: read at
   // Open()); 0 when none. Thread-safe and wait-free. The default returns 0.

@@ -98,7 +98,7 @@ absl::StatusOr<std::vector<storage::AppendResult>> Committer::ApplyRecords(
     next += records[i].articles;
     absl::StatusOr<std::vector<storage::AppendResult>> r = store_->Apply(
         std::move(articles), records[i].ingested_at,
-        {.log_seq = records[i].log_seq, .sync = i + 1 == records.size()});
+        {.log_seq = records[i].log_seq, .sync = false});  // Commit() syncs.
     if (!r.ok()) return r.status();
     if (r->size() != records[i].articles) {
       return absl::InternalError(absl::StrCat(
@@ -177,11 +177,20 @@ void Committer::Commit(std::vector<Entry> group) {
       }
     }
   }
-  LogOutcome(results.status(), total);
   const uint64_t head = store_->head_seq();
   // Wake the subscribers before acknowledging: a publisher that sees its ack
   // can count on subscribers being on their way.
   hub_->Publish(head);
+  // A replica's run of records was written unsynced (ApplyRecords): its
+  // subscribers are woken before the sync, since the log fixes what each of
+  // those seqs holds (a crash before the sync re-applies the same); the
+  // answers, which acknowledge ingests on this node, wait for it.
+  if (results.ok() && !group.front().applied.empty()) {
+    if (absl::Status synced = store_->SyncWal(); !synced.ok()) {
+      results = synced;
+    }
+  }
+  LogOutcome(results.status(), total);
   for (size_t i = 0; i < group.size(); ++i) {
     if (!results.ok()) {
       group[i].done(results.status(), head);

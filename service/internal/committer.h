@@ -80,9 +80,11 @@ class Committer final : public IngestSink {
   // Cluster mode's replica (replica_applier.h): stores the articles of
   // consecutive log records (non-empty), `batch` being their articles in
   // order, records[i].articles of them for records[i] (0 for a record that
-  // stores nothing). Each record is one SignalStore::Apply() of its
-  // articles (one write with its log seq; one WAL sync for the run), then
-  // the recent window, the series and the hub are told as a commit does.
+  // stores nothing). Each record is one unsynced SignalStore::Apply() of its
+  // articles (one write with its log seq), then the recent window, the
+  // series and the hub are told as a commit does, then one WAL sync for the
+  // run (SignalStore::SyncWal) before `done`: subscribers see the run
+  // before it is durable on this node (the log holds it), acks after.
   // `done` gets one result per article of `batch`.
   // Queued like Submit() but never grouped with other batches. On failure
   // the records before the failing one may be applied (and the hub told):
@@ -101,7 +103,8 @@ class Committer final : public IngestSink {
   std::vector<Entry> TakeGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs commits until the queue is empty (the caller became the leader).
   void Lead();
-  // SignalStore::Apply() of each record of `entry`, syncing only the last.
+  // SignalStore::Apply() of each record of `entry`, unsynced (Commit()
+  // syncs after telling the subscribers).
   absl::StatusOr<std::vector<storage::AppendResult>> ApplyRecords(
       std::vector<storage::PendingArticle> batch,
       const std::vector<AppliedRecord>& records);

@@ -34,6 +34,7 @@ class ForwardingStore : public storage::SignalStore {
       const storage::LogApply& apply) override {
     return inner_->Apply(std::move(batch), ingested_at, apply);
   }
+  absl::Status SyncWal() override { return inner_->SyncWal(); }
   uint64_t applied_log_seq() const override {
     return inner_->applied_log_seq();
   }

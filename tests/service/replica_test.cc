@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "cluster/signal_log.h"
@@ -132,10 +133,16 @@ class MemoryLog final : public cluster::SignalLog {
 
 // Delegates to a real store; `before_apply`, when set, runs before each
 // Apply() and fails it (nothing written by the inner Apply) when it returns
-// an error.
+// an error; `before_sync` runs before each SyncWal().
 class HookedStore final : public ::tidings::testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
+
+  std::function<void()> before_sync;
+  absl::Status SyncWal() override {
+    if (before_sync) before_sync();
+    return ForwardingStore::SyncWal();
+  }
 
   std::function<absl::Status(const std::vector<storage::PendingArticle>&,
                              absl::Time, storage::SignalStore&)>
@@ -557,6 +564,41 @@ TEST(ReplicaTest, AReplicaRetriesAFailedRecordToTheSameSeqs) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ((*again)[0].seqs, (std::vector<uint64_t>{5, 6}));
   EXPECT_EQ((*again)[1].seqs, (std::vector<uint64_t>{11, 12}));
+}
+
+// A replica writes a run of records unsynced, wakes its subscribers, and
+// only then syncs its WAL; the ack of an ingest on this node waits for the
+// sync (README, "What an acknowledgement means").
+TEST(ReplicaTest, SubscribersWakeBeforeTheWalSyncAndAcksAfterIt) {
+  TempDir dir;
+  MemoryLog log;
+  absl::Mutex mu;
+  std::vector<std::string> events;  // "sync <hub head> <store head>", "ack"
+  Hub* hub = nullptr;               // Set before the first ingest.
+  Node::Options options;
+  options.wrap = [&](std::unique_ptr<storage::SignalStore> inner) {
+    auto hooked = std::make_unique<HookedStore>(std::move(inner));
+    hooked->before_sync = [&, store = hooked.get()] {
+      absl::MutexLock lock(&mu);
+      events.push_back(
+          absl::StrCat("sync ", hub->head(), " ", store->head_seq()));
+    };
+    return hooked;
+  };
+  Node a(&log, dir.Sub("a"), options);
+  hub = a.hub.get();
+  absl::Notification done;
+  a.ingest->Submit(
+      Batch({"s1", "s2"}),
+      [&](absl::StatusOr<std::vector<storage::AppendResult>> r, uint64_t) {
+        EXPECT_TRUE(r.ok()) << r.status();
+        absl::MutexLock lock(&mu);
+        events.push_back("ack");
+        done.Notify();
+      });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(events, (std::vector<std::string>{"sync 4 4", "ack"}));
 }
 
 TEST(ReplicaTest, PublishIdsAreUniqueAndFitTheLog) {

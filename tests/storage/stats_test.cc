@@ -84,5 +84,26 @@ TEST_F(StoreStatsTest, EachSyncedAppendReportsItsWalSyncOnce) {
   EXPECT_TRUE(syncs.empty());
 }
 
+// A replica's run of records: unsynced Apply() calls, then one SyncWal()
+// that makes them durable and reports its time like a synced write.
+TEST_F(StoreStatsTest, SyncWalSyncsUnsyncedAppliesOnce) {
+  std::vector<absl::Duration> syncs;
+  options_.sync = true;
+  options_.on_wal_sync = [&syncs](absl::Duration d) { syncs.push_back(d); };
+  std::unique_ptr<SignalStore> store = Open(options_.path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_THAT(store->Apply(Batch({MakeArticle("a")}), kT0,
+                           {.log_seq = 1, .sync = false}),
+              IsOk());
+  ASSERT_THAT(store->Apply(Batch({MakeArticle("b")}), kT0,
+                           {.log_seq = 2, .sync = false}),
+              IsOk());
+  EXPECT_TRUE(syncs.empty());
+  const uint64_t before = store->Stats()->wal_syncs;
+  ASSERT_THAT(store->SyncWal(), IsOk());
+  EXPECT_EQ(syncs.size(), 1u);
+  EXPECT_GT(store->Stats()->wal_syncs, before);
+}
+
 }  // namespace
 }  // namespace tidings::storage
