@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "scoring/scorer.h"
 #include "service/cli/cluster_log.h"
@@ -243,6 +244,12 @@ int RunServe(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Debian builds Abseil without NDEBUG, so every absl::Mutex (ours and
+  // gRPC's) would otherwise run the debug deadlock detector on each Lock:
+  // a global spin lock and a graph update per acquisition, 1-2% of the
+  // server's CPU at 1,000 calls/s (bench/README.md, "Service CPU per
+  // article"). Tests keep it (they never call this).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   service::ServerDeps deps;
   if (!options.cluster.empty()) {
