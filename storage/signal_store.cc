@@ -195,7 +195,7 @@ using internal::Db;
 using internal::EventKey;
 using internal::FingerprintBand;
 using internal::FingerprintBucket;
-using internal::FingerprintBucketEnd;
+using internal::FingerprintBucketLast;
 using internal::FingerprintKey;
 using internal::FingerprintValue;
 using internal::FromRocks;
@@ -796,9 +796,9 @@ RocksSignalStore::FindNearDuplicates(
   for (int band = 0; band < kFingerprintBands; ++band) {
     const uint16_t value = FingerprintBand(fingerprint, band);
     const std::string bucket = FingerprintBucket(band, value);
-    // The bucket end is 3 bytes long, no key is, so this lands on the
-    // bucket's last key (if the bucket is not empty).
-    index.SeekForPrev(FingerprintBucketEnd(band, value));
+    // This lands on the bucket's last key (if the bucket is not empty);
+    // the iterator is a prefix iterator, which the bucket bounds.
+    index.SeekForPrev(FingerprintBucketLast(band, value));
     for (int examined = 0;
          index.Valid() && examined < kMaxCandidatesPerBand &&
          AsStd(index.key()).substr(0, bucket.size()) == bucket;
@@ -908,8 +908,12 @@ absl::StatusOr<std::vector<AppendResult>> RocksSignalStore::AppendOrApply(
       if (!pending.revision) signal.set_duplicate_of_seq(0);
       if (fingerprint != 0) {
         if (fingerprint_index == nullptr) {
-          fingerprint_index.reset(db->db->NewIterator(
-              rocksdb::ReadOptions(), db->cf(kFingerprintIndex)));
+          // Within one bucket (the CF's prefix, db.cc): its prefix bloom
+          // filters skip the memtables and files without that bucket.
+          rocksdb::ReadOptions read_options;
+          read_options.prefix_same_as_start = true;
+          fingerprint_index.reset(
+              db->db->NewIterator(read_options, db->cf(kFingerprintIndex)));
         }
         TIDINGS_STORAGE_ASSIGN_OR_RETURN(
             const NearDuplicates near,

@@ -9,7 +9,9 @@
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "storage/internal/keys.h"
 
 namespace tidings::storage::internal {
 
@@ -29,21 +31,26 @@ struct CfSpec {
   bool point_lookups;
   // Memtable size; index entries are small.
   size_t write_buffer_bytes;
+  // Served only by seeks within a prefix of this many bytes (0: none): a
+  // prefix bloom filter in the memtable and in each table file lets a seek
+  // skip the sources that hold no key of that prefix.
+  size_t seek_prefix_bytes = 0;
 };
 
 constexpr CfSpec kCfSpecs[kNumCfs] = {
-    {"default", true, 4 << 20},             // kMeta
-    {"signals", true, 32 << 20},            // kSignals
-    {"articles", true, 32 << 20},           // kArticles
-    {"time_index", false, 8 << 20},         // kTimeIndex
-    {"event_index", false, 8 << 20},        // kEventIndex
-    {"key_index", true, 8 << 20},           // kKeyIndex
-    {"fingerprint_index", false, 8 << 20},  // kFingerprintIndex
-    {"entity_index", false, 8 << 20},       // kEntityIndex
-    {"published_index", false, 8 << 20},    // kPublishedIndex
-    {"received_index", false, 8 << 20},     // kReceivedIndex
-    {"summaries", false, 8 << 20},          // kSummaries
-    {"revisions", false, 4 << 20},          // kRevisions
+    {"default", true, 4 << 20},            // kMeta
+    {"signals", true, 32 << 20},           // kSignals
+    {"articles", true, 32 << 20},          // kArticles
+    {"time_index", false, 8 << 20},        // kTimeIndex
+    {"event_index", false, 8 << 20},       // kEventIndex
+    {"key_index", true, 8 << 20},          // kKeyIndex
+    {"fingerprint_index", false, 8 << 20,  // kFingerprintIndex
+     kFingerprintBucketBytes},
+    {"entity_index", false, 8 << 20},     // kEntityIndex
+    {"published_index", false, 8 << 20},  // kPublishedIndex
+    {"received_index", false, 8 << 20},   // kReceivedIndex
+    {"summaries", false, 8 << 20},        // kSummaries
+    {"revisions", false, 4 << 20},        // kRevisions
 };
 
 bool Supported(const std::vector<rocksdb::CompressionType>& supported,
@@ -65,12 +72,23 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(
     // the common case at ingest) rarely touches a data block.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
+  if (spec.seek_prefix_bytes > 0) {
+    // The near-duplicate check seeks 4 buckets of a 16-bit band value per
+    // signal; most buckets of a memtable or a file are empty.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = false;
+  }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.write_buffer_size = spec.write_buffer_bytes;
   if (spec.point_lookups) {
     // The same for the memtable, where a store's recent keys are: the
     // idempotency check of each new article (a miss) skips the skiplist.
     cf.memtable_whole_key_filtering = true;
+    cf.memtable_prefix_bloom_size_ratio = 0.02;
+  }
+  if (spec.seek_prefix_bytes > 0) {
+    cf.prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(spec.seek_prefix_bytes));
     cf.memtable_prefix_bloom_size_ratio = 0.02;
   }
   // Keeps space amplification bounded as the log grows.

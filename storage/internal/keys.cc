@@ -115,10 +115,10 @@ std::string FingerprintBucket(int band, uint16_t value) {
   return key;
 }
 
-std::string FingerprintBucketEnd(int band, uint16_t value) {
-  // Band indexes are < 4, so the next bucket number never overflows 24 bits.
-  std::string key;
-  PutBucket(&key, BucketNumber(band, value) + 1);
+std::string FingerprintBucketLast(int band, uint16_t value) {
+  std::string key = FingerprintBucket(band, value);
+  // A key's seq is 8 bytes: one more byte sorts after all of them.
+  key.append(9, '\xff');
   return key;
 }
 

@@ -84,10 +84,13 @@ bool ParseEntityKey(std::string_view key, std::string_view* id, uint64_t* seq);
 inline constexpr int kFingerprintBands = 4;
 // Band 0 is the most significant 16 bits. REQUIRES: 0 <= band < 4.
 uint16_t FingerprintBand(uint64_t fingerprint, int band);
+// The length of a bucket's prefix (the CF's seek prefix, db.cc).
+inline constexpr size_t kFingerprintBucketBytes = 3;
 // The 3-byte prefix of every key of one bucket.
 std::string FingerprintBucket(int band, uint16_t value);
-// The smallest key after every key of the bucket (its exclusive upper bound).
-std::string FingerprintBucketEnd(int band, uint16_t value);
+// The largest key of the bucket's prefix: >= every key of the bucket, and
+// of the same prefix (a prefix seek must stay in its prefix).
+std::string FingerprintBucketLast(int band, uint16_t value);
 std::string FingerprintKey(int band, uint16_t value, uint64_t seq);
 bool ParseFingerprintKey(std::string_view key, int* band, uint16_t* value,
                          uint64_t* seq);
