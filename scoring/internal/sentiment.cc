@@ -258,6 +258,10 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(
     t->change = t == &model.signed_rise_ ? 1 : -1;
     t->alone = model.params_.default_weight;
   }
+  for (Term* t :
+       {&model.suffix_negator_, &model.signed_rise_, &model.signed_fall_}) {
+    t->acts = ActsOf(*t);
+  }
   // Index the entries by the vocabulary ids of their words.
   model.vocabulary_ = analyzer.vocabulary();
   model.vocabulary_digest_ = model.vocabulary_->digest();
@@ -286,6 +290,8 @@ absl::StatusOr<SentimentModel> SentimentModel::Create(
       }
       entry.second_words |= uint64_t{1} << (p.rest_ids[0] % 64);
     }
+    entry.single.acts = ActsOf(entry.single);
+    for (Phrase& p : entry.phrases) p.term.acts = ActsOf(p.term);
     entry.may_score = entry.has_single && MayScore(entry.single);
     for (const Phrase& p : entry.phrases) entry.may_score |= MayScore(p.term);
     model.entry_of_id_[*id] = static_cast<int32_t>(model.entries_.size());
@@ -366,11 +372,12 @@ double SentimentModel::ScoreSentence(const AnalyzedText& text,
                                      std::vector<std::string>* terms) const {
   std::vector<Match> m;
   std::vector<int> at;
+  std::vector<uint32_t> acting;
   uint32_t next;
   const Sentence s = Span(text, sentence, &next);
   MatchSentence(text, s, &m);
   if (m.empty()) return 0;
-  double raw = ScoreMatches(text, s, &m, &at);
+  double raw = ScoreMatches(text, s, &m, &at, &acting);
   if (terms != nullptr) AppendTerms(text, m.data(), m.size(), terms);
   return raw / std::sqrt(raw * raw + params_.squash);
 }
@@ -411,7 +418,7 @@ void SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
     }
     double score = 0;
     if (!m.empty()) {
-      double raw = ScoreMatches(text, s, &m, &at);
+      double raw = ScoreMatches(text, s, &m, &at, &scratch->acting);
       score = raw / std::sqrt(raw * raw + params_.squash);
     }
     double w = s.begin < body_begin ? params_.title_weight : 1.0;
@@ -500,7 +507,7 @@ size_t SentimentModel::ScoredTerms(const AnalyzedText& text, uint32_t sentence,
     if (!MayScoreSentence(text, s)) return 0;
     MatchSentence(text, s, &matches);
     if (matches.empty()) return 0;
-    ScoreMatches(text, s, &matches, &scratch->token_match);
+    ScoreMatches(text, s, &matches, &scratch->token_match, &scratch->acting);
     m = matches.data();
     n = matches.size();
   }

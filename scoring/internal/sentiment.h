@@ -131,6 +131,8 @@ class SentimentModel {
     float unit = 0;      // Number multiplier ("mn" 1e6); 0 = none.
     float rating = 0;    // An analyst rating's value (kRating): buy +1.
     uint16_t flags = 0;  // kFlag* below.
+    uint8_t acts = 0;    // kActs* below: the rules that act from this term
+                         // (set by Create() from the fields above).
   };
   enum : uint16_t {
     kNegator = 1 << 0,         // Flips the next sentiment term.
@@ -148,6 +150,25 @@ class SentimentModel {
     kReverse = 1 << 12,        // "ends", "settles": flips a bad term near it.
     kBenchmark = 1 << 13,      // "beats", "misses": only the metric's sign.
   };
+  // Term::acts: the rules that start from a term (sentiment_sentence.cc,
+  // SentenceRules). Each rule visits only the matches with its bit.
+  enum : uint8_t {
+    kActsNegateOrScale = 1 << 0,  // Rule 2: kNegator, kReverse or a scale.
+    kActsContrast = 1 << 1,       // Rule 3: kContrastAfter, kContrastClause.
+    kActsChange = 1 << 2,         // Rule 4: is_change.
+    kActsRating = 1 << 3,         // Rule 5: kRating.
+    kActsCompare = 1 << 4,        // Rule 6: kCompare.
+  };
+  // Term::acts from the term's other fields.
+  static uint8_t ActsOf(const Term& t) {
+    return ((t.flags & (kNegator | kReverse)) || t.scale != 0
+                ? kActsNegateOrScale
+                : 0) |
+           (t.flags & (kContrastAfter | kContrastClause) ? kActsContrast : 0) |
+           (t.is_change ? kActsChange : 0) |
+           (t.flags & kRating ? kActsRating : 0) |
+           (t.flags & kCompare ? kActsCompare : 0);
+  }
 
  private:
   struct Phrase {
@@ -246,10 +267,12 @@ class SentimentModel {
   // The rules, one function each (sentiment_sentence.cc).
   class SentenceRules;
   // Applies the rules to the matches of sentence `s` and returns its raw
-  // score; fills in each match's contribution. `token_match` is scratch.
+  // score; fills in each match's contribution. `token_match` and `acting`
+  // are scratch.
   double ScoreMatches(const AnalyzedText& text, const Sentence& s,
                       std::vector<Match>* matches,
-                      std::vector<int>* token_match) const;
+                      std::vector<int>* token_match,
+                      std::vector<uint32_t>* acting) const;
   // Adds one lexicon row; `seen` maps "role<TAB>term" to the "file:line"
   // that defined it, to reject a term given the same role twice.
   static absl::Status AddRow(
@@ -295,6 +318,7 @@ class SentimentModel {
   struct Scratch {
     std::vector<Match> matches;    // The current sentence's.
     std::vector<int> token_match;  // ScoreMatches: token -> match.
+    std::vector<uint32_t> acting;  // ScoreMatches: the matches with acts.
     std::vector<Scored> scored;    // In sentence order.
     // The matches of the sentences with a score, kept for the evidence
     // terms (instead of matching the evidence sentences a second time).

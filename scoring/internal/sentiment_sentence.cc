@@ -256,32 +256,42 @@ bool Bears(const SentimentModel::Term& t) {
 // only, nothing allocated.
 class SentimentModel::SentenceRules {
  public:
+  // `acting`: the indexes of the matches whose term acts (Term::acts), in
+  // order, and `acts`, the OR of their acts.
   SentenceRules(const SentimentModel& model, const AnalyzedText& text,
-                const Sentence& s, std::vector<Match>& m, const int* at)
+                const Sentence& s, std::vector<Match>& m, const int* at,
+                const std::vector<uint32_t>& acting, uint8_t acts)
       : model_(model),
         p_(model.params_),
         text_(text),
         s_(s),
         m_(m),
         at_(at),
+        acting_(acting),
+        acts_(acts),
         base_(s.first_token) {}
 
   // Runs rules 2 to 6 in order (rule 1 made the matches) and returns the
-  // raw score.
+  // raw score. Each rule visits only the matches it starts from (the
+  // others it would pass over).
   double Apply() {
-    for (size_t k = 0; k < m_.size(); ++k) NegateAndScale(k);  // Rule 2.
-    Contrast();                                                // Rule 3.
-    for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->is_change) PairChange(k);  // Rule 4.
-    }
-    Ratings();  // Rule 5.
-    for (size_t k = 0; k < m_.size(); ++k) {
-      if (m_[k].term->flags & kCompare) Compare(k);  // Rule 6.
-    }
+    ForActing(kActsNegateOrScale, [&](size_t k) { NegateAndScale(k); });  // 2.
+    Contrast();                                                           // 3.
+    ForActing(kActsChange, [&](size_t k) { PairChange(k); });             // 4.
+    if (acts_ & kActsRating) Ratings();                                   // 5.
+    ForActing(kActsCompare, [&](size_t k) { Compare(k); });               // 6.
     return Sum();
   }
 
  private:
+  // Calls f(k) for each match k whose term has `bit` in its acts, in order.
+  template <typename F>
+  void ForActing(uint8_t bit, F f) {
+    if (!(acts_ & bit)) return;
+    for (const uint32_t k : acting_) {
+      if (m_[k].term->acts & bit) f(k);
+    }
+  }
   int MatchAt(uint32_t t) const { return at_[t - base_]; }
   bool IsMetric(uint32_t t) const {
     const int k = MatchAt(t);
@@ -383,7 +393,7 @@ class SentimentModel::SentenceRules {
       }
       break;
     }
-    for (size_t k = 0; k < m_.size(); ++k) {
+    ForActing(kActsContrast, [&](size_t k) {
       const uint16_t f = m_[k].term->flags;
       if (f & kContrastAfter) {
         for (size_t j = 0; j < k; ++j) m_[j].mult *= p_.contrast_before;
@@ -397,7 +407,7 @@ class SentimentModel::SentenceRules {
           m_[j].mult *= p_.contrast_clause;
         }
       }
-    }
+    });
   }
 
   // Rule 4: change x metric, for the change word at match k.
@@ -576,12 +586,12 @@ class SentimentModel::SentenceRules {
             text_.tokens[first_word].markup)) {
       ++first_word;
     }
-    for (size_t k = 0; k < m_.size(); ++k) {
-      if (!(m_[k].term->flags & kRating) || m_[k].consumed) continue;
+    ForActing(kActsRating, [&](size_t k) {
+      if (m_[k].consumed) return;
       if (k > 0 && (m_[k - 1].term->flags & kCompare) &&
           m_[k].first - m_[k - 1].last <= 1) {
         m_[k].consumed = true;  // "to Hold from Buy": the old rating.
-        continue;
+        return;
       }
       const bool cued = k > 0 && (m_[k - 1].term->flags & kRatingCue) &&
                         m_[k].first - m_[k - 1].last <= 1;
@@ -589,7 +599,7 @@ class SentimentModel::SentenceRules {
         m_[k].contribution = m_[k].term->rating * m_[k].mult;
         m_[k].consumed = true;  // Its polarity, if any, is in the rating.
       }
-    }
+    });
   }
 
   // Rule 6: numeric comparison, "<metric> ... <v1> ... compared to ...
@@ -758,21 +768,32 @@ class SentimentModel::SentenceRules {
   const Sentence& s_;
   std::vector<Match>& m_;
   const int* at_;  // Token (from base_) -> match index, -1 for none.
+  const std::vector<uint32_t>& acting_;
+  const uint8_t acts_;
   const uint32_t base_;
 };
 
 double SentimentModel::ScoreMatches(const AnalyzedText& text, const Sentence& s,
                                     std::vector<Match>* matches,
-                                    std::vector<int>* token_match) const {
+                                    std::vector<int>* token_match,
+                                    std::vector<uint32_t>* acting) const {
   std::vector<Match>& m = *matches;
   std::vector<int>& at = *token_match;
   at.assign(s.end_token - s.first_token, -1);
+  acting->resize(m.size());  // Capacity: the writes below need no checks.
+  uint32_t* out = acting->data();
+  uint8_t acts = 0;
   for (size_t k = 0; k < m.size(); ++k) {
     for (uint32_t t = m[k].first; t < m[k].last; ++t) {
       at[t - s.first_token] = static_cast<int>(k);
     }
+    const uint8_t a = m[k].term->acts;
+    *out = static_cast<uint32_t>(k);  // Kept only if the term acts.
+    out += a != 0;
+    acts |= a;
   }
-  return SentenceRules(*this, text, s, m, at.data()).Apply();
+  acting->resize(static_cast<size_t>(out - acting->data()));
+  return SentenceRules(*this, text, s, m, at.data(), *acting, acts).Apply();
 }
 
 }  // namespace tidings::scoring::internal
