@@ -138,7 +138,11 @@ void Scorer::Score(const ScoreInput& input, Scratch* scratch,
 
 void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
                    std::vector<ScoredDocument>* results) const {
-  state->recycler.Recycle(results);  // Empty now; keeps its capacity.
+  // The documents already in `results` are reused where they stand (their
+  // parts go to the recycler as each is reused); those left over at the end
+  // go to the recycler too.
+  const size_t reusable = results->size();
+  size_t num_docs = 0;
   // Untrusted text: invalid UTF-8 and control characters repaired, HTML
   // markup turned into its visible text, character references decoded.
   // Views into `input` when nothing changed. (The buffers are swapped, not
@@ -174,9 +178,13 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
   // buffers for the next call.)
   auto score = [&](std::string_view doc_title, std::string_view source,
                    std::string_view doc_body, const CleanDocument* meta) {
-    ScoredDocument& scored =
-        out.emplace_back(internal::NewDocument(&state->recycler));
-    scored.doc_index = static_cast<uint32_t>(out.size() - 1);
+    if (num_docs < reusable) {
+      internal::ReuseDocument(&out[num_docs], &state->recycler);
+    } else {
+      out.emplace_back(internal::NewDocument(&state->recycler));
+    }
+    ScoredDocument& scored = out[num_docs];
+    scored.doc_index = static_cast<uint32_t>(num_docs++);
     scored.source.assign(source);
     if (meta != nullptr) {
       scored.author = meta->author;
@@ -220,6 +228,7 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
       score(doc.title, doc.source, doc.body, &doc);
     }
   }
+  state->recycler.Recycle(results, num_docs);
   // The views into the documents die with them: the analysis must not be
   // used after this call.
   analyzed.text = std::string_view();

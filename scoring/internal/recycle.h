@@ -60,15 +60,20 @@ struct Recycler {
     }
     v->clear();
   }
-  // Empties the documents of `*v` and moves them to `docs`.
-  void Recycle(std::vector<ScoredDocument>* v) {
-    for (ScoredDocument& d : *v) {
-      Recycle(&d.sentiment.evidence);
-      Recycle(&d.events);
-      Recycle(&d.entities);
-      docs.push_back(std::move(d));
+  // The parts of document `*d` (its evidence, events and entities).
+  void RecycleParts(ScoredDocument* d) {
+    Recycle(&d->sentiment.evidence);
+    Recycle(&d->events);
+    Recycle(&d->entities);
+  }
+  // Empties the documents of `*v` from index `from` on and moves them to
+  // `docs`.
+  void Recycle(std::vector<ScoredDocument>* v, size_t from = 0) {
+    for (size_t k = from; k < v->size(); ++k) {
+      RecycleParts(&(*v)[k]);
+      docs.push_back(std::move((*v)[k]));
     }
-    v->clear();
+    v->resize(from);
   }
 };
 
@@ -131,17 +136,34 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
   v->push_back(recycle_internal::Take(&r->strings));
   v->back().assign(text);
 }
+namespace recycle_internal {
+
+// `*d` = ScoredDocument(), keeping the buffers of its strings and vectors
+// (whose elements have been recycled).
+inline void ResetDocument(ScoredDocument* d) {
+  std::vector<Evidence> evidence = std::move(d->sentiment.evidence);
+  Reset(d, &ScoredDocument::title, &ScoredDocument::source,
+        &ScoredDocument::text, &ScoredDocument::events,
+        &ScoredDocument::entities, &ScoredDocument::author);
+  d->sentiment.evidence = std::move(evidence);
+  d->sentiment.evidence.clear();
+}
+
+}  // namespace recycle_internal
+
 // A document for the result (empty, as ScoredDocument()).
 inline ScoredDocument NewDocument(Recycler* r) {
   if (r == nullptr) return ScoredDocument();
   ScoredDocument d = recycle_internal::Take(&r->docs);
-  std::vector<Evidence> evidence = std::move(d.sentiment.evidence);
-  recycle_internal::Reset(&d, &ScoredDocument::title, &ScoredDocument::source,
-                          &ScoredDocument::text, &ScoredDocument::events,
-                          &ScoredDocument::entities, &ScoredDocument::author);
-  d.sentiment.evidence = std::move(evidence);
-  d.sentiment.evidence.clear();
+  recycle_internal::ResetDocument(&d);
   return d;
+}
+// Empties document `*d` of an earlier result where it stands (as
+// ScoredDocument()), its parts to `r`'s pools: what NewDocument() gives,
+// without moving a document to the pool and back.
+inline void ReuseDocument(ScoredDocument* d, Recycler* r) {
+  r->RecycleParts(d);
+  recycle_internal::ResetDocument(d);
 }
 
 }  // namespace tidings::scoring::internal

@@ -163,5 +163,29 @@ TEST(RecycleTest, RecycledPartsAreAsNewAndKeepTheirBuffers) {
   EXPECT_EQ(terms, (std::vector<std::string>{"gold", kLong, ""}));
 }
 
+TEST(RecycleTest, AReusedDocumentIsAsNewAndTheRestAreRecycled) {
+  Recycler r;
+  std::vector<ScoredDocument> docs = {FilledDocument(), FilledDocument(),
+                                      FilledDocument()};
+  ReuseDocument(&docs[0], &r);
+  EXPECT_EQ(Describe(docs[0]), Describe(ScoredDocument()));
+  EXPECT_GE(docs[0].text.capacity(), 2 * kLong.size());
+  EXPECT_GE(docs[0].entities.capacity(), 3u);
+  EXPECT_GE(docs[0].sentiment.evidence.capacity(), 2u);
+  EXPECT_EQ(r.docs.size(), 0u);  // Its parts only.
+  EXPECT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.entities.size(), 3u);
+  EXPECT_EQ(r.evidence.size(), 10u);
+
+  r.Recycle(&docs, 1);  // The documents after the first.
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(Describe(docs[0]), Describe(ScoredDocument()));
+  EXPECT_EQ(r.docs.size(), 2u);
+  EXPECT_EQ(r.events.size(), 6u);
+  EXPECT_EQ(r.entities.size(), 9u);
+  EXPECT_EQ(r.evidence.size(), 30u);
+  EXPECT_EQ(Describe(NewDocument(&r)), Describe(ScoredDocument()));
+}
+
 }  // namespace
 }  // namespace tidings::scoring::internal
