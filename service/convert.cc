@@ -13,7 +13,9 @@ void ToEvidence(const scoring::Evidence& in, const std::string& text,
   uint32_t begin = std::min(in.begin, end);
   out->set_begin(begin);
   out->set_end(end);
-  out->set_text(text.substr(begin, end - begin));
+  // Into the message's own string (its capacity kept when the message is
+  // reused), not through a temporary substr().
+  out->mutable_text()->assign(text, begin, end - begin);
   for (const std::string& term : in.terms) out->add_terms(term);
 }
 
@@ -88,7 +90,7 @@ void ToSignal(const scoring::ScoredDocument& doc, const v1::Article& article,
   }
   signal->set_fingerprint(doc.fingerprint);
   signal->set_exact_fingerprint(doc.exact_fingerprint);
-  signal->set_body(doc.text.substr(doc.body_begin));
+  signal->mutable_body()->assign(doc.text, doc.body_begin);
 }
 
 void DropWeakEvents(double min_relevance, v1::Signal* signal) {
