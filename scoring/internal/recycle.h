@@ -98,6 +98,59 @@ T Take(std::vector<T>* pool) {
   return t;
 }
 
+// The most frequent parts (evidence, entities, documents) are reset field
+// by field (`Reset` above moves every member twice, ~500 instructions for a
+// document), the defaults taken from a default-constructed one. A new field
+// needs a line here, and one in recycle_test's Filled*(), which checks that
+// a part with every field set comes back equal to a new one.
+
+// `*e` = Evidence(), keeping the buffer of its (emptied) terms.
+inline void ResetEvidence(Evidence* e) {
+  static const Evidence kNew;
+  e->begin = kNew.begin;
+  e->end = kNew.end;
+  e->terms.clear();
+}
+// `*s` = Sentiment(), keeping the buffer of its (emptied) evidence.
+inline void ResetSentiment(Sentiment* s) {
+  static const Sentiment kNew;
+  s->score = kNew.score;
+  s->positive = kNew.positive;
+  s->negative = kNew.negative;
+  s->neutral = kNew.neutral;
+  s->label = kNew.label;
+  s->evidence.clear();
+}
+// `*e` = Entity(), keeping the buffers of its strings and vectors (whose
+// elements have been recycled).
+inline void ResetEntity(Entity* e) {
+  static const Entity kNew;
+  e->id.clear();
+  e->name.clear();
+  e->kind = kNew.kind;
+  e->mentions = kNew.mentions;
+  e->country.clear();
+  ResetSentiment(&e->sentiment);
+}
+// `*d` = ScoredDocument(), likewise.
+inline void ResetDocument(ScoredDocument* d) {
+  static const ScoredDocument kNew;
+  d->doc_index = kNew.doc_index;
+  d->title.clear();
+  d->source.clear();
+  d->text.clear();
+  d->body_begin = kNew.body_begin;
+  ResetSentiment(&d->sentiment);
+  d->events.clear();
+  d->entities.clear();
+  d->author.clear();
+  d->published_origin = kNew.published_origin;
+  d->published_at = kNew.published_at;
+  d->published_date_only = kNew.published_date_only;
+  d->fingerprint = kNew.fingerprint;
+  d->exact_fingerprint = kNew.exact_fingerprint;
+}
+
 }  // namespace recycle_internal
 
 // Appends a new, empty part to `*v` (from `r`'s pool when it has one; `r`
@@ -105,7 +158,7 @@ T Take(std::vector<T>* pool) {
 inline Evidence& NewEvidence(std::vector<Evidence>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
   Evidence& e = v->emplace_back(recycle_internal::Take(&r->evidence));
-  recycle_internal::Reset(&e, &Evidence::terms);
+  recycle_internal::ResetEvidence(&e);
   return e;
 }
 inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
@@ -120,10 +173,7 @@ inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
 inline Entity& NewEntity(std::vector<Entity>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
   Entity& e = v->emplace_back(recycle_internal::Take(&r->entities));
-  std::vector<Evidence> evidence = std::move(e.sentiment.evidence);
-  recycle_internal::Reset(&e, &Entity::id, &Entity::name, &Entity::country);
-  e.sentiment.evidence = std::move(evidence);
-  e.sentiment.evidence.clear();
+  recycle_internal::ResetEntity(&e);
   return e;
 }
 // Appends `text` to `*v` as a new string.
@@ -136,20 +186,6 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
   v->push_back(recycle_internal::Take(&r->strings));
   v->back().assign(text);
 }
-namespace recycle_internal {
-
-// `*d` = ScoredDocument(), keeping the buffers of its strings and vectors
-// (whose elements have been recycled).
-inline void ResetDocument(ScoredDocument* d) {
-  std::vector<Evidence> evidence = std::move(d->sentiment.evidence);
-  Reset(d, &ScoredDocument::title, &ScoredDocument::source,
-        &ScoredDocument::text, &ScoredDocument::events,
-        &ScoredDocument::entities, &ScoredDocument::author);
-  d->sentiment.evidence = std::move(evidence);
-  d->sentiment.evidence.clear();
-}
-
-}  // namespace recycle_internal
 
 // A document for the result (empty, as ScoredDocument()).
 inline ScoredDocument NewDocument(Recycler* r) {
