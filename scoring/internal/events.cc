@@ -522,8 +522,7 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
                            const EntityModel& entities,
                            std::vector<Event>* events, Scratch* scratch) const {
   if (gold_.has_value()) {
-    std::optional<Event> gold = gold_->Detect(text, body_begin);
-    if (gold.has_value()) events->push_back(*std::move(gold));
+    gold_->Detect(text, body_begin, scratch->recycler, events);
   }
   // Most documents have no trigger and stop here.
   FindTriggers(text, &scratch->triggers);

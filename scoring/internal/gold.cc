@@ -511,20 +511,21 @@ GoldDetector::Matcher::AnalyzeSentence() {
   return std::nullopt;
 }
 
-void GoldDetector::Matcher::AddTerm(int slot,
-                                    std::vector<std::string>* terms) const {
+void GoldDetector::Matcher::AddTerm(int slot, std::vector<std::string>* terms,
+                                    Recycler* recycler) const {
   if (slot < 0) return;
   int last = slot + slots_[slot].len - 1;
   uint32_t b = text_.tokens[slot].begin, e = text_.tokens[last].end;
-  terms->emplace_back(text_.text.substr(b, e - b));
+  AppendString(terms, text_.text.substr(b, e - b), recycler);
 }
 
-std::optional<Event> GoldDetector::Matcher::Run(uint32_t body_begin) {
-  if (!LabelAll()) return std::nullopt;  // "goldman", "golden"
-  if (!ClassifyAll()) return std::nullopt;
+void GoldDetector::Matcher::Run(uint32_t body_begin, Recycler* recycler,
+                                std::vector<Event>* events) {
+  if (!LabelAll()) return;  // "goldman", "golden"
+  if (!ClassifyAll()) return;
   std::vector<Found> found = FindHits(body_begin);
-  if (found.empty()) return std::nullopt;
-  return MakeEvent(std::move(found));
+  if (found.empty()) return;
+  MakeEvent(std::move(found), recycler, &NewEvent(events, recycler));
 }
 
 inline bool GoldDetector::Matcher::LabelAll() {
@@ -565,7 +566,8 @@ GoldDetector::Matcher::FindHits(uint32_t body_begin) {
   return found;
 }
 
-inline Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
+inline void GoldDetector::Matcher::MakeEvent(std::vector<Found> found,
+                                             Recycler* recycler, Event* event) {
   size_t best = 0;
   for (size_t k = 1; k < found.size(); ++k) {
     if (found[k].contribution > found[best].contribution) best = k;
@@ -584,13 +586,11 @@ inline Event GoldDetector::Matcher::MakeEvent(std::vector<Found> found) {
     relevance.Add(found[k].hit.conf, found[k].weight);
     if (found[k].contribution > found[best].contribution) best = k;
   }
-  Event event;
-  event.type = EventType::kGoldPriceMove;
-  event.relevance = relevance.relevance();
-  event.direction = dir;
-  FillMagnitude(found, best, &event.magnitude);
-  AddEvidence(found, &event.evidence);
-  return event;
+  event->type = EventType::kGoldPriceMove;
+  event->relevance = relevance.relevance();
+  event->direction = dir;
+  FillMagnitude(found, best, &event->magnitude);
+  AddEvidence(found, recycler, &event->evidence);
 }
 
 inline void GoldDetector::Matcher::FillMagnitude(
@@ -618,18 +618,18 @@ inline void GoldDetector::Matcher::FillMagnitude(
 }
 
 inline void GoldDetector::Matcher::AddEvidence(
-    const std::vector<Found>& found, std::vector<Evidence>* evidence) {
+    const std::vector<Found>& found, Recycler* recycler,
+    std::vector<Evidence>* evidence) {
   for (size_t k = 0; k < found.size() && k < static_cast<size_t>(kMaxEvidence);
        ++k) {
     const Sentence& s = text_.sentences[found[k].sentence];
-    Evidence ev;
+    Evidence& ev = NewEvidence(evidence, recycler);
     ev.begin = s.begin;
     ev.end = s.end;
     SetSentence(s);
-    AddTerm(found[k].hit.mention, &ev.terms);
-    AddTerm(found[k].hit.trigger, &ev.terms);
-    AddTerm(found[k].hit.extra, &ev.terms);
-    evidence->push_back(std::move(ev));
+    AddTerm(found[k].hit.mention, &ev.terms, recycler);
+    AddTerm(found[k].hit.trigger, &ev.terms, recycler);
+    AddTerm(found[k].hit.extra, &ev.terms, recycler);
   }
 }
 
@@ -667,11 +667,20 @@ bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
 
 std::optional<Event> GoldDetector::Detect(const AnalyzedText& text,
                                           uint32_t body_begin) const {
+  std::vector<Event> events;
+  Detect(text, body_begin, nullptr, &events);
+  if (events.empty()) return std::nullopt;
+  return std::move(events.front());
+}
+
+void GoldDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
+                          Recycler* recycler,
+                          std::vector<Event>* events) const {
   assert(text.vocabulary_digest == vocabulary_digest_);
   // Most texts never name gold: one look at each token, no allocation.
-  if (!MayNameGold(text)) return std::nullopt;
+  if (!MayNameGold(text)) return;
   Matcher matcher(*this, text);
-  return matcher.Run(body_begin);
+  matcher.Run(body_begin, recycler, events);
 }
 
 }  // namespace tidings::scoring::internal

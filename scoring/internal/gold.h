@@ -41,6 +41,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
@@ -72,6 +73,10 @@ class GoldDetector {
   // call, nothing per token.
   std::optional<Event> Detect(const AnalyzedText& text,
                               uint32_t body_begin) const;
+  // The same, appended to `*events` when there is one, its parts from
+  // `recycler` (recycle.h; may be null).
+  void Detect(const AnalyzedText& text, uint32_t body_begin, Recycler* recycler,
+              std::vector<Event>* events) const;
 
   static constexpr int kMaxEvidence = 8;
 

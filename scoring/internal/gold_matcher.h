@@ -24,7 +24,9 @@ class GoldDetector::Matcher {
   Matcher(const GoldDetector& d, const AnalyzedText& text)
       : detector_(d), text_(text), slots_(text.tokens.size()) {}
 
-  std::optional<Event> Run(uint32_t body_begin);
+  // Appends the event, if any, to `*events` (its parts from `recycler`,
+  // which may be null).
+  void Run(uint32_t body_begin, Recycler* recycler, std::vector<Event>* events);
 
  private:
   enum Mention : uint8_t { kNoMention = 0, kPriceMention, kOtherMention };
@@ -65,11 +67,11 @@ class GoldDetector::Matcher {
   std::vector<Found> FindHits(uint32_t body_begin);
   // 4. The event: the leading sentence's direction; the sentences that
   // agree with it give its relevance, magnitude and evidence.
-  Event MakeEvent(std::vector<Found> found);
+  void MakeEvent(std::vector<Found> found, Recycler* recycler, Event* event);
   // The magnitude of found[best], completed from the others'.
   void FillMagnitude(const std::vector<Found>& found, size_t best,
                      Magnitude* m);
-  void AddEvidence(const std::vector<Found>& found,
+  void AddEvidence(const std::vector<Found>& found, Recycler* recycler,
                    std::vector<Evidence>* evidence);
 
   // The current sentence's slots [sentence_begin_, sentence_end_): the
@@ -121,7 +123,8 @@ class GoldDetector::Matcher {
   bool LevelIsReference(int t) const;
   std::optional<Hit> TryRevise(int r) const;
   std::optional<Hit> AnalyzeSentence();
-  void AddTerm(int slot, std::vector<std::string>* terms) const;
+  void AddTerm(int slot, std::vector<std::string>* terms,
+               Recycler* recycler) const;
   void ParseMagnitude(const Hit& hit, Magnitude* m) const;
   // ParseMagnitude's rules, in order. The clause starts up to three slots
   // before the hit ("a 0.6% rise in gold"), not crossing a boundary, move
