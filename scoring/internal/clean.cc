@@ -10,6 +10,10 @@
 #include <memory>
 #include <utility>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "scoring/internal/cleaning.h"
 #include "scoring/internal/page_furniture.h"
 #include "scoring/internal/page_text.h"
@@ -81,8 +85,99 @@ size_t TrailingDateLen(std::string_view w) {
 // at most kMaxDetailWords words; the last ones may lie past the end of *norm
 // once its final ':', '.' and spaces are dropped), and in *marks the
 // furniture marks of its bytes (kFurnitureMarks, ORed).
+#ifdef __SSE2__
+// ScanLine for the usual line: printable ASCII (0x21..0x7F) words separated
+// by single ' ', at most kMaxDetailWords of them. Its boilerplate form is
+// then the line lower-cased, byte for byte, so 16 bytes are lower-cased,
+// classified and stored at a time; only TitleKey's FNV-1a goes byte by byte,
+// over the letters and digits. Returns false (and *norm, *word_starts are
+// then scratch) for any other line: ScanLine reads it byte by byte.
+bool ScanPlainLine(std::string_view t, uint64_t* key, std::string* norm,
+                   uint32_t* word_starts, uint8_t* marks, size_t* words_out) {
+  const size_t n = t.size();
+  if (n == 0) return false;
+  norm->resize(n + 16);  // Whole 16-byte stores; cut to size below.
+  char* const out = norm->data();
+  uint8_t m = 0;
+  uint64_t h = 1469598103934665603ull;  // TitleKey's FNV-1a.
+  size_t words = 0;
+  uint32_t after_space = 1;  // The line's start counts as after a space.
+  const __m128i space = _mm_set1_epi8(' ');
+  for (size_t base = 0; base < n; base += 16) {
+    const size_t rem = n - base;
+    __m128i v;
+    uint32_t valid = 0xFFFF;
+    if (rem >= 16) {
+      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + base));
+    } else {
+      alignas(16) char tail[16] = {};
+      std::memcpy(tail, t.data() + base, rem);
+      v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+      valid = (1u << rem) - 1;
+    }
+    // Controls and bytes >= 0x80 (negative as signed) are below ' '.
+    if (_mm_movemask_epi8(_mm_cmplt_epi8(v, space)) & valid) return false;
+    const uint32_t sp = _mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) & valid;
+    if (sp & ((sp << 1) | after_space)) return false;  // "  " or leading ' '.
+    const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('@')),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8('[')));
+    const __m128i lv =
+        _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + base), lv);
+    // Word starts: a byte that is no space after a space.
+    uint32_t starts = ~sp & ((sp << 1) | after_space) & valid;
+    after_space = (sp >> (rem >= 16 ? 15 : rem - 1)) & 1;
+    while (starts != 0) {
+      if (words == kMaxDetailWords) return false;
+      word_starts[words++] =
+          static_cast<uint32_t>(base + __builtin_ctz(starts));
+      starts &= starts - 1;
+    }
+    // Furniture marks: ':', '|', '>', '/', '-' are rare; looked up one by one.
+    const __m128i marked = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('|'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+    for (uint32_t mk = _mm_movemask_epi8(marked) & valid; mk != 0;
+         mk &= mk - 1) {
+      m |= kFurnitureMarks[static_cast<unsigned char>(
+          t[base + __builtin_ctz(mk)])];
+    }
+    // TitleKey hashes the lower-cased letters and digits, in order.
+    const __m128i alpha =
+        _mm_and_si128(_mm_cmpgt_epi8(lv, _mm_set1_epi8('a' - 1)),
+                      _mm_cmplt_epi8(lv, _mm_set1_epi8('z' + 1)));
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(lv, _mm_set1_epi8('0' - 1)),
+                      _mm_cmplt_epi8(lv, _mm_set1_epi8('9' + 1)));
+    for (uint32_t am = _mm_movemask_epi8(_mm_or_si128(alpha, digit)) & valid;
+         am != 0; am &= am - 1) {
+      h ^= static_cast<unsigned char>(out[base + __builtin_ctz(am)]);
+      h *= 1099511628211ull;
+    }
+  }
+  if (after_space) return false;  // A trailing ' '.
+  size_t len = n;
+  while (len > 0 &&
+         (out[len - 1] == ':' || out[len - 1] == '.' || out[len - 1] == ' ')) {
+    --len;
+  }
+  norm->resize(len);
+  *key = h;
+  *marks = m;
+  *words_out = words;
+  return true;
+}
+#endif
+
 size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
                 uint32_t* word_starts, uint8_t* marks) {
+#ifdef __SSE2__
+  if (size_t words = 0; ScanPlainLine(t, key, norm, word_starts, marks, &words))
+    return words;
+#endif
   uint8_t m = 0;  // kFurnitureMarks of the bytes, ORed.
   norm->resize(t.size());
   char* out = norm->data();
@@ -146,6 +241,22 @@ size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
   *key = h;
   *marks = m;
   return words;
+}
+
+// The number of '\n' in `s` (std::count goes byte by byte).
+size_t CountNewlines(std::string_view s) {
+  size_t count = 0, i = 0;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    uint32_t m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+    for (; m != 0; m &= m - 1) ++count;  // Lines are longer than 16 bytes.
+  }
+#endif
+  for (; i < s.size(); ++i) count += s[i] == '\n';
+  return count;
 }
 
 bool IsCopyrightLine(std::string_view t, size_t words) {
@@ -292,7 +403,7 @@ LineKind Cleaning::ClassifyDebris(const Line& line) {
 
 bool Cleaning::ReadLines(std::string_view page) {
   // One allocation for the lines, not one per doubling.
-  lines_.reserve(std::count(page.begin(), page.end(), '\n') + 1);
+  lines_.reserve(CountNewlines(page) + 1);
   size_t pos = 0;
   while (pos <= page.size()) {
     size_t nl = page.find('\n', pos);

@@ -15,6 +15,10 @@
 #include <cstring>
 #include <string_view>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace tidings::scoring::internal {
 
 // --- UTF-8 and character helpers --------------------------------------------
@@ -174,6 +178,28 @@ inline size_t CountWords(std::string_view s, size_t cap = 32) {
   size_t n = 0, i = 0;
   bool in_word = false;
   while (i < s.size() && n < cap) {
+#ifdef __SSE2__
+    if (i + 16 <= s.size()) {
+      // Sixteen bytes at a time, the same way: none a control character or
+      // non-ASCII (those are negative or below ' ' as signed bytes).
+      const __m128i v =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i space = _mm_set1_epi8(' ');
+      if (_mm_movemask_epi8(_mm_cmplt_epi8(v, space)) == 0) {
+        const uint32_t word =
+            ~_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) & 0xFFFFu;
+        uint32_t starts = word & ~((word << 1) | (in_word ? 1u : 0u));
+        // popcount of 16 bits (a library call without -mpopcnt).
+        starts = starts - ((starts >> 1) & 0x5555u);
+        starts = (starts & 0x3333u) + ((starts >> 2) & 0x3333u);
+        starts = (starts + (starts >> 4)) & 0x0F0Fu;
+        n += (starts + (starts >> 8)) & 0x1Fu;
+        in_word = (word >> 15) != 0;
+        i += 16;
+        continue;
+      }
+    }
+#endif
     if (i + 8 <= s.size()) {
       uint64_t w;
       std::memcpy(&w, s.data() + i, 8);
