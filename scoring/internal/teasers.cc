@@ -68,6 +68,9 @@ enum TokFlag : uint16_t {
   kHasDouble = 1 << 11,   // Contains a double quote.
   kCurrency = 1 << 12,    // Core starts with '£', '$' or '€'.
   kCloseQuote = 1 << 13,  // Raw ends with a closing single quote.
+  // Printable ASCII without '"', starting and ending with a letter or digit
+  // ("U.S", "3,364", "Fed's"): its core is itself and it ends no sentence.
+  kPlainWord = 1 << 14,
 };
 
 using Tok = TeaserScratch::Tok;
@@ -173,7 +176,9 @@ void MarkSentenceEnds(const PageCleaner& pc, std::string_view p,
                       TeaserScratch& s) {
   const size_t n = s.toks.size();
   for (size_t i = 0; i < n; ++i) {
-    if (EndsSentence(pc, p, s, n, i)) s.toks[i].flags |= kSentEnd;
+    if (!(s.toks[i].flags & kPlainWord) && EndsSentence(pc, p, s, n, i)) {
+      s.toks[i].flags |= kSentEnd;
+    }
   }
 }
 
@@ -278,8 +283,43 @@ void CountWords(TeaserScratch& s) {
 void TeaserSplitter::Tokenize(std::string_view p) {
   Scratch& s = scratch_;
   s.toks.clear();
-  ForEachWord(
-      p, [&](size_t b, size_t e) { s.toks.push_back(ReadWord(pc_, p, b, e)); });
+  // The words as ForEachWord finds them. Most are plain (kPlainWord), which
+  // ReadWord would find to have no opener, closer or quote: only the case
+  // of their first byte and their word classes are read.
+  const size_t n = p.size();
+  size_t i = 0;
+  while (i < n) {
+    if (const size_t sp = SpaceLen(p, i); sp != 0) {
+      i += sp;
+      continue;
+    }
+    const size_t b = i;
+    bool plain = true;  // Printable ASCII, no '"'.
+    while (i < n) {
+      const unsigned char c = p[i];
+      if (c > ' ' && c < 0x80) {
+        plain &= c != '"';
+        ++i;
+      } else if (SpaceLen(p, i) == 0) {
+        plain = false;
+        ++i;
+      } else {
+        break;
+      }
+    }
+    const unsigned char first = p[b], last = p[i - 1];
+    if (!plain || !IsAlnum(first) || !IsAlnum(last)) {
+      s.toks.push_back(ReadWord(pc_, p, b, i));
+      continue;
+    }
+    Tok& t = s.toks.emplace_back();
+    t.b = t.cb = static_cast<uint32_t>(b);
+    t.e = t.ce = static_cast<uint32_t>(i);
+    t.flags = kPlainWord | (IsUpper(first)   ? kCap
+                            : IsLower(first) ? kLowerInit
+                                             : kDigitInit);
+    t.cls = pc_.Classes(p.substr(b, i - b));
+  }
   MarkSentenceEnds(pc_, p, s);
   MarkSeams(p, s);
   CountWords(s);
