@@ -213,6 +213,8 @@ void MarkMarkup(std::string_view text, bool may_link, AnalyzedText* out) {
 // `text` ASCII-lower-cased into *lower (same offsets). Written branch-free
 // so that the compiler vectorises it.
 inline void LowerCase(std::string_view text, std::string* lower_text) {
+  // Room for Vocabulary::FindPadded's 8-byte load at a word near the end.
+  lower_text->reserve(text.size() + 8);
   lower_text->resize(text.size());
   char* lower = lower_text->data();
   for (size_t k = 0; k < text.size(); ++k) {
@@ -584,7 +586,7 @@ inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
       tok.id = one.id;
       hits = one.hits;
     } else {
-      tok.id = vocabulary != nullptr ? vocabulary->Find(norm, tok.hash)
+      tok.id = vocabulary != nullptr ? vocabulary->FindPadded(norm, tok.hash)
                                      : Vocabulary::kNone;
       hits = hits_of_id != nullptr ? hits_of_id[tok.id] : kAllHits;
     }

@@ -82,6 +82,29 @@ class Vocabulary {
   uint32_t Find(std::string_view word) const {
     return Find(word, Fnv1a64(word));
   }
+  // Find(), for a word with at least 8 readable bytes at word.data() (the
+  // analyser's lower-cased text keeps that much room after its end): a
+  // short word is packed from one 8-byte load, masked to its size.
+  uint32_t FindPadded(std::string_view word, uint64_t fnv) const {
+    const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
+    if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return kNone;
+    const uint32_t tag = static_cast<uint32_t>(fnv >> 16);
+    const size_t mask = slots_.size() - 1;
+    const size_t n = word.size();
+    uint64_t packed = kLongWord;
+    if (n <= kInline) {
+      std::memcpy(&packed, word.data(), 8);
+      packed = (packed & ((uint64_t{1} << (8 * n)) - 1)) | uint64_t{n} << 56;
+    }
+    for (size_t i = Home(fnv, mask);; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNone) return kNone;
+      if (slot.tag == tag &&
+          (n > kInline ? words_[slot.id - 1] == word : slot.packed == packed)) {
+        return slot.id;
+      }
+    }
+  }
 
   // Ids are 1..size().
   size_t size() const { return words_.size(); }

@@ -239,6 +239,21 @@ TEST(VocabularyTest, IdsFollowTheOrderOfFirstAdditionOverManyWords) {
   for (size_t i = 0; i < distinct.size(); ++i) {
     EXPECT_EQ(vocabulary.Find(distinct[i]), i + 1) << distinct[i];
     EXPECT_EQ(vocabulary.Find(distinct[i], Fnv1a64(distinct[i])), i + 1);
+    // FindPadded, the word followed by other bytes, which its masked load
+    // reads and must leave out; and the word one byte shorter.
+    const std::string padded = distinct[i] + "!qqqqqqqq";
+    const std::string_view word(padded.data(), distinct[i].size());
+    EXPECT_EQ(vocabulary.FindPadded(word, Fnv1a64(word)), i + 1) << word;
+    const std::string_view longer(padded.data(), word.size() + 1);
+    EXPECT_EQ(vocabulary.FindPadded(longer, Fnv1a64(longer)),
+              vocabulary.Find(longer))
+        << longer;
+    if (!word.empty()) {
+      const std::string_view shorter = word.substr(0, word.size() - 1);
+      EXPECT_EQ(vocabulary.FindPadded(shorter, Fnv1a64(shorter)),
+                vocabulary.Find(shorter))
+          << shorter;
+    }
     EXPECT_EQ(vocabulary.Add(distinct[i]), i + 1) << distinct[i];
     // Not in it: one byte more, or the first byte changed to one no word
     // holds.
