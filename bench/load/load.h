@@ -32,6 +32,8 @@ struct LoadConfig {
   double cluster_paced_rate = 1000;  // Articles/s of the cluster latency.
   std::vector<int> cluster_paced_batches = {1, 10};  // Articles a paced call.
   bool cluster_max_rate = true;  // Measure the max rate too.
+  bool cluster_single = true;    // Paced cases on the single node too.
+  std::string cluster_hook;      // Run at each paced case's start and end.
 };
 
 class LoadContext {

@@ -62,6 +62,13 @@ ABSL_FLAG(std::string, cluster_paced_batches, "1,10",
 ABSL_FLAG(bool, cluster_max_rate, true,
           "whether the cluster scenario measures the max rate (false: the "
           "paced latency cases alone)");
+ABSL_FLAG(bool, cluster_single, true,
+          "whether the cluster scenario's paced latency cases also run on "
+          "the single node (false: the cluster's alone)");
+ABSL_FLAG(std::string, cluster_hook, "",
+          "a command the cluster scenario runs, and waits for, as each paced "
+          "case starts and ends, with the arguments starts|ends and the load "
+          "tool's pid (e.g. to snapshot the processes' counters)");
 ABSL_FLAG(bool, json, false, "print JSON instead of the table");
 ABSL_FLAG(bool, quick, false,
           "a smoke run: 1 run, 0.2 s cases, publishers 1,4, batches 1,8, "
@@ -157,6 +164,8 @@ int Main(int argc, char** argv) {
   config.cluster_paced_batches = IntList(
       "cluster_paced_batches", absl::GetFlag(FLAGS_cluster_paced_batches));
   config.cluster_max_rate = absl::GetFlag(FLAGS_cluster_max_rate);
+  config.cluster_single = absl::GetFlag(FLAGS_cluster_single);
+  config.cluster_hook = absl::GetFlag(FLAGS_cluster_hook);
   if (!config.tidings_cli.empty() &&
       access(config.tidings_cli.c_str(), X_OK) != 0) {
     Die(absl::StrCat("--tidings ", config.tidings_cli, " is not executable"));

@@ -182,6 +182,9 @@ void ClusterIngest::Publish(std::vector<Queued> group) {
     cluster::OutgoingRecord record;
     record.data = std::move(r.bytes);
     record.dedup_id = PublishId();
+    // Until its waiter is registered, the replica syncs every run it
+    // applies (one may hold this record).
+    applier_->PublishStarting();
     log_->PublishAsync(
         std::move(record),
         [this, unanswered, spans = std::move(spans), keys = std::move(keys)](
@@ -209,6 +212,7 @@ void ClusterIngest::Publish(std::vector<Queued> group) {
                   }
                 });
           }
+          applier_->PublishSettled();
           if (unanswered->fetch_sub(1) == 1) Released();
         });
   }

@@ -98,7 +98,7 @@ absl::StatusOr<std::vector<storage::AppendResult>> Committer::ApplyRecords(
     next += records[i].articles;
     absl::StatusOr<std::vector<storage::AppendResult>> r = store_->Apply(
         std::move(articles), records[i].ingested_at,
-        {.log_seq = records[i].log_seq, .sync = false});  // Commit() syncs.
+        {.log_seq = records[i].log_seq, .sync = false});  // The caller syncs.
     if (!r.ok()) return r.status();
     if (r->size() != records[i].articles) {
       return absl::InternalError(absl::StrCat(
@@ -179,17 +179,12 @@ void Committer::Commit(std::vector<Entry> group) {
   }
   const uint64_t head = store_->head_seq();
   // Wake the subscribers before acknowledging: a publisher that sees its ack
-  // can count on subscribers being on their way.
+  // can count on subscribers being on their way. (A replica's run of
+  // records is written unsynced, ApplyRecords: its subscribers are woken
+  // before any sync, since the log fixes what each of those seqs holds and
+  // a crash before the sync re-applies the same; the replica syncs before
+  // it acknowledges ingests on this node.)
   hub_->Publish(head);
-  // A replica's run of records was written unsynced (ApplyRecords): its
-  // subscribers are woken before the sync, since the log fixes what each of
-  // those seqs holds (a crash before the sync re-applies the same); the
-  // answers, which acknowledge ingests on this node, wait for it.
-  if (results.ok() && !group.front().applied.empty()) {
-    if (absl::Status synced = store_->SyncWal(); !synced.ok()) {
-      results = synced;
-    }
-  }
   LogOutcome(results.status(), total);
   for (size_t i = 0; i < group.size(); ++i) {
     if (!results.ok()) {

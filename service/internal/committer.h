@@ -82,10 +82,11 @@ class Committer final : public IngestSink {
   // order, records[i].articles of them for records[i] (0 for a record that
   // stores nothing). Each record is one unsynced SignalStore::Apply() of its
   // articles (one write with its log seq), then the recent window, the
-  // series and the hub are told as a commit does, then one WAL sync for the
-  // run (SignalStore::SyncWal) before `done`: subscribers see the run
-  // before it is durable on this node (the log holds it), acks after.
-  // `done` gets one result per article of `batch`.
+  // series and the hub are told as a commit does, then `done`, still
+  // unsynced: subscribers see the run before it is durable on this node
+  // (the log holds it); the caller syncs the WAL (SignalStore::SyncWal)
+  // before it acknowledges anything of it. `done` gets one result per
+  // article of `batch`.
   // Queued like Submit() but never grouped with other batches. On failure
   // the records before the failing one may be applied (and the hub told):
   // the caller resumes from the store's applied_log_seq().

@@ -2,6 +2,7 @@
 
 #include "service/internal/replica_applier.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,8 +33,9 @@ absl::Status ReplicaApplier::Start() {
   reader_ = *std::move(reader);
   {
     absl::MutexLock lock(&mu_);
-    applied_ = from - 1;
+    written_ = applied_ = from - 1;
   }
+  last_sync_ = absl::Now();
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -46,10 +48,14 @@ void ReplicaApplier::Stop() {
   }
   if (thread_.joinable()) thread_.join();
   reader_.reset();
+  bool unsynced = false;
   {
     absl::MutexLock lock(&mu_);
     waiters.swap(waiters_);
+    unsynced = written_ > applied_;
   }
+  // Spares the next start re-applying them (not needed: the log has them).
+  if (unsynced) (void)store_->SyncWal();
   for (auto& [seq, w] : waiters) {
     std::move(w.done)(absl::UnavailableError(
         "the server is shutting down before its replica applied the record; "
@@ -86,6 +92,8 @@ void ReplicaApplier::Run() {
     absl::Status status = records.status();
     if (status.ok() && !records->empty()) {
       status = ApplyRecords(*std::move(records));
+    } else if (status.ok()) {
+      status = SyncIfWanted(/*idle=*/true);
     }
     if (status.ok()) continue;
     Log(status.code() == absl::StatusCode::kOutOfRange ? LogLevel::kError
@@ -148,16 +156,51 @@ absl::Status ReplicaApplier::ApplyRecords(
             remembered_articles_ -= remembered_.begin()->second.size();
             remembered_.erase(remembered_.begin());
           }
-          applied_ = applied.back().log_seq;
+          written_ = applied.back().log_seq;
         } else {
+          // What the store applied of the run is answered from its key
+          // index once synced.
           status = results.status();
-          applied_ = store_->applied_log_seq();
+          written_ = std::max(written_, store_->applied_log_seq());
         }
         done.Notify();
       });
   done.WaitForNotification();
+  // Checked after the run is written: a record of this node's in it was
+  // published before, so its publish is open or its waiter registered.
+  absl::Status synced = SyncIfWanted(/*idle=*/false);
+  return status.ok() ? synced : status;
+}
+
+absl::Status ReplicaApplier::SyncIfWanted(bool idle) {
+  uint64_t through = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (written_ <= applied_) return absl::OkStatus();
+    if (!idle && open_publishes_ == 0 && waiters_.empty() &&
+        absl::Now() - last_sync_ < options_.max_unsynced) {
+      return absl::OkStatus();
+    }
+    through = written_;
+  }
+  if (absl::Status s = store_->SyncWal(); !s.ok()) return s;
+  last_sync_ = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    applied_ = std::max(applied_, through);
+  }
   AnswerWaiters();
-  return status;
+  return absl::OkStatus();
+}
+
+void ReplicaApplier::PublishStarting() {
+  absl::MutexLock lock(&mu_);
+  ++open_publishes_;
+}
+
+void ReplicaApplier::PublishSettled() {
+  absl::MutexLock lock(&mu_);
+  --open_publishes_;
 }
 
 absl::StatusOr<std::vector<storage::AppendResult>> ReplicaApplier::ResultOf(

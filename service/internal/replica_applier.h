@@ -8,6 +8,17 @@
 // many articles, then the recent window, the series and the hub, so that
 // subscribers on this node wake as for a local ingest). Ingest on this node
 // waits here for its own record (WhenApplied) before it answers.
+//
+// A run of records is written unsynced; the WAL sync that makes it durable
+// on this node comes before any ingest on this node is answered from it,
+// and is skipped when nothing waits for it: after a run, the replica syncs
+// when this node has a publish in flight or an ingest waiting
+// (PublishStarting, WhenApplied), else only when the log is idle or the
+// last sync is Options::max_unsynced old. So a node that only replicates
+// (ingest elsewhere) syncs about once a second instead of once a run; a
+// crash (or power loss) before its sync loses the unsynced records together
+// with their applied log seq, and the replica applies them again to the
+// same seqs (its subscribers saw them before the sync already).
 
 #ifndef TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
 #define TIDINGS_SERVICE_INTERNAL_REPLICA_APPLIER_H_
@@ -40,6 +51,9 @@ class ReplicaApplier {
     size_t max_records = 128;
     absl::Duration poll = absl::Milliseconds(200);   // LogReader::Next's wait.
     absl::Duration retry = absl::Milliseconds(500);  // After a failure.
+    // Longest a replica with nothing waiting for its sync leaves applied
+    // runs unsynced (see the top).
+    absl::Duration max_unsynced = absl::Seconds(1);
     // Articles whose results are kept for late WhenApplied() calls (whole
     // records, the oldest dropped first).
     size_t remembered = 65536;
@@ -79,7 +93,15 @@ class ReplicaApplier {
   void WhenApplied(uint64_t log_seq, std::vector<std::string> keys,
                    Applied done);
 
-  // The last log seq applied (the store's applied_log_seq()).
+  // Bracket a publish of this node's ingest (ClusterIngest): Starting
+  // before the record goes to the log, Settled once its WhenApplied() is
+  // registered or the publish failed. While one is open the replica syncs
+  // every run it applies (the run may hold that record). Thread-safe.
+  void PublishStarting();
+  void PublishSettled();
+
+  // The last log seq applied (the store's applied_log_seq(); maybe not yet
+  // synced).
   uint64_t applied() const { return store_->applied_log_seq(); }
 
  private:
@@ -93,9 +115,14 @@ class ReplicaApplier {
   };
 
   void Run();
-  // Decodes and applies `records` (dense, from applied() + 1); answers the
-  // waiters of every record applied, even when a later one failed.
+  // Decodes and applies `records` (dense, from applied() + 1), then syncs
+  // when something waits for it (SyncIfWanted); answers the waiters of
+  // every record applied and synced, even when a later one failed.
   absl::Status ApplyRecords(std::vector<cluster::LogRecord> records);
+  // Syncs the WAL when records are written but unsynced and (`idle`, an
+  // open publish, a waiter, or the last sync is max_unsynced old); then
+  // answers the waiters it covers.
+  absl::Status SyncIfWanted(bool idle) ABSL_LOCKS_EXCLUDED(mu_);
   // Answers the waiters at or below the store's applied log seq.
   void AnswerWaiters() ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::vector<storage::AppendResult>> ResultOf(
@@ -116,9 +143,13 @@ class ReplicaApplier {
   std::multimap<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, std::vector<Result>> remembered_ ABSL_GUARDED_BY(mu_);
   size_t remembered_articles_ ABSL_GUARDED_BY(mu_) = 0;
-  // The last log seq whose result is in remembered_ (or, after a failure,
-  // the store's applied_log_seq()): what waiters are answered up to.
+  // The last log seq written whose result is in remembered_ (or, after a
+  // failure, the store's applied_log_seq()), synced or not.
+  uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;
+  // The last one of those synced: what waiters are answered up to.
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+  int open_publishes_ ABSL_GUARDED_BY(mu_) = 0;  // PublishStarting()s open.
+  absl::Time last_sync_;                         // The applier thread's.
 };
 
 }  // namespace tidings::service::internal

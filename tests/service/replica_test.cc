@@ -4,9 +4,11 @@
 // over an in-memory SignalLog: two nodes, each with its own store, applying
 // one log. An ingest batch is one log record (or one per chunk).
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,12 @@ class MemoryLog final : public cluster::SignalLog {
   void HoldAcks() {
     absl::MutexLock lock(&mu_);
     hold_acks_ = true;
+  }
+  // Readers waiting in Next() return at once from now on (so that a
+  // replica with a long poll stops quickly).
+  void WakeReaders() {
+    absl::MutexLock lock(&mu_);
+    wake_readers_ = true;
   }
   // Stops holding and answers the held acks on this thread.
   void ReleaseAcks() {
@@ -106,7 +114,7 @@ class MemoryLog final : public cluster::SignalLog {
         size_t max_records, absl::Duration wait) override {
       absl::MutexLock lock(&log_->mu_);
       auto more = [this]() ABSL_SHARED_LOCKS_REQUIRED(log_->mu_) {
-        return log_->records_.size() >= next_;
+        return log_->records_.size() >= next_ || log_->wake_readers_;
       };
       log_->mu_.AwaitWithTimeout(absl::Condition(&more), wait);
       std::vector<cluster::LogRecord> out;
@@ -127,6 +135,7 @@ class MemoryLog final : public cluster::SignalLog {
   std::deque<cluster::LogRecord> records_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint64_t> ids_ ABSL_GUARDED_BY(mu_);
   bool hold_acks_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_readers_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::pair<cluster::PublishCallback, cluster::PublishAck>> held_
       ABSL_GUARDED_BY(mu_);
 };
@@ -168,6 +177,8 @@ struct Node {
     std::function<std::unique_ptr<storage::SignalStore>(
         std::unique_ptr<storage::SignalStore>)>
         wrap;
+    // The replica's; the poll and retry are short unless set here.
+    std::optional<ReplicaApplier::Options> replica;
   };
 
   Node(MemoryLog* log, const std::string& path) : Node(log, path, Options()) {}
@@ -182,6 +193,7 @@ struct Node {
     ReplicaApplier::Options ro;
     ro.poll = absl::Milliseconds(20);
     ro.retry = absl::Milliseconds(20);
+    if (options.replica.has_value()) ro = *options.replica;
     applier =
         std::make_unique<ReplicaApplier>(log, store.get(), committer.get(), ro);
     ingest = std::make_unique<ClusterIngest>(
@@ -599,6 +611,93 @@ TEST(ReplicaTest, SubscribersWakeBeforeTheWalSyncAndAcksAfterIt) {
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
   absl::MutexLock lock(&mu);
   EXPECT_EQ(events, (std::vector<std::string>{"sync 4 4", "ack"}));
+}
+
+// A replica that has no ingest of its own in flight leaves its runs
+// unsynced (they are in the log; a crash re-applies them to the same
+// seqs), up to max_unsynced or until the log is idle; the ingest node
+// still syncs before each ack.
+TEST(ReplicaTest, AReplicaWithNothingWaitingDefersItsSync) {
+  TempDir dir;
+  MemoryLog log;
+  std::atomic<int> a_syncs{0}, b_syncs{0};
+  auto counting = [](std::atomic<int>* syncs) {
+    Node::Options options;
+    options.wrap = [syncs](std::unique_ptr<storage::SignalStore> inner) {
+      auto hooked = std::make_unique<HookedStore>(std::move(inner));
+      hooked->before_sync = [syncs] { syncs->fetch_add(1); };
+      return hooked;
+    };
+    ReplicaApplier::Options ro;
+    ro.poll = absl::Seconds(30);  // Never idle within the test.
+    ro.max_unsynced = absl::Hours(1);
+    options.replica = ro;
+    return options;
+  };
+  Node a(&log, dir.Sub("a"), counting(&a_syncs));
+  auto b = std::make_unique<Node>(&log, dir.Sub("b"), counting(&b_syncs));
+  for (int i = 0; i < 3; ++i) {
+    auto r = a.Ingest(Batch({absl::StrCat("d", i)}));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  EXPECT_GE(a_syncs.load(), 3);  // One before each ack.
+  ASSERT_TRUE(b->WaitApplied(3));
+  EXPECT_EQ(b_syncs.load(), 0);
+  ExpectSameSignals(*a.store, *b->store);  // Readable before the sync.
+  log.WakeReaders();
+  b->applier->Stop();  // Synced when idle, or by the stop.
+  EXPECT_EQ(b_syncs.load(), 1);
+}
+
+// A record applied while its publish still waits for the log's ack (the
+// ack comes after the replica read it) is synced in that run, so the ack
+// that follows is answered at once, after the sync.
+TEST(ReplicaTest, ARecordAppliedBeforeItsAckIsSyncedBeforeTheAck) {
+  TempDir dir;
+  MemoryLog log;
+  absl::Mutex mu;
+  std::vector<std::string> events;
+  Node::Options options;
+  options.wrap = [&](std::unique_ptr<storage::SignalStore> inner) {
+    auto hooked = std::make_unique<HookedStore>(std::move(inner));
+    hooked->before_sync = [&] {
+      absl::MutexLock lock(&mu);
+      events.push_back("sync");
+    };
+    return hooked;
+  };
+  ReplicaApplier::Options ro;
+  ro.poll = absl::Seconds(3);  // An idle sync would come this late.
+  ro.max_unsynced = absl::Hours(1);
+  options.replica = ro;
+  Node a(&log, dir.Sub("a"), options);
+  log.HoldAcks();
+  absl::Notification done;
+  a.ingest->Submit(
+      Batch({"h1"}),
+      [&](absl::StatusOr<std::vector<storage::AppendResult>> r, uint64_t) {
+        EXPECT_TRUE(r.ok()) << r.status();
+        absl::MutexLock lock(&mu);
+        events.push_back("ack");
+        done.Notify();
+      });
+  ASSERT_TRUE(a.WaitApplied(1));
+  {
+    // The run is synced although no waiter was registered yet.
+    absl::MutexLock lock(&mu);
+    auto synced = [&] { return !events.empty(); };
+    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&synced),
+                                    absl::Milliseconds(1500)));
+  }
+  const absl::Time released = absl::Now();
+  log.ReleaseAcks();
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_LT(absl::Now() - released, absl::Seconds(1));
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(events, (std::vector<std::string>{"sync", "ack"}));
+  }
+  log.WakeReaders();
 }
 
 TEST(ReplicaTest, PublishIdsAreUniqueAndFitTheLog) {
