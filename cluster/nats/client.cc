@@ -96,8 +96,6 @@ absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
   // timeout: the callers retry on UNAVAILABLE anyway.
   if (st.ok())
     st = Check(natsOptions_SetFailRequestsOnDisconnect(opts.get(), true), what);
-  if (st.ok() && options.send_asap)
-    st = Check(natsOptions_SetSendAsap(opts.get(), true), what);
   if (!st.ok()) return st;
 
   natsConnection* raw_conn = nullptr;

@@ -47,12 +47,6 @@ struct ClientOptions {
   // DEADLINE_EXCEEDED. The research measured 256-1024 as the sweet spot.
   int max_pending_publishes = 256;
   absl::Duration publish_stall_wait = absl::Seconds(1);
-  // Write each publish (a record, a pull request, an ack) to the socket on
-  // the calling thread at once. cnats otherwise wakes its flusher thread,
-  // which first waits 1 ms for more to send: a millisecond and two thread
-  // switches on every hop of a record (bench/README.md, "Cluster CPU per
-  // article"). Off: cnats' default, for throughput of many tiny messages.
-  bool send_asap = true;
 };
 
 // What a stream is created with (EnsureStream).
