@@ -123,7 +123,7 @@ class ReplicaApplier {
   // open publish, a waiter, or the last sync is max_unsynced old); then
   // answers the waiters it covers.
   absl::Status SyncIfWanted(bool idle) ABSL_LOCKS_EXCLUDED(mu_);
-  // Answers the waiters at or below the store's applied log seq.
+  // Answers the waiters at or below applied_ (the synced log seq).
   void AnswerWaiters() ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::vector<storage::AppendResult>> ResultOf(
       uint64_t log_seq, const std::vector<std::string>& keys)
