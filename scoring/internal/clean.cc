@@ -91,9 +91,12 @@ size_t TrailingDateLen(std::string_view w) {
 // then the line lower-cased, byte for byte, so 16 bytes are lower-cased,
 // classified and stored at a time; only TitleKey's FNV-1a goes byte by byte,
 // over the letters and digits. Returns false (and *norm, *word_starts are
-// then scratch) for any other line: ScanLine reads it byte by byte.
+// then scratch) for any other line: ScanLine reads it byte by byte; but
+// when the line is plain up to a word past kMaxDetailWords, sets *more to
+// where that word starts (ScanLine counts the rest).
 bool ScanPlainLine(std::string_view t, uint64_t* key, std::string* norm,
-                   uint32_t* word_starts, uint8_t* marks, size_t* words_out) {
+                   uint32_t* word_starts, uint8_t* marks, size_t* words_out,
+                   size_t* more) {
   const size_t n = t.size();
   if (n == 0) return false;
   norm->resize(n + 16);  // Whole 16-byte stores; cut to size below.
@@ -128,7 +131,10 @@ bool ScanPlainLine(std::string_view t, uint64_t* key, std::string* norm,
     uint32_t starts = ~sp & ((sp << 1) | after_space) & valid;
     after_space = (sp >> (rem >= 16 ? 15 : rem - 1)) & 1;
     while (starts != 0) {
-      if (words == kMaxDetailWords) return false;
+      if (words == kMaxDetailWords) {
+        *more = base + __builtin_ctz(starts);
+        return false;
+      }
       word_starts[words++] =
           static_cast<uint32_t>(base + __builtin_ctz(starts));
       starts &= starts - 1;
@@ -175,8 +181,14 @@ bool ScanPlainLine(std::string_view t, uint64_t* key, std::string* norm,
 size_t ScanLine(std::string_view t, uint64_t* key, std::string* norm,
                 uint32_t* word_starts, uint8_t* marks) {
 #ifdef __SSE2__
-  if (size_t words = 0; ScanPlainLine(t, key, norm, word_starts, marks, &words))
-    return words;
+  size_t words_plain = 0, more = 0;
+  if (ScanPlainLine(t, key, norm, word_starts, marks, &words_plain, &more)) {
+    return words_plain;
+  }
+  if (more != 0) {  // kMaxDetailWords words, then word kMaxDetailWords + 1.
+    *marks = 0;     // (Unspecified, as *key and *norm.)
+    return kMaxDetailWords + CountWords(t.substr(more), 32 - kMaxDetailWords);
+  }
 #endif
   uint8_t m = 0;  // kFurnitureMarks of the bytes, ORed.
   norm->resize(t.size());
@@ -280,13 +292,21 @@ LineKind Cleaning::ClassifyShape(Line& line) {
   std::string_view t = line.text;
   if (t.empty()) return LineKind::kBlank;
   // Most paragraphs are longer than kMaxDetailWords: they need no TitleKey
-  // and no boilerplate form, and counting their words is cheaper.
-  line.words = static_cast<uint32_t>(CountWords(t));
-  if (line.words <= kMaxDetailWords) {
-    uint64_t key = 0;
-    ScanLine(t, &key, &norm_, norm_words_, &marks_);
-    if (line.words <= kMaxTitleWords) line.key = key;
+  // and no boilerplate form, and counting their words is cheaper. A line of
+  // at most kScanFirstBytes bytes seldom is (31 words take 61 bytes, and
+  // words of news text about 6 each): ScanLine counts its words itself.
+  constexpr size_t kScanFirstBytes = 160;
+  uint64_t key = 0;
+  if (t.size() <= kScanFirstBytes) {
+    line.words =
+        static_cast<uint32_t>(ScanLine(t, &key, &norm_, norm_words_, &marks_));
+  } else {
+    line.words = static_cast<uint32_t>(CountWords(t));
+    if (line.words <= kMaxDetailWords) {
+      ScanLine(t, &key, &norm_, norm_words_, &marks_);
+    }
   }
+  if (line.words <= kMaxTitleWords) line.key = key;
   line.content = static_cast<uint32_t>(t.size());
   if (IsCopyrightLine(t, line.words)) return LineKind::kEnd;
   if (line.words <= kMaxBoilerWords) {
@@ -493,6 +513,13 @@ void Cleaning::DropRankedLists() {
   for (size_t i = 0; i < lines_.size(); ++i) {
     const Line& l = lines_[i];
     if (l.kind == LineKind::kBlank) continue;
+    // Most lines open with neither a digit nor '#': no rank (Rank is 0),
+    // and without a rank alone above them, they only end a list.
+    if (rank_alone == 0 && !l.text.empty() && !IsDigit(l.text[0]) &&
+        l.text[0] != '#') {
+      finish();
+      continue;
+    }
     bool alone = false;
     int rank = FurnitureReader::Rank(l.text, &alone);
     if (rank_alone != 0 && rank == 0) rank = rank_alone;  // Its headline.

@@ -216,6 +216,16 @@ class PageCleaner {
   size_t max_line_phrase_ = 0;
   uint32_t contains_first_len_[256] = {};
   uint32_t contains_last_len_[256] = {};  // The same by last byte.
+  // In front of those: a phrase matches at a word only if the line has
+  // room for it there and the line's next contains_head_len_ bytes (the
+  // shortest phrase's length, at most 8) are the phrase's first ones. The
+  // heads, packed (HeadAt), in an open-addressing set (0: an empty slot);
+  // built by IndexContainsHeads once all rules are read.
+  void IndexContainsHeads();
+  bool IsContainsHead(const char* p) const;
+  size_t contains_min_len_ = SIZE_MAX;  // No "contains" rule: none fits.
+  size_t contains_head_len_ = 0;
+  std::vector<uint64_t> contains_heads_;
   absl::flat_hash_map<std::string, std::string> agencies_;
   absl::flat_hash_set<std::string> sites_;
   BylineReader bylines_;

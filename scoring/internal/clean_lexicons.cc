@@ -4,6 +4,7 @@
 // "abbreviations.txt", "boilerplate.tsv", "sources.tsv") and their lookups.
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -139,7 +140,70 @@ absl::Status PageCleaner::LoadBoilerplate(const LexiconSet& lexicons) {
     if (!rule.ok()) return rule.status();
     AddBoilerRule(*std::move(rule));
   }
+  IndexContainsHeads();
   return absl::OkStatus();
+}
+
+namespace {
+
+// The first `len` (at most 8) bytes at `p`, packed into an integer; not 0
+// when p[0] is not NUL.
+inline uint64_t HeadAt(const char* p, size_t len) {
+  uint64_t v = 0;
+  if (len == 8) {  // The usual length: one load, not a call.
+    std::memcpy(&v, p, 8);
+  } else {
+    std::memcpy(&v, p, len);
+  }
+  return v;
+}
+
+// The slot where the search for `head` starts, in a set of 2^bits slots.
+size_t HeadSlot(uint64_t head, size_t mask) {
+  return static_cast<size_t>((head * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+}  // namespace
+
+void PageCleaner::IndexContainsHeads() {
+  // A rule whose phrase has no first word (it starts with ' ') never
+  // matches: contains_at looks its phrase up by that word.
+  contains_min_len_ = SIZE_MAX;
+  for (const BoilerRule& r : boiler_rules_) {
+    if (r.match == BoilerMatch::kContains && !r.phrase.empty() &&
+        r.phrase[0] != ' ') {
+      contains_min_len_ = std::min(contains_min_len_, r.phrase.size());
+    }
+  }
+  contains_heads_.clear();
+  if (contains_min_len_ == SIZE_MAX) return;
+  contains_head_len_ = std::min<size_t>(contains_min_len_, 8);
+  size_t slots = 16;
+  while (slots < 4 * boiler_rules_.size()) slots *= 2;
+  contains_heads_.assign(slots, 0);
+  for (const BoilerRule& r : boiler_rules_) {
+    if (r.match != BoilerMatch::kContains || r.phrase.empty() ||
+        r.phrase[0] == ' ') {
+      continue;
+    }
+    const uint64_t head = HeadAt(r.phrase.data(), contains_head_len_);
+    for (size_t s = HeadSlot(head, slots - 1);; s = (s + 1) & (slots - 1)) {
+      if (contains_heads_[s] == head) break;
+      if (contains_heads_[s] == 0) {
+        contains_heads_[s] = head;
+        break;
+      }
+    }
+  }
+}
+
+bool PageCleaner::IsContainsHead(const char* p) const {
+  const uint64_t head = HeadAt(p, contains_head_len_);
+  const size_t mask = contains_heads_.size() - 1;
+  for (size_t s = HeadSlot(head, mask);; s = (s + 1) & mask) {
+    if (contains_heads_[s] == head) return true;
+    if (contains_heads_[s] == 0) return false;
+  }
 }
 
 void PageCleaner::AddBoilerRule(BoilerRule rule) {
@@ -276,6 +340,9 @@ PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(
     // may have been cut by the end of `norm`.
     for (size_t k = 0; k < num_word_starts && word_starts[k] < norm.size();
          ++k) {
+      // (The starts rise: no later word has room either.)
+      if (norm.size() - word_starts[k] < contains_min_len_) break;
+      if (!IsContainsHead(norm.data() + word_starts[k])) continue;
       const size_t end =
           k + 1 < num_word_starts
               ? std::min<size_t>(word_starts[k + 1] - 1, norm.size())
@@ -288,7 +355,10 @@ PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(
   while (pos < norm.size()) {
     size_t end = pos;
     while (end < norm.size() && norm[end] != ' ') ++end;  // Words are short.
-    if (contains_at(pos, end)) return BoilerAction::kEnd;
+    if (norm.size() - pos >= contains_min_len_ &&
+        IsContainsHead(norm.data() + pos) && contains_at(pos, end)) {
+      return BoilerAction::kEnd;
+    }
     pos = end + 1;
   }
   return found;

@@ -71,6 +71,44 @@ bool IsCrumb(std::string_view part) {
   return words >= 1 && words <= kMaxCrumbWords;
 }
 
+// Whether `line`, split at `seps` as SplitAt(line, seps, parts, cap) splits
+// it, has at least `min_parts` parts, at most `cap`, all of them crumbs
+// (IsCrumb). Stops at the first part that is none: a part where four words
+// have started (a ' ' before a printable ASCII byte, four times) has more
+// words than a crumb, so prose is turned away after its first words.
+template <size_t N>
+bool AllCrumbs(std::string_view line, const std::string_view (&seps)[N],
+               size_t min_parts, size_t cap) {
+  size_t n = 0, start = 0, i = 0, starts = 0;
+  while (i < line.size()) {
+    size_t len = 0;
+    for (std::string_view sep : seps) {
+      if (At(line, i, sep)) {
+        len = sep.size();
+        break;
+      }
+    }
+    if (len == 0) {
+      const unsigned char c = line[i];
+      if (i > start && line[i - 1] == ' ' && c > ' ' && c < 0x80 &&
+          ++starts > kMaxCrumbWords) {
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    if (n == cap || !IsCrumb(Trim(line.substr(start, i - start)))) {
+      return false;
+    }
+    ++n;
+    i += len;
+    start = i;
+    starts = 0;
+  }
+  if (n == cap || !IsCrumb(Trim(line.substr(start)))) return false;
+  return n + 1 >= min_parts;
+}
+
 // A number in a price row: digits with ",.%$£€/" and an optional sign or
 // arrow in front. Sets *signed_ when it has one.
 bool IsPriceNumber(std::string_view w, bool* signed_) {
@@ -240,22 +278,15 @@ Furniture FurnitureReader::Classify(std::string_view line, size_t words,
     return Furniture::kCaption;
   }
   if (words > kMaxCrumbLineWords) return Furniture::kNone;
-  std::string_view parts[12];
   if (marks & kMarkCrumb) {
     static constexpr std::string_view kCrumbSeps[] = {
         " > ", " \xE2\x80\xBA ", " \xC2\xBB ", " / ", " \xE2\x86\x92 ", " >> "};
-    const size_t n = SplitAt(line, kCrumbSeps, parts, 12);
-    bool crumbs = n >= 2;
-    for (size_t i = 0; crumbs && i < n; ++i) crumbs = IsCrumb(parts[i]);
-    if (crumbs) return Furniture::kBreadcrumb;
+    if (AllCrumbs(line, kCrumbSeps, 2, 12)) return Furniture::kBreadcrumb;
   }
   if (marks & kMarkBar) {
     static constexpr std::string_view kNavSeps[] = {"|", "\xC2\xB7",
                                                     "\xE2\x80\xA2"};
-    const size_t n = SplitAt(line, kNavSeps, parts, 12);
-    bool nav = n >= 3;
-    for (size_t i = 0; nav && i < n; ++i) nav = IsCrumb(parts[i]);
-    if (nav) return Furniture::kNavigation;
+    if (AllCrumbs(line, kNavSeps, 3, 12)) return Furniture::kNavigation;
   }
   return IsPriceRow(line, words) ? Furniture::kPriceRow : Furniture::kNone;
 }

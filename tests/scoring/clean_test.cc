@@ -352,6 +352,32 @@ TEST_F(CleanTest, NothingButChromeGivesNoDocuments) {
   EXPECT_TRUE(Clean(page, ContentKind::kRawPage).empty());
 }
 
+// Lines of 30 and 31 words, just under and over the bytes up to which the
+// cleaner counts words in its detailed scan: a line of 30 words is a title
+// (here: repeated), one of 31 words never is.
+TEST_F(CleanTest, TitleWordLimitAtEveryLineLength) {
+  for (int words : {29, 30, 31, 32}) {
+    for (size_t pad : {0, 1, 2, 40, 100}) {
+      std::string line = "Gold";
+      for (int i = 1; i < words; ++i) {
+        line += i == 1 ? " " + std::string(pad / 2 + 1, 'x') : " ab";
+      }
+      const std::string body = "Lead in.\n\n" + line + "\n" + line +
+                               "\n\nThe price of gold rose on Monday as the "
+                               "dollar fell, traders said in London.\n";
+      const std::vector<CleanDocument> docs = Clean(body);
+      ASSERT_FALSE(docs.empty()) << words << " " << pad;
+      if (words <= 30) {
+        EXPECT_EQ(docs.size(), 1u);
+        EXPECT_EQ(docs[0].title, line) << words << " " << pad;
+      } else {
+        ASSERT_EQ(docs.size(), 1u);
+        EXPECT_EQ(docs[0].body, body) << words << " " << pad;
+      }
+    }
+  }
+}
+
 TEST_F(CleanTest, BoilerplateLexiconMatches) {
   using A = PageCleaner::BoilerAction;
   EXPECT_EQ(cleaner_->MatchBoilerplate("related articles", 2), A::kEnd);
@@ -364,6 +390,20 @@ TEST_F(CleanTest, BoilerplateLexiconMatches) {
   std::string long_line = "the company said its app store revenue";
   for (int i = 0; i < 30; ++i) long_line += " grew";
   EXPECT_EQ(cleaner_->MatchBoilerplate(long_line, 37), A::kNone);
+  // "contains" phrases (the shortest is 8 bytes): at the start, inside and
+  // at the very end of a line, but not where the line has no room for the
+  // phrase, nor inside a longer word.
+  EXPECT_EQ(cleaner_->MatchBoilerplate("min read", 2), A::kDrop);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("gold: 3 min read", 4), A::kDrop);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("prices rose. click here", 4), A::kDrop);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("prices rose. click her", 4), A::kNone);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("see all rights reserved today", 5),
+            A::kEnd);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("prices rose. xclick here", 4),
+            A::kNone);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("dark backgrounds", 2), A::kNone);
+  EXPECT_EQ(cleaner_->MatchBoilerplate("the backgrounds are dark", 4),
+            A::kNone);
   EXPECT_EQ(cleaner_->AgencyName("REUTERS"), "Reuters");
   EXPECT_TRUE(cleaner_->IsSite("Yahoo"));
 }

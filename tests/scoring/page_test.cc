@@ -377,6 +377,16 @@ TEST_F(FurnitureTest, Shapes) {
   EXPECT_EQ(Classify("Home | News | Sport | Weather"), Furniture::kNavigation);
   EXPECT_EQ(Classify("About \xC2\xB7 Careers \xC2\xB7 Contact"),
             Furniture::kNavigation);
+  EXPECT_EQ(Classify("Home / Business News / Commodity Markets Today"),
+            Furniture::kBreadcrumb);
+  EXPECT_EQ(Classify("A|B|C|D|E|F|G|H|I|J|K|L"), Furniture::kNavigation);
+  EXPECT_EQ(Classify("A|B|C|D|E|F|G|H|I|J|K|L|M"),
+            Furniture::kNone);                           // More than 12 items.
+  EXPECT_EQ(Classify("Home | News"), Furniture::kNone);  // Two items.
+  EXPECT_EQ(Classify("Home / Four Words Are Many / Commodities"),
+            Furniture::kNone);
+  EXPECT_EQ(Classify("Gold Rose On Monday / Markets"), Furniture::kNone);
+  EXPECT_EQ(Classify("Markets / Gold Rose On Monday"), Furniture::kNone);
   EXPECT_EQ(Classify("Gold $2,345.10 +0.84%"), Furniture::kPriceRow);
   EXPECT_EQ(Classify("FTSE 100   7,640.3   (-0.21%)"), Furniture::kPriceRow);
   EXPECT_EQ(Classify("Brent crude 81.20 \xE2\x96\xBC"
