@@ -390,8 +390,19 @@ LineKind Cleaning::ClassifyDebris(const Line& line) {
   // Time debris: "time31 minutes ago", "5 days ago"; date debris:
   // "Yahoo04-03-2025", "Updated March 5, 2025 10:32 AM GMT".
   bool ago = false, unit = false, month = false, digit = false, other = false;
-  ForEachWord(t, [&](size_t b, size_t e) {
-    std::string_view w = t.substr(b, e - b);
+  // (ForEachWord, but stopping once the answer is known: after a word that
+  // is `other`, only "ago" with a unit can still make a line of at most six
+  // words debris, and nothing a longer one: the date test below reads no
+  // flags.)
+  const bool may_be_ago = line.words <= 6;
+  for (size_t i = 0, n = t.size(); i < n && (may_be_ago || !other);) {
+    if (const size_t sp = SpaceLen(t, i); sp != 0) {
+      i += sp;
+      continue;
+    }
+    const size_t b = i;
+    while (i < n && SpaceLen(t, i) == 0) ++i;
+    std::string_view w = t.substr(b, i - b);
     std::string_view core = Core(w);
     bool word_digit = false;
     for (char ch : core) word_digit |= IsDigit(ch);
@@ -400,13 +411,16 @@ LineKind Cleaning::ClassifyDebris(const Line& line) {
     while (k < core.size() && IsDigit(core[k])) ++k;
     uint16_t cls =
         pc_.Classes(k > 0 && k < core.size() ? core.substr(k) : core);
-    if (core.size() == 3 && (core == "ago" || core == "Ago")) ago = true;
+    if (core.size() == 3 && (core[0] == 'a' || core[0] == 'A') &&
+        core[1] == 'g' && core[2] == 'o') {
+      ago = true;
+    }
     if (cls & WC::kTimeUnit) unit = true;
     if (cls & WC::kMonth) month = true;
     if (word_digit) digit = true;
     if (!word_digit && !(cls & (WC::kMonth | WC::kDateWord)) && core.size() > 1)
       other = true;
-  });
+  }
   if (ago && unit && line.words <= 6) return LineKind::kDebris;
   if (digit && !other && (month || line.words >= 2)) return LineKind::kDebris;
   if (line.words <= 4) {
