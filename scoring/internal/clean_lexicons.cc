@@ -338,16 +338,20 @@ PageCleaner::BoilerAction PageCleaner::MatchBoilerplate(
   if (word_starts != nullptr) {
     // The words are known: single spaces between them, and the last ones
     // may have been cut by the end of `norm`.
-    for (size_t k = 0; k < num_word_starts && word_starts[k] < norm.size();
-         ++k) {
-      // (The starts rise: no later word has room either.)
-      if (norm.size() - word_starts[k] < contains_min_len_) break;
-      if (!IsContainsHead(norm.data() + word_starts[k])) continue;
+    // Only a word starting at or before `last` has room for a phrase; the
+    // starts rise, so the first one past it ends the search.
+    if (norm.size() < contains_min_len_) return found;
+    const size_t last = norm.size() - contains_min_len_;
+    const char* const data = norm.data();
+    for (size_t k = 0; k < num_word_starts; ++k) {
+      const size_t pos = word_starts[k];
+      if (pos > last) break;
+      if (!IsContainsHead(data + pos)) continue;
       const size_t end =
           k + 1 < num_word_starts
               ? std::min<size_t>(word_starts[k + 1] - 1, norm.size())
               : norm.size();
-      if (contains_at(word_starts[k], end)) return BoilerAction::kEnd;
+      if (contains_at(pos, end)) return BoilerAction::kEnd;
     }
     return found;
   }
