@@ -471,8 +471,17 @@ absl::StatusOr<BylineReader> BylineReader::Create(const LexiconSet& lexicons) {
   for (const auto& [key, entry] : r.words_) {
     r.first_len_[static_cast<unsigned char>(key[0])] |=
         1u << std::min<size_t>(key.size(), 31);
+    if (key.size() <= 8) r.short_words_[key.size()][PackKey(key)] = entry;
   }
   return r;
+}
+
+uint64_t BylineReader::PackKey(std::string_view key) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < key.size(); ++i) {
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+  }
+  return v;
 }
 
 void BylineReader::AddPrefixes(const std::string& phrase) {
@@ -489,6 +498,11 @@ const BylineReader::Entry* BylineReader::Find(std::string_view lower) const {
       !(first_len_[static_cast<unsigned char>(lower[0])] &
         (1u << std::min<size_t>(lower.size(), 31)))) {
     return nullptr;
+  }
+  if (lower.size() <= 8) {
+    const auto& words = short_words_[lower.size()];
+    auto it = words.find(PackKey(lower));
+    return it == words.end() ? nullptr : &it->second;
   }
   auto it = words_.find(AsAbsl(lower));
   return it == words_.end() ? nullptr : &it->second;

@@ -26,6 +26,7 @@
 #ifndef TIDINGS_SCORING_INTERNAL_BYLINE_H_
 #define TIDINGS_SCORING_INTERNAL_BYLINE_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -187,6 +188,11 @@ class BylineReader {
   // A filter in front of words_: per first byte, a bit set of the lengths
   // (bit min(length, 31)) of its keys.
   uint32_t first_len_[256] = {};
+  // The keys of words_ of at most 8 bytes again, by length, each packed
+  // into an integer (PackKey): hashing an integer is cheaper than a string,
+  // and most words looked up are short.
+  static uint64_t PackKey(std::string_view key);
+  std::array<absl::flat_hash_map<uint64_t, Entry>, 9> short_words_;
 };
 
 }  // namespace tidings::scoring::internal
