@@ -360,7 +360,8 @@ TEST_F(CleanTest, TitleWordLimitAtEveryLineLength) {
     for (size_t pad : {0, 1, 2, 40, 100}) {
       std::string line = "Gold";
       for (int i = 1; i < words; ++i) {
-        line += i == 1 ? " " + std::string(pad / 2 + 1, 'x') : " ab";
+        line += ' ';
+        line += i == 1 ? std::string(pad / 2 + 1, 'x') : std::string("ab");
       }
       const std::string body = "Lead in.\n\n" + line + "\n" + line +
                                "\n\nThe price of gold rose on Monday as the "
