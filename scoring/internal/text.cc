@@ -2,6 +2,7 @@
 
 #include "scoring/internal/text.h"
 
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -63,6 +64,87 @@ struct AsciiTables {
   }
 };
 constexpr AsciiTables kAscii;
+
+// What the token loop does at a byte of the lower-cased text: the common
+// cases in one table lookup. kByteOther is everything that needs Classify()
+// or a look around: bytes >= 0x80 and the symbols that may start a
+// possessive ("'s") or a tag ('$', '#', '@').
+enum ByteClass : uint8_t {
+  kByteSpace,    // ASCII space other than '\n'.
+  kByteNewline,  // '\n'.
+  kByteAlnum,    // ASCII letter or digit.
+  kByteSymbol,   // Any other ASCII byte: a one-byte symbol token.
+  kByteOther,
+};
+struct ByteTables {
+  ByteClass cls[256] = {};
+  // Whether a word ends right before it, as 1 + the bytes to skip after it:
+  // 0 when it may go on (a letter, digit, joiner or byte >= 0x80), else 1
+  // (an ASCII byte on which WordGoesOn() is false at once; NUL included),
+  // 2 for the usual space after a word.
+  uint8_t word_end[256] = {};
+  // '.', '!' and '?': a one-byte token that may end a sentence.
+  bool stop[256] = {};
+  constexpr ByteTables() {
+    for (int c = 0; c < 256; ++c) {
+      const auto u = static_cast<unsigned char>(c);
+      cls[c] = c >= 0x80 || c == '\'' || c == '$' || c == '#' || c == '@'
+                   ? kByteOther
+               : c == '\n'       ? kByteNewline
+               : IsSpace(u)      ? kByteSpace
+               : IsAsciiAlnum(u) ? kByteAlnum
+                                 : kByteSymbol;
+      word_end[c] = c >= 0x80 || IsAsciiAlnum(u) || kAscii.joiner[c] ? 0
+                    : c == ' '                                       ? 2
+                                                                     : 1;
+      stop[c] = c == '.' || c == '!' || c == '?';
+    }
+  }
+};
+constexpr ByteTables kBytes;
+
+// The hit bits that a token's last byte gives it (kHitEndsInT).
+struct LastByteHits {
+  uint16_t of[256] = {};
+  constexpr LastByteHits() { of['t'] = kHitEndsInT; }
+};
+constexpr LastByteHits kLastByteHits;
+
+// The run of ASCII letters and digits of lower-cased text that starts at
+// `p` (a byte that is neither must follow it: the text ends in the NUL of
+// its std::string), hashed on the way: returns its end, and *h continued
+// over its bytes (FNV-1a). Four bytes a round, each with its own exit: the
+// loop's own test would cost as much as the byte's.
+inline const char* HashAlnumRun(const char* p, uint64_t* h) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  uint64_t x = *h;
+  while (true) {
+    unsigned c = u[0];
+    if (!kAscii.alnum[c]) break;
+    x = (x ^ c) * kFnvPrime;
+    c = u[1];
+    if (!kAscii.alnum[c]) {
+      u += 1;
+      break;
+    }
+    x = (x ^ c) * kFnvPrime;
+    c = u[2];
+    if (!kAscii.alnum[c]) {
+      u += 2;
+      break;
+    }
+    x = (x ^ c) * kFnvPrime;
+    c = u[3];
+    if (!kAscii.alnum[c]) {
+      u += 3;
+      break;
+    }
+    x = (x ^ c) * kFnvPrime;
+    u += 4;
+  }
+  *h = x;
+  return reinterpret_cast<const char*>(u);
+}
 
 inline CharClass Classify(std::string_view s, size_t i) {
   unsigned char c = s[i];
@@ -210,18 +292,25 @@ void MarkMarkup(std::string_view text, bool may_link, AnalyzedText* out) {
 
 // The pieces of TextAnalyzer::Analyze, per text and per token.
 
-// `text` ASCII-lower-cased into *lower (same offsets). Written branch-free
-// so that the compiler vectorises it.
+// Zero bytes that LowerCase() leaves past the end of the lower-cased text
+// (in its capacity: its size is the text's), for Vocabulary::FindPadded's
+// 8-byte loads (zeros, not whatever was there: memcheck sees no
+// uninitialised bytes).
+constexpr size_t kLowerPadding = 8;
+
+// `text` ASCII-lower-cased into *lower (same offsets), then kLowerPadding
+// zero bytes. Written branch-free so that the compiler vectorises it.
 inline void LowerCase(std::string_view text, std::string* lower_text) {
-  // Room for Vocabulary::FindPadded's 8-byte load at a word near the end.
-  lower_text->reserve(text.size() + 8);
-  lower_text->resize(text.size());
+  const size_t n = text.size();
+  lower_text->resize(n + kLowerPadding);
   char* lower = lower_text->data();
-  for (size_t k = 0; k < text.size(); ++k) {
+  for (size_t k = 0; k < n; ++k) {
     const unsigned char c = text[k];
     lower[k] = static_cast<char>(
         c | (static_cast<unsigned char>(c - 'A') < 26 ? 0x20 : 0));
   }
+  std::memset(lower + n, 0, kLowerPadding);
+  lower_text->resize(n);  // Keeps the bytes past the end.
 }
 
 // Pass 1, a symbol at `i`: the end of a possessive "'s" / "’s" starting
@@ -416,13 +505,22 @@ absl::StatusOr<TextAnalyzer> TextAnalyzer::Create(const LexiconSet& lexicons) {
     }
   }
   analyzer.vocabulary_ = std::move(vocabulary);
-  analyzer.one_byte_.resize(256);
   for (int b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
-    const std::string_view word(&c, 1);
-    analyzer.one_byte_[b] = {Fnv1a64(word), analyzer.vocabulary_->Find(word)};
+    analyzer.one_byte_[b].id =
+        analyzer.vocabulary_->Find(std::string_view(&c, 1));
   }
+  analyzer.hits_of_id_.assign(analyzer.vocabulary_->size() + 1, kAllHits);
   return analyzer;
+}
+
+std::vector<TextAnalyzer::OneByte> TextAnalyzer::NoIds() {
+  std::vector<OneByte> one_byte(256);
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    one_byte[b].hash = Fnv1a64(std::string_view(&c, 1));
+  }
+  return one_byte;
 }
 
 bool TextAnalyzer::IsOpener(std::string_view lower_word) const {
@@ -438,6 +536,7 @@ void TextAnalyzer::Analyze(std::string_view text, AnalyzedText* out) const {
   LowerCase(text, &out->lower);
   out->tokens.clear();
   out->sentences.clear();
+  out->stops.clear();
   // About one token per five bytes and one sentence per 100: reserve once
   // instead of growing.
   out->tokens.reserve(text.size() / 4 + 16);
@@ -456,32 +555,72 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
                                      AnalyzedText* out) const {
   const char* const lower = out->lower.data();
   const size_t n = text.size();
+  std::vector<Token>& tokens = out->tokens;
+  auto index = [&](const Token& tok) {
+    return static_cast<uint32_t>(&tok - tokens.data());
+  };
   size_t i = 0;
   // Whether a '$', '#' or '@' token was seen: the text may hold a cashtag,
   // hashtag or @mention (MarkMarkup).
   bool may_tag = false;
   while (i < n) {
+    // The common cases first, by one table lookup: ASCII spaces, words that
+    // end at a byte that ends every word, one-byte symbols.
+    const unsigned char c = lower[i];
+    const ByteClass b = kBytes.cls[c];
+    if (b == kByteSpace) {
+      ++i;
+      continue;
+    }
+    if (b == kByteAlnum) {
+      uint64_t h = kFnvOffset;
+      const size_t end = HashAlnumRun(lower + i, &h) - lower;
+      if (const uint8_t step =
+              kBytes.word_end[static_cast<unsigned char>(lower[end])];
+          step != 0) {
+        Token& tok = tokens.emplace_back();
+        tok.begin = static_cast<uint32_t>(i);
+        tok.end = static_cast<uint32_t>(end);
+        tok.kind = c <= '9' ? TokenKind::kNumber : TokenKind::kWord;
+        tok.capitalized = text[i] != static_cast<char>(c);  // 'A'..'Z'
+        tok.hash = h;
+        i = end + step - 1;
+        continue;
+      }
+    } else if (b == kByteSymbol) {
+      Token& tok = tokens.emplace_back();
+      tok.begin = static_cast<uint32_t>(i);
+      tok.end = static_cast<uint32_t>(i + 1);
+      tok.kind = TokenKind::kSymbol;
+      tok.hash = one_byte_[c].hash;
+      if (kBytes.stop[c]) out->stops.push_back(index(tok));
+      i += 1 + (lower[i + 1] == ' ');
+      continue;
+    }
     CharClass k = Classify(text, i);
     if (k == CharClass::kSpace) {
       i = NextChar(text, i);
       continue;
     }
     if (k == CharClass::kNewline) {
-      if (!out->tokens.empty()) out->tokens.back().sentence |= 2;
+      if (!tokens.empty()) tokens.back().sentence |= 2;
       i = NextChar(text, i);
       continue;
     }
     // The token is built in place: assembling it elsewhere and copying it in
     // costs a store-forwarding stall per token.
-    Token& tok = out->tokens.emplace_back();
+    Token& tok = tokens.emplace_back();
     tok.begin = static_cast<uint32_t>(i);
     if (k != CharClass::kSymbol) {
       i = ReadWord(text, lower, i, k, tok);
+      // (Ends in '.' when it took the period of "U.S.", or stepped over one
+      // as part of an invalid UTF-8 sequence.)
+      if (text[tok.end - 1] == '.') out->stops.push_back(index(tok));
       continue;
     }
     may_tag = may_tag || text[i] == '$' || text[i] == '#' || text[i] == '@';
     // Whether the token before is a word or number ending right here.
-    const Token* prev = out->tokens.size() > 1 ? &tok - 1 : nullptr;
+    const Token* prev = &tok != tokens.data() ? &tok - 1 : nullptr;
     const bool after_word =
         prev != nullptr && prev->end == i && prev->kind != TokenKind::kSymbol;
     // Possessive "'s" / "’s" after a word is one word token.
@@ -496,7 +635,10 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
     i = NextChar(text, i);
     tok.end = static_cast<uint32_t>(i);
     tok.kind = TokenKind::kSymbol;
-    tok.hash = i - begin == 1 && !one_byte_.empty()
+    if (kBytes.stop[static_cast<unsigned char>(text[begin])]) {
+      out->stops.push_back(index(tok));
+    }
+    tok.hash = i - begin == 1
                    ? one_byte_[static_cast<unsigned char>(lower[begin])].hash
                    : Fnv1a64(std::string_view(lower + begin, i - begin));
     if (lower[i] == ' ') ++i;  // As after a word.
@@ -507,7 +649,11 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
 inline void TextAnalyzer::MarkSentenceEnds(std::string_view text,
                                            AnalyzedText* out) const {
   auto& toks = out->tokens;
-  for (size_t t = 0; t < toks.size(); ++t) {
+  // Only the tokens that ReadTokens() noted can end a sentence: the loop
+  // below, over all tokens, would skip every other one at its first tests.
+  size_t next = 0;  // Tokens before `next` are decided (closers of an end).
+  for (const size_t t : out->stops) {
+    if (t < next) continue;
     if (toks[t].kind == TokenKind::kWord && text[toks[t].end - 1] == '.' &&
         !toks[t].markup && t + 1 < toks.size() &&
         toks[t + 1].kind == TokenKind::kWord && toks[t + 1].capitalized &&
@@ -551,7 +697,7 @@ inline void TextAnalyzer::MarkSentenceEnds(std::string_view text,
       continue;
     }
     toks[last].sentence |= 1;
-    t = last;
+    next = last + 1;
   }
 }
 
@@ -567,34 +713,45 @@ void TextAnalyzer::SetHits(std::vector<uint16_t> hits_of_id) {
 
 inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
   const char* const lower = out->lower.data();
-  const Vocabulary* vocabulary = vocabulary_.get();
-  out->vocabulary_digest = vocabulary != nullptr ? vocabulary->digest() : 0;
-  // Without a table every token may hold anything (kAllHits).
-  const uint16_t* const hits_of_id =
-      hits_of_id_.empty() ? nullptr : hits_of_id_.data();
+  // (An analyser without a vocabulary: Create()'s own, and one made by
+  // default.)
+  static const Vocabulary* const kNoWords = new Vocabulary();
+  const Vocabulary& vocabulary =
+      vocabulary_ != nullptr ? *vocabulary_ : *kNoWords;
+  out->vocabulary_digest = vocabulary_ != nullptr ? vocabulary.digest() : 0;
+  // Everything the loop reads, in locals: it stores to the tokens, and the
+  // compiler would load the vectors' pointers again after each store.
+  const Vocabulary::PaddedFinder find(vocabulary);
+  const uint16_t* const hits_of_id = hits_of_id_.data();
+  const OneByte* const one_byte = one_byte_.data();
   Token* const tokens = out->tokens.data();
   const size_t num_tokens = out->tokens.size();
+  if (num_tokens == 0) {
+    out->hits = 0;
+    return;
+  }
+  tokens[num_tokens - 1].sentence |= 1;  // The last token ends a sentence.
   uint32_t sent = 0;
   size_t first = 0;
   uint16_t sentence_hits = 0, text_hits = 0;
   for (size_t t = 0; t < num_tokens; ++t) {
     Token& tok = tokens[t];
-    const std::string_view norm(lower + tok.begin, tok.end - tok.begin);
+    const char* const word = lower + tok.begin;
+    const size_t size = tok.end - tok.begin;
     uint16_t hits;
-    if (norm.size() == 1 && !one_byte_.empty()) {
-      const OneByte& one = one_byte_[static_cast<unsigned char>(norm[0])];
+    if (size == 1) {
+      const OneByte& one = one_byte[static_cast<unsigned char>(word[0])];
       tok.id = one.id;
       hits = one.hits;
     } else {
-      tok.id = vocabulary != nullptr ? vocabulary->FindPadded(norm, tok.hash)
-                                     : Vocabulary::kNone;
-      hits = hits_of_id != nullptr ? hits_of_id[tok.id] : kAllHits;
+      tok.id = find(word, size, tok.hash);
+      hits = hits_of_id[tok.id];
     }
-    hits |= (tok.joined ? kHitJoined : 0) |
-            (lower[tok.end - 1] == 't' ? kHitEndsInT : 0);
+    hits |= kLastByteHits.of[static_cast<unsigned char>(word[size - 1])] |
+            (tok.joined ? kHitJoined : 0);
     tok.hits = hits;
     sentence_hits |= hits;
-    const bool ends = tok.sentence != 0 || t + 1 == num_tokens;
+    const bool ends = tok.sentence != 0;
     tok.sentence = sent;
     if (ends) {
       Sentence s;

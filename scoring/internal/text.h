@@ -99,6 +99,9 @@ struct AnalyzedText {
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
   uint16_t hits = 0;  // HitBit: the OR of all tokens' hits.
+  // Analyze()'s own: the tokens that may end a sentence ('.', '!', '?' and
+  // words ending in '.', as "U.S."), in order. (Here to keep its buffer.)
+  std::vector<uint32_t> stops;
   // Vocabulary::digest() of the vocabulary that assigned Token::id. A stage
   // REQUIRES the ids of the vocabulary it was built with: texts analysed by
   // a TextAnalyzer made from the same lexicons.
@@ -180,9 +183,11 @@ class TextAnalyzer {
     uint32_t id = Vocabulary::kNone;
     uint16_t hits = kAllHits;
   };
-  std::vector<OneByte> one_byte_;  // By byte; empty until the vocabulary.
-  // SetHits(); empty until then (every token gets kAllHits).
-  std::vector<uint16_t> hits_of_id_;
+  // By byte; every id kNone until the vocabulary.
+  static std::vector<OneByte> NoIds();
+  std::vector<OneByte> one_byte_ = NoIds();
+  // SetHits(), by id; kAllHits for each until then.
+  std::vector<uint16_t> hits_of_id_ = {kAllHits};
 };
 
 }  // namespace tidings::scoring::internal

@@ -86,25 +86,10 @@ class Vocabulary {
   // analyser's lower-cased text keeps that much room after its end): a
   // short word is packed from one 8-byte load, masked to its size.
   uint32_t FindPadded(std::string_view word, uint64_t fnv) const {
-    const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
-    if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return kNone;
-    const uint32_t tag = static_cast<uint32_t>(fnv >> 16);
-    const size_t mask = slots_.size() - 1;
-    const size_t n = word.size();
-    uint64_t packed = kLongWord;
-    if (n <= kInline) {
-      std::memcpy(&packed, word.data(), 8);
-      packed = (packed & ((uint64_t{1} << (8 * n)) - 1)) | uint64_t{n} << 56;
-    }
-    for (size_t i = Home(fnv, mask);; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kNone) return kNone;
-      if (slot.tag == tag &&
-          (n > kInline ? words_[slot.id - 1] == word : slot.packed == packed)) {
-        return slot.id;
-      }
-    }
+    return PaddedFinder(*this)(word.data(), word.size(), fnv);
   }
+  // FindPadded() through the table's pointers, taken once (below).
+  class PaddedFinder;
 
   // Ids are 1..size().
   size_t size() const { return words_.size(); }
@@ -164,6 +149,44 @@ class Vocabulary {
   std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterWords);
   std::vector<std::string> words_;  // By id - 1.
   uint64_t digest_ = 1469598103934665603ull;
+
+ public:
+  // FindPadded() through the table's pointers, taken once: for a loop that
+  // looks up every token (the compiler would load them again for each).
+  // Valid while the vocabulary lives and is not changed.
+  class PaddedFinder {
+   public:
+    explicit PaddedFinder(const Vocabulary& vocabulary)
+        : filter_(vocabulary.filter_.data()),
+          slots_(vocabulary.slots_.data()),
+          mask_(vocabulary.slots_.size() - 1),
+          words_(vocabulary.words_.data()) {}
+    uint32_t operator()(const char* word, size_t n, uint64_t fnv) const {
+      const uint32_t bit = static_cast<uint32_t>(fnv >> 48);
+      if (!((filter_[bit >> 6] >> (bit & 63)) & 1)) return kNone;
+      const uint32_t tag = static_cast<uint32_t>(fnv >> 16);
+      uint64_t packed = kLongWord;
+      if (n <= kInline) {
+        std::memcpy(&packed, word, 8);
+        packed = (packed & ((uint64_t{1} << (8 * n)) - 1)) | uint64_t{n} << 56;
+      }
+      for (size_t i = Home(fnv, mask_);; i = (i + 1) & mask_) {
+        const Slot& slot = slots_[i];
+        if (slot.id == kNone) return kNone;
+        if (slot.tag == tag &&
+            (n > kInline ? words_[slot.id - 1] == std::string_view(word, n)
+                         : slot.packed == packed)) {
+          return slot.id;
+        }
+      }
+    }
+
+   private:
+    const uint64_t* filter_;
+    const Slot* slots_;
+    size_t mask_;
+    const std::string* words_;
+  };
 };
 
 }  // namespace tidings::scoring::internal
