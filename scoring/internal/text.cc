@@ -83,6 +83,9 @@ struct ByteTables {
   // (an ASCII byte on which WordGoesOn() is false at once; NUL included),
   // 2 for the usual space after a word.
   uint8_t word_end[256] = {};
+  // The joiners that join only when a letter or digit follows: all but
+  // the apostrophe.
+  bool joins_only_words[256] = {};
   // '.', '!' and '?': a one-byte token that may end a sentence.
   bool stop[256] = {};
   constexpr ByteTables() {
@@ -97,6 +100,7 @@ struct ByteTables {
       word_end[c] = c >= 0x80 || IsAsciiAlnum(u) || kAscii.joiner[c] ? 0
                     : c == ' '                                       ? 2
                                                                      : 1;
+      joins_only_words[c] = c < 0x80 && kAscii.joiner[c] && c != '\'';
       stop[c] = c == '.' || c == '!' || c == '?';
     }
   }
@@ -575,9 +579,17 @@ inline bool TextAnalyzer::ReadTokens(std::string_view text,
     if (b == kByteAlnum) {
       uint64_t h = kFnvOffset;
       const size_t end = HashAlnumRun(lower + i, &h) - lower;
-      if (const uint8_t step =
-              kBytes.word_end[static_cast<unsigned char>(lower[end])];
-          step != 0) {
+      const unsigned char after = lower[end];
+      uint8_t step = kBytes.word_end[after];
+      // A joiner other than an apostrophe, then a byte that ends words
+      // ("said.", "rose, and", "U.S. -"): WordGoesOn() is false at it too
+      // (the byte after it is no letter or digit), and a run of letters
+      // and digits absorbs no final period (it holds no inner one).
+      if (step == 0 && kBytes.joins_only_words[after] &&
+          kBytes.word_end[static_cast<unsigned char>(lower[end + 1])] != 0) {
+        step = 1;
+      }
+      if (step != 0) {
         Token& tok = tokens.emplace_back();
         tok.begin = static_cast<uint32_t>(i);
         tok.end = static_cast<uint32_t>(end);
@@ -725,48 +737,50 @@ inline void TextAnalyzer::AssignIds(AnalyzedText* out) const {
   const uint16_t* const hits_of_id = hits_of_id_.data();
   const OneByte* const one_byte = one_byte_.data();
   Token* const tokens = out->tokens.data();
-  const size_t num_tokens = out->tokens.size();
-  if (num_tokens == 0) {
+  Token* const end = tokens + out->tokens.size();
+  if (tokens == end) {
     out->hits = 0;
     return;
   }
-  tokens[num_tokens - 1].sentence |= 1;  // The last token ends a sentence.
+  end[-1].sentence |= 1;  // The last token ends a sentence.
+  // (Pointers, not indexes, and the text's hits ORed from the sentences
+  // afterwards: the loop's values then fit in the registers.)
+  const Token* first = tokens;  // Of the current sentence.
   uint32_t sent = 0;
-  size_t first = 0;
-  uint16_t sentence_hits = 0, text_hits = 0;
-  for (size_t t = 0; t < num_tokens; ++t) {
-    Token& tok = tokens[t];
-    const char* const word = lower + tok.begin;
-    const size_t size = tok.end - tok.begin;
+  uint16_t sentence_hits = 0;
+  for (Token* tok = tokens; tok != end; ++tok) {
+    const char* const word = lower + tok->begin;
+    const size_t size = tok->end - tok->begin;
     uint16_t hits;
     if (size == 1) {
       const OneByte& one = one_byte[static_cast<unsigned char>(word[0])];
-      tok.id = one.id;
+      tok->id = one.id;
       hits = one.hits;
     } else {
-      tok.id = find(word, size, tok.hash);
-      hits = hits_of_id[tok.id];
+      tok->id = find(word, size, tok->hash);
+      hits = hits_of_id[tok->id];
     }
     hits |= kLastByteHits.of[static_cast<unsigned char>(word[size - 1])] |
-            (tok.joined ? kHitJoined : 0);
-    tok.hits = hits;
+            (tok->joined ? kHitJoined : 0);
+    tok->hits = hits;
     sentence_hits |= hits;
-    const bool ends = tok.sentence != 0;
-    tok.sentence = sent;
+    const bool ends = tok->sentence != 0;
+    tok->sentence = sent;
     if (ends) {
       Sentence s;
-      s.begin = tokens[first].begin;
-      s.end = tok.end;
-      s.first_token = static_cast<uint32_t>(first);
-      s.end_token = static_cast<uint32_t>(t + 1);
+      s.begin = first->begin;
+      s.end = tok->end;
+      s.first_token = static_cast<uint32_t>(first - tokens);
+      s.end_token = static_cast<uint32_t>(tok + 1 - tokens);
       s.hits = sentence_hits;
       out->sentences.push_back(s);
-      text_hits |= sentence_hits;
       sentence_hits = 0;
       ++sent;
-      first = t + 1;
+      first = tok + 1;
     }
   }
+  uint16_t text_hits = 0;
+  for (const Sentence& s : out->sentences) text_hits |= s.hits;
   out->hits = text_hits;
 }
 
