@@ -52,6 +52,19 @@ TEST_F(TextTest, FinanceTokens) {
             (std::vector<std::string>{"Myanmar", "'s", "junta", "doesn't"}));
 }
 
+TEST_F(TextTest, WordsEndAtJoinersThatJoinNothing) {
+  // A '.', ',', ':', '-', '/' or '&' after a word joins only what follows
+  // it; before a space, another joiner or the end it is a token of its own.
+  EXPECT_EQ(Tokens("Gold rose, fell. Up 3,5 and 7:59 end.. x-y a- b/ c&d "
+                   "AT&T e.g. U.S. -"),
+            (std::vector<std::string>{
+                "Gold", "rose", ",", "fell", ".",    "Up",   "3,5",  "and",
+                "7:59", "end",  ".", ".",    "x-y",  "a",    "-",    "b",
+                "/",    "c",    "&", "d",    "AT&T", "e.g.", "U.S.", "-"}));
+  EXPECT_EQ(Tokens("a,"), (std::vector<std::string>{"a", ","}));
+  EXPECT_EQ(Tokens("Q3."), (std::vector<std::string>{"Q3", "."}));
+}
+
 TEST_F(TextTest, SentencesSurviveAbbreviations) {
   EXPECT_EQ(Sentences("Gold rose in the U.S. market on Dec. 5 at 7:59 a.m. "
                       "Singapore time. Silver fell."),
