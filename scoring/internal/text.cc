@@ -114,39 +114,52 @@ struct LastByteHits {
 };
 constexpr LastByteHits kLastByteHits;
 
+// The inverse of kFnvPrime modulo 2^64 (it is odd): x * kFnvPrime *
+// kFnvPrimeInverse == x, so a step of the hash can be taken back.
+constexpr uint64_t FnvPrimeInverse() {
+  uint64_t inverse = kFnvPrime;  // Newton's iteration: 3, 6, 12, ... bits.
+  for (int k = 0; k < 5; ++k) inverse *= 2 - kFnvPrime * inverse;
+  return inverse;
+}
+constexpr uint64_t kFnvPrimeInverse = FnvPrimeInverse();
+static_assert(kFnvPrime * kFnvPrimeInverse == 1);
+
 // The run of ASCII letters and digits of lower-cased text that starts at
 // `p` (a byte that is neither must follow it: the text ends in the NUL of
 // its std::string), hashed on the way: returns its end, and *h continued
-// over its bytes (FNV-1a). Four bytes a round, each with its own exit: the
-// loop's own test would cost as much as the byte's.
+// over its bytes (FNV-1a). Each byte is hashed before it is tested, so
+// that the hash needs one register; the step of the byte that ends the run
+// is taken back at the end. Four bytes a round, each with its own exit:
+// the loop's own test would cost as much as the byte's.
 inline const char* HashAlnumRun(const char* p, uint64_t* h) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   uint64_t x = *h;
+  unsigned c;
   while (true) {
-    unsigned c = u[0];
-    if (!kAscii.alnum[c]) break;
+    c = u[0];
     x = (x ^ c) * kFnvPrime;
+    if (!kAscii.alnum[c]) break;
     c = u[1];
+    x = (x ^ c) * kFnvPrime;
     if (!kAscii.alnum[c]) {
       u += 1;
       break;
     }
-    x = (x ^ c) * kFnvPrime;
     c = u[2];
+    x = (x ^ c) * kFnvPrime;
     if (!kAscii.alnum[c]) {
       u += 2;
       break;
     }
-    x = (x ^ c) * kFnvPrime;
     c = u[3];
+    x = (x ^ c) * kFnvPrime;
     if (!kAscii.alnum[c]) {
       u += 3;
       break;
     }
-    x = (x ^ c) * kFnvPrime;
     u += 4;
   }
-  *h = x;
+  *h = (x * kFnvPrimeInverse) ^ c;
   return reinterpret_cast<const char*>(u);
 }
 
