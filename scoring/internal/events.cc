@@ -522,7 +522,7 @@ void EventDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
                            const EntityModel& entities,
                            std::vector<Event>* events, Scratch* scratch) const {
   if (gold_.has_value()) {
-    gold_->Detect(text, body_begin, scratch->recycler, events);
+    gold_->Detect(text, body_begin, scratch->recycler, events, &scratch->gold);
   }
   // Most documents have no trigger and stop here.
   FindTriggers(text, &scratch->triggers);

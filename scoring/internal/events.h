@@ -212,6 +212,7 @@ class EventDetector {
     std::vector<SentenceHit> hits;
     std::vector<const SentenceHit*> of_type;
     FarCues far;
+    GoldDetector::Scratch gold;
     // Where the events' parts come from (null: new ones).
     Recycler* recycler = nullptr;
   };

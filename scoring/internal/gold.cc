@@ -27,10 +27,22 @@ Direction Flip(Direction d) {
 
 }  // namespace
 
-// Term index for the token (or phrase) at i, setting *len.
-int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
+// Term index for the token (or phrase) at i, setting *len. Inline: most
+// tokens start no phrase and are no compound; the rest is LookupLong().
+inline int GoldDetector::Matcher::Lookup(int i, uint8_t* len) const {
+  const Token& t = text_.tokens[i];
+  const int idx = detector_.FindId(t.id);
+  const uint64_t roles = idx >= 0 ? detector_.terms_[idx].roles : 0;
+  if (!(roles & kPhraseStart)) {
+    *len = 1;
+    if (roles & ~kIndexOnly) return idx;
+    if (t.kind == TokenKind::kSymbol || !t.joined) return -1;
+  }
+  return LookupLong(i, idx, len);
+}
+
+int GoldDetector::Matcher::LookupLong(int i, int idx, uint8_t* len) const {
   *len = 1;
-  int idx = detector_.FindId(text_.tokens[i].id);
   if (idx >= 0 && (detector_.terms_[idx].roles & kPhraseStart)) {
     // Every proper prefix of a phrase is a key too (kPhraseStart), so the
     // walk stops as soon as no phrase can continue. The longest phrase wins.
@@ -523,7 +535,7 @@ void GoldDetector::Matcher::Run(uint32_t body_begin, Recycler* recycler,
                                 std::vector<Event>* events) {
   if (!LabelAll()) return;  // "goldman", "golden"
   if (!ClassifyAll()) return;
-  std::vector<Found> found = FindHits(body_begin);
+  Founds found = FindHits(body_begin);
   if (found.empty()) return;
   MakeEvent(std::move(found), recycler, &NewEvent(events, recycler));
 }
@@ -531,6 +543,7 @@ void GoldDetector::Matcher::Run(uint32_t body_begin, Recycler* recycler,
 inline bool GoldDetector::Matcher::LabelAll() {
   bool any_alias = false;
   for (const Sentence& s : text_.sentences) {
+    if (!MayHoldAlias(s)) continue;
     LabelTokens(s);
     for (int i = sentence_begin_; i < sentence_end_ && !any_alias; i = Next(i))
       any_alias = RolesAt(i) & kAliasStrong;
@@ -541,6 +554,7 @@ inline bool GoldDetector::Matcher::LabelAll() {
 inline bool GoldDetector::Matcher::ClassifyAll() {
   bool strong = false;
   for (const Sentence& s : text_.sentences) {
+    if (!MayHoldAlias(s)) continue;
     SetSentence(s);
     for (int i = sentence_begin_; i < sentence_end_; i = Next(i)) {
       if (!(RolesAt(i) & kAlias)) continue;
@@ -552,11 +566,12 @@ inline bool GoldDetector::Matcher::ClassifyAll() {
   return strong;
 }
 
-inline std::vector<GoldDetector::Matcher::Found>
-GoldDetector::Matcher::FindHits(uint32_t body_begin) {
+inline GoldDetector::Matcher::Founds GoldDetector::Matcher::FindHits(
+    uint32_t body_begin) {
   const auto& sentences = text_.sentences;
-  std::vector<Found> found;
+  Founds found;
   for (uint32_t si = 0; si < sentences.size(); ++si) {
+    if (!MayHoldAlias(sentences[si])) continue;
     SetSentence(sentences[si]);
     std::optional<Hit> hit = AnalyzeSentence();
     if (!hit) continue;
@@ -566,8 +581,8 @@ GoldDetector::Matcher::FindHits(uint32_t body_begin) {
   return found;
 }
 
-inline void GoldDetector::Matcher::MakeEvent(std::vector<Found> found,
-                                             Recycler* recycler, Event* event) {
+inline void GoldDetector::Matcher::MakeEvent(Founds found, Recycler* recycler,
+                                             Event* event) {
   size_t best = 0;
   for (size_t k = 1; k < found.size(); ++k) {
     if (found[k].contribution > found[best].contribution) best = k;
@@ -593,8 +608,8 @@ inline void GoldDetector::Matcher::MakeEvent(std::vector<Found> found,
   AddEvidence(found, recycler, &event->evidence);
 }
 
-inline void GoldDetector::Matcher::FillMagnitude(
-    const std::vector<Found>& found, size_t best, Magnitude* m) {
+inline void GoldDetector::Matcher::FillMagnitude(const Founds& found,
+                                                 size_t best, Magnitude* m) {
   const auto& sentences = text_.sentences;
   SetSentence(sentences[found[best].sentence]);
   ParseMagnitude(found[best].hit, m);
@@ -618,8 +633,7 @@ inline void GoldDetector::Matcher::FillMagnitude(
 }
 
 inline void GoldDetector::Matcher::AddEvidence(
-    const std::vector<Found>& found, Recycler* recycler,
-    std::vector<Evidence>* evidence) {
+    const Founds& found, Recycler* recycler, std::vector<Evidence>* evidence) {
   for (size_t k = 0; k < found.size() && k < static_cast<size_t>(kMaxEvidence);
        ++k) {
     const Sentence& s = text_.sentences[found[k].sentence];
@@ -637,6 +651,9 @@ void GoldDetector::MarkHits(std::vector<uint16_t>* hits_of_id) const {
   const size_t n = std::min(hits_of_id->size(), strong_first_.size());
   for (size_t id = 0; id < n; ++id) {
     if (strong_first_[id]) (*hits_of_id)[id] |= kHitGold;
+  }
+  for (uint32_t id : alias_words_) {
+    if (id < hits_of_id->size()) (*hits_of_id)[id] |= kHitGoldAlias;
   }
 }
 
@@ -676,10 +693,17 @@ std::optional<Event> GoldDetector::Detect(const AnalyzedText& text,
 void GoldDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
                           Recycler* recycler,
                           std::vector<Event>* events) const {
+  Scratch scratch;
+  Detect(text, body_begin, recycler, events, &scratch);
+}
+
+void GoldDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
+                          Recycler* recycler, std::vector<Event>* events,
+                          Scratch* scratch) const {
   assert(text.vocabulary_digest == vocabulary_digest_);
   // Most texts never name gold: one look at each token, no allocation.
   if (!MayNameGold(text)) return;
-  Matcher matcher(*this, text);
+  Matcher matcher(*this, text, &scratch->slots);
   matcher.Run(body_begin, recycler, events);
 }
 

@@ -78,11 +78,33 @@ class GoldDetector {
   void Detect(const AnalyzedText& text, uint32_t body_begin, Recycler* recycler,
               std::vector<Event>* events) const;
 
+ private:
+  // A token's label in one call (the Matcher's; gold_matcher.h).
+  struct Slot {
+    int32_t term = -1;      // Index into terms_, or -1.
+    uint8_t len = 1;        // Tokens covered (phrases).
+    bool covered = false;   // Inside a phrase that starts earlier.
+    bool consumed = false;  // Used by an earlier rule of this sentence.
+    uint8_t mention = 0;    // Matcher::Mention.
+  };
+
+ public:
+  // Detect()'s working memory: one per thread, reused across calls so that
+  // a text that may name gold allocates nothing for its labels.
+  struct Scratch {
+    std::vector<Slot> slots;  // By token.
+  };
+  // The same as above with `scratch`.
+  void Detect(const AnalyzedText& text, uint32_t body_begin, Recycler* recycler,
+              std::vector<Event>* events, Scratch* scratch) const;
+
   static constexpr int kMaxEvidence = 8;
 
-  // Sets kHitGold for the ids that start a strong alias
-  // (TextAnalyzer::SetHits): a text with none and no joined word names no
-  // gold.
+  // Sets kHitGold for the ids that start a strong alias and kHitGoldAlias
+  // for the last word of every alias (TextAnalyzer::SetHits): a text with
+  // no kHitGold and no joined word names no gold, and the sentences with
+  // no kHitGoldAlias and no joined word are not looked at (a move is
+  // attached only to a gold name in its own sentence).
   void MarkHits(std::vector<uint16_t>* hits_of_id) const;
 
  private:
@@ -189,6 +211,8 @@ class GoldDetector {
   // By id: the first word of a strong alias (bytes, not bits: one load per
   // token in MayNameGold).
   std::vector<uint8_t> strong_first_;
+  // The ids of the last words of the aliases (MarkHits).
+  std::vector<uint32_t> alias_words_;
 };
 
 }  // namespace tidings::scoring::internal

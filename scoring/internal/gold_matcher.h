@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "scoring/internal/gold.h"
 
 namespace tidings::scoring::internal {
@@ -21,8 +22,12 @@ namespace tidings::scoring::internal {
 // the first attached move. Holds references only; one per Detect() call.
 class GoldDetector::Matcher {
  public:
-  Matcher(const GoldDetector& d, const AnalyzedText& text)
-      : detector_(d), text_(text), slots_(text.tokens.size()) {}
+  // `slots`: the labels' memory, one per token (overwritten).
+  Matcher(const GoldDetector& d, const AnalyzedText& text,
+          std::vector<GoldDetector::Slot>* slots)
+      : detector_(d), text_(text), slots_(*slots) {
+    slots_.assign(text.tokens.size(), GoldDetector::Slot());
+  }
 
   // Appends the event, if any, to `*events` (its parts from `recycler`,
   // which may be null).
@@ -33,13 +38,7 @@ class GoldDetector::Matcher {
   static constexpr int kHoldFlat = -1;
   static constexpr int kHoldNone = -2;
 
-  struct Slot {
-    int32_t term = -1;      // Index into detector_.terms_, or -1.
-    uint8_t len = 1;        // Tokens covered (phrases).
-    bool covered = false;   // Inside a phrase that starts earlier.
-    bool consumed = false;  // Used by an earlier rule of this sentence.
-    Mention mention = kNoMention;
-  };
+  using Slot = GoldDetector::Slot;  // Slot::mention is a Mention.
 
   struct Hit {
     Direction dir = Direction::kUnspecified;
@@ -56,6 +55,8 @@ class GoldDetector::Matcher {
     double weight;        // Position weight of the sentence.
     double contribution;  // hit.conf x weight.
   };
+  // A text's sentences with a hit: most have one or two.
+  using Founds = absl::InlinedVector<Found, 4>;
 
   // Run()'s passes, in order. 1. Labels every token (phrases, compounds);
   // false when no strong gold alias is found ("goldman", "golden").
@@ -64,14 +65,13 @@ class GoldDetector::Matcher {
   // name (topic aliases need one).
   bool ClassifyAll();
   // 3. Per sentence, the first attached move.
-  std::vector<Found> FindHits(uint32_t body_begin);
+  Founds FindHits(uint32_t body_begin);
   // 4. The event: the leading sentence's direction; the sentences that
   // agree with it give its relevance, magnitude and evidence.
-  void MakeEvent(std::vector<Found> found, Recycler* recycler, Event* event);
+  void MakeEvent(Founds found, Recycler* recycler, Event* event);
   // The magnitude of found[best], completed from the others'.
-  void FillMagnitude(const std::vector<Found>& found, size_t best,
-                     Magnitude* m);
-  void AddEvidence(const std::vector<Found>& found, Recycler* recycler,
+  void FillMagnitude(const Founds& found, size_t best, Magnitude* m);
+  void AddEvidence(const Founds& found, Recycler* recycler,
                    std::vector<Evidence>* evidence);
 
   // The current sentence's slots [sentence_begin_, sentence_end_): the
@@ -97,6 +97,12 @@ class GoldDetector::Matcher {
     while (k >= sentence_begin_ && slots_[k].covered) --k;
     return k;
   }
+  // Whether sentence `s` may hold a gold name (GoldDetector::MarkHits).
+  // Every rule attaches a move to a price mention in its own sentence, so
+  // the others are neither labelled nor analysed: their slots stay empty.
+  static bool MayHoldAlias(const Sentence& s) {
+    return s.hits & (kHitGoldAlias | kHitJoined);
+  }
   // The sentence containing slot i sets sentence_begin_/sentence_end_.
   void SetSentence(const Sentence& s) {
     sentence_begin_ = static_cast<int>(s.first_token);
@@ -104,6 +110,9 @@ class GoldDetector::Matcher {
   }
 
   int Lookup(int i, uint8_t* len) const;
+  // Lookup() at a token that starts a phrase or is a compound; `idx` is
+  // its one-word key's term, or -1.
+  int LookupLong(int i, int idx, uint8_t* len) const;
   void LabelTokens(const Sentence& s);
   Mention Classify(int i) const;
   int AttachBack(int t) const;
@@ -145,7 +154,7 @@ class GoldDetector::Matcher {
 
   const GoldDetector& detector_;
   const AnalyzedText& text_;
-  std::vector<Slot> slots_;
+  std::vector<Slot>& slots_;
 };
 
 }  // namespace tidings::scoring::internal

@@ -294,6 +294,7 @@ absl::Status GoldDetector::Builder::Finish(const TextAnalyzer& analyzer) {
     absl::StatusOr<uint32_t> id = id_of(
         std::string_view(key).substr(sp == std::string::npos ? 0 : sp + 1));
     if (!id.ok()) return id.status();
+    if (d_.terms_[i].roles & kAlias) d_.alias_words_.push_back(*id);
     if (sp == std::string::npos) {
       d_.term_of_id_[*id] = static_cast<int32_t>(i);
     } else {

@@ -64,6 +64,8 @@ enum HitBit : uint16_t {
   kHitSentimentTerm = 1 << 9,  // Any sentiment term starts here (one that
                                // may score or not: "not", "the", "of").
   kHitEndsInT = 1 << 10,       // A token whose last byte is 't' ("didn't").
+  kHitGoldAlias = 1 << 11,     // The last word of a gold alias, strong or
+                               // topic ("gold", "metal" of "the metal").
 };
 inline constexpr uint16_t kAllHits = 0xFFFF;
 

@@ -201,6 +201,9 @@ TEST_F(HitsTest, SkippingSentencesChangesNothing) {
       "Gold Prices Rise As Neste Oil Profit Jumps",
       "6-month lows; one-week high; Iraq-Iran talks.",
       "Analysts at Acme cut the stock to Hold from Buy.",
+      // A topic alias, named gold only with a strong alias elsewhere.
+      "The precious metal fell 1% after the Fed meeting.",
+      "Bullion slipped; the metal later rebounded to $1,950 an ounce.",
   };
   uint32_t seed = 12345;
   auto next = [&] {
