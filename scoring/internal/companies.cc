@@ -678,7 +678,11 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   auto& position = scratch->position;
   if (companies.empty()) {
     position.resize(known.size());
-    model.Summarize(known, position.data(), entities, scratch->recycler);
+    model.Rank(known, position.data(), &scratch->listed);
+    entities->reserve(scratch->listed.size());
+    for (const EntityModel::Ranked& r : scratch->listed) {
+      model.Fill(r, &NewEntity(entities, scratch->recycler));
+    }
     mentions->resize(known.size());
     DocumentMention* m = mentions->data();
     for (size_t i = 0; i < known.size(); ++i) {
@@ -700,9 +704,8 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
     if (!inside) own.push_back(m);
   }
   position.resize(own.size());
-  std::vector<Entity>& listed = scratch->listed;
-  listed.clear();
-  model.Summarize(own, position.data(), &listed, scratch->recycler);
+  EntityModel::RankedList& listed = scratch->listed;
+  model.Rank(own, position.data(), &listed);
   DistinctCompanies(text, companies, scratch);
   auto& found = scratch->found;
   // Most mentioned first; on a tie the known entities (in Summarize's
@@ -731,10 +734,8 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
   entities->reserve(n);
   for (uint32_t k = 0; k < n; ++k) NewEntity(entities, scratch->recycler);
   for (uint32_t a = 0; a < num_known; ++a) {
-    std::swap((*entities)[rank[a]], listed[a]);
+    model.Fill(listed[a], &(*entities)[rank[a]]);
   }
-  // `listed` holds new, empty entities now: back to the recycler.
-  if (scratch->recycler != nullptr) scratch->recycler->Recycle(&listed);
   for (uint32_t d = 0; d < found.size(); ++d) {
     Entity& e = (*entities)[rank[num_known + d]];
     e.id.assign(scratch->id(found[d]));

@@ -156,7 +156,7 @@ struct ListScratch {
   absl::InlinedVector<uint32_t, 32> position;
   absl::InlinedVector<Found, 8> found;
   absl::InlinedVector<uint32_t, 16> company_of, order, rank;
-  std::vector<Entity> listed;  // The known entities, before the merge.
+  EntityModel::RankedList listed;  // The known entities (EntityModel::Rank).
   // Where the entities come from (null: new ones).
   Recycler* recycler = nullptr;
 };

@@ -404,6 +404,14 @@ std::vector<Entity> EntityModel::Summarize(
 void EntityModel::Summarize(absl::Span<const EntityMention> mentions,
                             uint32_t* positions, std::vector<Entity>* out,
                             Recycler* recycler) const {
+  RankedList ranked;
+  Rank(mentions, positions, &ranked);
+  out->reserve(ranked.size());
+  for (const Ranked& r : ranked) Fill(r, &NewEntity(out, recycler));
+}
+
+void EntityModel::Rank(absl::Span<const EntityMention> mentions,
+                       uint32_t* positions, RankedList* ranked) const {
   // Distinct entities in order of first mention, with their counts. A text
   // names a few dozen at most: a linear search beats a hash table here.
   struct Count {
@@ -436,17 +444,8 @@ void EntityModel::Summarize(absl::Span<const EntityMention> mentions,
     order[j] = k;
   }
   for (uint32_t k = 0; k < order.size(); ++k) counts[order[k]].rank = k;
-  out->reserve(counts.size());
-  for (size_t k = 0; k < counts.size(); ++k) NewEntity(out, recycler);
-  for (const Count& c : counts) {
-    const EntityInfo& info = table_[c.entity];
-    Entity& e = (*out)[c.rank];
-    e.id = info.id;
-    e.name = info.name;
-    e.kind = info.kind;
-    e.country = info.country;
-    e.mentions = c.mentions;
-  }
+  ranked->resize(counts.size());
+  for (const Count& c : counts) (*ranked)[c.rank] = {c.entity, c.mentions};
   if (positions != nullptr) {
     for (size_t i = 0; i < mentions.size(); ++i) {
       positions[i] = counts[positions[i]].rank;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -161,6 +162,25 @@ class EntityModel {
   // The same into `*out` (empty), its parts from `recycler` (may be null).
   void Summarize(absl::Span<const EntityMention> mentions, uint32_t* positions,
                  std::vector<Entity>* out, Recycler* recycler) const;
+  // Summarize() without the strings: the entities in the order it lists
+  // them, each with its mention count, into `*ranked` (replaced).
+  // Fill() makes one an Entity.
+  struct Ranked {
+    uint32_t entity = 0;
+    uint32_t mentions = 0;
+  };
+  using RankedList = absl::InlinedVector<Ranked, 16>;
+  void Rank(absl::Span<const EntityMention> mentions, uint32_t* positions,
+            RankedList* ranked) const;
+  // Sets the fields of `*e` (new) to those of `r`.
+  void Fill(const Ranked& r, Entity* e) const {
+    const EntityInfo& info = table_[r.entity];
+    e->id = info.id;
+    e->name = info.name;
+    e->kind = info.kind;
+    e->country = info.country;
+    e->mentions = r.mentions;
+  }
 
   // Sets kHitEntity for the key word of each alias and kHitEntityStart for
   // its first word (TextAnalyzer::SetHits). Find() skips a sentence that

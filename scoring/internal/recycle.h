@@ -98,6 +98,16 @@ T Take(std::vector<T>* pool) {
   return t;
 }
 
+// Appends the last element of `pool` (moved), or a new one, to `*v` and
+// returns it: Take() without the temporary (one move instead of two).
+template <typename T>
+T& TakeInto(std::vector<T>* pool, std::vector<T>* v) {
+  if (pool->empty()) return v->emplace_back();
+  T& t = v->emplace_back(std::move(pool->back()));
+  pool->pop_back();
+  return t;
+}
+
 // The most frequent parts (evidence, entities, documents) are reset field
 // by field (`Reset` above moves every member twice, ~500 instructions for a
 // document), the defaults taken from a default-constructed one. A new field
@@ -157,13 +167,13 @@ inline void ResetDocument(ScoredDocument* d) {
 // may be null) and returns it.
 inline Evidence& NewEvidence(std::vector<Evidence>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
-  Evidence& e = v->emplace_back(recycle_internal::Take(&r->evidence));
+  Evidence& e = recycle_internal::TakeInto(&r->evidence, v);
   recycle_internal::ResetEvidence(&e);
   return e;
 }
 inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
-  Event& e = v->emplace_back(recycle_internal::Take(&r->events));
+  Event& e = recycle_internal::TakeInto(&r->events, v);
   std::string unit = std::move(e.magnitude.unit);
   recycle_internal::Reset(&e, &Event::actors, &Event::evidence);
   e.magnitude.unit = std::move(unit);
@@ -172,7 +182,7 @@ inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
 }
 inline Entity& NewEntity(std::vector<Entity>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
-  Entity& e = v->emplace_back(recycle_internal::Take(&r->entities));
+  Entity& e = recycle_internal::TakeInto(&r->entities, v);
   recycle_internal::ResetEntity(&e);
   return e;
 }
@@ -183,8 +193,7 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
     v->emplace_back(text);
     return;
   }
-  v->push_back(recycle_internal::Take(&r->strings));
-  v->back().assign(text);
+  recycle_internal::TakeInto(&r->strings, v).assign(text);
 }
 
 // A document for the result (empty, as ScoredDocument()).
