@@ -364,19 +364,22 @@ void EntityModel::FindIn(const AnalyzedText& text, const Sentence& s,
       // Two rounds: strict case first; relaxed when two or more parts name
       // entities ("us-china" in a lower-case headline).
       int named = 0;
+      bool any = false;  // A part is a one-word alias (even a blocking one).
       size_t start = 0;
       while (start < lower.size()) {
         size_t dash = lower.find('-', start);
         if (dash == std::string_view::npos) dash = lower.size();
         uint32_t payload;
-        named += aliases_.WordMatch(lower.substr(start, dash - start),
-                                    raw.substr(start, dash - start), true,
-                                    &payload) &&
-                 payload != kBlocked;
+        const bool match =
+            aliases_.WordMatch(lower.substr(start, dash - start),
+                               raw.substr(start, dash - start), true, &payload);
+        any = any || match;
+        named += match && payload != kBlocked;
         start = dash + 1;
       }
       const bool relax = named >= 2;
-      start = 0;
+      // No part is an alias in any case: none is in its own case either.
+      start = any ? 0 : lower.size();
       while (start < lower.size()) {
         size_t dash = lower.find('-', start);
         if (dash == std::string_view::npos) dash = lower.size();
