@@ -31,6 +31,16 @@ bool EndsWithPunctuation(std::string_view s) {
   return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
 }
 
+// The length of the first of `seps` found at line[i], 0 for none.
+template <size_t N>
+size_t SepLenAt(std::string_view line, size_t i,
+                const std::string_view (&seps)[N]) {
+  for (std::string_view sep : seps) {
+    if (At(line, i, sep)) return sep.size();
+  }
+  return 0;
+}
+
 // Splits `line` at any of `seps` (byte strings, matched with the spaces
 // around them when they start with one) into `parts`; returns the number
 // of parts, or 0 past `cap`.
@@ -39,13 +49,7 @@ size_t SplitAt(std::string_view line, const std::string_view (&seps)[N],
                std::string_view* parts, size_t cap) {
   size_t n = 0, start = 0, i = 0;
   while (i < line.size()) {
-    size_t len = 0;
-    for (std::string_view sep : seps) {
-      if (At(line, i, sep)) {
-        len = sep.size();
-        break;
-      }
-    }
+    const size_t len = SepLenAt(line, i, seps);
     if (len == 0) {
       ++i;
       continue;
@@ -81,13 +85,7 @@ bool AllCrumbs(std::string_view line, const std::string_view (&seps)[N],
                size_t min_parts, size_t cap) {
   size_t n = 0, start = 0, i = 0, starts = 0;
   while (i < line.size()) {
-    size_t len = 0;
-    for (std::string_view sep : seps) {
-      if (At(line, i, sep)) {
-        len = sep.size();
-        break;
-      }
-    }
+    const size_t len = SepLenAt(line, i, seps);
     if (len == 0) {
       const unsigned char c = line[i];
       if (i > start && line[i - 1] == ' ' && c > ' ' && c < 0x80 &&
