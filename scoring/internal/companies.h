@@ -40,6 +40,7 @@
 #include "absl/status/statusor.h"
 #include "scoring/internal/entities.h"
 #include "scoring/internal/lexicon_set.h"
+#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/types.h"
 

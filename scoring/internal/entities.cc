@@ -399,18 +399,11 @@ void EntityModel::FindIn(const AnalyzedText& text, const Sentence& s,
 
 std::vector<Entity> EntityModel::Summarize(
     absl::Span<const EntityMention> mentions, uint32_t* positions) const {
-  std::vector<Entity> out;
-  Summarize(mentions, positions, &out, nullptr);
-  return out;
-}
-
-void EntityModel::Summarize(absl::Span<const EntityMention> mentions,
-                            uint32_t* positions, std::vector<Entity>* out,
-                            Recycler* recycler) const {
   RankedList ranked;
   Rank(mentions, positions, &ranked);
-  out->reserve(ranked.size());
-  for (const Ranked& r : ranked) Fill(r, &NewEntity(out, recycler));
+  std::vector<Entity> out(ranked.size());
+  for (size_t k = 0; k < ranked.size(); ++k) Fill(ranked[k], &out[k]);
+  return out;
 }
 
 void EntityModel::Rank(absl::Span<const EntityMention> mentions,

@@ -31,7 +31,6 @@
 #include "absl/types/span.h"
 #include "scoring/internal/absl_compat.h"
 #include "scoring/internal/lexicon_set.h"
-#include "scoring/internal/recycle.h"
 #include "scoring/internal/text.h"
 #include "scoring/internal/vocabulary.h"
 #include "scoring/types.h"
@@ -159,9 +158,6 @@ class EntityModel {
   // result.
   std::vector<Entity> Summarize(absl::Span<const EntityMention> mentions,
                                 uint32_t* positions = nullptr) const;
-  // The same into `*out` (empty), its parts from `recycler` (may be null).
-  void Summarize(absl::Span<const EntityMention> mentions, uint32_t* positions,
-                 std::vector<Entity>* out, Recycler* recycler) const;
   // Summarize() without the strings: the entities in the order it lists
   // them, each with its mention count, into `*ranked` (replaced).
   // Fill() makes one an Entity.
