@@ -685,16 +685,10 @@ bool GoldDetector::MayNameGold(const AnalyzedText& text) const {
 std::optional<Event> GoldDetector::Detect(const AnalyzedText& text,
                                           uint32_t body_begin) const {
   std::vector<Event> events;
-  Detect(text, body_begin, nullptr, &events);
+  Scratch scratch;
+  Detect(text, body_begin, nullptr, &events, &scratch);
   if (events.empty()) return std::nullopt;
   return std::move(events.front());
-}
-
-void GoldDetector::Detect(const AnalyzedText& text, uint32_t body_begin,
-                          Recycler* recycler,
-                          std::vector<Event>* events) const {
-  Scratch scratch;
-  Detect(text, body_begin, recycler, events, &scratch);
 }
 
 void GoldDetector::Detect(const AnalyzedText& text, uint32_t body_begin,

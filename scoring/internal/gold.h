@@ -73,10 +73,6 @@ class GoldDetector {
   // call, nothing per token.
   std::optional<Event> Detect(const AnalyzedText& text,
                               uint32_t body_begin) const;
-  // The same, appended to `*events` when there is one, its parts from
-  // `recycler` (recycle.h; may be null).
-  void Detect(const AnalyzedText& text, uint32_t body_begin, Recycler* recycler,
-              std::vector<Event>* events) const;
 
  private:
   // A token's label in one call (the Matcher's; gold_matcher.h).
@@ -94,7 +90,8 @@ class GoldDetector {
   struct Scratch {
     std::vector<Slot> slots;  // By token.
   };
-  // The same as above with `scratch`.
+  // The same, appended to `*events` when there is one, its parts from
+  // `recycler` (recycle.h; may be null), its labels in `scratch`.
   void Detect(const AnalyzedText& text, uint32_t body_begin, Recycler* recycler,
               std::vector<Event>* events, Scratch* scratch) const;
 
