@@ -24,8 +24,8 @@
 // loss of one server; a power loss of 2 of 3 servers within 60 s of the ack
 // may lose it. See /work/shared/research/scaleout-jetstream.md ("Risks").
 //
-// Reading uses an ephemeral pull consumer per reader, created at the
-// reader's position, acked AckAll per batch; a reader whose consumer's
+// Reading uses an ephemeral push consumer per reader (no acks: the reader
+// keeps its position), created at the reader's position; a reader whose consumer's
 // server dies (or whose consumer the server dropped) creates a new one at
 // its position by itself, and reads on by direct gets from any replica
 // until it has one (creating a consumer needs the JetStream meta leader). A
@@ -108,8 +108,12 @@ struct JetStreamLogOptions {
   absl::Duration retry_backoff_max = absl::Milliseconds(500);
   // Largest batch a reader fetches at once.
   int max_fetch_batch = 1000;
-  // A reader's server-side consumer is dropped after this long idle.
+  // A reader's server-side consumer is dropped after this long without
+  // the reader (its connection gone).
   absl::Duration reader_inactive_threshold = absl::Seconds(30);
+  // A reader's consumer sends a heartbeat after this long without a record;
+  // two missed ones and the reader replaces it (>= 100 ms).
+  absl::Duration reader_heartbeat = absl::Seconds(1);
   // Leader placement (leader_placement.h): check at Open() and then this
   // often that the stream's leader is not also the JetStream meta leader,
   // and step it down when it is. Zero: never check.

@@ -31,7 +31,7 @@ constexpr absl::Duration kDirectPoll = absl::Milliseconds(10);
 // A direct get is answered in milliseconds by the replica on the client's
 // server; a longer wait only delays the next attempt.
 constexpr absl::Duration kDirectTimeout = absl::Seconds(1);
-// How long direct gets may go on after an empty fetch found records.
+// How long direct gets may go on after an empty wait found records.
 constexpr absl::Duration kDirectBudget = absl::Milliseconds(100);
 // After no server answered direct gets (or a replica showed a hole), wait
 // this long before trying them again.
@@ -95,17 +95,14 @@ absl::Status JetStreamReader::NoteFailure(const absl::Status& error) {
                    " while reading from seq ", next_, ": ", error.message()));
 }
 
-absl::Status JetStreamReader::Take(nats::MsgList& msgs,
+absl::Status JetStreamReader::Take(const std::vector<nats::MsgPtr>& msgs,
                                    std::vector<LogRecord>& out) {
-  natsMsg* ack_through = nullptr;
-  absl::Status result;
-  for (int i = 0; i < msgs.size(); ++i) {
-    natsMsg* m = msgs[i];
+  for (const nats::MsgPtr& msg : msgs) {
+    natsMsg* m = msg.get();
     const uint64_t seq = nats::StreamSeqOf(m);
-    if (seq != 0 && seq < next_) {  // A redelivery: already taken.
-      ack_through = m;
-      continue;
-    }
+    // Already taken (a new consumer that started below what direct gets
+    // read meanwhile).
+    if (seq != 0 && seq < next_) continue;
     if (seq != next_) {
       // A hole (or unreadable metadata): this consumer is no use any more.
       // Either retention dropped what we need, or the consumer went wrong;
@@ -113,16 +110,14 @@ absl::Status JetStreamReader::Take(nats::MsgList& msgs,
       replace_consumer_ = true;
       absl::StatusOr<LogState> state = log_.State();
       if (state.ok() && state->first_seq > next_ && out.empty()) {
-        result = TruncatedError(next_, state->first_seq);
+        return TruncatedError(next_, state->first_seq);
       }
       break;
     }
     out.push_back(RecordOf(m, seq));
     ++next_;
-    ack_through = m;
   }
-  if (ack_through != nullptr) consumer_->AckThrough(ack_through);
-  return result;
+  return absl::OkStatus();
 }
 
 absl::Status JetStreamReader::AwaitConsumer() {
@@ -144,12 +139,12 @@ absl::Status JetStreamReader::AwaitConsumer() {
   }
   if (absl::Now() < next_create_) return absl::OkStatus();
   const JetStreamLogOptions& opt = log_.options();
-  nats::PullConsumerOptions options = {
+  nats::PushConsumerOptions options = {
       .stream = opt.stream.name,
       .subject = opt.stream.subject,
       .start_seq = next_,
       .inactive_threshold = opt.reader_inactive_threshold,
-      .max_ack_pending = std::max(20000, 2 * opt.max_fetch_batch)};
+      .heartbeat = opt.reader_heartbeat};
   // On the log's thread: a reader that goes away meanwhile does not wait
   // for it (the consumer then goes with the task).
   nats::NatsClient* client = &log_.client();
@@ -157,7 +152,7 @@ absl::Status JetStreamReader::AwaitConsumer() {
   creating_ = promise.get_future();
   log_.RunInBackground(
       [client, options, promise = std::move(promise)]() mutable {
-        promise.set_value(nats::PullConsumer::Create(*client, options));
+        promise.set_value(nats::PushConsumer::Create(*client, options));
       });
   return absl::OkStatus();
 }
@@ -204,7 +199,7 @@ absl::Status JetStreamReader::ReadDirect(int batch, absl::Time deadline,
 
 absl::StatusOr<std::string> JetStreamReader::ConsumerServer() {
   if (consumer_ == nullptr) return std::string();
-  absl::StatusOr<nats::PullConsumer::Status> check =
+  absl::StatusOr<nats::PushConsumer::Status> check =
       consumer_->Check(kCheckTimeout);
   if (!check.ok()) return check.status();
   return check->server;
@@ -242,7 +237,7 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
     absl::Status result;
     bool empty = false;
     {
-      nats::MsgList msgs;
+      std::vector<nats::MsgPtr> msgs;
       const absl::Duration left =
           std::max(deadline - absl::Now(), absl::Milliseconds(1));
       if (absl::Status st = consumer_->Fetch(batch, left, msgs); !st.ok()) {
@@ -252,7 +247,7 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
         absl::SleepFor(kReconnectPause);
         continue;
       }
-      empty = msgs.size() == 0;
+      empty = msgs.empty();
       if (!empty) {
         failing_since_.reset();
         undelivered_checks_ = 0;
@@ -262,9 +257,10 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
     if (!result.ok()) return result;
     if (empty) {
       // Nothing within the wait. When a replica holds the next record
-      // anyway, the consumer is dead (its server too: no error comes, the
-      // fetch just expires) or behind: take what the replicas have, and
-      // replace the consumer when it still sends nothing the next time.
+      // anyway, the consumer is dead (its server too: it goes silent before
+      // cnats reports missed heartbeats) or behind: take what the replicas
+      // have, and replace the consumer when it still sends nothing the next
+      // time.
       const size_t had = out.size();
       if (absl::Status st = ReadDirect(batch, absl::Now() + kDirectBudget, out);
           !st.ok()) {
@@ -282,7 +278,7 @@ absl::StatusOr<std::vector<LogRecord>> JetStreamReader::Next(
       // delivers (its server died, or it was dropped). Ask it (at most once
       // per kCheckEvery, however short the caller's waits).
       last_check_ = absl::Now();
-      absl::StatusOr<nats::PullConsumer::Status> check =
+      absl::StatusOr<nats::PushConsumer::Status> check =
           consumer_->Check(kCheckTimeout);
       if (!check.ok()) {
         replace_consumer_ = true;

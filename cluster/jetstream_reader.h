@@ -3,10 +3,11 @@
 // jetstream_reader.h: the LogReader of JetStreamLog (internal to cluster/;
 // use JetStreamLog::OpenReader()).
 //
-// Holds one ephemeral pull consumer at its position and replaces it when
-// it stops answering (its server died, or the server dropped it as idle),
-// when it has messages it does not deliver, or when it delivers past a
-// hole. Redeliveries (a seq below the position) are skipped, so Next() is
+// Holds one ephemeral push consumer (nats/push_consumer.h: one message a
+// record, no acks) at its position and replaces it when it stops answering
+// (its server died: missed heartbeats, or the server dropped it), when it
+// has messages it does not deliver, or when it delivers past a hole (a
+// push lost on the way). Seqs below the position are skipped, so Next() is
 // dense and in order whatever the consumer does.
 //
 // A new consumer needs the JetStream meta leader, and when the lost
@@ -16,15 +17,16 @@
 // exists the reader reads on by direct gets (nats/direct_get.h: one
 // request per record, answered by any replica, no leader involved; polled
 // every 10 ms at the tail). When the consumer arrives it may start below
-// the position the direct gets reached: those redeliveries are skipped
-// like any other. A stream without allow_direct (JetStreamLog::direct_gets)
-// makes the reader wait for the consumer as before.
+// the position the direct gets reached: those records are skipped. A stream
+// without allow_direct (JetStreamLog::direct_gets) makes the reader wait for
+// the consumer as before.
 //
-// A consumer whose server died gives no error: its fetches just expire
-// empty. So after an empty fetch the reader asks for the next record by a
-// direct get; when a replica has it, the reader takes it (and what
-// follows) that way, and replaces the consumer after the second such
-// fetch in a row (about twice the caller's wait).
+// A consumer whose server died gives no error until two of its
+// heartbeats are missed: it just goes silent. So after a wait that brought
+// nothing the reader asks for the next record by a direct get; when a
+// replica has it, the reader takes it (and what follows) that way, and
+// replaces the consumer after the second such wait in a row (about twice
+// the caller's wait).
 
 #ifndef TIDINGS_CLUSTER_JETSTREAM_READER_H_
 #define TIDINGS_CLUSTER_JETSTREAM_READER_H_
@@ -39,7 +41,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "cluster/nats/pull_consumer.h"
+#include "cluster/nats/push_consumer.h"
 #include "cluster/signal_log.h"
 
 namespace tidings::cluster {
@@ -77,9 +79,10 @@ class JetStreamReader final : public LogReader {
   // Records a failure to reach the log; returns UNAVAILABLE once failures
   // have lasted reader_unavailable_after, else OK (keep trying).
   absl::Status NoteFailure(const absl::Status& error);
-  // Takes the messages that continue the log from next_, acks the batch.
-  // OUT_OF_RANGE when the log has a hole below its first seq.
-  absl::Status Take(nats::MsgList& msgs, std::vector<LogRecord>& out);
+  // Takes the messages that continue the log from next_. OUT_OF_RANGE when
+  // the log has a hole below its first seq.
+  absl::Status Take(const std::vector<nats::MsgPtr>& msgs,
+                    std::vector<LogRecord>& out);
   // Without a consumer: installs the one being created once it is there,
   // or starts creating one (at most every kCreateBackoff). An error only
   // for a failure that retrying cannot mend.
@@ -92,10 +95,10 @@ class JetStreamReader final : public LogReader {
 
   JetStreamLog& log_;
   uint64_t next_;
-  std::unique_ptr<nats::PullConsumer> consumer_;
+  std::unique_ptr<nats::PushConsumer> consumer_;
   // The consumer being created (valid() while it is), and when the next
   // attempt may start after one failed.
-  using ConsumerOrError = absl::StatusOr<std::unique_ptr<nats::PullConsumer>>;
+  using ConsumerOrError = absl::StatusOr<std::unique_ptr<nats::PushConsumer>>;
   std::future<ConsumerOrError> creating_;
   absl::Time next_create_ = absl::InfinitePast();
   // Direct gets are tried when the stream allows them, and not before this
@@ -108,8 +111,8 @@ class JetStreamReader final : public LogReader {
   bool replace_consumer_ = false;
   // Empty polls in a row whose consumer had undelivered records.
   int undelivered_checks_ = 0;
-  // Empty fetches in a row while direct gets found records (a consumer
-  // that died with its server sends no error: its fetches just expire).
+  // Empty waits in a row while direct gets found records (a consumer
+  // that died with its server goes silent before cnats reports it).
   int silent_fetches_ = 0;
   int consumers_created_ = 0;
   // When the consumer was last asked whether it is alive (Check()).

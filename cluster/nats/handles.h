@@ -52,22 +52,6 @@ using MetaDataPtr =
     std::unique_ptr<jsMsgMetaData,
                     Deleter<jsMsgMetaData, jsMsgMetaData_Destroy>>;
 
-// Owns the messages of a natsMsgList (a plain struct filled by Fetch).
-class MsgList {
- public:
-  MsgList() = default;
-  MsgList(const MsgList&) = delete;
-  MsgList& operator=(const MsgList&) = delete;
-  ~MsgList() { natsMsgList_Destroy(&list_); }
-
-  natsMsgList* get() { return &list_; }
-  int size() const { return list_.Count; }
-  natsMsg* operator[](int i) const { return list_.Msgs[i]; }
-
- private:
-  natsMsgList list_ = {};
-};
-
 // The absl::Status for a failed cnats call: `what` names the operation
 // ("create stream TIDINGS"), followed by cnats' own text, the status name
 // and the JetStream error code. The code:

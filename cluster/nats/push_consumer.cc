@@ -1,6 +1,6 @@
 // Copyright 2026 The Tidings Authors.
 
-#include "cluster/nats/pull_consumer.h"
+#include "cluster/nats/push_consumer.h"
 
 #include <algorithm>
 #include <utility>
@@ -10,36 +10,42 @@
 
 namespace tidings::cluster::nats {
 
-absl::StatusOr<std::unique_ptr<PullConsumer>> PullConsumer::Create(
-    NatsClient& client, const PullConsumerOptions& options) {
+absl::StatusOr<std::unique_ptr<PushConsumer>> PushConsumer::Create(
+    NatsClient& client, const PushConsumerOptions& options) {
   absl::BitGen random;
   const std::string name = absl::StrCat(
       "tidings-", absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
   jsSubOptions sub_opts;
   jsSubOptions_Init(&sub_opts);
   sub_opts.Stream = options.stream.c_str();
-  sub_opts.Config.Name = name.c_str();
-  sub_opts.Config.DeliverPolicy = js_DeliverByStartSequence;
-  sub_opts.Config.OptStartSeq = std::max<uint64_t>(1, options.start_seq);
-  // Pull consumers need an ack policy on 2.9; AckAll needs one ack a batch.
-  sub_opts.Config.AckPolicy = js_AckAll;
-  sub_opts.Config.MaxAckPending = options.max_ack_pending;
-  sub_opts.Config.InactiveThreshold =
+  jsConsumerConfig& config = sub_opts.Config;
+  config.Name = name.c_str();
+  config.DeliverPolicy = js_DeliverByStartSequence;
+  config.OptStartSeq = std::max<uint64_t>(1, options.start_seq);
+  // The reader keeps its position: acks would only cost messages.
+  config.AckPolicy = js_AckNone;
+  config.FlowControl = true;
+  config.Heartbeat = absl::ToInt64Nanoseconds(
+      std::max(options.heartbeat, absl::Milliseconds(100)));
+  config.InactiveThreshold =
       absl::ToInt64Nanoseconds(options.inactive_threshold);
+  // Its state is worth nothing after a restart (the reader starts a new
+  // one where it is): no replicas, no disk.
+  config.Replicas = 1;
+  config.MemoryStorage = true;
   jsOptions js_opts = client.RequestOptions();
   natsSubscription* raw = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s =
-      js_PullSubscribe(&raw, client.js(), options.subject.c_str(),
-                       /*durable=*/nullptr, &js_opts, &sub_opts, &code);
+  natsStatus s = js_SubscribeSync(&raw, client.js(), options.subject.c_str(),
+                                  &js_opts, &sub_opts, &code);
   if (s != NATS_OK) {
     return NatsError(
         s, code,
-        absl::StrCat("create a pull consumer on stream ", options.stream,
+        absl::StrCat("create a push consumer on stream ", options.stream,
                      " from seq ", options.start_seq));
   }
-  return std::unique_ptr<PullConsumer>(
-      new PullConsumer(client, SubscriptionPtr(raw), name));
+  return std::unique_ptr<PushConsumer>(
+      new PushConsumer(client, SubscriptionPtr(raw), name));
 }
 
 absl::Status DeleteConsumer(NatsClient& client, const std::string& stream,
@@ -54,24 +60,22 @@ absl::Status DeleteConsumer(NatsClient& client, const std::string& stream,
       s, code, absl::StrCat("delete consumer ", name, " of stream ", stream));
 }
 
-absl::Status PullConsumer::Fetch(int batch, absl::Duration wait, MsgList& out) {
-  // nats-server 2.9 reads "no_wait" with "expires" as a one-shot request:
-  // it answers at once with the messages there are (up to the batch), or
-  // waits up to `expires` for the first ones and then answers with what it
-  // has (ending with a 408 status when that is nothing).
-  jsFetchRequest req;
-  jsFetchRequest_Init(&req);
-  req.Batch = batch;
-  req.NoWait = true;
-  req.Expires = absl::ToInt64Nanoseconds(std::max(wait, absl::Milliseconds(1)));
-  natsStatus s = natsSubscription_FetchRequest(out.get(), sub_.get(), &req);
-  if (s == NATS_OK || s == NATS_TIMEOUT || s == NATS_NOT_FOUND) {
-    return absl::OkStatus();  // Messages, or none within the wait.
+absl::Status PushConsumer::Fetch(int batch, absl::Duration wait,
+                                 std::vector<MsgPtr>& out) {
+  // The first message may be waited for; the rest only taken if queued
+  // (a timeout of 0 returns NATS_TIMEOUT at once when none is).
+  int64_t timeout = Millis(wait);
+  for (int i = 0; i < batch; ++i, timeout = 0) {
+    natsMsg* raw = nullptr;
+    const natsStatus s = natsSubscription_NextMsg(&raw, sub_.get(), timeout);
+    if (s == NATS_TIMEOUT) return absl::OkStatus();
+    if (s != NATS_OK) return NatsError(s, 0, "read the push consumer");
+    out.emplace_back(raw);
   }
-  return NatsError(s, 0, "fetch from JetStream");
+  return absl::OkStatus();
 }
 
-absl::StatusOr<PullConsumer::Status> PullConsumer::Check(
+absl::StatusOr<PushConsumer::Status> PushConsumer::Check(
     absl::Duration timeout) {
   jsOptions js_opts = client_.RequestOptions();
   js_opts.Wait = Millis(timeout);
@@ -80,18 +84,13 @@ absl::StatusOr<PullConsumer::Status> PullConsumer::Check(
   natsStatus s =
       natsSubscription_GetConsumerInfo(&raw, sub_.get(), &js_opts, &code);
   ConsumerInfoPtr info(raw);
-  if (s != NATS_OK) return NatsError(s, code, "check the pull consumer");
+  if (s != NATS_OK) return NatsError(s, code, "check the push consumer");
   Status out;
   out.pending = info->NumPending;
   if (info->Cluster != nullptr && info->Cluster->Leader != nullptr) {
     out.server = info->Cluster->Leader;
   }
   return out;
-}
-
-void PullConsumer::AckThrough(natsMsg* msg) {
-  // Best effort: a lost ack only means a redelivery, which readers skip.
-  (void)natsMsg_Ack(msg, nullptr);
 }
 
 uint64_t StreamSeqOf(natsMsg* msg) {
