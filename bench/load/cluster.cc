@@ -219,6 +219,30 @@ class LatencySubscriber {
   std::thread thread_;
 };
 
+// Appends one line per article of a paced case to `path` (--cluster_trace):
+// the case, the article, when it was sent (ms after `start`), its call's ack
+// latency, and its ingest->deliver and ingested_at->deliver latencies (ms;
+// -1 when it was not answered or not delivered).
+void WriteTrace(const std::string& path, const std::string& kase, int64_t start,
+                const std::vector<int64_t>& sent_ns,
+                const std::vector<double>& ack_ms, int batch,
+                const LatencySubscriber& subscriber) {
+  FILE* f = std::fopen(path.c_str(), "a");
+  if (f == nullptr) {
+    std::fprintf(stderr, "tidings_load: cannot append to --cluster_trace %s\n",
+                 path.c_str());
+    return;
+  }
+  for (size_t i = 0; i < sent_ns.size(); ++i) {
+    const int64_t got = subscriber.received_ns(i);
+    std::fprintf(f, "%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\n", kase.c_str(), i,
+                 (sent_ns[i] - start) * 1e-6, ack_ms[i / batch],
+                 got == 0 ? -1.0 : (got - sent_ns[i]) * 1e-6,
+                 got == 0 ? -1.0 : subscriber.from_ingested_ns(i) * 1e-6);
+  }
+  std::fclose(f);
+}
+
 // Paced ingest of config.cluster_paced_rate articles/s for `duration` to
 // `ingest_address` (`batch` articles a call), read on `subscribe_address`.
 // Open loop: one thread sends each call at its due time on the callback
@@ -339,6 +363,10 @@ void PacedLatency(LoadContext& ctx, const std::string& ingest_address,
     }
     deliver_ms.push_back((got - sent_ns[i]) * 1e-6);
     from_ingested_ms.push_back(subscriber.from_ingested_ns(i) * 1e-6);
+  }
+  if (!ctx.config.cluster_trace.empty()) {
+    WriteTrace(ctx.config.cluster_trace, kase, start, sent_ns, ack_ms, batch,
+               subscriber);
   }
   Report& r = *ctx.report;
   r.Add("cluster", kase, "asked articles/s", "1/s", rate);

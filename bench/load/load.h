@@ -34,6 +34,7 @@ struct LoadConfig {
   bool cluster_max_rate = true;  // Measure the max rate too.
   bool cluster_single = true;    // Paced cases on the single node too.
   std::string cluster_hook;      // Run at each paced case's start and end.
+  std::string cluster_trace;     // Per-article times of paced cases, or "".
 };
 
 class LoadContext {

@@ -69,6 +69,12 @@ ABSL_FLAG(std::string, cluster_hook, "",
           "a command the cluster scenario runs, and waits for, as each paced "
           "case starts and ends, with the arguments starts|ends and the load "
           "tool's pid (e.g. to snapshot the processes' counters)");
+ABSL_FLAG(std::string, cluster_trace, "",
+          "a file to which each paced case appends one line per article: the "
+          "case, the article's index, when it was sent (ms since the case "
+          "started), its call's ack latency and its ingest->deliver and "
+          "ingested_at->deliver latencies (ms; -1 when not delivered), tab "
+          "separated (to see when the slow ones came)");
 ABSL_FLAG(bool, json, false, "print JSON instead of the table");
 ABSL_FLAG(bool, quick, false,
           "a smoke run: 1 run, 0.2 s cases, publishers 1,4, batches 1,8, "
@@ -166,6 +172,7 @@ int Main(int argc, char** argv) {
   config.cluster_max_rate = absl::GetFlag(FLAGS_cluster_max_rate);
   config.cluster_single = absl::GetFlag(FLAGS_cluster_single);
   config.cluster_hook = absl::GetFlag(FLAGS_cluster_hook);
+  config.cluster_trace = absl::GetFlag(FLAGS_cluster_trace);
   if (!config.tidings_cli.empty() &&
       access(config.tidings_cli.c_str(), X_OK) != 0) {
     Die(absl::StrCat("--tidings ", config.tidings_cli, " is not executable"));
