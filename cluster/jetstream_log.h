@@ -25,9 +25,9 @@
 // may lose it. See /work/shared/research/scaleout-jetstream.md ("Risks").
 //
 // Reading uses an ephemeral push consumer per reader (no acks: the reader
-// keeps its position), created at the reader's position; a reader whose consumer's
-// server dies (or whose consumer the server dropped) creates a new one at
-// its position by itself, and reads on by direct gets from any replica
+// keeps its position), created at the reader's position; a reader whose
+// consumer's server dies (or whose consumer the server dropped) creates a new
+// one at its position by itself, and reads on by direct gets from any replica
 // until it has one (creating a consumer needs the JetStream meta leader). A
 // reader never skips: a hole below the stream's first seq (retention) is
 // OUT_OF_RANGE.
@@ -114,6 +114,9 @@ struct JetStreamLogOptions {
   // A reader's consumer sends a heartbeat after this long without a record;
   // two missed ones and the reader replaces it (>= 100 ms).
   absl::Duration reader_heartbeat = absl::Seconds(1);
+  // Bytes of records a reader's client queues at most
+  // (nats/push_consumer.h); above flow control's 32 MiB window.
+  int reader_max_pending_bytes = 64 * 1024 * 1024;
   // Leader placement (leader_placement.h): check at Open() and then this
   // often that the stream's leader is not also the JetStream meta leader,
   // and step it down when it is. Zero: never check.

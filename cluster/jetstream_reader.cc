@@ -144,7 +144,8 @@ absl::Status JetStreamReader::AwaitConsumer() {
       .subject = opt.stream.subject,
       .start_seq = next_,
       .inactive_threshold = opt.reader_inactive_threshold,
-      .heartbeat = opt.reader_heartbeat};
+      .heartbeat = opt.reader_heartbeat,
+      .max_pending_bytes = opt.reader_max_pending_bytes};
   // On the log's thread: a reader that goes away meanwhile does not wait
   // for it (the consumer then goes with the task).
   nats::NatsClient* client = &log_.client();

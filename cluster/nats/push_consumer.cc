@@ -44,8 +44,14 @@ absl::StatusOr<std::unique_ptr<PushConsumer>> PushConsumer::Create(
         absl::StrCat("create a push consumer on stream ", options.stream,
                      " from seq ", options.start_seq));
   }
+  SubscriptionPtr sub(raw);
+  // No limit on the number (-1): small records would reach cnats' default
+  // of 65,536 within the server's flow-control window.
+  s = natsSubscription_SetPendingLimits(sub.get(), -1,
+                                        options.max_pending_bytes);
+  if (s != NATS_OK) return NatsError(s, 0, "set the push consumer's limits");
   return std::unique_ptr<PushConsumer>(
-      new PushConsumer(client, SubscriptionPtr(raw), name));
+      new PushConsumer(client, std::move(sub), name));
 }
 
 absl::Status DeleteConsumer(NatsClient& client, const std::string& stream,

@@ -48,6 +48,13 @@ struct PushConsumerOptions {
   // client reports the consumer lost after two missed ones. At least
   // 100 ms (the server's minimum).
   absl::Duration heartbeat = absl::Seconds(1);
+  // Bytes of pushed messages the client queues at most before it drops
+  // them (a slow consumer: Fetch() fails, and the reader starts a new
+  // consumer). Flow control keeps what the server has pushed and the
+  // client not yet taken under 32 MiB (nats-server 2.9's largest window),
+  // so a reader that takes its records slowly stays below this; the number
+  // of messages is not limited.
+  int max_pending_bytes = 64 * 1024 * 1024;
 };
 
 class PushConsumer {

@@ -407,5 +407,54 @@ TEST_F(JetStreamReaderTest, AReaderDeletesItsConsumerWhenItGoes) {
   EXPECT_EQ(left, 0);
 }
 
+// A reader far behind the log: the server pushes only as fast as the
+// reader takes records (flow control, a window of at most 32 MiB), so the
+// client's queue, bounded below the backlog, never overflows and one
+// consumer reads it all.
+TEST_F(JetStreamReaderTest, AReaderFarBehindIsPacedByFlowControl) {
+  JetStreamLogOptions opts;
+  opts.client.servers = cluster_->urls();
+  opts.reader_max_pending_bytes = 40 << 20;
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(opts);
+  ASSERT_TRUE(log.ok()) << log.status();
+  constexpr int kCount = 500;  // 50 MB.
+  absl::Mutex mu;
+  int answered = 0, failed = 0;
+  for (int i = 0; i < kCount; ++i) {
+    OutgoingRecord r;
+    r.data = std::string(100'000, static_cast<char>('a' + i % 26));
+    r.dedup_id = absl::StrCat("f", i);
+    (*log)->PublishAsync(std::move(r), [&](absl::StatusOr<PublishAck> ack) {
+      absl::MutexLock lock(&mu);
+      ++answered;
+      if (!ack.ok()) ++failed;
+    });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_TRUE(mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](int* n) { return *n == kCount; }, &answered),
+        absl::Seconds(30)));
+    ASSERT_EQ(failed, 0);
+  }
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = (*log)->OpenReader(1);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto* js_reader = static_cast<JetStreamReader*>(reader->get());
+  uint64_t next = 1;
+  for (int i = 0; i < 2000 && next <= kCount; ++i) {
+    absl::StatusOr<std::vector<LogRecord>> got =
+        js_reader->Next(10, absl::Milliseconds(200));
+    ASSERT_TRUE(got.ok()) << got.status();
+    for (const LogRecord& r : *got) ASSERT_EQ(r.seq, next++);
+    // Slower than the server could push: without flow control the queue
+    // would hold the whole backlog.
+    if (!got->empty()) absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(next, kCount + 1u);
+  // (The first records may come by direct gets while it is created.)
+  EXPECT_EQ(js_reader->consumers_created(), 1);
+}
+
 }  // namespace
 }  // namespace tidings::cluster
