@@ -205,7 +205,10 @@ absl::Status JetStreamLog::CheckDirectGets() {
 }
 
 LogHealth JetStreamLog::Health() const {
-  return placement_ == nullptr ? LogHealth() : placement_->Health();
+  LogHealth health = placement_ == nullptr ? LogHealth() : placement_->Health();
+  health.reader_consumers = reader_consumers_.load();
+  health.reader_direct_reads = reader_direct_reads_.load();
+  return health;
 }
 
 JetStreamLog::~JetStreamLog() {

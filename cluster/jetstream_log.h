@@ -35,6 +35,7 @@
 #ifndef TIDINGS_CLUSTER_JETSTREAM_LOG_H_
 #define TIDINGS_CLUSTER_JETSTREAM_LOG_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -179,6 +180,11 @@ class JetStreamLog final : public SignalLog {
   // once, and then waits for the tasks.
   void RunInBackground(absl::AnyInvocable<void() &&> task);
 
+  // For Health(): a reader created a consumer; read `n` records by direct
+  // gets.
+  void CountConsumer() { reader_consumers_.fetch_add(1); }
+  void CountDirectReads(uint64_t n) { reader_direct_reads_.fetch_add(n); }
+
  private:
   struct Pending;
 
@@ -208,6 +214,8 @@ class JetStreamLog final : public SignalLog {
   bool direct_gets_ = false;                         // Set by Open().
   std::string stream_notice_;                        // Set by Open().
   std::unique_ptr<LeaderPlacement> placement_;       // Before client_ goes.
+  std::atomic<uint64_t> reader_consumers_{0};
+  std::atomic<uint64_t> reader_direct_reads_{0};
 
   absl::Mutex mu_;
   // Attempts awaiting their ack, by the message cnats will hand back.

@@ -130,6 +130,7 @@ absl::Status JetStreamReader::AwaitConsumer() {
     if (c.ok()) {
       consumer_ = *std::move(c);
       ++consumers_created_;
+      log_.CountConsumer();
       undelivered_checks_ = 0;
       return absl::OkStatus();
     }
@@ -192,6 +193,7 @@ absl::Status JetStreamReader::ReadDirect(int batch, absl::Time deadline,
     out.push_back(RecordOf(m, seq));
     ++next_;
     ++direct_reads_;
+    log_.CountDirectReads(1);
     failing_since_.reset();
     if (absl::Now() >= deadline) break;
   }

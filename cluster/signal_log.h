@@ -132,6 +132,12 @@ struct LogHealth {
   uint64_t failed_leader_checks = 0;
   uint64_t leader_moves = 0;
   bool leader_shared = false;
+  // Readers (all of this handle's, since it opened): server-side read
+  // positions they created (JetStream: consumers; more than one a reader
+  // means a server died or stopped delivering), and records they read
+  // without one meanwhile (JetStream: direct gets).
+  uint64_t reader_consumers = 0;
+  uint64_t reader_direct_reads = 0;
 };
 
 // A handle on one log. Thread-safe: every method may be called from any

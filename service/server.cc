@@ -660,6 +660,8 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
         c.failed_leader_checks = health.failed_leader_checks;
         c.leader_moves = health.leader_moves;
         c.leader_shared = health.leader_shared;
+        c.reader_consumers = health.reader_consumers;
+        c.reader_direct_reads = health.reader_direct_reads;
       }
       return g;
     });

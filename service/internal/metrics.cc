@@ -103,6 +103,15 @@ void AddClusterFamilies(const ClusterGauges& c,
       "1 when the last placement check found one server leading both the "
       "stream and the JetStream meta layer.",
       T::Gauge, c.leader_shared ? 1.0 : 0.0);
+  add("tidings_cluster_log_consumers_total",
+      "JetStream consumers this node's log readers (its replica) created: "
+      "one, plus one each time a NATS server under one died or it stopped "
+      "delivering.",
+      T::Counter, d(c.reader_consumers));
+  add("tidings_cluster_log_direct_reads_total",
+      "Log records this node's log readers read by direct gets while they had "
+      "no consumer.",
+      T::Counter, d(c.reader_direct_reads));
 }
 
 // The store's numbers as metric families, read at scrape time (RocksDB keeps

@@ -68,6 +68,11 @@
 //   tidings_cluster_leader_shared               1 when the last check found
 //                                               the stream and meta leader
 //                                               on one server
+//   tidings_cluster_log_consumers_total         JetStream consumers this
+//                                               node's log readers created
+//                                               (one, plus one per lost one)
+//   tidings_cluster_log_direct_reads_total      records they read by direct
+//                                               gets while without one
 // The RocksDB families are absent when the store has no statistics (a
 // store injected by tests) or no open database (SignalStore::Stats()).
 
@@ -150,6 +155,8 @@ struct ClusterGauges {
   uint64_t failed_leader_checks = 0;
   uint64_t leader_moves = 0;
   bool leader_shared = false;
+  uint64_t reader_consumers = 0;
+  uint64_t reader_direct_reads = 0;
 };
 
 struct MetricsGauges {

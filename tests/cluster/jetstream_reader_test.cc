@@ -248,6 +248,8 @@ void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
   }
   read_for(absl::Seconds(1));
   const int consumers_before = reader->consumers_created();
+  const int64_t direct_before = reader->direct_reads();
+  const LogHealth health_before = log.Health();
 
   const absl::Time killed_at = absl::Now();
   cluster.Kill(cluster.IndexOf(target));
@@ -285,6 +287,12 @@ void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
   }
   figures->direct_reads = reader->direct_reads();
   figures->consumers = reader->consumers_created() - consumers_before;
+  // The log's health counts the same (this reader is its only one now).
+  const LogHealth health = log.Health();
+  EXPECT_EQ(health.reader_consumers - health_before.reader_consumers,
+            static_cast<uint64_t>(figures->consumers));
+  EXPECT_EQ(health.reader_direct_reads - health_before.reader_direct_reads,
+            static_cast<uint64_t>(figures->direct_reads - direct_before));
   std::printf(
       "[ figures  ] %s %s (%s, the reader's consumer %s, found after %d "
       "readers) killed, allow_direct %s: reader stall %s, write pause %s; "
@@ -398,6 +406,9 @@ TEST_F(JetStreamReaderTest, AReaderDeletesItsConsumerWhenItGoes) {
     ASSERT_EQ(read, 3u);
     ASSERT_TRUE(js_reader->has_consumer());
     EXPECT_EQ(consumers(), 1);
+    EXPECT_EQ(log->Health().reader_consumers, 1u);
+    EXPECT_EQ(log->Health().reader_direct_reads,
+              static_cast<uint64_t>(js_reader->direct_reads()));
   }
   int64_t left = consumers();
   for (int i = 0; i < 100 && left != 0; ++i) {
