@@ -3,12 +3,13 @@
 // recycle.h: the parts of earlier results, kept for their buffers.
 //
 // Scorer::Score() into a caller's result vector takes the documents already
-// there apart: every document, event, entity, evidence and term string goes
-// to a Recycler. The stages that build the next results append their parts
-// with the New* functions below, which take a recycled part when there is
-// one and empty it (as if default-constructed) keeping the capacity of its
-// strings and vectors, so that scoring a stream of texts into one result
-// vector allocates only when a result holds more than any before it.
+// there apart: every document, event, entity and evidence, and every term
+// string too long for std::string's own buffer, goes to a Recycler. The stages
+// that build the next results append their parts with the New* functions below,
+// which take a recycled part when there is one and empty it (as if
+// default-constructed) keeping the capacity of its strings and vectors, so that
+// scoring a stream of texts into one result vector allocates only when a result
+// holds more than any before it.
 //
 // Private to the scorer. A Recycler belongs to one Scorer::Scratch (one
 // thread); a null Recycler means "allocate as usual".
@@ -18,7 +19,6 @@
 
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -27,15 +27,22 @@
 namespace tidings::scoring::internal {
 
 struct Recycler {
+  // The longest string std::string holds without the heap.
+  static constexpr size_t kSmallString = std::string().capacity();
+
   std::vector<ScoredDocument> docs;
   std::vector<Event> events;
   std::vector<Entity> entities;
   std::vector<Evidence> evidence;
   std::vector<std::string> strings;
 
-  // Empties `*v` into the pools (its own capacity stays).
+  // Empties `*v` into the pools (its own capacity stays). A string in its
+  // own small buffer has nothing worth keeping: only those on the heap go
+  // to `strings`.
   void Recycle(std::vector<std::string>* v) {
-    for (std::string& s : *v) strings.push_back(std::move(s));
+    for (std::string& s : *v) {
+      if (s.capacity() > kSmallString) strings.push_back(std::move(s));
+    }
     v->clear();
   }
   void Recycle(std::vector<Evidence>* v) {
@@ -79,16 +86,6 @@ struct Recycler {
 
 namespace recycle_internal {
 
-// `*t` = T(), keeping the buffers of the members named by `keep` (empty
-// strings and vectors, whose elements have been recycled).
-template <typename T, typename... M>
-void Reset(T* t, M T::*... keep) {
-  auto saved = std::make_tuple(std::move(t->*keep)...);
-  *t = T();
-  std::apply([&](auto&&... s) { ((t->*keep = std::move(s)), ...); }, saved);
-  ((t->*keep).clear(), ...);
-}
-
 // Takes the last element of `pool` (moved), or a new one.
 template <typename T>
 T Take(std::vector<T>* pool) {
@@ -108,11 +105,11 @@ T& TakeInto(std::vector<T>* pool, std::vector<T>* v) {
   return t;
 }
 
-// The most frequent parts (evidence, entities, documents) are reset field
-// by field (`Reset` above moves every member twice, ~500 instructions for a
-// document), the defaults taken from a default-constructed one. A new field
-// needs a line here, and one in recycle_test's Filled*(), which checks that
-// a part with every field set comes back equal to a new one.
+// The parts are reset field by field (an assignment from T() would move
+// every member twice, ~500 instructions for a document), the defaults
+// taken from a default-constructed one. A new field needs a line here, and
+// one in recycle_test's Filled*(), which checks that a part with every
+// field set comes back equal to a new one.
 
 // `*e` = Evidence(), keeping the buffer of its (emptied) terms.
 inline void ResetEvidence(Evidence* e) {
@@ -120,6 +117,20 @@ inline void ResetEvidence(Evidence* e) {
   e->begin = kNew.begin;
   e->end = kNew.end;
   e->terms.clear();
+}
+// `*e` = Event(), keeping the buffers of its (emptied) vectors and unit.
+inline void ResetEvent(Event* e) {
+  static const Event kNew;
+  e->type = kNew.type;
+  e->relevance = kNew.relevance;
+  e->direction = kNew.direction;
+  e->magnitude.has_percent = kNew.magnitude.has_percent;
+  e->magnitude.percent = kNew.magnitude.percent;
+  e->magnitude.has_price = kNew.magnitude.has_price;
+  e->magnitude.price = kNew.magnitude.price;
+  e->magnitude.unit.clear();
+  e->actors.clear();
+  e->evidence.clear();
 }
 // `*s` = Sentiment(), keeping the buffer of its (emptied) evidence.
 inline void ResetSentiment(Sentiment* s) {
@@ -174,10 +185,7 @@ inline Evidence& NewEvidence(std::vector<Evidence>* v, Recycler* r) {
 inline Event& NewEvent(std::vector<Event>* v, Recycler* r) {
   if (r == nullptr) return v->emplace_back();
   Event& e = recycle_internal::TakeInto(&r->events, v);
-  std::string unit = std::move(e.magnitude.unit);
-  recycle_internal::Reset(&e, &Event::actors, &Event::evidence);
-  e.magnitude.unit = std::move(unit);
-  e.magnitude.unit.clear();
+  recycle_internal::ResetEvent(&e);
   return e;
 }
 inline Entity& NewEntity(std::vector<Entity>* v, Recycler* r) {
@@ -186,10 +194,12 @@ inline Entity& NewEntity(std::vector<Entity>* v, Recycler* r) {
   recycle_internal::ResetEntity(&e);
   return e;
 }
-// Appends `text` to `*v` as a new string.
+// Appends `text` to `*v` as a new string (from the pool only when it needs
+// the heap: a short one is built in place for less than a pool's move).
 inline void AppendString(std::vector<std::string>* v, std::string_view text,
                          Recycler* r) {
-  if (r == nullptr || r->strings.empty()) {
+  if (r == nullptr || text.size() <= Recycler::kSmallString ||
+      r->strings.empty()) {
     v->emplace_back(text);
     return;
   }

@@ -129,6 +129,10 @@ TEST(RecycleTest, RecycledPartsAreAsNewAndKeepTheirBuffers) {
   ASSERT_EQ(r.entities.size(), 6u);
   // 2 documents x (2 + 2 x 1 + 3 x 2) evidence.
   ASSERT_EQ(r.evidence.size(), 20u);
+  // Only the strings on the heap: two of each evidence's three terms and
+  // one of each event's two actors ("short" and "country:US" fit in a
+  // string's own buffer).
+  EXPECT_EQ(r.strings.size(), 20u * 2 + 4u);
 
   const std::string fresh_doc = Describe(ScoredDocument());
   for (int k = 0; k < 2; ++k) {
