@@ -181,7 +181,7 @@ void Scorer::Score(const ScoreInput& input, internal::ScoreScratch* state,
     if (num_docs < reusable) {
       internal::ReuseDocument(&out[num_docs], &state->recycler);
     } else {
-      out.emplace_back(internal::NewDocument(&state->recycler));
+      internal::NewDocument(&out, &state->recycler);
     }
     ScoredDocument& scored = out[num_docs];
     scored.doc_index = static_cast<uint32_t>(num_docs++);

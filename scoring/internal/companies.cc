@@ -670,18 +670,15 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   std::vector<Entity>* entities, DocumentMentions* mentions,
                   ListScratch* scratch) {
   mentions->resize(0);  // Keeps the buffer, unlike InlinedVector::clear().
-  if (scratch->recycler != nullptr) {
-    scratch->recycler->Recycle(entities);
-  } else {
-    entities->clear();
-  }
+  // `*entities` may hold an earlier result's, refilled in place.
   auto& position = scratch->position;
   if (companies.empty()) {
     position.resize(known.size());
+    const EntityModel::RankedList& listed = scratch->listed;
     model.Rank(known, position.data(), &scratch->listed);
-    entities->reserve(scratch->listed.size());
-    for (const EntityModel::Ranked& r : scratch->listed) {
-      model.Fill(r, &NewEntity(entities, scratch->recycler));
+    RefillEntities(entities, listed.size(), scratch->recycler);
+    for (size_t k = 0; k < listed.size(); ++k) {
+      model.Fill(listed[k], &(*entities)[k]);
     }
     mentions->resize(known.size());
     DocumentMention* m = mentions->data();
@@ -731,8 +728,7 @@ void ListEntities(const AnalyzedText& text, const EntityModel& model,
         (i < num_known && listed[i].mentions >= found[order[j]].mentions);
     rank[known_next ? i++ : num_known + order[j++]] = k;
   }
-  entities->reserve(n);
-  for (uint32_t k = 0; k < n; ++k) NewEntity(entities, scratch->recycler);
+  RefillEntities(entities, n, scratch->recycler);
   for (uint32_t a = 0; a < num_known; ++a) {
     model.Fill(listed[a], &(*entities)[rank[a]]);
   }

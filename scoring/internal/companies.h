@@ -168,7 +168,9 @@ struct ListScratch {
 // companies in order of first mention). A known mention inside a company's
 // name ("Steel" in "Tata Steel") belongs to the company. Fills `mentions`
 // with every mention, in token order, tagged with the index of its entity
-// in `entities`.
+// in `entities`. What `entities` held before (an earlier result's, from
+// ReuseDocument) is replaced: its entities are reused in place
+// (RefillEntities, with `scratch->recycler`).
 void ListEntities(const AnalyzedText& text, const EntityModel& model,
                   const std::vector<EntityMention>& known,
                   const CompanyMentions& companies,

@@ -494,11 +494,14 @@ void EventDetector::MakeEvent(int type, const AnalyzedText& text,
   ev.type = kTypes[type];
   ev.relevance = acc.relevance();
   ev.direction = best->direction;
+  // Room at once, not growth step by step (a no-op for recycled parts).
+  ev.evidence.reserve(of_type->size());
   for (const SentenceHit* h : *of_type) {
     const Sentence& s = text.sentences[h->sentence];
     Evidence& e = NewEvidence(&ev.evidence, recycler);
     e.begin = s.begin;
     e.end = s.end;
+    e.terms.reserve(h->action_cue >= 0 ? 2 : 1);
     AppendString(&e.terms, TokenSpan(text, h->term_first, h->term_end),
                  recycler);
     if (h->action_cue >= 0) {

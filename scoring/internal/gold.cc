@@ -634,13 +634,18 @@ inline void GoldDetector::Matcher::FillMagnitude(const Founds& found,
 
 inline void GoldDetector::Matcher::AddEvidence(
     const Founds& found, Recycler* recycler, std::vector<Evidence>* evidence) {
-  for (size_t k = 0; k < found.size() && k < static_cast<size_t>(kMaxEvidence);
-       ++k) {
+  const size_t n = std::min(found.size(), static_cast<size_t>(kMaxEvidence));
+  // Room at once, not growth step by step (a no-op for recycled parts).
+  evidence->reserve(evidence->size() + n);
+  for (size_t k = 0; k < n; ++k) {
     const Sentence& s = text_.sentences[found[k].sentence];
     Evidence& ev = NewEvidence(evidence, recycler);
     ev.begin = s.begin;
     ev.end = s.end;
     SetSentence(s);
+    const Hit& hit = found[k].hit;
+    ev.terms.reserve((hit.mention >= 0) + (hit.trigger >= 0) +
+                     (hit.extra >= 0));
     AddTerm(found[k].hit.mention, &ev.terms, recycler);
     AddTerm(found[k].hit.trigger, &ev.terms, recycler);
     AddTerm(found[k].hit.extra, &ev.terms, recycler);

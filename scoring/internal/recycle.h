@@ -17,6 +17,7 @@
 #ifndef TIDINGS_SCORING_INTERNAL_RECYCLE_H_
 #define TIDINGS_SCORING_INTERNAL_RECYCLE_H_
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,12 +46,13 @@ struct Recycler {
     }
     v->clear();
   }
-  void Recycle(std::vector<Evidence>* v) {
-    for (Evidence& e : *v) {
-      Recycle(&e.terms);
-      evidence.push_back(std::move(e));
+  // (Those from index `from` on, for the vectors of parts.)
+  void Recycle(std::vector<Evidence>* v, size_t from = 0) {
+    for (size_t k = from; k < v->size(); ++k) {
+      Recycle(&(*v)[k].terms);
+      evidence.push_back(std::move((*v)[k]));
     }
-    v->clear();
+    v->resize(from);
   }
   void Recycle(std::vector<Event>* v) {
     for (Event& e : *v) {
@@ -60,12 +62,12 @@ struct Recycler {
     }
     v->clear();
   }
-  void Recycle(std::vector<Entity>* v) {
-    for (Entity& e : *v) {
-      Recycle(&e.sentiment.evidence);
-      entities.push_back(std::move(e));
+  void Recycle(std::vector<Entity>* v, size_t from = 0) {
+    for (size_t k = from; k < v->size(); ++k) {
+      Recycle(&(*v)[k].sentiment.evidence);
+      entities.push_back(std::move((*v)[k]));
     }
-    v->clear();
+    v->resize(from);
   }
   // The parts of document `*d` (its evidence, events and entities).
   void RecycleParts(ScoredDocument* d) {
@@ -86,17 +88,8 @@ struct Recycler {
 
 namespace recycle_internal {
 
-// Takes the last element of `pool` (moved), or a new one.
-template <typename T>
-T Take(std::vector<T>* pool) {
-  if (pool->empty()) return T();
-  T t = std::move(pool->back());
-  pool->pop_back();
-  return t;
-}
-
 // Appends the last element of `pool` (moved), or a new one, to `*v` and
-// returns it: Take() without the temporary (one move instead of two).
+// returns it (one move: no temporary).
 template <typename T>
 T& TakeInto(std::vector<T>* pool, std::vector<T>* v) {
   if (pool->empty()) return v->emplace_back();
@@ -132,14 +125,18 @@ inline void ResetEvent(Event* e) {
   e->actors.clear();
   e->evidence.clear();
 }
-// `*s` = Sentiment(), keeping the buffer of its (emptied) evidence.
-inline void ResetSentiment(Sentiment* s) {
+// The fields of `*s` but its evidence as in Sentiment().
+inline void ResetSentimentScores(Sentiment* s) {
   static const Sentiment kNew;
   s->score = kNew.score;
   s->positive = kNew.positive;
   s->negative = kNew.negative;
   s->neutral = kNew.neutral;
   s->label = kNew.label;
+}
+// `*s` = Sentiment(), keeping the buffer of its (emptied) evidence.
+inline void ResetSentiment(Sentiment* s) {
+  ResetSentimentScores(s);
   s->evidence.clear();
 }
 // `*e` = Entity(), keeping the buffers of its strings and vectors (whose
@@ -153,23 +150,30 @@ inline void ResetEntity(Entity* e) {
   e->country.clear();
   ResetSentiment(&e->sentiment);
 }
-// `*d` = ScoredDocument(), likewise.
-inline void ResetDocument(ScoredDocument* d) {
+// The fields of `*d` but its parts (its sentiment's evidence, events and
+// entities) as in ScoredDocument(), keeping the buffers of its strings.
+inline void ResetDocumentFields(ScoredDocument* d) {
   static const ScoredDocument kNew;
   d->doc_index = kNew.doc_index;
   d->title.clear();
   d->source.clear();
   d->text.clear();
   d->body_begin = kNew.body_begin;
-  ResetSentiment(&d->sentiment);
-  d->events.clear();
-  d->entities.clear();
+  ResetSentimentScores(&d->sentiment);
   d->author.clear();
   d->published_origin = kNew.published_origin;
   d->published_at = kNew.published_at;
   d->published_date_only = kNew.published_date_only;
   d->fingerprint = kNew.fingerprint;
   d->exact_fingerprint = kNew.exact_fingerprint;
+}
+// `*d` = ScoredDocument(), keeping the buffers of its strings and vectors
+// (whose elements have been recycled).
+inline void ResetDocument(ScoredDocument* d) {
+  ResetDocumentFields(d);
+  d->sentiment.evidence.clear();
+  d->events.clear();
+  d->entities.clear();
 }
 
 }  // namespace recycle_internal
@@ -206,19 +210,63 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
   recycle_internal::TakeInto(&r->strings, v).assign(text);
 }
 
-// A document for the result (empty, as ScoredDocument()).
-inline ScoredDocument NewDocument(Recycler* r) {
-  if (r == nullptr) return ScoredDocument();
-  ScoredDocument d = recycle_internal::Take(&r->docs);
+// Makes `*v` hold `n` new, empty parts, for a stage that then fills each in
+// place. The parts `*v` already holds (an earlier result's, which
+// ReuseDocument leaves where they stand) are emptied there, their own parts
+// to `r`'s pools; those past `n` go to the pools and the missing ones come
+// from them: one move fewer per part than a trip to the pool and back. `r`
+// may be null (then `*v` is just `n` new parts).
+inline void RefillEvidence(std::vector<Evidence>* v, size_t n, Recycler* r) {
+  if (r == nullptr) {
+    v->clear();
+    v->reserve(n);
+    for (size_t k = 0; k < n; ++k) v->emplace_back();
+    return;
+  }
+  const size_t kept = std::min(n, v->size());
+  for (size_t k = 0; k < kept; ++k) {
+    r->Recycle(&(*v)[k].terms);
+    recycle_internal::ResetEvidence(&(*v)[k]);
+  }
+  r->Recycle(v, kept);
+  v->reserve(n);
+  while (v->size() < n) NewEvidence(v, r);
+}
+inline void RefillEntities(std::vector<Entity>* v, size_t n, Recycler* r) {
+  if (r == nullptr) {
+    v->clear();
+    v->reserve(n);
+    for (size_t k = 0; k < n; ++k) v->emplace_back();
+    return;
+  }
+  const size_t kept = std::min(n, v->size());
+  for (size_t k = 0; k < kept; ++k) {
+    r->Recycle(&(*v)[k].sentiment.evidence);
+    recycle_internal::ResetEntity(&(*v)[k]);
+  }
+  r->Recycle(v, kept);
+  v->reserve(n);
+  while (v->size() < n) NewEntity(v, r);
+}
+
+// Appends a new, empty document to `*v` (as NewEvidence does) and returns
+// it.
+inline ScoredDocument& NewDocument(std::vector<ScoredDocument>* v,
+                                   Recycler* r) {
+  if (r == nullptr || r->docs.empty()) return v->emplace_back();
+  ScoredDocument& d = recycle_internal::TakeInto(&r->docs, v);
   recycle_internal::ResetDocument(&d);
   return d;
 }
-// Empties document `*d` of an earlier result where it stands (as
-// ScoredDocument()), its parts to `r`'s pools: what NewDocument() gives,
-// without moving a document to the pool and back.
+// Empties document `*d` of an earlier result where it stands, for the next
+// result (what NewDocument() gives, without moving a document to the pool
+// and back): as ScoredDocument(), its events to `r`'s pools, but for its
+// entities and its sentiment's evidence. Those stay where they are for the
+// stages that write them, ListEntities and SentimentModel::Score, to refill
+// in place (RefillEntities, RefillEvidence), as they do for every document.
 inline void ReuseDocument(ScoredDocument* d, Recycler* r) {
-  r->RecycleParts(d);
-  recycle_internal::ResetDocument(d);
+  r->Recycle(&d->events);
+  recycle_internal::ResetDocumentFields(d);
 }
 
 }  // namespace tidings::scoring::internal

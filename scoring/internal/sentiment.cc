@@ -394,7 +394,10 @@ void SentimentModel::Score(const AnalyzedText& text, uint32_t body_begin,
                            Scratch* scratch, Sentiment* doc) const {
   Sentiment& out = *doc;
   const size_t n = text.sentences.size();
-  if (n == 0) return;
+  if (n == 0) {
+    RefillEvidence(&out.evidence, 0, scratch->recycler);
+    return;
+  }
   std::vector<Match>& m = scratch->matches;
   std::vector<int>& at = scratch->token_match;
   std::vector<Scored>& scored = scratch->scored;
@@ -472,10 +475,10 @@ void SentimentModel::AddEvidence(const AnalyzedText& text,
     }
     if (k < kMaxEvidence) best[k] = &sc;
   }
-  out.evidence.reserve(num_best);
+  RefillEvidence(&out.evidence, num_best, scratch.recycler);
   for (size_t b = 0; b < num_best; ++b) {
     const Scored& sc = *best[b];
-    Evidence& ev = NewEvidence(&out.evidence, scratch.recycler);
+    Evidence& ev = out.evidence[b];
     uint32_t next;
     const Sentence span = Span(text, sc.sentence, &next);
     ev.begin = span.begin;

@@ -326,8 +326,9 @@ class SentimentModel {
     // Where the evidence's parts come from (null: new ones).
     Recycler* recycler = nullptr;
   };
-  // Score() into `*out`, which must be as Sentiment() (its evidence vector
-  // may have capacity).
+  // Score() into `*out`, which must be as Sentiment() but for its evidence:
+  // what that holds (an earlier result's, from ReuseDocument) is replaced,
+  // reused in place (RefillEvidence, with `scratch->recycler`).
   void Score(const AnalyzedText& text, uint32_t body_begin, Scratch* scratch,
              Sentiment* out) const;
   Params params_;
@@ -346,13 +347,15 @@ class SentimentModel {
   // A term that contributed to a sentence's raw score (the score before it
   // is squashed into [-1, 1]): tokens [first, last), the metric it was
   // paired with (tokens [partner_first, partner_last), empty when none) and
-  // its signed contribution.
+  // its signed contribution. (No initialisers: ScoredTerms() sets every
+  // field, and the array of them in EntitySentimentModel::Scratch is then
+  // not zeroed, 1.3 KB, for every scratch made.)
   struct ScoredTerm {
-    uint32_t first = 0;
-    uint32_t last = 0;
-    uint32_t partner_first = 0;
-    uint32_t partner_last = 0;
-    float contribution = 0;
+    uint32_t first;
+    uint32_t last;
+    uint32_t partner_first;
+    uint32_t partner_last;
+    float contribution;
   };
   // Writes to `out` (at most `capacity` of them) and counts, in text
   // order, the terms with a non-zero contribution in the sentence that

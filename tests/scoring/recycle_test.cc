@@ -135,15 +135,18 @@ TEST(RecycleTest, RecycledPartsAreAsNewAndKeepTheirBuffers) {
   EXPECT_EQ(r.strings.size(), 20u * 2 + 4u);
 
   const std::string fresh_doc = Describe(ScoredDocument());
+  std::vector<ScoredDocument> out;
+  out.reserve(3);
   for (int k = 0; k < 2; ++k) {
-    ScoredDocument d = NewDocument(&r);
+    ScoredDocument& d = NewDocument(&out, &r);
     EXPECT_EQ(Describe(d), fresh_doc);
     EXPECT_GE(d.text.capacity(), 2 * kLong.size());
     EXPECT_GE(d.events.capacity(), 2u);
     EXPECT_GE(d.entities.capacity(), 3u);
     EXPECT_GE(d.sentiment.evidence.capacity(), 2u);
   }
-  EXPECT_EQ(Describe(NewDocument(&r)), fresh_doc);  // Pool empty: new.
+  EXPECT_EQ(Describe(NewDocument(&out, &r)), fresh_doc);  // Pool empty: new.
+  EXPECT_EQ(out.size(), 3u);
 
   std::vector<Event> events;
   for (int k = 0; k < 5; ++k) {
@@ -167,11 +170,41 @@ TEST(RecycleTest, RecycledPartsAreAsNewAndKeepTheirBuffers) {
   EXPECT_EQ(terms, (std::vector<std::string>{"gold", kLong, ""}));
 }
 
+TEST(RecycleTest, RefillReusesPartsInPlaceAndRecyclesTheRest) {
+  Recycler r;
+  ScoredDocument d = FilledDocument();  // 3 entities, 2 evidence.
+  const std::string* first_id = &d.entities[0].id;
+  RefillEntities(&d.entities, 2, &r);  // One fewer: to the pool.
+  ASSERT_EQ(d.entities.size(), 2u);
+  EXPECT_EQ(&d.entities[0].id, first_id);  // In place.
+  EXPECT_GE(d.entities[0].id.capacity(), kLong.size());
+  for (const Entity& e : d.entities) EXPECT_EQ(Describe(e), Describe(Entity()));
+  EXPECT_EQ(r.entities.size(), 1u);
+  EXPECT_EQ(r.evidence.size(), 6u);  // The three entities' evidence.
+  RefillEvidence(&d.sentiment.evidence, 5, &r);  // Three more: from the pool.
+  ASSERT_EQ(d.sentiment.evidence.size(), 5u);
+  for (const Evidence& e : d.sentiment.evidence) {
+    EXPECT_EQ(Describe({e}), Describe({Evidence()}));
+  }
+  EXPECT_EQ(r.evidence.size(), 3u);
+  std::vector<Entity> plain = {FilledEntity()};
+  RefillEntities(&plain, 2, nullptr);  // No recycler: new ones.
+  ASSERT_EQ(plain.size(), 2u);
+  for (const Entity& e : plain) EXPECT_EQ(Describe(e), Describe(Entity()));
+}
+
 TEST(RecycleTest, AReusedDocumentIsAsNewAndTheRestAreRecycled) {
   Recycler r;
   std::vector<ScoredDocument> docs = {FilledDocument(), FilledDocument(),
                                       FilledDocument()};
   ReuseDocument(&docs[0], &r);
+  // Its entities and evidence stay for the stages to refill in place.
+  EXPECT_EQ(docs[0].entities.size(), 3u);
+  EXPECT_EQ(docs[0].sentiment.evidence.size(), 2u);
+  EXPECT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.evidence.size(), 2u);  // The events'.
+  RefillEntities(&docs[0].entities, 0, &r);
+  RefillEvidence(&docs[0].sentiment.evidence, 0, &r);
   EXPECT_EQ(Describe(docs[0]), Describe(ScoredDocument()));
   EXPECT_GE(docs[0].text.capacity(), 2 * kLong.size());
   EXPECT_GE(docs[0].entities.capacity(), 3u);
@@ -188,7 +221,7 @@ TEST(RecycleTest, AReusedDocumentIsAsNewAndTheRestAreRecycled) {
   EXPECT_EQ(r.events.size(), 6u);
   EXPECT_EQ(r.entities.size(), 9u);
   EXPECT_EQ(r.evidence.size(), 30u);
-  EXPECT_EQ(Describe(NewDocument(&r)), Describe(ScoredDocument()));
+  EXPECT_EQ(Describe(NewDocument(&docs, &r)), Describe(ScoredDocument()));
 }
 
 }  // namespace
