@@ -92,13 +92,6 @@ absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
     st = Check(natsOptions_SetReconnectWait(opts.get(),
                                             Millis(options.reconnect_wait)),
                what);
-  if (st.ok())
-    st = Check(
-        natsOptions_SetPingInterval(opts.get(), Millis(options.ping_interval)),
-        what);
-  if (st.ok())
-    st = Check(natsOptions_SetMaxPingsOut(opts.get(), options.max_pings_out),
-               what);
   // While disconnected, fail requests at once rather than after their
   // timeout: the callers retry on UNAVAILABLE anyway.
   if (st.ok())

@@ -42,13 +42,6 @@ struct ClientOptions {
   absl::Duration request_timeout = absl::Seconds(5);
   // Time between reconnect attempts to the same server.
   absl::Duration reconnect_wait = absl::Milliseconds(250);
-  // The client pings its server this often and takes the connection for
-  // dead (and reconnects to another server) when max_pings_out pings in a
-  // row go unanswered: a hung server (frozen, its connection open and
-  // silent) is left after about 2-3 s instead of cnats' default of 2
-  // minutes a ping. A ping costs a few bytes each way.
-  absl::Duration ping_interval = absl::Seconds(1);
-  int max_pings_out = 2;
   // Asynchronous publishes that may await their ack at once; a publish
   // beyond it waits up to publish_stall_wait for a slot, then fails with
   // DEADLINE_EXCEEDED. The research measured 256-1024 as the sweet spot.
