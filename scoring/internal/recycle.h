@@ -210,6 +210,42 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
   recycle_internal::TakeInto(&r->strings, v).assign(text);
 }
 
+namespace recycle_internal {
+
+// A part of an earlier result emptied where it stands, its own parts to
+// `r`'s pools; and a new part appended (as NewEvidence, NewEntity).
+inline void EmptyInPlace(Evidence* e, Recycler* r) {
+  r->Recycle(&e->terms);
+  ResetEvidence(e);
+}
+inline void EmptyInPlace(Entity* e, Recycler* r) {
+  r->Recycle(&e->sentiment.evidence);
+  ResetEntity(e);
+}
+inline Evidence& NewPart(std::vector<Evidence>* v, Recycler* r) {
+  return NewEvidence(v, r);
+}
+inline Entity& NewPart(std::vector<Entity>* v, Recycler* r) {
+  return NewEntity(v, r);
+}
+
+template <typename T>
+void Refill(std::vector<T>* v, size_t n, Recycler* r) {
+  if (r == nullptr) {
+    v->clear();
+    v->reserve(n);
+    for (size_t k = 0; k < n; ++k) v->emplace_back();
+    return;
+  }
+  const size_t kept = std::min(n, v->size());
+  for (size_t k = 0; k < kept; ++k) EmptyInPlace(&(*v)[k], r);
+  r->Recycle(v, kept);
+  v->reserve(n);
+  while (v->size() < n) NewPart(v, r);
+}
+
+}  // namespace recycle_internal
+
 // Makes `*v` hold `n` new, empty parts, for a stage that then fills each in
 // place. The parts `*v` already holds (an earlier result's, which
 // ReuseDocument leaves where they stand) are emptied there, their own parts
@@ -217,36 +253,10 @@ inline void AppendString(std::vector<std::string>* v, std::string_view text,
 // from them: one move fewer per part than a trip to the pool and back. `r`
 // may be null (then `*v` is just `n` new parts).
 inline void RefillEvidence(std::vector<Evidence>* v, size_t n, Recycler* r) {
-  if (r == nullptr) {
-    v->clear();
-    v->reserve(n);
-    for (size_t k = 0; k < n; ++k) v->emplace_back();
-    return;
-  }
-  const size_t kept = std::min(n, v->size());
-  for (size_t k = 0; k < kept; ++k) {
-    r->Recycle(&(*v)[k].terms);
-    recycle_internal::ResetEvidence(&(*v)[k]);
-  }
-  r->Recycle(v, kept);
-  v->reserve(n);
-  while (v->size() < n) NewEvidence(v, r);
+  recycle_internal::Refill(v, n, r);
 }
 inline void RefillEntities(std::vector<Entity>* v, size_t n, Recycler* r) {
-  if (r == nullptr) {
-    v->clear();
-    v->reserve(n);
-    for (size_t k = 0; k < n; ++k) v->emplace_back();
-    return;
-  }
-  const size_t kept = std::min(n, v->size());
-  for (size_t k = 0; k < kept; ++k) {
-    r->Recycle(&(*v)[k].sentiment.evidence);
-    recycle_internal::ResetEntity(&(*v)[k]);
-  }
-  r->Recycle(v, kept);
-  v->reserve(n);
-  while (v->size() < n) NewEntity(v, r);
+  recycle_internal::Refill(v, n, r);
 }
 
 // Appends a new, empty document to `*v` (as NewEvidence does) and returns
