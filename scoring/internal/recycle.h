@@ -28,8 +28,10 @@
 namespace tidings::scoring::internal {
 
 struct Recycler {
-  // The longest string std::string holds without the heap.
-  static constexpr size_t kSmallString = std::string().capacity();
+  // The longest string std::string holds without the heap (15 in
+  // libstdc++). Not constexpr: clang rejects std::string() in a constant
+  // expression with GCC 12's library.
+  static inline const size_t kSmallString = std::string().capacity();
 
   std::vector<ScoredDocument> docs;
   std::vector<Event> events;
