@@ -24,7 +24,7 @@ def quantile(sorted_values, q):
 
 def main():
     if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__ if __doc__ else 'usage: cluster_trace.py TRACE [SLOW_MS]')
+        sys.exit('usage: cluster_trace.py TRACE [SLOW_MS]')
     slow_ms = float(sys.argv[2]) if len(sys.argv) == 3 else 20.0
     cases = collections.OrderedDict()
     with open(sys.argv[1]) as f:

@@ -653,15 +653,9 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       g.subscriber_total_lag = lag.total;
       g.store = store_->Stats();
       if (log_ != nullptr) {
-        const cluster::LogHealth health = log_->Health();
-        internal::ClusterGauges& c = g.cluster.emplace();
-        c.applied_log_seq = store_->applied_log_seq();
-        c.leader_checks = health.leader_checks;
-        c.failed_leader_checks = health.failed_leader_checks;
-        c.leader_moves = health.leader_moves;
-        c.leader_shared = health.leader_shared;
-        c.reader_consumers = health.reader_consumers;
-        c.reader_direct_reads = health.reader_direct_reads;
+        g.cluster = internal::ClusterGauges{
+            .applied_log_seq = store_->applied_log_seq(),
+            .log = log_->Health()};
       }
       return g;
     });

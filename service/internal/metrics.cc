@@ -90,28 +90,28 @@ void AddClusterFamilies(const ClusterGauges& c,
       T::Gauge, d(c.applied_log_seq));
   add("tidings_cluster_leader_checks_total",
       "Checks that the stream leader is not also the JetStream meta leader.",
-      T::Counter, d(c.leader_checks));
+      T::Counter, d(c.log.leader_checks));
   add("tidings_cluster_leader_check_failures_total",
       "Leader placement checks that could not tell (a server down, an "
       "election).",
-      T::Counter, d(c.failed_leader_checks));
+      T::Counter, d(c.log.failed_leader_checks));
   add("tidings_cluster_leader_moves_total",
       "Stream-leader step-downs this node asked for because the stream "
       "leader was also the meta leader.",
-      T::Counter, d(c.leader_moves));
+      T::Counter, d(c.log.leader_moves));
   add("tidings_cluster_leader_shared",
       "1 when the last placement check found one server leading both the "
       "stream and the JetStream meta layer.",
-      T::Gauge, c.leader_shared ? 1.0 : 0.0);
+      T::Gauge, c.log.leader_shared ? 1.0 : 0.0);
   add("tidings_cluster_log_consumers_total",
       "JetStream consumers this node's log readers (its replica) created: "
       "one, plus one each time a NATS server under one died or it stopped "
       "delivering.",
-      T::Counter, d(c.reader_consumers));
+      T::Counter, d(c.log.reader_consumers));
   add("tidings_cluster_log_direct_reads_total",
       "Log records this node's log readers read by direct gets while they had "
       "no consumer.",
-      T::Counter, d(c.reader_direct_reads));
+      T::Counter, d(c.log.reader_direct_reads));
 }
 
 // The store's numbers as metric families, read at scrape time (RocksDB keeps

@@ -88,6 +88,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "cluster/signal_log.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -151,12 +152,7 @@ struct Metrics {
 // Cluster mode only (cluster/README.md).
 struct ClusterGauges {
   uint64_t applied_log_seq = 0;  // The replica's last applied log record.
-  uint64_t leader_checks = 0;    // cluster::LogHealth.
-  uint64_t failed_leader_checks = 0;
-  uint64_t leader_moves = 0;
-  bool leader_shared = false;
-  uint64_t reader_consumers = 0;
-  uint64_t reader_direct_reads = 0;
+  cluster::LogHealth log;        // Leader placement and the readers.
 };
 
 struct MetricsGauges {
