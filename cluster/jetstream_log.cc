@@ -29,7 +29,6 @@ struct JetStreamLog::Pending {
 namespace {
 
 constexpr size_t kMaxDedupId = 256;
-constexpr char kExpectedLastSeqHeader[] = "Nats-Expected-Last-Sequence";
 
 // Between attempts while the cluster cannot answer yet (Open, OpenReader):
 // 50 ms doubling up to 500 ms.
@@ -86,9 +85,6 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     return absl::InvalidArgumentError(
         "JetStream log: max_in_flight must be at least 1");
   }
-  // cnats' bound above ours: its count drops a moment after our OnAck
-  // (research gotcha 2), and only our retry thread may ever exceed ours.
-  options.client.max_pending_publishes = options.max_in_flight + 64;
   if (options.max_fetch_batch < 1) {
     return absl::InvalidArgumentError(
         "JetStream log: max_fetch_batch must be at least 1");
@@ -102,11 +98,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
   const absl::Time give_up = absl::Now() + log->options_.open_timeout;
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<std::unique_ptr<nats::NatsClient>> client =
-        nats::NatsClient::Connect(
-            self->options_.client,
-            [self](natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
-              self->OnAck(msg, ack, error);
-            });
+        nats::NatsClient::Connect(self->options_.client);
     if (client.ok()) {
       log->client_ = *std::move(client);
       break;
@@ -143,6 +135,10 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
         st.code(), absl::StrCat("JetStream log: open stream ",
                                 log->options_.stream.name, ": ", st.message()));
   }
+  absl::StatusOr<std::unique_ptr<nats::AsyncPublisher>> publisher =
+      nats::AsyncPublisher::Create(*log->client_, log->options_.ack_wait);
+  if (!publisher.ok()) return publisher.status();
+  log->publisher_ = *std::move(publisher);
   log->retry_thread_ = std::thread([self] { self->RetryLoop(); });
   if (log->options_.placement_check_interval > absl::ZeroDuration()) {
     log->placement_ = std::make_unique<LeaderPlacement>(
@@ -219,18 +215,11 @@ JetStreamLog::~JetStreamLog() {
   }
   if (retry_thread_.joinable()) retry_thread_.join();
   if (client_ == nullptr) return;
-  // Every attempt in flight has an ack_wait, so cnats answers each of them
-  // (OnAck, which no longer retries) within that bound.
-  (void)client_->WaitForPublishes(options_.ack_wait + absl::Seconds(2));
-  absl::flat_hash_map<natsMsg*, std::unique_ptr<Pending>> left;
-  {
-    absl::MutexLock lock(&mu_);
-    left.swap(in_flight_);
-  }
-  for (auto& [msg, p] : left) {
-    std::move(p->done)(absl::UnavailableError(
-        "JetStream log closed before the publish was acknowledged; outcome "
-        "unknown, publish again with the same dedup id"));
+  if (publisher_ != nullptr) {
+    // Every attempt in flight is answered within ack_wait (OnAnswer, which
+    // no longer retries); the publisher answers what is left as it closes.
+    (void)publisher_->WaitIdle(options_.ack_wait + absl::Seconds(2));
+    publisher_.reset();
   }
   client_->Close();  // Ends the background tasks' requests at once.
   std::vector<std::future<void>> background;
@@ -264,8 +253,7 @@ void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {
   }
   {
     absl::MutexLock lock(&mu_);
-    if (!p->final_status.has_value() &&
-        static_cast<int>(in_flight_.size()) < options_.max_in_flight &&
+    if (!p->final_status.has_value() && in_flight_ < options_.max_in_flight &&
         due_.empty()) {
       // A slot, and nobody waits for one: send from here. Reserved under
       // the lock, so cnats never makes this thread wait for a slot.
@@ -290,51 +278,25 @@ void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {
 void JetStreamLog::Attempt(std::unique_ptr<Pending> p, bool reserved) {
   ++p->attempts;
   const OutgoingRecord& r = p->record;
-  natsMsg* raw = nullptr;
-  natsStatus s = natsMsg_Create(&raw, options_.stream.subject.c_str(), nullptr,
-                                r.data.data(), static_cast<int>(r.data.size()));
-  nats::MsgPtr msg(raw);
-  if (s == NATS_OK && r.expected_last_seq.has_value()) {
-    // As a header rather than jsPubOptions.ExpectLastSeq, where 0 means
-    // "unset" and an empty log could not be asked for.
-    s = natsMsgHeader_Set(msg.get(), kExpectedLastSeqHeader,
-                          absl::StrCat(*r.expected_last_seq).c_str());
-  }
-  if (s != NATS_OK) {
-    if (reserved) {
-      absl::MutexLock lock(&mu_);
-      --reserved_;
-    }
-    Failed(std::move(p), nats::NatsError(s, 0, "publish: build the message"),
-           false);
-    return;
-  }
-  jsPubOptions opts;
-  jsPubOptions_Init(&opts);
-  opts.MsgId = r.dedup_id.c_str();
-  opts.ExpectStream = options_.stream.name.c_str();
-  opts.MaxWait = nats::Millis(options_.ack_wait);
-  natsMsg* key = msg.get();
-  Pending* raw_p = p.get();
+  const nats::Publication publication = {
+      .subject = options_.stream.subject,
+      .data = r.data,
+      .msg_id = r.dedup_id,
+      .expect_stream = options_.stream.name,
+      .expected_last_seq = r.expected_last_seq};
   {
     absl::MutexLock lock(&mu_);
     if (reserved) --reserved_;
-    in_flight_.emplace(key, std::move(p));
+    ++in_flight_;
   }
-  // The ack may arrive (OnAck) before this returns; it finds the entry.
-  absl::Status st = client_->PublishAsync(msg, opts);
-  if (st.ok()) return;
-  // Not sent: cnats did not take the message, so no ack will come.
-  std::unique_ptr<Pending> back;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = in_flight_.find(key);
-    if (it != in_flight_.end() && it->second.get() == raw_p) {
-      back = std::move(it->second);
-      in_flight_.erase(it);
-    }
-  }
-  if (back != nullptr) Failed(std::move(back), st, false);
+  // `publication` points into *p, which the callback owns from here (the
+  // Pending stays where it is on the heap; Publish() reads it only before
+  // the callback can run).
+  publisher_->Publish(
+      publication,
+      [this, p = std::move(p)](absl::StatusOr<nats::PubAck> ack) mutable {
+        OnAnswer(std::move(p), std::move(ack));
+      });
 }
 
 absl::Status JetStreamLog::FinalStatus(const Pending& p, absl::Status error) {
@@ -348,8 +310,7 @@ absl::Status JetStreamLog::FinalStatus(const Pending& p, absl::Status error) {
                    error.message()));
 }
 
-void JetStreamLog::Failed(std::unique_ptr<Pending> p, absl::Status error,
-                          bool from_ack_thread) {
+void JetStreamLog::Failed(std::unique_ptr<Pending> p, absl::Status error) {
   const absl::Time now = absl::Now();
   {
     absl::MutexLock lock(&mu_);
@@ -360,38 +321,22 @@ void JetStreamLog::Failed(std::unique_ptr<Pending> p, absl::Status error,
       due_.emplace(when, std::move(p));
       return;
     }
-    if (!from_ack_thread && !closing_) {
-      // Answered on the retry thread: never on the publishing caller's.
-      p->final_status = FinalStatus(*p, std::move(error));
-      due_.emplace(absl::InfinitePast(), std::move(p));
-      return;
-    }
   }
   std::move(p->done)(FinalStatus(*p, std::move(error)));
 }
 
-void JetStreamLog::OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error) {
-  nats::MsgPtr owned(msg);  // With an AckHandler, the message is ours.
-  std::unique_ptr<Pending> p;
+void JetStreamLog::OnAnswer(std::unique_ptr<Pending> p,
+                            absl::StatusOr<nats::PubAck> ack) {
   {
     absl::MutexLock lock(&mu_);
-    auto it = in_flight_.find(msg);
-    if (it == in_flight_.end()) return;  // Not ours (cannot happen).
-    p = std::move(it->second);
-    in_flight_.erase(it);
+    --in_flight_;
   }
-  owned.reset();
-  if (ack != nullptr) {
+  if (ack.ok()) {
     std::move(p->done)(
-        PublishAck{.seq = ack->Sequence, .duplicate = ack->Duplicate});
+        PublishAck{.seq = ack->seq, .duplicate = ack->duplicate});
     return;
   }
-  absl::Status st =
-      error != nullptr
-          ? nats::NatsError(error->Err, error->ErrCode, error->ErrText,
-                            "publish to JetStream")
-          : absl::InternalError("publish to JetStream: no ack and no error");
-  Failed(std::move(p), std::move(st), /*from_ack_thread=*/true);
+  Failed(std::move(p), std::move(ack).status());
 }
 
 void JetStreamLog::RetryLoop() {
@@ -404,8 +349,7 @@ void JetStreamLog::RetryLoop() {
       auto ready_now = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         if (due_.empty() || due_.begin()->first > absl::Now()) return false;
         return due_.begin()->second->final_status.has_value() ||
-               static_cast<int>(in_flight_.size()) + reserved_ <
-                   options_.max_in_flight;
+               in_flight_ + reserved_ < options_.max_in_flight;
       };
       auto wake = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return closing_ || ready_now();

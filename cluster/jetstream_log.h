@@ -6,11 +6,11 @@
 // One stream, one subject; a record is one message whose Nats-Msg-Id header
 // is the record's dedup id, and whose stream sequence is its log seq.
 //
-// Publishing is asynchronous (js_PublishMsgAsync, at most max_in_flight
+// Publishing is asynchronous (nats/async_publisher.h: at most max_in_flight
 // awaiting their ack, more waiting in the log's queue, each attempt waiting
 // up to ack_wait for its ack). Transient failures are retried with the same
 // Nats-Msg-Id, with backoff, on the log's own retry thread (never inside
-// cnats' ack callback: research gotcha 2) until publish_timeout after the
+// the publisher's answer callback) until publish_timeout after the
 // PublishAsync() call. A stream-leader election pauses writes for 4-9 s on
 // nats-server 2.9 (measured 4.4-6.9 s), so publish_timeout must exceed
 // that; the stream's dedup window must exceed publish_timeout.
@@ -48,12 +48,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cluster/leader_placement.h"
+#include "cluster/nats/async_publisher.h"
 #include "cluster/nats/client.h"
 #include "cluster/signal_log.h"
 
@@ -91,15 +91,14 @@ struct JetStreamLogOptions {
   // has no JetStream quorum yet (it elects its leaders about a second after
   // start).
   absl::Duration open_timeout = absl::Seconds(30);
-  // One publish attempt's wait for its ack (jsPubOptions.MaxWait: without
-  // it a lost ack is never reported, research gotcha 1).
+  // One publish attempt's wait for its ack (a lost ack is never reported
+  // otherwise, research gotcha 1).
   absl::Duration ack_wait = absl::Seconds(1);
   // A record's whole budget, retries included.
   absl::Duration publish_timeout = absl::Seconds(20);
   // Publishes awaiting their ack at once (a record beyond it waits in the
-  // log's queue, and PublishAsync() still returns at once). cnats' own
-  // bound (client.max_pending_publishes) is set above it, so the sending
-  // thread never stalls in cnats. The research measured 256-1024 as best.
+  // log's queue, and PublishAsync() still returns at once). The research
+  // measured 256-1024 as best.
   int max_in_flight = 256;
   // Records waiting to be sent (new or to retry) at most; beyond it,
   // PublishAsync() answers RESOURCE_EXHAUSTED.
@@ -189,26 +188,26 @@ class JetStreamLog final : public SignalLog {
   struct Pending;
 
   explicit JetStreamLog(JetStreamLogOptions options);
-  // Sends one attempt in a slot reserved by the caller (reserved_); on a
-  // synchronous failure schedules a retry or the final answer. Any thread
-  // but cnats' ack thread.
+  // Sends one attempt in a slot reserved by the caller (reserved_); its
+  // answer, a failure to send included, comes to OnAnswer. Any thread.
   void Attempt(std::unique_ptr<Pending> p, bool reserved);
   // The error a caller gets: a transient one says "outcome unknown".
   static absl::Status FinalStatus(const Pending& p, absl::Status error);
   // Gives the stream the limits set in options_ (see there); sets
   // retention_change_ when it changed them.
   absl::Status ApplyRetention();
-  // The outcome of an attempt that failed with `error`: retry or answer.
-  // From `from_ack_thread` the answer is given at once, else on the worker.
-  void Failed(std::unique_ptr<Pending> p, absl::Status error,
-              bool from_ack_thread);
-  void OnAck(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error);
+  // The outcome of an attempt that failed with `error`: a retry (on the
+  // retry thread), or the answer, given at once.
+  void Failed(std::unique_ptr<Pending> p, absl::Status error);
+  // The publisher's answer to an attempt (on its thread).
+  void OnAnswer(std::unique_ptr<Pending> p, absl::StatusOr<nats::PubAck> ack);
   void RetryLoop();
   // Sets direct_gets_ from the stream's config (and a notice when off).
   absl::Status CheckDirectGets();
 
   const JetStreamLogOptions options_;
   std::unique_ptr<nats::NatsClient> client_;
+  std::unique_ptr<nats::AsyncPublisher> publisher_;  // On client_.
   std::string log_id_;                               // Set by Open().
   std::optional<RetentionChange> retention_change_;  // Set by Open().
   bool direct_gets_ = false;                         // Set by Open().
@@ -218,9 +217,8 @@ class JetStreamLog final : public SignalLog {
   std::atomic<uint64_t> reader_direct_reads_{0};
 
   absl::Mutex mu_;
-  // Attempts awaiting their ack, by the message cnats will hand back.
-  absl::flat_hash_map<natsMsg*, std::unique_ptr<Pending>> in_flight_
-      ABSL_GUARDED_BY(mu_);
+  // Attempts awaiting their answer from publisher_.
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   // Retries (or final answers) due at a time, for the retry thread.
   std::multimap<absl::Time, std::unique_ptr<Pending>> due_ ABSL_GUARDED_BY(mu_);
   // Slots taken by attempts about to enter in_flight_.

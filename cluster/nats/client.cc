@@ -42,8 +42,7 @@ int64_t Millis(absl::Duration d) {
   return std::max<int64_t>(1, absl::ToInt64Milliseconds(d));
 }
 
-NatsClient::NatsClient(ClientOptions options, AckHandler on_ack)
-    : options_(std::move(options)), on_ack_(std::move(on_ack)) {}
+NatsClient::NatsClient(ClientOptions options) : options_(std::move(options)) {}
 
 NatsClient::~NatsClient() {
   Close();
@@ -55,18 +54,17 @@ void NatsClient::Close() {
 }
 
 absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
-    const ClientOptions& options, AckHandler on_ack) {
+    const ClientOptions& options) {
   std::vector<std::string> servers = SplitServers(options.servers);
   if (servers.empty()) {
     return absl::InvalidArgumentError(
         "NATS client: no server URLs given (expected nats://host:port,...)");
   }
-  if (options.max_pending_publishes < 1) {
+  if (options.max_pings_out < 1) {
     return absl::InvalidArgumentError(
-        "NATS client: max_pending_publishes must be at least 1");
+        "NATS client: max_pings_out must be at least 1");
   }
-  std::unique_ptr<NatsClient> client(
-      new NatsClient(options, std::move(on_ack)));
+  std::unique_ptr<NatsClient> client(new NatsClient(options));
   client->options_.servers = servers;
 
   natsOptions* raw_opts = nullptr;
@@ -85,12 +83,19 @@ absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
     st = Check(natsOptions_SetName(opts.get(), options.name.c_str()), what);
   if (st.ok())
     st = Check(
-        natsOptions_SetTimeout(opts.get(), Millis(options.request_timeout)),
+        natsOptions_SetTimeout(opts.get(), Millis(options.connect_timeout)),
         what);
   if (st.ok()) st = Check(natsOptions_SetMaxReconnect(opts.get(), -1), what);
   if (st.ok())
     st = Check(natsOptions_SetReconnectWait(opts.get(),
                                             Millis(options.reconnect_wait)),
+               what);
+  if (st.ok())
+    st = Check(
+        natsOptions_SetPingInterval(opts.get(), Millis(options.ping_interval)),
+        what);
+  if (st.ok())
+    st = Check(natsOptions_SetMaxPingsOut(opts.get(), options.max_pings_out),
                what);
   // While disconnected, fail requests at once rather than after their
   // timeout: the callers retry on UNAVAILABLE anyway.
@@ -112,12 +117,6 @@ absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
   jsOptions js_opts;
   jsOptions_Init(&js_opts);
   js_opts.Wait = Millis(options.request_timeout);
-  js_opts.PublishAsync.MaxPending = options.max_pending_publishes;
-  js_opts.PublishAsync.StallWait = Millis(options.publish_stall_wait);
-  if (client->on_ack_ != nullptr) {
-    js_opts.PublishAsync.AckHandler = &NatsClient::AckTrampoline;
-    js_opts.PublishAsync.AckHandlerClosure = client.get();
-  }
   jsCtx* raw_js = nullptr;
   if (natsStatus s = natsConnection_JetStream(&raw_js, raw_conn, &js_opts);
       s != NATS_OK) {
@@ -125,11 +124,6 @@ absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
   }
   client->js_.reset(raw_js);
   return client;
-}
-
-void NatsClient::AckTrampoline(jsCtx*, natsMsg* msg, jsPubAck* ack,
-                               jsPubAckErr* error, void* closure) {
-  static_cast<NatsClient*>(closure)->on_ack_(msg, ack, error);
 }
 
 std::string NatsClient::ConnectedUrl() const {
@@ -355,25 +349,6 @@ absl::Status NatsClient::StepDownStreamLeader(const std::string& stream) {
     return absl::OkStatus();
   }
   return absl::UnavailableError(absl::StrCat(what, ": ", body));
-}
-
-absl::Status NatsClient::PublishAsync(MsgPtr& msg, jsPubOptions& options) {
-  natsMsg* raw = msg.get();
-  natsStatus s = js_PublishMsgAsync(js_.get(), &raw, &options);
-  if (s == NATS_OK) {
-    (void)msg.release();  // cnats owns it now (and set `raw` to null).
-    return absl::OkStatus();
-  }
-  return NatsError(s, 0, "publish to JetStream");
-}
-
-absl::Status NatsClient::WaitForPublishes(absl::Duration timeout) {
-  jsPubOptions o;
-  jsPubOptions_Init(&o);
-  o.MaxWait = Millis(timeout);
-  natsStatus s = js_PublishAsyncComplete(js_.get(), &o);
-  if (s == NATS_OK) return absl::OkStatus();
-  return NatsError(s, 0, "wait for JetStream publish acks");
 }
 
 }  // namespace tidings::cluster::nats

@@ -3,22 +3,22 @@
 // client.h: one NATS connection with its JetStream context, as RAII.
 //
 // cnats runs its own threads (per connection a reader and a flusher, a timer
-// thread, a callback thread, and a delivery thread for the JetStream
-// publish acks). Every method here that talks to a server blocks the calling
-// thread for up to ClientOptions::request_timeout: they are for worker or
-// start-up threads, never for gRPC reactor threads.
+// thread and a callback thread). Asynchronous publishes go through
+// async_publisher.h on this client's connection. Every method here that talks
+// to a server blocks the calling thread for up to
+// ClientOptions::request_timeout: they are for worker or start-up threads,
+// never for gRPC reactor threads.
 //
 // The connection reconnects by itself, forever, to any of the servers (the
 // list is shuffled by cnats); while it is disconnected, requests fail at
 // once with UNAVAILABLE instead of waiting for their timeout, and
-// publishes are buffered (cnats' reconnect buffer) and answered when the
-// connection is back or their wait runs out.
+// publishes are buffered (cnats' reconnect buffer) and sent when the
+// connection is back.
 
 #ifndef TIDINGS_CLUSTER_NATS_CLIENT_H_
 #define TIDINGS_CLUSTER_NATS_CLIENT_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,15 +38,24 @@ struct ClientOptions {
   // The connection's name, as the servers' monitoring shows it.
   std::string name = "tidings";
   // Bound of every request (stream and consumer management, a fetch's
-  // consumer check) and of the first connect.
+  // consumer check).
   absl::Duration request_timeout = absl::Seconds(5);
+  // Bound of one connect to one server (TCP, INFO, CONNECT and its PONG),
+  // first connect and reconnects alike. cnats holds the connection's lock
+  // through each reconnect attempt, so publishes on this client may wait
+  // this long behind an attempt to a server that accepts TCP but does not
+  // answer (a hung one). A handshake takes milliseconds on a LAN; the
+  // margin is for a loaded server (a failed attempt moves on to the next).
+  absl::Duration connect_timeout = absl::Seconds(1);
   // Time between reconnect attempts to the same server.
   absl::Duration reconnect_wait = absl::Milliseconds(250);
-  // Asynchronous publishes that may await their ack at once; a publish
-  // beyond it waits up to publish_stall_wait for a slot, then fails with
-  // DEADLINE_EXCEEDED. The research measured 256-1024 as the sweet spot.
-  int max_pending_publishes = 256;
-  absl::Duration publish_stall_wait = absl::Seconds(1);
+  // The client pings its server this often and takes the connection for
+  // dead (and reconnects to another server) when max_pings_out pings in a
+  // row go unanswered: a hung server (frozen, its connection open and
+  // silent) is left after about 2-3 s instead of cnats' default of 2
+  // minutes a ping. A ping costs a few bytes each way.
+  absl::Duration ping_interval = absl::Seconds(1);
+  int max_pings_out = 2;
 };
 
 // What a stream is created with (EnsureStream).
@@ -66,25 +75,15 @@ struct StreamSpec {
   bool allow_direct = true;
 };
 
-// The acknowledgement handler of asynchronous publishes, called on cnats'
-// delivery thread with exactly one of `ack` and `error` set. The handler
-// owns `msg` (it must destroy it, or publish it again). Keep it quick, and
-// do not publish from inside it while at max_pending_publishes (cnats calls
-// it before it frees the slot: research gotcha 2).
-using AckHandler =
-    std::function<void(natsMsg* msg, jsPubAck* ack, jsPubAckErr* error)>;
-
 class NatsClient {
  public:
   // Connects to one of options.servers and creates the JetStream context.
-  // `on_ack` receives the results of PublishAsync(); may be empty when the
-  // client does not publish asynchronously. Blocking. INVALID_ARGUMENT for a
-  // bad option, UNAVAILABLE (naming the servers) when none could be reached.
+  // Blocking. INVALID_ARGUMENT for a bad option, UNAVAILABLE (naming the
+  // servers) when none could be reached.
   static absl::StatusOr<std::unique_ptr<NatsClient>> Connect(
-      const ClientOptions& options, AckHandler on_ack = nullptr);
+      const ClientOptions& options);
 
-  // Closes the connection. Asynchronous publishes still awaiting an ack are
-  // abandoned: call WaitForPublishes() first to have them answered.
+  // Closes the connection.
   ~NatsClient();
 
   // Closes the connection now (the destructor's first step; idempotent):
@@ -143,19 +142,11 @@ class NatsClient {
   // about a second. Blocking.
   absl::Status StepDownStreamLeader(const std::string& stream);
 
-  // Sends `msg` (ownership passes to cnats on success, else stays with the
-  // caller) with `options`; the result comes to the AckHandler. Blocks only
-  // while max_pending_publishes are in flight (up to publish_stall_wait).
-  absl::Status PublishAsync(MsgPtr& msg, jsPubOptions& options);
-
-  // Waits until every asynchronous publish is answered, up to `timeout`.
-  // DEADLINE_EXCEEDED if some are still pending then.
-  absl::Status WaitForPublishes(absl::Duration timeout);
-
   // The URL of the server the connection is on now ("" while
   // disconnected).
   std::string ConnectedUrl() const;
 
+  natsConnection* connection() const { return connection_.get(); }
   jsCtx* js() const { return js_.get(); }
   const ClientOptions& options() const { return options_; }
 
@@ -163,15 +154,12 @@ class NatsClient {
   jsOptions RequestOptions() const;
 
  private:
-  NatsClient(ClientOptions options, AckHandler on_ack);
+  explicit NatsClient(ClientOptions options);
   // js_GetStreamInfo; errors name `what` was being read.
   absl::StatusOr<StreamInfoPtr> StreamInfo(const std::string& stream,
                                            const char* what);
-  static void AckTrampoline(jsCtx* js, natsMsg* msg, jsPubAck* ack,
-                            jsPubAckErr* error, void* closure);
 
   ClientOptions options_;
-  AckHandler on_ack_;
   ConnectionPtr connection_;
   JsCtxPtr js_;  // Declared after connection_: destroyed first.
 };

@@ -1,13 +1,14 @@
 // Copyright 2026 The Tidings Authors.
 //
-// What needs no NATS server: option checks, an unreachable cluster, and the
-// mapping of cnats errors to absl::Status.
+// What needs no NATS server: option checks, an unreachable cluster, the
+// mapping of cnats errors to absl::Status, and the parsing of publish acks.
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cluster/jetstream_log.h"
+#include "cluster/nats/async_publisher.h"
 #include "cluster/nats/handles.h"
 #include "gtest/gtest.h"
 
@@ -85,6 +86,49 @@ TEST(NatsErrorTest, MapsCnatsFailuresToStatusCodes) {
   EXPECT_TRUE(nats::IsTransient(NatsError(NATS_TIMEOUT, 0, "", "x")));
   EXPECT_FALSE(nats::IsTransient(
       NatsError(NATS_ERR, JSStreamWrongLastSequenceErr, "", "x")));
+}
+
+// Bodies as nats-server 2.9 writes them (JSPubAckResponse).
+TEST(ParsePubAckTest, ReadsAcksAndDuplicates) {
+  absl::StatusOr<nats::PubAck> ack =
+      nats::ParsePubAck(R"({"stream":"TIDINGS","seq":42})", "publish");
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->seq, 42u);
+  EXPECT_FALSE(ack->duplicate);
+  ack = nats::ParsePubAck(
+      R"({"stream":"T","domain":"hub","seq":9007199254740992,"duplicate":true})",
+      "publish");
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->seq, 9007199254740992u);  // 2^53: still exact.
+  EXPECT_TRUE(ack->duplicate);
+}
+
+TEST(ParsePubAckTest, MapsTheStreamsErrors) {
+  absl::StatusOr<nats::PubAck> ack = nats::ParsePubAck(
+      R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 7"}})",
+      "publish");
+  EXPECT_EQ(ack.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(ack.status().message().find("wrong last sequence: 7"),
+            std::string::npos)
+      << ack.status();
+  EXPECT_NE(ack.status().message().find("10071"), std::string::npos);
+  ack = nats::ParsePubAck(
+      R"({"error":{"code":503,"err_code":10008,"description":"JetStream system temporarily unavailable \"x\""}})",
+      "publish");
+  EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable)
+      << ack.status();
+  EXPECT_NE(ack.status().message().find("unavailable \"x\""), std::string::npos)
+      << ack.status();
+}
+
+TEST(ParsePubAckTest, RefusesWhatIsNoAck) {
+  for (const char* body :
+       {"", "nonsense", "[]", R"({"stream":"T"})", R"({"seq":0})",
+        R"({"seq":"7"})", R"({"error":"bad"})"}) {
+    absl::StatusOr<nats::PubAck> ack = nats::ParsePubAck(body, "publish");
+    EXPECT_EQ(ack.status().code(), absl::StatusCode::kInternal)
+        << body << ": " << ack.status();
+  }
 }
 
 }  // namespace

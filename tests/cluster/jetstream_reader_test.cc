@@ -143,13 +143,17 @@ enum class Victim {
   kTheClientsServer,
 };
 
+// How the victim fails: SIGKILL (its connections close), or SIGSTOP (a
+// server that hangs: its connections stay open and nothing answers).
+enum class Fault { kKill, kFreeze };
+
 // Under ~200 publishes/s, reads with a reader (for
 // kMetaLeaderUnderTheConsumer: opens readers until one's consumer lives on
-// the meta leader), kills the victim (never the stream's leader: it is
-// moved off first) and goes on 8 s more; checks that the reader got every
-// record once, in order.
+// the meta leader), kills (or freezes) the victim (never the stream's
+// leader: it is moved off first) and goes on 8 s more; checks that the
+// reader got every record once, in order.
 void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
-                   KillFigures* figures) {
+                   KillFigures* figures, Fault fault = Fault::kKill) {
   JetStreamLogOptions opts;
   opts.client.servers = cluster.urls();
   opts.stream.allow_direct = allow_direct;
@@ -252,7 +256,11 @@ void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
   const LogHealth health_before = log.Health();
 
   const absl::Time killed_at = absl::Now();
-  cluster.Kill(cluster.IndexOf(target));
+  if (fault == Fault::kKill) {
+    cluster.Kill(cluster.IndexOf(target));
+  } else {
+    ::kill(cluster.pid(cluster.IndexOf(target)), SIGSTOP);
+  }
   read_for(absl::Seconds(8));
   stop = true;
   writer.join();
@@ -285,6 +293,9 @@ void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
     absl::MutexLock lock(&mu);
     figures->write_pause = longest_gap(acks);
   }
+  if (fault == Fault::kFreeze) {
+    ::kill(cluster.pid(cluster.IndexOf(target)), SIGCONT);
+  }
   figures->direct_reads = reader->direct_reads();
   figures->consumers = reader->consumers_created() - consumers_before;
   // The log's health counts the same (this reader is its only one now).
@@ -295,12 +306,12 @@ void KillUnderLoad(NatsCluster& cluster, Victim victim, bool allow_direct,
             static_cast<uint64_t>(figures->direct_reads - direct_before));
   std::printf(
       "[ figures  ] %s %s (%s, the reader's consumer %s, found after %d "
-      "readers) killed, allow_direct %s: reader stall %s, write pause %s; "
+      "readers) %s, allow_direct %s: reader stall %s, write pause %s; "
       "%lld records by direct gets, %d new consumers\n",
       place ? "meta leader" : "the client's server", target.c_str(),
       target == meta ? "the meta leader" : "not the meta leader",
       host == target ? "on it" : ("on " + host).c_str(), figures->attempts,
-      allow_direct ? "on" : "off",
+      fault == Fault::kKill ? "killed" : "frozen", allow_direct ? "on" : "off",
       absl::FormatDuration(figures->read_stall).c_str(),
       absl::FormatDuration(figures->write_pause).c_str(),
       static_cast<long long>(figures->direct_reads), figures->consumers);
@@ -344,6 +355,19 @@ TEST_F(JetStreamReaderTest, KillingTheClientsServerStallsBriefly) {
   if (HasFatalFailure()) return;
   EXPECT_LT(f.read_stall, absl::Seconds(5));
   EXPECT_LT(f.write_pause, absl::Seconds(10));
+}
+
+// The same server frozen (SIGSTOP: a hung server, whose connections stay
+// open and silent): the client takes its connection for dead after missed
+// pings and reconnects elsewhere, so writes and reads resume within
+// seconds, not after cnats' default ping timeout (minutes).
+TEST_F(JetStreamReaderTest, FreezingTheClientsServerStallsBriefly) {
+  KillFigures f;
+  KillUnderLoad(*cluster_, Victim::kTheClientsServer, /*allow_direct=*/true, &f,
+                Fault::kFreeze);
+  if (HasFatalFailure()) return;
+  EXPECT_LT(f.read_stall, absl::Seconds(8));
+  EXPECT_LT(f.write_pause, absl::Seconds(8));
 }
 
 // A reader that goes away while its consumer is still being created (here
