@@ -219,7 +219,8 @@ JetStreamLog::~JetStreamLog() {
     // Every attempt in flight is answered within ack_wait (OnAnswer, which
     // no longer retries); the publisher answers what is left as it closes.
     (void)publisher_->WaitIdle(options_.ack_wait + absl::Seconds(2));
-    publisher_.reset();
+    // Closed, not freed: an Attempt() racing with this still finds it.
+    publisher_->Close();
   }
   client_->Close();  // Ends the background tasks' requests at once.
   std::vector<std::future<void>> background;
@@ -252,7 +253,14 @@ void JetStreamLog::PublishAsync(OutgoingRecord record, PublishCallback done) {
                      " bytes (got ", p->record.dedup_id.size(), ")"));
   }
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReleasableMutexLock lock(&mu_);
+    if (closing_) {
+      // The retry thread is gone or going: answer here.
+      lock.Release();
+      std::move(p->done)(p->final_status.value_or(absl::UnavailableError(
+          "publish: the JetStream log is closing; nothing was sent")));
+      return;
+    }
     if (!p->final_status.has_value() && in_flight_ < options_.max_in_flight &&
         due_.empty()) {
       // A slot, and nobody waits for one: send from here. Reserved under

@@ -146,6 +146,8 @@ class JetStreamLog final : public SignalLog {
   // Every PublishAsync() callback has run when it returns. Blocking.
   ~JetStreamLog() override;
 
+  // While the log closes (its destructor runs), answers UNAVAILABLE at
+  // once, on the calling thread (the log's threads are gone).
   void PublishAsync(OutgoingRecord record, PublishCallback done) override;
   absl::StatusOr<LogState> State() override;
   // Retries while the stream cannot answer (a leader election), within

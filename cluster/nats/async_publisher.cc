@@ -95,9 +95,12 @@ AsyncPublisher::AsyncPublisher(natsConnection* connection,
       sub_(std::move(sub)),
       reply_prefix_(std::move(reply_prefix)) {}
 
-AsyncPublisher::~AsyncPublisher() {
+AsyncPublisher::~AsyncPublisher() { Close(); }
+
+void AsyncPublisher::Close() {
   {
     absl::MutexLock lock(&mu_);
+    if (closing_) return;
     closing_ = true;
   }
   thread_.join();
@@ -146,7 +149,13 @@ void AsyncPublisher::Publish(const Publication& p, Done done) {
   // cnats' lock) may free what `p` points into.
   absl::StatusOr<MsgPtr> msg = Build(p, token);
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReleasableMutexLock lock(&mu_);
+    if (closing_) {
+      lock.Release();
+      std::move(done)(absl::UnavailableError(
+          "publish to JetStream: the publisher is closed; nothing was sent"));
+      return;
+    }
     auto [it, added] =
         pending_.emplace(token, Entry{.done = std::move(done), .failed = {}});
     if (!msg.ok()) {

@@ -73,7 +73,7 @@ struct Publication {
 class AsyncPublisher {
  public:
   // Called exactly once per Publish(), on the publisher's thread (or in
-  // its destructor): with the ack; the stream's error; DEADLINE_EXCEEDED
+  // Close()): with the ack; the stream's error; DEADLINE_EXCEEDED
   // when no answer came within ack_wait (also when no stream holds the
   // subject: cnats' synchronous subscriptions drop the server's "no
   // responders" status and report it without its subject); UNAVAILABLE
@@ -86,9 +86,13 @@ class AsyncPublisher {
   static absl::StatusOr<std::unique_ptr<AsyncPublisher>> Create(
       NatsClient& client, absl::Duration ack_wait);
 
-  // Stops the thread and answers the publishes still pending with
-  // UNAVAILABLE (outcome unknown) before it returns.
+  // Close(), then frees.
   ~AsyncPublisher();
+
+  // Stops the thread and answers the publishes still pending with
+  // UNAVAILABLE (outcome unknown) before it returns. A Publish() after it
+  // is answered UNAVAILABLE at once, on the calling thread. Idempotent.
+  void Close();
 
   AsyncPublisher(const AsyncPublisher&) = delete;
   AsyncPublisher& operator=(const AsyncPublisher&) = delete;

@@ -5,7 +5,8 @@
 // answered exactly once, on the publisher's thread; answers while every
 // server hangs (SIGSTOP), when the client reconnects to hung servers with
 // publishes waiting on cnats' connection lock past their ack_wait (the
-// case that freed messages under cnats' own async publish); and on close.
+// case that freed messages under cnats' own async publish); and on and
+// after close.
 // Skipped when nats-server is not installed.
 
 #include "cluster/nats/async_publisher.h"
@@ -251,15 +252,19 @@ TEST_F(AsyncPublisherTest, ClosingAnswersWhatIsPending) {
   EXPECT_EQ((*publisher)->WaitIdle(absl::Milliseconds(200)).code(),
             absl::StatusCode::kDeadlineExceeded);
   const absl::Time t0 = absl::Now();
-  publisher->reset();
+  (*publisher)->Close();
   EXPECT_LT(absl::Now() - t0, absl::Seconds(2));
+  // Closed: a publish is answered at once, on the calling thread.
+  (*publisher)->Publish(Pub("c-3", "x"), answers.For(3));
+  EXPECT_EQ(answers.threads().count(std::this_thread::get_id()), 1u);
   auto got = answers.got();
-  ASSERT_EQ(got.size(), 3u);
+  ASSERT_EQ(got.size(), 4u);
   for (auto& [i, list] : got) {
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].status().code(), absl::StatusCode::kUnavailable)
         << list[0].status();
   }
+  EXPECT_EQ((*publisher)->pending(), 0u);
 }
 
 }  // namespace
