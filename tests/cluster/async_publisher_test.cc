@@ -106,7 +106,8 @@ class AsyncPublisherTest : public ::tidings::testing::NatsClusterTest {
     }
   }
 
-  static Publication Pub(const std::string& id, const std::string& data) {
+  // Views only: keep `id` and `data` alive while the Publication is used.
+  static Publication Pub(absl::string_view id, absl::string_view data) {
     return Publication{.subject = kSubject,
                        .data = data,
                        .msg_id = id,
