@@ -99,11 +99,11 @@ class AsyncPublisher {
 
   // Sends `p`; `done` gets the answer on the publisher's thread, perhaps
   // before this returns (a timeout while this waits on cnats), never on
-  // the calling thread. `p` is read only before `done` can run, so `done`
-  // may own what it points into. A failure to send (the reconnect buffer
-  // full, the connection closed) is answered through `done` too. May block
-  // while cnats holds the connection's lock (a reconnect attempt: up to the
-  // client's connect_timeout), never on a full pending map.
+  // the calling thread but after Close(). `p` is read only before `done` can
+  // run, so `done` may own what it points into. A failure to send (the
+  // reconnect buffer full, the connection closed) is answered through `done`
+  // too. May block while cnats holds the connection's lock (a reconnect
+  // attempt: up to the client's connect_timeout), never on a full pending map.
   void Publish(const Publication& p, Done done);
 
   // Waits until no publish is pending, up to `timeout`. DEADLINE_EXCEEDED
@@ -124,7 +124,7 @@ class AsyncPublisher {
   // `p` as a message whose reply subject carries `token`.
   absl::StatusOr<MsgPtr> Build(const Publication& p, uint64_t token) const;
   void Loop();
-  // Takes the answered or expired entries off the map (under mu_).
+  // Takes the entries that failed to send or expired off the map.
   void Collect(absl::Time now, std::vector<Entry>& expired,
                std::vector<Entry>& failed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The entry of a reply subject, taken off the map (empty when the
@@ -134,7 +134,7 @@ class AsyncPublisher {
   natsConnection* const connection_;  // The client's; it outlives this.
   const absl::Duration ack_wait_;
   SubscriptionPtr sub_;
-  const std::string reply_prefix_;  // "<inbox>." + token.
+  const std::string reply_prefix_;  // "<inbox>."; a reply adds the token.
 
   mutable absl::Mutex mu_;
   std::atomic<uint64_t> next_token_{0};
