@@ -33,11 +33,9 @@ absl::StatusOr<PubAck> ParsePubAck(absl::string_view body,
   // or {"error":{"code":..,"err_code":..,"description":..}}. Parsed with
   // protobuf's JSON parser into a Struct: numbers come as doubles, exact
   // for seqs below 2^53 (285 years at a million records a second).
-  google::protobuf::Struct json;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(
-      std::string(body), &json, options);
+  google::protobuf::Struct json;  // Takes any field: nothing is unknown.
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(std::string(body), &json);
   const auto bad = [&](absl::string_view why) {
     return absl::InternalError(absl::StrCat(what, ": ", why, " in the answer '",
                                             body.substr(0, 200), "'"));
