@@ -1,7 +1,7 @@
 // Copyright 2026 The Tidings Authors.
 //
-// cluster_fault_tool: the cluster's guarantees under random SIGKILLs
-// (issue 13, item 6), like tests/crash/crash_test for one node.
+// cluster_fault_tool: the cluster's guarantees under random SIGKILLs and
+// stalls (issue 13, item 6), like tests/crash/crash_test for one node.
 //
 // Starts three nats-server and --tidings-nodes `tidings serve --cluster`
 // processes on loopback (tidings_cluster.h), with subscribers that follow
@@ -13,11 +13,20 @@
 //   2. When the stream leader is also the JetStream meta leader, it is
 //      stepped down first (2.9.10 elects slowly when one node led both:
 //      cluster/README.md; --no-placement skips this).
-//   3. After a random delay one process gets SIGKILL: with probability 1/2 a
-//      NATS server (any of the three: the stream leader, the meta leader or
-//      a follower), else a Tidings node. It stays down a random 1-4 s, is
-//      started again on the same ports and data, and the round waits until
-//      the stream's replicas are current (NATS) or the node serves.
+//   3. After a random delay one process gets the round's fault: with
+//      probability 1/2 a NATS server (any of the three: the stream leader,
+//      the meta leader or a follower), else a Tidings node. --faults picks
+//      the fault (kill, the default, or a draw of each round among):
+//      - kill: SIGKILL. It stays down a random 1-4 s, is started again on
+//        the same ports and data, and the round waits until the stream's
+//        replicas are current (NATS) or the node serves;
+//      - freeze: SIGSTOP for a random 1-10 s, then SIGCONT (a hung process
+//        that comes back: its sockets stay open, silent, and whatever its
+//        peers sent meanwhile waits in them; a frozen stream leader may be
+//        replaced by an election, and wake up believing it still leads);
+//      - slow: for a random 3-6 s, SIGSTOP for 150-400 ms then SIGCONT for
+//        100-300 ms, again and again (slow but alive: each stop is shorter
+//        than a client's 2 missed 1 s pings, so clients keep it).
 //   4. The load stops; then every live node must show the newest
 //      acknowledged seq and the checks run (Verifier): seqs dense and every
 //      signal identical on every node (Query; GetSignal of samples); every
@@ -26,15 +35,17 @@
 //      once, as the log has it. Rounds check the new part of the log; every
 //      10th round and the last re-read all of it.
 //
-// Per round it prints the victim and its role, the articles acknowledged,
-// the calls resent after a failure, the write pause (the longest time
-// without an ack from the kill until the load stopped; cluster_load.h), the
-// same through each node (a node's ingest acks wait for its own replica, so
-// its clients can wait while others' writes go on) and the longest stall of
-// a subscriber on a surviving node; at the end a summary with the pauses per
-// kind of victim. A pause through a surviving node above 10 s (the issue's
-// target for a killed stream leader) is reported, not a failure; above
-// --max-pause it is.
+// Per round it prints the fault, the victim and its role, the articles
+// acknowledged, the calls resent after a failure, the write pause (the
+// longest time without an ack from the fault until the load stopped;
+// cluster_load.h), the same through each node (a node's ingest acks wait for
+// its own replica, so its clients can wait while others' writes go on) and
+// the longest stall of a subscriber on a surviving node; at the end a
+// summary with the pauses per fault and kind of victim. A pause through a
+// surviving node above 10 s (the issue's target for a killed stream leader)
+// is reported, not a failure; above --max-pause it is. (A node that was
+// frozen or slowed is not a surviving node: its own pause and its
+// subscribers' stalls are its fault's length.)
 //
 // Exit status: 0 pass, 1 a guarantee was broken (or a pause beyond
 // --max-pause; the data dirs are kept), 2 bad usage or setup, 3 the watchdog
@@ -43,14 +54,21 @@
 // Flags: --rounds N (3), --seed S (random; printed), --binary PATH (the built
 // `tidings`), --tidings-nodes N (2), --writers N (3), --subscribers N (3),
 // --rate CALLS_PER_S per writer (25), --max-pause SECONDS (60),
-// --timeout SECONDS (watchdog; 120 + 60 per round), --no-placement, --keep,
-// --victim any|meta-leader (meta-leader: every round kills the JetStream
-// meta leader, which placement keeps apart from the stream leader),
+// --faults kill|freeze|slow|stall|all (kill; stall: freeze or slow, drawn
+// each round; all: kill, freeze or slow), --timeout SECONDS (watchdog;
+// 120 + 60 per round), --no-placement, --keep,
+// --victim any|meta-leader|stream-leader|tidings (meta-leader: every
+// round's victim is the JetStream meta leader, which placement keeps apart
+// from the stream leader; stream-leader: the stream's leader; tidings: a
+// Tidings node),
 // --self-check (a check of the checker: before each round's checks, record
 // an acknowledgement no node gave; the run must then FAIL with "is not
 // stored"; ctest runs it too).
 //
-// ctest (label cluster): cluster_fault_tool --rounds 3 --seed 20261208
+// ctest (label cluster): cluster_fault_tool --rounds 3 --seed 20261208, and
+// 2 rounds each of --faults stall --victim tidings and --faults slow
+// (tests/cluster/CMakeLists.txt; freezes of a stream leader are not there:
+// cluster/README.md, "A frozen stream leader").
 // Long run (issue 13 wants at least 30 rounds; about 15 s a round):
 //   build/tests/cluster/cluster_fault_tool --rounds 30
 
@@ -63,6 +81,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -91,6 +110,23 @@ using std::chrono::seconds;
 
 constexpr double kPauseTarget = 10;
 
+// What a round does to its victim (--faults; the top of this file).
+enum class Fault { kKill, kFreeze, kSlow };
+// Who it is (--victim).
+enum class Victim { kAny, kMetaLeader, kStreamLeader, kTidings };
+
+const char* FaultName(Fault f) {
+  switch (f) {
+    case Fault::kKill:
+      return "kill -9";
+    case Fault::kFreeze:
+      return "freeze";
+    case Fault::kSlow:
+      return "slow";
+  }
+  return "?";
+}
+
 struct Flags {
   int rounds = 3;
   uint64_t seed = 0;
@@ -105,7 +141,8 @@ struct Flags {
   bool placement = true;
   bool keep = false;
   bool self_check = false;
-  bool meta_leader_only = false;  // --victim meta-leader
+  Victim victim = Victim::kAny;
+  std::vector<Fault> faults = {Fault::kKill};  // Drawn from each round.
 };
 
 bool ParseFlags(int argc, char** argv, Flags* f) {
@@ -143,10 +180,37 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
     } else if (arg == "--self-check") {
       f->self_check = true;
     } else if (const char* v = value("--victim")) {
-      if (std::string(v) == "meta-leader") {
-        f->meta_leader_only = true;
-      } else if (std::string(v) != "any") {
-        std::fprintf(stderr, "--victim: any or meta-leader, not %s\n", v);
+      const std::string who = v;
+      if (who == "any") {
+        f->victim = Victim::kAny;
+      } else if (who == "meta-leader") {
+        f->victim = Victim::kMetaLeader;
+      } else if (who == "stream-leader") {
+        f->victim = Victim::kStreamLeader;
+      } else if (who == "tidings") {
+        f->victim = Victim::kTidings;
+      } else {
+        std::fprintf(stderr,
+                     "--victim: any, meta-leader, stream-leader or tidings, "
+                     "not %s\n",
+                     v);
+        return false;
+      }
+    } else if (const char* v = value("--faults")) {
+      const std::string set = v;
+      if (set == "kill") {
+        f->faults = {Fault::kKill};
+      } else if (set == "freeze") {
+        f->faults = {Fault::kFreeze};
+      } else if (set == "slow") {
+        f->faults = {Fault::kSlow};
+      } else if (set == "stall") {
+        f->faults = {Fault::kFreeze, Fault::kSlow};
+      } else if (set == "all") {
+        f->faults = {Fault::kKill, Fault::kFreeze, Fault::kSlow};
+      } else {
+        std::fprintf(stderr,
+                     "--faults: kill, freeze, slow, stall or all, not %s\n", v);
         return false;
       }
     } else if (arg == "--keep") {
@@ -224,6 +288,29 @@ int ActiveConsumersOn(cluster::nats::NatsClient& client,
   return n;
 }
 
+// Stops `pid` (SIGSTOP) and lets it go on (SIGCONT) as `fault` says, for
+// about `ms` in all; returns how many times it was stopped.
+int Stall(pid_t pid, Fault fault, int ms, std::mt19937_64& rng) {
+  if (fault == Fault::kFreeze) {
+    ::kill(pid, SIGSTOP);
+    std::this_thread::sleep_for(milliseconds(ms));
+    ::kill(pid, SIGCONT);
+    return 1;
+  }
+  // kSlow: stops of 150-400 ms (under 2 missed 1 s pings), 100-300 ms of
+  // running between them.
+  const auto until = LoadClock::now() + milliseconds(ms);
+  int stops = 0;
+  while (LoadClock::now() < until) {
+    ::kill(pid, SIGSTOP);
+    ++stops;
+    std::this_thread::sleep_for(milliseconds(150 + rng() % 251));
+    ::kill(pid, SIGCONT);
+    std::this_thread::sleep_for(milliseconds(100 + rng() % 201));
+  }
+  return stops;
+}
+
 struct Pauses {
   std::vector<double> values;
   std::string Text() const {
@@ -295,11 +382,14 @@ int Run(const Flags& flags) {
   Verifier verifier(cluster.get(), &ledger, &violations);
   std::mt19937_64 rng(seed);
   std::mt19937_64 victim_rng(seed ^ 0x5eed5eed5eedull);
+  // Its own stream too: --faults kill draws nothing from it, so a seed names
+  // the same rounds as before the other faults existed.
+  std::mt19937_64 fault_rng(seed ^ 0xfa017fa017ull);
   LoadOptions load_options;
   load_options.writers = flags.writers;
   load_options.calls_per_second = flags.rate;
 
-  std::map<std::string, Pauses> pauses;  // By kind of victim.
+  std::map<std::string, Pauses> pauses;  // By fault and kind of victim.
   std::map<std::string, Pauses> node_pauses;
   Pauses stalls;
   int64_t resent = 0, duplicates_checked = 0, first_sends_duplicate = 0,
@@ -333,7 +423,9 @@ int Run(const Flags& flags) {
     // The victim (its own random stream, two draws a round, so that a seed
     // names the same victims in every run): a NATS server by its role (the
     // stream leader 1 in 3), or a Tidings node.
-    const bool nats = victim_rng() % 2 == 0 || flags.meta_leader_only;
+    const bool coin = victim_rng() % 2 == 0;  // Drawn whatever --victim says.
+    const bool nats =
+        flags.victim == Victim::kAny ? coin : flags.victim != Victim::kTidings;
     const int pick = static_cast<int>(victim_rng() % 6);
     int victim = pick % cluster->size();
     std::string kind;
@@ -344,7 +436,10 @@ int Run(const Flags& flags) {
       if (leader >= 0) {
         victim = pick % 3 == 0 ? leader : (leader + 1 + pick % 2) % 3;
       }
-      if (flags.meta_leader_only) {
+      if (flags.victim == Victim::kStreamLeader && leader >= 0) {
+        victim = leader;
+      }
+      if (flags.victim == Victim::kMetaLeader) {
         const int meta = cluster->nats().IndexOf(cluster->nats().MetaLeader());
         if (meta >= 0) victim = meta;
       }
@@ -377,22 +472,41 @@ int Run(const Flags& flags) {
       absl::StrAppend(&kind, ", ", connections_on_victim, " node connection",
                       connections_on_victim == 1 ? "" : "s", " on it");
     }
+    const Fault what = flags.faults.size() == 1
+                           ? flags.faults[0]
+                           : flags.faults[fault_rng() % flags.faults.size()];
     const auto fault = LoadClock::now();
-    if (nats) {
-      cluster->nats().Kill(victim);
+    int down_ms = 0;
+    std::string how;  // "down 2.1 s", "frozen 2.1 s", "slowed 4.0 s (9 stops)"
+    if (what == Fault::kKill) {
+      if (nats) {
+        cluster->nats().Kill(victim);
+      } else {
+        cluster->node(victim).Kill();
+      }
+      down_ms = 1000 + static_cast<int>(rng() % 3000);
+      std::this_thread::sleep_for(milliseconds(down_ms));
+      absl::Status restarted =
+          nats ? cluster->RestartNats(victim) : cluster->node(victim).Start();
+      if (!restarted.ok()) {
+        violations.Add(Violations::kOther,
+                       absl::StrCat("round ", round, ": restart of ", name,
+                                    ": ", restarted.ToString()));
+        setup_failed = true;
+      }
+      how = absl::StrFormat("down %.1f s", down_ms / 1000.0);
     } else {
-      cluster->node(victim).Kill();
+      const pid_t pid =
+          nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
+      down_ms = what == Fault::kFreeze ? 1000 + static_cast<int>(rng() % 9000)
+                                       : 3000 + static_cast<int>(rng() % 3000);
+      const int stops = Stall(pid, what, down_ms, rng);
+      how = what == Fault::kFreeze
+                ? absl::StrFormat("frozen %.1f s", down_ms / 1000.0)
+                : absl::StrFormat("slowed %.1f s (%d stops)", down_ms / 1000.0,
+                                  stops);
     }
-    const int down_ms = 1000 + static_cast<int>(rng() % 3000);
-    std::this_thread::sleep_for(milliseconds(down_ms));
-    absl::Status restarted =
-        nats ? cluster->RestartNats(victim) : cluster->node(victim).Start();
-    if (!restarted.ok()) {
-      violations.Add(Violations::kOther,
-                     absl::StrCat("round ", round, ": restart of ", name, ": ",
-                                  restarted.ToString()));
-      setup_failed = true;
-    }
+    const std::string key = absl::StrCat(FaultName(what), " of a ", kind);
     // Writes back (20 acks after the kill), then a second more.
     const auto bound = fault + milliseconds(int(flags.max_pause * 1000));
     while (load.acked_after(fault) < 20 && LoadClock::now() < bound) {
@@ -422,8 +536,8 @@ int Run(const Flags& flags) {
       if (!nats && f->home() == victim) continue;  // It moved: not surviving.
       stall = std::max(stall, f->LongestStall(fault, stop));
     }
-    pauses[kind].values.push_back(pause);
-    node_pauses[kind].values.push_back(node_pause);
+    pauses[key].values.push_back(pause);
+    node_pauses[key].values.push_back(node_pause);
     stalls.values.push_back(stall);
     if (node_pause > kPauseTarget) ++over_target;
     if (node_pause > flags.max_pause) {
@@ -452,15 +566,15 @@ int Run(const Flags& flags) {
     acks_checked += figures.acks_checked;
     const bool ok = violations.total() == violations_before;
     std::printf(
-        "round %d: kill -9 %s (%s) after %.1f s, down %.1f s; acked %lld "
+        "round %d: %s %s (%s) after %.1f s, %s; acked %lld "
         "(total %zu%s), resent %lld calls; write pause %.2f s, through a "
         "surviving node %.2f s%s (via %s), "
         "subscriber "
         "stall %.2f s; head %llu, %s on %d nodes (catch-up %.2f s)%s; "
         "%s (%.1f s)\n",
-        round, name.c_str(), kind.c_str(), SecondsBetween(round_start, fault),
-        down_ms / 1000.0, static_cast<long long>(load.acked()),
-        ledger.acked.size(),
+        round, FaultName(what), name.c_str(), kind.c_str(),
+        SecondsBetween(round_start, fault), how.c_str(),
+        static_cast<long long>(load.acked()), ledger.acked.size(),
         load.first_sends_duplicate() > 0
             ? absl::StrCat(", ", load.first_sends_duplicate(),
                            " first sends answered duplicate")
@@ -489,7 +603,7 @@ int Run(const Flags& flags) {
               flags.rounds, static_cast<unsigned long long>(seed), total_s);
   for (const auto& [kind, p] : pauses) {
     std::printf(
-        "  kill -9 of a %s: write pause (any node) %s; through the worst "
+        "  %s: write pause (any node) %s; through the worst "
         "surviving node %s\n",
         kind.c_str(), p.Text().c_str(), node_pauses[kind].Text().c_str());
   }
@@ -521,6 +635,14 @@ int Run(const Flags& flags) {
         flags.self_check ? "(self-check: deleted) were under" : "kept under",
         cluster->dir().c_str());
     if (!flags.self_check) {  // Its failure is expected: nothing to keep.
+      // What each NATS server held at the end, beside its log.
+      for (int i = 0; i < cluster->nats().size(); ++i) {
+        std::ofstream(absl::StrCat(cluster->nats().dir(), "/",
+                                   cluster->nats().name(i), ".jsz.json"))
+            << cluster->nats().Jsz(i);
+      }
+      std::printf("NATS logs and /jsz under %s\n",
+                  cluster->nats().dir().c_str());
       cluster->KeepDir();
       ::setenv("TIDINGS_KEEP_NATS_DIR", "1", 1);  // And the NATS stores.
     }

@@ -207,6 +207,17 @@ class NatsCluster {
     return n;
   }
 
+  // Node i's view of JetStream: every stream and consumer it holds a replica
+  // of, with its state (/jsz; "" when it does not answer). The fault tool
+  // keeps it beside the logs of a failed run.
+  std::string Jsz(int i) const {
+    if (!alive(i)) return "";
+    return HttpGet(nodes_[i].http_port,
+                   "/jsz?accounts=true&streams=true&consumers=true");
+  }
+
+  const std::string& dir() const { return dir_; }
+
   // What node i wrote to its log so far.
   std::string Log(int i) const {
     std::ifstream in(LogPath(i));
