@@ -54,9 +54,10 @@
 // Flags: --rounds N (3), --seed S (random; printed), --binary PATH (the built
 // `tidings`), --tidings-nodes N (2), --writers N (3), --subscribers N (3),
 // --rate CALLS_PER_S per writer (25), --max-pause SECONDS (60),
-// --faults kill|freeze|slow|stall|all (kill; stall: freeze or slow, drawn
-// each round; all: kill, freeze or slow), --timeout SECONDS (watchdog;
-// 120 + 60 per round), --no-placement, --keep,
+// --faults kill|freeze|slow|freeze-kill|stall|all (kill; freeze-kill: a
+// freeze of 1-10 s ended by SIGKILL and a restart, as a supervisor would;
+// stall: freeze or slow, drawn each round; all: kill, freeze or slow),
+// --timeout SECONDS (watchdog; 120 + 60 per round), --no-placement, --keep,
 // --victim any|meta-leader|stream-leader|tidings (meta-leader: every
 // round's victim is the JetStream meta leader, which placement keeps apart
 // from the stream leader; stream-leader: the stream's leader; tidings: a
@@ -66,9 +67,10 @@
 // stored"; ctest runs it too).
 //
 // ctest (label cluster): cluster_fault_tool --rounds 3 --seed 20261208, and
-// 2 rounds each of --faults stall --victim tidings and --faults slow
-// (tests/cluster/CMakeLists.txt; freezes of a stream leader are not there:
-// cluster/README.md, "A frozen stream leader").
+// 2 rounds each of --faults stall --victim tidings, --faults slow and
+// --faults freeze-kill --victim stream-leader (tests/cluster/CMakeLists.txt;
+// a frozen stream leader that resumes is not there: cluster/README.md, "A
+// frozen stream leader").
 // Long run (issue 13 wants at least 30 rounds; about 15 s a round):
 //   build/tests/cluster/cluster_fault_tool --rounds 30
 
@@ -111,7 +113,7 @@ using std::chrono::seconds;
 constexpr double kPauseTarget = 10;
 
 // What a round does to its victim (--faults; the top of this file).
-enum class Fault { kKill, kFreeze, kSlow };
+enum class Fault { kKill, kFreeze, kSlow, kFreezeThenKill };
 // Who it is (--victim).
 enum class Victim { kAny, kMetaLeader, kStreamLeader, kTidings };
 
@@ -123,6 +125,8 @@ const char* FaultName(Fault f) {
       return "freeze";
     case Fault::kSlow:
       return "slow";
+    case Fault::kFreezeThenKill:
+      return "freeze, then kill -9";
   }
   return "?";
 }
@@ -204,13 +208,17 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
         f->faults = {Fault::kFreeze};
       } else if (set == "slow") {
         f->faults = {Fault::kSlow};
+      } else if (set == "freeze-kill") {
+        f->faults = {Fault::kFreezeThenKill};
       } else if (set == "stall") {
         f->faults = {Fault::kFreeze, Fault::kSlow};
       } else if (set == "all") {
         f->faults = {Fault::kKill, Fault::kFreeze, Fault::kSlow};
       } else {
         std::fprintf(stderr,
-                     "--faults: kill, freeze, slow, stall or all, not %s\n", v);
+                     "--faults: kill, freeze, slow, freeze-kill, stall or all, "
+                     "not %s\n",
+                     v);
         return false;
       }
     } else if (arg == "--keep") {
@@ -289,12 +297,14 @@ int ActiveConsumersOn(cluster::nats::NatsClient& client,
 }
 
 // Stops `pid` (SIGSTOP) and lets it go on (SIGCONT) as `fault` says, for
-// about `ms` in all; returns how many times it was stopped.
-int Stall(pid_t pid, Fault fault, int ms, std::mt19937_64& rng) {
+// about `ms` in all; returns how many times it was stopped. A freeze without
+// `resume` leaves it stopped (to be killed).
+int Stall(pid_t pid, Fault fault, int ms, std::mt19937_64& rng,
+          bool resume = true) {
   if (fault == Fault::kFreeze) {
     ::kill(pid, SIGSTOP);
     std::this_thread::sleep_for(milliseconds(ms));
-    ::kill(pid, SIGCONT);
+    if (resume) ::kill(pid, SIGCONT);
     return 1;
   }
   // kSlow: stops of 150-400 ms (under 2 missed 1 s pings), 100-300 ms of
@@ -478,7 +488,17 @@ int Run(const Flags& flags) {
     const auto fault = LoadClock::now();
     int down_ms = 0;
     std::string how;  // "down 2.1 s", "frozen 2.1 s", "slowed 4.0 s (9 stops)"
-    if (what == Fault::kKill) {
+    std::string frozen;
+    if (what == Fault::kFreezeThenKill) {
+      // A supervisor's answer to a hung process: it never resumes, it is
+      // killed and restarted from its disk.
+      const pid_t pid =
+          nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
+      const int frozen_ms = 1000 + static_cast<int>(rng() % 9000);
+      Stall(pid, Fault::kFreeze, frozen_ms, rng, /*resume=*/false);
+      frozen = absl::StrFormat("frozen %.1f s, then ", frozen_ms / 1000.0);
+    }
+    if (what == Fault::kKill || what == Fault::kFreezeThenKill) {
       if (nats) {
         cluster->nats().Kill(victim);
       } else {
@@ -494,7 +514,7 @@ int Run(const Flags& flags) {
                                     ": ", restarted.ToString()));
         setup_failed = true;
       }
-      how = absl::StrFormat("down %.1f s", down_ms / 1000.0);
+      how = absl::StrFormat("%sdown %.1f s", frozen, down_ms / 1000.0);
     } else {
       const pid_t pid =
           nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
