@@ -115,6 +115,7 @@ absl::Status ReplicaApplier::ApplyRecords(
                      " where the replica expected ", first));
   }
   std::vector<storage::PendingArticle> batch;
+  std::vector<std::string> keys;  // batch's, in order.
   std::vector<AppliedRecord> applied;
   batch.reserve(records.size());
   applied.reserve(records.size());
@@ -129,6 +130,7 @@ absl::Status ReplicaApplier::ApplyRecords(
     }
     applied.push_back({decoded->ingested_at, r.seq, decoded->articles.size()});
     for (storage::PendingArticle& a : decoded->articles) {
+      keys.push_back(a.idempotency_key);
       batch.push_back(std::move(a));
     }
   }
@@ -145,7 +147,8 @@ absl::Status ReplicaApplier::ApplyRecords(
             std::vector<Result>& mine = remembered_[record.log_seq];
             mine.reserve(record.articles);
             for (size_t k = 0; k < record.articles; ++k, ++next) {
-              mine.push_back(Result{std::move((*results)[next].seqs),
+              mine.push_back(Result{std::move(keys[next]),
+                                    std::move((*results)[next].seqs),
                                     (*results)[next].duplicate});
             }
             remembered_articles_ += record.articles;
@@ -207,11 +210,22 @@ absl::StatusOr<std::vector<storage::AppendResult>> ReplicaApplier::ResultOf(
     uint64_t log_seq, const std::vector<std::string>& keys) {
   std::vector<storage::AppendResult> results(keys.size());
   if (auto it = remembered_.find(log_seq); it != remembered_.end()) {
-    if (it->second.size() != keys.size()) {
-      return absl::InternalError(
-          absl::StrCat("log record ", log_seq, " holds ", it->second.size(),
-                       " articles on this replica; its publisher sent ",
-                       keys.size(), " (a record that did not decode?)"));
+    // The results are the caller's only if this replica read the caller's
+    // record at log_seq (the same keys in the same order). A log that
+    // acknowledged a seq holding another record (cluster/README.md, "A
+    // frozen stream leader") gets no answer with that record's seqs: the
+    // caller's articles may be elsewhere in the log, or nowhere.
+    bool same = it->second.size() == keys.size();
+    for (size_t k = 0; same && k < keys.size(); ++k) {
+      same = it->second[k].key == keys[k];
+    }
+    if (!same) {
+      return absl::UnavailableError(absl::StrCat(
+          "the cluster log acknowledged this node's record at log seq ",
+          log_seq,
+          ", but this node's replica read a record with other articles there "
+          "(a fault of the NATS cluster: cluster/README.md, \"A frozen "
+          "stream leader\"); outcome unknown: send the batch again"));
     }
     for (size_t k = 0; k < keys.size(); ++k) {
       results[k].seqs = it->second[k].seqs;

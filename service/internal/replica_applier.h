@@ -110,6 +110,7 @@ class ReplicaApplier {
     Applied done;
   };
   struct Result {
+    std::string key;  // The article's idempotency key, to check the caller's.
     std::vector<uint64_t> seqs;
     bool duplicate = false;
   };

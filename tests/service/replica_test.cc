@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -17,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "cluster/signal_log.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/hub.h"
 #include "service/internal/cluster_ingest.h"
@@ -31,6 +33,7 @@ namespace {
 
 using storage::testing::MakeArticle;
 using storage::testing::TempDir;
+using ::testing::HasSubstr;
 
 // An in-memory log: seqs from 1, dedup by id, answers on the caller's
 // thread. With `lose_first_acks`, it answers each new record as JetStreamLog
@@ -40,6 +43,9 @@ using storage::testing::TempDir;
 class MemoryLog final : public cluster::SignalLog {
  public:
   bool lose_first_acks = false;
+  // When set, the next new record is acked with this seq instead of its own
+  // (a log that acks a seq holding another record).
+  uint64_t ack_next_as = 0;
   int fail_next ABSL_GUARDED_BY(mu_) = 0;  // Publishes to fail (UNAVAILABLE).
   void FailNext(int n) {
     absl::MutexLock lock(&mu_);
@@ -89,6 +95,7 @@ class MemoryLog final : public cluster::SignalLog {
             {records_.size() + 1, std::move(record.data), record.dedup_id});
         ids_[record.dedup_id] = records_.size();
         ack = {records_.size(), lose_first_acks};
+        if (ack_next_as != 0) ack.seq = std::exchange(ack_next_as, 0);
       }
       if (hold_acks_) {
         held_.emplace_back(std::move(done), ack);
@@ -312,6 +319,26 @@ TEST(ReplicaTest, ALostAckIsNoDuplicate) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE((*again)[0].duplicate);
   EXPECT_EQ((*again)[0].seqs, (*first)[0].seqs);
+}
+
+TEST(ReplicaTest, AnAckForASeqHoldingAnotherRecordIsNoAnswer) {
+  TempDir dir;
+  MemoryLog log;
+  Node a(&log, dir.Sub("a"));
+  auto first = a.Ingest(Batch({"x", "y"}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The log acks the next record at seq 1, where "x" and "y" are: the node
+  // must not answer with their seqs.
+  log.ack_next_as = 1;
+  auto second = a.Ingest(Batch({"p", "q"}));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable)
+      << second.status();
+  EXPECT_THAT(second.status().message(), HasSubstr("send the batch again"));
+  auto again = a.Ingest(Batch({"p", "q"}));  // Sent again: stored once.
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE((*again)[0].duplicate);
+  EXPECT_EQ((*again)[1].seqs, (std::vector<uint64_t>{7, 8}));
 }
 
 TEST(ReplicaTest, AReplicaResumesAfterItsLastAppliedRecord) {
