@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cluster/jetstream_reader.h"
+#include "cluster/nats/direct_get.h"
 
 namespace tidings::cluster {
 
@@ -402,6 +403,15 @@ absl::StatusOr<LogState> JetStreamLog::State() {
   LogState out{.first_seq = st->FirstSeq, .last_seq = st->LastSeq};
   if (out.first_seq == 0) out.first_seq = out.last_seq + 1;  // Never written.
   return out;
+}
+
+absl::StatusOr<LogRecord> JetStreamLog::Get(uint64_t seq,
+                                            absl::Duration timeout) {
+  if (seq < 1) return absl::InvalidArgumentError("Get: seqs start at 1");
+  absl::StatusOr<nats::MsgPtr> msg =
+      nats::LeaderGet(*client_, options_.stream.name, seq, timeout);
+  if (!msg.ok()) return msg.status();
+  return RecordOf(msg->get(), seq);
 }
 
 absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::OpenReader(

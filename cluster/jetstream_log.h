@@ -150,6 +150,9 @@ class JetStreamLog final : public SignalLog {
   // once, on the calling thread (the log's threads are gone).
   void PublishAsync(OutgoingRecord record, PublishCallback done) override;
   absl::StatusOr<LogState> State() override;
+  // The stream leader's message at `seq` ($JS.API.STREAM.MSG.GET): not a
+  // direct get, which any replica answers.
+  absl::StatusOr<LogRecord> Get(uint64_t seq, absl::Duration timeout) override;
   // Retries while the stream cannot answer (a leader election), within
   // open_timeout.
   absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(

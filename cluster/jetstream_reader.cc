@@ -46,15 +46,14 @@ std::string DedupIdOf(natsMsg* msg) {
   return value;
 }
 
-// The record `msg` carries (its stream seq is `seq`).
+}  // namespace
+
 LogRecord RecordOf(natsMsg* msg, uint64_t seq) {
   const char* data = natsMsg_GetData(msg);
   return LogRecord{.seq = seq,
                    .data = std::string(data, data + natsMsg_GetDataLength(msg)),
                    .dedup_id = DedupIdOf(msg)};
 }
-
-}  // namespace
 
 absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq) {
   return absl::OutOfRangeError(

@@ -121,6 +121,10 @@ class JetStreamReader final : public LogReader {
   std::optional<absl::Time> failing_since_;
 };
 
+// The record `msg` carries (its stream seq is `seq`; its dedup id is the
+// Nats-Msg-Id header, "" without one).
+LogRecord RecordOf(natsMsg* msg, uint64_t seq);
+
 // OUT_OF_RANGE: records from `from_seq` on were asked for, but the log
 // starts at `first_seq` (retention dropped the ones before).
 absl::Status TruncatedError(uint64_t from_seq, uint64_t first_seq);

@@ -167,6 +167,19 @@ class SignalLog {
   virtual absl::StatusOr<std::unique_ptr<LogReader>> OpenReader(
       uint64_t from_seq) = 0;
 
+  // The record at `seq` as the log's authority holds it now (JetStream: the
+  // stream leader's copy), for audits of what a reader delivered: a reader
+  // may read from a replica that is wrong (cluster/README.md, "A frozen
+  // stream leader"). Blocking, up to `timeout`. NOT_FOUND:
+  // no record at `seq` (not written yet, or dropped by retention);
+  // UNAVAILABLE or DEADLINE_EXCEEDED: no answer now (an election); try
+  // again. Logs that cannot tell return UNIMPLEMENTED.
+  virtual absl::StatusOr<LogRecord> Get(uint64_t seq, absl::Duration timeout) {
+    (void)seq;
+    (void)timeout;
+    return absl::UnimplementedError("this log cannot read a record by seq");
+  }
+
   // The log's identity: 32 lowercase hex digits, the same on every node
   // and for the log's whole life, and different for another log or the
   // same name created again (whose seqs start over). Tidings reports it as

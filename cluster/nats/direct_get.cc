@@ -35,4 +35,19 @@ absl::StatusOr<MsgPtr> DirectGetFrom(NatsClient& client,
   return NatsError(s, 0, what);
 }
 
+absl::StatusOr<MsgPtr> LeaderGet(NatsClient& client, const std::string& stream,
+                                 uint64_t seq, absl::Duration timeout) {
+  jsOptions js_opts = client.RequestOptions();
+  js_opts.Wait = Millis(timeout);
+  natsMsg* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s =
+      js_GetMsg(&raw, client.js(), stream.c_str(), seq, &js_opts, &code);
+  MsgPtr msg(raw);
+  if (s == NATS_OK) return msg;
+  return NatsError(
+      s, code,
+      absl::StrCat("get of seq ", seq, " from the leader of stream ", stream));
+}
+
 }  // namespace tidings::cluster::nats

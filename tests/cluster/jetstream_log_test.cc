@@ -144,6 +144,16 @@ TEST_F(JetStreamLogTest, PublishAndReadBackInOrder) {
     EXPECT_EQ(got[i - 1].dedup_id, absl::StrCat("a", i));
     EXPECT_EQ(got[i - 1].data, absl::StrCat("payload of a", i));
   }
+  // The leader's copy, by seq (what the replica audit compares with).
+  for (uint64_t seq : {1u, 57u, 100u}) {
+    absl::StatusOr<LogRecord> one = log->Get(seq, absl::Seconds(2));
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_EQ(one->seq, seq);
+    EXPECT_EQ(one->dedup_id, absl::StrCat("a", seq));
+    EXPECT_EQ(one->data, absl::StrCat("payload of a", seq));
+  }
+  EXPECT_EQ(log->Get(101, absl::Seconds(2)).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(JetStreamLogTest, SameDedupIdIsAppendedOnce) {
@@ -643,6 +653,11 @@ TEST_F(JetStreamLogTest, ReadingBelowTheRetainedRangeIsOutOfRange) {
   std::vector<LogRecord> got = ReadN(*log, 11, 3);
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0].dedup_id, "u0");
+  EXPECT_EQ(log->Get(3, absl::Seconds(2)).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<LogRecord> first = log->Get(11, absl::Seconds(2));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->dedup_id, "u0");
 }
 
 TEST_F(JetStreamLogTest, WithNoServerUpAPublishFailsAsOutcomeUnknown) {
