@@ -49,6 +49,7 @@
 #include "service/internal/metrics.h"
 #include "service/internal/recent_signals.h"
 #include "service/internal/replica_applier.h"
+#include "service/internal/replica_audit.h"
 #include "service/internal/request_log.h"
 #include "service/internal/series.h"
 #include "service/internal/wire.h"
@@ -312,6 +313,8 @@ class ServerImpl final : public Server {
   // Cluster mode only (ServerDeps::log): the log, this node's replica of
   // it, and ingest through it. The log goes before the ingest, whose
   // callbacks it answers when it closes.
+  // The audit before the applier, which tells it what it applied.
+  std::unique_ptr<internal::ReplicaAudit> audit_;
   std::unique_ptr<internal::ReplicaApplier> applier_;
   std::unique_ptr<internal::ClusterIngest> cluster_ingest_;
   // In front of cluster_ingest_: at the end of --shutdown-grace it answers
@@ -570,8 +573,16 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
           {{"store_id", store_->store_id()}});
     }
     log_ = std::move(deps.log);
+    internal::ReplicaApplier::Options replica;
+    if (options.cluster_audit_rate > 0) {
+      internal::ReplicaAudit::Options audit;
+      audit.max_checks = options.cluster_audit_rate;  // A round a second.
+      audit_ = std::make_unique<internal::ReplicaAudit>(log_.get(), audit);
+      audit_->Start();
+      replica.audit = audit_.get();
+    }
     applier_ = std::make_unique<internal::ReplicaApplier>(
-        log_.get(), store_.get(), committer_.get());
+        log_.get(), store_.get(), committer_.get(), replica);
     if (absl::Status s = applier_->Start(); !s.ok()) return s;
     cluster_ingest_ = std::make_unique<internal::ClusterIngest>(
         log_.get(), applier_.get(), store_.get(), deps.clock);
@@ -655,7 +666,9 @@ absl::Status ServerImpl::Init(const ServerOptions& options, ServerDeps deps) {
       if (log_ != nullptr) {
         g.cluster = internal::ClusterGauges{
             .applied_log_seq = store_->applied_log_seq(),
-            .log = log_->Health()};
+            .log = log_->Health(),
+            .audit =
+                audit_ != nullptr ? audit_->stats() : internal::AuditStats{}};
       }
       return g;
     });
@@ -749,10 +762,13 @@ void ServerImpl::Shutdown() {
   // Cluster mode: stop applying, then close the log, which answers every
   // publish still in flight (their calls end UNAVAILABLE) while the gRPC
   // server still exists.
+  // The audit's get and the applier's read end in parallel.
+  if (audit_ != nullptr) audit_->StopSoon();
   if (applier_ != nullptr) {
     applier_->Stop();
     if (started) step_done("stop the replica");
   }
+  if (audit_ != nullptr) audit_->Stop();  // Before the log it asks closes.
   // Scrapes read the log's health: none may run while it closes.
   if (metrics_ != nullptr && log_ != nullptr) {
     metrics_->SetGaugeReader(nullptr);

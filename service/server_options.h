@@ -127,6 +127,10 @@ struct ServerOptions {
   // 0 or at least the log's 2-minute dedup window. Default: unset.
   std::optional<absl::Duration> cluster_max_age;
   std::optional<uint64_t> cluster_max_bytes;
+  // Cluster mode: records a second this node's replica audit checks at most
+  // against the stream leader's copy (one request each; replica_audit.h);
+  // 0 = no audit. Records applied faster are checked in part.
+  uint64_t cluster_audit_rate = 100;
 };
 
 }  // namespace tidings::service

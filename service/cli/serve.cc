@@ -188,6 +188,11 @@ void BindServeFlags(FlagSet& flags, service::ServerOptions& options) {
                       "cluster mode: most bytes the cluster log keeps per "
                       "server, oldest records dropped first (e.g. 50GiB; 0 = "
                       "no limit; unset: as the stream has it)");
+  flags.Uint64("cluster-audit-rate", &options.cluster_audit_rate, "N",
+               "cluster mode: log records a second this node checks at most "
+               "against the NATS stream leader's copy, to find records its "
+               "replica read differently (metric "
+               "tidings_cluster_divergent_records_total); 0 = no audit");
   flags.String("log-format", &options.log_format, "FORMAT",
                "log lines on stderr as text or json (one object a line)");
   flags.String("log-level", &options.log_level, "LEVEL",

@@ -112,6 +112,27 @@ void AddClusterFamilies(const ClusterGauges& c,
       "Log records this node's log readers read by direct gets while they had "
       "no consumer.",
       T::Counter, d(c.log.reader_direct_reads));
+  add("tidings_cluster_audited_records_total",
+      "Records this node's replica applied that the audit found as the "
+      "cluster log's leader holds them.",
+      T::Counter, d(c.audit.checked));
+  add("tidings_cluster_divergent_records_total",
+      "Records this node's replica applied that differ from the cluster "
+      "log's leader's copy at two checks: this node's signals from them "
+      "differ from the other nodes'; rebuild it (anything above 0 is an "
+      "alert).",
+      T::Counter, d(c.audit.divergent));
+  add("tidings_cluster_first_divergent_log_seq",
+      "The lowest log seq of a divergent record (0: none).", T::Gauge,
+      d(c.audit.first_divergent_seq));
+  add("tidings_cluster_audit_skipped_records_total",
+      "Applied records the audit dropped unchecked (its queue was full, or "
+      "retention dropped them first).",
+      T::Counter, d(c.audit.skipped));
+  add("tidings_cluster_audit_unanswered_total",
+      "Audit rounds cut short because the log's leader did not answer "
+      "(elections).",
+      T::Counter, d(c.audit.unanswered));
 }
 
 // The store's numbers as metric families, read at scrape time (RocksDB keeps

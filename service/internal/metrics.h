@@ -73,6 +73,13 @@
 //                                               (one, plus one per lost one)
 //   tidings_cluster_log_direct_reads_total      records they read by direct
 //                                               gets while without one
+//   tidings_cluster_audited_records_total       the replica's audit
+//   tidings_cluster_divergent_records_total     (replica_audit.h): records
+//   tidings_cluster_first_divergent_log_seq     found as the log's leader
+//   tidings_cluster_audit_skipped_records_total holds them, found different
+//   tidings_cluster_audit_unanswered_total      twice (alert above 0), the
+//                                               lowest such log seq, dropped
+//                                               unchecked, rounds cut short
 // The RocksDB families are absent when the store has no statistics (a
 // store injected by tests) or no open database (SignalStore::Stats()).
 
@@ -95,6 +102,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "service/internal/replica_audit.h"
 #include "storage/signal_store.h"
 
 namespace prometheus {
@@ -153,6 +161,7 @@ struct Metrics {
 struct ClusterGauges {
   uint64_t applied_log_seq = 0;  // The replica's last applied log record.
   cluster::LogHealth log;        // Leader placement and the readers.
+  AuditStats audit;              // The replica's audit (replica_audit.h).
 };
 
 struct MetricsGauges {

@@ -120,6 +120,7 @@ absl::Status ReplicaApplier::ApplyRecords(
   batch.reserve(records.size());
   applied.reserve(records.size());
   for (cluster::LogRecord& r : records) {
+    if (options_.audit != nullptr) options_.audit->Applied(r.seq, r.data);
     absl::StatusOr<DecodedRecord> decoded = DecodeLogRecord(r.data);
     if (!decoded.ok()) {
       // Every replica skips it the same way (it stores nothing).

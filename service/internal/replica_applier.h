@@ -38,6 +38,7 @@
 #include "absl/time/time.h"
 #include "cluster/signal_log.h"
 #include "service/internal/committer.h"
+#include "service/internal/replica_audit.h"
 #include "storage/signal_store.h"
 
 namespace tidings::service::internal {
@@ -57,6 +58,9 @@ class ReplicaApplier {
     // Articles whose results are kept for late WhenApplied() calls (whole
     // records, the oldest dropped first).
     size_t remembered = 65536;
+    // Told each record applied (ReplicaAudit::Applied); not owned, must
+    // outlive the applier. None: no audit.
+    ReplicaAudit* audit = nullptr;
   };
 
   // Not owned; all must outlive the applier.
