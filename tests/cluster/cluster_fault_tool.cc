@@ -88,6 +88,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -321,6 +322,41 @@ int Stall(pid_t pid, Fault fault, int ms, std::mt19937_64& rng,
   return stops;
 }
 
+// The replica audit's reports (ERROR lines) in each node's log.
+class AuditReports {
+ public:
+  // The reports written since the last call, as "B 1 (records=111
+  // first_log_seq=1795 last_log_seq=1905)", comma-separated; "" for none.
+  std::string Update(TidingsCluster& cluster) {
+    static constexpr std::string_view kReport = "replica audit: records";
+    std::string out;
+    for (int i = 0; i < cluster.size(); ++i) {
+      const std::string log = cluster.node(i).Log();
+      int count = 0;
+      std::string last;
+      for (size_t at = log.find(kReport); at != std::string::npos;
+           at = log.find(kReport, at + 1)) {
+        ++count;
+        const size_t from = log.find("records=", at);
+        last = log.substr(from, log.find('\n', from) - from);
+      }
+      int& seen = seen_[cluster.node(i).name()];
+      if (count > seen) {
+        absl::StrAppend(&out, out.empty() ? "" : ", ", cluster.node(i).name(),
+                        " ", count - seen, " (last: ", last, ")");
+        total_ += count - seen;
+        seen = count;
+      }
+    }
+    return out;
+  }
+  int total() const { return total_; }
+
+ private:
+  std::map<std::string, int> seen_;
+  int total_ = 0;
+};
+
 struct Pauses {
   std::vector<double> values;
   std::string Text() const {
@@ -390,6 +426,7 @@ int Run(const Flags& flags) {
   std::vector<Follower*> follower_ptrs;
   for (auto& f : followers) follower_ptrs.push_back(f.get());
   Verifier verifier(cluster.get(), &ledger, &violations);
+  AuditReports audit_reports;
   std::mt19937_64 rng(seed);
   std::mt19937_64 victim_rng(seed ^ 0x5eed5eed5eedull);
   // Its own stream too: --faults kill draws nothing from it, so a seed names
@@ -584,13 +621,23 @@ int Run(const Flags& flags) {
                     &figures);
     signals_compared += figures.signals_compared;
     acks_checked += figures.acks_checked;
+    // The replica audit (service/internal/replica_audit.h) reports records
+    // a node applied that differ from the stream leader's. Nothing but a
+    // frozen NATS server that resumes has made replicas disagree, so a
+    // report in any other round is a false alarm or a new fault.
+    const std::string audit = audit_reports.Update(*cluster);
+    if (!audit.empty() && what != Fault::kFreeze) {
+      violations.Add(Violations::kOther,
+                     absl::StrCat("round ", round, ": replica audit reported ",
+                                  audit, " after a ", FaultName(what)));
+    }
     const bool ok = violations.total() == violations_before;
     std::printf(
         "round %d: %s %s (%s) after %.1f s, %s; acked %lld "
         "(total %zu%s), resent %lld calls; write pause %.2f s, through a "
         "surviving node %.2f s%s (via %s), "
         "subscriber "
-        "stall %.2f s; head %llu, %s on %d nodes (catch-up %.2f s)%s; "
+        "stall %.2f s; head %llu, %s on %d nodes (catch-up %.2f s)%s%s; "
         "%s (%.1f s)\n",
         round, FaultName(what), name.c_str(), kind.c_str(),
         SecondsBetween(round_start, fault), how.c_str(),
@@ -610,6 +657,7 @@ int Run(const Flags& flags) {
                   " [first failure: ", load.first_failure().substr(0, 100), "]")
                   .c_str()
             : "",
+        audit.empty() ? "" : absl::StrCat("; replica audit: ", audit).c_str(),
         ok ? "ok" : "VIOLATIONS",
         SecondsBetween(round_start, LoadClock::now()));
     std::fflush(stdout);
@@ -643,6 +691,35 @@ int Run(const Flags& flags) {
       static_cast<long long>(first_sends_duplicate),
       static_cast<long long>(resent), static_cast<long long>(placements),
       static_cast<long long>(over_target), static_cast<long long>(over_bound));
+  if (violations.total() > 0) {
+    // A report comes a few seconds after the record (confirm_after).
+    absl::SleepFor(absl::Seconds(5));
+    const std::string late = audit_reports.Update(*cluster);
+    if (!late.empty()) std::printf("  replica audit, late: %s\n", late.c_str());
+  }
+  // The audit's own counts, since each node last started: a run whose
+  // audit checked nothing proves nothing about it.
+  std::string audited;
+  double checked = 0;
+  for (int i = 0; i < cluster->size(); ++i) {
+    TidingsNode& node = cluster->node(i);
+    const std::optional<double> n =
+        node.Metric("tidings_cluster_audited_records_total");
+    const std::optional<double> bad =
+        node.Metric("tidings_cluster_divergent_records_total");
+    absl::StrAppend(&audited, i > 0 ? ", " : "", node.name(), " ",
+                    n.has_value() ? absl::StrCat(*n) : "?", " checked / ",
+                    bad.has_value() ? absl::StrCat(*bad) : "?", " divergent");
+    checked += n.value_or(0);
+  }
+  std::printf(
+      "  replica audit: %s (since each node started); reports "
+      "(records that differ from the stream leader's): %d\n",
+      audited.c_str(), audit_reports.total());
+  if (checked == 0 && violations.total() == 0) {
+    violations.Add(Violations::kOther,
+                   "the replica audit checked no record on any node");
+  }
   std::printf("  lost = %lld, duplicated = %lld, other violations = %lld\n",
               static_cast<long long>(violations.count(Violations::kLost)),
               static_cast<long long>(violations.count(Violations::kDuplicated)),

@@ -70,6 +70,35 @@ inline std::string FindNatsServer() {
 
 class NatsCluster {
  public:
+  // The whole HTTP/1.0 response to GET `path` on a loopback port ("" on any
+  // failure); reads time out after 2 s.
+  static std::string HttpGet(int port, const std::string& path) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return "";
+    timeval tv{.tv_sec = 2, .tv_usec = 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    std::string out;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+      const std::string req = "GET " + path + " HTTP/1.0\r\n\r\n";
+      if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(req.size())) {
+        char buf[4096];
+        for (int i = 0; i < 1000; ++i) {  // Bounded: at most ~4 MB.
+          ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+          if (n <= 0) break;
+          out.append(buf, static_cast<size_t>(n));
+        }
+      }
+    }
+    ::close(fd);
+    return out;
+  }
+
   // Starts `nodes` servers named n1..nN under a new temporary directory
   // (named after `name`) and waits until all listen and JetStream answers,
   // at most `timeout`.
@@ -242,35 +271,6 @@ class NatsCluster {
     const BoundPort bound = BindLoopbackPort();
     if (bound.fd >= 0) held.push_back(bound.fd);
     return bound.port;
-  }
-
-  // The whole HTTP/1.0 response to GET `path` on a loopback port ("" on any
-  // failure); reads time out after 2 s.
-  static std::string HttpGet(int port, const std::string& path) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return "";
-    timeval tv{.tv_sec = 2, .tv_usec = 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    std::string out;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-      const std::string req = "GET " + path + " HTTP/1.0\r\n\r\n";
-      if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(req.size())) {
-        char buf[4096];
-        for (int i = 0; i < 1000; ++i) {  // Bounded: at most ~4 MB.
-          ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-          if (n <= 0) break;
-          out.append(buf, static_cast<size_t>(n));
-        }
-      }
-    }
-    ::close(fd);
-    return out;
   }
 
   std::string ConfigPath(int i) const {

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,12 +49,13 @@ inline constexpr char kTidingsStream[] = "TIDINGS";
 class TidingsNode {
  public:
   TidingsNode(std::string binary, std::string dir, std::string name,
-              std::string cluster_urls, int port)
+              std::string cluster_urls, int port, int metrics_port)
       : binary_(std::move(binary)),
         dir_(std::move(dir)),
         name_(std::move(name)),
         cluster_urls_(std::move(cluster_urls)),
-        port_(port) {}
+        port_(port),
+        metrics_port_(metrics_port) {}
   ~TidingsNode() { Kill(); }
   TidingsNode(const TidingsNode&) = delete;
   TidingsNode& operator=(const TidingsNode&) = delete;
@@ -70,18 +72,21 @@ class TidingsNode {
           std::freopen("/dev/null", "w", stdout) == nullptr) {
         ::_exit(126);
       }
-      std::vector<std::string> args = {binary_,
-                                       "serve",
-                                       "--listen",
-                                       address(),
-                                       "--data",
-                                       dir_ + "/data",
-                                       "--heartbeat-interval",
-                                       "1s",
-                                       "--retention",
-                                       "0s",
-                                       "--cluster",
-                                       cluster_urls_};
+      std::vector<std::string> args = {
+          binary_,
+          "serve",
+          "--listen",
+          address(),
+          "--data",
+          dir_ + "/data",
+          "--heartbeat-interval",
+          "1s",
+          "--retention",
+          "0s",
+          "--cluster",
+          cluster_urls_,
+          "--metrics-listen",
+          absl::StrCat("127.0.0.1:", metrics_port_)};
       std::vector<char*> argv;
       for (std::string& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);
@@ -143,6 +148,15 @@ class TidingsNode {
   const std::string& name() const { return name_; }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
   std::string LogPath() const { return dir_ + ".log"; }
+  // The value of an unlabelled metric (`tidings_...` as /metrics has it),
+  // or nullopt when the node does not answer or lacks it.
+  std::optional<double> Metric(const std::string& name) const {
+    const std::string text = NatsCluster::HttpGet(metrics_port_, "/metrics");
+    const std::string prefix = absl::StrCat("\n", name, " ");
+    const size_t at = text.find(prefix);
+    if (at == std::string::npos) return std::nullopt;
+    return std::strtod(text.c_str() + at + prefix.size(), nullptr);
+  }
   std::string Log() const {
     std::ifstream in(LogPath());
     std::stringstream text;
@@ -156,6 +170,7 @@ class TidingsNode {
   std::string name_;
   std::string cluster_urls_;
   int port_;
+  int metrics_port_;
   std::atomic<pid_t> pid_{-1};  // Read by follower threads.
 };
 
@@ -177,11 +192,14 @@ class TidingsCluster {
     const std::string urls = absl::StrJoin(c->nats_->urls(), ",");
     for (int i = 0; i < tidings_nodes; ++i) {
       const int port = FreeLoopbackPort();
-      if (port == 0) return absl::InternalError("no free loopback port");
+      const int metrics_port = FreeLoopbackPort();
+      if (port == 0 || metrics_port == 0) {
+        return absl::InternalError("no free loopback port");
+      }
       const std::string node_name = std::string(1, static_cast<char>('A' + i));
       c->nodes_.push_back(std::make_unique<TidingsNode>(
-          binary, absl::StrCat(c->dir_, "/", node_name), node_name, urls,
-          port));
+          binary, absl::StrCat(c->dir_, "/", node_name), node_name, urls, port,
+          metrics_port));
     }
     for (auto& node : c->nodes_) {
       if (absl::Status st = node->Start(); !st.ok()) return st;
