@@ -125,6 +125,14 @@ ReplicaAudit::Options Immediate() {
   return o;
 }
 
+// Records 1..n, applied as the log holds them.
+void ApplyAgreeing(LeaderLog& log, ReplicaAudit& audit, uint64_t n) {
+  for (uint64_t seq = 1; seq <= n; ++seq) {
+    log.Set(seq, "r");
+    audit.Applied(seq, "r");
+  }
+}
+
 TEST(ReplicaAuditTest, RecordsAsTheLogHoldsThemAreCounted) {
   LeaderLog log;
   log.Set(1, "one");
@@ -257,10 +265,7 @@ TEST(ReplicaAuditTest, MaxChecksBoundsTheGetsOfARound) {
   ReplicaAudit::Options o = Immediate();
   o.max_checks = 2;
   ReplicaAudit audit(&log, o);
-  for (uint64_t seq = 1; seq <= 5; ++seq) {
-    log.Set(seq, "r");
-    audit.Applied(seq, "r");
-  }
+  ApplyAgreeing(log, audit, 5);
   audit.CheckRound();
   EXPECT_EQ(log.gets(), 2);
   audit.CheckRound();
@@ -273,10 +278,7 @@ TEST(ReplicaAuditTest, AFullQueueDropsTheOldest) {
   ReplicaAudit::Options o = Immediate();
   o.max_pending = 2;
   ReplicaAudit audit(&log, o);
-  for (uint64_t seq = 1; seq <= 3; ++seq) {
-    log.Set(seq, "r");
-    audit.Applied(seq, "r");
-  }
+  ApplyAgreeing(log, audit, 3);
   audit.CheckRound();
   EXPECT_EQ(audit.stats().skipped, 1u);
   EXPECT_EQ(audit.stats().checked, 2u);
