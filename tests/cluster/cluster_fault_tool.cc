@@ -33,7 +33,11 @@
 //      acknowledged article (all rounds) stored exactly once with the seqs
 //      it was acknowledged with; every subscriber saw every seq exactly
 //      once, as the log has it. Rounds check the new part of the log; every
-//      10th round and the last re-read all of it.
+//      10th round and the last re-read all of it. New replica audit reports
+//      in the nodes' logs (records that differ from the stream leader's,
+//      service/internal/replica_audit.h) are printed, and are a violation
+//      after any fault but a freeze; at the end each node's audit counts
+//      (its /metrics), and a violation if no node's audit checked a record.
 //
 // Per round it prints the fault, the victim and its role, the articles
 // acknowledged, the calls resent after a failure, the write pause (the
