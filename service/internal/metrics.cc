@@ -118,9 +118,9 @@ void AddClusterFamilies(const ClusterGauges& c,
       T::Counter, d(c.audit.checked));
   add("tidings_cluster_divergent_records_total",
       "Records this node's replica applied that differ from the cluster "
-      "log's leader's copy at two checks: this node's signals from them "
-      "differ from the other nodes'; rebuild it (anything above 0 is an "
-      "alert).",
+      "log's leader's copy at two checks: the signals it stored from them "
+      "may differ from the other nodes'; compare, and rebuild it (anything "
+      "above 0 is an alert).",
       T::Counter, d(c.audit.divergent));
   add("tidings_cluster_first_divergent_log_seq",
       "The lowest log seq of a divergent record (0: none).", T::Gauge,

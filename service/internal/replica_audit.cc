@@ -155,8 +155,9 @@ void ReplicaAudit::CheckRound() {
     std::sort(divergent.begin(), divergent.end());
     Log(LogLevel::kError,
         "replica audit: records this node applied differ from the cluster "
-        "log's; its signals from them differ from the other nodes' "
-        "(cluster/README.md, \"A frozen stream leader\"): rebuild this node",
+        "log's; the signals it stored from them may differ from the other "
+        "nodes' (cluster/README.md, \"A frozen stream leader\"): compare, "
+        "and rebuild this node",
         {{"records", divergent.size()},
          {"first_log_seq", divergent.front()},
          {"last_log_seq", divergent.back()}});

@@ -18,8 +18,10 @@
 // answered by a server that still takes itself for the leader; if the log
 // then answers the same as the first time, the audit counts it
 // (AuditStats::divergent, metric tidings_cluster_divergent_records_total) and
-// logs an ERROR with the log seqs. It repairs nothing: such a node serves
-// signals that the other nodes hold differently; rebuild it (README, "What to
+// logs an ERROR with the log seqs. It repairs nothing. Such a node read the
+// log differently from the leader; the signals it stored may differ from the
+// other nodes' (not when the differing records were retries whose articles
+// were stored already): compare, and rebuild it (README, "What to
 // monitor").
 //
 // Records applied faster than the audit checks them wait in a bounded
