@@ -70,24 +70,22 @@ void ReplicaAudit::Run() {
 ReplicaAudit::Outcome ReplicaAudit::Check(Entry& entry) {
   absl::StatusOr<cluster::LogRecord> record =
       log_->Get(entry.seq, options_.timeout);
+  size_t leaders = kMissing;
   if (record.ok()) {
-    const size_t leaders = HashOf(record->data);
+    leaders = HashOf(record->data);
     if (leaders == entry.hash) return Outcome::kSame;
-    const bool again = entry.suspect && leaders == entry.leaders;
-    entry.suspect = true;
-    entry.leaders = leaders;
-    return again ? Outcome::kDivergent : Outcome::kDifferent;
+  } else {
+    if (absl::IsUnimplemented(record.status())) return Outcome::kUnsupported;
+    if (!absl::IsNotFound(record.status())) return Outcome::kNoAnswer;
+    // No record there: retention dropped it, or the log never held what
+    // this node applied.
+    absl::StatusOr<cluster::LogState> state = log_->State();
+    if (!state.ok()) return Outcome::kNoAnswer;
+    if (entry.seq < state->first_seq) return Outcome::kGone;
   }
-  if (absl::IsUnimplemented(record.status())) return Outcome::kUnsupported;
-  if (!absl::IsNotFound(record.status())) return Outcome::kNoAnswer;
-  // No record there: retention dropped it, or the log never held what this
-  // node applied.
-  absl::StatusOr<cluster::LogState> state = log_->State();
-  if (!state.ok()) return Outcome::kNoAnswer;
-  if (entry.seq < state->first_seq) return Outcome::kGone;
-  const bool again = entry.suspect && entry.leaders == kMissing;
+  const bool again = entry.suspect && leaders == entry.leaders;
   entry.suspect = true;
-  entry.leaders = kMissing;
+  entry.leaders = leaders;
   return again ? Outcome::kDivergent : Outcome::kDifferent;
 }
 

@@ -88,6 +88,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -331,25 +332,31 @@ class AuditReports {
  public:
   // The reports written since the last call, as "B 1 (records=111
   // first_log_seq=1795 last_log_seq=1905)", comma-separated; "" for none.
+  // Reads only the whole lines each log gained since then.
   std::string Update(TidingsCluster& cluster) {
     static constexpr std::string_view kReport = "replica audit: records";
     std::string out;
     for (int i = 0; i < cluster.size(); ++i) {
-      const std::string log = cluster.node(i).Log();
+      TidingsNode& node = cluster.node(i);
+      std::streamoff& read = read_[node.name()];
+      std::ifstream in(node.LogPath());
+      in.seekg(read);
+      std::string text((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+      text.erase(text.rfind('\n') + 1);  // An unfinished line waits.
+      read += static_cast<std::streamoff>(text.size());
       int count = 0;
       std::string last;
-      for (size_t at = log.find(kReport); at != std::string::npos;
-           at = log.find(kReport, at + 1)) {
+      for (size_t at = text.find(kReport); at != std::string::npos;
+           at = text.find(kReport, at + 1)) {
         ++count;
-        const size_t from = log.find("records=", at);
-        last = log.substr(from, log.find('\n', from) - from);
+        const size_t from = text.find("records=", at);
+        last = text.substr(from, text.find('\n', from) - from);
       }
-      int& seen = seen_[cluster.node(i).name()];
-      if (count > seen) {
-        absl::StrAppend(&out, out.empty() ? "" : ", ", cluster.node(i).name(),
-                        " ", count - seen, " (last: ", last, ")");
-        total_ += count - seen;
-        seen = count;
+      if (count > 0) {
+        absl::StrAppend(&out, out.empty() ? "" : ", ", node.name(), " ",
+                        count, " (last: ", last, ")");
+        total_ += count;
       }
     }
     return out;
@@ -357,7 +364,7 @@ class AuditReports {
   int total() const { return total_; }
 
  private:
-  std::map<std::string, int> seen_;
+  std::map<std::string, std::streamoff> read_;  // Bytes read of each log.
   int total_ = 0;
 };
 
@@ -526,6 +533,8 @@ int Run(const Flags& flags) {
     const Fault what = flags.faults.size() == 1
                            ? flags.faults[0]
                            : flags.faults[fault_rng() % flags.faults.size()];
+    const pid_t victim_pid =
+        nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
     const auto fault = LoadClock::now();
     int down_ms = 0;
     std::string how;  // "down 2.1 s", "frozen 2.1 s", "slowed 4.0 s (9 stops)"
@@ -533,10 +542,8 @@ int Run(const Flags& flags) {
     if (what == Fault::kFreezeThenKill) {
       // A supervisor's answer to a hung process: it never resumes, it is
       // killed and restarted from its disk.
-      const pid_t pid =
-          nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
       const int frozen_ms = 1000 + static_cast<int>(rng() % 9000);
-      Stall(pid, Fault::kFreeze, frozen_ms, rng, /*resume=*/false);
+      Stall(victim_pid, Fault::kFreeze, frozen_ms, rng, /*resume=*/false);
       frozen = absl::StrFormat("frozen %.1f s, then ", frozen_ms / 1000.0);
     }
     if (what == Fault::kKill || what == Fault::kFreezeThenKill) {
@@ -557,11 +564,9 @@ int Run(const Flags& flags) {
       }
       how = absl::StrFormat("%sdown %.1f s", frozen, down_ms / 1000.0);
     } else {
-      const pid_t pid =
-          nats ? cluster->nats().pid(victim) : cluster->node(victim).pid();
       down_ms = what == Fault::kFreeze ? 1000 + static_cast<int>(rng() % 9000)
                                        : 3000 + static_cast<int>(rng() % 3000);
-      const int stops = Stall(pid, what, down_ms, rng);
+      const int stops = Stall(victim_pid, what, down_ms, rng);
       how = what == Fault::kFreeze
                 ? absl::StrFormat("frozen %.1f s", down_ms / 1000.0)
                 : absl::StrFormat("slowed %.1f s (%d stops)", down_ms / 1000.0,
