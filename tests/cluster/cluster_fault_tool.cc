@@ -354,8 +354,8 @@ class AuditReports {
         last = text.substr(from, text.find('\n', from) - from);
       }
       if (count > 0) {
-        absl::StrAppend(&out, out.empty() ? "" : ", ", node.name(), " ",
-                        count, " (last: ", last, ")");
+        absl::StrAppend(&out, out.empty() ? "" : ", ", node.name(), " ", count,
+                        " (last: ", last, ")");
         total_ += count;
       }
     }
